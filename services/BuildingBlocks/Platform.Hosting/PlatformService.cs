@@ -1,0 +1,51 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Platform.Messaging;
+using Platform.ServiceDefaults;
+
+namespace Platform.Hosting;
+
+/// <summary>
+/// Builds a service's application: defaults, its own database with outbox and inbox, the event bus and its
+/// subscriptions, then its endpoints. A service's Program.cs, the dev host and the tests all go through here.
+/// </summary>
+public static class PlatformService
+{
+    public static WebApplication Build<TContext>(
+        ServiceIdentity service,
+        string[] args,
+        Action<WebApplicationBuilder>? configureHost,
+        Action<WebApplicationBuilder, EventBusBuilder>? configureServices,
+        Action<WebApplication>? mapEndpoints)
+        where TContext : DbContext
+    {
+        var builder = ServiceHost.CreateBuilder(service, args);
+        // The caller's overrides (dev host ports, test databases) come first: everything below reads configuration.
+        configureHost?.Invoke(builder);
+        builder.AddServiceDefaults();
+        builder.AddServiceDatabase<TContext>();
+        var events = builder.AddEventBus<TContext>();
+        configureServices?.Invoke(builder, events);
+
+        var app = builder.Build();
+        app.UseServiceDefaults();
+        app.MapDefaultEndpoints();
+        app.MapEventBus();
+        app.MapServiceInfo(service);
+        mapEndpoints?.Invoke(app);
+        return app;
+    }
+
+    /// <summary><c>GET /</c>: which service answers, its version, and where its API description is.</summary>
+    private static void MapServiceInfo(this WebApplication app, ServiceIdentity service)
+    {
+        var version = Assembly.Load(service.AssemblyName)
+            .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+        app.MapGet("/", () => Results.Ok(new { service = service.Name, version, openapi = "/openapi/v1.json", health = "/health/ready" }))
+            .AllowAnonymous()
+            .WithName("ServiceInfo")
+            .WithSummary("Names the service and links its OpenAPI document and readiness endpoint.");
+    }
+}

@@ -1,0 +1,77 @@
+using Dapr.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Platform.Contracts;
+using Platform.Messaging.Dapr;
+using Platform.Messaging.InProcess;
+using Platform.Messaging.Outbox;
+using Platform.ServiceDefaults;
+
+namespace Platform.Messaging;
+
+/// <summary>
+/// Wires the event bus for a service whose own database (<typeparamref name="TContext"/>) holds the outbox and inbox.
+/// The transport comes from <c>EventBus:Transport</c>.
+/// </summary>
+public static class EventBusSetup
+{
+    public static EventBusBuilder AddEventBus<TContext>(this WebApplicationBuilder builder) where TContext : DbContext
+    {
+        var options = builder.Configuration.GetSection("EventBus").Get<EventBusOptions>() ?? new EventBusOptions();
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<SubscriptionRegistry>();
+        services.AddSingleton<IEventDispatcher, EventDispatcher<TContext>>();
+        services.Configure<OutboxOptions>(builder.Configuration.GetSection("EventBus:Outbox"));
+        services.AddSingleton<OutboxRelay<TContext>>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxRelay<TContext>>());
+
+        switch (options.Transport)
+        {
+            case EventTransport.Dapr:
+                services.AddDaprClient();
+                services.AddSingleton<IEventBus, DaprEventBus>();
+                services.AddHealthChecks().AddCheck<DaprSidecarHealthCheck>("dapr", tags: [HealthTags.Ready], timeout: TimeSpan.FromSeconds(3));
+                break;
+            default:
+                // The dev host registers one broker shared by all services before this runs; alone, a service gets its own.
+                var brokerOptions = builder.Configuration.GetSection("EventBus:InProcess").Get<InProcessBrokerOptions>() ?? new InProcessBrokerOptions();
+                services.TryAddSingleton(sp => new InProcessBroker(brokerOptions, sp.GetRequiredService<TimeProvider>(),
+                    sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<InProcessBroker>>()));
+                services.AddSingleton<IEventBus, InProcessEventBus>();
+                services.AddHostedService<InProcessSubscriptions>();
+                break;
+        }
+        return new EventBusBuilder(services);
+    }
+
+    /// <summary>Maps the Dapr subscription routes and <c>/dapr/subscribe</c> (only with the Dapr transport).</summary>
+    public static WebApplication MapEventBus(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<EventBusOptions>().Transport == EventTransport.Dapr)
+        {
+            app.UseCloudEvents();
+            app.MapDaprSubscriptions();
+        }
+        return app;
+    }
+}
+
+/// <summary>Declares which events a service handles (eShop's <c>AddSubscription&lt;TEvent, THandler&gt;</c>).</summary>
+public sealed class EventBusBuilder(IServiceCollection services)
+{
+    public IServiceCollection Services { get; } = services;
+
+    public EventBusBuilder AddSubscription<TEvent, THandler>()
+        where TEvent : IntegrationEvent
+        where THandler : class, IIntegrationEventHandler<TEvent>
+    {
+        Services.AddScoped<THandler>();
+        Services.AddSingleton(EventSubscription.Create<TEvent, THandler>());
+        return this;
+    }
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Hosting;
+using Platform.ServiceDefaults;
+
+namespace Platform.Messaging.InProcess;
+
+/// <summary>Connects this service's subscriptions to the in-process broker while the service runs.</summary>
+public sealed class InProcessSubscriptions(InProcessBroker broker, SubscriptionRegistry registry, IEventDispatcher dispatcher, ServiceIdentity service)
+    : IHostedService
+{
+    private readonly List<IAsyncDisposable> _subscriptions = [];
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var topic in registry.Topics)
+        {
+            var deadLetterTopic = registry.For(topic)[0].DeadLetterTopic;
+            _subscriptions.Add(broker.Subscribe(topic, service.Name, deadLetterTopic,
+                (message, ct) => dispatcher.DispatchAsync(message.Topic, message.Payload, ct)));
+        }
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        foreach (var subscription in _subscriptions)
+        {
+            await subscription.DisposeAsync();
+        }
+        _subscriptions.Clear();
+    }
+}

@@ -1,0 +1,33 @@
+using Microsoft.EntityFrameworkCore;
+using Platform.Messaging.Inbox;
+using Platform.Messaging.Outbox;
+
+namespace Platform.Messaging;
+
+/// <summary>Adds the outbox and inbox tables to a service's own DbContext (call from OnModelCreating).</summary>
+public static class MessagingModel
+{
+    public static ModelBuilder AddOutboxAndInbox(this ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<OutboxMessage>(outbox =>
+        {
+            outbox.ToTable("outbox_messages");
+            outbox.HasKey(m => m.Sequence);
+            outbox.Property(m => m.Sequence).ValueGeneratedOnAdd();
+            outbox.HasIndex(m => m.EventId).IsUnique();
+            outbox.HasIndex(m => new { m.SentAtUtc, m.NextAttemptAtUtc });
+            outbox.Property(m => m.Topic).HasMaxLength(200).IsRequired();
+            outbox.Property(m => m.Source).HasMaxLength(100).IsRequired();
+            outbox.Property(m => m.TraceParent).HasMaxLength(55);
+            outbox.Property(m => m.LastError).HasMaxLength(200);
+        });
+        modelBuilder.Entity<InboxEntry>(inbox =>
+        {
+            inbox.ToTable("inbox_entries");
+            inbox.HasKey(e => new { e.EventId, e.Handler });
+            inbox.Property(e => e.Handler).HasMaxLength(300);
+            inbox.Property(e => e.Topic).HasMaxLength(200);
+        });
+        return modelBuilder;
+    }
+}

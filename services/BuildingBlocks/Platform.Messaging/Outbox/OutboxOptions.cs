@@ -1,0 +1,26 @@
+namespace Platform.Messaging.Outbox;
+
+/// <summary>Outbox relay settings (<c>EventBus:Outbox:*</c>).</summary>
+public sealed class OutboxOptions
+{
+    /// <summary>How often the relay looks for due messages when idle.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Messages taken per round.</summary>
+    public int BatchSize { get; set; } = 50;
+
+    /// <summary>First retry delay after a failed publish; doubles per attempt up to <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan InitialRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Sent messages older than this are deleted; pending ones are never deleted.</summary>
+    public TimeSpan SentRetention { get; set; } = TimeSpan.FromDays(7);
+
+    public TimeSpan RetryDelayFor(int attempts)
+    {
+        var exponent = Math.Clamp(attempts - 1, 0, 30);
+        var delay = InitialRetryDelay.TotalMilliseconds * Math.Pow(2, exponent);
+        return TimeSpan.FromMilliseconds(Math.Min(delay, MaxRetryDelay.TotalMilliseconds));
+    }
+}

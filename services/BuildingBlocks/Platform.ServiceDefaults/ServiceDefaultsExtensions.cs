@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Platform.ServiceDefaults;
+
+/// <summary>The one call each service makes to get the platform's cross-cutting behaviour (eShop's ServiceDefaults).</summary>
+public static class ServiceDefaultsExtensions
+{
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
+    {
+        builder.AddStructuredLogging();
+        builder.AddTelemetry();
+        builder.AddRequestLimits();
+        builder.Services.AddPlatformProblemDetails();
+        builder.Services.AddPlatformRateLimiting(builder.Configuration);
+        builder.Services.AddHealthChecks();
+        builder.Services.AddOpenApi();
+        builder.AddRedisIfConfigured();
+        return builder;
+    }
+
+    /// <summary>Middleware order matters: errors first so that everything after it answers problem+json.</summary>
+    public static WebApplication UseServiceDefaults(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRateLimiter();
+        return app;
+    }
+
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        app.MapHealthEndpoints();
+        app.MapOpenApi().AllowAnonymous();
+        return app;
+    }
+}

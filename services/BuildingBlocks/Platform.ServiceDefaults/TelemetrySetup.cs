@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Platform.ServiceDefaults;
+
+/// <summary>
+/// OpenTelemetry traces and metrics. Export goes to OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set
+/// (the collector in a cluster) and to the console when <c>Telemetry:Console</c> is true (the dev host).
+/// </summary>
+public static class TelemetrySetup
+{
+    /// <summary>Every platform ActivitySource and Meter starts with this prefix so one wildcard picks them all up.</summary>
+    public const string SourcePrefix = "Platform.";
+
+    public static WebApplicationBuilder AddTelemetry(this WebApplicationBuilder builder)
+    {
+        var serviceName = builder.Configuration["Service:Name"] ?? builder.Environment.ApplicationName;
+        var useOtlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var useConsole = builder.Configuration.GetValue("Telemetry:Console", false);
+
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(serviceName))
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(SourcePrefix + "*")
+                    .AddAspNetCoreInstrumentation(o => o.Filter = context =>
+                        !context.Request.Path.StartsWithSegments("/health"))
+                    .AddHttpClientInstrumentation();
+                if (useConsole)
+                {
+                    tracing.AddConsoleExporter();
+                }
+            })
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(SourcePrefix + "*")
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddMeter("System.Runtime");
+            });
+        if (useOtlp)
+        {
+            otel.UseOtlpExporter();
+        }
+        return builder;
+    }
+}

@@ -1,0 +1,3 @@
+using Platform.Consent;
+
+await ConsentService.Build(args).RunAsync();

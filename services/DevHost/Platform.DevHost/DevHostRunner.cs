@@ -1,0 +1,81 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Platform.Consent;
+using Platform.Identity;
+using Platform.Ledger;
+using Platform.Messaging.InProcess;
+using Platform.RecordVault;
+
+namespace Platform.DevHost;
+
+/// <summary>
+/// Starts all four services in this process on their own loopback ports, sharing one in-process broker,
+/// each with its own SQLite file under the data folder.
+/// </summary>
+public sealed class DevHostRunner(DevHostOptions options) : IAsyncDisposable
+{
+    private readonly InProcessBroker _broker = new();
+    private readonly List<(EmbeddedService Service, WebApplication App)> _running = [];
+
+    public IReadOnlyList<EmbeddedService> Services { get; } =
+    [
+        new("identity", options.IdentityPort, IdentityService.Build),
+        new("consent", options.ConsentPort, ConsentService.Build),
+        new("record-vault", options.RecordVaultPort, RecordVaultService.Build),
+        new("ledger", options.LedgerPort, LedgerService.Build),
+    ];
+
+    /// <summary>The address each service listens on (resolved after start, so port 0 works for tests).</summary>
+    public IReadOnlyDictionary<string, Uri> Addresses => _running.ToDictionary(
+        r => r.Service.Name,
+        r => new Uri(r.App.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First()));
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(options.DataDirectory);
+        foreach (var service in Services)
+        {
+            var app = service.Build([], builder => Configure(builder, service));
+            await app.StartAsync(cancellationToken);
+            _running.Add((service, app));
+        }
+    }
+
+    /// <summary>Completes when any service stops (Ctrl+C or SIGTERM reach every one of them).</summary>
+    public Task WaitForShutdownAsync() =>
+        Task.WhenAny(_running.Select(r => r.App.WaitForShutdownAsync()));
+
+    private void Configure(WebApplicationBuilder builder, EmbeddedService service)
+    {
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Urls"] = $"http://{options.BindAddress}:{service.Port}",
+            ["Data:Directory"] = options.DataDirectory,
+            ["Database:Provider"] = "Sqlite",
+            ["EventBus:Transport"] = "InProcess",
+            ["Logging:Console:FormatterName"] = "simple",
+            ["Logging:LogLevel:Default"] = "Information",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+            ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
+            ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
+        });
+        builder.Services.AddSingleton(_broker);
+        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var (_, app) in Enumerable.Reverse(_running))
+        {
+            await app.StopAsync(CancellationToken.None);
+            await app.DisposeAsync();
+        }
+        _running.Clear();
+        await _broker.DisposeAsync();
+    }
+}

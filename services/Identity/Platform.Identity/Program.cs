@@ -1,0 +1,3 @@
+using Platform.Identity;
+
+await IdentityService.Build(args).RunAsync();

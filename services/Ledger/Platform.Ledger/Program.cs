@@ -1,0 +1,3 @@
+using Platform.Ledger;
+
+await LedgerService.Build(args).RunAsync();

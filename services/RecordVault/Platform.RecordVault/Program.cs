@@ -1,0 +1,3 @@
+using Platform.RecordVault;
+
+await RecordVaultService.Build(args).RunAsync();
