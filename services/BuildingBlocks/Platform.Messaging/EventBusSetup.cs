@@ -1,4 +1,3 @@
-using Dapr.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -30,11 +29,16 @@ public static class EventBusSetup
         services.AddSingleton<OutboxRelay<TContext>>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxRelay<TContext>>());
 
+        // IEventBus is only added when none is registered yet, so a host may wrap or replace the transport.
         switch (options.Transport)
         {
             case EventTransport.Dapr:
-                services.AddDaprClient();
-                services.AddSingleton<IEventBus, DaprEventBus>();
+                services.TryAddSingleton(_ => DaprSidecar.FromEnvironment(key => builder.Configuration[key]));
+                services.AddHttpClient(nameof(DaprEventBus), c => c.Timeout = TimeSpan.FromSeconds(10));
+                services.TryAddSingleton<IEventBus>(sp => new DaprEventBus(
+                    sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(DaprEventBus)),
+                    sp.GetRequiredService<DaprSidecar>(), options));
+                services.AddHttpClient<DaprSidecarHealthCheck>();
                 services.AddHealthChecks().AddCheck<DaprSidecarHealthCheck>("dapr", tags: [HealthTags.Ready], timeout: TimeSpan.FromSeconds(3));
                 break;
             default:
@@ -42,7 +46,7 @@ public static class EventBusSetup
                 var brokerOptions = builder.Configuration.GetSection("EventBus:InProcess").Get<InProcessBrokerOptions>() ?? new InProcessBrokerOptions();
                 services.TryAddSingleton(sp => new InProcessBroker(brokerOptions, sp.GetRequiredService<TimeProvider>(),
                     sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<InProcessBroker>>()));
-                services.AddSingleton<IEventBus, InProcessEventBus>();
+                services.TryAddSingleton<IEventBus, InProcessEventBus>();
                 services.AddHostedService<InProcessSubscriptions>();
                 break;
         }

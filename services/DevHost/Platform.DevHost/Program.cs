@@ -12,7 +12,15 @@ catch (ArgumentException ex)
 }
 
 await using var host = new DevHostRunner(options);
-await host.StartAsync(CancellationToken.None);
+try
+{
+    await host.StartAsync(CancellationToken.None);
+}
+catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+{
+    await Console.Error.WriteLineAsync($"{ex.Message} Stop whatever uses that port or choose others, e.g. --identity-port 6101 --consent-port 6102 --record-vault-port 6103 --ledger-port 6104.");
+    return 1;
+}
 
 Console.WriteLine();
 Console.WriteLine("KYC identity and consent platform — embedded dev host");

@@ -1,21 +1,22 @@
-using Dapr;
-using Dapr.Client;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Platform.Messaging.Dapr;
 
-/// <summary>Ready only while the Dapr sidecar reports healthy (events cannot be published without it).</summary>
-public sealed class DaprSidecarHealthCheck(DaprClient dapr) : IHealthCheck
+/// <summary>Ready only while the sidecar answers <c>GET /v1.0/healthz</c> (events cannot be published without it).</summary>
+public sealed class DaprSidecarHealthCheck(HttpClient http, DaprSidecar sidecar) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            return await dapr.CheckHealthAsync(cancellationToken)
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(sidecar.HttpEndpoint, "v1.0/healthz"));
+            sidecar.Authorize(request);
+            using var response = await http.SendAsync(request, cancellationToken);
+            return response.IsSuccessStatusCode
                 ? HealthCheckResult.Healthy("Dapr sidecar is healthy.")
-                : HealthCheckResult.Unhealthy("Dapr sidecar is not healthy.");
+                : HealthCheckResult.Unhealthy($"Dapr sidecar answered HTTP {(int)response.StatusCode}.");
         }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or DaprException)
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
         {
             return HealthCheckResult.Unhealthy("Dapr sidecar did not answer.");
         }

@@ -1,0 +1,190 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Net.Pkcs11Interop.Common;
+using Net.Pkcs11Interop.HighLevelAPI;
+
+namespace Platform.Crypto.Pkcs11;
+
+/// <summary>
+/// Keys on a PKCS#11 token (any HSM; SoftHSM2 in tests). The token is found by label and opened on first use,
+/// so a missing HSM shows up in the readiness check rather than crashing startup.
+/// <list type="bullet">
+/// <item>KEK: AES-256 generated on the token (CKA_TOKEN, CKA_SENSITIVE, not CKA_EXTRACTABLE, CKA_WRAP/CKA_UNWRAP),
+/// CKA_LABEL = <see cref="Pkcs11KeyProviderOptions.KeyLabelPrefix"/> + name, CKA_ID = ASCII version ("1", "2", ...).</item>
+/// <item>Wrapping: CKM_AES_KEY_WRAP_PAD (RFC 5649) through C_WrapKey / C_UnwrapKey; the result has the same format
+/// as the software provider's.</item>
+/// <item>Signing: EC P-256 pair generated on the token, CKM_ECDSA over a SHA-256 digest computed in .NET.</item>
+/// </list>
+/// Rotation adds a new CKA_ID under the same label; rotate from one place at a time (versions are numbered).
+/// </summary>
+public sealed partial class Pkcs11KeyProvider : IKeyProvider, IDisposable
+{
+    private readonly Pkcs11KeyProviderOptions _options;
+    private readonly ILogger _logger;
+    private readonly Pkcs11Token _token;
+    private readonly ConcurrentDictionary<string, Pkcs11KeyEncryptionKey> _keks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Pkcs11SigningKey> _signingKeys = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public Pkcs11KeyProvider(Pkcs11KeyProviderOptions options, ILogger<Pkcs11KeyProvider> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        options.Validate();
+        _options = options;
+        _logger = logger;
+        _token = new Pkcs11Token(options, logger);
+    }
+
+    public string ProviderName => "Pkcs11";
+
+    public async Task<IKeyEncryptionKey> GetKeyEncryptionKeyAsync(string name, CancellationToken cancellationToken)
+    {
+        KeyNames.Validate(name);
+        if (_keks.TryGetValue(name, out var cached))
+        {
+            return cached;
+        }
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return _keks.TryGetValue(name, out cached) ? cached : _keks[name] = LoadOrCreateKek(name);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task<ISigningKey> GetSigningKeyAsync(string name, CancellationToken cancellationToken)
+    {
+        KeyNames.Validate(name);
+        if (_signingKeys.TryGetValue(name, out var cached))
+        {
+            return cached;
+        }
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return _signingKeys.TryGetValue(name, out cached) ? cached : _signingKeys[name] = LoadOrCreateSigningKey(name);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task<string> RotateKeyEncryptionKeyAsync(string name, CancellationToken cancellationToken)
+    {
+        var kek = (Pkcs11KeyEncryptionKey)await GetKeyEncryptionKeyAsync(name, cancellationToken).ConfigureAwait(false);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var version = Execute("rotate", kek.Label, session =>
+            {
+                var next = KeyVersions.Next(Pkcs11Objects.ListVersions(session, CKO.CKO_SECRET_KEY, kek.Label));
+                Pkcs11Objects.GenerateKek(session, kek.Label, next);
+                return next;
+            });
+            kek.SetCurrentVersion(version);
+            LogKeyCreated(_logger, "KEK", kek.Label, version, _options.TokenLabel);
+            return version;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public Task<bool> IsAvailableAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            var state = _token.Run(session => session.GetSessionInfo().State);
+            return Task.FromResult(state == CKS.CKS_RW_USER_FUNCTIONS);
+        }
+        catch (Exception ex) when (ex is KeyProviderException or Pkcs11Exception)
+        {
+            LogUnavailable(_logger, _options.TokenLabel, ex.GetType().Name);
+            return Task.FromResult(false);
+        }
+    }
+
+    public void Dispose()
+    {
+        _token.Dispose();
+        _gate.Dispose();
+    }
+
+    /// <summary>Runs a raw PKCS#11 operation on the provider's token (tests read key attributes back this way).</summary>
+    internal T RunInSession<T>(Func<ISession, T> operation) => _token.Run(operation);
+
+    internal string LabelFor(string name) => _options.KeyLabelPrefix + name;
+
+    private Pkcs11KeyEncryptionKey LoadOrCreateKek(string name)
+    {
+        var label = LabelFor(name);
+        var (version, created) = Execute("open KEK", label, session =>
+        {
+            var versions = Pkcs11Objects.ListVersions(session, CKO.CKO_SECRET_KEY, label);
+            var created = versions.Count == 0;
+            var current = created ? KeyVersions.First : KeyVersions.Format(versions.Max());
+            var handle = created
+                ? Pkcs11Objects.GenerateKek(session, label, current)
+                : Pkcs11Objects.Find(session, CKO.CKO_SECRET_KEY, label, current)!;
+            Pkcs11Objects.EnsureProtected(session, handle, label, current);
+            return (current, created);
+        });
+        if (created)
+        {
+            LogKeyCreated(_logger, "KEK", label, version, _options.TokenLabel);
+        }
+        return new Pkcs11KeyEncryptionKey(_token, name, label, version);
+    }
+
+    private Pkcs11SigningKey LoadOrCreateSigningKey(string name)
+    {
+        var label = LabelFor(name);
+        var (version, point, created) = Execute("open signing key", label, session =>
+        {
+            var versions = Pkcs11Objects.ListVersions(session, CKO.CKO_PRIVATE_KEY, label);
+            var created = versions.Count == 0;
+            var current = created ? KeyVersions.First : KeyVersions.Format(versions.Max());
+            if (created)
+            {
+                Pkcs11Objects.GenerateSigningKeyPair(session, label, current);
+            }
+            var privateKey = Pkcs11Objects.Find(session, CKO.CKO_PRIVATE_KEY, label, current)!;
+            Pkcs11Objects.EnsureProtected(session, privateKey, label, current);
+            var publicKey = Pkcs11Objects.Find(session, CKO.CKO_PUBLIC_KEY, label, current)
+                            ?? throw new KeyProviderException($"Signing key '{label}' version {current} has no public key object.");
+            var point = session.GetAttributeValue(publicKey, [CKA.CKA_EC_POINT])[0].GetValueAsByteArray();
+            return (current, point, created);
+        });
+        if (created)
+        {
+            LogKeyCreated(_logger, "signing key", label, version, _options.TokenLabel);
+        }
+        var (x, y) = Pkcs11Objects.ReadP256Point(point);
+        return new Pkcs11SigningKey(_token, label, version, JsonWebKeyInfo.ForP256(x, y, $"{name}/{version}"));
+    }
+
+    private T Execute<T>(string operation, string label, Func<ISession, T> action)
+    {
+        try
+        {
+            return _token.Run(action);
+        }
+        catch (Pkcs11Exception ex)
+        {
+            throw new KeyProviderException($"PKCS#11 {operation} '{label}' on token '{_options.TokenLabel}' failed ({ex.RV}).", ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created {KeyKind} {Label} version {Version} on PKCS#11 token {TokenLabel}")]
+    private static partial void LogKeyCreated(ILogger logger, string keyKind, string label, string version, string tokenLabel);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "PKCS#11 token {TokenLabel} is not available ({ErrorType})")]
+    private static partial void LogUnavailable(ILogger logger, string tokenLabel, string errorType);
+}

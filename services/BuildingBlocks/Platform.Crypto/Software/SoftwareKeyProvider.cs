@@ -1,0 +1,139 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+
+namespace Platform.Crypto.Software;
+
+/// <summary>
+/// Development-only provider for the embedded host: keys are plain files under
+/// <see cref="SoftwareKeyProviderOptions.KeyDirectory"/>, so anyone who can read that folder has the keys.
+/// It exists so the platform runs with no HSM; it logs a warning every time it is created.
+/// </summary>
+public sealed partial class SoftwareKeyProvider : IKeyProvider, IDisposable
+{
+    private const string KekExtension = ".key";
+    private const string SigningExtension = ".p8";
+
+    private readonly SoftwareKeyStore _store;
+    private readonly ConcurrentDictionary<string, SoftwareKeyEncryptionKey> _keks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SoftwareSigningKey> _signingKeys = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+
+    public SoftwareKeyProvider(SoftwareKeyProviderOptions options, ILogger<SoftwareKeyProvider> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        if (string.IsNullOrWhiteSpace(options.KeyDirectory))
+        {
+            throw new KeyProviderException("The software key provider needs Software:KeyDirectory.");
+        }
+        _store = new SoftwareKeyStore(options.KeyDirectory);
+        LogSoftwareProviderInUse(logger, _store.Root);
+    }
+
+    public string ProviderName => "Software";
+
+    /// <summary>Absolute path of the key directory.</summary>
+    public string KeyDirectory => _store.Root;
+
+    public Task<IKeyEncryptionKey> GetKeyEncryptionKeyAsync(string name, CancellationToken cancellationToken)
+    {
+        KeyNames.Validate(name);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult<IKeyEncryptionKey>(GetOrCreateKek(name));
+    }
+
+    public Task<ISigningKey> GetSigningKeyAsync(string name, CancellationToken cancellationToken)
+    {
+        KeyNames.Validate(name);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_signingKeys.TryGetValue(name, out var cached))
+        {
+            return Task.FromResult<ISigningKey>(cached);
+        }
+        lock (_gate)
+        {
+            if (!_signingKeys.TryGetValue(name, out var key))
+            {
+                var directory = _store.SigningDirectory(name);
+                var versions = SoftwareKeyStore.ListVersions(directory, SigningExtension);
+                if (versions.Count == 0)
+                {
+                    // Losing the race to another process is fine: its file is the key.
+                    SoftwareSigningKey.TryCreateVersion(directory, KeyVersions.First);
+                    versions = SoftwareKeyStore.ListVersions(directory, SigningExtension);
+                }
+                var version = KeyVersions.Format(versions.Max());
+                var pkcs8 = File.ReadAllBytes(SoftwareKeyStore.SigningFile(directory, version));
+                try
+                {
+                    key = new SoftwareSigningKey(name, version, pkcs8);
+                }
+                finally
+                {
+                    CryptographicOperations.ZeroMemory(pkcs8);
+                }
+                _signingKeys[name] = key;
+            }
+            return Task.FromResult<ISigningKey>(key);
+        }
+    }
+
+    public Task<string> RotateKeyEncryptionKeyAsync(string name, CancellationToken cancellationToken)
+    {
+        KeyNames.Validate(name);
+        cancellationToken.ThrowIfCancellationRequested();
+        var kek = GetOrCreateKek(name);
+        lock (_gate)
+        {
+            var directory = _store.KekDirectory(name);
+            string version;
+            do
+            {
+                version = KeyVersions.Next(SoftwareKeyStore.ListVersions(directory, KekExtension));
+            }
+            while (!SoftwareKeyEncryptionKey.TryCreateVersion(directory, version));
+            kek.SetCurrentVersion(version);
+            return Task.FromResult(version);
+        }
+    }
+
+    public Task<bool> IsAvailableAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(Directory.Exists(_store.Root));
+
+    public void Dispose()
+    {
+        foreach (var key in _signingKeys.Values)
+        {
+            key.Dispose();
+        }
+    }
+
+    private SoftwareKeyEncryptionKey GetOrCreateKek(string name)
+    {
+        if (_keks.TryGetValue(name, out var cached))
+        {
+            return cached;
+        }
+        lock (_gate)
+        {
+            if (!_keks.TryGetValue(name, out var kek))
+            {
+                var directory = _store.KekDirectory(name);
+                var versions = SoftwareKeyStore.ListVersions(directory, KekExtension);
+                if (versions.Count == 0)
+                {
+                    SoftwareKeyEncryptionKey.TryCreateVersion(directory, KeyVersions.First);
+                    versions = SoftwareKeyStore.ListVersions(directory, KekExtension);
+                }
+                kek = new SoftwareKeyEncryptionKey(name, directory, KeyVersions.Format(versions.Max()));
+                _keks[name] = kek;
+            }
+            return kek;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Software key provider in use: keys are files on disk under {KeyDirectory}, NOT an HSM. For development only.")]
+    private static partial void LogSoftwareProviderInUse(ILogger logger, string keyDirectory);
+}

@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Hosting;
+using Platform.ServiceDefaults;
+
+namespace Platform.BuildingBlocks.Tests.TestService;
+
+/// <summary>A service composed exactly like the real ones, with endpoints that exercise the building blocks.</summary>
+public static class TestServiceApp
+{
+    public static readonly ServiceIdentity Identity = ServiceIdentity.For<TestDbContext>("test-service");
+
+    public sealed record NoteRequest(string Text);
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder> configureHost) =>
+        PlatformService.Build<TestDbContext>(Identity, args, configureHost,
+            (builder, events) =>
+            {
+                builder.Services.AddSingleton<HandlerLog>();
+                events.AddSubscription<NoteAddedV1, NoteAddedHandler>()
+                      .AddSubscription<ScriptedV1, ScriptedHandler>();
+            },
+            app =>
+            {
+                app.MapPost("/notes", (NoteRequest request) => Results.Ok(new { length = request.Text.Length }));
+                app.MapGet("/boom", IResult () => throw new InvalidOperationException("secret connection string Password=hunter2"));
+                app.MapGet("/guarded", () => Results.Ok()).RequireRateLimiting(RateLimitPolicies.Sensitive);
+            });
+}

@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Platform.Testing;
+
+/// <summary>
+/// Runs a service's real application (the same Build method its Program.cs uses) on a free loopback port,
+/// with test settings layered over its defaults, and gives an HttpClient for it.
+/// </summary>
+public sealed class ServiceUnderTest : IAsyncDisposable
+{
+    private ServiceUnderTest(WebApplication app, string dataDirectory)
+    {
+        App = app;
+        DataDirectory = dataDirectory;
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        Client = new HttpClient { BaseAddress = new Uri(address) };
+    }
+
+    public WebApplication App { get; }
+    public HttpClient Client { get; }
+    public string DataDirectory { get; }
+    public IServiceProvider Services => App.Services;
+
+    public static async Task<ServiceUnderTest> StartAsync(
+        Func<string[], Action<WebApplicationBuilder>, WebApplication> build,
+        IDictionary<string, string?>? settings = null,
+        Action<WebApplicationBuilder>? configure = null)
+    {
+        var dataDirectory = Directory.CreateTempSubdirectory("platform-test-").FullName;
+        var app = build([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Urls"] = "http://127.0.0.1:0",
+                ["Data:Directory"] = dataDirectory,
+                ["Logging:LogLevel:Default"] = "Warning",
+            });
+            if (settings is not null)
+            {
+                builder.Configuration.AddInMemoryCollection(settings);
+            }
+            configure?.Invoke(builder);
+        });
+        await app.StartAsync();
+        return new ServiceUnderTest(app, dataDirectory);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // SQLite may still hold a handle for a moment; the OS cleans temp later.
+        }
+    }
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh machine: installs what the tests need (Debian, as root), then runs them.
+# The fixtures start PostgreSQL and Redis themselves (Testcontainers when a Docker engine answers, otherwise
+# these binaries on free loopback ports) and SoftHSM2 tokens in temporary directories. Nothing is skipped:
+# a missing server fails the run.
+#   usage: tests/run.sh [extra dotnet test arguments]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+command -v redis-server >/dev/null || missing+=(redis-server)
+command -v softhsm2-util >/dev/null && [ -e /usr/lib/softhsm/libsofthsm2.so ] || missing+=(softhsm2)
+command -v chromium >/dev/null || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "tests/run.sh: installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "tests/run.sh: missing ${missing[*]}; install them (Debian: sudo apt-get install ${missing[*]})" >&2
+    exit 1
+  fi
+fi
+
+results="$(mktemp -d)"
+trap 'rm -rf "$results"' EXIT
+status=0
+dotnet test Platform.sln -c Release --logger "trx" --results-directory "$results" "$@" || status=$?
+
+# One closing line for every runner: totals over all test projects; a skipped test counts as a failure.
+python3 - "$results" <<'PY' || status=1
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+passed = failed = skipped = 0
+for path in glob.glob(sys.argv[1] + "/*.trx"):
+    counters = ET.parse(path).getroot().find("t:ResultSummary/t:Counters", ns)
+    passed += int(counters.get("passed")); failed += int(counters.get("failed")) + int(counters.get("error"))
+    skipped += int(counters.get("notExecuted"))
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
+sys.exit(1 if failed or skipped or passed == 0 else 0)
+PY
+exit $status
