@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Platform.Contracts;
 
 /// <summary>
@@ -6,7 +8,8 @@ namespace Platform.Contracts;
 /// </summary>
 public abstract record IntegrationEvent
 {
-    /// <summary>Unique id; consumers use it to handle a redelivered event once (inbox).</summary>
+    /// <summary>Unique id; consumers use it to handle a redelivered event once (inbox). A payload without one is rejected.</summary>
+    [JsonRequired]
     public Guid Id { get; init; } = Guid.CreateVersion7();
 
     /// <summary>When the state change that raised the event happened.</summary>
