@@ -9,7 +9,7 @@ namespace Platform.Testing;
 /// distribution's server initialised in a temporary directory and started on a free loopback port.
 /// Each test asks for a database of its own.
 /// </summary>
-public sealed class PostgresServer : IAsyncLifetime
+public sealed class PostgresServer : IAsyncLifetime, IAsyncDisposable
 {
     private PostgreSqlContainer? _container;
     private ExternalProcess? _process;
@@ -65,6 +65,8 @@ public sealed class PostgresServer : IAsyncLifetime
             await _process.StopAsync();
         }
     }
+
+    async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
 
     public async Task DisposeAsync()
     {

@@ -4,7 +4,7 @@ using Xunit;
 namespace Platform.Testing;
 
 /// <summary>A real Redis server: a Testcontainers container where a Docker engine answers, else redis-server on a free loopback port.</summary>
-public sealed class RedisServer : IAsyncLifetime
+public sealed class RedisServer : IAsyncLifetime, IAsyncDisposable
 {
     private RedisContainer? _container;
     private ExternalProcess? _process;
@@ -41,6 +41,8 @@ public sealed class RedisServer : IAsyncLifetime
             await _process.StopAsync();
         }
     }
+
+    async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
 
     public async Task DisposeAsync()
     {

@@ -85,7 +85,8 @@ internal sealed class KeyVaultRestClient
         {
             try
             {
-                return JsonDocument.Parse(response.Content.ToMemory());
+                // Copy: the document must outlive the response buffer, which goes with the message.
+                return JsonDocument.Parse(response.Content.ToArray());
             }
             catch (JsonException ex)
             {
