@@ -35,6 +35,9 @@ public sealed class DevHostRunner(DevHostOptions options) : IAsyncDisposable
         r => r.Service.Name,
         r => new Uri(r.App.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First()));
 
+    /// <summary>A running service's container (for tests and diagnostics).</summary>
+    public IServiceProvider ServicesOf(string name) => _running.Single(r => r.Service.Name == name).App.Services;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(options.DataDirectory);

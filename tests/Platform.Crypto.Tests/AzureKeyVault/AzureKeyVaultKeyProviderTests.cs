@@ -227,6 +227,22 @@ public sealed class AzureKeyVaultKeyProviderTests
     }
 
     [Fact]
+    public async Task Unreachable_vault_is_a_provider_error_and_not_available()
+    {
+        var options = new AzureKeyVaultOptions { VaultUri = new Uri($"https://{VaultHost}/"), MaxRetries = 1, RetryDelay = TimeSpan.FromMilliseconds(1) };
+        var refusing = new RefusingHandler();
+        var provider = new AzureKeyVaultKeyProvider(options, _credential, new TestLogger<AzureKeyVaultKeyProvider>(), new HttpClientTransport(refusing));
+
+        var error = await Assert.ThrowsAsync<KeyProviderException>(() => provider.GetKeyEncryptionKeyAsync("record-kek", None));
+
+        Assert.Contains(VaultHost, error.Message, StringComparison.Ordinal);
+        Assert.Contains("could not be reached", error.Message, StringComparison.Ordinal);
+        Assert.False(await provider.IsAvailableAsync(None));
+        Assert.Equal(4, refusing.Calls); // one retry each time
+        AssertNoSecrets(error);
+    }
+
+    [Fact]
     public void Options_require_an_https_vault_uri()
     {
         var error = Assert.Throws<KeyProviderException>(() => new AzureKeyVaultKeyProvider(
@@ -235,11 +251,22 @@ public sealed class AzureKeyVaultKeyProviderTests
         Assert.Contains("VaultUri", error.Message, StringComparison.Ordinal);
     }
 
+    private sealed class RefusingHandler : HttpMessageHandler
+    {
+        public int Calls;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref Calls);
+            throw new HttpRequestException("Connection refused (platform-test.vault.azure.net:443)");
+        }
+    }
+
     private void AssertNoSecrets(Exception error)
     {
         var text = error.ToString();
         Assert.DoesNotContain(_credential.Token, text, StringComparison.Ordinal);
-        Assert.DoesNotContain("Bearer", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Bearer " + _credential.Token[..8], text, StringComparison.Ordinal); // not even a prefix
         Assert.DoesNotContain(Base64Url.EncodeToString(DataKey), text, StringComparison.Ordinal);
     }
 

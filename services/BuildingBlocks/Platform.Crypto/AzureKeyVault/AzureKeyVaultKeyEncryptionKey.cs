@@ -73,7 +73,7 @@ internal sealed class AzureKeyVaultKeyEncryptionKey(KeyVaultRestClient client, s
             var root = document.RootElement;
             return (root.GetProperty("kid").GetString()!, Base64Url.DecodeFromChars(root.GetProperty("value").GetString()));
         }
-        catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException)
+        catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
         {
             throw new KeyProviderException($"Key Vault {operation} returned a malformed result.", ex);
         }

@@ -30,7 +30,7 @@ namespace Platform.Crypto.AzureKeyVault;
 /// status, Key Vault's <c>error.code</c> and Retry-After. The transport is injectable so tests replay recorded exchanges.
 /// A rotation made outside this process is picked up when the key is next loaded (restart); old versions always unwrap.
 /// </summary>
-public sealed partial class AzureKeyVaultKeyProvider : IKeyProvider
+public sealed partial class AzureKeyVaultKeyProvider : IKeyProvider, IDisposable
 {
     private const string HealthProbeKeyName = "health-probe";
 
@@ -39,6 +39,7 @@ public sealed partial class AzureKeyVaultKeyProvider : IKeyProvider
     private readonly KeyVaultRestClient _client;
     private readonly ConcurrentDictionary<string, AzureKeyVaultKeyEncryptionKey> _keks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, AzureKeyVaultSigningKey> _signingKeys = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _gate = new(1, 1);
 
     /// <param name="options">Vault settings.</param>
     /// <param name="credential">Azure.Identity credential (managed identity in production).</param>
@@ -65,10 +66,23 @@ public sealed partial class AzureKeyVaultKeyProvider : IKeyProvider
         {
             return cached;
         }
-        var key = await GetKeyAsync(name, cancellationToken).ConfigureAwait(false)
-                  ?? await CreateKeyAsync(name, KekCreateBody(), "KEK", cancellationToken).ConfigureAwait(false);
-        var kek = new AzureKeyVaultKeyEncryptionKey(_client, name, key.Version, AzureKeyVaultKeyEncryptionKey.AlgorithmFor(key.Kty, name));
-        return _keks.GetOrAdd(name, kek);
+        // Serialise first loads: two concurrent "missing, create" paths would create two versions.
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_keks.TryGetValue(name, out cached))
+            {
+                return cached;
+            }
+            var key = await GetKeyAsync(name, cancellationToken).ConfigureAwait(false)
+                      ?? await CreateKeyAsync(name, KekCreateBody(), "KEK", cancellationToken).ConfigureAwait(false);
+            var kek = new AzureKeyVaultKeyEncryptionKey(_client, name, key.Version, AzureKeyVaultKeyEncryptionKey.AlgorithmFor(key.Kty, name));
+            return _keks[name] = kek;
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     public async Task<ISigningKey> GetSigningKeyAsync(string name, CancellationToken cancellationToken)
@@ -78,22 +92,42 @@ public sealed partial class AzureKeyVaultKeyProvider : IKeyProvider
         {
             return cached;
         }
-        var key = await GetKeyAsync(name, cancellationToken).ConfigureAwait(false)
-                  ?? await CreateKeyAsync(name, SigningCreateBody(), "signing key", cancellationToken).ConfigureAwait(false);
-        if (key.Kty is not ("EC" or "EC-HSM") || key.Crv != "P-256" || key.X is null || key.Y is null)
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            throw new KeyProviderException($"Key Vault key '{name}' is {key.Kty} {key.Crv}; ES256 signing needs an EC P-256 key.");
+            if (_signingKeys.TryGetValue(name, out cached))
+            {
+                return cached;
+            }
+            var key = await GetKeyAsync(name, cancellationToken).ConfigureAwait(false)
+                      ?? await CreateKeyAsync(name, SigningCreateBody(), "signing key", cancellationToken).ConfigureAwait(false);
+            if (key.Kty is not ("EC" or "EC-HSM") || key.Crv != "P-256" || key.X is null || key.Y is null)
+            {
+                throw new KeyProviderException($"Key Vault key '{name}' is {key.Kty} {key.Crv}; ES256 signing needs an EC P-256 key.");
+            }
+            var signingKey = new AzureKeyVaultSigningKey(_client, name, key.Version, JsonWebKeyInfo.ForP256(key.X, key.Y, key.Kid));
+            return _signingKeys[name] = signingKey;
         }
-        var signingKey = new AzureKeyVaultSigningKey(_client, name, key.Version, JsonWebKeyInfo.ForP256(key.X, key.Y, key.Kid));
-        return _signingKeys.GetOrAdd(name, signingKey);
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     public async Task<string> RotateKeyEncryptionKeyAsync(string name, CancellationToken cancellationToken)
     {
         var kek = (AzureKeyVaultKeyEncryptionKey)await GetKeyEncryptionKeyAsync(name, cancellationToken).ConfigureAwait(false);
-        var key = await CreateKeyAsync(name, KekCreateBody(), "KEK", cancellationToken).ConfigureAwait(false);
-        kek.SetCurrent(key.Version, AzureKeyVaultKeyEncryptionKey.AlgorithmFor(key.Kty, name));
-        return key.Version;
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var key = await CreateKeyAsync(name, KekCreateBody(), "KEK", cancellationToken).ConfigureAwait(false);
+            kek.SetCurrent(key.Version, AzureKeyVaultKeyEncryptionKey.AlgorithmFor(key.Kty, name));
+            return key.Version;
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     /// <summary>
@@ -115,6 +149,8 @@ public sealed partial class AzureKeyVaultKeyProvider : IKeyProvider
             return false;
         }
     }
+
+    public void Dispose() => _gate.Dispose();
 
     private async Task<KeyVaultKey?> GetKeyAsync(string name, CancellationToken cancellationToken)
     {

@@ -20,7 +20,7 @@ internal sealed record KeyVaultKey(string Kid, string Version, string Kty, strin
                 key.TryGetProperty("x", out var x) ? Base64Url.DecodeFromChars(x.GetString()) : null,
                 key.TryGetProperty("y", out var y) ? Base64Url.DecodeFromChars(y.GetString()) : null);
         }
-        catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException or UriFormatException)
+        catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
         {
             throw new KeyProviderException($"Key Vault returned a malformed key bundle for key '{keyName}'.", ex);
         }

@@ -75,8 +75,10 @@ internal sealed class KeyVaultRestClient
         {
             throw new KeyProviderException($"Key Vault {operation} for key '{keyName}': no access token could be obtained.", ex);
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex) when (ex is RequestFailedException or AggregateException
+                                   || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
+            // Transport failures, per-try timeouts, and Azure.Core's AggregateException once every retry has failed.
             throw new KeyProviderException($"Key Vault {operation} for key '{keyName}': {_vault.Host} could not be reached.", ex);
         }
 
@@ -131,9 +133,20 @@ internal sealed class KeyVaultRestClient
         return (null, null);
     }
 
-    /// <summary>Retry-After is either delta-seconds or an HTTP date (RFC 9110 10.2.3).</summary>
+    /// <summary>
+    /// Azure services may send <c>retry-after-ms</c> / <c>x-ms-retry-after-ms</c>; the standard Retry-After is either
+    /// delta-seconds or an HTTP date (RFC 9110 10.2.3).
+    /// </summary>
     private static TimeSpan? ReadRetryAfter(Response response)
     {
+        foreach (var name in (string[])["retry-after-ms", "x-ms-retry-after-ms"])
+        {
+            if (response.Headers.TryGetValue(name, out var ms)
+                && int.TryParse(ms, NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds))
+            {
+                return TimeSpan.FromMilliseconds(milliseconds);
+            }
+        }
         if (!response.Headers.TryGetValue("Retry-After", out var value) || string.IsNullOrWhiteSpace(value))
         {
             return null;

@@ -35,7 +35,7 @@ internal static class Pkcs11Native
                 {
                     library = Factories.Pkcs11LibraryFactory.LoadPkcs11Library(Factories, path, AppType.MultiThreaded);
                 }
-                catch (Exception ex) when (ex is Pkcs11Exception or UnmanagedException or DllNotFoundException)
+                catch (Exception ex) when (ex is Pkcs11Exception or UnmanagedException or LibraryArchitectureException or DllNotFoundException)
                 {
                     throw new KeyProviderException($"PKCS#11 library '{path}' could not be loaded or initialised.", ex);
                 }

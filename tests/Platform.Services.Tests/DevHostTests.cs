@@ -1,0 +1,73 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Consent.Data;
+using Platform.DevHost;
+using Platform.Messaging.Inbox;
+
+namespace Platform.Services.Tests;
+
+/// <summary>The embedded default: all four services in one process, each ready; a second start keeps the data.</summary>
+public sealed class DevHostTests
+{
+    [Fact]
+    public async Task All_four_services_start_in_one_process_and_a_restart_reuses_the_data()
+    {
+        var data = Directory.CreateTempSubdirectory("platform-devhost-").FullName;
+        try
+        {
+            var options = new DevHostOptions(data, 0, 0, 0, 0, "127.0.0.1");
+            var marker = Guid.NewGuid();
+            await using (var first = new DevHostRunner(options))
+            {
+                await first.StartAsync(CancellationToken.None);
+                await AssertAllReadyAsync(first);
+                await using var scope = first.ServicesOf("consent").CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<ConsentDbContext>();
+                db.Set<InboxEntry>().Add(new InboxEntry { EventId = marker, Handler = "restart-marker", Topic = "test", HandledAtUtc = DateTime.UtcNow });
+                await db.SaveChangesAsync();
+            }
+
+            var files = Directory.GetFiles(data, "*.db").Select(f => Path.GetFileName(f)!).Order().ToArray();
+            Assert.Equal(["consent.db", "identity.db", "ledger.db", "record-vault.db"], files);
+
+            await using var second = new DevHostRunner(options);
+            await second.StartAsync(CancellationToken.None);
+            await AssertAllReadyAsync(second);
+            await using var secondScope = second.ServicesOf("consent").CreateAsyncScope();
+            Assert.Equal(1, await secondScope.ServiceProvider.GetRequiredService<ConsentDbContext>().Set<InboxEntry>().CountAsync(e => e.EventId == marker));
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("--identity-port", "not-a-port")]
+    [InlineData("--ledger-port", "70000")]
+    public void Bad_port_arguments_are_refused_with_a_clear_message(string option, string value)
+    {
+        var error = Assert.Throws<ArgumentException>(() => DevHostOptions.From([option, value]));
+        Assert.Contains(value, error.Message, StringComparison.Ordinal);
+        Assert.Contains(option.TrimStart('-'), error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_default_ports_are_the_documented_ones()
+    {
+        var options = DevHostOptions.From([]);
+        Assert.Equal((5101, 5102, 5103, 5104), (options.IdentityPort, options.ConsentPort, options.RecordVaultPort, options.LedgerPort));
+    }
+
+    private static async Task AssertAllReadyAsync(DevHostRunner host)
+    {
+        Assert.Equal(4, host.Addresses.Count);
+        using var client = new HttpClient();
+        foreach (var (name, address) in host.Addresses)
+        {
+            var response = await client.GetAsync(new Uri(address, "/health/ready"));
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{name} was not ready: {(int)response.StatusCode}");
+        }
+    }
+}

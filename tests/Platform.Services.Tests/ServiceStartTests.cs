@@ -1,0 +1,60 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Platform.Consent;
+using Platform.Identity;
+using Platform.Ledger;
+using Platform.RecordVault;
+using Platform.Testing;
+
+namespace Platform.Services.Tests;
+
+/// <summary>Each service starts on its own, answers readiness, describes itself, and answers bad routes with problem+json.</summary>
+public sealed class ServiceStartTests
+{
+    public static TheoryData<string> Services => ["identity", "consent", "record-vault", "ledger"];
+
+    private static Func<string[], Action<WebApplicationBuilder>, WebApplication> BuildFor(string service) => service switch
+    {
+        "identity" => IdentityService.Build,
+        "consent" => ConsentService.Build,
+        "record-vault" => RecordVaultService.Build,
+        "ledger" => LedgerService.Build,
+        _ => throw new ArgumentOutOfRangeException(nameof(service)),
+    };
+
+    [Theory]
+    [MemberData(nameof(Services))]
+    public async Task Service_starts_and_is_ready(string name)
+    {
+        await using var service = await ServiceUnderTest.StartAsync(BuildFor(name));
+
+        var ready = await service.Client.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        var info = JsonDocument.Parse(await service.Client.GetStringAsync("/")).RootElement;
+        Assert.Equal(name, info.GetProperty("service").GetString());
+        Assert.True(File.Exists(Path.Combine(service.DataDirectory, name + ".db")), "the service keeps its own SQLite file");
+    }
+
+    [Theory]
+    [MemberData(nameof(Services))]
+    public async Task Service_publishes_an_openapi_document(string name)
+    {
+        await using var service = await ServiceUnderTest.StartAsync(BuildFor(name));
+
+        var document = JsonDocument.Parse(await service.Client.GetStringAsync("/openapi/v1.json")).RootElement;
+        Assert.StartsWith("3.", document.GetProperty("openapi").GetString(), StringComparison.Ordinal);
+        Assert.True(document.GetProperty("paths").TryGetProperty("/", out _));
+    }
+
+    [Theory]
+    [MemberData(nameof(Services))]
+    public async Task Service_answers_an_unknown_route_with_problem_json(string name)
+    {
+        await using var service = await ServiceUnderTest.StartAsync(BuildFor(name));
+
+        var response = await service.Client.PostAsync("/does-not-exist", new StringContent("{}"));
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+}
