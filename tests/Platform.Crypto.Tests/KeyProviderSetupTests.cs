@@ -10,6 +10,8 @@ using Platform.Crypto.Pkcs11;
 using Platform.Crypto.Software;
 using Platform.Crypto.Tests.Infrastructure;
 
+using Platform.Testing;
+
 namespace Platform.Crypto.Tests;
 
 public sealed class KeyProviderSetupTests

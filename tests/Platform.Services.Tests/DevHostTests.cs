@@ -67,7 +67,9 @@ public sealed class DevHostTests
         foreach (var (name, address) in host.Addresses)
         {
             var response = await client.GetAsync(new Uri(address, "/health/ready"));
-            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{name} was not ready: {(int)response.StatusCode}");
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{name} was not ready: {(int)response.StatusCode} {body}");
+            Assert.Contains("\"keys\"", body, StringComparison.Ordinal); // the software key provider is checked too
         }
     }
 }

@@ -2,6 +2,8 @@ using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Crypto;
 using Platform.Messaging;
 using Platform.ServiceDefaults;
 
@@ -26,16 +28,31 @@ public static class PlatformService
         configureHost?.Invoke(builder);
         builder.AddServiceDefaults();
         builder.AddServiceDatabase<TContext>();
+        builder.AddKeysIfConfigured();
         var events = builder.AddEventBus<TContext>();
         configureServices?.Invoke(builder, events);
 
         var app = builder.Build();
+        // Create the key provider now, so a misconfiguration (and the software provider's warning) shows at start.
+        _ = app.Services.GetService<IKeyProvider>();
         app.UseServiceDefaults();
         app.MapDefaultEndpoints();
         app.MapEventBus();
         app.MapServiceInfo(service);
         mapEndpoints?.Invoke(app);
         return app;
+    }
+
+    /// <summary>The key provider (<c>Keys:*</c>) and its readiness check, when the service is configured with one.</summary>
+    private static void AddKeysIfConfigured(this WebApplicationBuilder builder)
+    {
+        var keys = builder.Configuration.GetSection("Keys");
+        if (keys["Provider"] is null)
+        {
+            return;
+        }
+        builder.Services.AddKeyProvider(keys);
+        builder.Services.AddHealthChecks().AddCheck<KeyProviderHealthCheck>("keys", tags: [HealthTags.Ready], timeout: TimeSpan.FromSeconds(5));
     }
 
     /// <summary><c>GET /</c>: which service answers, its version, and where its API description is.</summary>

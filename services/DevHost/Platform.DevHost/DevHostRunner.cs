@@ -61,6 +61,9 @@ public sealed class DevHostRunner(DevHostOptions options) : IAsyncDisposable
             ["Data:Directory"] = options.DataDirectory,
             ["Database:Provider"] = "Sqlite",
             ["EventBus:Transport"] = "InProcess",
+            // Development only: key files on disk, each service its own. Deployments use Pkcs11 or AzureKeyVault.
+            ["Keys:Provider"] = "Software",
+            ["Keys:Software:KeyDirectory"] = Path.Combine(options.DataDirectory, "keys", service.Name),
             ["Logging:Console:FormatterName"] = "simple",
             ["Logging:LogLevel:Default"] = "Information",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",

@@ -29,6 +29,7 @@ foreach (var (name, address) in host.Addresses)
 {
     Console.WriteLine($"  {name,-13} {address}  (ready: {new Uri(address, "/health/ready")})");
 }
+Console.WriteLine("  keys          software key provider: key files under the data folder, NOT an HSM (development only)");
 Console.WriteLine("Press Ctrl+C to stop.");
 Console.WriteLine();
 

@@ -1,3 +1,5 @@
+using Platform.Testing;
+
 namespace Platform.Crypto.Tests.Infrastructure;
 
 /// <summary>

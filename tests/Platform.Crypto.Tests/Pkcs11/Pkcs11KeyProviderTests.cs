@@ -5,6 +5,8 @@ using Net.Pkcs11Interop.HighLevelAPI;
 using Platform.Crypto.Pkcs11;
 using Platform.Crypto.Tests.Infrastructure;
 
+using Platform.Testing;
+
 namespace Platform.Crypto.Tests.Pkcs11;
 
 [Collection(SoftHsmCollection.Name)]

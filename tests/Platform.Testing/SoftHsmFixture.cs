@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
-namespace Platform.Crypto.Tests.Infrastructure;
+namespace Platform.Testing;
 
 /// <summary>
 /// A private SoftHSM2 token for one test run: its own temporary token directory and softhsm2.conf, a freshly
@@ -14,7 +14,7 @@ namespace Platform.Crypto.Tests.Infrastructure;
 /// process (a collection fixture).
 /// </para>
 /// When SoftHSM2 is missing this fixture fails with instructions instead of skipping: the PKCS#11 path must be tested.
-/// Self-contained (depends on nothing in the repository) so it can move to a shared test-infrastructure project.
+/// Self-contained (depends on nothing in the repository), shared by every test project that needs an HSM.
 /// </summary>
 public sealed class SoftHsmFixture : IDisposable
 {
