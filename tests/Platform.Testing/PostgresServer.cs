@@ -11,33 +11,33 @@ namespace Platform.Testing;
 /// </summary>
 public sealed class PostgresServer : IAsyncLifetime, IAsyncDisposable
 {
-    private PostgreSqlContainer? _container;
-    private ExternalProcess? _process;
-    private string? _directory;
+    private ContainerOrProcess? _server;
     private string _adminConnectionString = "";
 
     public async Task InitializeAsync()
     {
         if (DockerEngine.IsAvailable)
         {
-            _container = new PostgreSqlBuilder("postgres:16-alpine").Build();
-            await _container.StartAsync();
-            _adminConnectionString = _container.GetConnectionString();
+            var container = new PostgreSqlBuilder("postgres:16-alpine").Build();
+            _server = new ContainerOrProcess(container);
+            await container.StartAsync();
+            _adminConnectionString = container.GetConnectionString();
             return;
         }
 
         var initdb = RequiredTool.Find("PostgreSQL (initdb)", "postgresql", "/usr/lib/postgresql/*/bin/initdb", "/usr/bin/initdb");
         var binDirectory = Path.GetDirectoryName(initdb)!;
-        _directory = Directory.CreateTempSubdirectory("platform-pg-").FullName;
-        var data = Path.Combine(_directory, "data");
-        var asServerUser = LocalServerUser.Prepare(_directory);
+        var directory = Directory.CreateTempSubdirectory("platform-pg-").FullName;
+        var data = Path.Combine(directory, "data");
+        var asServerUser = LocalServerUser.Prepare(directory);
 
         await ExternalProcess.RunAsync(asServerUser.Command, [.. asServerUser.Prefix, initdb, "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"]);
         var port = FreePort.Next();
-        _process = ExternalProcess.Start(asServerUser.Command, [.. asServerUser.Prefix, Path.Combine(binDirectory, "postgres"), "-D", data,
-            "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-k", _directory,
+        var process = ExternalProcess.Start(asServerUser.Command, [.. asServerUser.Prefix, Path.Combine(binDirectory, "postgres"), "-D", data,
+            "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-k", directory,
             "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]);
-        await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(30), () => _process.Output);
+        _server = new ContainerOrProcess(process, directory);
+        await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(30), () => process.Output);
         _adminConnectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Password=postgres;Database=postgres;Pooling=false";
         await WaitForQueriesAsync();
     }
@@ -54,33 +54,15 @@ public sealed class PostgresServer : IAsyncLifetime, IAsyncDisposable
     }
 
     /// <summary>Stops the server, as an outage would.</summary>
-    public async Task StopAsync()
-    {
-        if (_container is not null)
-        {
-            await _container.StopAsync();
-        }
-        if (_process is not null)
-        {
-            await _process.StopAsync();
-        }
-    }
+    public Task StopAsync() => _server?.StopAsync() ?? Task.CompletedTask;
 
     async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
 
     public async Task DisposeAsync()
     {
-        if (_container is not null)
+        if (_server is not null)
         {
-            await _container.DisposeAsync();
-        }
-        if (_process is not null)
-        {
-            await _process.DisposeAsync();
-        }
-        if (_directory is not null)
-        {
-            Directory.Delete(_directory, recursive: true);
+            await _server.DisposeAsync();
         }
     }
 

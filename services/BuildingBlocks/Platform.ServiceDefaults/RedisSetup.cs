@@ -12,13 +12,16 @@ namespace Platform.ServiceDefaults;
 /// </summary>
 public static class RedisSetup
 {
+    public static bool IsConfigured(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration.GetConnectionString("Redis"));
+
     public static WebApplicationBuilder AddRedisIfConfigured(this WebApplicationBuilder builder)
     {
-        var connectionString = builder.Configuration.GetConnectionString("Redis");
-        if (string.IsNullOrWhiteSpace(connectionString))
+        if (!IsConfigured(builder.Configuration))
         {
             return builder;
         }
+        var connectionString = builder.Configuration.GetConnectionString("Redis")!;
 
         var options = ConfigurationOptions.Parse(connectionString);
         options.AbortOnConnectFail = false; // keep retrying in the background; readiness reports the outage

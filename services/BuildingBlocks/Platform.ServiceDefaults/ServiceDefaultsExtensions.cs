@@ -18,6 +18,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddHealthChecks();
         builder.Services.AddOpenApi();
         builder.AddRedisIfConfigured();
+        builder.AddLocalDataProtectionUnlessRedis();
         return builder;
     }
 

@@ -185,23 +185,15 @@ public sealed class DaprTransportTests
         };
     }
 
+    /// <summary>Adds a note with its event inside a traced operation, so the outbox records the trace context.</summary>
     private static async Task<Guid> AddNoteAsync(ServiceUnderTest service)
     {
         using var activity = new System.Diagnostics.Activity("test-operation");
         activity.SetParentId("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
         activity.Start();
-        await using var scope = service.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
-        var note = new Note { Id = Guid.NewGuid(), Text = "hello" };
-        db.Notes.Add(note);
-        var message = db.AddIntegrationEvent(new NoteAddedV1(note.Id), "test-service");
-        await db.SaveChangesAsync();
-        return message.EventId;
+        return await TestServiceData.AddNoteWithEventAsync(service.Services);
     }
 
-    private static async Task<OutboxMessage> OutboxRowAsync(ServiceUnderTest service, Guid eventId)
-    {
-        await using var scope = service.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<TestDbContext>().Set<OutboxMessage>().AsNoTracking().SingleAsync(m => m.EventId == eventId);
-    }
+    private static Task<OutboxMessage> OutboxRowAsync(ServiceUnderTest service, Guid eventId) =>
+        TestServiceData.OutboxRowAsync(service.Services, eventId);
 }

@@ -35,21 +35,21 @@ public sealed class OutboxExactlyOnceTests(PostgresServer postgres)
                          b.Services.AddSingleton<IEventBus>(new HangAfterPublishBus(new InProcessEventBus(broker), published));
                      }))
         {
-            eventId = await AddNoteWithEventAsync(first.Services);
+            eventId = await TestServiceData.AddNoteWithEventAsync(first.Services);
             await published.Task.WaitAsync(TimeSpan.FromSeconds(15));
-            await Eventually.TrueAsync(() => InboxCountAsync(first.Services, eventId).ContinueWith(t => t.Result == 1),
+            await Eventually.TrueAsync(async () => await TestServiceData.InboxCountAsync(first.Services, eventId) == 1,
                 "the first delivery was handled and committed");
         }
 
         await using var second = await ServiceUnderTest.StartAsync(TestServiceApp.Build, settings, b => b.Services.AddSingleton(broker));
         await Eventually.TrueAsync(() => consumed.For(eventId) == 2, "the event was delivered a second time");
-        await Eventually.TrueAsync(async () => (await OutboxRowAsync(second.Services, eventId)).SentAtUtc is not null, "the outbox row was marked sent");
+        await Eventually.TrueAsync(async () => (await TestServiceData.OutboxRowAsync(second.Services, eventId)).SentAtUtc is not null, "the outbox row was marked sent");
 
         await using var scope = second.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
         Assert.Equal(1, await db.HandledNotes.CountAsync());
         Assert.Equal(0, second.Services.GetRequiredService<HandlerLog>().CallsFor(eventId));
-        Assert.Equal(1, await InboxCountAsync(second.Services, eventId));
+        Assert.Equal(1, await TestServiceData.InboxCountAsync(second.Services, eventId));
         Assert.Empty(broker.DeadLetters);
     }
 
@@ -66,11 +66,11 @@ public sealed class OutboxExactlyOnceTests(PostgresServer postgres)
                 b.Services.AddSingleton<IEventBus>(failing);
             });
 
-        var eventId = await AddNoteWithEventAsync(service.Services);
+        var eventId = await TestServiceData.AddNoteWithEventAsync(service.Services);
         var log = service.Services.GetRequiredService<HandlerLog>();
         await Eventually.TrueAsync(() => log.CallsFor(eventId) == 1, "the event was handled after the transport recovered");
 
-        var row = await OutboxRowAsync(service.Services, eventId);
+        var row = await TestServiceData.OutboxRowAsync(service.Services, eventId);
         Assert.Equal(2, row.Attempts);
         Assert.NotNull(row.SentAtUtc);
         Assert.Equal(3, failing.Calls);
@@ -107,31 +107,6 @@ public sealed class OutboxExactlyOnceTests(PostgresServer postgres)
         },
         _ => new() { ["Data:Directory"] = Directory.CreateTempSubdirectory("platform-outbox-").FullName },
     };
-
-    private static async Task<Guid> AddNoteWithEventAsync(IServiceProvider services)
-    {
-        await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
-        var note = new Note { Id = Guid.NewGuid(), Text = "hello" };
-        db.Notes.Add(note);
-        var message = db.AddIntegrationEvent(new NoteAddedV1(note.Id), "test-service");
-        await db.SaveChangesAsync();
-        return message.EventId;
-    }
-
-    private static async Task<int> InboxCountAsync(IServiceProvider services, Guid eventId)
-    {
-        await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
-        return await db.Set<InboxEntry>().CountAsync(e => e.EventId == eventId);
-    }
-
-    private static async Task<OutboxMessage> OutboxRowAsync(IServiceProvider services, Guid eventId)
-    {
-        await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
-        return await db.Set<OutboxMessage>().AsNoTracking().SingleAsync(m => m.EventId == eventId);
-    }
 
     /// <summary>Publishes, then never returns: the relay is stuck between publish and mark until the host stops.</summary>
     private sealed class HangAfterPublishBus(IEventBus inner, TaskCompletionSource published) : IEventBus
