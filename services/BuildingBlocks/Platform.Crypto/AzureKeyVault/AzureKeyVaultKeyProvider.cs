@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Azure.Core;
 using Azure.Core.Pipeline;
@@ -37,9 +36,7 @@ public sealed partial class AzureKeyVaultKeyProvider : IKeyProvider, IDisposable
     private readonly AzureKeyVaultOptions _options;
     private readonly ILogger _logger;
     private readonly KeyVaultRestClient _client;
-    private readonly ConcurrentDictionary<string, AzureKeyVaultKeyEncryptionKey> _keks = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, AzureKeyVaultSigningKey> _signingKeys = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly LoadedKeys<AzureKeyVaultKeyEncryptionKey, AzureKeyVaultSigningKey> _loadedKeys = new();
 
     /// <param name="options">Vault settings.</param>
     /// <param name="credential">Azure.Identity credential (managed identity in production).</param>
@@ -62,72 +59,27 @@ public sealed partial class AzureKeyVaultKeyProvider : IKeyProvider, IDisposable
     public async Task<IKeyEncryptionKey> GetKeyEncryptionKeyAsync(string name, CancellationToken cancellationToken)
     {
         KeyNames.Validate(name);
-        if (_keks.TryGetValue(name, out var cached))
-        {
-            return cached;
-        }
-        // Serialise first loads: two concurrent "missing, create" paths would create two versions.
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_keks.TryGetValue(name, out cached))
-            {
-                return cached;
-            }
-            var key = await GetKeyAsync(name, cancellationToken).ConfigureAwait(false)
-                      ?? await CreateKeyAsync(name, KekCreateBody(), "KEK", cancellationToken).ConfigureAwait(false);
-            var kek = new AzureKeyVaultKeyEncryptionKey(_client, name, key.Version, AzureKeyVaultKeyEncryptionKey.AlgorithmFor(key.Kty, name));
-            return _keks[name] = kek;
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        // Loads are serialised: two concurrent "missing, create" paths would create two versions.
+        return await _loadedKeys.GetOrLoadKeyEncryptionKeyAsync(name, token => LoadOrCreateKekAsync(name, token), cancellationToken)
+            .ConfigureAwait(false);
     }
 
     public async Task<ISigningKey> GetSigningKeyAsync(string name, CancellationToken cancellationToken)
     {
         KeyNames.Validate(name);
-        if (_signingKeys.TryGetValue(name, out var cached))
-        {
-            return cached;
-        }
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_signingKeys.TryGetValue(name, out cached))
-            {
-                return cached;
-            }
-            var key = await GetKeyAsync(name, cancellationToken).ConfigureAwait(false)
-                      ?? await CreateKeyAsync(name, SigningCreateBody(), "signing key", cancellationToken).ConfigureAwait(false);
-            if (key.Kty is not ("EC" or "EC-HSM") || key.Crv != "P-256" || key.X is null || key.Y is null)
-            {
-                throw new KeyProviderException($"Key Vault key '{name}' is {key.Kty} {key.Crv}; ES256 signing needs an EC P-256 key.");
-            }
-            var signingKey = new AzureKeyVaultSigningKey(_client, name, key.Version, JsonWebKeyInfo.ForP256(key.X, key.Y, key.Kid));
-            return _signingKeys[name] = signingKey;
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        return await _loadedKeys.GetOrLoadSigningKeyAsync(name, token => LoadOrCreateSigningKeyAsync(name, token), cancellationToken)
+            .ConfigureAwait(false);
     }
 
     public async Task<string> RotateKeyEncryptionKeyAsync(string name, CancellationToken cancellationToken)
     {
         var kek = (AzureKeyVaultKeyEncryptionKey)await GetKeyEncryptionKeyAsync(name, cancellationToken).ConfigureAwait(false);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        return await _loadedKeys.RunExclusiveAsync(async token =>
         {
-            var key = await CreateKeyAsync(name, KekCreateBody(), "KEK", cancellationToken).ConfigureAwait(false);
+            var key = await CreateKeyAsync(name, KekCreateBody(), "KEK", token).ConfigureAwait(false);
             kek.SetCurrent(key.Version, AzureKeyVaultKeyEncryptionKey.AlgorithmFor(key.Kty, name));
             return key.Version;
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -136,7 +88,7 @@ public sealed partial class AzureKeyVaultKeyProvider : IKeyProvider, IDisposable
     /// </summary>
     public async Task<bool> IsAvailableAsync(CancellationToken cancellationToken)
     {
-        var name = _keks.Keys.FirstOrDefault() ?? _signingKeys.Keys.FirstOrDefault() ?? HealthProbeKeyName;
+        var name = _loadedKeys.Names.FirstOrDefault() ?? HealthProbeKeyName;
         try
         {
             using var _ = await _client.SendAsync(RequestMethod.Get, "get", name, [], null, notFoundIsNull: true, cancellationToken)
@@ -150,7 +102,25 @@ public sealed partial class AzureKeyVaultKeyProvider : IKeyProvider, IDisposable
         }
     }
 
-    public void Dispose() => _gate.Dispose();
+    public void Dispose() => _loadedKeys.Dispose();
+
+    private async Task<AzureKeyVaultKeyEncryptionKey> LoadOrCreateKekAsync(string name, CancellationToken cancellationToken)
+    {
+        var key = await GetKeyAsync(name, cancellationToken).ConfigureAwait(false)
+                  ?? await CreateKeyAsync(name, KekCreateBody(), "KEK", cancellationToken).ConfigureAwait(false);
+        return new AzureKeyVaultKeyEncryptionKey(_client, name, key.Version, AzureKeyVaultKeyEncryptionKey.AlgorithmFor(key.Kty, name));
+    }
+
+    private async Task<AzureKeyVaultSigningKey> LoadOrCreateSigningKeyAsync(string name, CancellationToken cancellationToken)
+    {
+        var key = await GetKeyAsync(name, cancellationToken).ConfigureAwait(false)
+                  ?? await CreateKeyAsync(name, SigningCreateBody(), "signing key", cancellationToken).ConfigureAwait(false);
+        if (key.Kty is not ("EC" or "EC-HSM") || key.Crv != "P-256" || key.X is null || key.Y is null)
+        {
+            throw new KeyProviderException($"Key Vault key '{name}' is {key.Kty} {key.Crv}; ES256 signing needs an EC P-256 key.");
+        }
+        return new AzureKeyVaultSigningKey(_client, name, key.Version, JsonWebKeyInfo.ForP256(key.X, key.Y, key.Kid));
+    }
 
     private async Task<KeyVaultKey?> GetKeyAsync(string name, CancellationToken cancellationToken)
     {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Net.Pkcs11Interop.Common;
 using Net.Pkcs11Interop.HighLevelAPI;
@@ -22,9 +21,7 @@ public sealed partial class Pkcs11KeyProvider : IKeyProvider, IDisposable
     private readonly Pkcs11KeyProviderOptions _options;
     private readonly ILogger _logger;
     private readonly Pkcs11Token _token;
-    private readonly ConcurrentDictionary<string, Pkcs11KeyEncryptionKey> _keks = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Pkcs11SigningKey> _signingKeys = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly LoadedKeys<Pkcs11KeyEncryptionKey, Pkcs11SigningKey> _loadedKeys = new();
 
     public Pkcs11KeyProvider(Pkcs11KeyProviderOptions options, ILogger<Pkcs11KeyProvider> logger)
     {
@@ -41,44 +38,21 @@ public sealed partial class Pkcs11KeyProvider : IKeyProvider, IDisposable
     public async Task<IKeyEncryptionKey> GetKeyEncryptionKeyAsync(string name, CancellationToken cancellationToken)
     {
         KeyNames.Validate(name);
-        if (_keks.TryGetValue(name, out var cached))
-        {
-            return cached;
-        }
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return _keks.TryGetValue(name, out cached) ? cached : _keks[name] = LoadOrCreateKek(name);
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        return await _loadedKeys.GetOrLoadKeyEncryptionKeyAsync(name, _ => Task.FromResult(LoadOrCreateKek(name)), cancellationToken)
+            .ConfigureAwait(false);
     }
 
     public async Task<ISigningKey> GetSigningKeyAsync(string name, CancellationToken cancellationToken)
     {
         KeyNames.Validate(name);
-        if (_signingKeys.TryGetValue(name, out var cached))
-        {
-            return cached;
-        }
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return _signingKeys.TryGetValue(name, out cached) ? cached : _signingKeys[name] = LoadOrCreateSigningKey(name);
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        return await _loadedKeys.GetOrLoadSigningKeyAsync(name, _ => Task.FromResult(LoadOrCreateSigningKey(name)), cancellationToken)
+            .ConfigureAwait(false);
     }
 
     public async Task<string> RotateKeyEncryptionKeyAsync(string name, CancellationToken cancellationToken)
     {
         var kek = (Pkcs11KeyEncryptionKey)await GetKeyEncryptionKeyAsync(name, cancellationToken).ConfigureAwait(false);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        return await _loadedKeys.RunExclusiveAsync(_ =>
         {
             var version = Execute("rotate", kek.Label, session =>
             {
@@ -88,12 +62,8 @@ public sealed partial class Pkcs11KeyProvider : IKeyProvider, IDisposable
             });
             kek.SetCurrentVersion(version);
             LogKeyCreated(_logger, "KEK", kek.Label, version, _options.TokenLabel);
-            return version;
-        }
-        finally
-        {
-            _gate.Release();
-        }
+            return Task.FromResult(version);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public Task<bool> IsAvailableAsync(CancellationToken cancellationToken)
@@ -114,7 +84,7 @@ public sealed partial class Pkcs11KeyProvider : IKeyProvider, IDisposable
     public void Dispose()
     {
         _token.Dispose();
-        _gate.Dispose();
+        _loadedKeys.Dispose();
     }
 
     /// <summary>Runs a raw PKCS#11 operation on the provider's token (tests read key attributes back this way).</summary>

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 
@@ -15,9 +14,7 @@ public sealed partial class SoftwareKeyProvider : IKeyProvider, IDisposable
     private const string SigningExtension = ".p8";
 
     private readonly SoftwareKeyStore _store;
-    private readonly ConcurrentDictionary<string, SoftwareKeyEncryptionKey> _keks = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, SoftwareSigningKey> _signingKeys = new(StringComparer.Ordinal);
-    private readonly Lock _gate = new();
+    private readonly LoadedKeys<SoftwareKeyEncryptionKey, SoftwareSigningKey> _loadedKeys = new();
 
     public SoftwareKeyProvider(SoftwareKeyProviderOptions options, ILogger<SoftwareKeyProvider> logger)
     {
@@ -40,61 +37,42 @@ public sealed partial class SoftwareKeyProvider : IKeyProvider, IDisposable
     {
         KeyNames.Validate(name);
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult<IKeyEncryptionKey>(GetOrCreateKek(name));
+        return KekAsync();
+
+        async Task<IKeyEncryptionKey> KekAsync() => await GetOrCreateKekAsync(name, cancellationToken).ConfigureAwait(false);
     }
 
     public Task<ISigningKey> GetSigningKeyAsync(string name, CancellationToken cancellationToken)
     {
         KeyNames.Validate(name);
         cancellationToken.ThrowIfCancellationRequested();
-        if (_signingKeys.TryGetValue(name, out var cached))
-        {
-            return Task.FromResult<ISigningKey>(cached);
-        }
-        lock (_gate)
-        {
-            if (!_signingKeys.TryGetValue(name, out var key))
-            {
-                var directory = _store.SigningDirectory(name);
-                var versions = SoftwareKeyStore.ListVersions(directory, SigningExtension);
-                if (versions.Count == 0)
-                {
-                    // Losing the race to another process is fine: its file is the key.
-                    SoftwareSigningKey.TryCreateVersion(directory, KeyVersions.First);
-                    versions = SoftwareKeyStore.ListVersions(directory, SigningExtension);
-                }
-                var version = KeyVersions.Format(versions.Max());
-                var pkcs8 = File.ReadAllBytes(SoftwareKeyStore.SigningFile(directory, version));
-                try
-                {
-                    key = new SoftwareSigningKey(name, version, pkcs8);
-                }
-                finally
-                {
-                    CryptographicOperations.ZeroMemory(pkcs8);
-                }
-                _signingKeys[name] = key;
-            }
-            return Task.FromResult<ISigningKey>(key);
-        }
+        return SigningKeyAsync();
+
+        async Task<ISigningKey> SigningKeyAsync() => await _loadedKeys.GetOrLoadSigningKeyAsync(name,
+            _ => Task.FromResult(LoadOrCreateSigningKey(name)), cancellationToken).ConfigureAwait(false);
     }
 
     public Task<string> RotateKeyEncryptionKeyAsync(string name, CancellationToken cancellationToken)
     {
         KeyNames.Validate(name);
         cancellationToken.ThrowIfCancellationRequested();
-        var kek = GetOrCreateKek(name);
-        lock (_gate)
+        return RotateKekAsync();
+
+        async Task<string> RotateKekAsync()
         {
-            var directory = _store.KekDirectory(name);
-            string version;
-            do
+            var kek = await GetOrCreateKekAsync(name, cancellationToken).ConfigureAwait(false);
+            return await _loadedKeys.RunExclusiveAsync(_ =>
             {
-                version = KeyVersions.Next(SoftwareKeyStore.ListVersions(directory, KekExtension));
-            }
-            while (!SoftwareKeyEncryptionKey.TryCreateVersion(directory, version));
-            kek.SetCurrentVersion(version);
-            return Task.FromResult(version);
+                var directory = _store.KekDirectory(name);
+                string version;
+                do
+                {
+                    version = KeyVersions.Next(SoftwareKeyStore.ListVersions(directory, KekExtension));
+                }
+                while (!SoftwareKeyEncryptionKey.TryCreateVersion(directory, version));
+                kek.SetCurrentVersion(version);
+                return Task.FromResult(version);
+            }, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -103,33 +81,47 @@ public sealed partial class SoftwareKeyProvider : IKeyProvider, IDisposable
 
     public void Dispose()
     {
-        foreach (var key in _signingKeys.Values)
+        foreach (var key in _loadedKeys.SigningKeys)
         {
             key.Dispose();
         }
+        _loadedKeys.Dispose();
     }
 
-    private SoftwareKeyEncryptionKey GetOrCreateKek(string name)
+    private Task<SoftwareKeyEncryptionKey> GetOrCreateKekAsync(string name, CancellationToken cancellationToken) =>
+        _loadedKeys.GetOrLoadKeyEncryptionKeyAsync(name, _ => Task.FromResult(LoadOrCreateKek(name)), cancellationToken);
+
+    private SoftwareKeyEncryptionKey LoadOrCreateKek(string name)
     {
-        if (_keks.TryGetValue(name, out var cached))
+        var directory = _store.KekDirectory(name);
+        var versions = SoftwareKeyStore.ListVersions(directory, KekExtension);
+        if (versions.Count == 0)
         {
-            return cached;
+            SoftwareKeyEncryptionKey.TryCreateVersion(directory, KeyVersions.First);
+            versions = SoftwareKeyStore.ListVersions(directory, KekExtension);
         }
-        lock (_gate)
+        return new SoftwareKeyEncryptionKey(name, directory, KeyVersions.Format(versions.Max()));
+    }
+
+    private SoftwareSigningKey LoadOrCreateSigningKey(string name)
+    {
+        var directory = _store.SigningDirectory(name);
+        var versions = SoftwareKeyStore.ListVersions(directory, SigningExtension);
+        if (versions.Count == 0)
         {
-            if (!_keks.TryGetValue(name, out var kek))
-            {
-                var directory = _store.KekDirectory(name);
-                var versions = SoftwareKeyStore.ListVersions(directory, KekExtension);
-                if (versions.Count == 0)
-                {
-                    SoftwareKeyEncryptionKey.TryCreateVersion(directory, KeyVersions.First);
-                    versions = SoftwareKeyStore.ListVersions(directory, KekExtension);
-                }
-                kek = new SoftwareKeyEncryptionKey(name, directory, KeyVersions.Format(versions.Max()));
-                _keks[name] = kek;
-            }
-            return kek;
+            // Losing the race to another process is fine: its file is the key.
+            SoftwareSigningKey.TryCreateVersion(directory, KeyVersions.First);
+            versions = SoftwareKeyStore.ListVersions(directory, SigningExtension);
+        }
+        var version = KeyVersions.Format(versions.Max());
+        var pkcs8 = File.ReadAllBytes(SoftwareKeyStore.SigningFile(directory, version));
+        try
+        {
+            return new SoftwareSigningKey(name, version, pkcs8);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(pkcs8);
         }
     }
 
