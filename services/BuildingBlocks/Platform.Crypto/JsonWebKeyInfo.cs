@@ -30,6 +30,27 @@ public sealed record JsonWebKeyInfo(
             kid, KeyAlgorithms.ES256, "sig");
     }
 
+    /// <summary>
+    /// Verifies an ES256 signature (64-byte r||s over SHA-256 of <paramref name="data"/>) with this public key;
+    /// false for a wrong signature and for a key that is not a valid P-256 point.
+    /// </summary>
+    public bool VerifyES256(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
+    {
+        if (signature.Length != 2 * CoordinateLength)
+        {
+            return false;
+        }
+        try
+        {
+            using var ecdsa = ECDsa.Create(ToECParameters());
+            return ecdsa.VerifyData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        }
+        catch (Exception ex) when (ex is CryptographicException or FormatException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Public-only parameters for <see cref="ECDsa.Create(ECParameters)"/> to verify signatures.</summary>
     public ECParameters ToECParameters()
     {

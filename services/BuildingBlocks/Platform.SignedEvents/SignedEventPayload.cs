@@ -1,0 +1,90 @@
+using System.Text.Json.Serialization;
+
+namespace Platform.SignedEvents;
+
+/// <summary>
+/// What a signed event says. Only these fields exist: ids, pseudonyms, hashes and small code values, so nothing
+/// that identifies a person or describes their health can reach the ledger. A payload with any other field is
+/// refused.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type", UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization)]
+[JsonDerivedType(typeof(ConsentEventPayload), SignedEventTypes.ConsentChanged)]
+[JsonDerivedType(typeof(AccessEventPayload), SignedEventTypes.AccessRecorded)]
+public abstract record SignedEventPayload
+{
+    /// <summary>Unique per event; the ledger commits an event id once.</summary>
+    [JsonPropertyName("eventId")]
+    [JsonRequired]
+    public Guid EventId { get; init; }
+
+    /// <summary>The publishing service (<c>consent</c>, <c>record-vault</c>).</summary>
+    [JsonPropertyName("issuer")]
+    [JsonRequired]
+    public string Issuer { get; init; } = "";
+
+    /// <summary>Unix time in seconds.</summary>
+    [JsonPropertyName("issuedAt")]
+    [JsonRequired]
+    public long IssuedAt { get; init; }
+
+    /// <summary>Pseudonymous id of the patient the event concerns.</summary>
+    [JsonPropertyName("subject")]
+    [JsonRequired]
+    public string Subject { get; init; } = "";
+}
+
+public static class SignedEventTypes
+{
+    public const string ConsentChanged = "consent.changed";
+    public const string AccessRecorded = "access.recorded";
+}
+
+/// <summary>A consent was granted, narrowed, revoked or expired.</summary>
+public sealed record ConsentEventPayload : SignedEventPayload
+{
+    [JsonPropertyName("consentId")]
+    [JsonRequired]
+    public Guid ConsentId { get; init; }
+
+    [JsonPropertyName("consentVersion")]
+    [JsonRequired]
+    public int ConsentVersion { get; init; }
+
+    /// <summary>Lowercase hex SHA-256 of the consent's canonical form.</summary>
+    [JsonPropertyName("consentHash")]
+    [JsonRequired]
+    public string ConsentHash { get; init; } = "";
+
+    /// <summary>grant, narrow, revoke or expire.</summary>
+    [JsonPropertyName("action")]
+    [JsonRequired]
+    public string Action { get; init; } = "";
+}
+
+/// <summary>A record was read, written or deleted, or access to it was refused or forced (break-glass).</summary>
+public sealed record AccessEventPayload : SignedEventPayload
+{
+    /// <summary>Pseudonymous id of whoever asked.</summary>
+    [JsonPropertyName("actor")]
+    [JsonRequired]
+    public string Actor { get; init; } = "";
+
+    /// <summary>Lowercase hex SHA-256 of the record version's ciphertext.</summary>
+    [JsonPropertyName("recordHash")]
+    [JsonRequired]
+    public string RecordHash { get; init; } = "";
+
+    [JsonPropertyName("decisionId")]
+    [JsonRequired]
+    public Guid DecisionId { get; init; }
+
+    /// <summary>read, write or delete.</summary>
+    [JsonPropertyName("action")]
+    [JsonRequired]
+    public string Action { get; init; } = "";
+
+    /// <summary>permit, deny or break-glass.</summary>
+    [JsonPropertyName("outcome")]
+    [JsonRequired]
+    public string Outcome { get; init; } = "";
+}

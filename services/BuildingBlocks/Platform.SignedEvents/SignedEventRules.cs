@@ -1,0 +1,44 @@
+using System.Text.RegularExpressions;
+
+namespace Platform.SignedEvents;
+
+/// <summary>The value rules that keep payloads to pseudonyms, hashes and code values (checked on both sides).</summary>
+public static partial class SignedEventRules
+{
+    /// <summary>Largest compact JWS accepted; real events are well under 2 KiB.</summary>
+    public const int MaxJwsLength = 8 * 1024;
+
+    public static readonly IReadOnlyDictionary<string, string[]> AllowedTypesByIssuer = new Dictionary<string, string[]>(StringComparer.Ordinal)
+    {
+        ["consent"] = [SignedEventTypes.ConsentChanged],
+        ["record-vault"] = [SignedEventTypes.AccessRecorded],
+    };
+
+    public static readonly string[] ConsentActions = ["grant", "narrow", "revoke", "expire"];
+    public static readonly string[] AccessActions = ["read", "write", "delete"];
+    public static readonly string[] AccessOutcomes = ["permit", "deny", "break-glass"];
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{8,128}$", RegexOptions.CultureInvariant)]
+    public static partial Regex Pseudonym();
+
+    [GeneratedRegex("^[0-9a-f]{64}$", RegexOptions.CultureInvariant)]
+    public static partial Regex Sha256Hex();
+
+    /// <summary>Returns the first rule the payload breaks, or null.</summary>
+    public static string? Check(SignedEventPayload payload) => payload switch
+    {
+        { EventId: var id } when id == Guid.Empty => "eventId is empty",
+        { IssuedAt: <= 0 } => "issuedAt is not a positive Unix time",
+        _ when !Pseudonym().IsMatch(payload.Subject) => "subject is not a pseudonymous id (8-128 of A-Z a-z 0-9 _ -)",
+        ConsentEventPayload c when c.ConsentId == Guid.Empty => "consentId is empty",
+        ConsentEventPayload c when c.ConsentVersion < 1 => "consentVersion must be 1 or more",
+        ConsentEventPayload c when !Sha256Hex().IsMatch(c.ConsentHash) => "consentHash is not lowercase hex SHA-256",
+        ConsentEventPayload c when !ConsentActions.Contains(c.Action) => $"action must be one of {string.Join(", ", ConsentActions)}",
+        AccessEventPayload a when !Pseudonym().IsMatch(a.Actor) => "actor is not a pseudonymous id",
+        AccessEventPayload a when !Sha256Hex().IsMatch(a.RecordHash) => "recordHash is not lowercase hex SHA-256",
+        AccessEventPayload a when a.DecisionId == Guid.Empty => "decisionId is empty",
+        AccessEventPayload a when !AccessActions.Contains(a.Action) => $"action must be one of {string.Join(", ", AccessActions)}",
+        AccessEventPayload a when !AccessOutcomes.Contains(a.Outcome) => $"outcome must be one of {string.Join(", ", AccessOutcomes)}",
+        _ => null,
+    };
+}

@@ -1,0 +1,1 @@
+namespace Platform.Ledger.Replication; internal static class Placeholder {}
