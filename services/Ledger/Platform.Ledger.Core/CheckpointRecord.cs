@@ -1,0 +1,31 @@
+using Platform.Ledger.Verification;
+
+namespace Platform.Ledger.Core;
+
+/// <summary>A checkpoint and the replica signatures gathered for it so far; final at a majority.</summary>
+internal sealed class CheckpointRecord(Checkpoint checkpoint)
+{
+    private readonly List<CheckpointSignature> _signatures = [];
+
+    public Checkpoint Checkpoint { get; } = checkpoint;
+
+    public IReadOnlyList<CheckpointSignature> Signatures => _signatures;
+
+    public bool IsFinal { get; private set; }
+
+    public bool HasSigned(string replica) => _signatures.Any(s => s.Replica == replica);
+
+    /// <summary>Adds a verified signature; returns true when this one made the checkpoint final.</summary>
+    public bool Add(CheckpointSignature signature, int majority)
+    {
+        _signatures.Add(signature);
+        if (IsFinal || _signatures.Count < majority)
+        {
+            return false;
+        }
+        IsFinal = true;
+        return true;
+    }
+
+    public SignedCheckpoint ToSigned() => new(Checkpoint, _signatures.ToArray());
+}

@@ -1,0 +1,51 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Platform.Crypto;
+
+namespace Platform.Ledger.Core;
+
+/// <summary>
+/// What goes into the Raft log. Every replica applies the same commands in the same order, so everything that
+/// varies (time, keys) travels inside a command instead of being read locally while applying.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
+[JsonDerivedType(typeof(SubmitEvent), "submit")]
+[JsonDerivedType(typeof(RegisterPublisherKey), "publisher-key")]
+[JsonDerivedType(typeof(RegisterReplicaKey), "replica-key")]
+[JsonDerivedType(typeof(CloseBlock), "close-block")]
+[JsonDerivedType(typeof(SignCheckpoint), "checkpoint-signature")]
+public abstract record LedgerCommand
+{
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { AllowOutOfOrderMetadataProperties = true };
+
+    public byte[] ToBytes() => JsonSerializer.SerializeToUtf8Bytes(this, Options);
+
+    /// <summary>Reads a command; null for bytes that are not one (such an entry is skipped by every replica alike).</summary>
+    public static LedgerCommand? FromBytes(ReadOnlySpan<byte> bytes)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<LedgerCommand>(bytes, Options);
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>Admit a signed event (compact JWS) into the log.</summary>
+public sealed record SubmitEvent(string SignedEvent) : LedgerCommand;
+
+/// <summary>Trust a publisher's key from now on (registered by an operator or at start from configuration).</summary>
+public sealed record RegisterPublisherKey(string Issuer, JsonWebKeyInfo Jwk) : LedgerCommand;
+
+/// <summary>A replica announces the public key it signs checkpoints with.</summary>
+public sealed record RegisterReplicaKey(string Replica, JsonWebKeyInfo Jwk) : LedgerCommand;
+
+/// <summary>End the current block: every replica computes the tree head at this point and signs it.</summary>
+/// <param name="Timestamp">Unix milliseconds, chosen by the leader that appended the command.</param>
+public sealed record CloseBlock(long Timestamp) : LedgerCommand;
+
+/// <summary>One replica's signature over the checkpoint at <paramref name="TreeSize"/>.</summary>
+public sealed record SignCheckpoint(long TreeSize, string Replica, string Kid, string Signature) : LedgerCommand;

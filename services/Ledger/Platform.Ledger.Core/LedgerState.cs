@@ -1,0 +1,266 @@
+using System.Text;
+using Platform.Crypto;
+using Platform.Ledger.Merkle;
+using Platform.Ledger.Verification;
+using Platform.SignedEvents;
+
+namespace Platform.Ledger.Core;
+
+/// <summary>
+/// The ledger's state machine. <see cref="Apply"/> is called with every committed Raft entry, in log order, on every
+/// replica (and again from the write-ahead log after a restart), so it must decide everything from the commands alone:
+/// the same log gives the same tree, the same checkpoints and the same verdicts everywhere.
+/// </summary>
+public sealed class LedgerState(LedgerOptions options)
+{
+    private const int RememberedOutcomes = 100_000;
+
+    private readonly Lock _gate = new();
+    private readonly MerkleTree _tree = new();
+    private readonly List<string> _entries = [];
+    private readonly Dictionary<Guid, long> _leafByEvent = [];
+    private readonly Dictionary<string, PublisherKey> _publisherKeys = new(StringComparer.Ordinal);
+    private readonly List<ReplicaKey> _replicaKeys = [];
+    private readonly SortedDictionary<long, CheckpointRecord> _checkpoints = [];
+    private readonly Dictionary<long, SubmitOutcome> _outcomes = [];
+    private readonly Queue<long> _outcomeOrder = new();
+    private long? _latestFinalSize;
+    private long _rejected;
+
+    public LedgerOptions Options { get; } = options;
+
+    /// <summary>Raised (under no lock) when a block closed and this replica should sign its checkpoint.</summary>
+    public event Action<Checkpoint>? BlockClosed;
+
+    /// <summary>Raised (under no lock) when a checkpoint reached a majority of signatures.</summary>
+    public event Action<SignedCheckpoint>? CheckpointFinal;
+
+    public void Apply(long index, ReadOnlySpan<byte> bytes)
+    {
+        Checkpoint? closed = null;
+        SignedCheckpoint? final = null;
+        lock (_gate)
+        {
+            switch (LedgerCommand.FromBytes(bytes))
+            {
+                case SubmitEvent submit:
+                    Remember(index, Submit(submit.SignedEvent));
+                    break;
+                case RegisterPublisherKey register:
+                    _publisherKeys[register.Jwk.Kid] = new PublisherKey(register.Issuer, register.Jwk);
+                    break;
+                case RegisterReplicaKey replica:
+                    if (!_replicaKeys.Any(k => k.Replica == replica.Replica && k.Kid == replica.Jwk.Kid))
+                    {
+                        _replicaKeys.Add(new ReplicaKey(replica.Replica, replica.Jwk.Kid, replica.Jwk.Kty, replica.Jwk.Crv, replica.Jwk.X, replica.Jwk.Y));
+                    }
+                    break;
+                case CloseBlock close:
+                    closed = Close(close.Timestamp);
+                    break;
+                case SignCheckpoint sign:
+                    final = AddSignature(sign);
+                    break;
+                default:
+                    break; // unreadable entry: skipped identically by every replica
+            }
+        }
+        if (closed is not null)
+        {
+            BlockClosed?.Invoke(closed);
+        }
+        if (final is not null)
+        {
+            CheckpointFinal?.Invoke(final);
+        }
+    }
+
+    /// <summary>The outcome of the submit command at a Raft index, once applied on this replica.</summary>
+    public SubmitOutcome? OutcomeAt(long index)
+    {
+        lock (_gate)
+        {
+            return _outcomes.GetValueOrDefault(index);
+        }
+    }
+
+    /// <summary>Checks a signed event against the current registry without changing anything (to refuse early).</summary>
+    public SignedEventValidation Validate(string signedEvent)
+    {
+        lock (_gate)
+        {
+            return SignedEventValidator.Validate(signedEvent, kid => _publisherKeys.GetValueOrDefault(kid));
+        }
+    }
+
+    public long TreeSize
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _tree.Size;
+            }
+        }
+    }
+
+    public long RejectedCount => Interlocked.Read(ref _rejected);
+
+    public bool HasPublisherKey(string kid)
+    {
+        lock (_gate)
+        {
+            return _publisherKeys.ContainsKey(kid);
+        }
+    }
+
+    public bool HasReplicaKey(string replica, string kid)
+    {
+        lock (_gate)
+        {
+            return _replicaKeys.Any(k => k.Replica == replica && k.Kid == kid);
+        }
+    }
+
+    public IReadOnlyList<ReplicaKey> ReplicaKeys()
+    {
+        lock (_gate)
+        {
+            return _replicaKeys.ToArray();
+        }
+    }
+
+    public (string SignedEvent, string LeafHash)? Entry(long leafIndex)
+    {
+        lock (_gate)
+        {
+            return leafIndex >= 0 && leafIndex < _entries.Count
+                ? (_entries[(int)leafIndex], Base64Url.Encode(_tree.LeafHash(leafIndex)))
+                : null;
+        }
+    }
+
+    public long? LeafIndexOf(Guid eventId)
+    {
+        lock (_gate)
+        {
+            return _leafByEvent.TryGetValue(eventId, out var leaf) ? leaf : null;
+        }
+    }
+
+    public SignedCheckpoint? LatestFinalCheckpoint()
+    {
+        lock (_gate)
+        {
+            return _latestFinalSize is { } size ? _checkpoints[size].ToSigned() : null;
+        }
+    }
+
+    /// <summary>The checkpoint recorded at exactly this tree size (final or still gathering signatures).</summary>
+    public (SignedCheckpoint Checkpoint, bool IsFinal)? CheckpointAt(long treeSize)
+    {
+        lock (_gate)
+        {
+            return _checkpoints.TryGetValue(treeSize, out var record) ? (record.ToSigned(), record.IsFinal) : null;
+        }
+    }
+
+    /// <summary>Every final checkpoint, oldest first (the audit history).</summary>
+    public IReadOnlyList<SignedCheckpoint> FinalCheckpoints()
+    {
+        lock (_gate)
+        {
+            return _checkpoints.Values.Where(c => c.IsFinal).Select(c => c.ToSigned()).ToArray();
+        }
+    }
+
+    public IReadOnlyList<string>? ConsistencyProof(long size1, long size2)
+    {
+        lock (_gate)
+        {
+            return size1 < 0 || size2 < size1 || size2 > _tree.Size
+                ? null
+                : _tree.ConsistencyProof(size1, size2).Select(n => Base64Url.Encode(n)).ToArray();
+        }
+    }
+
+    public ReceiptLookup ReceiptFor(Guid eventId)
+    {
+        lock (_gate)
+        {
+            if (!_leafByEvent.TryGetValue(eventId, out var leaf))
+            {
+                return new ReceiptLookup(ReceiptStatus.NotFound, null, null);
+            }
+            if (_latestFinalSize is not { } size || size <= leaf)
+            {
+                return new ReceiptLookup(ReceiptStatus.Pending, leaf, null);
+            }
+            var path = _tree.InclusionProof(leaf, size).Select(n => Base64Url.Encode(n)).ToArray();
+            var receipt = new Receipt(Receipt.CurrentVersion,
+                Base64Url.Encode(Encoding.UTF8.GetBytes(_entries[(int)leaf])), leaf, path,
+                _checkpoints[size].ToSigned(), _replicaKeys.ToArray());
+            return new ReceiptLookup(ReceiptStatus.Ready, leaf, receipt);
+        }
+    }
+
+    private SubmitOutcome Submit(string signedEvent)
+    {
+        var validation = SignedEventValidator.Validate(signedEvent, kid => _publisherKeys.GetValueOrDefault(kid));
+        if (!validation.IsValid)
+        {
+            Interlocked.Increment(ref _rejected);
+            return SubmitOutcome.Rejected(validation.ErrorCode!, validation.Reason!);
+        }
+        var eventId = validation.Payload!.EventId;
+        if (_leafByEvent.TryGetValue(eventId, out var existing))
+        {
+            return SubmitOutcome.Duplicate(eventId, existing);
+        }
+        var leaf = _tree.AppendEntry(Encoding.UTF8.GetBytes(signedEvent));
+        _entries.Add(signedEvent);
+        _leafByEvent[eventId] = leaf;
+        return SubmitOutcome.Committed(eventId, leaf);
+    }
+
+    private Checkpoint? Close(long timestamp)
+    {
+        var size = _tree.Size;
+        if (size == 0 || _checkpoints.ContainsKey(size))
+        {
+            return null; // nothing new since the last block
+        }
+        var checkpoint = new Checkpoint(Options.LedgerId, size, Base64Url.Encode(_tree.Root()), timestamp);
+        _checkpoints[size] = new CheckpointRecord(checkpoint);
+        return checkpoint;
+    }
+
+    private SignedCheckpoint? AddSignature(SignCheckpoint sign)
+    {
+        if (!_checkpoints.TryGetValue(sign.TreeSize, out var record) || record.HasSigned(sign.Replica))
+        {
+            return null;
+        }
+        var key = _replicaKeys.FirstOrDefault(k => k.Replica == sign.Replica && k.Kid == sign.Kid);
+        if (key is null || Base64Url.TryDecode(sign.Signature) is not { } signature || !key.Verifies(record.Checkpoint.SigningBytes(), signature))
+        {
+            return null; // a signature that does not verify never counts
+        }
+        if (!record.Add(new CheckpointSignature(sign.Replica, sign.Kid, sign.Signature), Options.Majority))
+        {
+            return null;
+        }
+        _latestFinalSize = Math.Max(_latestFinalSize ?? 0, sign.TreeSize);
+        return record.ToSigned();
+    }
+
+    private void Remember(long index, SubmitOutcome outcome)
+    {
+        _outcomes[index] = outcome;
+        _outcomeOrder.Enqueue(index);
+        if (_outcomeOrder.Count > RememberedOutcomes)
+        {
+            _outcomes.Remove(_outcomeOrder.Dequeue());
+        }
+    }
+}
