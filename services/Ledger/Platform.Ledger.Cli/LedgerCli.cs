@@ -1,0 +1,122 @@
+using System.Text.Json;
+using Platform.Ledger.Verification;
+
+namespace Platform.Ledger.Cli;
+
+/// <summary>
+/// <c>ledger verify RECEIPT.json [--keys KEYS.json]</c> and
+/// <c>ledger verify-consistency OLDER.json NEWER.json PROOF.json --keys KEYS.json</c>.
+/// Works offline on files. Exit codes: 0 valid, 1 invalid (the reason is printed), 2 the command could not run.
+/// </summary>
+public static class LedgerCli
+{
+    public const int Valid = 0;
+    public const int Invalid = 1;
+    public const int Unusable = 2;
+
+    private const string Usage = """
+        usage:
+          ledger verify RECEIPT.json [--keys KEYS.json]
+          ledger verify-consistency OLDER-CHECKPOINT.json NEWER-CHECKPOINT.json PROOF.json --keys KEYS.json
+
+        KEYS.json holds the replicas' public keys as the ledger serves them at GET /replicas/keys; obtain it
+        independently of the receipt. Without --keys, `verify` trusts the keys inside the receipt and says so.
+        Exit code: 0 valid, 1 invalid, 2 the command could not run.
+        """;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        // A receipt with a missing or null member is malformed, not a receipt with empty parts.
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
+    };
+
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        try
+        {
+            var (positional, keysPath) = Parse(args);
+            return positional switch
+            {
+                ["verify", var receiptPath] => Report(Verify(receiptPath, keysPath, output), output),
+                ["verify-consistency", var older, var newer, var proof] when keysPath is not null =>
+                    Report(ConsistencyVerifier.Verify(Read<SignedCheckpoint>(older), Read<SignedCheckpoint>(newer),
+                        Read<ConsistencyProofFile>(proof).Proof, ReadKeys(keysPath)), output),
+                _ => Fail(error, Usage),
+            };
+        }
+        catch (CliException ex)
+        {
+            return Fail(error, ex.Message);
+        }
+    }
+
+    private static VerificationResult Verify(string receiptPath, string? keysPath, TextWriter output)
+    {
+        var receipt = Read<Receipt>(receiptPath);
+        if (keysPath is null)
+        {
+            output.WriteLine("warning: no --keys given; trusting the replica keys inside the receipt.");
+        }
+        return ReceiptVerifier.Verify(receipt, keysPath is null ? null : ReadKeys(keysPath));
+    }
+
+    private static int Report(VerificationResult result, TextWriter output)
+    {
+        output.WriteLine((result.IsValid ? "VALID: " : "INVALID: ") + result.Reason);
+        return result.IsValid ? Valid : Invalid;
+    }
+
+    private static int Fail(TextWriter error, string message)
+    {
+        error.WriteLine(message);
+        return Unusable;
+    }
+
+    private static (string[] Positional, string? Keys) Parse(string[] args)
+    {
+        var positional = new List<string>();
+        string? keys = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--keys")
+            {
+                keys = i + 1 < args.Length ? args[++i] : throw new CliException("--keys needs a file name.");
+            }
+            else
+            {
+                positional.Add(args[i]);
+            }
+        }
+        return (positional.ToArray(), keys);
+    }
+
+    private static IReadOnlyList<ReplicaKey> ReadKeys(string path) => Read<ReplicaKeysFile>(path).Keys;
+
+    private static T Read<T>(string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(File.ReadAllText(path), Json)
+                ?? throw new CliException($"{path} is empty.");
+        }
+        catch (IOException ex)
+        {
+            throw new CliException($"Cannot read {path}: {ex.Message}");
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new CliException($"Cannot read {path}: {ex.Message}");
+        }
+        catch (JsonException ex)
+        {
+            throw new CliException($"{path} is not the expected JSON ({typeof(T).Name}): {ex.Message}");
+        }
+    }
+
+    private sealed record ReplicaKeysFile(IReadOnlyList<ReplicaKey> Keys);
+
+    private sealed record ConsistencyProofFile(IReadOnlyList<string> Proof);
+
+    private sealed class CliException(string message) : Exception(message);
+}

@@ -1,0 +1,3 @@
+using Platform.Ledger.Cli;
+
+return LedgerCli.Run(args, Console.Out, Console.Error);
