@@ -7,7 +7,8 @@ using Platform.Benchmarks;
 // Usage (always Release):
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- micro [BenchmarkDotNet options, e.g. --filter *KeyWrap*]
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- http [seconds] [concurrency]
-//   dotnet run -c Release --project tests/Platform.Benchmarks -- all      (both, with short jobs)
+//   dotnet run -c Release --project tests/Platform.Benchmarks -- ledger [seconds] [clients,clients,...]
+//   dotnet run -c Release --project tests/Platform.Benchmarks -- all      (everything, with short jobs)
 var mode = args.FirstOrDefault() ?? "all";
 var rest = args.Skip(1).ToArray();
 switch (mode)
@@ -20,13 +21,19 @@ switch (mode)
         var concurrency = rest.Length > 1 ? int.Parse(rest[1], CultureInfo.InvariantCulture) : 16;
         await HttpLoadDriver.RunAsync(TimeSpan.FromSeconds(seconds), concurrency);
         break;
+    case "ledger":
+        var rowSeconds = rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 10;
+        var clients = rest.Length > 1 ? rest[1].Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray() : [1, 16, 64, 256];
+        await LedgerCommitBenchmark.RunAsync(TimeSpan.FromSeconds(rowSeconds), clients);
+        break;
     case "all":
         var config = DefaultConfig.Instance.AddJob(Job.ShortRun);
         BenchmarkRunner.Run([typeof(KeyWrapBenchmarks), typeof(OutboxBenchmarks)], config);
         await HttpLoadDriver.RunAsync(TimeSpan.FromSeconds(5), 16);
+        await LedgerCommitBenchmark.RunAsync(TimeSpan.FromSeconds(5), [1, 16, 64, 256]);
         break;
     default:
-        Console.Error.WriteLine($"Unknown mode '{mode}'. Use micro, http or all.");
+        Console.Error.WriteLine($"Unknown mode '{mode}'. Use micro, http, ledger or all.");
         return 2;
 }
 return 0;

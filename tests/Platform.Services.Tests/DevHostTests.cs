@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Platform.Consent.Data;
 using Platform.DevHost;
 using Platform.Messaging.Inbox;
+using Platform.Testing;
 
 namespace Platform.Services.Tests;
 
@@ -16,7 +17,8 @@ public sealed class DevHostTests
         var data = Directory.CreateTempSubdirectory("platform-devhost-").FullName;
         try
         {
-            var options = new DevHostOptions(data, 0, 0, 0, 0, "127.0.0.1");
+            // One ledger replica on a fixed Raft port: a replica's log belongs to its endpoint, which a restart keeps.
+            var options = new DevHostOptions(data, 0, 0, 0, 0, "127.0.0.1", LedgerReplicas: 1, LedgerRaftPort: FreePort.Next());
             var marker = Guid.NewGuid();
             await using (var first = new DevHostRunner(options))
             {
@@ -58,11 +60,53 @@ public sealed class DevHostTests
     {
         var options = DevHostOptions.From([]);
         Assert.Equal((5101, 5102, 5103, 5104), (options.IdentityPort, options.ConsentPort, options.RecordVaultPort, options.LedgerPort));
+        Assert.Equal((3, 5204), (options.LedgerReplicas, options.LedgerRaftPort));
+    }
+
+    [Theory]
+    [InlineData("2")]
+    [InlineData("0")]
+    [InlineData("three")]
+    public void A_ledger_replica_count_without_a_majority_is_refused(string value)
+    {
+        var error = Assert.Throws<ArgumentException>(() => DevHostOptions.From(["--ledger-replicas", value]));
+        Assert.Contains("ledger-replicas", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_ledger_replicas_elect_a_leader_and_agree_on_the_cluster()
+    {
+        var data = Directory.CreateTempSubdirectory("platform-devhost-ledger-").FullName;
+        try
+        {
+            await using var host = new DevHostRunner(new DevHostOptions(data, 0, 0, 0, 0, "127.0.0.1", LedgerReplicas: 3, LedgerRaftPort: 0));
+            await host.StartAsync(CancellationToken.None);
+            using var client = new HttpClient();
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            string[] leaders = [];
+            while (DateTime.UtcNow < deadline)
+            {
+                leaders = await Task.WhenAll(new[] { "ledger", "ledger-1", "ledger-2" }.Select(async name =>
+                    System.Text.Json.JsonDocument.Parse(await client.GetStringAsync(new Uri(host.Addresses[name], "/cluster/status")))
+                        .RootElement.GetProperty("leader").GetString() ?? ""));
+                if (leaders.All(l => l.Length > 0) && leaders.Distinct().Count() == 1)
+                {
+                    break;
+                }
+                await Task.Delay(50);
+            }
+            Assert.Single(leaders.Distinct());
+            Assert.NotEqual("", leaders[0]);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
     }
 
     private static async Task AssertAllReadyAsync(DevHostRunner host)
     {
-        Assert.Equal(4, host.Addresses.Count);
+        Assert.Equal(["consent", "identity", "ledger", "record-vault"], host.Addresses.Keys.Where(k => !k.StartsWith("ledger-", StringComparison.Ordinal)).Order());
         using var client = new HttpClient();
         foreach (var (name, address) in host.Addresses)
         {

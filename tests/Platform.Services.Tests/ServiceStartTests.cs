@@ -23,11 +23,19 @@ public sealed class ServiceStartTests
         _ => throw new ArgumentOutOfRangeException(nameof(service)),
     };
 
+    /// <summary>The ledger signs checkpoints, so it needs a key provider and its own Raft port even alone.</summary>
+    private static Task<ServiceUnderTest> StartAsync(string name) => ServiceUnderTest.StartAsync(BuildFor(name), name != "ledger" ? null : new Dictionary<string, string?>
+    {
+        ["Keys:Provider"] = "Software",
+        ["Ledger:Replicas:0:Name"] = "ledger-0",
+        ["Ledger:Replicas:0:RaftEndPoint"] = $"127.0.0.1:{FreePort.Next()}",
+    });
+
     [Theory]
     [MemberData(nameof(Services))]
     public async Task Service_starts_and_is_ready(string name)
     {
-        await using var service = await ServiceUnderTest.StartAsync(BuildFor(name));
+        await using var service = await StartAsync(name);
 
         var ready = await service.Client.GetAsync("/health/ready");
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
@@ -40,7 +48,7 @@ public sealed class ServiceStartTests
     [MemberData(nameof(Services))]
     public async Task Service_publishes_an_openapi_document(string name)
     {
-        await using var service = await ServiceUnderTest.StartAsync(BuildFor(name));
+        await using var service = await StartAsync(name);
 
         var document = JsonDocument.Parse(await service.Client.GetStringAsync("/openapi/v1.json")).RootElement;
         Assert.StartsWith("3.", document.GetProperty("openapi").GetString(), StringComparison.Ordinal);
@@ -51,7 +59,7 @@ public sealed class ServiceStartTests
     [MemberData(nameof(Services))]
     public async Task Service_answers_an_unknown_route_with_problem_json(string name)
     {
-        await using var service = await ServiceUnderTest.StartAsync(BuildFor(name));
+        await using var service = await StartAsync(name);
 
         var response = await service.Client.PostAsync("/does-not-exist", new StringContent("{}"));
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);

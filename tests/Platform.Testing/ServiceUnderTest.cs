@@ -38,6 +38,8 @@ public sealed class ServiceUnderTest : IAsyncDisposable
             {
                 ["Urls"] = "http://127.0.0.1:0",
                 ["Data:Directory"] = dataDirectory,
+                // Used only when a test chooses Keys:Provider=Software; the keys go away with the data folder.
+                ["Keys:Software:KeyDirectory"] = Path.Combine(dataDirectory, "keys"),
                 ["Logging:LogLevel:Default"] = "Warning",
             });
             if (settings is not null)

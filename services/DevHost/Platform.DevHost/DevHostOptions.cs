@@ -6,7 +6,8 @@ namespace Platform.DevHost;
 /// Dev host settings, from the command line (<c>--data ./data --identity-port 5101</c>) or environment
 /// (<c>DEVHOST_DATA</c>, <c>DEVHOST_IDENTITY_PORT</c>, …).
 /// </summary>
-public sealed record DevHostOptions(string DataDirectory, int IdentityPort, int ConsentPort, int RecordVaultPort, int LedgerPort, string BindAddress)
+public sealed record DevHostOptions(string DataDirectory, int IdentityPort, int ConsentPort, int RecordVaultPort, int LedgerPort, string BindAddress,
+    int LedgerReplicas = 3, int LedgerRaftPort = 5204)
 {
     public static DevHostOptions From(string[] args)
     {
@@ -20,6 +21,8 @@ public sealed record DevHostOptions(string DataDirectory, int IdentityPort, int 
                 ["--record-vault-port"] = "RECORD_VAULT_PORT",
                 ["--ledger-port"] = "LEDGER_PORT",
                 ["--bind"] = "BIND",
+                ["--ledger-replicas"] = "LEDGER_REPLICAS",
+                ["--ledger-raft-port"] = "LEDGER_RAFT_PORT",
             })
             .Build();
         return new DevHostOptions(
@@ -28,8 +31,17 @@ public sealed record DevHostOptions(string DataDirectory, int IdentityPort, int 
             Port(config, "CONSENT_PORT", 5102),
             Port(config, "RECORD_VAULT_PORT", 5103),
             Port(config, "LEDGER_PORT", 5104),
-            config["BIND"] ?? "localhost");
+            config["BIND"] ?? "localhost",
+            Replicas(config),
+            Port(config, "LEDGER_RAFT_PORT", 5204));
     }
+
+    private static int Replicas(IConfiguration config) =>
+        config["LEDGER_REPLICAS"] is { } text
+            ? int.TryParse(text, out var count) && count is 1 or 3 or 5
+                ? count
+                : throw new ArgumentException($"ledger-replicas must be 1, 3 or 5 (an odd number, so a majority exists), not '{text}'.")
+            : 3;
 
     private static int Port(IConfiguration config, string key, int fallback) =>
         config[key] is { } text

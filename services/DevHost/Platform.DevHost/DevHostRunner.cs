@@ -7,7 +7,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Platform.Consent;
 using Platform.Identity;
-using Platform.Ledger;
 using Platform.Messaging.InProcess;
 using Platform.RecordVault;
 
@@ -27,7 +26,7 @@ public sealed class DevHostRunner(DevHostOptions options) : IAsyncDisposable
         new("identity", options.IdentityPort, IdentityService.Build),
         new("consent", options.ConsentPort, ConsentService.Build),
         new("record-vault", options.RecordVaultPort, RecordVaultService.Build),
-        new("ledger", options.LedgerPort, LedgerService.Build),
+        .. LedgerReplicaPlan.For(options),
     ];
 
     /// <summary>The address each service listens on (resolved after start, so port 0 works for tests).</summary>
@@ -44,9 +43,10 @@ public sealed class DevHostRunner(DevHostOptions options) : IAsyncDisposable
         foreach (var service in Services)
         {
             var app = service.Build([], builder => Configure(builder, service));
-            await app.StartAsync(cancellationToken);
             _running.Add((service, app));
         }
+        // Together: ledger replicas wait for each other to elect a leader.
+        await Task.WhenAll(_running.Select(r => r.App.StartAsync(cancellationToken)));
     }
 
     /// <summary>Completes when any service stops (Ctrl+C or SIGTERM reach every one of them).</summary>
@@ -70,6 +70,10 @@ public sealed class DevHostRunner(DevHostOptions options) : IAsyncDisposable
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
         });
+        if (service.Settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(service.Settings);
+        }
         builder.Services.AddSingleton(_broker);
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
     }

@@ -106,6 +106,26 @@ public sealed class LedgerState(LedgerOptions options)
 
     public long RejectedCount => Interlocked.Read(ref _rejected);
 
+    /// <summary>The tree size of the newest checkpoint, final or not (0 when there is none).</summary>
+    public long LastCheckpointSize
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _checkpoints.Count == 0 ? 0 : _checkpoints.Keys.Last();
+            }
+        }
+    }
+
+    public bool HasSigned(long treeSize, string replica)
+    {
+        lock (_gate)
+        {
+            return _checkpoints.TryGetValue(treeSize, out var record) && (record.IsFinal || record.HasSigned(replica));
+        }
+    }
+
     public bool HasPublisherKey(string kid)
     {
         lock (_gate)

@@ -1,6 +1,11 @@
 using Microsoft.AspNetCore.Builder;
-using Platform.Ledger.Data;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Contracts.Events;
 using Platform.Hosting;
+using Platform.Ledger.Api;
+using Platform.Ledger.Data;
+using Platform.Ledger.Events;
+using Platform.Ledger.Node;
 using Platform.ServiceDefaults;
 
 namespace Platform.Ledger;
@@ -11,5 +16,13 @@ public static class LedgerService
     public static readonly ServiceIdentity Identity = ServiceIdentity.For<LedgerDbContext>("ledger");
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configureHost = null) =>
-        PlatformService.Build<LedgerDbContext>(Identity, args, configureHost, configureServices: null, mapEndpoints: null);
+        PlatformService.Build<LedgerDbContext>(Identity, args, configureHost,
+            (builder, events) =>
+            {
+                builder.AddLedgerNode();
+                builder.Services.AddScoped<SignedEventSubmission>();
+                events.AddSubscription<ConsentChangedV1, ConsentChangedHandler>()
+                      .AddSubscription<RecordAccessedV1, RecordAccessedHandler>();
+            },
+            app => app.MapLedgerEndpoints());
 }

@@ -1,1 +1,0 @@
-namespace Platform.Ledger.Replication; internal static class Placeholder {}

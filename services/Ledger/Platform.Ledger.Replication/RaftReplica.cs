@@ -1,0 +1,327 @@
+using System.Net;
+using DotNext.IO.Log;
+using DotNext.Net.Cluster;
+using DotNext.Net.Cluster.Consensus.Raft;
+using DotNext.Net.Cluster.Consensus.Raft.StateMachine;
+using Microsoft.Extensions.Logging;
+using PendingTaskInterruptedException = DotNext.Threading.PendingTaskInterruptedException;
+using RaftNotLeaderException = DotNext.Net.Cluster.Consensus.Raft.NotLeaderException;
+
+namespace Platform.Ledger.Replication;
+
+/// <summary>
+/// One member of a Raft-replicated, persistent log of opaque commands (DotNext Raft over TCP + WriteAheadLog).
+/// </summary>
+/// <remarks>
+/// Start once, stop once: to restart a replica, create a new instance on the same <see cref="ReplicaOptions.DataDirectory"/>.
+/// </remarks>
+public sealed partial class RaftReplica : IAsyncDisposable
+{
+    // WAL chunk (page file) size. Fixed because DotNext cannot change it for an existing WAL.
+    private const int WalChunkSize = 4 * 1024 * 1024;
+
+    private readonly ReplicaOptions options;
+    private readonly ApplyCommand apply;
+    private readonly ILoggerFactory loggerFactory;
+    private readonly ILogger logger;
+    private readonly SemaphoreSlim lifecycleLock = new(1, 1);
+
+    // Swapped only under lifecycleLock; read lock-free by AppendAsync and the status properties.
+    private volatile RaftCluster? cluster;
+    private volatile WriteAheadLog? wal;
+    private volatile Lifecycle lifecycle;
+    private ReplicaStatus? finalStatus;
+    private int disposed;
+
+    // The term of the latest leadership this replica won (see OnLeaderChanged); -1 before the first one.
+    // (A single-member cluster leads from the start in whatever term its WAL holds, 0 when fresh.)
+    private long leaderTerm = -1;
+
+    public RaftReplica(ReplicaOptions options, ApplyCommand apply, ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(apply);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        options.Validate();
+        this.options = options;
+        this.apply = apply;
+        this.loggerFactory = loggerFactory;
+        logger = loggerFactory.CreateLogger<RaftReplica>();
+    }
+
+    private enum Lifecycle
+    {
+        New,
+        Running,
+        Stopped,
+    }
+
+    /// <summary>
+    /// Whether this replica leads the cluster and can take appends. A freshly elected leader reports
+    /// <see langword="true"/> only once its election no-op entry is committed.
+    /// </summary>
+    public bool IsLeader => cluster is { } node && !node.LeadershipToken.IsCancellationRequested;
+
+    /// <summary>The leader this replica knows of; <see langword="null"/> while none is known.</summary>
+    public IPEndPoint? Leader => cluster?.Leader?.EndPoint as IPEndPoint;
+
+    /// <summary>A snapshot of this replica's Raft state.</summary>
+    public ReplicaStatus Status => cluster is { } node && wal is { } log
+        ? ReplicaStatusReader.Read(options, node, log)
+        : finalStatus ?? ReplicaStatusReader.NotRunning(options);
+
+    /// <summary>
+    /// Opens the WAL, replays its committed entries through <see cref="ApplyCommand"/> (completed before this
+    /// returns), then starts the Raft listener and joins the cluster as a follower.
+    /// </summary>
+    public async Task StartAsync(CancellationToken ct)
+    {
+        await lifecycleLock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(lifecycle == Lifecycle.Stopped, this);
+            if (lifecycle != Lifecycle.New)
+                throw new InvalidOperationException("The replica is already started.");
+
+            var walLocation = DataDirectoryLayout.Prepare(options);
+            var machine = new CommandStateMachine(apply, logger);
+            var log = new WriteAheadLog(
+                new WriteAheadLog.Options
+                {
+                    Location = walLocation,
+                    ChunkSize = WalChunkSize,
+
+                    // Verified for every entry on start: a corrupted WAL fails loudly instead of replaying garbage.
+                    HashAlgorithm = WriteAheadLog.IntegrityHashAlgorithm.XxHash64,
+                },
+                machine);
+            var node = RaftClusterFactory.Create(options, log, loggerFactory);
+            node.LeaderChanged += OnLeaderChanged;
+            try
+            {
+                await ReplayAsync(log, machine, ct).ConfigureAwait(false);
+
+                // Initializes the WAL again (a second, cheap hash pass), opens the listener and starts following.
+                await node.StartAsync(ct).ConfigureAwait(false);
+            }
+            catch
+            {
+                await ShutdownAsync(node, log).ConfigureAwait(false);
+                throw;
+            }
+
+            (cluster, wal, lifecycle) = (node, log, Lifecycle.Running);
+            LogStarted(logger, options.RaftEndPoint, options.Members.Count, log.LastCommittedEntryIndex);
+        }
+        finally
+        {
+            lifecycleLock.Release();
+        }
+    }
+
+    /// <summary>Leaves the cluster and closes the WAL (everything appended is flushed). The instance cannot be restarted.</summary>
+    public async Task StopAsync(CancellationToken ct)
+    {
+        await lifecycleLock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var wasRunning = lifecycle == Lifecycle.Running;
+
+            // Stopped first: from now on callers get ObjectDisposedException, in-flight appends NotLeaderException.
+            lifecycle = Lifecycle.Stopped;
+            if (wasRunning && cluster is { } node && wal is { } log)
+            {
+                finalStatus = ReplicaStatusReader.Read(options, node, log) with { Leader = null, IsLeader = false };
+                (cluster, wal) = (null, null);
+                await ShutdownAsync(node, log).ConfigureAwait(false);
+                LogStopped(logger, options.RaftEndPoint);
+            }
+        }
+        finally
+        {
+            lifecycleLock.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+            return;
+        await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        lifecycleLock.Dispose();
+    }
+
+    /// <summary>Waits until some leader (this replica or another) is known.</summary>
+    /// <exception cref="QuorumUnavailableException">No leader was elected within <paramref name="timeout"/>.</exception>
+    public async Task WaitForLeaderAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        var node = RunningCluster();
+        try
+        {
+            await node.WaitForLeaderAsync(timeout, ct).ConfigureAwait(false);
+        }
+        catch (TimeoutException e)
+        {
+            throw new QuorumUnavailableException(NoLeaderMessage(timeout), e);
+        }
+    }
+
+    /// <summary>
+    /// Appends a command; completes only after a majority has it committed AND it was applied locally.
+    /// </summary>
+    /// <returns>The command's Raft log index (the index <see cref="ApplyCommand"/> receives for it on every replica).</returns>
+    /// <exception cref="NotLeaderException">This replica is not the leader, or stopped leading before the command committed.</exception>
+    /// <exception cref="QuorumUnavailableException">No majority acknowledged the command (or no leader was elected) within <paramref name="timeout"/>.</exception>
+    /// <remarks>Either exception means "not acknowledged, outcome unknown"; see <see cref="ReplicationException"/>.</remarks>
+    public async Task<long> AppendAsync(ReadOnlyMemory<byte> command, TimeSpan timeout, CancellationToken ct)
+    {
+        if (command.IsEmpty)
+            throw new ArgumentException("A command must not be empty (empty entries are Raft no-ops).", nameof(command));
+        if (command.Length > options.MaxCommandSize)
+            throw new ArgumentOutOfRangeException(nameof(command), command.Length, $"A command must not exceed {options.MaxCommandSize} bytes.");
+        if (timeout <= TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The timeout must be positive.");
+
+        var node = RunningCluster();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(timeout);
+        Leadership? lease = null;
+        try
+        {
+            lease = await AcquireLeadershipAsync(node, timeout, deadline.Token).ConfigureAwait(false);
+            var ticket = new AppendTicket(lease.Term);
+            var entry = new BinaryLogEntry { Content = command, Term = lease.Term, Context = ticket };
+
+            // Linking the leadership token makes a step-down between the checks above and the append abort the wait.
+            using var scope = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, lease.Token);
+
+            // Appends to the local WAL, triggers replication and waits until the entry is committed and applied here.
+            await node.ReplicateAsync(entry, scope.Token).ConfigureAwait(false);
+            return ticket.AppliedIndex is var index and > 0
+                ? index
+                : throw new NotLeaderException(Leader, "The entry was replaced by a new leader's entry before it committed; the command was not applied.");
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (OperationCanceledException e) when (deadline.IsCancellationRequested)
+        {
+            throw new QuorumUnavailableException(
+                lease is null
+                    ? NoLeaderMessage(timeout)
+                    : $"The command was not acknowledged by a majority ({options.Majority} of {options.Members.Count}) within {timeout}: " +
+                      "too many replicas are unreachable. It is NOT committed now, but may still commit if they return.",
+                e);
+        }
+        catch (Exception e) when (e is RaftNotLeaderException or OperationCanceledException)
+        {
+            throw new NotLeaderException(Leader, "This replica stopped leading before the command committed; its outcome is unknown.", e);
+        }
+        catch (InvalidOperationException e) when (cluster != node)
+        {
+            throw new NotLeaderException(null, "This replica was stopped before the command committed; its outcome is unknown.", e);
+        }
+        catch (Exception e) when (e is IntegrityException or PendingTaskInterruptedException)
+        {
+            // The WAL's background applier or flusher died (e.g. ApplyCommand threw): the replica is unusable.
+            throw new InvalidOperationException(
+                $"Replica {options.RaftEndPoint} no longer applies committed entries after an internal failure (see its critical log); restart it once the cause is fixed.",
+                e);
+        }
+    }
+
+    /// <summary>Returns this replica's current leadership, or throws <see cref="NotLeaderException"/> pointing at the leader.</summary>
+    /// <remarks>While no leader is known (an election is running) it waits for the outcome until the deadline.</remarks>
+    private async ValueTask<Leadership> AcquireLeadershipAsync(RaftCluster node, TimeSpan timeout, CancellationToken deadline)
+    {
+        while (true)
+        {
+            // DotNext hands out a live leadership token only once the new leader's no-op entry is committed,
+            // which is long after OnLeaderChanged recorded the term of that leadership.
+            var token = node.LeadershipToken;
+            var term = Volatile.Read(ref leaderTerm);
+            if (!token.IsCancellationRequested && term >= 0)
+                return new Leadership(token, term);
+
+            switch (node.Leader)
+            {
+                case { IsRemote: true } leader:
+                    throw new NotLeaderException(
+                        leader.EndPoint as IPEndPoint,
+                        $"This replica ({options.RaftEndPoint}) is a follower; send the command to the leader {leader.EndPoint}.");
+                case null:
+                    await node.WaitForLeaderAsync(Timeout.InfiniteTimeSpan, deadline).ConfigureAwait(false);
+                    break;
+                default:
+                    // Elected; its no-op entry is not committed yet.
+                    await Task.Delay(TimeSpan.FromMilliseconds(2), deadline).ConfigureAwait(false);
+                    break;
+            }
+
+            if (deadline.IsCancellationRequested)
+                throw new QuorumUnavailableException(NoLeaderMessage(timeout));
+        }
+    }
+
+    /// <summary>Records the term of a leadership this replica has just won.</summary>
+    /// <remarks>
+    /// Reading the term at append time is racy: a leader that sees a higher term first persists the new
+    /// term and only then leaves the leader state, so it could stamp its entry with a term it does not lead.
+    /// DotNext raises LeaderChanged synchronously, under its transition lock, right after entering the
+    /// leader state, so the term read here is the term of that leadership.
+    /// </remarks>
+    private void OnLeaderChanged(ICluster sender, IClusterMember? leader)
+    {
+        if (sender is RaftCluster node && leader is { IsRemote: false })
+            Volatile.Write(ref leaderTerm, node.AuditTrail.Term);
+
+        LogLeaderChanged(logger, options.RaftEndPoint, leader?.EndPoint);
+    }
+
+    private RaftCluster RunningCluster()
+    {
+        ObjectDisposedException.ThrowIf(lifecycle == Lifecycle.Stopped, this);
+        return cluster ?? throw new InvalidOperationException("The replica is not started.");
+    }
+
+    /// <summary>Verifies the WAL's integrity hashes, then replays its committed entries through the state machine.</summary>
+    private static async Task ReplayAsync(WriteAheadLog log, CommandStateMachine machine, CancellationToken ct)
+    {
+        // InitializeAsync verifies every entry synchronously before its first await, then waits for the applier,
+        // so a corrupted WAL comes back as an already faulted task while the applier is still held back.
+        var initialization = log.InitializeAsync(ct);
+        if (!initialization.IsFaulted)
+            machine.StartApplying();
+        await initialization.ConfigureAwait(false);
+    }
+
+    private static async ValueTask ShutdownAsync(RaftCluster node, WriteAheadLog log)
+    {
+        try
+        {
+            // Stops the listener, the timers and outgoing replication (DisposeAsync calls StopAsync first).
+            await node.DisposeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            // Flushes everything appended and writes the final checkpoint.
+            await log.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private string NoLeaderMessage(TimeSpan timeout) =>
+        $"No leader was elected within {timeout}: fewer than a majority ({options.Majority} of {options.Members.Count}) " +
+        $"of the configured replicas are reachable from {options.RaftEndPoint}.";
+
+    private sealed record Leadership(CancellationToken Token, long Term);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Raft replica {Self} started ({Members} members; committed log replayed up to index {Committed}).")]
+    private static partial void LogStarted(ILogger logger, IPEndPoint self, int members, long committed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Raft replica {Self} stopped.")]
+    private static partial void LogStopped(ILogger logger, IPEndPoint self);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Raft replica {Self}: leader is now {Leader}.")]
+    private static partial void LogLeaderChanged(ILogger logger, IPEndPoint self, EndPoint? leader);
+}

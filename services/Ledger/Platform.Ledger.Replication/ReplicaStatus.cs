@@ -1,0 +1,34 @@
+using System.Net;
+
+namespace Platform.Ledger.Replication;
+
+/// <summary>A point-in-time view of one replica, for health checks and diagnostics.</summary>
+/// <param name="Self">This replica's Raft endpoint.</param>
+/// <param name="Leader">The leader this replica knows of; <see langword="null"/> during an election or when no majority is reachable.</param>
+/// <param name="IsLeader">Whether this replica is the leader.</param>
+/// <param name="Term">Current Raft term (persisted).</param>
+/// <param name="CommitIndex">Highest log index known to be committed by a majority.</param>
+/// <param name="LastAppliedIndex">Highest log index applied locally (no-op entries included).</param>
+/// <param name="Members">Every configured member, in configuration order.</param>
+public sealed record ReplicaStatus(
+    IPEndPoint Self,
+    IPEndPoint? Leader,
+    bool IsLeader,
+    long Term,
+    long CommitIndex,
+    long LastAppliedIndex,
+    IReadOnlyList<MemberStatus> Members);
+
+/// <summary>One configured member as seen from this replica.</summary>
+public sealed record MemberStatus(IPEndPoint EndPoint, bool IsSelf, MemberReachability Reachability);
+
+/// <summary>
+/// Reachability of a member. Only the leader probes every member; a follower reports
+/// <see cref="Unknown"/> for the members it has not talked to.
+/// </summary>
+public enum MemberReachability
+{
+    Unknown,
+    Reachable,
+    Unreachable,
+}

@@ -1,0 +1,39 @@
+using System.Net;
+using DotNext.Net.Cluster;
+using DotNext.Net.Cluster.Consensus.Raft;
+using DotNext.Net.Cluster.Consensus.Raft.StateMachine;
+
+namespace Platform.Ledger.Replication;
+
+/// <summary>Translates DotNext's view of the node into <see cref="ReplicaStatus"/>.</summary>
+internal static class ReplicaStatusReader
+{
+    internal static ReplicaStatus Read(ReplicaOptions options, RaftCluster node, WriteAheadLog log)
+    {
+        var known = node.Members.ToDictionary(m => m.EndPoint, m => m.Status);
+        return new ReplicaStatus(
+            options.RaftEndPoint,
+            node.Leader?.EndPoint as IPEndPoint,
+            !node.LeadershipToken.IsCancellationRequested,
+            ((IPersistentState)log).Term,
+            log.LastCommittedEntryIndex,
+            log.LastAppliedIndex,
+            [.. options.Members.Select(m => new MemberStatus(m, IsSelf(options, m), Reachability(options, m, known)))]);
+    }
+
+    internal static ReplicaStatus NotRunning(ReplicaOptions options) =>
+        new(options.RaftEndPoint, null, false, 0, 0, 0,
+            [.. options.Members.Select(m => new MemberStatus(m, IsSelf(options, m), MemberReachability.Unknown))]);
+
+    private static bool IsSelf(ReplicaOptions options, IPEndPoint member) => member.Equals(options.RaftEndPoint);
+
+    // DotNext only learns about a member by talking to it, which followers rarely do: they report Unknown.
+    private static MemberReachability Reachability(ReplicaOptions options, IPEndPoint member, Dictionary<EndPoint, ClusterMemberStatus> known) =>
+        IsSelf(options, member) ? MemberReachability.Reachable
+        : known.GetValueOrDefault(member) switch
+        {
+            ClusterMemberStatus.Available => MemberReachability.Reachable,
+            ClusterMemberStatus.Unavailable => MemberReachability.Unreachable,
+            _ => MemberReachability.Unknown,
+        };
+}

@@ -1,0 +1,151 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Platform.Ledger.Core;
+using Platform.Ledger.Node;
+using Platform.Ledger.Replication;
+using Platform.ServiceDefaults;
+
+namespace Platform.Ledger.Api;
+
+/// <summary>
+/// The ledger's HTTP API. Reads are public (a transparency log is meant to be checked by anyone) and rate-limited;
+/// submitting needs a service token; <c>/internal/commands</c> is for the other replicas only.
+/// </summary>
+public static class LedgerEndpoints
+{
+    public sealed record SubmitRequest(string? SignedEvent);
+
+    public sealed record SubmitResponse(Guid EventId, long LeafIndex, string Status);
+
+    public static IEndpointRouteBuilder MapLedgerEndpoints(this IEndpointRouteBuilder app)
+    {
+        var options = app.ServiceProvider.GetRequiredService<IOptions<LedgerNodeOptions>>();
+        var reads = app.MapGroup("").RequireRateLimiting(RateLimitPolicies.PerClient).WithTags("Ledger");
+
+        app.MapPost("/entries", SubmitAsync)
+            .AddEndpointFilter(new BearerTokenFilter(() => options.Value.ServiceTokens.Values, "services that publish signed events"))
+            .RequireRateLimiting(RateLimitPolicies.PerClient)
+            .WithTags("Ledger")
+            .WithSummary("Submit a signed event; answers once a majority of replicas committed it.");
+
+        reads.MapGet("/entries/{leafIndex:long}", (long leafIndex, LedgerNode node) =>
+                node.State.Entry(leafIndex) is { } entry
+                    ? Results.Ok(new { leafIndex, signedEvent = entry.SignedEvent, leafHash = entry.LeafHash })
+                    : LedgerProblems.NotFound($"The log has no entry {leafIndex}."))
+            .WithSummary("One entry of the log and its leaf hash.");
+
+        reads.MapGet("/events/{eventId:guid}/receipt", (Guid eventId, HttpContext http, LedgerNode node) =>
+            {
+                var lookup = node.State.ReceiptFor(eventId);
+                switch (lookup.Status)
+                {
+                    case ReceiptStatus.Ready:
+                        return Results.Ok(lookup.Receipt);
+                    case ReceiptStatus.Pending:
+                        http.Response.Headers.RetryAfter = "1";
+                        return Results.Json(new { status = "pending", leafIndex = lookup.LeafIndex }, statusCode: StatusCodes.Status202Accepted);
+                    default:
+                        return LedgerProblems.NotFound($"No event {eventId} is in the log.");
+                }
+            })
+            .WithSummary("The inclusion receipt of an event against the latest quorum-signed checkpoint.");
+
+        reads.MapGet("/checkpoints/latest", (LedgerNode node) =>
+                node.State.LatestFinalCheckpoint() is { } latest ? Results.Ok(latest) : LedgerProblems.NotFound("No checkpoint is final yet."))
+            .WithSummary("The newest checkpoint signed by a majority of replicas.");
+
+        reads.MapGet("/checkpoints/{treeSize:long}", (long treeSize, LedgerNode node) =>
+                node.State.CheckpointAt(treeSize) is { } found
+                    ? Results.Ok(new { found.Checkpoint.Checkpoint, found.Checkpoint.Signatures, final = found.IsFinal })
+                    : LedgerProblems.NotFound($"No checkpoint was taken at tree size {treeSize}."))
+            .WithSummary("The checkpoint taken at a tree size, with the signatures gathered so far.");
+
+        reads.MapGet("/checkpoints", (LedgerNode node) => Results.Ok(new { checkpoints = node.State.FinalCheckpoints() }))
+            .WithSummary("Every final checkpoint, oldest first: the ledger's audit history.");
+
+        reads.MapGet("/proofs/consistency", (long? from, long? to, LedgerNode node) =>
+                from is null || to is null
+                    ? LedgerProblems.BadRequest("Give both query parameters: from and to (tree sizes).")
+                    : node.State.ConsistencyProof(from.Value, to.Value) is { } proof
+                        ? Results.Ok(new { from, to, proof })
+                        : LedgerProblems.BadRequest($"Sizes must satisfy 0 <= from <= to <= {node.State.TreeSize}.", "invalid_range"))
+            .WithSummary("RFC 9162 consistency proof between two tree sizes.");
+
+        reads.MapGet("/replicas/keys", (LedgerNode node) => Results.Ok(new { keys = node.State.ReplicaKeys() }))
+            .WithSummary("The replicas' public checkpoint-signing keys (JWK).");
+
+        reads.MapGet("/cluster/status", (LedgerNode node) =>
+            {
+                var status = node.Replica.Status;
+                return Results.Ok(new
+                {
+                    replica = node.ReplicaName,
+                    isLeader = node.Replica.IsLeader,
+                    leader = node.Replica.Leader?.ToString(),
+                    raft = new
+                    {
+                        self = status.Self.ToString(),
+                        term = status.Term,
+                        commitIndex = status.CommitIndex,
+                        lastAppliedIndex = status.LastAppliedIndex,
+                        members = status.Members.Select(m => new { endPoint = m.EndPoint.ToString(), m.IsSelf, reachability = m.Reachability.ToString() }),
+                    },
+                    treeSize = node.State.TreeSize,
+                    rejected = node.State.RejectedCount,
+                    latestFinalCheckpoint = node.State.LatestFinalCheckpoint()?.Checkpoint.TreeSize,
+                });
+            })
+            .WithSummary("Leader, term, commit index and members as this replica sees them.");
+
+        app.MapPost("/internal/commands", AppendInternalAsync)
+            .AddEndpointFilter(new BearerTokenFilter(() => [options.Value.ClusterToken], "ledger replicas"))
+            .ExcludeFromDescription();
+        return app;
+    }
+
+    private static async Task<IResult> SubmitAsync(SubmitRequest request, HttpContext http, LedgerNode node)
+    {
+        if (string.IsNullOrWhiteSpace(request.SignedEvent))
+        {
+            return LedgerProblems.BadRequest("The body needs signedEvent: a compact JWS.", "missing_signed_event");
+        }
+        try
+        {
+            var outcome = await node.SubmitAsync(request.SignedEvent, http.RequestAborted);
+            return outcome.Status switch
+            {
+                SubmitStatus.Committed => Results.Created($"/entries/{outcome.LeafIndex}", new SubmitResponse(outcome.EventId!.Value, outcome.LeafIndex!.Value, "committed")),
+                SubmitStatus.Duplicate => Results.Ok(new SubmitResponse(outcome.EventId!.Value, outcome.LeafIndex!.Value, "duplicate")),
+                _ => LedgerProblems.Rejected(outcome),
+            };
+        }
+        catch (QuorumUnavailableException)
+        {
+            return LedgerProblems.QuorumUnavailable(http);
+        }
+    }
+
+    private static async Task<IResult> AppendInternalAsync(HttpContext http, LedgerNode node)
+    {
+        using var body = new MemoryStream();
+        await http.Request.Body.CopyToAsync(body, http.RequestAborted);
+        // Replicas may only send what replicas produce; closing blocks and trusting publishers stay with the leader.
+        if (LedgerCommand.FromBytes(body.ToArray()) is not (SubmitEvent or RegisterReplicaKey or SignCheckpoint) || !node.Replica.IsLeader)
+        {
+            return node.Replica.IsLeader
+                ? LedgerProblems.BadRequest("Only submit, replica-key and checkpoint-signature commands are accepted.", "invalid_command")
+                : Results.Problem(statusCode: StatusCodes.Status421MisdirectedRequest, title: "This replica is not the leader.");
+        }
+        try
+        {
+            return Results.Ok(await node.AppendAsync(LedgerCommand.FromBytes(body.ToArray())!, http.RequestAborted));
+        }
+        catch (QuorumUnavailableException)
+        {
+            return LedgerProblems.QuorumUnavailable(http);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Platform.Ledger.Core;
+using Platform.Ledger.Node;
+
+namespace Platform.Ledger.Blocks;
+
+/// <summary>
+/// Puts keys into the log once a leader exists: this replica's checkpoint key, and (on the leader) the configured
+/// publisher keys. Keys live in the log so every replica verifies against exactly the same set.
+/// </summary>
+public sealed partial class KeyRegistration(LedgerNode node, ReplicaSigningKey signingKey, IOptions<LedgerNodeOptions> options, ILogger<KeyRegistration> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var key = await signingKey.GetAsync(stoppingToken);
+        var jwk = key.GetPublicJwk();
+        for (var attempt = 1; !stoppingToken.IsCancellationRequested; attempt++)
+        {
+            try
+            {
+                if (!node.State.HasReplicaKey(node.ReplicaName, jwk.Kid))
+                {
+                    await node.AppendAsync(new RegisterReplicaKey(node.ReplicaName, jwk), stoppingToken);
+                }
+                if (node.Replica.IsLeader)
+                {
+                    foreach (var publisher in options.Value.Publishers.Where(p => p.Jwk is not null && !node.State.HasPublisherKey(p.Jwk.Kid)))
+                    {
+                        await node.AppendAsync(new RegisterPublisherKey(publisher.Issuer, publisher.Jwk!), stoppingToken);
+                    }
+                }
+                // Leadership can move; keep checking at a slow pace so a new leader registers configured keys too.
+                await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                LogRegistrationFailed(logger, attempt, ex.GetType().Name);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 200 * attempt)), stoppingToken);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Registering keys failed (attempt {Attempt}, {ErrorType}); retrying")]
+    private static partial void LogRegistrationFailed(ILogger logger, int attempt, string errorType);
+}

@@ -1,0 +1,57 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Platform.Contracts.Events;
+using Platform.Ledger.Core;
+using Platform.Ledger.Data;
+using Platform.Ledger.Node;
+using Platform.Ledger.Replication;
+using Platform.Messaging;
+using Platform.Messaging.Outbox;
+
+namespace Platform.Ledger.Events;
+
+/// <summary>
+/// Commits a signed event that arrived on the bus and announces it with its receipt (<c>ledger.committed</c>),
+/// written to the outbox in the same transaction as the inbox entry. A refused event is dropped to the dead-letter
+/// topic; an unreachable majority or a receipt not ready yet means Retry, and the repeat is idempotent.
+/// </summary>
+public sealed partial class SignedEventSubmission(LedgerNode node, LedgerDbContext db, TimeProvider time, ILogger<SignedEventSubmission> logger)
+{
+    private static readonly TimeSpan ReceiptWait = TimeSpan.FromSeconds(10);
+
+    public async Task<EventHandlingResult> SubmitAsync(string signedEvent, CancellationToken cancellationToken)
+    {
+        SubmitOutcome outcome;
+        try
+        {
+            outcome = await node.SubmitAsync(signedEvent, cancellationToken);
+        }
+        catch (QuorumUnavailableException)
+        {
+            return EventHandlingResult.Retry;
+        }
+        if (outcome.Status == SubmitStatus.Rejected)
+        {
+            LogRejected(logger, outcome.ErrorCode!);
+            // A key may be registered a moment after its first event arrives; anything else will never pass.
+            return outcome.ErrorCode == "unknown_key" ? EventHandlingResult.Retry : EventHandlingResult.Drop;
+        }
+
+        var deadline = time.GetUtcNow() + ReceiptWait;
+        while (node.State.ReceiptFor(outcome.EventId!.Value) is var lookup && lookup.Status != ReceiptStatus.Ready)
+        {
+            if (time.GetUtcNow() > deadline)
+            {
+                return EventHandlingResult.Retry; // committed; the receipt comes with a later block
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancellationToken);
+        }
+        var receipt = node.State.ReceiptFor(outcome.EventId!.Value).Receipt!;
+        db.AddIntegrationEvent(new LedgerCommittedV1(outcome.EventId.Value, outcome.LeafIndex!.Value, JsonSerializer.Serialize(receipt, EventSerializer.Options)), "ledger");
+        await db.SaveChangesAsync(cancellationToken);
+        return EventHandlingResult.Success;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A signed event from the bus was refused ({ErrorCode})")]
+    private static partial void LogRejected(ILogger logger, string errorCode);
+}

@@ -1,0 +1,77 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using Platform.Ledger.Core;
+using Platform.Ledger.Replication;
+
+namespace Platform.Ledger.Node;
+
+/// <summary>
+/// This replica of the ledger: the replicated state machine and the Raft replica that feeds it. Writes go to the
+/// leader; on a follower they are forwarded to it, so callers may talk to any replica.
+/// </summary>
+public sealed class LedgerNode(LedgerState state, RaftReplica replica, LeaderForwarder forwarder, IOptions<LedgerNodeOptions> options)
+{
+    private readonly LedgerNodeOptions _options = options.Value;
+
+    public LedgerState State => state;
+
+    public RaftReplica Replica => replica;
+
+    public string ReplicaName => _options.ReplicaName;
+
+    /// <summary>
+    /// Submits a signed event; completes once a majority committed it (or it proved a duplicate or invalid).
+    /// Throws <see cref="QuorumUnavailableException"/> when no majority can be reached.
+    /// </summary>
+    public async Task<SubmitOutcome> SubmitAsync(string signedEvent, CancellationToken cancellationToken)
+    {
+        // Refuse early what every replica would refuse anyway, so garbage never costs a log entry.
+        var validation = state.Validate(signedEvent);
+        if (!validation.IsValid)
+        {
+            return SubmitOutcome.Rejected(validation.ErrorCode!, validation.Reason!);
+        }
+        if (state.LeafIndexOf(validation.Payload!.EventId) is { } existing)
+        {
+            return SubmitOutcome.Duplicate(validation.Payload.EventId, existing);
+        }
+        var result = await AppendAsync(new SubmitEvent(signedEvent), cancellationToken);
+        return result.Outcome ?? throw new QuorumUnavailableException("The entry was committed but its outcome is not known here.");
+    }
+
+    /// <summary>Appends a command through the leader; on the leader the outcome of a submit is returned with the index.</summary>
+    public async Task<AppendResult> AppendAsync(LedgerCommand command, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // The replica waits out an election and the new leader's first entry itself; it refuses only on a follower.
+            var index = await replica.AppendAsync(command.ToBytes(), _options.CommitTimeout, cancellationToken);
+            return new AppendResult(index, state.OutcomeAt(index));
+        }
+        catch (NotLeaderException notLeader) when (notLeader.Leader is { } leader)
+        {
+            return await forwarder.ForwardAsync(ApiOf(leader), command, cancellationToken);
+        }
+        catch (NotLeaderException ex)
+        {
+            throw new QuorumUnavailableException("No leader is elected; a majority of replicas may be down.", ex);
+        }
+    }
+
+    private Uri ApiOf(IPEndPoint leader)
+    {
+        var match = _options.Replicas.FirstOrDefault(r => SameEndPoint(r, leader))
+            ?? throw new QuorumUnavailableException($"The leader {leader} is not in Ledger:Replicas.");
+        return match.ApiUrl ?? throw new QuorumUnavailableException($"Replica {match.Name} has no ApiUrl to forward to.");
+    }
+
+    private static bool SameEndPoint(ReplicaEndpoint replica, IPEndPoint leader)
+    {
+        var endpoint = replica.ResolveRaftEndPoint();
+        return endpoint.Port == leader.Port && (endpoint.Address.Equals(leader.Address)
+            || (IPAddress.IsLoopback(endpoint.Address) && IPAddress.IsLoopback(leader.Address)));
+    }
+}
+
+/// <summary>The Raft index a command got and, for a submit, what applying it did.</summary>
+public sealed record AppendResult(long Index, SubmitOutcome? Outcome);

@@ -1,0 +1,160 @@
+using Xunit.Abstractions;
+using System.Diagnostics;
+using System.Text;
+using Microsoft.Extensions.Logging;
+
+namespace Platform.Ledger.Replication.Tests.Support;
+
+/// <summary>Real replicas on OS-assigned loopback ports, each with its WAL in a temp directory deleted on dispose.</summary>
+internal sealed class TestCluster : IAsyncDisposable
+{
+    public static readonly TimeSpan AppendTimeout = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan ConvergenceTimeout = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan StableLeadership = TimeSpan.FromMilliseconds(300);
+
+    // Somewhat above the 150-300 ms default: a CI machine busy with other test processes must not
+    // see heartbeats late enough to trigger spurious elections.
+    private static readonly TimeSpan LowerElectionTimeout = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan UpperElectionTimeout = TimeSpan.FromMilliseconds(500);
+
+    private readonly string root = Path.Combine(Path.GetTempPath(), "raft-replication-tests", Guid.NewGuid().ToString("N"));
+    private readonly ILoggerFactory loggerFactory;
+
+    private TestCluster(int size, ITestOutputHelper output)
+    {
+        loggerFactory = LoggerFactory.Create(builder => builder.AddProvider(new TestOutputLoggerProvider(output)));
+        var endpoints = FreePorts.Allocate(size);
+        Nodes = [.. endpoints.Select((endpoint, i) => new TestNode(
+            new ReplicaOptions
+            {
+                DataDirectory = Path.Combine(root, $"replica-{i}"),
+                RaftEndPoint = endpoint,
+                Members = endpoints,
+                LowerElectionTimeout = LowerElectionTimeout,
+                UpperElectionTimeout = UpperElectionTimeout,
+            },
+            loggerFactory))];
+    }
+
+    public IReadOnlyList<TestNode> Nodes { get; }
+
+    public IEnumerable<TestNode> Running => Nodes.Where(n => n.IsRunning);
+
+    public static async Task<TestCluster> StartAsync(int size, ITestOutputHelper output)
+    {
+        var cluster = new TestCluster(size, output);
+        try
+        {
+            await Task.WhenAll(cluster.Nodes.Select(n => n.StartAsync()));
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    public static ReadOnlyMemory<byte> Bytes(string command) => Encoding.UTF8.GetBytes(command);
+
+    /// <summary>
+    /// Waits until exactly one running node leads, every running node knows it, and that has held for a
+    /// moment (a leader elected while processes are still warming up may be deposed at once).
+    /// </summary>
+    public async Task<TestNode> WaitForLeaderAsync()
+    {
+        (TestNode Node, long Term)? candidate = null;
+        var since = Stopwatch.StartNew();
+        await Eventually.TrueAsync(
+            () =>
+            {
+                var current = CurrentLeader();
+                if (current != candidate)
+                    (candidate, since) = (current, Stopwatch.StartNew());
+                return candidate is not null && since.Elapsed >= StableLeadership;
+            },
+            ConvergenceTimeout,
+            "a stable leader known to every running replica");
+        return candidate!.Value.Node;
+    }
+
+    private (TestNode Node, long Term)? CurrentLeader()
+    {
+        var running = Running.Select(n => (Node: n, Replica: n.ReplicaOrNull)).Where(n => n.Replica is not null).ToList();
+        var leaders = running.Where(n => n.Replica!.IsLeader).ToList();
+        return leaders.Count == 1 && running.All(n => Equals(n.Replica!.Leader, leaders[0].Node.EndPoint))
+            ? (leaders[0].Node, leaders[0].Replica!.Status.Term)
+            : null;
+    }
+
+    /// <summary>
+    /// Appends one command on the current leader, the way an idempotent client must: after a rejection it
+    /// asks the next leader whether the command committed after all, and only otherwise sends it again.
+    /// </summary>
+    /// <returns>The command's log index.</returns>
+    public async Task<long> AppendAsync(string command)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var leader = CurrentLeader()?.Node ?? await WaitForLeaderAsync();
+            try
+            {
+                return await leader.Replica.AppendAsync(Bytes(command), AppendTimeout, CancellationToken.None);
+            }
+            catch (ReplicationException) when (attempt < 5)
+            {
+                // A live leader has committed its no-op, so everything it will ever keep from older terms is
+                // committed too: once it has applied that, the command is either in its log or lost for good.
+                var next = await WaitForLeaderAsync();
+                var status = next.Replica.Status;
+                await Eventually.TrueAsync(() => next.Replica.Status.LastAppliedIndex >= status.CommitIndex, ConvergenceTimeout, "the new leader to apply its committed log");
+                if (next.Log.Snapshot().FirstOrDefault(a => a.Command == command) is { } applied)
+                    return applied.Index;
+            }
+        }
+    }
+
+    /// <summary>Appends each command in turn (see <see cref="AppendAsync(string)"/>) and returns their indexes.</summary>
+    public async Task<long[]> AppendAllAsync(IEnumerable<string> commands)
+    {
+        var indexes = new List<long>();
+        foreach (var command in commands)
+            indexes.Add(await AppendAsync(command));
+        return [.. indexes];
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="nodes"/> applied every one of <paramref name="commands"/> and have nothing
+    /// committed left to apply, with equally long applied sequences (equal length of a shared log prefix).
+    /// </summary>
+    public static Task WaitForConvergenceAsync(IReadOnlyCollection<TestNode> nodes, IReadOnlyCollection<string> commands) =>
+        Eventually.TrueAsync(
+            () =>
+            {
+                var statuses = nodes.Select(n => n.ReplicaOrNull?.Status).ToList();
+                return statuses.All(s => s is not null && s.LastAppliedIndex == s.CommitIndex)
+                    && statuses.Select(s => s!.CommitIndex).Distinct().Count() == 1
+                    && nodes.Select(n => n.Log.Count).Distinct().Count() == 1
+                    && nodes.All(n => commands.All(n.Log.Contains));
+            },
+            ConvergenceTimeout,
+            $"{string.Join(", ", nodes)} to apply the same {commands.Count}+ commands");
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in Running.ToList())
+            await node.KillAsync();
+        loggerFactory.Dispose();
+        for (var attempt = 0; Directory.Exists(root); attempt++)
+        {
+            try
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            catch (IOException) when (attempt < 10)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+
+namespace Platform.Ledger.Replication.Tests.Support;
+
+/// <summary>One member slot of a test cluster: fixed endpoint and data directory, a replica instance while it runs.</summary>
+internal sealed class TestNode(ReplicaOptions options, ILoggerFactory loggerFactory)
+{
+    private volatile RaftReplica? replica;
+
+    public ReplicaOptions Options { get; } = options;
+
+    public IPEndPoint EndPoint => Options.RaftEndPoint;
+
+    /// <summary>The running replica; throws if the node is down.</summary>
+    public RaftReplica Replica => replica ?? throw new InvalidOperationException($"{EndPoint} is not running.");
+
+    public RaftReplica? ReplicaOrNull => replica;
+
+    public bool IsRunning => replica is not null;
+
+    /// <summary>What the current (or last) replica instance applied; a restart starts a fresh log, like a new process.</summary>
+    public AppliedLog Log { get; private set; } = new();
+
+    /// <summary>Starts a new replica instance on this node's data directory (a restart when it ran before).</summary>
+    public async Task StartAsync()
+    {
+        Assert.False(IsRunning, $"{EndPoint} is already running.");
+        Log = new AppliedLog();
+        var instance = new RaftReplica(Options, Log.Apply, loggerFactory);
+        await instance.StartAsync(CancellationToken.None);
+        replica = instance;
+    }
+
+    /// <summary>Takes the replica away without a graceful StopAsync, as close to a crash as one process allows.</summary>
+    public async Task KillAsync()
+    {
+        var instance = replica ?? throw new InvalidOperationException($"{EndPoint} is not running.");
+        replica = null;
+        await instance.DisposeAsync();
+    }
+
+    /// <summary>Stops the replica gracefully.</summary>
+    public async Task StopAsync()
+    {
+        var instance = replica ?? throw new InvalidOperationException($"{EndPoint} is not running.");
+        replica = null;
+        await instance.StopAsync(CancellationToken.None);
+        await instance.DisposeAsync();
+    }
+
+    public override string ToString() => EndPoint.ToString();
+}

@@ -1,0 +1,133 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Platform.Ledger.Verification;
+
+namespace Platform.Ledger.Tests.Service;
+
+/// <summary>Three real ledger services on loopback: forwarding, quorum-signed checkpoints, leader loss, quorum loss, restart from the WAL.</summary>
+public sealed class ThreeReplicaTests : IAsyncLifetime
+{
+    private LedgerCluster _cluster = null!;
+
+    public async Task InitializeAsync()
+    {
+        _cluster = await LedgerCluster.StartAsync(3);
+        await _cluster.LeaderAsync();
+    }
+
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+
+    /// <summary>Submits to a replica, waiting out the moments when keys are not registered yet or a leader is being elected.</summary>
+    private async Task<JsonElement> SubmitAsync(int replica, string jws)
+    {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var response = await _cluster.Client(replica).SendAsync(LedgerCluster.Submit(jws));
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+            if (response.IsSuccessStatusCode)
+            {
+                return body;
+            }
+            var code = body.TryGetProperty("code", out var c) ? c.GetString() : null;
+            Assert.True(code is "unknown_key" or "quorum_unavailable", $"unexpected refusal {(int)response.StatusCode} {code}");
+            await Task.Delay(50);
+        }
+        throw new TimeoutException("The ledger kept refusing the submission.");
+    }
+
+    private static int Follower(int leader) => (leader + 1) % 3;
+
+    [Fact]
+    public async Task A_write_to_a_follower_is_committed_through_the_leader_and_every_replica_agrees()
+    {
+        var leader = await _cluster.LeaderAsync();
+        var (jws, payload) = await _cluster.SignConsentEventAsync();
+
+        var body = await SubmitAsync(Follower(leader), jws);
+        Assert.Equal("committed", body.GetProperty("status").GetString());
+
+        var receipts = new List<Receipt>();
+        for (var i = 0; i < 3; i++)
+        {
+            receipts.Add(await _cluster.ReceiptAsync(i, payload.EventId));
+        }
+        var keys = await _cluster.KeysAsync(leader);
+        Assert.Equal(3, keys.Select(k => k.Replica).Distinct().Count());
+        foreach (var receipt in receipts)
+        {
+            var result = ReceiptVerifier.Verify(receipt, keys);
+            Assert.True(result.IsValid, result.Reason);
+            Assert.True(receipt.Checkpoint.Signatures.Count >= 2, "a majority signed");
+        }
+    }
+
+    [Fact]
+    public async Task After_the_leader_stops_a_new_one_is_elected_and_nothing_acknowledged_is_lost()
+    {
+        var acknowledged = new List<Guid>();
+        for (var i = 0; i < 5; i++)
+        {
+            var (jws, payload) = await _cluster.SignConsentEventAsync();
+            await SubmitAsync(i % 3, jws);
+            acknowledged.Add(payload.EventId);
+        }
+        var oldLeader = await _cluster.LeaderAsync();
+        await _cluster.StopReplicaAsync(oldLeader);
+
+        var survivor = Follower(oldLeader);
+        for (var i = 0; i < 5; i++)
+        {
+            var (jws, payload) = await _cluster.SignConsentEventAsync();
+            await SubmitAsync(survivor, jws);
+            acknowledged.Add(payload.EventId);
+        }
+        var newLeader = await _cluster.LeaderAsync();
+        Assert.NotEqual(oldLeader, newLeader);
+
+        foreach (var replica in Enumerable.Range(0, 3).Where(r => r != oldLeader))
+        {
+            foreach (var id in acknowledged)
+            {
+                Assert.True(ReceiptVerifier.Verify(await _cluster.ReceiptAsync(replica, id), await _cluster.KeysAsync(replica)).IsValid);
+            }
+            Assert.Equal(acknowledged.Count, (await _cluster.Status(replica)).TreeSize);
+        }
+
+        // The stopped replica comes back from its WAL and catches up to the same tree.
+        await _cluster.StartReplicaAsync(oldLeader);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while ((await _cluster.Status(oldLeader)).TreeSize < acknowledged.Count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+        Assert.Equal(acknowledged.Count, (await _cluster.Status(oldLeader)).TreeSize);
+        var rejoined = await _cluster.ReceiptAsync(oldLeader, acknowledged[^1]);
+        var fromLeader = await _cluster.ReceiptAsync(newLeader, acknowledged[^1]);
+        Assert.Equal(fromLeader.Entry, rejoined.Entry);
+        Assert.Equal(fromLeader.LeafIndex, rejoined.LeafIndex);
+    }
+
+    [Fact]
+    public async Task With_two_of_three_down_submissions_are_refused_and_succeed_once_a_majority_is_back()
+    {
+        var (warmup, _) = await _cluster.SignConsentEventAsync();
+        await SubmitAsync(0, warmup);
+        var leader = await _cluster.LeaderAsync();
+        var survivor = Follower(leader);
+        var other = Follower(survivor);
+        await _cluster.StopReplicaAsync(leader);
+        await _cluster.StopReplicaAsync(other);
+
+        var (jws, payload) = await _cluster.SignConsentEventAsync();
+        var response = await _cluster.Client(survivor).SendAsync(LedgerCluster.Submit(jws));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("quorum_unavailable", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        Assert.NotNull(response.Headers.RetryAfter);
+
+        await _cluster.StartReplicaAsync(other);
+        var body = await SubmitAsync(survivor, jws);
+        Assert.Contains(body.GetProperty("status").GetString(), new[] { "committed", "duplicate" });
+        Assert.True(ReceiptVerifier.Verify(await _cluster.ReceiptAsync(survivor, payload.EventId), await _cluster.KeysAsync(survivor)).IsValid);
+    }
+}
