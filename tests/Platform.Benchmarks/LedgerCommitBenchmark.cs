@@ -44,6 +44,11 @@ public static class LedgerCommitBenchmark
             }
             await Task.WhenAll(replicas.Select(r => r.StartAsync(CancellationToken.None)));
             await replicas[0].WaitForLeaderAsync(TimeSpan.FromSeconds(20), CancellationToken.None);
+            // The new leader counts as leader once its first entry committed.
+            while (!replicas.Any(r => r.IsLeader))
+            {
+                await Task.Delay(10);
+            }
             var leader = replicas.Single(r => r.IsLeader);
             var leaderState = states[Array.IndexOf(replicas, leader)];
             await leader.AppendAsync(new RegisterPublisherKey("consent", consentKey.GetPublicJwk()).ToBytes(), TimeSpan.FromSeconds(10), CancellationToken.None);
@@ -76,7 +81,12 @@ public static class LedgerCommitBenchmark
                         }
                     }));
             }
-            Console.WriteLine($"tree size after the run: {leaderState.TreeSize}; replicas agree: {states.All(s => s.TreeSize == leaderState.TreeSize)}");
+            // Followers apply a moment after the leader acknowledged; give them time to catch up before comparing.
+            for (var wait = 0; wait < 200 && !states.All(s => s.TreeSize == leaderState.TreeSize); wait++)
+            {
+                await Task.Delay(50);
+            }
+            Console.WriteLine($"tree size after the run: {leaderState.TreeSize}; all replicas at the same size: {states.All(s => s.TreeSize == leaderState.TreeSize)}");
             foreach (var replica in replicas)
             {
                 await replica.DisposeAsync();
@@ -134,6 +144,7 @@ public static class LedgerCommitBenchmark
                 catch (Exception ex) when (ex is ReplicationException or InvalidOperationException or TimeoutException)
                 {
                     errors++;
+                    Interlocked.CompareExchange(ref _firstError, $"{ex.GetType().Name}: {ex.Message}", null);
                 }
             }
             return (latencies, errors);
@@ -144,6 +155,15 @@ public static class LedgerCommitBenchmark
             all.Length == 0 ? 0 : all[all.Length / 2], all.Length == 0 ? 0 : all[Math.Min(all.Length - 1, (int)(all.Length * 0.99))]);
     }
 
-    private static void Print(string workload, int clients, Result r) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{workload,-36} {clients,8} {r.Count / r.Seconds,10:F0} {r.P50,8:F2} {r.P99,8:F2} {r.Errors,7}"));
+    private static string? _firstError;
+
+    private static void Print(string workload, int clients, Result r)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{workload,-36} {clients,8} {r.Count / r.Seconds,10:F0} {r.P50,8:F2} {r.P99,8:F2} {r.Errors,7}"));
+        if (Interlocked.Exchange(ref _firstError, null) is { } error)
+        {
+            Console.WriteLine($"    first error: {error}");
+        }
+    }
 }

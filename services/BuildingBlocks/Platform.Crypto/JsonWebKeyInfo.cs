@@ -31,24 +31,13 @@ public sealed record JsonWebKeyInfo(
     }
 
     /// <summary>
-    /// Verifies an ES256 signature (64-byte r||s over SHA-256 of <paramref name="data"/>) with this public key;
-    /// false for a wrong signature and for a key that is not a valid P-256 point.
+    /// Verifies one ES256 signature (64-byte r||s over SHA-256 of <paramref name="data"/>); false for a wrong
+    /// signature or a key that is not on the curve. For many signatures by one key use <see cref="Es256Verifier"/>.
     /// </summary>
     public bool VerifyES256(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
     {
-        if (signature.Length != 2 * CoordinateLength)
-        {
-            return false;
-        }
-        try
-        {
-            using var ecdsa = ECDsa.Create(ToECParameters());
-            return ecdsa.VerifyData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-        }
-        catch (Exception ex) when (ex is CryptographicException or FormatException)
-        {
-            return false;
-        }
+        using var verifier = new Es256Verifier(this);
+        return verifier.Verify(data, signature);
     }
 
     /// <summary>Public-only parameters for <see cref="ECDsa.Create(ECParameters)"/> to verify signatures.</summary>

@@ -9,7 +9,13 @@ namespace Platform.SignedEvents;
 /// </summary>
 public static class SignedEventValidator
 {
-    public static SignedEventValidation Validate(string jws, Func<string, PublisherKey?> findKey)
+    /// <param name="jws">The compact JWS.</param>
+    /// <param name="findKey">Looks up a registered publisher key by kid.</param>
+    /// <param name="signatureAlreadyVerified">
+    /// True only when this very string passed validation against the same (append-only) key registry moments ago,
+    /// so the costly signature check need not run twice; every other check still runs.
+    /// </param>
+    public static SignedEventValidation Validate(string jws, Func<string, PublisherKey?> findKey, bool signatureAlreadyVerified = false)
     {
         if (jws.Length > SignedEventRules.MaxJwsLength)
         {
@@ -36,7 +42,7 @@ public static class SignedEventValidator
         {
             return SignedEventValidation.Invalid("unknown_key", $"No publisher key is registered with kid '{header.Kid}'.");
         }
-        if (!key.Jwk.VerifyES256(parts.SigningInput, parts.Signature))
+        if (!signatureAlreadyVerified && !key.Verifies(parts.SigningInput, parts.Signature))
         {
             return SignedEventValidation.Invalid("bad_signature", "The signature does not verify with the registered key.");
         }

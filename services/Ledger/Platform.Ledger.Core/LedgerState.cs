@@ -24,6 +24,7 @@ public sealed class LedgerState(LedgerOptions options)
     private readonly SortedDictionary<long, CheckpointRecord> _checkpoints = [];
     private readonly Dictionary<long, SubmitOutcome> _outcomes = [];
     private readonly Queue<long> _outcomeOrder = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _verifiedHere = new(StringComparer.Ordinal);
     private long? _latestFinalSize;
     private long _rejected;
 
@@ -84,13 +85,29 @@ public sealed class LedgerState(LedgerOptions options)
         }
     }
 
-    /// <summary>Checks a signed event against the current registry without changing anything (to refuse early).</summary>
+    /// <summary>
+    /// Checks a signed event against the current registry without changing anything (to refuse early). A pass is
+    /// remembered, so when this replica applies the same event its signature is not verified a second time: keys
+    /// are only ever added, so a signature valid now stays valid. Other replicas verify it themselves.
+    /// </summary>
     public SignedEventValidation Validate(string signedEvent)
     {
+        Dictionary<string, PublisherKey> keys;
         lock (_gate)
         {
-            return SignedEventValidator.Validate(signedEvent, kid => _publisherKeys.GetValueOrDefault(kid));
+            keys = new Dictionary<string, PublisherKey>(_publisherKeys, StringComparer.Ordinal);
         }
+        // Outside the lock: verification is the expensive part and must not hold up applying the log.
+        var result = SignedEventValidator.Validate(signedEvent, kid => keys.GetValueOrDefault(kid));
+        if (result.IsValid)
+        {
+            if (_verifiedHere.Count > 100_000)
+            {
+                _verifiedHere.Clear(); // bounded memory; a miss only costs one more verification
+            }
+            _verifiedHere.TryAdd(signedEvent, 0);
+        }
+        return result;
     }
 
     public long TreeSize
@@ -226,7 +243,8 @@ public sealed class LedgerState(LedgerOptions options)
 
     private SubmitOutcome Submit(string signedEvent)
     {
-        var validation = SignedEventValidator.Validate(signedEvent, kid => _publisherKeys.GetValueOrDefault(kid));
+        var verified = _verifiedHere.TryRemove(signedEvent, out _);
+        var validation = SignedEventValidator.Validate(signedEvent, kid => _publisherKeys.GetValueOrDefault(kid), verified);
         if (!validation.IsValid)
         {
             Interlocked.Increment(ref _rejected);

@@ -97,6 +97,22 @@ public sealed class LedgerStateTests
     }
 
     [Fact]
+    public async Task A_prevalidated_event_skips_only_its_own_second_signature_check()
+    {
+        await using var ledger = await LedgerFixture.CreateAsync();
+        var (genuine, _) = await ledger.SignConsentEventAsync();
+        var parts = genuine.Split('.');
+        var signature = Base64Url.TryDecode(parts[2])!;
+        signature[^1] ^= 0x01;
+        var tampered = parts[0] + "." + parts[1] + "." + Base64Url.Encode(signature);
+
+        Assert.True(ledger.State.Validate(genuine).IsValid);
+        Assert.Equal("bad_signature", ledger.Submit(tampered).ErrorCode);
+        Assert.Equal(SubmitStatus.Committed, ledger.Submit(genuine).Status);
+        Assert.Equal(1, ledger.State.TreeSize);
+    }
+
+    [Fact]
     public async Task An_oversized_event_is_rejected()
     {
         await using var ledger = await LedgerFixture.CreateAsync();
