@@ -20,20 +20,69 @@ public static class LedgerCommitBenchmark
 {
     public static async Task RunAsync(TimeSpan duration, int[] concurrencies)
     {
-        var root = Directory.CreateTempSubdirectory("bench-ledger-").FullName;
-        try
+        Console.WriteLine($"Ledger commits: 3 replicas in one process, loopback TCP, persistent WAL, {duration.TotalSeconds:F0} s per row, {Environment.ProcessorCount} cores");
+        Console.WriteLine($"{"workload",-36} {"clients",8} {"commits/s",10} {"p50 ms",8} {"p99 ms",8} {"errors",7}");
+
+        // A fresh cluster per workload, so each starts from an empty log.
+        await using (var cluster = await BenchCluster.StartAsync())
         {
-            using var keys = new SoftwareKeyProvider(new SoftwareKeyProviderOptions { KeyDirectory = Path.Combine(root, "keys") }, NullLogger<SoftwareKeyProvider>.Instance);
-            var consentKey = await keys.GetSigningKeyAsync("consent-events", CancellationToken.None);
+            var baseline = new byte[8];
+            foreach (var clients in concurrencies)
+            {
+                Print("unsigned 8-byte entries (baseline)", clients, await DriveAsync(duration, clients, () => baseline,
+                    async (bytes, ct) => await cluster.Leader.AppendAsync(bytes, TimeSpan.FromSeconds(10), ct)));
+            }
+        }
+        await using (var cluster = await BenchCluster.StartAsync())
+        {
+            foreach (var clients in concurrencies)
+            {
+                var pool = await PreSignAsync(cluster.ConsentKey, EstimateNeeded(duration, clients));
+                var next = -1;
+                Print("signed consent events (ES256)", clients, await DriveAsync(duration, clients,
+                    () => pool[Interlocked.Increment(ref next) % pool.Length],
+                    async (bytes, ct) =>
+                    {
+                        var jws = System.Text.Encoding.ASCII.GetString(bytes);
+                        if (!cluster.LeaderState.Validate(jws).IsValid)
+                        {
+                            throw new InvalidOperationException("pre-validation refused a genuine event");
+                        }
+                        var index = await cluster.Leader.AppendAsync(new SubmitEvent(jws).ToBytes(), TimeSpan.FromSeconds(10), ct);
+                        if (cluster.LeaderState.OutcomeAt(index)?.Status is not (SubmitStatus.Committed or SubmitStatus.Duplicate))
+                        {
+                            throw new InvalidOperationException("the event was not committed");
+                        }
+                    }));
+            }
+            Console.WriteLine($"tree size after the run: {cluster.LeaderState.TreeSize}; all replicas at the same size: {await cluster.ConvergedAsync()}");
+        }
+    }
+
+    /// <summary>Three replicas with a trusted consent key, in a temporary folder removed afterwards.</summary>
+    private sealed class BenchCluster : IAsyncDisposable
+    {
+        private readonly string _root = Directory.CreateTempSubdirectory("bench-ledger-").FullName;
+        private readonly LedgerState[] _states = new LedgerState[3];
+        private readonly RaftReplica[] _replicas = new RaftReplica[3];
+        private SoftwareKeyProvider _keys = null!;
+
+        public RaftReplica Leader { get; private set; } = null!;
+        public LedgerState LeaderState { get; private set; } = null!;
+        public ISigningKey ConsentKey { get; private set; } = null!;
+
+        public static async Task<BenchCluster> StartAsync()
+        {
+            var cluster = new BenchCluster();
+            cluster._keys = new SoftwareKeyProvider(new SoftwareKeyProviderOptions { KeyDirectory = Path.Combine(cluster._root, "keys") }, NullLogger<SoftwareKeyProvider>.Instance);
+            cluster.ConsentKey = await cluster._keys.GetSigningKeyAsync("consent-events", CancellationToken.None);
             var ports = Enumerable.Range(0, 3).Select(_ => new IPEndPoint(IPAddress.Loopback, FreePort.Next())).ToArray();
-            var states = new LedgerState[3];
-            var replicas = new RaftReplica[3];
             for (var i = 0; i < 3; i++)
             {
-                var state = states[i] = new LedgerState(new LedgerOptions { ReplicaCount = 3 });
-                replicas[i] = new RaftReplica(new ReplicaOptions
+                var state = cluster._states[i] = new LedgerState(new LedgerOptions { ReplicaCount = 3 });
+                cluster._replicas[i] = new RaftReplica(new ReplicaOptions
                 {
-                    DataDirectory = Path.Combine(root, $"replica-{i}"),
+                    DataDirectory = Path.Combine(cluster._root, $"replica-{i}"),
                     RaftEndPoint = ports[i],
                     Members = ports,
                 }, (index, command, _) =>
@@ -42,59 +91,37 @@ public static class LedgerCommitBenchmark
                     return ValueTask.CompletedTask;
                 }, NullLoggerFactory.Instance);
             }
-            await Task.WhenAll(replicas.Select(r => r.StartAsync(CancellationToken.None)));
-            await replicas[0].WaitForLeaderAsync(TimeSpan.FromSeconds(20), CancellationToken.None);
+            await Task.WhenAll(cluster._replicas.Select(r => r.StartAsync(CancellationToken.None)));
+            await cluster._replicas[0].WaitForLeaderAsync(TimeSpan.FromSeconds(20), CancellationToken.None);
             // The new leader counts as leader once its first entry committed.
-            while (!replicas.Any(r => r.IsLeader))
+            while (!cluster._replicas.Any(r => r.IsLeader))
             {
                 await Task.Delay(10);
             }
-            var leader = replicas.Single(r => r.IsLeader);
-            var leaderState = states[Array.IndexOf(replicas, leader)];
-            await leader.AppendAsync(new RegisterPublisherKey("consent", consentKey.GetPublicJwk()).ToBytes(), TimeSpan.FromSeconds(10), CancellationToken.None);
+            cluster.Leader = cluster._replicas.Single(r => r.IsLeader);
+            cluster.LeaderState = cluster._states[Array.IndexOf(cluster._replicas, cluster.Leader)];
+            await cluster.Leader.AppendAsync(new RegisterPublisherKey("consent", cluster.ConsentKey.GetPublicJwk()).ToBytes(), TimeSpan.FromSeconds(10), CancellationToken.None);
+            return cluster;
+        }
 
-            Console.WriteLine($"Ledger commits: 3 replicas in one process, loopback TCP, persistent WAL, {duration.TotalSeconds:F0} s per row, {Environment.ProcessorCount} cores");
-            Console.WriteLine($"{"workload",-36} {"clients",8} {"commits/s",10} {"p50 ms",8} {"p99 ms",8} {"errors",7}");
-            var baseline = new byte[8];
-            foreach (var clients in concurrencies)
-            {
-                Print("unsigned 8-byte entries (baseline)", clients, await DriveAsync(duration, clients, _ => Task.FromResult(baseline),
-                    async (bytes, ct) => await leader.AppendAsync(bytes, TimeSpan.FromSeconds(10), ct)));
-            }
-            foreach (var clients in concurrencies)
-            {
-                var pool = await PreSignAsync(consentKey, EstimateNeeded(duration, clients));
-                var next = -1;
-                Print("signed consent events (ES256)", clients, await DriveAsync(duration, clients,
-                    _ => Task.FromResult(pool[Interlocked.Increment(ref next) % pool.Length]),
-                    async (bytes, ct) =>
-                    {
-                        var jws = System.Text.Encoding.ASCII.GetString(bytes);
-                        if (!leaderState.Validate(jws).IsValid)
-                        {
-                            throw new InvalidOperationException("pre-validation refused a genuine event");
-                        }
-                        var index = await leader.AppendAsync(new SubmitEvent(jws).ToBytes(), TimeSpan.FromSeconds(10), ct);
-                        if (leaderState.OutcomeAt(index)?.Status is not (SubmitStatus.Committed or SubmitStatus.Duplicate))
-                        {
-                            throw new InvalidOperationException("the event was not committed");
-                        }
-                    }));
-            }
-            // Followers apply a moment after the leader acknowledged; give them time to catch up before comparing.
-            for (var wait = 0; wait < 200 && !states.All(s => s.TreeSize == leaderState.TreeSize); wait++)
+        // Followers apply a moment after the leader acknowledged; give them time to catch up before comparing.
+        public async Task<bool> ConvergedAsync()
+        {
+            for (var wait = 0; wait < 200 && !_states.All(s => s.TreeSize == LeaderState.TreeSize); wait++)
             {
                 await Task.Delay(50);
             }
-            Console.WriteLine($"tree size after the run: {leaderState.TreeSize}; all replicas at the same size: {states.All(s => s.TreeSize == leaderState.TreeSize)}");
-            foreach (var replica in replicas)
+            return _states.All(s => s.TreeSize == LeaderState.TreeSize);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var replica in _replicas)
             {
                 await replica.DisposeAsync();
             }
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
+            _keys.Dispose();
+            Directory.Delete(_root, recursive: true);
         }
     }
 
@@ -125,7 +152,7 @@ public static class LedgerCommitBenchmark
 
     private sealed record Result(long Count, long Errors, double Seconds, double P50, double P99);
 
-    private static async Task<Result> DriveAsync(TimeSpan duration, int clients, Func<int, Task<byte[]>> next, Func<byte[], CancellationToken, Task> commit)
+    private static async Task<Result> DriveAsync(TimeSpan duration, int clients, Func<byte[]> next, Func<byte[], CancellationToken, Task> commit)
     {
         var stopwatch = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
@@ -134,7 +161,7 @@ public static class LedgerCommitBenchmark
             long errors = 0;
             while (stopwatch.Elapsed < duration)
             {
-                var item = await next(0);
+                var item = next();
                 var started = Stopwatch.GetTimestamp();
                 try
                 {

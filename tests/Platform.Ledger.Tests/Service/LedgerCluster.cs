@@ -106,21 +106,8 @@ public sealed class LedgerCluster : IAsyncDisposable
 
     public async Task<StatusView> Status(int i) => (await Client(i).GetFromJsonAsync<StatusView>("/cluster/status"))!;
 
-    public async Task<(string Jws, ConsentEventPayload Payload)> SignConsentEventAsync(Guid? eventId = null)
-    {
-        var payload = new ConsentEventPayload
-        {
-            EventId = eventId ?? Guid.NewGuid(),
-            Issuer = "consent",
-            IssuedAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
-            Subject = "pseud-" + Guid.NewGuid().ToString("N")[..12],
-            ConsentId = Guid.NewGuid(),
-            ConsentVersion = 1,
-            ConsentHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Guid.NewGuid().ToByteArray())),
-            Action = "grant",
-        };
-        return (await new SignedEventWriter(ConsentKey).SignAsync(payload, CancellationToken.None), payload);
-    }
+    public Task<(string Jws, ConsentEventPayload Payload)> SignConsentEventAsync(Guid? eventId = null) =>
+        TestConsentEvents.SignAsync(ConsentKey, eventId);
 
     public static HttpRequestMessage Submit(string? signedEvent, string? token = ServiceToken)
     {

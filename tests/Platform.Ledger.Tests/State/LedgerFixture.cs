@@ -58,21 +58,8 @@ public sealed class LedgerFixture : IAsyncDisposable
         return _index;
     }
 
-    public async Task<(string Jws, ConsentEventPayload Payload)> SignConsentEventAsync(Guid? eventId = null)
-    {
-        var payload = new ConsentEventPayload
-        {
-            EventId = eventId ?? Guid.NewGuid(),
-            Issuer = "consent",
-            IssuedAt = 1_800_000_000,
-            Subject = "pseud-" + Guid.NewGuid().ToString("N")[..12],
-            ConsentId = Guid.NewGuid(),
-            ConsentVersion = 1,
-            ConsentHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Guid.NewGuid().ToByteArray())),
-            Action = "grant",
-        };
-        return (await new SignedEventWriter(ConsentKey).SignAsync(payload, CancellationToken.None), payload);
-    }
+    public Task<(string Jws, ConsentEventPayload Payload)> SignConsentEventAsync(Guid? eventId = null) =>
+        TestConsentEvents.SignAsync(ConsentKey, eventId);
 
     public SubmitOutcome Submit(string jws) => State.OutcomeAt(Append(new SubmitEvent(jws)))!;
 
