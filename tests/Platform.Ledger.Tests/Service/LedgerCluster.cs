@@ -36,6 +36,9 @@ public sealed class LedgerCluster : IAsyncDisposable
     }
 
     public ServiceUnderTest?[] Replicas { get; }
+
+    /// <summary>The secret replicas present to each other on /internal/commands.</summary>
+    public string ClusterToken => _clusterToken;
     public ISigningKey ConsentKey { get; private set; } = null!;
 
     /// <param name="replicas">How many replicas.</param>

@@ -106,6 +106,22 @@ public sealed class SingleReplicaApiTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("{}")]
+    [InlineData("not json")]
+    [InlineData("""{"kind":"close-block","timestamp":1}""")]
+    [InlineData("""{"kind":"publisher-key","issuer":"consent","jwk":{"kty":"EC","crv":"P-256","x":"AA","y":"AA","kid":"evil/1","alg":"ES256","use":"sig"}}""")]
+    public async Task Replicas_may_only_forward_what_replicas_produce(string command)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/internal/commands") { Content = new StringContent(command, Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new("Bearer", _cluster.ClusterToken);
+
+        var response = await Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_command", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+    }
+
+    [Theory]
     [InlineData("not-a-jws", "malformed_jws")]
     [InlineData("a.b.c", "malformed_jws")]
     public async Task A_malformed_signed_event_is_422_with_its_code(string jws, string code)
