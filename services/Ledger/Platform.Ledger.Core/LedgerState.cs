@@ -19,7 +19,9 @@ public sealed class LedgerState(LedgerOptions options)
     private readonly MerkleTree _tree = new();
     private readonly List<string> _entries = [];
     private readonly Dictionary<Guid, long> _leafByEvent = [];
-    private readonly Dictionary<string, PublisherKey> _publisherKeys = new(StringComparer.Ordinal);
+    // Replaced, never mutated: readers outside the lock (pre-validation) see a consistent set without copying it.
+    private System.Collections.Immutable.ImmutableDictionary<string, PublisherKey> _publisherKeys =
+        System.Collections.Immutable.ImmutableDictionary.Create<string, PublisherKey>(StringComparer.Ordinal);
     private readonly List<ReplicaKey> _replicaKeys = [];
     private readonly SortedDictionary<long, CheckpointRecord> _checkpoints = [];
     private readonly Dictionary<long, SubmitOutcome> _outcomes = [];
@@ -48,7 +50,11 @@ public sealed class LedgerState(LedgerOptions options)
                     Remember(index, Submit(submit.SignedEvent));
                     break;
                 case RegisterPublisherKey register:
-                    _publisherKeys[register.Jwk.Kid] = new PublisherKey(register.Issuer, register.Jwk);
+                    // First registration of a kid wins: a kid never changes its key, so old events keep verifying.
+                    if (!_publisherKeys.ContainsKey(register.Jwk.Kid))
+                    {
+                        _publisherKeys = _publisherKeys.Add(register.Jwk.Kid, new PublisherKey(register.Issuer, register.Jwk));
+                    }
                     break;
                 case RegisterReplicaKey replica:
                     if (!_replicaKeys.Any(k => k.Replica == replica.Replica && k.Kid == replica.Jwk.Kid))
@@ -92,12 +98,8 @@ public sealed class LedgerState(LedgerOptions options)
     /// </summary>
     public SignedEventValidation Validate(string signedEvent)
     {
-        Dictionary<string, PublisherKey> keys;
-        lock (_gate)
-        {
-            keys = new Dictionary<string, PublisherKey>(_publisherKeys, StringComparer.Ordinal);
-        }
         // Outside the lock: verification is the expensive part and must not hold up applying the log.
+        var keys = Volatile.Read(ref _publisherKeys);
         var result = SignedEventValidator.Validate(signedEvent, kid => keys.GetValueOrDefault(kid));
         if (result.IsValid)
         {
@@ -143,13 +145,7 @@ public sealed class LedgerState(LedgerOptions options)
         }
     }
 
-    public bool HasPublisherKey(string kid)
-    {
-        lock (_gate)
-        {
-            return _publisherKeys.ContainsKey(kid);
-        }
-    }
+    public bool HasPublisherKey(string kid) => Volatile.Read(ref _publisherKeys).ContainsKey(kid);
 
     public bool HasReplicaKey(string replica, string kid)
     {

@@ -113,6 +113,19 @@ public sealed class LedgerStateTests
     }
 
     [Fact]
+    public async Task A_kid_cannot_be_re_registered_with_another_key()
+    {
+        await using var ledger = await LedgerFixture.CreateAsync();
+        var (jws, _) = await ledger.SignConsentEventAsync();
+        var genuine = ledger.ConsentKey.GetPublicJwk();
+        var impostor = ledger.Replicas[0].Key.GetPublicJwk() with { Kid = genuine.Kid };
+
+        ledger.Append(new RegisterPublisherKey("consent", impostor));
+
+        Assert.Equal(SubmitStatus.Committed, ledger.Submit(jws).Status);
+    }
+
+    [Fact]
     public async Task An_oversized_event_is_rejected()
     {
         await using var ledger = await LedgerFixture.CreateAsync();
