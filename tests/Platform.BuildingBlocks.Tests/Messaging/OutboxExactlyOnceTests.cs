@@ -69,6 +69,8 @@ public sealed class OutboxExactlyOnceTests(PostgresServer postgres)
         var eventId = await TestServiceData.AddNoteWithEventAsync(service.Services);
         var log = service.Services.GetRequiredService<HandlerLog>();
         await Eventually.TrueAsync(() => log.CallsFor(eventId) == 1, "the event was handled after the transport recovered");
+        // The handler may run before the relay has recorded the successful publish.
+        await Eventually.TrueAsync(async () => (await TestServiceData.OutboxRowAsync(service.Services, eventId)).SentAtUtc is not null, "the row was marked sent");
 
         var row = await TestServiceData.OutboxRowAsync(service.Services, eventId);
         Assert.Equal(2, row.Attempts);
