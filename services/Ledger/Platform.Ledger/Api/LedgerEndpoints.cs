@@ -133,15 +133,18 @@ public static class LedgerEndpoints
         using var body = new MemoryStream();
         await http.Request.Body.CopyToAsync(body, http.RequestAborted);
         // Replicas may only send what replicas produce; closing blocks and trusting publishers stay with the leader.
-        if (LedgerCommand.FromBytes(body.ToArray()) is not (SubmitEvent or RegisterReplicaKey or SignCheckpoint) || !node.Replica.IsLeader)
+        var command = LedgerCommand.FromBytes(body.ToArray());
+        if (command is not (SubmitEvent or RegisterReplicaKey or SignCheckpoint))
         {
-            return node.Replica.IsLeader
-                ? LedgerProblems.BadRequest("Only submit, replica-key and checkpoint-signature commands are accepted.", "invalid_command")
-                : Results.Problem(statusCode: StatusCodes.Status421MisdirectedRequest, title: "This replica is not the leader.");
+            return LedgerProblems.BadRequest("Only submit, replica-key and checkpoint-signature commands are accepted.", "invalid_command");
+        }
+        if (!node.Replica.IsLeader)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status421MisdirectedRequest, title: "This replica is not the leader.");
         }
         try
         {
-            return Results.Ok(await node.AppendAsync(LedgerCommand.FromBytes(body.ToArray())!, http.RequestAborted));
+            return Results.Ok(await node.AppendAsync(command, http.RequestAborted));
         }
         catch (QuorumUnavailableException)
         {
