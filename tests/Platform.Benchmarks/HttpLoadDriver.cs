@@ -1,11 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
+using Platform.ServiceDefaults;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Platform.Ledger;
@@ -96,7 +94,6 @@ public static class HttpLoadDriver
         var app = builder.Build();
         app.MapGet("/", () => Results.Ok(new { service = "bare", version = "1.0.0", openapi = "/openapi/v1.json", health = "/health/ready" }));
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new BareServer(app, new Uri(address));
+        return new BareServer(app, app.GetListeningAddress());
     }
 }

@@ -76,7 +76,7 @@ public static class LedgerCommitBenchmark
             var cluster = new BenchCluster();
             cluster._keys = new SoftwareKeyProvider(new SoftwareKeyProviderOptions { KeyDirectory = Path.Combine(cluster._root, "keys") }, NullLogger<SoftwareKeyProvider>.Instance);
             cluster.ConsentKey = await cluster._keys.GetSigningKeyAsync("consent-events", CancellationToken.None);
-            var ports = Enumerable.Range(0, 3).Select(_ => new IPEndPoint(IPAddress.Loopback, FreePort.Next())).ToArray();
+            var ports = FreePort.Allocate(3);
             for (var i = 0; i < 3; i++)
             {
                 var state = cluster._states[i] = new LedgerState(new LedgerOptions { ReplicaCount = 3 });

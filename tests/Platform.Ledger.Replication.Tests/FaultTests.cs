@@ -1,3 +1,4 @@
+using Platform.Testing;
 using System.Text;
 using DotNext.IO.Log;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -71,7 +72,7 @@ public sealed class FaultTests(ITestOutputHelper output) : IDisposable
 
     private ReplicaOptions SingleMember()
     {
-        var endpoint = FreePorts.Allocate(1)[0];
+        var endpoint = FreePort.Allocate(1)[0];
         return new ReplicaOptions { DataDirectory = directory, RaftEndPoint = endpoint, Members = [endpoint] };
     }
 }

@@ -1,3 +1,4 @@
+using Platform.Testing;
 using System.Collections.Concurrent;
 using Platform.Ledger.Replication.Tests.Support;
 using Xunit.Abstractions;
@@ -17,13 +18,13 @@ public sealed class LeaderFailoverTests(ITestOutputHelper output)
         using var stopWriter = new CancellationTokenSource();
         var writer = Task.Run(() => WriteUntilStoppedAsync(cluster, acknowledged, () => Interlocked.Increment(ref rejected), stopWriter.Token));
 
-        await Eventually.TrueAsync(() => acknowledged.Count >= 30, TestCluster.ConvergenceTimeout, "30 acknowledged appends before the kill");
+        await Eventually.TrueAsync(() => acknowledged.Count >= 30, "30 acknowledged appends before the kill", TestCluster.ConvergenceTimeout);
         await firstLeader.KillAsync();
         var acknowledgedBeforeKill = acknowledged.Count;
         await Eventually.TrueAsync(
             () => acknowledged.Count >= acknowledgedBeforeKill + 30 || writer.IsCompleted,
-            TestCluster.ConvergenceTimeout,
-            "30 more acknowledged appends after the leader was killed");
+            "30 more acknowledged appends after the leader was killed",
+            TestCluster.ConvergenceTimeout);
         await stopWriter.CancelAsync();
         await writer;
 

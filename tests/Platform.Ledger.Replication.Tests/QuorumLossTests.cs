@@ -1,3 +1,4 @@
+using Platform.Testing;
 using System.Diagnostics;
 using Platform.Ledger.Replication.Tests.Support;
 using Xunit.Abstractions;
@@ -28,7 +29,7 @@ public sealed class QuorumLossTests(ITestOutputHelper output)
         await AssertRefusedAsync<ReplicationException>(survivor, "lost-1");
 
         // Once the election timeout has passed, nobody can be elected: no leader is known and appends time out.
-        await Eventually.TrueAsync(() => survivor.Replica.Leader is null, TestCluster.ConvergenceTimeout, "the survivor to forget the lost leader");
+        await Eventually.TrueAsync(() => survivor.Replica.Leader is null, "the survivor to forget the lost leader", TestCluster.ConvergenceTimeout);
         var error = await AssertRefusedAsync<QuorumUnavailableException>(survivor, "lost-2");
         Assert.Contains("majority (2 of 3)", error.Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<QuorumUnavailableException>(() => survivor.Replica.WaitForLeaderAsync(TimeSpan.FromMilliseconds(500), CancellationToken.None));

@@ -1,3 +1,4 @@
+using Platform.Testing;
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using Platform.Ledger.Replication.Tests.Support;
@@ -37,7 +38,7 @@ public sealed class ReplicaOptionsTests
     public async Task A_data_directory_cannot_be_reused_by_another_member()
     {
         var directory = Path.Combine(Path.GetTempPath(), "raft-replication-tests", Guid.NewGuid().ToString("N"));
-        var endpoints = FreePorts.Allocate(2);
+        var endpoints = FreePort.Allocate(2);
         try
         {
             await using (var owner = Create(new ReplicaOptions { DataDirectory = directory, RaftEndPoint = endpoints[0], Members = [endpoints[0]] }))

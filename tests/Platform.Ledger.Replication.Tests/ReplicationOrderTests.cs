@@ -1,3 +1,4 @@
+using Platform.Testing;
 using Platform.Ledger.Replication.Tests.Support;
 using Xunit.Abstractions;
 
@@ -53,7 +54,7 @@ public sealed class ReplicationOrderTests(ITestOutputHelper output)
         // The leader probes every member, so it reports them reachable.
         await Eventually.TrueAsync(
             () => leader.Replica.Status.Members.All(m => m.Reachability == MemberReachability.Reachable),
-            TestCluster.ConvergenceTimeout,
-            "the leader to see every member as reachable");
+            "the leader to see every member as reachable",
+            TestCluster.ConvergenceTimeout);
     }
 }

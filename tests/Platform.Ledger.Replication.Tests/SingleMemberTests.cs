@@ -1,3 +1,4 @@
+using Platform.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Platform.Ledger.Replication.Tests.Support;
@@ -13,7 +14,7 @@ public sealed class SingleMemberTests(ITestOutputHelper output)
         await using var cluster = await TestCluster.StartAsync(1, output);
         var node = cluster.Nodes[0];
         await node.Replica.WaitForLeaderAsync(TestCluster.AppendTimeout, CancellationToken.None);
-        await Eventually.TrueAsync(() => node.Replica.IsLeader, TestCluster.ConvergenceTimeout, "the only member to lead");
+        await Eventually.TrueAsync(() => node.Replica.IsLeader, "the only member to lead", TestCluster.ConvergenceTimeout);
 
         var commands = Enumerable.Range(0, 10).Select(i => $"solo-{i}").ToArray();
         var indexes = await cluster.AppendAllAsync(commands);
@@ -38,7 +39,7 @@ public sealed class SingleMemberTests(ITestOutputHelper output)
     [Fact]
     public async Task The_hosted_service_starts_and_stops_the_replica_with_the_host()
     {
-        var endpoint = FreePorts.Allocate(1)[0];
+        var endpoint = FreePort.Allocate(1)[0];
         var directory = Path.Combine(Path.GetTempPath(), "raft-replication-tests", Guid.NewGuid().ToString("N"));
         var log = new AppliedLog();
         var builder = Host.CreateApplicationBuilder();
@@ -52,7 +53,7 @@ public sealed class SingleMemberTests(ITestOutputHelper output)
                 await host.StartAsync(CancellationToken.None);
                 var replica = host.Services.GetRequiredService<RaftReplica>();
                 await replica.WaitForLeaderAsync(TestCluster.AppendTimeout, CancellationToken.None);
-                await Eventually.TrueAsync(() => replica.IsLeader, TestCluster.ConvergenceTimeout, "the hosted replica to lead");
+                await Eventually.TrueAsync(() => replica.IsLeader, "the hosted replica to lead", TestCluster.ConvergenceTimeout);
                 var index = await replica.AppendAsync(TestCluster.Bytes("hosted"), TestCluster.AppendTimeout, CancellationToken.None);
                 Assert.Equal([new AppliedCommand(index, "hosted")], log.Snapshot());
 

@@ -13,6 +13,27 @@ public static class FreePort
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>Distinct free loopback endpoints: every listener stays open until all ports are known.</summary>
+    public static IPEndPoint[] Allocate(int count)
+    {
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
+        try
+        {
+            foreach (var listener in listeners)
+            {
+                listener.Start();
+            }
+            return [.. listeners.Select(l => new IPEndPoint(IPAddress.Loopback, ((IPEndPoint)l.LocalEndpoint).Port))];
+        }
+        finally
+        {
+            foreach (var listener in listeners)
+            {
+                listener.Stop();
+            }
+        }
+    }
+
     public static async Task WaitUntilListeningAsync(int port, TimeSpan timeout, Func<string> diagnostics)
     {
         var deadline = DateTime.UtcNow + timeout;

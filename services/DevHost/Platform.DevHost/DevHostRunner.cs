@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
+using Platform.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -32,7 +30,7 @@ public sealed class DevHostRunner(DevHostOptions options) : IAsyncDisposable
     /// <summary>The address each service listens on (resolved after start, so port 0 works for tests).</summary>
     public IReadOnlyDictionary<string, Uri> Addresses => _running.ToDictionary(
         r => r.Service.Name,
-        r => new Uri(r.App.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First()));
+        r => r.App.GetListeningAddress());
 
     /// <summary>A running service's container (for tests and diagnostics).</summary>
     public IServiceProvider ServicesOf(string name) => _running.Single(r => r.Service.Name == name).App.Services;

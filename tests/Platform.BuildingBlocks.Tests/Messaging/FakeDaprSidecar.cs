@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
+using Platform.ServiceDefaults;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -27,7 +25,7 @@ public sealed class FakeDaprSidecar : IAsyncDisposable
     private FakeDaprSidecar(WebApplication app)
     {
         _app = app;
-        Endpoint = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
+        Endpoint = app.GetListeningAddress();
     }
 
     public static async Task<FakeDaprSidecar> StartAsync()

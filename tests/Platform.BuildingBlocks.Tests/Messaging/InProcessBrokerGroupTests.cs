@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Platform.Messaging;
 using Platform.Messaging.InProcess;
+using Platform.Testing;
 
 namespace Platform.BuildingBlocks.Tests.Messaging;
 

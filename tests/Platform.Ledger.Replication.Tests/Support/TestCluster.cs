@@ -1,3 +1,4 @@
+using Platform.Testing;
 using Xunit.Abstractions;
 using System.Diagnostics;
 using System.Text;
@@ -23,7 +24,7 @@ internal sealed class TestCluster : IAsyncDisposable
     private TestCluster(int size, ITestOutputHelper output)
     {
         loggerFactory = LoggerFactory.Create(builder => builder.AddProvider(new TestOutputLoggerProvider(output)));
-        var endpoints = FreePorts.Allocate(size);
+        var endpoints = FreePort.Allocate(size);
         Nodes = [.. endpoints.Select((endpoint, i) => new TestNode(
             new ReplicaOptions
             {
@@ -73,8 +74,8 @@ internal sealed class TestCluster : IAsyncDisposable
                     (candidate, since) = (current, Stopwatch.StartNew());
                 return candidate is not null && since.Elapsed >= StableLeadership;
             },
-            ConvergenceTimeout,
-            "a stable leader known to every running replica");
+            "a stable leader known to every running replica",
+            ConvergenceTimeout);
         return candidate!.Value.Node;
     }
 
@@ -107,7 +108,7 @@ internal sealed class TestCluster : IAsyncDisposable
                 // committed too: once it has applied that, the command is either in its log or lost for good.
                 var next = await WaitForLeaderAsync();
                 var status = next.Replica.Status;
-                await Eventually.TrueAsync(() => next.Replica.Status.LastAppliedIndex >= status.CommitIndex, ConvergenceTimeout, "the new leader to apply its committed log");
+                await Eventually.TrueAsync(() => next.Replica.Status.LastAppliedIndex >= status.CommitIndex, "the new leader to apply its committed log", ConvergenceTimeout);
                 if (next.Log.Snapshot().FirstOrDefault(a => a.Command == command) is { } applied)
                     return applied.Index;
             }
@@ -137,8 +138,8 @@ internal sealed class TestCluster : IAsyncDisposable
                     && nodes.Select(n => n.Log.Count).Distinct().Count() == 1
                     && nodes.All(n => commands.All(n.Log.Contains));
             },
-            ConvergenceTimeout,
-            $"{string.Join(", ", nodes)} to apply the same {commands.Count}+ commands");
+            $"{string.Join(", ", nodes)} to apply the same {commands.Count}+ commands",
+            ConvergenceTimeout);
 
     public async ValueTask DisposeAsync()
     {

@@ -31,7 +31,8 @@ public sealed class LedgerCluster : IAsyncDisposable
     {
         _broker = broker;
         _publisherKeys = new SoftwareKeyProvider(new SoftwareKeyProviderOptions { KeyDirectory = Path.Combine(_root, "publisher") }, NullLogger<SoftwareKeyProvider>.Instance);
-        _ports = Enumerable.Range(0, replicas).Select(_ => (FreePort.Next(), FreePort.Next())).ToArray();
+        var endpoints = FreePort.Allocate(replicas * 2);
+        _ports = Enumerable.Range(0, replicas).Select(i => (endpoints[2 * i].Port, endpoints[(2 * i) + 1].Port)).ToArray();
         Replicas = new ServiceUnderTest?[replicas];
     }
 
