@@ -12,6 +12,13 @@ public interface ISigningKey
     /// <summary>Signs SHA-256(<paramref name="data"/>); returns the 64-byte JOSE signature r||s.</summary>
     Task<byte[]> SignAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Signs a SHA-256 digest the caller already computed; returns r||s. For token libraries that hash first
+    /// (Microsoft.IdentityModel's ECDSA path calls SignHash).
+    /// </summary>
+    /// <exception cref="ArgumentException">The digest is not 32 bytes.</exception>
+    Task<byte[]> SignDigestAsync(ReadOnlyMemory<byte> sha256Digest, CancellationToken cancellationToken);
+
     /// <summary>The public key as a JWK, suitable for a JWKS document.</summary>
     JsonWebKeyInfo GetPublicJwk();
 }

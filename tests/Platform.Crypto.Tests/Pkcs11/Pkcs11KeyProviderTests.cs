@@ -135,6 +135,19 @@ public sealed class Pkcs11KeyProviderTests(SoftHsmFixture hsm)
     }
 
     [Fact]
+    public async Task Digest_signature_made_on_the_token_verifies_over_the_data()
+    {
+        using var provider = CreateProvider();
+        var key = await provider.GetSigningKeyAsync(UniqueName("dig"), None);
+        var data = Encoding.UTF8.GetBytes("header.payload");
+
+        var signature = await key.SignDigestAsync(SHA256.HashData(data), None);
+
+        Assert.True(Jwk.VerifyEs256(key.GetPublicJwk(), data, signature));
+        await Assert.ThrowsAsync<ArgumentException>(() => key.SignDigestAsync(new byte[48], None));
+    }
+
+    [Fact]
     public async Task Es256_signature_verifies_with_the_public_jwk_and_fails_for_altered_data()
     {
         var name = UniqueName("sig");

@@ -137,6 +137,19 @@ public sealed class SoftwareKeyProviderTests : IDisposable
     }
 
     [Fact]
+    public async Task Digest_signature_verifies_over_the_data_and_a_wrong_size_digest_is_refused()
+    {
+        using var provider = CreateProvider();
+        var key = await provider.GetSigningKeyAsync("oidc-signing", None);
+        var data = Encoding.UTF8.GetBytes("header.payload");
+
+        var signature = await key.SignDigestAsync(SHA256.HashData(data), None);
+
+        Assert.True(Jwk.VerifyEs256(key.GetPublicJwk(), data, signature));
+        await Assert.ThrowsAsync<ArgumentException>(() => key.SignDigestAsync(new byte[20], None));
+    }
+
+    [Fact]
     public async Task Invalid_key_names_are_rejected_before_touching_the_disk()
     {
         using var provider = CreateProvider();

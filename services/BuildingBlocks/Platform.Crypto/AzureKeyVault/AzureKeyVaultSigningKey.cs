@@ -15,12 +15,16 @@ internal sealed class AzureKeyVaultSigningKey(KeyVaultRestClient client, string 
 
     public string Algorithm => KeyAlgorithms.ES256;
 
-    public async Task<byte[]> SignAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    public Task<byte[]> SignAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
+        SignDigestAsync(SHA256.HashData(data.Span), cancellationToken);
+
+    public async Task<byte[]> SignDigestAsync(ReadOnlyMemory<byte> sha256Digest, CancellationToken cancellationToken)
     {
+        SigningDigest.Validate(sha256Digest);
         var body = new JsonObject
         {
             ["alg"] = KeyAlgorithms.ES256,
-            ["value"] = Base64Url.EncodeToString(SHA256.HashData(data.Span)),
+            ["value"] = Base64Url.EncodeToString(sha256Digest.Span),
         };
         using var response = await client.SendAsync(RequestMethod.Post, "sign", name, [version, "sign"], body,
             notFoundIsNull: false, cancellationToken).ConfigureAwait(false);

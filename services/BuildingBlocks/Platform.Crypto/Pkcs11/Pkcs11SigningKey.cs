@@ -12,10 +12,14 @@ internal sealed class Pkcs11SigningKey(Pkcs11Token token, string label, string v
 
     public string Algorithm => KeyAlgorithms.ES256;
 
-    public Task<byte[]> SignAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    public Task<byte[]> SignAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
+        SignDigestAsync(SHA256.HashData(data.Span), cancellationToken);
+
+    public Task<byte[]> SignDigestAsync(ReadOnlyMemory<byte> sha256Digest, CancellationToken cancellationToken)
     {
+        SigningDigest.Validate(sha256Digest);
         cancellationToken.ThrowIfCancellationRequested();
-        var digest = SHA256.HashData(data.Span);
+        var digest = sha256Digest.ToArray();
         try
         {
             var signature = token.Run(session =>

@@ -27,13 +27,17 @@ internal sealed class SoftwareSigningKey : ISigningKey, IDisposable
 
     public string Algorithm => KeyAlgorithms.ES256;
 
-    public Task<byte[]> SignAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    public Task<byte[]> SignAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
+        SignDigestAsync(SHA256.HashData(data.Span), cancellationToken);
+
+    public Task<byte[]> SignDigestAsync(ReadOnlyMemory<byte> sha256Digest, CancellationToken cancellationToken)
     {
+        SigningDigest.Validate(sha256Digest);
         cancellationToken.ThrowIfCancellationRequested();
         // ECDsa instances are not documented as thread-safe; signing is cheap, so serialise.
         lock (_gate)
         {
-            return Task.FromResult(_key.SignData(data.Span, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
+            return Task.FromResult(_key.SignHash(sha256Digest.Span, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
         }
     }
 
