@@ -19,6 +19,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddOpenApi();
         builder.AddRedisIfConfigured();
         builder.AddLocalDataProtectionUnlessRedis();
+        builder.AddTokenValidation();
         return builder;
     }
 
@@ -27,6 +28,9 @@ public static class ServiceDefaultsExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // Authentication before the rate limiter, so signed-in callers get their own budget (by subject).
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseRateLimiter();
         return app;
     }

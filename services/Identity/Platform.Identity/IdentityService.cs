@@ -1,6 +1,10 @@
 using Microsoft.AspNetCore.Builder;
-using Platform.Identity.Data;
+using Microsoft.Extensions.DependencyInjection;
 using Platform.Hosting;
+using Platform.Identity.Accounts;
+using Platform.Identity.Admin;
+using Platform.Identity.Data;
+using Platform.Identity.Oidc;
 using Platform.ServiceDefaults;
 
 namespace Platform.Identity;
@@ -11,5 +15,20 @@ public static class IdentityService
     public static readonly ServiceIdentity Identity = ServiceIdentity.For<IdentityServiceDbContext>("identity");
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configureHost = null) =>
-        PlatformService.Build<IdentityServiceDbContext>(Identity, args, configureHost, configureServices: null, mapEndpoints: null);
+        PlatformService.Build<IdentityServiceDbContext>(Identity, args, configureHost,
+            configureServices: (builder, _) =>
+            {
+                builder.AddAccounts();
+                builder.AddOidcServer();
+                // The pages live in this assembly, which is not the entry assembly under the dev host or the tests.
+                builder.Services.AddRazorPages().AddApplicationPart(typeof(IdentityService).Assembly);
+                builder.Services.AddAuthorization(AdminEndpoints.AddAdminPolicy);
+                builder.Services.AddHostedService<AccountSeeder>();
+            },
+            mapEndpoints: app =>
+            {
+                app.MapRazorPages();
+                app.MapAuthorizationEndpoints();
+                app.MapAdminEndpoints();
+            });
 }

@@ -1,10 +1,47 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Platform.Identity.Accounts;
+using Platform.Identity.Oidc;
 using Platform.Messaging;
 
 namespace Platform.Identity.Data;
 
-/// <summary>The identity service's own database. No other service reads it.</summary>
-public sealed class IdentityServiceDbContext(DbContextOptions<IdentityServiceDbContext> options) : DbContext(options)
+/// <summary>
+/// The identity service's own database: accounts (ASP.NET Core Identity), OpenIddict's applications,
+/// authorizations, scopes and tokens, the signing-key generations, and the outbox/inbox. No other service reads it.
+/// </summary>
+public sealed class IdentityServiceDbContext(DbContextOptions<IdentityServiceDbContext> options) : IdentityDbContext<PlatformUser>(options)
 {
-    protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.AddOutboxAndInbox();
+    public DbSet<SigningKeyGeneration> SigningKeyGenerations => Set<SigningKeyGeneration>();
+
+    public DbSet<TokenEncryptionKey> TokenEncryptionKeys => Set<TokenEncryptionKey>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.UseOpenIddict();
+        builder.AddOutboxAndInbox();
+        builder.Entity<PlatformUser>(user =>
+        {
+            user.Property(u => u.DisplayName).HasMaxLength(200);
+            user.Property(u => u.LicenceNumber).HasMaxLength(64);
+            user.Property(u => u.ClinicianActivatedBy).HasMaxLength(64);
+            user.Property(u => u.ProtectedTotpSecret).HasMaxLength(1024);
+        });
+        builder.Entity<SigningKeyGeneration>(generation =>
+        {
+            generation.ToTable("SigningKeyGenerations");
+            generation.HasKey(g => g.Number);
+            generation.Property(g => g.Number).ValueGeneratedNever();
+            generation.Ignore(g => g.KeyName);
+        });
+        builder.Entity<TokenEncryptionKey>(key =>
+        {
+            key.ToTable("TokenEncryptionKeys");
+            key.Property(k => k.Id).ValueGeneratedNever();
+            key.Property(k => k.KekName).HasMaxLength(127);
+            key.Property(k => k.KekVersion).HasMaxLength(256);
+            key.Property(k => k.Algorithm).HasMaxLength(64);
+        });
+    }
 }

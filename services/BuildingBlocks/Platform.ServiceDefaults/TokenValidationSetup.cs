@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Platform.ServiceDefaults;
+
+/// <summary>
+/// Access-token validation for the platform's resource services (consent, record-vault, ledger): JWTs from the
+/// identity service, checked for issuer, audience (this service's name), lifetime and an ES256 signature by a key
+/// from the issuer's JWKS (refetched when an unknown key id appears, so signing-key rotation needs no restart).
+/// Configuration: <c>Authentication:Authority</c> (issuer URL), <c>Authentication:Audience</c> (default: the
+/// service name), <c>Authentication:RequireHttpsMetadata</c> (default true; the dev host and tests use loopback http).
+/// </summary>
+public static class TokenValidationSetup
+{
+    public const string Scheme = JwtBearerDefaults.AuthenticationScheme;
+
+    /// <summary>Registers authentication and the platform's policies; adds bearer validation when an authority is configured.</summary>
+    public static WebApplicationBuilder AddTokenValidation(this WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection("Authentication");
+        var authentication = builder.Services.AddAuthentication();
+        builder.Services.AddAuthorization(PlatformPolicies.Register);
+        var authority = section["Authority"];
+        if (string.IsNullOrWhiteSpace(authority))
+        {
+            return builder;
+        }
+        var audience = section["Audience"] ?? builder.Configuration["Service:Name"]
+            ?? throw new InvalidOperationException("Authentication:Audience or Service:Name is required.");
+        authentication.AddJwtBearer(Scheme, options =>
+        {
+            options.Authority = authority;
+            options.Audience = audience;
+            options.RequireHttpsMetadata = section.GetValue("RequireHttpsMetadata", true);
+            options.MapInboundClaims = false;
+            options.RefreshOnIssuerKeyNotFound = true;
+            options.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidAudience = audience,
+                ValidateIssuer = true,
+                ValidateAudience = true,
+                ValidateLifetime = true,
+                RequireExpirationTime = true,
+                RequireSignedTokens = true,
+                // Only the algorithm the identity service signs with: no "none", no HMAC key confusion.
+                ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
+                ValidTypes = ["at+jwt"],
+                NameClaimType = "sub",
+                RoleClaimType = "role",
+                ClockSkew = TimeSpan.FromSeconds(30),
+            };
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Platform.Identity.Data;
+
+namespace Platform.Identity.Accounts;
+
+/// <summary>
+/// ASP.NET Core Identity for accounts: password rules, lockout, confirmed e-mail, the TOTP provider, the sign-in
+/// cookie, and the account message sender (<c>Identity:Messages:*</c>).
+/// </summary>
+public static class AccountSetup
+{
+    public const int MaxFailedAttempts = 5;
+
+    public static WebApplicationBuilder AddAccounts(this WebApplicationBuilder builder)
+    {
+        var lockout = builder.Configuration.GetValue("Identity:Lockout", TimeSpan.FromMinutes(15));
+        builder.Services.AddIdentity<PlatformUser, Microsoft.AspNetCore.Identity.IdentityRole>(options =>
+            {
+                // Length over composition rules (NIST SP 800-63B).
+                options.Password.RequiredLength = 12;
+                options.Password.RequireDigit = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Password.RequiredUniqueChars = 4;
+                options.Lockout.MaxFailedAccessAttempts = MaxFailedAttempts;
+                options.Lockout.DefaultLockoutTimeSpan = lockout;
+                options.Lockout.AllowedForNewUsers = true;
+                options.User.RequireUniqueEmail = true;
+                options.SignIn.RequireConfirmedEmail = true;
+                options.Tokens.AuthenticatorTokenProvider = TotpTokenProvider.ProviderName;
+            })
+            .AddEntityFrameworkStores<IdentityServiceDbContext>()
+            .AddTokenProvider<DataProtectorTokenProvider<PlatformUser>>(TokenOptions.DefaultProvider)
+            .AddTokenProvider<TotpTokenProvider>(TotpTokenProvider.ProviderName);
+        builder.Services.ConfigureApplicationCookie(cookie =>
+        {
+            cookie.LoginPath = "/account/login";
+            cookie.LogoutPath = "/account/logout";
+            cookie.AccessDeniedPath = "/account/access-denied";
+            cookie.Cookie.Name = "platform.identity";
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = Microsoft.AspNetCore.Http.SameSiteMode.Lax;
+            cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+            cookie.SlidingExpiration = false;
+        });
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<TotpSecretProtector>();
+        builder.Services.AddScoped<AccountGate>();
+        builder.Services.AddScoped<Oidc.TokenClaims>();
+        builder.Services.AddScoped<AccountEmails>();
+
+        var smtp = builder.Configuration.GetSection("Identity:Messages:Smtp").Get<SmtpMessageOptions>();
+        if (smtp is { Host.Length: > 0 })
+        {
+            builder.Services.AddSingleton<IAccountMessageSender>(new SmtpMessageSender(smtp));
+        }
+        else
+        {
+            var directory = builder.Configuration["Identity:Messages:Directory"]
+                ?? Path.Combine(Path.GetFullPath(builder.Configuration["Data:Directory"] ?? "data"), "outbox", "identity");
+            builder.Services.AddSingleton<IAccountMessageSender>(sp => new DirectoryMessageSender(
+                directory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DirectoryMessageSender>>()));
+        }
+        return builder;
+    }
+}

@@ -1,0 +1,32 @@
+using OpenIddict.Abstractions;
+
+namespace Platform.Identity.Admin;
+
+/// <summary>What the admin API shows of a client. <see cref="ClientSecret"/> is set only in the response that generated it.</summary>
+public sealed record ClientView(
+    string ClientId,
+    string? DisplayName,
+    string? Type,
+    string? ConsentType,
+    IReadOnlyList<string> RedirectUris,
+    IReadOnlyList<string> PostLogoutRedirectUris,
+    IReadOnlyList<string> Permissions,
+    IReadOnlyList<string> Requirements,
+    bool HasJsonWebKeySet,
+    string? ClientSecret = null)
+{
+    public static async Task<ClientView> FromAsync(IOpenIddictApplicationManager applications, object application, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(applications);
+        return new ClientView(
+            await applications.GetClientIdAsync(application, cancellationToken) ?? "",
+            await applications.GetDisplayNameAsync(application, cancellationToken),
+            await applications.GetClientTypeAsync(application, cancellationToken),
+            await applications.GetConsentTypeAsync(application, cancellationToken),
+            [.. await applications.GetRedirectUrisAsync(application, cancellationToken)],
+            [.. await applications.GetPostLogoutRedirectUrisAsync(application, cancellationToken)],
+            [.. await applications.GetPermissionsAsync(application, cancellationToken)],
+            [.. await applications.GetRequirementsAsync(application, cancellationToken)],
+            await applications.GetJsonWebKeySetAsync(application, cancellationToken) is not null);
+    }
+}

@@ -1,0 +1,284 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Primitives;
+using OpenIddict.Abstractions;
+using OpenIddict.Server.AspNetCore;
+using Platform.Identity.Accounts;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Platform.Identity.Oidc;
+
+/// <summary>
+/// The passthrough handlers behind OpenIddict's authorization, token, userinfo and end-session endpoints:
+/// OpenIddict has already validated the protocol request; these decide who the user is and what they get.
+/// </summary>
+public static class AuthorizationEndpoints
+{
+    public const string AcceptField = "submit.accept";
+    public const string DenyField = "submit.deny";
+
+    public static IEndpointRouteBuilder MapAuthorizationEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapMethods(OidcServerSetup.AuthorizePath, [HttpMethods.Get, HttpMethods.Post], AuthorizeAsync).ExcludeFromDescription();
+        app.MapPost(OidcServerSetup.TokenPath, ExchangeAsync).ExcludeFromDescription();
+        app.MapMethods(OidcServerSetup.UserInfoPath, [HttpMethods.Get, HttpMethods.Post], UserInfoAsync).ExcludeFromDescription();
+        app.MapMethods(OidcServerSetup.EndSessionPath, [HttpMethods.Get, HttpMethods.Post], EndSessionAsync).ExcludeFromDescription();
+        return app;
+    }
+
+    private static async Task<IResult> AuthorizeAsync(
+        HttpContext context,
+        UserManager<PlatformUser> users,
+        SignInManager<PlatformUser> signIn,
+        AccountGate gate,
+        TokenClaims tokenClaims,
+        IOpenIddictApplicationManager applications,
+        IOpenIddictAuthorizationManager authorizations,
+        IOpenIddictScopeManager scopes,
+        IAntiforgery antiforgery,
+        TimeProvider time)
+    {
+        var request = context.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
+        var returnUrl = ReturnUrl(context, request);
+
+        var session = await context.AuthenticateAsync(IdentityConstants.ApplicationScheme);
+        var authenticatedAt = session.Properties?.IssuedUtc;
+        var tooOld = request.MaxAge is { } maxAge && authenticatedAt is { } at && time.GetUtcNow() - at > TimeSpan.FromSeconds(maxAge);
+        if (!session.Succeeded || tooOld || request.HasPromptValue(PromptValues.Login))
+        {
+            if (request.HasPromptValue(PromptValues.None))
+            {
+                return Forbid(Errors.LoginRequired, "The user is not signed in.");
+            }
+            if (session.Succeeded)
+            {
+                await signIn.SignOutAsync();
+            }
+            // Come back without prompt=login, or the fresh sign-in would be asked for again and again.
+            return Results.Redirect("/account/login?returnUrl=" + Uri.EscapeDataString(ReturnUrl(context, request, withoutPromptLogin: true)));
+        }
+
+        var user = await users.GetUserAsync(session.Principal!);
+        if (user is null || session.Principal!.FindFirstValue("AspNet.Identity.SecurityStamp") is { } stamp && stamp != user.SecurityStamp)
+        {
+            await signIn.SignOutAsync();
+            return Results.Redirect("/account/login?returnUrl=" + Uri.EscapeDataString(returnUrl));
+        }
+        var multiFactor = session.Principal!.HasClaim("amr", "mfa");
+        switch (await gate.CheckAsync(user))
+        {
+            case AccountGateResult.LockedOut:
+                return Forbid(Errors.AccessDenied, "The account is locked.");
+            case AccountGateResult.EmailNotConfirmed:
+                return Forbid(Errors.AccessDenied, "The e-mail address is not confirmed.");
+            case AccountGateResult.ClinicianNotActivated:
+                return Forbid(Errors.AccessDenied, "The clinician account has not been activated by an administrator yet.");
+            case AccountGateResult.SecondFactorNotEnrolled:
+                return Results.Redirect("/account/totp?returnUrl=" + Uri.EscapeDataString(returnUrl));
+        }
+        if (!multiFactor && await gate.RequiresSecondFactorAsync(user))
+        {
+            // Enrolled, but this session came from a password alone: sign in again through the TOTP challenge.
+            await signIn.SignOutAsync();
+            return Results.Redirect("/account/login?returnUrl=" + Uri.EscapeDataString(returnUrl));
+        }
+
+        var application = await applications.FindByClientIdAsync(request.ClientId!) ?? throw new InvalidOperationException("Unknown client.");
+        var applicationId = await applications.GetIdAsync(application);
+        var requestedScopes = request.GetScopes();
+        var existing = new List<object>();
+        await foreach (var authorization in authorizations.FindAsync(user.Id, applicationId, Statuses.Valid, AuthorizationTypes.Permanent, requestedScopes))
+        {
+            existing.Add(authorization);
+        }
+
+        var consentGiven = false;
+        if (HttpMethods.IsPost(context.Request.Method) && context.Request.HasFormContentType)
+        {
+            var form = await context.Request.ReadFormAsync();
+            if (form.ContainsKey(AcceptField) || form.ContainsKey(DenyField))
+            {
+                // The consent screen posts here; make sure it was our page that did.
+                if (!await antiforgery.IsRequestValidAsync(context))
+                {
+                    return Forbid(Errors.AccessDenied, "The consent form was not valid; start the sign-in again.");
+                }
+                if (form.ContainsKey(DenyField))
+                {
+                    return Forbid(Errors.AccessDenied, "The user refused the requested access.");
+                }
+                consentGiven = true;
+            }
+        }
+
+        var consentType = await applications.GetConsentTypeAsync(application);
+        var needsConsent = consentType == ConsentTypes.Explicit && (existing.Count == 0 || request.HasPromptValue(PromptValues.Consent)) && !consentGiven;
+        if (needsConsent)
+        {
+            if (request.HasPromptValue(PromptValues.None))
+            {
+                return Forbid(Errors.ConsentRequired, "The user has not consented to this client.");
+            }
+            return Results.Redirect("/connect/consent?returnUrl=" + Uri.EscapeDataString(returnUrl));
+        }
+
+        var identity = await tokenClaims.ForUserAsync(user, requestedScopes, multiFactor, authenticatedAt);
+        identity.SetResources(await ListAsync(scopes.ListResourcesAsync(identity.GetScopes())));
+        var chosen = existing.LastOrDefault() ?? await authorizations.CreateAsync(
+            identity: identity,
+            subject: user.Id,
+            client: applicationId!,
+            type: AuthorizationTypes.Permanent,
+            scopes: identity.GetScopes());
+        identity.SetAuthorizationId(await authorizations.GetIdAsync(chosen));
+        return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    private static async Task<IResult> ExchangeAsync(
+        HttpContext context,
+        UserManager<PlatformUser> users,
+        AccountGate gate,
+        TokenClaims tokenClaims,
+        IOpenIddictApplicationManager applications,
+        IOpenIddictScopeManager scopes)
+    {
+        var request = context.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
+        if (request.IsClientCredentialsGrantType())
+        {
+            var application = await applications.FindByClientIdAsync(request.ClientId!) ?? throw new InvalidOperationException("Unknown client.");
+            var identity = new ClaimsIdentity(authenticationType: "platform", nameType: Claims.Name, roleType: Claims.Role);
+            identity.SetClaim(Claims.Subject, request.ClientId)
+                .SetClaim(Claims.Name, await applications.GetDisplayNameAsync(application));
+            identity.SetScopes(request.GetScopes());
+            identity.SetResources(await ListAsync(scopes.ListResourcesAsync(identity.GetScopes())));
+            identity.SetDestinations(_ => [Destinations.AccessToken]);
+            return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        }
+
+        if (request.IsAuthorizationCodeGrantType() || request.IsRefreshTokenGrantType())
+        {
+            var result = await context.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+            var previous = result.Principal ?? throw new InvalidOperationException("The grant was validated but carries no principal.");
+            var user = await users.FindByIdAsync(previous.GetClaim(Claims.Subject) ?? "");
+            if (user is null || await gate.CheckAsync(user) != AccountGateResult.Allowed)
+            {
+                return Forbid(Errors.InvalidGrant, "The account can no longer receive tokens.");
+            }
+            // Refresh the claims from the account (roles may have changed) but keep how the user authenticated.
+            var multiFactor = previous.GetClaims(Claims.AuthenticationMethodReference).Contains("mfa");
+            DateTimeOffset? authTime = long.TryParse(previous.GetClaim(Claims.AuthenticationTime), out var seconds)
+                ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
+            var identity = await tokenClaims.ForUserAsync(user, previous.GetScopes(), multiFactor, authTime);
+            identity.SetResources(previous.GetResources());
+            identity.SetAuthorizationId(previous.GetAuthorizationId());
+            return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        }
+
+        return Forbid(Errors.UnsupportedGrantType, "This grant type is not supported.");
+    }
+
+    private static async Task<IResult> UserInfoAsync(HttpContext context, UserManager<PlatformUser> users)
+    {
+        var result = await context.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        var principal = result.Principal;
+        var user = principal is null ? null : await users.FindByIdAsync(principal.GetClaim(Claims.Subject) ?? "");
+        if (principal is null || user is null)
+        {
+            return Results.Challenge(
+                new AuthenticationProperties(new Dictionary<string, string?>
+                {
+                    [OpenIddictServerAspNetCoreConstants.Properties.Error] = Errors.InvalidToken,
+                    [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = "The access token does not belong to an existing account.",
+                }),
+                [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+        }
+        var claims = new Dictionary<string, object?>(StringComparer.Ordinal) { [Claims.Subject] = user.Id };
+        if (principal.HasScope(Scopes.Profile))
+        {
+            claims[Claims.Name] = user.DisplayName ?? user.UserName;
+        }
+        if (principal.HasScope(Scopes.Email))
+        {
+            claims[Claims.Email] = user.Email;
+            claims[Claims.EmailVerified] = user.EmailConfirmed;
+        }
+        if (principal.HasScope(Scopes.Roles))
+        {
+            claims[Claims.Role] = await users.GetRolesAsync(user);
+            if (user.LicenceNumber is not null)
+            {
+                claims[PlatformClaims.Licence] = user.LicenceNumber;
+            }
+        }
+        return Results.Ok(claims);
+    }
+
+    private static async Task<IResult> EndSessionAsync(HttpContext context, SignInManager<PlatformUser> signIn, IAntiforgery antiforgery)
+    {
+        var request = context.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
+        // Without an id_token_hint anyone could link a user here and sign them out: ask first (CSRF-protected form).
+        var confirmed = HttpMethods.IsPost(context.Request.Method) && context.Request.HasFormContentType &&
+                        (await context.Request.ReadFormAsync()).ContainsKey(AcceptField) && await antiforgery.IsRequestValidAsync(context);
+        if (string.IsNullOrEmpty(request.IdTokenHint) && !confirmed)
+        {
+            return Results.Redirect("/account/logout?returnUrl=" + Uri.EscapeDataString(ReturnUrl(context, request)));
+        }
+        await signIn.SignOutAsync();
+        return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+    }
+
+    /// <summary>The same endpoint with the request's parameters as a query string (PAR requests carry only client_id and request_uri).</summary>
+    private static string ReturnUrl(HttpContext context, OpenIddictRequest request, bool withoutPromptLogin = false)
+    {
+        var parameters = new List<KeyValuePair<string, StringValues>>();
+        if (request.RequestUri is not null)
+        {
+            // A pushed request is referenced, not repeated.
+            parameters.Add(new(Parameters.ClientId, request.ClientId));
+            parameters.Add(new(Parameters.RequestUri, request.RequestUri));
+            return context.Request.PathBase + context.Request.Path + QueryString.Create(parameters);
+        }
+        foreach (var (name, value) in request.GetParameters())
+        {
+            if (name is AcceptField or DenyField or "__RequestVerificationToken")
+            {
+                continue;
+            }
+            if (withoutPromptLogin && name == Parameters.Prompt)
+            {
+                var rest = string.Join(' ', ((string?)value ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(p => p != PromptValues.Login));
+                if (rest.Length > 0)
+                {
+                    parameters.Add(new(name, rest));
+                }
+                continue;
+            }
+            parameters.Add(new(name, (string?[]?)value.GetUnnamedParameters().Select(p => (string?)p).ToArray() is { Length: > 0 } many ? new StringValues(many) : new StringValues((string?)value)));
+        }
+        return context.Request.PathBase + context.Request.Path + QueryString.Create(parameters);
+    }
+
+    private static IResult Forbid(string error, string description) => Results.Forbid(
+        new AuthenticationProperties(new Dictionary<string, string?>
+        {
+            [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
+            [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
+        }),
+        [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+
+    private static async Task<List<string>> ListAsync(IAsyncEnumerable<string> source)
+    {
+        var list = new List<string>();
+        await foreach (var item in source)
+        {
+            list.Add(item);
+        }
+        return list;
+    }
+}

@@ -1,0 +1,46 @@
+namespace Platform.Identity.Oidc;
+
+/// <summary>
+/// A client application as registered through configuration (<c>Identity:Clients:{i}:*</c>) or the admin API.
+/// </summary>
+public sealed class ClientDefinition
+{
+    public string ClientId { get; set; } = "";
+
+    public string? DisplayName { get; set; }
+
+    /// <summary><c>public</c> (browser or native app, PKCE only) or <c>confidential</c> (secret or private_key_jwt).</summary>
+    public string Type { get; set; } = ClientTypes.Confidential;
+
+    /// <summary>Client secret for client_secret_basic / client_secret_post; stored hashed. Never logged.</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>Public keys (JWKS JSON) for private_key_jwt client authentication.</summary>
+    public string? JsonWebKeySet { get; set; }
+
+    /// <summary><c>implicit</c> for first-party apps; <c>explicit</c> shows the consent screen (third-party apps).</summary>
+    public string ConsentType { get; set; } = ClientConsentTypes.Explicit;
+
+    public List<string> GrantTypes { get; set; } = [];
+
+    public List<string> Scopes { get; set; } = [];
+
+    public List<string> RedirectUris { get; set; } = [];
+
+    public List<string> PostLogoutRedirectUris { get; set; } = [];
+
+    /// <summary>Authorization requests must be pushed first (PAR, RFC 9126).</summary>
+    public bool RequirePushedAuthorization { get; set; }
+}
+
+public static class ClientTypes
+{
+    public const string Public = "public";
+    public const string Confidential = "confidential";
+}
+
+public static class ClientConsentTypes
+{
+    public const string Implicit = "implicit";
+    public const string Explicit = "explicit";
+}

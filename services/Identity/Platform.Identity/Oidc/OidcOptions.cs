@@ -1,0 +1,29 @@
+namespace Platform.Identity.Oidc;
+
+/// <summary><c>Identity:*</c>: the provider's public issuer URL and token lifetimes.</summary>
+public sealed class OidcOptions
+{
+    /// <summary>Public issuer URL (e.g. <c>https://id.example.org/</c>); required outside the dev host and tests.</summary>
+    public Uri? Issuer { get; set; }
+
+    /// <summary>Allow plain HTTP (dev host and tests on loopback only).</summary>
+    public bool AllowHttp { get; set; }
+
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    public TimeSpan IdentityTokenLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    public TimeSpan AuthorizationCodeLifetime { get; set; } = TimeSpan.FromMinutes(2);
+
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>
+    /// How long a rotated refresh token may still be redeemed (lost responses). Zero means any reuse of a
+    /// rotated refresh token is treated as theft and revokes the whole family.
+    /// </summary>
+    public TimeSpan RefreshTokenReuseLeeway { get; set; } = TimeSpan.Zero;
+
+    /// <summary>How long a retired signing key stays published: the longest signed token lifetime plus clock skew.</summary>
+    public TimeSpan RetiredKeyPublication =>
+        (AccessTokenLifetime > IdentityTokenLifetime ? AccessTokenLifetime : IdentityTokenLifetime) + TimeSpan.FromMinutes(5);
+}

@@ -1,0 +1,33 @@
+namespace Platform.Identity.Oidc;
+
+/// <summary>
+/// API scopes and the service (audience) each one is for. An access token's <c>aud</c> lists the services its
+/// scopes belong to, and each service accepts only tokens that name it.
+/// </summary>
+public static class OidcScopes
+{
+    /// <summary>A patient manages their own consents.</summary>
+    public const string ConsentManage = "consent.manage";
+
+    /// <summary>A service asks the consent service for access decisions.</summary>
+    public const string ConsentDecide = "consent.decide";
+
+    /// <summary>Clinicians and patients read and write records in the vault.</summary>
+    public const string Records = "records";
+
+    /// <summary>A service submits signed events to the ledger.</summary>
+    public const string LedgerSubmit = "ledger.submit";
+
+    /// <summary>Administrators manage clients and accounts.</summary>
+    public const string IdentityAdmin = "identity.admin";
+
+    public static readonly IReadOnlyDictionary<string, (string Audience, string Description)> Api =
+        new Dictionary<string, (string, string)>(StringComparer.Ordinal)
+        {
+            [ConsentManage] = ("consent", "Manage your consents"),
+            [ConsentDecide] = ("consent", "Ask for consent decisions (services)"),
+            [Records] = ("record-vault", "Read and write medical records you are allowed to see"),
+            [LedgerSubmit] = ("ledger", "Submit signed events to the ledger (services)"),
+            [IdentityAdmin] = ("identity", "Administer accounts and clients"),
+        };
+}

@@ -1,0 +1,106 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OpenIddict.Server;
+using Platform.Identity.Data;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Platform.Identity.Oidc;
+
+/// <summary>
+/// The OpenID Connect provider: OpenIddict's server with EF Core stores, the endpoints this platform offers,
+/// ES256 signing keys from the key provider (<see cref="SigningKeyRing"/>), and local validation for the
+/// identity service's own admin API.
+/// </summary>
+public static class OidcServerSetup
+{
+    public const string AuthorizePath = "/connect/authorize";
+    public const string PushedAuthorizationPath = "/connect/par";
+    public const string TokenPath = "/connect/token";
+    public const string UserInfoPath = "/connect/userinfo";
+    public const string IntrospectionPath = "/connect/introspect";
+    public const string RevocationPath = "/connect/revoke";
+    public const string EndSessionPath = "/connect/endsession";
+    public const string JwksPath = "/.well-known/jwks";
+
+    public static WebApplicationBuilder AddOidcServer(this WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection("Identity");
+        builder.Services.Configure<OidcOptions>(section);
+        builder.Services.Configure<SigningKeyOptions>(section.GetSection("SigningKeys"));
+        var oidc = section.Get<OidcOptions>() ?? new OidcOptions();
+
+        builder.Services.AddOpenIddict()
+            .AddCore(options => options.UseEntityFrameworkCore().UseDbContext<IdentityServiceDbContext>())
+            .AddServer(options =>
+            {
+                if (oidc.Issuer is not null)
+                {
+                    options.SetIssuer(oidc.Issuer);
+                }
+                options.SetAuthorizationEndpointUris(AuthorizePath[1..])
+                    .SetPushedAuthorizationEndpointUris(PushedAuthorizationPath[1..])
+                    .SetTokenEndpointUris(TokenPath[1..])
+                    .SetUserInfoEndpointUris(UserInfoPath[1..])
+                    .SetIntrospectionEndpointUris(IntrospectionPath[1..])
+                    .SetRevocationEndpointUris(RevocationPath[1..])
+                    .SetEndSessionEndpointUris(EndSessionPath[1..])
+                    .SetJsonWebKeySetEndpointUris(JwksPath[1..]);
+                options.AllowAuthorizationCodeFlow()
+                    .AllowRefreshTokenFlow()
+                    .AllowClientCredentialsFlow()
+                    .RequireProofKeyForCodeExchange();
+                options.RegisterScopes([Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.Roles, Scopes.OfflineAccess, .. OidcScopes.Api.Keys]);
+                options.RegisterClaims([Claims.Subject, Claims.Name, Claims.Email, Claims.EmailVerified, Claims.Role,
+                    PlatformClaims.Licence, Claims.AuthenticationContextReference, Claims.AuthenticationMethodReference]);
+                options.SetAccessTokenLifetime(oidc.AccessTokenLifetime)
+                    .SetIdentityTokenLifetime(oidc.IdentityTokenLifetime)
+                    .SetAuthorizationCodeLifetime(oidc.AuthorizationCodeLifetime)
+                    .SetRefreshTokenLifetime(oidc.RefreshTokenLifetime)
+                    .SetRefreshTokenReuseLeeway(oidc.RefreshTokenReuseLeeway);
+                // Resource servers (consent, record-vault, ledger) read access tokens as signed JWTs.
+                options.DisableAccessTokenEncryption();
+                // Codes and refresh tokens are opaque, protected by Data Protection (key ring in Redis when deployed).
+                options.UseDataProtection().PreferDefaultAccessTokenFormat();
+                // S256 only: the plain method gives no protection against a stolen code.
+                options.Configure(o => o.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
+                var aspNetCore = options.UseAspNetCore()
+                    .EnableAuthorizationEndpointPassthrough()
+                    .EnableTokenEndpointPassthrough()
+                    .EnableUserInfoEndpointPassthrough()
+                    .EnableEndSessionEndpointPassthrough()
+                    .EnableStatusCodePagesIntegration();
+                if (oidc.AllowHttp)
+                {
+                    aspNetCore.DisableTransportSecurityRequirement();
+                }
+            })
+            .AddValidation(options =>
+            {
+                options.UseLocalServer();
+                options.UseAspNetCore();
+            });
+
+        builder.Services.AddSingleton<SigningKeyRing>();
+        builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, SigningKeyRingServerOptions>();
+        builder.Services.AddHostedService<SigningKeyMaintenance>();
+        builder.Services.AddScoped<ClientRegistry>();
+        builder.Services.AddHostedService<ClientAndScopeSeeder>();
+        builder.Services.AddHostedService<TokenPruning>();
+        return builder;
+    }
+}
+
+/// <summary>Hands the ring's published keys to OpenIddict each time its options are (re)built.</summary>
+internal sealed class SigningKeyRingServerOptions(SigningKeyRing ring) : IConfigureOptions<OpenIddictServerOptions>
+{
+    public void Configure(OpenIddictServerOptions options)
+    {
+        foreach (var credentials in ring.Published)
+        {
+            options.SigningCredentials.Add(credentials);
+        }
+        options.EncryptionCredentials.Add(ring.Encryption);
+    }
+}

@@ -1,0 +1,11 @@
+namespace Platform.Identity.Oidc;
+
+/// <summary><c>Identity:SigningKeys:*</c>: how often the token-signing key rotates and how the ring is kept fresh.</summary>
+public sealed class SigningKeyOptions
+{
+    /// <summary>A new generation is created when the active one is this old. Default 90 days.</summary>
+    public TimeSpan RotateEvery { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>How often each replica re-reads the ring, so a rotation on one replica reaches the others.</summary>
+    public TimeSpan RefreshEvery { get; set; } = TimeSpan.FromMinutes(1);
+}

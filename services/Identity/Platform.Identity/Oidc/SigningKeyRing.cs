@@ -1,0 +1,196 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Server;
+using OpenIddict.Validation;
+using Platform.Crypto;
+using Platform.Identity.Data;
+
+namespace Platform.Identity.Oidc;
+
+/// <summary>
+/// The token-signing keys this provider publishes: the active generation first (it signs), then retired
+/// generations still inside their publication window (they only verify). OpenIddict reads them through its
+/// options; after a change the cached options are dropped so the next request rebuilds them with the new ring.
+/// </summary>
+public sealed class SigningKeyRing(
+    IServiceScopeFactory scopes,
+    IKeyProvider keyProvider,
+    TimeProvider time,
+    IOptions<OidcOptions> oidcOptions,
+    IOptionsMonitorCache<OpenIddictServerOptions> serverOptionsCache,
+    IOptionsMonitorCache<OpenIddictValidationOptions> validationOptionsCache)
+{
+    private readonly ConcurrentDictionary<int, SigningCredentials> _credentialsByGeneration = new();
+    private readonly SemaphoreSlim _refreshGate = new(1, 1);
+    private volatile IReadOnlyList<SigningCredentials>? _published;
+    private string _publishedFingerprint = "";
+
+    /// <summary>Published credentials, active first; loads the ring on first use.</summary>
+    public IReadOnlyList<SigningCredentials> Published =>
+        _published ?? RefreshAsync(CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <summary>The key OpenIddict encrypts its own JWE tokens with (unwrapped in memory only).</summary>
+    public EncryptingCredentials Encryption
+    {
+        get
+        {
+            if (_encryption is null)
+            {
+                RefreshAsync(CancellationToken.None).GetAwaiter().GetResult();
+            }
+            return _encryption!;
+        }
+    }
+
+    private volatile EncryptingCredentials? _encryption;
+
+    /// <summary>The generation that signs new tokens.</summary>
+    public int ActiveGeneration { get; private set; }
+
+    /// <summary>Re-reads the generations (creating the first one if none exists) and republishes when they changed.</summary>
+    public async Task<IReadOnlyList<SigningCredentials>> RefreshAsync(CancellationToken cancellationToken)
+    {
+        await _refreshGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _encryption ??= await LoadEncryptionKeyAsync(cancellationToken).ConfigureAwait(false);
+            var generations = await LoadGenerationsAsync(cancellationToken).ConfigureAwait(false);
+            if (generations.Count == 0)
+            {
+                await TryCreateGenerationAsync(1, cancellationToken).ConfigureAwait(false);
+                generations = await LoadGenerationsAsync(cancellationToken).ConfigureAwait(false);
+            }
+            var now = time.GetUtcNow();
+            var window = oidcOptions.Value.RetiredKeyPublication;
+            var active = generations.Where(g => g.RetiredAt is null).MaxBy(g => g.Number)
+                         ?? throw new InvalidOperationException("Every signing key generation is retired; rotate to create a new one.");
+            var visible = generations
+                .Where(g => g.Number == active.Number || (g.RetiredAt is { } retired && retired + window > now))
+                .OrderByDescending(g => g.Number == active.Number)
+                .ThenByDescending(g => g.Number)
+                .ToList();
+            var fingerprint = string.Join(',', visible.Select(g => g.Number));
+            if (_published is not null && fingerprint == _publishedFingerprint)
+            {
+                return _published;
+            }
+            var credentials = new List<SigningCredentials>(visible.Count);
+            foreach (var generation in visible)
+            {
+                credentials.Add(await CredentialsForAsync(generation.Number, cancellationToken).ConfigureAwait(false));
+            }
+            ActiveGeneration = active.Number;
+            _publishedFingerprint = fingerprint;
+            _published = credentials;
+            // OpenIddict caches its options; drop them so the next request sees this ring.
+            serverOptionsCache.TryRemove(Options.DefaultName);
+            validationOptionsCache.TryRemove(Options.DefaultName);
+            return credentials;
+        }
+        finally
+        {
+            _refreshGate.Release();
+        }
+    }
+
+    /// <summary>Creates the next generation, retires the current one, and publishes; returns the new generation number.</summary>
+    public async Task<int> RotateAsync(CancellationToken cancellationToken)
+    {
+        var generations = await LoadGenerationsAsync(cancellationToken).ConfigureAwait(false);
+        var next = generations.Count == 0 ? 1 : generations.Max(g => g.Number) + 1;
+        // Create the key first: a generation row must never point at a key the provider does not have.
+        await keyProvider.GetSigningKeyAsync(SigningKeyGeneration.KeyNameFor(next), cancellationToken).ConfigureAwait(false);
+        using (var scope = scopes.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<IdentityServiceDbContext>();
+            var now = time.GetUtcNow();
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var current in await db.SigningKeyGenerations.Where(g => g.RetiredAt == null).ToListAsync(cancellationToken).ConfigureAwait(false))
+            {
+                current.RetiredAt = now;
+            }
+            db.SigningKeyGenerations.Add(new SigningKeyGeneration { Number = next, CreatedAt = now });
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        await RefreshAsync(cancellationToken).ConfigureAwait(false);
+        return next;
+    }
+
+    /// <summary>When the active generation was created (drives scheduled rotation).</summary>
+    public async Task<DateTimeOffset?> ActiveSinceAsync(CancellationToken cancellationToken)
+    {
+        var generations = await LoadGenerationsAsync(cancellationToken).ConfigureAwait(false);
+        return generations.Where(g => g.RetiredAt is null).MaxBy(g => g.Number)?.CreatedAt;
+    }
+
+    private async Task<EncryptingCredentials> LoadEncryptionKeyAsync(CancellationToken cancellationToken)
+    {
+        var kek = await keyProvider.GetKeyEncryptionKeyAsync(TokenEncryptionKey.KeyEncryptionKeyName, cancellationToken).ConfigureAwait(false);
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<IdentityServiceDbContext>();
+        var stored = await db.TokenEncryptionKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Id == 1, cancellationToken).ConfigureAwait(false);
+        if (stored is null)
+        {
+            var fresh = RandomNumberGenerator.GetBytes(32);
+            var wrapped = await kek.WrapAsync(fresh, cancellationToken).ConfigureAwait(false);
+            CryptographicOperations.ZeroMemory(fresh);
+            db.TokenEncryptionKeys.Add(new TokenEncryptionKey
+            {
+                Id = 1, KekName = wrapped.KeyName, KekVersion = wrapped.KeyVersion, Algorithm = wrapped.Algorithm,
+                WrappedKey = wrapped.Ciphertext, CreatedAt = time.GetUtcNow(),
+            });
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (DbUpdateException)
+            {
+                // Another replica stored one first: everyone must use the same key, so use theirs.
+            }
+            db.ChangeTracker.Clear();
+            stored = await db.TokenEncryptionKeys.AsNoTracking().FirstAsync(k => k.Id == 1, cancellationToken).ConfigureAwait(false);
+        }
+        var key = await kek.UnwrapAsync(new WrappedKey(stored.KekName, stored.KekVersion, stored.Algorithm, stored.WrappedKey), cancellationToken).ConfigureAwait(false);
+        return new EncryptingCredentials(new SymmetricSecurityKey(key) { KeyId = "oidc-token-encryption-1" },
+            SecurityAlgorithms.Aes256KW, SecurityAlgorithms.Aes256CbcHmacSha512);
+    }
+
+    private async Task<List<SigningKeyGeneration>> LoadGenerationsAsync(CancellationToken cancellationToken)
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<IdentityServiceDbContext>();
+        return await db.SigningKeyGenerations.AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task TryCreateGenerationAsync(int number, CancellationToken cancellationToken)
+    {
+        await keyProvider.GetSigningKeyAsync(SigningKeyGeneration.KeyNameFor(number), cancellationToken).ConfigureAwait(false);
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<IdentityServiceDbContext>();
+        db.SigningKeyGenerations.Add(new SigningKeyGeneration { Number = number, CreatedAt = time.GetUtcNow() });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbUpdateException)
+        {
+            // Another replica created it first; its row is as good as ours.
+        }
+    }
+
+    private async Task<SigningCredentials> CredentialsForAsync(int generation, CancellationToken cancellationToken)
+    {
+        if (_credentialsByGeneration.TryGetValue(generation, out var cached))
+        {
+            return cached;
+        }
+        var key = await keyProvider.GetSigningKeyAsync(SigningKeyGeneration.KeyNameFor(generation), cancellationToken).ConfigureAwait(false);
+        var securityKey = new ECDsaSecurityKey(new ProviderBackedECDsa(key)) { KeyId = key.KeyId };
+        return _credentialsByGeneration.GetOrAdd(generation, new SigningCredentials(securityKey, SecurityAlgorithms.EcdsaSha256));
+    }
+}

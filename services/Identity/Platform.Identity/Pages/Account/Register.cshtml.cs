@@ -1,0 +1,75 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
+using Platform.Identity.Accounts;
+using Platform.ServiceDefaults;
+
+namespace Platform.Identity.Pages.Account;
+
+/// <summary>Self-registration for patients and clinicians; a clinician account stays inactive until an admin activates it.</summary>
+[EnableRateLimiting(RateLimitPolicies.Sensitive)]
+public sealed class RegisterModel(UserManager<PlatformUser> users, AccountEmails emails) : PageModel
+{
+    [BindProperty, Required, StringLength(200, MinimumLength = 1)]
+    public string DisplayName { get; set; } = "";
+
+    [BindProperty, Required, EmailAddress, StringLength(256)]
+    public string Email { get; set; } = "";
+
+    [BindProperty, Required, StringLength(256)]
+    public string Password { get; set; } = "";
+
+    [BindProperty, Required, RegularExpression("^(patient|clinician)$")]
+    public string AccountType { get; set; } = PlatformRoles.Patient;
+
+    [BindProperty, StringLength(64), RegularExpression("^[A-Za-z0-9/-]{3,64}$", ErrorMessage = "A licence number is 3-64 letters, digits, '-' or '/'.")]
+    public string? LicenceNumber { get; set; }
+
+    public List<string> Errors { get; } = [];
+
+    public bool Registered { get; private set; }
+
+    public bool AwaitingActivation { get; private set; }
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        if (AccountType == PlatformRoles.Clinician && string.IsNullOrWhiteSpace(LicenceNumber))
+        {
+            ModelState.AddModelError(nameof(LicenceNumber), "Clinicians must give their licence number.");
+        }
+        if (!ModelState.IsValid)
+        {
+            Errors.AddRange(ModelState.Values.SelectMany(v => v.Errors).Select(e => e.ErrorMessage));
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+        var user = new PlatformUser
+        {
+            UserName = Email,
+            Email = Email,
+            DisplayName = DisplayName,
+            LicenceNumber = AccountType == PlatformRoles.Clinician ? LicenceNumber : null,
+        };
+        var created = await users.CreateAsync(user, Password);
+        if (!created.Succeeded)
+        {
+            // Identity's duplicate-email error would reveal who has an account; say it neutrally.
+            Errors.AddRange(created.Errors.Select(e => e.Code is "DuplicateEmail" or "DuplicateUserName"
+                ? "That e-mail address cannot be used. If it is yours, sign in or reset your password."
+                : e.Description));
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+        await users.AddToRoleAsync(user, AccountType);
+        await emails.SendConfirmationAsync(user, Request, cancellationToken);
+        Registered = true;
+        AwaitingActivation = AccountType == PlatformRoles.Clinician;
+        return Page();
+    }
+}

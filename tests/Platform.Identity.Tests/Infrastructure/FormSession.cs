@@ -1,0 +1,94 @@
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace Platform.Identity.Tests.Infrastructure;
+
+/// <summary>
+/// A cookie-keeping HTTP client that fills in the server-rendered forms the way a browser without JavaScript
+/// would: reads the hidden inputs (antiforgery token, return URL), adds the typed fields, posts, and follows
+/// local redirects one at a time so a test can assert each step.
+/// </summary>
+public sealed partial class FormSession : IDisposable
+{
+    private readonly HttpClient _http;
+
+    public FormSession(Uri baseAddress)
+    {
+        Cookies = new CookieContainer();
+        _http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = Cookies, UseCookies = true })
+        {
+            BaseAddress = baseAddress,
+        };
+    }
+
+    public CookieContainer Cookies { get; }
+
+    public HttpClient Http => _http;
+
+    public Task<HttpResponseMessage> GetAsync(string url) => _http.GetAsync(url);
+
+    /// <summary>Loads the page at <paramref name="pageUrl"/>, then submits its first form with the given fields.</summary>
+    public async Task<HttpResponseMessage> SubmitAsync(string pageUrl, IDictionary<string, string> fields, string? button = null)
+    {
+        using var page = await _http.GetAsync(pageUrl);
+        var html = await page.Content.ReadAsStringAsync();
+        if (page.StatusCode != HttpStatusCode.OK)
+        {
+            throw new InvalidOperationException($"GET {pageUrl} answered {(int)page.StatusCode}: {html[..Math.Min(html.Length, 400)]}");
+        }
+        return await SubmitHtmlFormAsync(pageUrl, html, fields, button);
+    }
+
+    public async Task<HttpResponseMessage> SubmitHtmlFormAsync(string pageUrl, string html, IDictionary<string, string> fields, string? button = null)
+    {
+        var form = FormTag().Match(html);
+        if (!form.Success)
+        {
+            throw new InvalidOperationException($"No form on {pageUrl}.");
+        }
+        var action = Attribute(form.Value, "action");
+        var target = string.IsNullOrEmpty(action) ? pageUrl : WebUtility.HtmlDecode(action);
+        var values = new List<KeyValuePair<string, string>>();
+        foreach (Match input in InputTag().Matches(html))
+        {
+            if (Attribute(input.Value, "type") == "hidden" && Attribute(input.Value, "name") is { } name)
+            {
+                values.Add(new(name, WebUtility.HtmlDecode(Attribute(input.Value, "value") ?? "")));
+            }
+        }
+        values.RemoveAll(v => fields.ContainsKey(v.Key));
+        values.AddRange(fields);
+        if (button is not null)
+        {
+            values.Add(new(button, "1"));
+        }
+        using var content = new FormUrlEncodedContent(values);
+        return await _http.PostAsync(target, content);
+    }
+
+    /// <summary>The redirect target of a 302, as a string (relative for local pages).</summary>
+    public static string Location(HttpResponseMessage response)
+    {
+        if (response.StatusCode is not (HttpStatusCode.Redirect or HttpStatusCode.Found or HttpStatusCode.SeeOther))
+        {
+            var body = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+            throw new InvalidOperationException($"Expected a redirect, got {(int)response.StatusCode}: {body[..Math.Min(body.Length, 600)]}");
+        }
+        var location = response.Headers.Location!;
+        return location.IsAbsoluteUri ? location.AbsoluteUri : location.OriginalString;
+    }
+
+    private static string? Attribute(string tag, string name)
+    {
+        var match = Regex.Match(tag, $"\\s{name}=\"([^\"]*)\"", RegexOptions.IgnoreCase);
+        return match.Success ? match.Groups[1].Value : null;
+    }
+
+    [GeneratedRegex("<form[^>]*>", RegexOptions.IgnoreCase)]
+    private static partial Regex FormTag();
+
+    [GeneratedRegex("<input[^>]*>", RegexOptions.IgnoreCase)]
+    private static partial Regex InputTag();
+
+    public void Dispose() => _http.Dispose();
+}
