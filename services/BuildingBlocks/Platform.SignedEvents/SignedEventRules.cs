@@ -18,10 +18,10 @@ public static partial class SignedEventRules
     public static readonly string[] AccessActions = ["read", "write", "delete"];
     public static readonly string[] AccessOutcomes = ["permit", "deny", "break-glass"];
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{8,128}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[A-Za-z0-9_-]{8,128}\\z", RegexOptions.CultureInvariant)]
     public static partial Regex Pseudonym();
 
-    [GeneratedRegex("^[0-9a-f]{64}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[0-9a-f]{64}\\z", RegexOptions.CultureInvariant)]
     public static partial Regex Sha256Hex();
 
     /// <summary>Returns the first rule the payload breaks, or null.</summary>

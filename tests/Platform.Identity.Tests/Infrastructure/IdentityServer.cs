@@ -21,6 +21,7 @@ public sealed class IdentityServer : IAsyncDisposable
     public const string ThirdPartySecret = "third-party-secret-0123456789abcdefghij";
     public const string ThirdPartyRedirect = "https://third-party.example/callback";
     public const string JwtClient = "jwt-service";
+    public const string ResourceServerSecret = "record-vault-secret-0123456789abcdefghij";
 
     private IdentityServer(ServiceUnderTest service, ECDsa jwtClientKey)
     {
@@ -89,6 +90,13 @@ public sealed class IdentityServer : IAsyncDisposable
             ["Identity:Clients:3:JsonWebKeySet"] = jwks,
             ["Identity:Clients:3:GrantTypes:0"] = "client_credentials",
             ["Identity:Clients:3:Scopes:0"] = "ledger.submit",
+
+            // The record vault as a client of its own: it introspects tokens whose audience it is.
+            ["Identity:Clients:4:ClientId"] = "record-vault",
+            ["Identity:Clients:4:Type"] = "confidential",
+            ["Identity:Clients:4:ClientSecret"] = ResourceServerSecret,
+            ["Identity:Clients:4:GrantTypes:0"] = "client_credentials",
+            ["Identity:Clients:4:Scopes:0"] = "consent.decide",
         };
         foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
         {

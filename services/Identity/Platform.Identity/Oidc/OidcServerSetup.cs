@@ -69,8 +69,7 @@ public static class OidcServerSetup
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableTokenEndpointPassthrough()
                     .EnableUserInfoEndpointPassthrough()
-                    .EnableEndSessionEndpointPassthrough()
-                    .EnableStatusCodePagesIntegration();
+                    .EnableEndSessionEndpointPassthrough();
                 if (oidc.AllowHttp)
                 {
                     aspNetCore.DisableTransportSecurityRequirement();
