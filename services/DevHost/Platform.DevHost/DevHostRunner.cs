@@ -68,6 +68,9 @@ public sealed class DevHostRunner(DevHostOptions options) : IAsyncDisposable
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
         });
+        builder.Configuration.AddInMemoryCollection(service.Name == "identity"
+            ? DevHostIdentity.IdentitySettings(options)
+            : DevHostIdentity.ResourceServiceSettings(options));
         if (service.Settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(service.Settings);
