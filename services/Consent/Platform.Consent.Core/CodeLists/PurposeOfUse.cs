@@ -1,0 +1,7 @@
+namespace Platform.Consent.Core;
+
+/// <summary>One HL7 v3 ActReason PurposeOfUse code a consent can be granted for.</summary>
+public sealed record PurposeOfUse(string Code, string Display)
+{
+    public string FhirSystem => PurposesOfUse.System;
+}

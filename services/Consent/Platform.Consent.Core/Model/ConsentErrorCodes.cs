@@ -1,0 +1,27 @@
+namespace Platform.Consent.Core;
+
+/// <summary>
+/// The stable error codes of consent operations. Callers map them to problem responses (400/409/422); the codes
+/// never change meaning, messages may be reworded.
+/// </summary>
+public static class ConsentErrorCodes
+{
+    public const string InvalidId = "invalid_id";
+    public const string MalformedSubject = "malformed_subject";
+    public const string MalformedGrantee = "malformed_grantee";
+    public const string NoCategories = "no_categories";
+    public const string UnknownCategory = "unknown_category";
+    public const string NoPurposes = "no_purposes";
+    public const string UnknownPurpose = "unknown_purpose";
+    public const string EndBeforeStart = "end_before_start";
+    public const string EndInPast = "end_in_past";
+    public const string WideningNotAllowed = "widening_not_allowed";
+    public const string NoChange = "no_change";
+    public const string NotActive = "not_active";
+    public const string ConsentExpired = "consent_expired";
+    public const string NotYetExpired = "not_yet_expired";
+    public const string NeverExpires = "never_expires";
+    public const string InvalidVersion = "invalid_version";
+    public const string InvalidTimestamps = "invalid_timestamps";
+    public const string UnknownStatus = "unknown_status";
+}
