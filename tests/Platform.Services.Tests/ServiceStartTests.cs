@@ -23,12 +23,20 @@ public sealed class ServiceStartTests
         _ => throw new ArgumentOutOfRangeException(nameof(service)),
     };
 
-    /// <summary>The ledger signs checkpoints, so it needs a key provider and its own Raft port even alone.</summary>
-    private static Task<ServiceUnderTest> StartAsync(string name) => ServiceUnderTest.StartAsync(BuildFor(name), name != "ledger" ? null : new Dictionary<string, string?>
+    /// <summary>
+    /// The ledger signs checkpoints and the identity service signs tokens, so both need a key provider;
+    /// the ledger also needs its own Raft port even alone.
+    /// </summary>
+    private static Task<ServiceUnderTest> StartAsync(string name) => ServiceUnderTest.StartAsync(BuildFor(name), name switch
     {
-        ["Keys:Provider"] = "Software",
-        ["Ledger:Replicas:0:Name"] = "ledger-0",
-        ["Ledger:Replicas:0:RaftEndPoint"] = $"127.0.0.1:{FreePort.Next()}",
+        "ledger" => new Dictionary<string, string?>
+        {
+            ["Keys:Provider"] = "Software",
+            ["Ledger:Replicas:0:Name"] = "ledger-0",
+            ["Ledger:Replicas:0:RaftEndPoint"] = $"127.0.0.1:{FreePort.Next()}",
+        },
+        "identity" => new Dictionary<string, string?> { ["Keys:Provider"] = "Software", ["Identity:AllowHttp"] = "true" },
+        _ => null,
     });
 
     [Theory]

@@ -30,6 +30,11 @@ public static class OidcServerSetup
         builder.Services.Configure<OidcOptions>(section);
         builder.Services.Configure<SigningKeyOptions>(section.GetSection("SigningKeys"));
         var oidc = section.Get<OidcOptions>() ?? new OidcOptions();
+        if (builder.Configuration["Keys:Provider"] is null)
+        {
+            throw new InvalidOperationException(
+                "The identity service signs tokens with keys from a key provider: set Keys:Provider (Pkcs11, AzureKeyVault, or Software for development).");
+        }
 
         builder.Services.AddOpenIddict()
             .AddCore(options => options.UseEntityFrameworkCore().UseDbContext<IdentityServiceDbContext>())
