@@ -26,7 +26,7 @@ public static class LedgerEndpoints
         var reads = app.MapGroup("").RequireRateLimiting(RateLimitPolicies.PerClient).WithTags("Ledger");
 
         app.MapPost("/entries", SubmitAsync)
-            .AddEndpointFilter(new BearerTokenFilter(() => options.Value.ServiceTokens.Values, "services that publish signed events"))
+            .AddEndpointFilter(new ServiceCallerFilter(new BearerTokenFilter(() => options.Value.ServiceTokens.Values, "services that publish signed events")))
             .RequireRateLimiting(RateLimitPolicies.PerClient)
             .WithTags("Ledger")
             .WithSummary("Submit a signed event; answers once a majority of replicas committed it.");
