@@ -15,6 +15,7 @@ if ! docker info >/dev/null 2>&1; then
 fi
 # SoftHSM2 is loaded into the test process (PKCS#11), so it is always needed.
 { command -v softhsm2-util >/dev/null && [ -e /usr/lib/softhsm/libsofthsm2.so ]; } || missing+=(softhsm2)
+command -v chromium >/dev/null || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "tests/run.sh: installing ${missing[*]}"
@@ -26,6 +27,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
+bash tests/tools/install-helm.sh >/dev/null  # Helm for the chart tests (tests/Platform.Deployment.Tests)
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 status=0

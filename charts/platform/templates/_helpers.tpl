@@ -1,0 +1,640 @@
+{{/*
+Names, labels and the pieces every workload shares. Workload templates are called with
+(dict "root" $ "id" "<app-id>"), where <app-id> is identity, consent, record-vault or ledger: the Dapr app-id,
+the service's name in configuration (`ConnectionStrings:<app-id>`, `Authentication:Audience`) and the suffix of
+its resource names.
+*/}}
+
+{{- define "platform.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "platform.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "platform.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Labels of every resource of the release. */}}
+{{- define "platform.labels" -}}
+helm.sh/chart: {{ include "platform.chart" . }}
+app.kubernetes.io/name: {{ include "platform.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: kyc-consent-platform
+{{- end }}
+
+{{/* Selector labels of one component: (dict "root" $ "id" "identity"). */}}
+{{- define "platform.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "platform.name" .root }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .id }}
+{{- end }}
+
+{{- define "platform.componentLabels" -}}
+{{ include "platform.labels" .root }}
+app.kubernetes.io/component: {{ .id }}
+{{- end }}
+
+{{/* Resource name of one component: <fullname>-<id>, at most 52 characters (StatefulSet pods add "-N"). */}}
+{{- define "platform.componentName" -}}
+{{- printf "%s-%s" (include "platform.fullname" .root | trunc (int (sub 51 (len .id)))) .id | trimSuffix "-" }}
+{{- end }}
+
+{{/* The values key of a service: record-vault lives under recordVault. */}}
+{{- define "platform.valuesKey" -}}
+{{- if eq . "record-vault" }}recordVault{{ else }}{{ . }}{{ end }}
+{{- end }}
+
+{{/* The four services, in a fixed order. */}}
+{{- define "platform.serviceIds" -}}
+identity consent record-vault ledger
+{{- end }}
+
+{{/* "true" when the service with this id is enabled: (dict "root" $ "id" "consent"). */}}
+{{- define "platform.enabled" -}}
+{{- if (index .root.Values (include "platform.valuesKey" .id)).enabled }}true{{ end }}
+{{- end }}
+
+{{/* Fully qualified image of a service, registry/repository:tag[@digest]. */}}
+{{- define "platform.image" -}}
+{{- $v := index .root.Values (include "platform.valuesKey" .id) }}
+{{- $tag := default .root.Values.image.tag $v.image.tag }}
+{{- if not $tag }}{{ fail (printf "image.tag (or %s.image.tag) is required" (include "platform.valuesKey" .id)) }}{{ end }}
+{{- $repository := $v.image.repository }}
+{{- if .root.Values.image.registry }}{{ $repository = printf "%s/%s" (trimSuffix "/" .root.Values.image.registry) $repository }}{{ end }}
+{{- if $v.image.digest }}
+{{- printf "%s:%s@%s" $repository $tag $v.image.digest }}
+{{- else }}
+{{- printf "%s:%s" $repository $tag }}
+{{- end }}
+{{- end }}
+
+{{/* The key provider settings of a service: the top-level keys with the service's overrides. */}}
+{{- define "platform.keys" -}}
+{{- $v := index .root.Values (include "platform.valuesKey" .id) }}
+{{- $keys := mergeOverwrite (deepCopy .root.Values.keys) (omit (deepCopy $v.keys) "enabled") }}
+{{- $_ := set $keys "enabled" (ne $v.keys.enabled false) }}
+{{- toYaml $keys }}
+{{- end }}
+
+{{/* Restricted pod security context (Pod Security Standard "restricted"); 1654 is the images' app user.
+Called with a dict: (dict) for the services, (dict "uid" 70) for the development PostgreSQL. */}}
+{{- define "platform.podSecurityContext" -}}
+{{- $uid := .uid | default 1654 }}
+{{- $gid := .gid | default $uid -}}
+runAsNonRoot: true
+runAsUser: {{ $uid }}
+runAsGroup: {{ $gid }}
+fsGroup: {{ $gid }}
+fsGroupChangePolicy: OnRootMismatch
+seccompProfile:
+  type: RuntimeDefault
+{{- end }}
+
+{{- define "platform.containerSecurityContext" -}}
+{{- $uid := .uid | default 1654 }}
+{{- $gid := .gid | default $uid -}}
+runAsNonRoot: true
+runAsUser: {{ $uid }}
+runAsGroup: {{ $gid }}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+privileged: false
+capabilities:
+  drop: ["ALL"]
+seccompProfile:
+  type: RuntimeDefault
+{{- end }}
+
+{{/* Dapr sidecar annotations of a service's pod template. */}}
+{{- define "platform.daprAnnotations" -}}
+{{- $d := .root.Values.dapr -}}
+dapr.io/enabled: "true"
+dapr.io/app-id: {{ .id | quote }}
+dapr.io/app-port: "8080"
+dapr.io/app-protocol: http
+dapr.io/config: {{ $d.configName | quote }}
+dapr.io/enable-metrics: "true"
+dapr.io/metrics-port: {{ $d.metricsPort | quote }}
+dapr.io/log-level: {{ $d.logLevel | quote }}
+dapr.io/log-as-json: "true"
+dapr.io/sidecar-cpu-request: {{ $d.sidecarResources.requests.cpu | quote }}
+dapr.io/sidecar-memory-request: {{ $d.sidecarResources.requests.memory | quote }}
+dapr.io/sidecar-cpu-limit: {{ $d.sidecarResources.limits.cpu | quote }}
+dapr.io/sidecar-memory-limit: {{ $d.sidecarResources.limits.memory | quote }}
+dapr.io/sidecar-seccomp-profile-type: RuntimeDefault
+dapr.io/graceful-shutdown-seconds: "20"
+{{- if $d.appTokenSecret }}
+dapr.io/app-token-secret: {{ $d.appTokenSecret | quote }}
+{{- end }}
+{{- if $d.apiTokenSecret }}
+dapr.io/api-token-secret: {{ $d.apiTokenSecret | quote }}
+{{- end }}
+{{- end }}
+
+{{/* Probes: the process answers (live), its dependencies answer (ready), and a slow first start is tolerated. */}}
+{{- define "platform.probes" -}}
+startupProbe:
+  httpGet: {path: /health/live, port: http}
+  periodSeconds: 2
+  timeoutSeconds: 2
+  failureThreshold: 90
+livenessProbe:
+  httpGet: {path: /health/live, port: http}
+  periodSeconds: 10
+  timeoutSeconds: 2
+  failureThreshold: 3
+readinessProbe:
+  httpGet: {path: /health/ready, port: http}
+  periodSeconds: 5
+  timeoutSeconds: 4
+  failureThreshold: 3
+{{- end }}
+
+{{/* A secretKeyRef environment variable: (dict "name" "X" "secret" "s" "key" "k"). */}}
+{{- define "platform.secretEnv" -}}
+- name: {{ .name }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ .secret | quote }}
+      key: {{ .key | quote }}
+{{- end }}
+
+{{/* The environment of a service container: ASP.NET Core configuration keys with "__" for ":". */}}
+{{- define "platform.env" -}}
+{{- $root := .root }}
+{{- $id := .id }}
+{{- $v := index $root.Values (include "platform.valuesKey" $id) }}
+{{- $keys := include "platform.keys" . | fromYaml -}}
+- name: ASPNETCORE_HTTP_PORTS
+  value: "8080"
+- name: ASPNETCORE_ENVIRONMENT
+  value: Production
+{{- if $root.Values.trustForwardedHeaders }}
+- name: ASPNETCORE_FORWARDEDHEADERS_ENABLED
+  value: "true"
+{{- end }}
+- name: Data__Directory
+  value: /tmp/data
+- name: Database__Provider
+  value: {{ $root.Values.database.provider | quote }}
+{{ include "platform.secretEnv" (dict "name" (printf "ConnectionStrings__%s" $id) "secret" $v.database.existingSecret "key" $v.database.key) }}
+{{ include "platform.secretEnv" (dict "name" "ConnectionStrings__Redis" "secret" $root.Values.redis.existingSecret "key" $root.Values.redis.connectionStringKey) }}
+- name: EventBus__Transport
+  value: Dapr
+- name: EventBus__PubSubName
+  value: {{ $root.Values.dapr.pubsubName | quote }}
+{{- if $root.Values.dapr.appTokenSecret }}
+{{ include "platform.secretEnv" (dict "name" "EventBus__AppApiToken" "secret" $root.Values.dapr.appTokenSecret "key" "token") }}
+{{- end }}
+{{- if eq $id "identity" }}
+- name: Identity__Issuer
+  value: {{ $root.Values.issuer | quote }}
+{{- if $root.Values.authentication.allowHttp }}
+- name: Identity__AllowHttp
+  value: "true"
+{{- end }}
+{{- include "platform.identity.clients" $root }}
+{{- else }}
+- name: Authentication__Authority
+  value: {{ $root.Values.issuer | quote }}
+- name: Authentication__Audience
+  value: {{ $id | quote }}
+{{- if $root.Values.authentication.allowHttp }}
+- name: Authentication__RequireHttpsMetadata
+  value: "false"
+{{- end }}
+{{- end }}
+{{- if and $v.serviceClient $v.serviceClient.enabled }}
+- name: ServiceClient__ClientId
+  value: {{ $v.serviceClient.clientId | quote }}
+{{ include "platform.secretEnv" (dict "name" "ServiceClient__ClientSecret" "secret" $v.serviceClient.existingSecret "key" $v.serviceClient.key) }}
+{{- end }}
+{{- if $keys.enabled }}
+- name: Keys__Provider
+  value: {{ $keys.provider | quote }}
+{{- if eq $keys.provider "Pkcs11" }}
+{{- if not (and $keys.pkcs11.libraryPath $keys.pkcs11.tokenLabel $keys.pkcs11.pinSecret.name) }}
+{{- fail (printf "%s: keys.pkcs11 needs libraryPath, tokenLabel and pinSecret.name" $id) }}
+{{- end }}
+- name: Keys__Pkcs11__LibraryPath
+  value: {{ $keys.pkcs11.libraryPath | quote }}
+- name: Keys__Pkcs11__TokenLabel
+  value: {{ $keys.pkcs11.tokenLabel | quote }}
+- name: Keys__Pkcs11__KeyLabelPrefix
+  value: {{ $keys.pkcs11.keyLabelPrefix | quote }}
+{{ include "platform.secretEnv" (dict "name" "Keys__Pkcs11__UserPin" "secret" $keys.pkcs11.pinSecret.name "key" $keys.pkcs11.pinSecret.key) }}
+{{- with $keys.pkcs11.env }}
+{{ toYaml . }}
+{{- end }}
+{{- else if eq $keys.provider "AzureKeyVault" }}
+{{- if not $keys.azureKeyVault.vaultUri }}
+{{- fail (printf "%s: keys.azureKeyVault.vaultUri is required with the AzureKeyVault provider" $id) }}
+{{- end }}
+- name: Keys__AzureKeyVault__VaultUri
+  value: {{ $keys.azureKeyVault.vaultUri | quote }}
+- name: Keys__AzureKeyVault__ManagedHsm
+  value: {{ $keys.azureKeyVault.managedHsm | quote }}
+- name: Keys__AzureKeyVault__HsmBackedKeys
+  value: {{ $keys.azureKeyVault.hsmBackedKeys | quote }}
+{{- if $keys.azureKeyVault.managedIdentityClientId }}
+- name: Keys__AzureKeyVault__ManagedIdentityClientId
+  value: {{ $keys.azureKeyVault.managedIdentityClientId | quote }}
+{{- end }}
+{{- else if eq $keys.provider "Software" }}
+{{- if not $root.Values.development.enabled }}
+{{- fail "keys.provider Software keeps keys in files, not an HSM: it is allowed only with development.enabled" }}
+{{- end }}
+- name: Keys__Software__KeyDirectory
+  value: {{ ternary "/var/lib/ledger/keys" "/tmp/keys" (eq $id "ledger") }}
+{{- end }}
+{{- end }}
+{{- if eq $id "ledger" }}
+{{ include "platform.ledger.env" . }}
+{{- end }}
+{{- with $root.Values.telemetry.otlpEndpoint }}
+- name: OTEL_EXPORTER_OTLP_ENDPOINT
+  value: {{ . | quote }}
+{{- end }}
+{{- range $key, $value := $v.settings }}
+- name: {{ $key | replace ":" "__" }}
+  value: {{ $value | toString | quote }}
+{{- end }}
+{{- with $v.extraEnv }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/*
+The OAuth clients the identity service registers at start (Identity:Clients): first every enabled service client,
+with the very Secret its service reads, then identity.clients.
+*/}}
+{{- define "platform.identity.clients" -}}
+{{- $root := . }}
+{{- $clients := list }}
+{{- range $id := splitList " " (include "platform.serviceIds" .) }}
+{{- $v := index $root.Values (include "platform.valuesKey" $id) }}
+{{- if and $v.enabled $v.serviceClient $v.serviceClient.enabled }}
+{{- $clients = append $clients (dict "clientId" $v.serviceClient.clientId "displayName" (printf "%s service" $id) "type" "confidential" "grantTypes" (list "client_credentials") "scopes" $v.serviceClient.scopes "clientSecret" (dict "name" $v.serviceClient.existingSecret "key" $v.serviceClient.key)) }}
+{{- end }}
+{{- end }}
+{{- $clients = concat $clients (default list $root.Values.identity.clients) }}
+{{- range $i, $c := $clients }}
+{{- $prefix := printf "Identity__Clients__%d__" $i }}
+- name: {{ $prefix }}ClientId
+  value: {{ $c.clientId | quote }}
+{{- range $field := list "displayName" "type" "consentType" "requirePushedAuthorization" }}
+{{- if hasKey $c $field }}
+- name: {{ $prefix }}{{ title $field }}
+  value: {{ index $c $field | toString | quote }}
+{{- end }}
+{{- end }}
+{{- range $field := list "grantTypes" "scopes" "redirectUris" "postLogoutRedirectUris" }}
+{{- range $j, $item := (index $c $field | default list) }}
+- name: {{ $prefix }}{{ title $field }}__{{ $j }}
+  value: {{ $item | quote }}
+{{- end }}
+{{- end }}
+{{- with $c.clientSecret }}
+{{ include "platform.secretEnv" (dict "name" (printf "%sClientSecret" $prefix) "secret" .name "key" .key) }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* The ledger's membership: every replica by its stable StatefulSet DNS name. */}}
+{{- define "platform.ledger.env" -}}
+{{- $root := .root }}
+{{- $v := $root.Values.ledger }}
+{{- $sts := include "platform.componentName" . }}
+{{- $domain := printf "%s-headless.%s.svc.%s" $sts $root.Release.Namespace $root.Values.clusterDomain -}}
+- name: Ledger__ReplicaName
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.name
+{{- range $i := until (int $v.replicas) }}
+- name: Ledger__Replicas__{{ $i }}__Name
+  value: "{{ $sts }}-{{ $i }}"
+- name: Ledger__Replicas__{{ $i }}__RaftEndPoint
+  value: "{{ $sts }}-{{ $i }}.{{ $domain }}:{{ $v.raftPort }}"
+- name: Ledger__Replicas__{{ $i }}__ApiUrl
+  value: "http://{{ $sts }}-{{ $i }}.{{ $domain }}:8080/"
+{{- end }}
+{{ include "platform.secretEnv" (dict "name" "Ledger__ClusterToken" "secret" $v.clusterTokenSecret.name "key" $v.clusterTokenSecret.key) }}
+- name: Ledger__DataDirectory
+  value: /var/lib/ledger
+- name: Ledger__LedgerId
+  value: {{ $v.ledgerId | quote }}
+{{- with $v.blockInterval }}
+- name: Ledger__BlockInterval
+  value: {{ . | quote }}
+{{- end }}
+{{- with $v.commitTimeout }}
+- name: Ledger__CommitTimeout
+  value: {{ . | quote }}
+{{- end }}
+{{- if $v.serviceTokens.existingSecret }}
+{{- range $service := $v.serviceTokens.services }}
+{{ include "platform.secretEnv" (dict "name" (printf "Ledger__ServiceTokens__%s" $service) "secret" $v.serviceTokens.existingSecret "key" $service) }}
+{{- end }}
+{{- end }}
+{{- range $i, $p := $v.publishers }}
+- name: Ledger__Publishers__{{ $i }}__Issuer
+  value: {{ $p.issuer | quote }}
+{{- range $field := list "kty" "crv" "x" "y" "kid" "alg" "use" }}
+- name: Ledger__Publishers__{{ $i }}__Jwk__{{ title $field }}
+  value: {{ index $p.jwk $field | quote }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Pod template of a service (Deployment or StatefulSet). */}}
+{{- define "platform.podTemplate" -}}
+{{- $root := .root }}
+{{- $id := .id }}
+{{- $v := index $root.Values (include "platform.valuesKey" $id) }}
+{{- $keys := include "platform.keys" . | fromYaml }}
+{{- $azureIdentity := and $keys.enabled (eq $keys.provider "AzureKeyVault") $keys.azureKeyVault.managedIdentityClientId -}}
+metadata:
+  labels:
+    {{- include "platform.componentLabels" . | nindent 4 }}
+    {{- if $azureIdentity }}
+    azure.workload.identity/use: "true"
+    {{- end }}
+    {{- with $v.podLabels }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+  annotations:
+    {{- include "platform.daprAnnotations" . | nindent 4 }}
+    {{- with $v.podAnnotations }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+spec:
+  serviceAccountName: {{ include "platform.componentName" . }}
+  # The daprd sidecar reads the Redis credentials through the secret store with this account's token (the
+  # Role below allows exactly that Secret); the service itself does not call the Kubernetes API.
+  automountServiceAccountToken: true
+  enableServiceLinks: false
+  terminationGracePeriodSeconds: 30
+  securityContext:
+    {{- include "platform.podSecurityContext" dict | nindent 4 }}
+  {{- with $root.Values.image.pullSecrets }}
+  imagePullSecrets:
+    {{- range . }}
+    - name: {{ . }}
+    {{- end }}
+  {{- end }}
+  containers:
+    - name: {{ $id }}
+      image: {{ include "platform.image" . | quote }}
+      imagePullPolicy: {{ $root.Values.image.pullPolicy }}
+      ports:
+        - name: http
+          containerPort: 8080
+          protocol: TCP
+        {{- if eq $id "ledger" }}
+        - name: raft
+          containerPort: {{ $v.raftPort }}
+          protocol: TCP
+        {{- end }}
+      env:
+        {{- include "platform.env" . | nindent 8 }}
+      {{- if and $keys.enabled (eq $keys.provider "AzureKeyVault") $keys.azureKeyVault.credentialsSecret }}
+      envFrom:
+        - secretRef:
+            name: {{ $keys.azureKeyVault.credentialsSecret | quote }}
+      {{- end }}
+      {{- include "platform.probes" . | nindent 6 }}
+      resources:
+        {{- toYaml $v.resources | nindent 8 }}
+      securityContext:
+        {{- include "platform.containerSecurityContext" dict | nindent 8 }}
+      volumeMounts:
+        - name: tmp
+          mountPath: /tmp
+        {{- if eq $id "ledger" }}
+        - name: data
+          mountPath: /var/lib/ledger
+        {{- end }}
+        {{- if and $keys.enabled (eq $keys.provider "Pkcs11") $keys.pkcs11.volume }}
+        - name: hsm
+          mountPath: {{ $keys.pkcs11.mountPath }}
+          readOnly: true
+        {{- end }}
+  volumes:
+    # The root filesystem is read-only; .NET and the services write only here.
+    - name: tmp
+      emptyDir:
+        sizeLimit: 256Mi
+    {{- if and $keys.enabled (eq $keys.provider "Pkcs11") $keys.pkcs11.volume }}
+    - name: hsm
+      {{- toYaml $keys.pkcs11.volume | nindent 6 }}
+    {{- end }}
+  {{- with $v.nodeSelector }}
+  nodeSelector:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with $v.tolerations }}
+  tolerations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with $v.affinity }}
+  affinity:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  topologySpreadConstraints:
+    {{- if $v.topologySpreadConstraints }}
+    {{- toYaml $v.topologySpreadConstraints | nindent 4 }}
+    {{- else }}
+    - maxSkew: 1
+      topologyKey: kubernetes.io/hostname
+      whenUnsatisfiable: ScheduleAnyway
+      labelSelector:
+        matchLabels:
+          {{- include "platform.selectorLabels" . | nindent 10 }}
+    {{- end }}
+{{- end }}
+
+{{/* ServiceAccount of a service. */}}
+{{- define "platform.serviceAccount" -}}
+{{- $v := index .root.Values (include "platform.valuesKey" .id) }}
+{{- $keys := include "platform.keys" . | fromYaml }}
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: {{ include "platform.componentName" . }}
+  labels:
+    {{- include "platform.componentLabels" . | nindent 4 }}
+  {{- $annotations := deepCopy (default dict $v.serviceAccount.annotations) }}
+  {{- if and $keys.enabled (eq $keys.provider "AzureKeyVault") $keys.azureKeyVault.managedIdentityClientId }}
+  {{- $_ := set $annotations "azure.workload.identity/client-id" $keys.azureKeyVault.managedIdentityClientId }}
+  {{- end }}
+  {{- with $annotations }}
+  annotations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+automountServiceAccountToken: false
+{{- end }}
+
+{{/* ClusterIP Service of a service: its API and the sidecar's metrics. */}}
+{{- define "platform.service" -}}
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{ include "platform.componentName" . }}
+  labels:
+    {{- include "platform.componentLabels" . | nindent 4 }}
+spec:
+  type: ClusterIP
+  selector:
+    {{- include "platform.selectorLabels" . | nindent 4 }}
+  ports:
+    - name: http
+      port: 8080
+      targetPort: http
+      protocol: TCP
+    - name: dapr-metrics
+      port: {{ .root.Values.dapr.metricsPort }}
+      targetPort: {{ .root.Values.dapr.metricsPort }}
+      protocol: TCP
+{{- end }}
+
+{{/* ServiceMonitor of a service (Prometheus Operator). */}}
+{{- define "platform.serviceMonitor" -}}
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata:
+  name: {{ include "platform.componentName" . }}
+  labels:
+    {{- include "platform.componentLabels" . | nindent 4 }}
+    {{- with .root.Values.serviceMonitor.labels }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+spec:
+  selector:
+    matchLabels:
+      {{- include "platform.selectorLabels" . | nindent 6 }}
+  namespaceSelector:
+    matchNames: [{{ .root.Release.Namespace | quote }}]
+  endpoints:
+    - port: dapr-metrics
+      path: /metrics
+      interval: {{ .root.Values.serviceMonitor.interval }}
+{{- end }}
+
+{{/* Ingress of a service, when it has a host. */}}
+{{- define "platform.ingress" -}}
+{{- $host := index .root.Values.ingress.hosts (include "platform.valuesKey" .id) }}
+{{- if and .root.Values.ingress.enabled $host }}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: {{ include "platform.componentName" . }}
+  labels:
+    {{- include "platform.componentLabels" . | nindent 4 }}
+  {{- with .root.Values.ingress.annotations }}
+  annotations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+spec:
+  ingressClassName: {{ .root.Values.ingress.className }}
+  {{- with .root.Values.ingress.tls }}
+  tls:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  rules:
+    - host: {{ $host | quote }}
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service:
+                name: {{ include "platform.componentName" . }}
+                port:
+                  name: http
+{{- end }}
+{{- end }}
+
+{{/*
+The integration events and who publishes and consumes them (docs/messaging.md). Drives the pub/sub topic
+scoping and the dead-letter topics; the deployment tests check it against the contracts in the code.
+*/}}
+{{- define "platform.events" -}}
+- topic: identity.verified.v1
+  publisher: identity
+  consumers: []
+- topic: identity.revoked.v1
+  publisher: identity
+  consumers: [consent]
+- topic: consent.changed.v1
+  publisher: consent
+  consumers: [ledger]
+- topic: consent.granted.v1
+  publisher: consent
+  consumers: []
+- topic: consent.revoked.v1
+  publisher: consent
+  consumers: []
+- topic: consent.expired.v1
+  publisher: consent
+  consumers: []
+- topic: consent.break-glass.v1
+  publisher: consent
+  consumers: []
+- topic: access.recorded.v1
+  publisher: record-vault
+  consumers: [ledger]
+- topic: ledger.committed.v1
+  publisher: ledger
+  consumers: [consent, record-vault]
+{{- end }}
+
+{{/* The app-ids the Dapr components are scoped to: the enabled services. */}}
+{{- define "platform.daprScopes" -}}
+{{- range $id := splitList " " (include "platform.serviceIds" .) }}
+{{- if include "platform.enabled" (dict "root" $ "id" $id) }}
+- {{ $id }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+A generated development credential: the value already in the Secret (upgrades keep it), else a new random one.
+(dict "root" $ "secret" "name" "key" "password")
+*/}}
+{{- define "platform.dev.credential" -}}
+{{- $existing := lookup "v1" "Secret" .root.Release.Namespace .secret }}
+{{- if and $existing $existing.data (hasKey $existing.data .key) }}
+{{- index $existing.data .key | b64dec }}
+{{- else }}
+{{- randAlphaNum 32 }}
+{{- end }}
+{{- end }}
+
+{{/*
+Metadata of the Dapr resources. A sidecar reads its components, resiliency and configuration when it starts, and
+Helm would create custom resources after the pods; as pre-install/pre-upgrade hooks they exist first.
+They are not removed by `helm uninstall` (docs/deploy.md#uninstall).
+*/}}
+{{- define "platform.daprMetadata" -}}
+labels:
+  {{- include "platform.labels" . | nindent 2 }}
+annotations:
+  helm.sh/hook: pre-install,pre-upgrade
+  helm.sh/hook-weight: "-10"
+  helm.sh/hook-delete-policy: before-hook-creation
+{{- end }}

@@ -1,0 +1,107 @@
+using System.Text.RegularExpressions;
+using YamlDotNet.RepresentationModel;
+
+namespace Platform.Deployment.Tests;
+
+/// <summary>
+/// The GitHub workflows cannot run here; they are checked for what they must do and for paths that exist.
+/// </summary>
+public partial class WorkflowTests
+{
+    private static string WorkflowPath(string name) => Repository.Path(".github", "workflows", name);
+
+    public static TheoryData<string> Workflows() =>
+        new(Directory.EnumerateFiles(Repository.Path(".github", "workflows"), "*.yml").Select(Path.GetFileName).Order(StringComparer.Ordinal)!);
+
+    [Theory]
+    [MemberData(nameof(Workflows))]
+    public void Each_workflow_is_valid_yaml_with_triggers_and_jobs_whose_steps_run_or_use(string workflow)
+    {
+        var root = Load(workflow);
+        Assert.True(root.Children.ContainsKey(new YamlScalarNode("on")), $"{workflow}: no trigger");
+        var jobs = Assert.IsType<YamlMappingNode>(root.Children[new YamlScalarNode("jobs")]);
+        Assert.NotEmpty(jobs.Children);
+        foreach (var (name, job) in jobs.Children)
+        {
+            var steps = Assert.IsType<YamlSequenceNode>(((YamlMappingNode)job).Children[new YamlScalarNode("steps")]);
+            Assert.All(steps.Cast<YamlMappingNode>(), s => Assert.True(
+                s.Children.ContainsKey(new YamlScalarNode("run")) ^ s.Children.ContainsKey(new YamlScalarNode("uses")),
+                $"{workflow}/{name}: a step needs exactly one of run and uses"));
+            Assert.True(((YamlMappingNode)job).Children.ContainsKey(new YamlScalarNode("timeout-minutes")), $"{workflow}/{name}: no timeout");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Workflows))]
+    public void Every_repository_path_a_workflow_names_exists(string workflow)
+    {
+        var text = File.ReadAllText(WorkflowPath(workflow));
+        var paths = RepositoryPath().Matches(text).Select(m => m.Value.TrimEnd('.', ',', ';', ')')).Distinct().ToArray();
+        foreach (var path in paths.Where(p => !p.Contains('*', StringComparison.Ordinal)))
+        {
+            Assert.True(File.Exists(Repository.Path(path)) || Directory.Exists(Repository.Path(path)), $"{workflow} names {path}, which does not exist");
+        }
+    }
+
+    [Fact]
+    public void Ci_runs_the_whole_suite_the_readme_names()
+    {
+        var text = File.ReadAllText(WorkflowPath("ci.yml"));
+        Assert.Matches(@"run: bash (tests/run\.sh|\.ci/run)", text);
+        Assert.Contains("bash tests/tools/install-helm.sh", Repository.Read("tests", "run.sh"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_chart_workflow_lints_every_values_file_and_runs_the_deployment_tests()
+    {
+        var text = File.ReadAllText(WorkflowPath("charts.yml"));
+        Assert.Contains("tests/tools/install-helm.sh", text, StringComparison.Ordinal);
+        Assert.Contains("lint --strict", text, StringComparison.Ordinal);
+        foreach (var values in Helm.ValuesFiles)
+        {
+            Assert.Contains(values, text, StringComparison.Ordinal);
+        }
+        Assert.Contains("dotnet test tests/Platform.Deployment.Tests", text, StringComparison.Ordinal);
+        Assert.Contains("skaffold diagnose", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_end_to_end_workflow_installs_dapr_and_the_chart_on_kind_and_runs_the_smoke_test()
+    {
+        var text = File.ReadAllText(WorkflowPath("e2e.yml"));
+        Assert.Contains("helm/kind-action@", text, StringComparison.Ordinal);
+        Assert.Contains("dapr/dapr", text, StringComparison.Ordinal);
+        Assert.Contains("global.mtls.enabled=true", text, StringComparison.Ordinal);
+        Assert.Contains("pod-security.kubernetes.io/enforce=restricted", text, StringComparison.Ordinal);
+        Assert.Contains("-t:PublishContainer", text, StringComparison.Ordinal);
+        Assert.Contains("kind load docker-image", text, StringComparison.Ordinal);
+        Assert.Matches(@"helm install platform charts/platform [^\n]*\n?[^\n]*-f charts/platform/values-minimal\.yaml", text);
+        Assert.Contains("helm test platform", text, StringComparison.Ordinal);
+        // The smoke test it runs exists in the chart and is a helm test hook.
+        var hook = Assert.Single(Manifests.Of("values-minimal.yaml").Workloads, w => w.IsHook);
+        Assert.Equal("test", hook.Annotations["helm.sh/hook"]);
+        Assert.Contains("/health/ready", Assert.Single(hook.Spec.Containers).Args[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_end_to_end_workflow_loads_every_image_the_chart_runs()
+    {
+        var text = File.ReadAllText(WorkflowPath("e2e.yml"));
+        foreach (var workload in Manifests.Of("values-minimal.yaml").ServiceWorkloads)
+        {
+            var repository = workload.MainContainer.Image.Split(':')[0];
+            Assert.Contains(repository, text, StringComparison.Ordinal);
+        }
+    }
+
+    private static YamlMappingNode Load(string workflow)
+    {
+        var stream = new YamlStream();
+        using var reader = new StreamReader(WorkflowPath(workflow));
+        stream.Load(reader);
+        return (YamlMappingNode)stream.Documents[0].RootNode;
+    }
+
+    [GeneratedRegex(@"(?<![\w/.-])(?:charts|services|tests|components|build|docs)/[\w./*-]+")]
+    private static partial Regex RepositoryPath();
+}
