@@ -1,5 +1,12 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Platform.Consent.Api;
+using Platform.Consent.Consents;
 using Platform.Consent.Data;
+using Platform.Consent.Decisions;
+using Platform.Consent.Events;
+using Platform.Contracts.Events;
 using Platform.Hosting;
 using Platform.ServiceDefaults;
 
@@ -11,5 +18,25 @@ public static class ConsentService
     public static readonly ServiceIdentity Identity = ServiceIdentity.For<ConsentDbContext>("consent");
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configureHost = null) =>
-        PlatformService.Build<ConsentDbContext>(Identity, args, configureHost, configureServices: null, mapEndpoints: null);
+        PlatformService.Build<ConsentDbContext>(Identity, args, configureHost,
+            configureServices: (builder, events) =>
+            {
+                if (builder.Configuration["Keys:Provider"] is null)
+                {
+                    throw new InvalidOperationException(
+                        "The consent service signs consent events with a key from a key provider: set Keys:Provider (Pkcs11, AzureKeyVault, or Software for development).");
+                }
+                builder.Services.TryAddSingleton(TimeProvider.System);
+                builder.Services.AddSingleton<ConsentEventSigner>();
+                builder.Services.AddScoped<ConsentCommands>();
+                builder.Services.AddScoped<DecisionService>();
+                builder.Services.Configure<BreakGlassOptions>(builder.Configuration.GetSection("Consent:BreakGlass"));
+                builder.Services.AddSingleton<BreakGlassGuard>();
+                builder.Services.AddSingleton<ConsentExpiry>();
+                builder.Services.AddHostedService(sp => sp.GetRequiredService<ConsentExpiry>());
+                builder.Services.AddAuthorization(ConsentEndpoints.AddPolicies);
+                events.AddSubscription<LedgerCommittedV1, LedgerCommittedHandler>()
+                      .AddSubscription<IdentityRevokedV1, IdentityRevokedHandler>();
+            },
+            mapEndpoints: app => app.MapConsentEndpoints());
 }

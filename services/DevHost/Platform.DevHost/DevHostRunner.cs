@@ -38,9 +38,17 @@ public sealed class DevHostRunner(DevHostOptions options) : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(options.DataDirectory);
+        var publishers = await DevHostPublishers.LedgerSettingsAsync(options, cancellationToken);
         foreach (var service in Services)
         {
-            var app = service.Build([], builder => Configure(builder, service));
+            var app = service.Build([], builder =>
+            {
+                Configure(builder, service);
+                if (service.Name.StartsWith("ledger", StringComparison.Ordinal))
+                {
+                    builder.Configuration.AddInMemoryCollection(publishers);
+                }
+            });
             _running.Add((service, app));
         }
         // Together: ledger replicas wait for each other to elect a leader.
@@ -61,7 +69,7 @@ public sealed class DevHostRunner(DevHostOptions options) : IAsyncDisposable
             ["EventBus:Transport"] = "InProcess",
             // Development only: key files on disk, each service its own. Deployments use Pkcs11 or AzureKeyVault.
             ["Keys:Provider"] = "Software",
-            ["Keys:Software:KeyDirectory"] = Path.Combine(options.DataDirectory, "keys", service.Name),
+            ["Keys:Software:KeyDirectory"] = KeyDirectory(options, service.Name),
             ["Logging:Console:FormatterName"] = "simple",
             ["Logging:LogLevel:Default"] = "Information",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
@@ -78,6 +86,9 @@ public sealed class DevHostRunner(DevHostOptions options) : IAsyncDisposable
         builder.Services.AddSingleton(_broker);
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
     }
+
+    /// <summary>Each embedded service keeps its software keys in its own folder, as separate pods would.</summary>
+    public static string KeyDirectory(DevHostOptions options, string service) => Path.Combine(options.DataDirectory, "keys", service);
 
     public async ValueTask DisposeAsync()
     {

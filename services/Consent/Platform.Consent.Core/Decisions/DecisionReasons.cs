@@ -32,6 +32,9 @@ public static class DecisionReasons
     /// <summary>Break-glass was asked for with a purpose other than emergency treatment (ETREAT).</summary>
     public const string BreakGlassRequiresEmergencyPurpose = "break_glass_requires_emergency_purpose";
 
+    /// <summary>The clinician used up their break-glass budget (the consent service's rate limit).</summary>
+    public const string BreakGlassRateLimited = "break_glass_rate_limited";
+
     public const string UnknownCategory = "unknown_category";
     public const string UnknownPurpose = "unknown_purpose";
 

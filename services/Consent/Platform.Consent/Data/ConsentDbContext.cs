@@ -3,8 +3,43 @@ using Platform.Messaging;
 
 namespace Platform.Consent.Data;
 
-/// <summary>The consent service's own database. No other service reads it.</summary>
+/// <summary>The consent service's own database: current consents, their version history with receipts, outbox and inbox.</summary>
 public sealed class ConsentDbContext(DbContextOptions<ConsentDbContext> options) : DbContext(options)
 {
-    protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.AddOutboxAndInbox();
+    public DbSet<ConsentRow> Consents => Set<ConsentRow>();
+
+    public DbSet<ConsentVersionRow> ConsentVersions => Set<ConsentVersionRow>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.AddOutboxAndInbox();
+        modelBuilder.Entity<ConsentRow>(consent =>
+        {
+            consent.ToTable("Consents");
+            consent.HasKey(c => c.Id);
+            consent.Property(c => c.Version).IsConcurrencyToken();
+            consent.Property(c => c.Subject).HasMaxLength(128);
+            consent.Property(c => c.GranteeKind).HasMaxLength(32);
+            consent.Property(c => c.GranteeId).HasMaxLength(128);
+            consent.Property(c => c.Categories).HasMaxLength(1024);
+            consent.Property(c => c.Purposes).HasMaxLength(256);
+            consent.Property(c => c.Status).HasMaxLength(16);
+            consent.Property(c => c.Hash).HasMaxLength(64);
+            // Decisions look up a patient's consents for one grantee; the expiry scan and identity revocation
+            // look up by status/end and by grantee.
+            consent.HasIndex(c => new { c.Subject, c.GranteeId });
+            consent.HasIndex(c => new { c.Status, c.ValidUntilMs });
+            consent.HasIndex(c => c.GranteeId);
+        });
+        modelBuilder.Entity<ConsentVersionRow>(version =>
+        {
+            version.ToTable("ConsentVersions");
+            version.HasKey(v => new { v.ConsentId, v.Version });
+            version.HasIndex(v => v.EventId).IsUnique();
+            version.Property(v => v.Action).HasMaxLength(16);
+            version.Property(v => v.Hash).HasMaxLength(64);
+            version.Property(v => v.ChangedBy).HasMaxLength(128);
+            version.Property(v => v.Reason).HasMaxLength(500);
+        });
+    }
 }

@@ -1,0 +1,21 @@
+namespace Platform.Consent.Api;
+
+/// <summary>POST /consents. <c>Subject</c> is only for admins acting for a patient; a patient grants for themself.</summary>
+public sealed record GrantRequest(
+    string? Subject,
+    GranteeView? Grantee,
+    IReadOnlyList<string>? Categories,
+    IReadOnlyList<string>? Purposes,
+    DateTimeOffset? ValidFrom,
+    DateTimeOffset? ValidUntil);
+
+/// <summary>PATCH /consents/{id}: only narrows. Omitted fields stay as they are.</summary>
+public sealed record NarrowRequest(
+    IReadOnlyList<string>? Categories,
+    IReadOnlyList<string>? Purposes,
+    DateTimeOffset? ValidFrom,
+    DateTimeOffset? ValidUntil,
+    int? ExpectedVersion);
+
+/// <summary>POST /consents/{id}/revoke.</summary>
+public sealed record RevokeRequest(int? ExpectedVersion);

@@ -1,0 +1,58 @@
+using System.Text.Json;
+using Platform.Consent.Core;
+using Platform.Consent.Data;
+
+namespace Platform.Consent.Api;
+
+/// <summary>A consent as the API shows it; <see cref="History"/> is filled on the single-consent read.</summary>
+public sealed record ConsentView(
+    Guid Id,
+    string Subject,
+    GranteeView Grantee,
+    IReadOnlyList<string> Categories,
+    IReadOnlyList<string> Purposes,
+    DateTimeOffset ValidFrom,
+    DateTimeOffset? ValidUntil,
+    string Status,
+    int Version,
+    string Hash,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<ConsentVersionView>? History = null)
+{
+    public static ConsentView From(PatientConsent consent, IReadOnlyList<ConsentVersionView>? history = null)
+    {
+        ArgumentNullException.ThrowIfNull(consent);
+        return new ConsentView(consent.Id, consent.SubjectPseudonym, new GranteeView(consent.Grantee.Kind.ToCode(), consent.Grantee.Id),
+            [.. consent.Categories], [.. consent.Purposes], consent.ValidFrom, consent.ValidUntil, consent.Status.ToCode(), consent.Version,
+            ConsentHash.Compute(consent), consent.CreatedAt, consent.UpdatedAt, history);
+    }
+}
+
+public sealed record GranteeView(string Kind, string Id);
+
+/// <summary>
+/// One version in a consent's history: its hash and canonical form, the signed event, and the ledger receipt
+/// once committed (null while pending) — everything a patient needs to verify it with <c>ledger verify</c>.
+/// </summary>
+public sealed record ConsentVersionView(
+    int Version,
+    string Action,
+    string Hash,
+    JsonElement Snapshot,
+    DateTimeOffset ChangedAt,
+    string ChangedBy,
+    string? Reason,
+    Guid EventId,
+    string SignedEvent,
+    long? LeafIndex,
+    JsonElement? Receipt)
+{
+    public static ConsentVersionView From(ConsentVersionRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return new ConsentVersionView(row.Version, row.Action, row.Hash, JsonDocument.Parse(row.Snapshot).RootElement.Clone(),
+            DateTimeOffset.FromUnixTimeMilliseconds(row.ChangedAtMs), row.ChangedBy, row.Reason, row.EventId, row.SignedEvent, row.LeafIndex,
+            row.Receipt is null ? null : JsonDocument.Parse(row.Receipt).RootElement.Clone());
+    }
+}

@@ -1,0 +1,78 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Platform.Consent.Core;
+using Platform.Consent.Data;
+using Platform.Contracts.Events;
+using Platform.Messaging;
+using Platform.Messaging.Outbox;
+using Platform.ServiceDefaults;
+
+namespace Platform.Consent.Decisions;
+
+/// <summary>
+/// Answers "may this actor see this category of this patient's records, for this purpose, now?" from the
+/// database on every call — no cache — so a revoke is in force for every decision made after it returned.
+/// </summary>
+public sealed partial class DecisionService(ConsentDbContext db, BreakGlassGuard breakGlass, TimeProvider time, ILogger<DecisionService> logger)
+{
+    public async Task<DecisionResponse> DecideAsync(DecisionBody body, CancellationToken cancellationToken)
+    {
+        var request = Validate(body);
+        var rows = await db.Consents.AsNoTracking()
+            .Where(c => c.Subject == request.SubjectPseudonym && c.GranteeId == request.ActorId)
+            .ToListAsync(cancellationToken);
+        var decision = DecisionEngine.Decide(request, rows.Select(r => r.ToConsent()));
+        var decisionId = Guid.NewGuid();
+        if (decision.Outcome == DecisionOutcome.BreakGlass)
+        {
+            if (!breakGlass.TryAcquire(request.ActorId))
+            {
+                LogBreakGlassRefused(logger, decisionId, request.ActorId);
+                return new DecisionResponse(decisionId, "deny", DecisionReasons.BreakGlassRateLimited, null, null);
+            }
+            // High-priority audit, through the outbox so it cannot be lost.
+            db.AddIntegrationEvent(new BreakGlassUsedV1(decisionId, request.SubjectPseudonym, request.ActorId, request.Category, request.Purpose, request.At), "consent");
+            await db.SaveChangesAsync(cancellationToken);
+            LogBreakGlass(logger, decisionId, request.ActorId, request.SubjectPseudonym, request.Category);
+        }
+        return new DecisionResponse(decisionId, decision.OutcomeCode, decision.Reason, decision.ConsentId, decision.ConsentVersion);
+    }
+
+    private DecisionRequest Validate(DecisionBody body)
+    {
+        if (!Pseudonyms.IsValid(body.Subject))
+        {
+            throw ProblemException.Unprocessable("subject is not a pseudonymous id (8-128 of A-Z a-z 0-9 _ -).", "malformed_subject");
+        }
+        if (!Pseudonyms.IsValid(body.Actor))
+        {
+            throw ProblemException.Unprocessable("actor is not a pseudonymous id (8-128 of A-Z a-z 0-9 _ -).", "malformed_actor");
+        }
+        if (!GranteeKindCodes.TryParse(body.ActorKind ?? "practitioner", out var kind))
+        {
+            throw ProblemException.Unprocessable("actorKind must be 'practitioner' or 'organization'.", "unknown_actor_kind");
+        }
+        if (!RecordCategories.IsKnown(body.Category))
+        {
+            throw ProblemException.Unprocessable($"Unknown record category '{body.Category}'. See GET /codes.", ConsentErrorCodes.UnknownCategory);
+        }
+        if (!PurposesOfUse.IsKnown(body.Purpose))
+        {
+            throw ProblemException.Unprocessable($"Unknown purpose of use '{body.Purpose}'. See GET /codes.", ConsentErrorCodes.UnknownPurpose);
+        }
+        return new DecisionRequest(body.Subject!, body.Actor!, kind.Value, body.Category!, body.Purpose!, time.GetUtcNow(),
+            body.BreakGlass, body.ActorIsClinician);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "BREAK-GLASS access permitted: decision {DecisionId}, actor {Actor}, subject {Subject}, category {Category}")]
+    private static partial void LogBreakGlass(ILogger logger, Guid decisionId, string actor, string subject, string category);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Break-glass refused by the rate limit: decision {DecisionId}, actor {Actor}")]
+    private static partial void LogBreakGlassRefused(ILogger logger, Guid decisionId, string actor);
+}
+
+/// <summary>POST /decisions body.</summary>
+public sealed record DecisionBody(string? Subject, string? Actor, string? ActorKind, string? Category, string? Purpose, bool BreakGlass = false, bool ActorIsClinician = false);
+
+/// <summary>POST /decisions answer: permit, deny or break-glass, why, and the consent version that decided.</summary>
+public sealed record DecisionResponse(Guid DecisionId, string Decision, string Reason, Guid? ConsentId, int? ConsentVersion);

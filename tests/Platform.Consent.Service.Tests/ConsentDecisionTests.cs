@@ -1,0 +1,132 @@
+using System.Net;
+using System.Text.Json;
+using Platform.Identity.Accounts;
+using Platform.Identity.Tests.Infrastructure;
+using Platform.Testing;
+
+namespace Platform.Consent.Service.Tests;
+
+/// <summary>Grant, narrow, revoke, expiry and purpose, seen through POST /decisions.</summary>
+public sealed class ConsentDecisionTests(ConsentPlatform platform) : IClassFixture<ConsentPlatform>
+{
+    private static readonly string Clinician = "clin" + Guid.NewGuid().ToString("N");
+
+    [Fact]
+    public async Task Grant_permits_narrow_denies_the_removed_category_and_revoke_denies_the_very_next_decision()
+    {
+        var (patient, token) = await platform.PatientAsync();
+        var service = await platform.ServiceTokenAsync();
+
+        var (created, consent) = await platform.CallAsync(HttpMethod.Post, "/consents", token, new
+        {
+            grantee = new { kind = "practitioner", id = Clinician },
+            categories = new[] { "observation", "medication" },
+            purposes = new[] { "TREAT" },
+        });
+        Assert.Equal(HttpStatusCode.Created, created);
+        var id = consent.GetProperty("id").GetString()!;
+        Assert.Equal(1, consent.GetProperty("version").GetInt32());
+
+        var permit = await DecideAsync(service, patient.Id, "medication", "TREAT");
+        Assert.Equal("permit", permit.GetProperty("decision").GetString());
+        Assert.Equal(id, permit.GetProperty("consentId").GetString());
+        Assert.Equal(1, permit.GetProperty("consentVersion").GetInt32());
+
+        var (narrowed, narrowedBody) = await platform.CallAsync(HttpMethod.Patch, $"/consents/{id}", token, new { categories = new[] { "observation" } });
+        Assert.Equal(HttpStatusCode.OK, narrowed);
+        Assert.Equal(2, narrowedBody.GetProperty("version").GetInt32());
+        Assert.Equal("category_not_covered", (await DecideAsync(service, patient.Id, "medication", "TREAT")).GetProperty("reason").GetString());
+        Assert.Equal("permit", (await DecideAsync(service, patient.Id, "observation", "TREAT")).GetProperty("decision").GetString());
+
+        var (widen, widenBody) = await platform.CallAsync(HttpMethod.Patch, $"/consents/{id}", token, new { categories = new[] { "observation", "condition" } });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, widen);
+        Assert.Equal("widening_not_allowed", widenBody.GetProperty("code").GetString());
+
+        var (revoked, _) = await platform.CallAsync(HttpMethod.Post, $"/consents/{id}/revoke", token, new { });
+        Assert.Equal(HttpStatusCode.OK, revoked);
+        var after = await DecideAsync(service, patient.Id, "observation", "TREAT");
+        Assert.Equal("deny", after.GetProperty("decision").GetString());
+        Assert.Equal("revoked", after.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task Purpose_mismatch_is_denied_and_sensitive_categories_need_their_own_grant()
+    {
+        var (patient, token) = await platform.PatientAsync();
+        var service = await platform.ServiceTokenAsync();
+        await GrantAsync(token, ["observation"], ["TREAT"], null);
+
+        Assert.Equal("purpose_not_covered", (await DecideAsync(service, patient.Id, "observation", "HRESCH")).GetProperty("reason").GetString());
+        Assert.Equal("deny", (await DecideAsync(service, patient.Id, "mental-health", "TREAT")).GetProperty("decision").GetString());
+        Assert.Equal("no_consent", (await DecideAsync(service, patient.Id, "observation", "TREAT", actor: "someone-else-entirely")).GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task A_time_boxed_grant_stops_at_its_end_and_is_then_recorded_as_expired()
+    {
+        var (patient, token) = await platform.PatientAsync();
+        var service = await platform.ServiceTokenAsync();
+        var end = DateTimeOffset.UtcNow.AddSeconds(3);
+        var id = await GrantAsync(token, ["observation"], ["TREAT"], end);
+
+        Assert.Equal("permit", (await DecideAsync(service, patient.Id, "observation", "TREAT")).GetProperty("decision").GetString());
+        await Task.Delay(end - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(200));
+        Assert.Equal("expired", (await DecideAsync(service, patient.Id, "observation", "TREAT")).GetProperty("reason").GetString());
+
+        var expiry = (Platform.Consent.Consents.ConsentExpiry)platform.Consent.Services.GetService(typeof(Platform.Consent.Consents.ConsentExpiry))!;
+        Assert.True(await expiry.ExpireDueAsync(CancellationToken.None) >= 1);
+        var (_, consent) = await platform.CallAsync(HttpMethod.Get, $"/consents/{id}", token);
+        Assert.Equal("expired", consent.GetProperty("status").GetString());
+        Assert.Equal("expire", consent.GetProperty("history")[1].GetProperty("action").GetString());
+    }
+
+    [Fact]
+    public async Task Break_glass_permits_a_flagged_emergency_by_a_clinician_within_its_budget_and_is_audited()
+    {
+        var (patient, _) = await platform.PatientAsync();
+        var service = await platform.ServiceTokenAsync();
+        var doctor = "er" + Guid.NewGuid().ToString("N");
+
+        var first = await DecideAsync(service, patient.Id, "observation", "ETREAT", doctor, breakGlass: true, clinician: true);
+        Assert.Equal("break-glass", first.GetProperty("decision").GetString());
+        Assert.Equal(JsonValueKind.Null, first.GetProperty("consentId").ValueKind);
+        Assert.Equal("deny", (await DecideAsync(service, patient.Id, "observation", "TREAT", doctor, breakGlass: true, clinician: true)).GetProperty("decision").GetString());
+        Assert.Equal("deny", (await DecideAsync(service, patient.Id, "observation", "ETREAT", doctor, breakGlass: true, clinician: false)).GetProperty("decision").GetString());
+        Assert.Equal("break-glass", (await DecideAsync(service, patient.Id, "observation", "ETREAT", doctor, breakGlass: true, clinician: true)).GetProperty("decision").GetString());
+        var third = await DecideAsync(service, patient.Id, "observation", "ETREAT", doctor, breakGlass: true, clinician: true);
+        Assert.Equal("break_glass_rate_limited", third.GetProperty("reason").GetString());
+
+        // Every permitted break-glass is an audit event on the bus.
+        await Eventually.TrueAsync(() => platform.Observed.Count(e => e.Topic == "consent.break-glass.v1" && e.Payload.Contains(patient.Id, StringComparison.Ordinal)) == 2,
+            "two break-glass audit events");
+    }
+
+    private async Task<string> GrantAsync(string token, string[] categories, string[] purposes, DateTimeOffset? until)
+    {
+        var (status, consent) = await platform.CallAsync(HttpMethod.Post, "/consents", token, new
+        {
+            grantee = new { kind = "practitioner", id = Clinician },
+            categories,
+            purposes,
+            validUntil = until,
+        });
+        Assert.True(status == HttpStatusCode.Created, consent.ToString());
+        return consent.GetProperty("id").GetString()!;
+    }
+
+    private async Task<JsonElement> DecideAsync(string serviceToken, string subject, string category, string purpose, string? actor = null, bool breakGlass = false, bool clinician = true)
+    {
+        var (status, body) = await platform.CallAsync(HttpMethod.Post, "/decisions", serviceToken, new
+        {
+            subject,
+            actor = actor ?? Clinician,
+            actorKind = "practitioner",
+            category,
+            purpose,
+            breakGlass,
+            actorIsClinician = clinician,
+        });
+        Assert.True(status == HttpStatusCode.OK, body.ToString());
+        return body;
+    }
+}

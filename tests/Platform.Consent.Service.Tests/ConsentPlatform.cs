@@ -1,0 +1,141 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Platform.Consent;
+using Platform.Consent.Consents;
+using Platform.Crypto.Software;
+using Platform.Identity.Accounts;
+using Platform.Identity.Tests.Infrastructure;
+using Platform.Ledger;
+using Platform.Ledger.Verification;
+using Platform.Messaging.InProcess;
+using Platform.Testing;
+
+namespace Platform.Consent.Service.Tests;
+
+/// <summary>
+/// The consent service with what it works with: the real identity provider (tokens), a one-replica ledger
+/// (commits and receipts) and an in-process broker between them, each on its own loopback port.
+/// </summary>
+public sealed class ConsentPlatform : IAsyncLifetime
+{
+    private readonly string _consentKeys = Directory.CreateTempSubdirectory("consent-keys-").FullName;
+
+    public InProcessBroker Broker { get; } = new(new InProcessBrokerOptions { InitialRetryDelay = TimeSpan.FromMilliseconds(100) });
+    public IdentityServer Identity { get; private set; } = null!;
+    public ServiceUnderTest Ledger { get; private set; } = null!;
+    public ServiceUnderTest Consent { get; private set; } = null!;
+
+    private readonly List<IAsyncDisposable> _observers = [];
+
+    /// <summary>Events seen on the bus by a test observer: (topic, JSON payload).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<(string Topic, string Payload)> Observed { get; } = new();
+
+    public async Task InitializeAsync()
+    {
+        foreach (var topic in new[] { "consent.break-glass.v1", "consent.granted.v1", "consent.revoked.v1", "consent.expired.v1" })
+        {
+            _observers.Add(Broker.Subscribe(topic, "test-observer", topic + ".deadletter", (message, _) =>
+            {
+                Observed.Enqueue((topic, System.Text.Encoding.UTF8.GetString(message.Payload.Span)));
+                return Task.FromResult(Platform.Messaging.DispatchOutcome.Success);
+            }));
+        }
+        Identity = await IdentityServer.StartAsync();
+        var authority = Identity.BaseAddress.AbsoluteUri;
+        using (var keys = new SoftwareKeyProvider(new SoftwareKeyProviderOptions { KeyDirectory = _consentKeys }, NullLogger<SoftwareKeyProvider>.Instance))
+        {
+            var jwk = (await keys.GetSigningKeyAsync(ConsentEventSigner.KeyName, CancellationToken.None)).GetPublicJwk();
+            Ledger = await ServiceUnderTest.StartAsync(LedgerService.Build, new Dictionary<string, string?>
+            {
+                ["Keys:Provider"] = "Software",
+                ["Ledger:Replicas:0:Name"] = "ledger-0",
+                ["Ledger:Replicas:0:RaftEndPoint"] = $"127.0.0.1:{FreePort.Next()}",
+                ["Ledger:BlockInterval"] = "00:00:00.050",
+                ["Ledger:Publishers:0:Issuer"] = "consent",
+                ["Ledger:Publishers:0:Jwk:Kty"] = jwk.Kty,
+                ["Ledger:Publishers:0:Jwk:Crv"] = jwk.Crv,
+                ["Ledger:Publishers:0:Jwk:X"] = jwk.X,
+                ["Ledger:Publishers:0:Jwk:Y"] = jwk.Y,
+                ["Ledger:Publishers:0:Jwk:Kid"] = jwk.Kid,
+                ["Ledger:Publishers:0:Jwk:Alg"] = jwk.Alg,
+                ["Ledger:Publishers:0:Jwk:Use"] = jwk.Use,
+            }, builder => builder.Services.AddSingleton(Broker));
+        }
+        Consent = await ServiceUnderTest.StartAsync(ConsentService.Build, new Dictionary<string, string?>
+        {
+            ["Keys:Provider"] = "Software",
+            ["Keys:Software:KeyDirectory"] = _consentKeys,
+            ["Authentication:Authority"] = authority,
+            ["Authentication:RequireHttpsMetadata"] = "false",
+            ["Consent:BreakGlass:PermitsPerWindow"] = "2",
+            ["RateLimiting:per-client:PermitLimit"] = "100000",
+        }, builder => builder.Services.AddSingleton(Broker));
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var observer in _observers)
+        {
+            await observer.DisposeAsync();
+        }
+        await Consent.DisposeAsync();
+        await Ledger.DisposeAsync();
+        await Identity.DisposeAsync();
+        await Broker.DisposeAsync();
+        try
+        {
+            Directory.Delete(_consentKeys, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    /// <summary>A fresh patient and a consent.manage token for them.</summary>
+    public async Task<(TestAccount Account, string Token)> PatientAsync()
+    {
+        var patient = await TestAccounts.CreateAsync(Identity.Service.Services, PlatformRoles.Patient, enrolTotp: false);
+        return (patient, await UserTokenAsync(patient));
+    }
+
+    public async Task<string> UserTokenAsync(TestAccount account, string scope = "openid consent.manage records")
+    {
+        using var session = new FormSession(Identity.BaseAddress);
+        return (await new CodeFlow(session).SignInThroughPortalAsync(account, scope)).GetProperty("access_token").GetString()!;
+    }
+
+    /// <summary>A client-credentials token for the platform's service client (consent.decide, ledger.submit).</summary>
+    public async Task<string> ServiceTokenAsync(string scope = "consent.decide")
+    {
+        using var session = new FormSession(Identity.BaseAddress);
+        var (_, body) = await new CodeFlow(session).TokenAsync(
+            new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["scope"] = scope }, IdentityServer.ServiceClient, IdentityServer.ServiceSecret);
+        return body.GetProperty("access_token").GetString()!;
+    }
+
+    public async Task<(System.Net.HttpStatusCode Status, JsonElement Body)> CallAsync(HttpMethod method, string path, string? token, object? body = null, string? auditReason = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        if (auditReason is not null)
+        {
+            request.Headers.Add("X-Audit-Reason", auditReason);
+        }
+        if (body is not null)
+        {
+            request.Content = body as HttpContent ?? JsonContent.Create(body);
+        }
+        using var response = await Consent.Client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    public async Task<IReadOnlyList<ReplicaKey>> LedgerKeysAsync() =>
+        (await Ledger.Client.GetFromJsonAsync<JsonElement>("/replicas/keys")).GetProperty("keys").Deserialize<List<ReplicaKey>>(JsonSerializerOptions.Web)!;
+}
