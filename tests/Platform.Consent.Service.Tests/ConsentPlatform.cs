@@ -71,6 +71,7 @@ public sealed class ConsentPlatform : IAsyncLifetime
             ["Authentication:Authority"] = authority,
             ["Authentication:RequireHttpsMetadata"] = "false",
             ["Consent:BreakGlass:PermitsPerWindow"] = "2",
+            ["Consent:LedgerUrl"] = Ledger.Client.BaseAddress!.AbsoluteUri,
             ["RateLimiting:per-client:PermitLimit"] = "100000",
         }, builder => builder.Services.AddSingleton(Broker));
     }

@@ -35,8 +35,17 @@ public static class ConsentService
                 builder.Services.AddSingleton<ConsentExpiry>();
                 builder.Services.AddHostedService(sp => sp.GetRequiredService<ConsentExpiry>());
                 builder.Services.AddAuthorization(ConsentEndpoints.AddPolicies);
+                builder.Services.AddAuthorization(RebuildEndpoints.AddPolicy);
+                if (builder.Configuration["Consent:LedgerUrl"] is { Length: > 0 } ledgerUrl)
+                {
+                    builder.Services.AddHttpClient<ProjectionRebuild>(client => client.BaseAddress = new Uri(ledgerUrl.TrimEnd('/') + "/"));
+                }
                 events.AddSubscription<LedgerCommittedV1, LedgerCommittedHandler>()
                       .AddSubscription<IdentityRevokedV1, IdentityRevokedHandler>();
             },
-            mapEndpoints: app => app.MapConsentEndpoints());
+            mapEndpoints: app =>
+            {
+                app.MapConsentEndpoints();
+                app.MapRebuildEndpoints();
+            });
 }

@@ -64,5 +64,6 @@ public static class DevHostIdentity
             ["Authentication:RequireHttpsMetadata"] = "false",
             ["ServiceClient:ClientId"] = ServiceClientId,
             ["ServiceClient:ClientSecret"] = ServiceClientSecret,
+            ["Consent:LedgerUrl"] = $"http://localhost:{options.LedgerPort}/",
         };
 }

@@ -1,0 +1,102 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Platform.Consent.Core;
+using Platform.Consent.Data;
+using Platform.Crypto;
+using Platform.SignedEvents;
+
+namespace Platform.Consent.Consents;
+
+/// <summary>
+/// Rebuilds the consents' current state from the ledger: reads every committed entry in log order, keeps the
+/// consent events this service signed (signature checked), takes each version's snapshot from the history
+/// table only if its hash equals the hash committed on the ledger, and replays them. The result is compared
+/// with the live store and, when asked, written over it — the ledger, not this database, decides what happened.
+/// </summary>
+public sealed class ProjectionRebuild(HttpClient ledger, ConsentDbContext db, IKeyProvider keys)
+{
+    public async Task<RebuildReport> RunAsync(bool apply, CancellationToken cancellationToken)
+    {
+        var ownKey = (await keys.GetSigningKeyAsync(ConsentEventSigner.KeyName, cancellationToken)).GetPublicJwk();
+        var size = await CommittedSizeAsync(cancellationToken);
+        var changes = new List<ConsentChange>();
+        var problems = new List<string>();
+        for (long index = 0; index < size; index++)
+        {
+            var entry = await ledger.GetFromJsonAsync<JsonElement>($"entries/{index}", cancellationToken);
+            var validation = SignedEventValidator.Validate(entry.GetProperty("signedEvent").GetString()!,
+                kid => kid == ownKey.Kid ? new PublisherKey("consent", ownKey) : null);
+            if (validation.Payload is not ConsentEventPayload payload)
+            {
+                continue; // another publisher's event (record access, or a key we do not hold)
+            }
+            var version = await db.ConsentVersions.AsNoTracking()
+                .FirstOrDefaultAsync(v => v.ConsentId == payload.ConsentId && v.Version == payload.ConsentVersion, cancellationToken);
+            if (version is null)
+            {
+                problems.Add($"entry {index}: consent {payload.ConsentId} version {payload.ConsentVersion} has no snapshot here");
+                continue;
+            }
+            var consent = ConsentSnapshot.Parse(version.Snapshot);
+            if (!ConsentHash.Matches(consent, payload.ConsentHash))
+            {
+                problems.Add($"entry {index}: the stored snapshot of consent {payload.ConsentId} version {payload.ConsentVersion} does not match the committed hash");
+                continue;
+            }
+            if (!ConsentActionCodes.TryParse(version.Action, out var action))
+            {
+                problems.Add($"entry {index}: unknown action '{version.Action}'");
+                continue;
+            }
+            changes.Add(ConsentChange.Of(action.Value, consent));
+        }
+
+        var rebuilt = ConsentProjection.Rebuild(changes);
+        problems.AddRange(rebuilt.Problems.Select(p => p.ToString()));
+        var live = (await db.Consents.AsNoTracking().ToListAsync(cancellationToken)).Select(r => r.ToConsent()).ToList();
+        var differences = ConsentProjection.Compare(live, rebuilt.Consents);
+        if (apply && problems.Count == 0)
+        {
+            await ApplyAsync(rebuilt.Consents.Values, cancellationToken);
+        }
+        return new RebuildReport(size, changes.Count, rebuilt.Consents.Count, problems, [.. differences.Select(d => d.ToString())], apply && problems.Count == 0);
+    }
+
+    private async Task<long> CommittedSizeAsync(CancellationToken cancellationToken)
+    {
+        using var response = await ledger.GetAsync("checkpoints/latest", cancellationToken);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return 0;
+        }
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+        var checkpoint = body.TryGetProperty("checkpoint", out var inner) ? inner : body;
+        return checkpoint.GetProperty("treeSize").GetInt64();
+    }
+
+    private async Task ApplyAsync(IEnumerable<PatientConsent> consents, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        foreach (var consent in consents)
+        {
+            var hash = ConsentHash.Compute(consent);
+            var row = await db.Consents.FirstOrDefaultAsync(c => c.Id == consent.Id, cancellationToken);
+            if (row is null)
+            {
+                db.Consents.Add(ConsentRow.From(consent, hash));
+            }
+            else
+            {
+                row.CopyFrom(consent, hash);
+            }
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+    }
+}
+
+/// <summary>What a rebuild found: entries read, consent events replayed, and how the live store differs.</summary>
+public sealed record RebuildReport(long LedgerEntries, int ConsentEvents, int Consents, IReadOnlyList<string> Problems, IReadOnlyList<string> Differences, bool Applied);
