@@ -23,6 +23,10 @@ public sealed class ConsentPlatform : IAsyncLifetime
 {
     private readonly string _consentKeys = Directory.CreateTempSubdirectory("consent-keys-").FullName;
 
+    public const string PagesSecret = "consent-pages-secret-0123456789abcdefghij";
+
+    public int ConsentPort { get; private set; }
+
     public InProcessBroker Broker { get; } = new(new InProcessBrokerOptions { InitialRetryDelay = TimeSpan.FromMilliseconds(100) });
     public IdentityServer Identity { get; private set; } = null!;
     public ServiceUnderTest Ledger { get; private set; } = null!;
@@ -43,7 +47,19 @@ public sealed class ConsentPlatform : IAsyncLifetime
                 return Task.FromResult(Platform.Messaging.DispatchOutcome.Success);
             }));
         }
-        Identity = await IdentityServer.StartAsync();
+        ConsentPort = FreePort.Next();
+        Identity = await IdentityServer.StartAsync(new Dictionary<string, string?>
+        {
+            // The consent pages sign patients in as a confidential client of their own.
+            ["Identity:Clients:5:ClientId"] = "consent-pages",
+            ["Identity:Clients:5:Type"] = "confidential",
+            ["Identity:Clients:5:ClientSecret"] = PagesSecret,
+            ["Identity:Clients:5:ConsentType"] = "implicit",
+            ["Identity:Clients:5:GrantTypes:0"] = "authorization_code",
+            ["Identity:Clients:5:RedirectUris:0"] = $"http://127.0.0.1:{ConsentPort}/signin-oidc",
+            ["Identity:Clients:5:Scopes:0"] = "openid",
+            ["Identity:Clients:5:Scopes:1"] = "roles",
+        });
         var authority = Identity.BaseAddress.AbsoluteUri;
         using (var keys = new SoftwareKeyProvider(new SoftwareKeyProviderOptions { KeyDirectory = _consentKeys }, NullLogger<SoftwareKeyProvider>.Instance))
         {
@@ -68,6 +84,8 @@ public sealed class ConsentPlatform : IAsyncLifetime
         {
             ["Keys:Provider"] = "Software",
             ["Keys:Software:KeyDirectory"] = _consentKeys,
+            ["Urls"] = $"http://127.0.0.1:{ConsentPort}",
+            ["Consent:Pages:ClientSecret"] = PagesSecret,
             ["Authentication:Authority"] = authority,
             ["Authentication:RequireHttpsMetadata"] = "false",
             ["Consent:BreakGlass:PermitsPerWindow"] = "2",

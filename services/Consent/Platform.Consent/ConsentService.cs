@@ -6,6 +6,7 @@ using Platform.Consent.Consents;
 using Platform.Consent.Data;
 using Platform.Consent.Decisions;
 using Platform.Consent.Events;
+using Platform.Consent.Pages;
 using Platform.Contracts.Events;
 using Platform.Hosting;
 using Platform.ServiceDefaults;
@@ -36,6 +37,7 @@ public static class ConsentService
                 builder.Services.AddHostedService(sp => sp.GetRequiredService<ConsentExpiry>());
                 builder.Services.AddAuthorization(ConsentEndpoints.AddPolicies);
                 builder.Services.AddAuthorization(RebuildEndpoints.AddPolicy);
+                builder.AddPatientPages();
                 if (builder.Configuration["Consent:LedgerUrl"] is { Length: > 0 } ledgerUrl)
                 {
                     builder.Services.AddHttpClient<ProjectionRebuild>(client => client.BaseAddress = new Uri(ledgerUrl.TrimEnd('/') + "/"));
@@ -47,5 +49,6 @@ public static class ConsentService
             {
                 app.MapConsentEndpoints();
                 app.MapRebuildEndpoints();
+                app.MapPatientPages();
             });
 }

@@ -10,6 +10,8 @@ public static class DevHostIdentity
     public const string PortalClientId = "clinician-portal";
     public const string ServiceClientId = "platform-services";
     public const string ServiceClientSecret = "dev-only-platform-services-secret-0123456789";
+    public const string ConsentPagesClientId = "consent-pages";
+    public const string ConsentPagesSecret = "dev-only-consent-pages-secret-0123456789";
 
     public static Uri Issuer(DevHostOptions options) => new($"http://localhost:{options.IdentityPort}/");
 
@@ -46,6 +48,16 @@ public static class DevHostIdentity
             ["Identity:Clients:1:GrantTypes:0"] = "client_credentials",
             ["Identity:Clients:1:Scopes:0"] = "consent.decide",
             ["Identity:Clients:1:Scopes:1"] = "ledger.submit",
+
+            ["Identity:Clients:2:ClientId"] = ConsentPagesClientId,
+            ["Identity:Clients:2:DisplayName"] = "Consent pages",
+            ["Identity:Clients:2:Type"] = "confidential",
+            ["Identity:Clients:2:ClientSecret"] = ConsentPagesSecret,
+            ["Identity:Clients:2:ConsentType"] = "implicit",
+            ["Identity:Clients:2:GrantTypes:0"] = "authorization_code",
+            ["Identity:Clients:2:RedirectUris:0"] = $"http://localhost:{options.ConsentPort}/signin-oidc",
+            ["Identity:Clients:2:Scopes:0"] = "openid",
+            ["Identity:Clients:2:Scopes:1"] = "roles",
         };
         // With a fixed port the issuer is the documented URL; with port 0 (tests) it follows the request.
         if (options.IdentityPort != 0)
@@ -65,5 +77,6 @@ public static class DevHostIdentity
             ["ServiceClient:ClientId"] = ServiceClientId,
             ["ServiceClient:ClientSecret"] = ServiceClientSecret,
             ["Consent:LedgerUrl"] = $"http://localhost:{options.LedgerPort}/",
+            ["Consent:Pages:ClientSecret"] = ConsentPagesSecret,
         };
 }

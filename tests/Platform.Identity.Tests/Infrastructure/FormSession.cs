@@ -39,24 +39,39 @@ public sealed partial class FormSession : IDisposable
         return await SubmitHtmlFormAsync(pageUrl, html, fields, button);
     }
 
-    public async Task<HttpResponseMessage> SubmitHtmlFormAsync(string pageUrl, string html, IDictionary<string, string> fields, string? button = null)
+    public Task<HttpResponseMessage> SubmitHtmlFormAsync(string pageUrl, string html, IDictionary<string, string> fields, string? button = null) =>
+        SubmitHtmlFormAsync(pageUrl, html, fields.ToList(), button, formIndex: 0);
+
+    /// <summary>
+    /// Submits the form number <paramref name="formIndex"/> on the page: its own hidden inputs, then
+    /// <paramref name="fields"/> (a name may repeat, as checkboxes do), then the pressed button.
+    /// </summary>
+    public async Task<HttpResponseMessage> SubmitHtmlFormAsync(
+        string pageUrl, string html, IReadOnlyList<KeyValuePair<string, string>> fields, string? button, int formIndex)
     {
-        var form = FormTag().Match(html);
-        if (!form.Success)
+        var forms = FormTag().Matches(html);
+        if (forms.Count <= formIndex)
         {
-            throw new InvalidOperationException($"No form on {pageUrl}.");
+            throw new InvalidOperationException($"No form {formIndex} on {pageUrl}.");
         }
+        var form = forms[formIndex];
+        var end = html.IndexOf("</form>", form.Index, StringComparison.OrdinalIgnoreCase);
+        var formHtml = html[form.Index..(end < 0 ? html.Length : end)];
         var action = Attribute(form.Value, "action");
         var target = string.IsNullOrEmpty(action) ? pageUrl : WebUtility.HtmlDecode(action);
-        var values = new List<KeyValuePair<string, string>>();
-        foreach (Match input in InputTag().Matches(html))
+        if (!Uri.IsWellFormedUriString(target, UriKind.Absolute) && Uri.IsWellFormedUriString(pageUrl, UriKind.Absolute))
         {
-            if (Attribute(input.Value, "type") == "hidden" && Attribute(input.Value, "name") is { } name)
+            target = new Uri(new Uri(pageUrl), target).AbsoluteUri;
+        }
+        var names = fields.Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
+        var values = new List<KeyValuePair<string, string>>();
+        foreach (Match input in InputTag().Matches(formHtml))
+        {
+            if (Attribute(input.Value, "type") == "hidden" && Attribute(input.Value, "name") is { } name && !names.Contains(name))
             {
                 values.Add(new(name, WebUtility.HtmlDecode(Attribute(input.Value, "value") ?? "")));
             }
         }
-        values.RemoveAll(v => fields.ContainsKey(v.Key));
         values.AddRange(fields);
         if (button is not null)
         {

@@ -1,0 +1,71 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Platform.Consent.Consents;
+using Platform.Consent.Core;
+using Platform.Consent.Data;
+using Platform.ServiceDefaults;
+
+namespace Platform.Consent.Pages.My;
+
+/// <summary>The signed-in patient's consents: list, grant, narrow, revoke — the same commands as the API.</summary>
+public sealed class ConsentsModel(ConsentDbContext db, ConsentCommands commands) : PageModel
+{
+    public List<PatientConsent> Consents { get; } = [];
+
+    public string? Message { get; private set; }
+
+    public string? Error { get; private set; }
+
+    private string Patient => User.FindFirstValue("sub") ?? throw new InvalidOperationException("The session has no subject.");
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
+
+    public Task<IActionResult> OnPostGrantAsync(string? granteeKind, string? granteeId, string[] categories, string[] purposes, DateTime? validUntil, CancellationToken cancellationToken) =>
+        RunAsync(async () =>
+        {
+            if (!GranteeKindCodes.TryParse(granteeKind, out var kind))
+            {
+                throw ProblemException.Unprocessable("Choose a clinician or an organisation.", "malformed_grantee");
+            }
+            DateTimeOffset? until = validUntil is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
+            await commands.GrantAsync(Patient, new Grantee(kind.Value, granteeId ?? ""), categories, purposes, null, until, new ChangeAuthor(Patient), cancellationToken);
+            return "Access given.";
+        }, cancellationToken);
+
+    public Task<IActionResult> OnPostNarrowAsync(Guid id, string[] keep, CancellationToken cancellationToken) =>
+        RunAsync(async () =>
+        {
+            await commands.NarrowAsync(id, keep, null, null, null, null, new ChangeAuthor(Patient), c => c.SubjectPseudonym == Patient, cancellationToken);
+            return "Access narrowed.";
+        }, cancellationToken);
+
+    public Task<IActionResult> OnPostRevokeAsync(Guid id, CancellationToken cancellationToken) =>
+        RunAsync(async () =>
+        {
+            await commands.RevokeAsync(id, null, new ChangeAuthor(Patient), c => c.SubjectPseudonym == Patient, cancellationToken);
+            return "Access revoked.";
+        }, cancellationToken);
+
+    private async Task<IActionResult> RunAsync(Func<Task<string>> action, CancellationToken cancellationToken)
+    {
+        try
+        {
+            Message = await action();
+        }
+        catch (ProblemException problem)
+        {
+            Error = problem.Message;
+            Response.StatusCode = problem.StatusCode;
+        }
+        await LoadAsync(cancellationToken);
+        return Page();
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        var rows = await db.Consents.AsNoTracking().Where(c => c.Subject == Patient).OrderBy(c => c.CreatedAtMs).ToListAsync(cancellationToken);
+        Consents.AddRange(rows.Select(r => r.ToConsent()));
+    }
+}

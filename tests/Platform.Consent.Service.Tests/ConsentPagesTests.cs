@@ -1,0 +1,93 @@
+using System.Net;
+using Platform.Identity.Accounts;
+using Platform.Identity.Tests.Infrastructure;
+
+namespace Platform.Consent.Service.Tests;
+
+/// <summary>The patient pages: OpenID Connect sign-in through the identity service, then grant, narrow and revoke by form.</summary>
+public sealed class ConsentPagesTests(ConsentPlatform platform) : IClassFixture<ConsentPlatform>
+{
+    [Fact]
+    public async Task A_patient_signs_in_and_grants_narrows_and_revokes_through_the_pages()
+    {
+        var patient = await TestAccounts.CreateAsync(platform.Identity.Service.Services, PlatformRoles.Patient, enrolTotp: false);
+        using var browser = new FormSession(platform.Consent.Client.BaseAddress!);
+        var page = await SignInAsync(browser, patient, "/my/consents");
+        Assert.Contains("id=\"no-consents\"", page, StringComparison.Ordinal);
+        Assert.Contains("<html lang=\"en\">", page, StringComparison.Ordinal);
+
+        var pageUrl = new Uri(platform.Consent.Client.BaseAddress!, "/my/consents").AbsoluteUri;
+        using var granted = await browser.SubmitHtmlFormAsync(pageUrl + "?handler=Grant", page,
+        [
+            new("GranteeKind", "practitioner"), new("GranteeId", "dr-pages-000001"),
+            new("Categories", "observation"), new("Categories", "medication"), new("Purposes", "TREAT"),
+        ], button: null, formIndex: 0);
+        var afterGrant = await granted.Content.ReadAsStringAsync();
+        Assert.True(granted.StatusCode == HttpStatusCode.OK, afterGrant);
+        Assert.Contains("Access given.", afterGrant, StringComparison.Ordinal);
+        Assert.Contains("dr-pages-000001", afterGrant, StringComparison.Ordinal);
+
+        // Form 0 is now the consent's "narrow" form: keep only observation.
+        using var narrowed = await browser.SubmitHtmlFormAsync(pageUrl + "?handler=Narrow", afterGrant, [new("keep", "observation")], button: null, formIndex: 0);
+        var afterNarrow = await narrowed.Content.ReadAsStringAsync();
+        Assert.Contains("Access narrowed.", afterNarrow, StringComparison.Ordinal);
+        Assert.Contains("active (v2)", afterNarrow, StringComparison.Ordinal);
+
+        // Form 1 is its "revoke" form.
+        using var revoked = await browser.SubmitHtmlFormAsync(pageUrl + "?handler=Revoke", afterNarrow, [], button: null, formIndex: 1);
+        var afterRevoke = await revoked.Content.ReadAsStringAsync();
+        Assert.Contains("Access revoked.", afterRevoke, StringComparison.Ordinal);
+        Assert.Contains("revoked (v3)", afterRevoke, StringComparison.Ordinal);
+
+        // A bad grant shows the reason and stores nothing.
+        using var bad = await browser.SubmitHtmlFormAsync(pageUrl + "?handler=Grant", afterRevoke,
+            [new("GranteeKind", "practitioner"), new("GranteeId", "dr-pages-000002"), new("Purposes", "TREAT")], button: null, formIndex: 0);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.StatusCode);
+        Assert.DoesNotContain("dr-pages-000002", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_clinician_is_turned_away_from_the_patient_pages()
+    {
+        var clinician = await TestAccounts.CreateAsync(platform.Identity.Service.Services, PlatformRoles.Clinician);
+        using var browser = new FormSession(platform.Consent.Client.BaseAddress!);
+        var (status, _) = await SignInRawAsync(browser, clinician, "/my/consents");
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+    }
+
+    private async Task<string> SignInAsync(FormSession browser, TestAccount account, string path)
+    {
+        var (status, html) = await SignInRawAsync(browser, account, path);
+        Assert.True(status == HttpStatusCode.OK, html);
+        return html;
+    }
+
+    /// <summary>Follows the redirects across both hosts, filling in the identity service's login pages on the way.</summary>
+    private async Task<(HttpStatusCode Status, string Html)> SignInRawAsync(FormSession browser, TestAccount account, string path)
+    {
+        var current = new Uri(platform.Consent.Client.BaseAddress!, path);
+        var response = await browser.GetAsync(current.AbsoluteUri);
+        for (var hop = 0; hop < 15 && (int)response.StatusCode is >= 300 and < 400; hop++)
+        {
+            var next = new Uri(current, response.Headers.Location!);
+            response.Dispose();
+            current = next;
+            if (next.AbsolutePath == "/account/login")
+            {
+                response = await browser.SubmitAsync(next.AbsoluteUri, new Dictionary<string, string> { ["Email"] = account.Email, ["Password"] = account.Password });
+            }
+            else if (next.AbsolutePath == "/account/login-2fa")
+            {
+                response = await browser.SubmitAsync(next.AbsoluteUri, new Dictionary<string, string> { ["Code"] = account.NextCode() });
+            }
+            else
+            {
+                response = await browser.GetAsync(next.AbsoluteUri);
+            }
+        }
+        using (response)
+        {
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+    }
+}
