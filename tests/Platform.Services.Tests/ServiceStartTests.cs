@@ -24,7 +24,8 @@ public sealed class ServiceStartTests
     };
 
     /// <summary>
-    /// The ledger signs checkpoints and the identity service signs tokens, so both need a key provider;
+    /// The ledger signs checkpoints, the identity service tokens and the consent service consent events, so they
+    /// need a key provider;
     /// the ledger also needs its own Raft port even alone.
     /// </summary>
     private static Task<ServiceUnderTest> StartAsync(string name) => ServiceUnderTest.StartAsync(BuildFor(name), name switch
@@ -36,6 +37,7 @@ public sealed class ServiceStartTests
             ["Ledger:Replicas:0:RaftEndPoint"] = $"127.0.0.1:{FreePort.Next()}",
         },
         "identity" => new Dictionary<string, string?> { ["Keys:Provider"] = "Software", ["Identity:AllowHttp"] = "true" },
+        "consent" => new Dictionary<string, string?> { ["Keys:Provider"] = "Software" },
         _ => null,
     });
 
