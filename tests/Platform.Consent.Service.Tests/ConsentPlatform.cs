@@ -7,8 +7,10 @@ using Platform.Consent;
 using Platform.Consent.Consents;
 using Platform.Crypto.Software;
 using Platform.Identity.Accounts;
+using Platform.Identity.Oidc;
 using Platform.Identity.Tests.Infrastructure;
 using Platform.Ledger;
+using Platform.Ledger.Node;
 using Platform.Ledger.Verification;
 using Platform.Messaging.InProcess;
 using Platform.Testing;
@@ -48,37 +50,27 @@ public sealed class ConsentPlatform : IAsyncLifetime
             }));
         }
         ConsentPort = FreePort.Next();
-        Identity = await IdentityServer.StartAsync(new Dictionary<string, string?>
+        // The consent pages sign patients in as a confidential client of their own.
+        Identity = await IdentityServer.StartAsync(new ClientDefinition
         {
-            // The consent pages sign patients in as a confidential client of their own.
-            ["Identity:Clients:5:ClientId"] = "consent-pages",
-            ["Identity:Clients:5:Type"] = "confidential",
-            ["Identity:Clients:5:ClientSecret"] = PagesSecret,
-            ["Identity:Clients:5:ConsentType"] = "implicit",
-            ["Identity:Clients:5:GrantTypes:0"] = "authorization_code",
-            ["Identity:Clients:5:RedirectUris:0"] = $"http://127.0.0.1:{ConsentPort}/signin-oidc",
-            ["Identity:Clients:5:Scopes:0"] = "openid",
-            ["Identity:Clients:5:Scopes:1"] = "roles",
-        });
+            ClientId = "consent-pages",
+            Type = ClientTypes.Confidential,
+            ClientSecret = PagesSecret,
+            ConsentType = ClientConsentTypes.Implicit,
+            GrantTypes = ["authorization_code"],
+            RedirectUris = [$"http://127.0.0.1:{ConsentPort}/signin-oidc"],
+            Scopes = ["openid", "roles"],
+        }.ToSettings(5));
         var authority = Identity.BaseAddress.AbsoluteUri;
         using (var keys = new SoftwareKeyProvider(new SoftwareKeyProviderOptions { KeyDirectory = _consentKeys }, NullLogger<SoftwareKeyProvider>.Instance))
         {
             var jwk = (await keys.GetSigningKeyAsync(ConsentEventSigner.KeyName, CancellationToken.None)).GetPublicJwk();
-            Ledger = await ServiceUnderTest.StartAsync(LedgerService.Build, new Dictionary<string, string?>
-            {
-                ["Keys:Provider"] = "Software",
-                ["Ledger:Replicas:0:Name"] = "ledger-0",
-                ["Ledger:Replicas:0:RaftEndPoint"] = $"127.0.0.1:{FreePort.Next()}",
-                ["Ledger:BlockInterval"] = "00:00:00.050",
-                ["Ledger:Publishers:0:Issuer"] = "consent",
-                ["Ledger:Publishers:0:Jwk:Kty"] = jwk.Kty,
-                ["Ledger:Publishers:0:Jwk:Crv"] = jwk.Crv,
-                ["Ledger:Publishers:0:Jwk:X"] = jwk.X,
-                ["Ledger:Publishers:0:Jwk:Y"] = jwk.Y,
-                ["Ledger:Publishers:0:Jwk:Kid"] = jwk.Kid,
-                ["Ledger:Publishers:0:Jwk:Alg"] = jwk.Alg,
-                ["Ledger:Publishers:0:Jwk:Use"] = jwk.Use,
-            }, builder => builder.Services.AddSingleton(Broker));
+            var settings = PublisherSettings.For(0, "consent", jwk);
+            settings["Keys:Provider"] = "Software";
+            settings["Ledger:Replicas:0:Name"] = "ledger-0";
+            settings["Ledger:Replicas:0:RaftEndPoint"] = $"127.0.0.1:{FreePort.Next()}";
+            settings["Ledger:BlockInterval"] = "00:00:00.050";
+            Ledger = await ServiceUnderTest.StartAsync(LedgerService.Build, settings, builder => builder.Services.AddSingleton(Broker));
         }
         Consent = await ServiceUnderTest.StartAsync(ConsentService.Build, new Dictionary<string, string?>
         {

@@ -1,3 +1,5 @@
+using Platform.Identity.Oidc;
+
 namespace Platform.DevHost;
 
 /// <summary>
@@ -17,48 +19,10 @@ public static class DevHostIdentity
 
     public static Dictionary<string, string?> IdentitySettings(DevHostOptions options)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Identity:AllowHttp"] = "true",
-            ["Identity:Demo:Enabled"] = "true",
-            ["Identity:Messages:Directory"] = Path.Combine(options.DataDirectory, "outbox", "identity"),
-
-            ["Identity:Clients:0:ClientId"] = PortalClientId,
-            ["Identity:Clients:0:DisplayName"] = "Clinician portal",
-            ["Identity:Clients:0:Type"] = "public",
-            ["Identity:Clients:0:ConsentType"] = "implicit",
-            ["Identity:Clients:0:GrantTypes:0"] = "authorization_code",
-            ["Identity:Clients:0:GrantTypes:1"] = "refresh_token",
-            ["Identity:Clients:0:RedirectUris:0"] = "http://localhost:5173/callback",
-            ["Identity:Clients:0:RedirectUris:1"] = "http://127.0.0.1:5173/callback",
-            ["Identity:Clients:0:PostLogoutRedirectUris:0"] = "http://localhost:5173/",
-            ["Identity:Clients:0:Scopes:0"] = "openid",
-            ["Identity:Clients:0:Scopes:1"] = "profile",
-            ["Identity:Clients:0:Scopes:2"] = "email",
-            ["Identity:Clients:0:Scopes:3"] = "roles",
-            ["Identity:Clients:0:Scopes:4"] = "offline_access",
-            ["Identity:Clients:0:Scopes:5"] = "records",
-            ["Identity:Clients:0:Scopes:6"] = "consent.manage",
-            ["Identity:Clients:0:Scopes:7"] = "identity.admin",
-
-            ["Identity:Clients:1:ClientId"] = ServiceClientId,
-            ["Identity:Clients:1:DisplayName"] = "Platform services",
-            ["Identity:Clients:1:Type"] = "confidential",
-            ["Identity:Clients:1:ClientSecret"] = ServiceClientSecret,
-            ["Identity:Clients:1:GrantTypes:0"] = "client_credentials",
-            ["Identity:Clients:1:Scopes:0"] = "consent.decide",
-            ["Identity:Clients:1:Scopes:1"] = "ledger.submit",
-
-            ["Identity:Clients:2:ClientId"] = ConsentPagesClientId,
-            ["Identity:Clients:2:DisplayName"] = "Consent pages",
-            ["Identity:Clients:2:Type"] = "confidential",
-            ["Identity:Clients:2:ClientSecret"] = ConsentPagesSecret,
-            ["Identity:Clients:2:ConsentType"] = "implicit",
-            ["Identity:Clients:2:GrantTypes:0"] = "authorization_code",
-            ["Identity:Clients:2:RedirectUris:0"] = $"http://localhost:{options.ConsentPort}/signin-oidc",
-            ["Identity:Clients:2:Scopes:0"] = "openid",
-            ["Identity:Clients:2:Scopes:1"] = "roles",
-        };
+        var settings = Clients(options).ToSettings();
+        settings["Identity:AllowHttp"] = "true";
+        settings["Identity:Demo:Enabled"] = "true";
+        settings["Identity:Messages:Directory"] = Path.Combine(options.DataDirectory, "outbox", "identity");
         // With a fixed port the issuer is the documented URL; with port 0 (tests) it follows the request.
         if (options.IdentityPort != 0)
         {
@@ -66,6 +30,41 @@ public static class DevHostIdentity
         }
         return settings;
     }
+
+    private static ClientDefinition[] Clients(DevHostOptions options) =>
+    [
+        new()
+        {
+            ClientId = PortalClientId,
+            DisplayName = "Clinician portal",
+            Type = ClientTypes.Public,
+            ConsentType = ClientConsentTypes.Implicit,
+            GrantTypes = ["authorization_code", "refresh_token"],
+            RedirectUris = ["http://localhost:5173/callback", "http://127.0.0.1:5173/callback"],
+            PostLogoutRedirectUris = ["http://localhost:5173/"],
+            Scopes = ["openid", "profile", "email", "roles", "offline_access", "records", "consent.manage", "identity.admin"],
+        },
+        new()
+        {
+            ClientId = ServiceClientId,
+            DisplayName = "Platform services",
+            Type = ClientTypes.Confidential,
+            ClientSecret = ServiceClientSecret,
+            GrantTypes = ["client_credentials"],
+            Scopes = ["consent.decide", "ledger.submit"],
+        },
+        new()
+        {
+            ClientId = ConsentPagesClientId,
+            DisplayName = "Consent pages",
+            Type = ClientTypes.Confidential,
+            ClientSecret = ConsentPagesSecret,
+            ConsentType = ClientConsentTypes.Implicit,
+            GrantTypes = ["authorization_code"],
+            RedirectUris = [$"http://localhost:{options.ConsentPort}/signin-oidc"],
+            Scopes = ["openid", "roles"],
+        },
+    ];
 
     /// <summary>Token validation and the service client for consent, record-vault and the ledger replicas.</summary>
     public static Dictionary<string, string?> ResourceServiceSettings(DevHostOptions options) => options.IdentityPort == 0

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Platform.Consent.Consents;
 using Platform.Crypto.Software;
+using Platform.Ledger.Node;
 
 namespace Platform.DevHost;
 
@@ -17,16 +18,6 @@ public static class DevHostPublishers
             new SoftwareKeyProviderOptions { KeyDirectory = DevHostRunner.KeyDirectory(options, "consent") },
             NullLogger<SoftwareKeyProvider>.Instance);
         var jwk = (await consentKeys.GetSigningKeyAsync(ConsentEventSigner.KeyName, cancellationToken)).GetPublicJwk();
-        return new Dictionary<string, string?>
-        {
-            ["Ledger:Publishers:0:Issuer"] = "consent",
-            ["Ledger:Publishers:0:Jwk:Kty"] = jwk.Kty,
-            ["Ledger:Publishers:0:Jwk:Crv"] = jwk.Crv,
-            ["Ledger:Publishers:0:Jwk:X"] = jwk.X,
-            ["Ledger:Publishers:0:Jwk:Y"] = jwk.Y,
-            ["Ledger:Publishers:0:Jwk:Kid"] = jwk.Kid,
-            ["Ledger:Publishers:0:Jwk:Alg"] = jwk.Alg,
-            ["Ledger:Publishers:0:Jwk:Use"] = jwk.Use,
-        };
+        return PublisherSettings.For(0, "consent", jwk);
     }
 }

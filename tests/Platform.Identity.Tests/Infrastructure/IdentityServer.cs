@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.IdentityModel.Tokens;
 using Platform.Identity;
+using Platform.Identity.Oidc;
 using Platform.Testing;
 
 namespace Platform.Identity.Tests.Infrastructure;
@@ -44,60 +45,60 @@ public sealed class IdentityServer : IAsyncDisposable
         jwk.Alg = SecurityAlgorithms.EcdsaSha256;
         var jwks = JsonSerializer.Serialize(new { keys = new[] { new { kty = jwk.Kty, crv = jwk.Crv, x = jwk.X, y = jwk.Y, kid = jwk.Kid, use = jwk.Use, alg = jwk.Alg } } });
 
-        var settings = new Dictionary<string, string?>
+        var settings = new ClientDefinition[]
         {
-            ["Keys:Provider"] = "Software",
-            ["Identity:AllowHttp"] = "true",
-            ["Identity:Demo:Enabled"] = "true",
-            ["Identity:Lockout"] = "00:15:00",
-            ["RateLimiting:sensitive:PermitLimit"] = "1000",
-
-            ["Identity:Clients:0:ClientId"] = PortalClient,
-            ["Identity:Clients:0:DisplayName"] = "Clinician portal",
-            ["Identity:Clients:0:Type"] = "public",
-            ["Identity:Clients:0:ConsentType"] = "implicit",
-            ["Identity:Clients:0:GrantTypes:0"] = "authorization_code",
-            ["Identity:Clients:0:GrantTypes:1"] = "refresh_token",
-            ["Identity:Clients:0:RedirectUris:0"] = PortalRedirect,
-            ["Identity:Clients:0:PostLogoutRedirectUris:0"] = "http://127.0.0.1:5173/",
-            ["Identity:Clients:0:Scopes:0"] = "openid",
-            ["Identity:Clients:0:Scopes:1"] = "profile",
-            ["Identity:Clients:0:Scopes:2"] = "email",
-            ["Identity:Clients:0:Scopes:3"] = "roles",
-            ["Identity:Clients:0:Scopes:4"] = "offline_access",
-            ["Identity:Clients:0:Scopes:5"] = "records",
-            ["Identity:Clients:0:Scopes:6"] = "consent.manage",
-            ["Identity:Clients:0:Scopes:7"] = "identity.admin",
-
-            ["Identity:Clients:1:ClientId"] = ServiceClient,
-            ["Identity:Clients:1:Type"] = "confidential",
-            ["Identity:Clients:1:ClientSecret"] = ServiceSecret,
-            ["Identity:Clients:1:GrantTypes:0"] = "client_credentials",
-            ["Identity:Clients:1:Scopes:0"] = "consent.decide",
-            ["Identity:Clients:1:Scopes:1"] = "ledger.submit",
-
-            ["Identity:Clients:2:ClientId"] = ThirdPartyClient,
-            ["Identity:Clients:2:Type"] = "confidential",
-            ["Identity:Clients:2:ClientSecret"] = ThirdPartySecret,
-            ["Identity:Clients:2:ConsentType"] = "explicit",
-            ["Identity:Clients:2:GrantTypes:0"] = "authorization_code",
-            ["Identity:Clients:2:RedirectUris:0"] = ThirdPartyRedirect,
-            ["Identity:Clients:2:Scopes:0"] = "openid",
-            ["Identity:Clients:2:Scopes:1"] = "profile",
-
-            ["Identity:Clients:3:ClientId"] = JwtClient,
-            ["Identity:Clients:3:Type"] = "confidential",
-            ["Identity:Clients:3:JsonWebKeySet"] = jwks,
-            ["Identity:Clients:3:GrantTypes:0"] = "client_credentials",
-            ["Identity:Clients:3:Scopes:0"] = "ledger.submit",
-
+            new()
+            {
+                ClientId = PortalClient,
+                DisplayName = "Clinician portal",
+                Type = ClientTypes.Public,
+                ConsentType = ClientConsentTypes.Implicit,
+                GrantTypes = ["authorization_code", "refresh_token"],
+                RedirectUris = [PortalRedirect],
+                PostLogoutRedirectUris = ["http://127.0.0.1:5173/"],
+                Scopes = ["openid", "profile", "email", "roles", "offline_access", "records", "consent.manage", "identity.admin"],
+            },
+            new()
+            {
+                ClientId = ServiceClient,
+                Type = ClientTypes.Confidential,
+                ClientSecret = ServiceSecret,
+                GrantTypes = ["client_credentials"],
+                Scopes = ["consent.decide", "ledger.submit"],
+            },
+            new()
+            {
+                ClientId = ThirdPartyClient,
+                Type = ClientTypes.Confidential,
+                ClientSecret = ThirdPartySecret,
+                ConsentType = ClientConsentTypes.Explicit,
+                GrantTypes = ["authorization_code"],
+                RedirectUris = [ThirdPartyRedirect],
+                Scopes = ["openid", "profile"],
+            },
+            new()
+            {
+                ClientId = JwtClient,
+                Type = ClientTypes.Confidential,
+                JsonWebKeySet = jwks,
+                GrantTypes = ["client_credentials"],
+                Scopes = ["ledger.submit"],
+            },
             // The record vault as a client of its own: it introspects tokens whose audience it is.
-            ["Identity:Clients:4:ClientId"] = "record-vault",
-            ["Identity:Clients:4:Type"] = "confidential",
-            ["Identity:Clients:4:ClientSecret"] = ResourceServerSecret,
-            ["Identity:Clients:4:GrantTypes:0"] = "client_credentials",
-            ["Identity:Clients:4:Scopes:0"] = "consent.decide",
-        };
+            new()
+            {
+                ClientId = "record-vault",
+                Type = ClientTypes.Confidential,
+                ClientSecret = ResourceServerSecret,
+                GrantTypes = ["client_credentials"],
+                Scopes = ["consent.decide"],
+            },
+        }.ToSettings();
+        settings["Keys:Provider"] = "Software";
+        settings["Identity:AllowHttp"] = "true";
+        settings["Identity:Demo:Enabled"] = "true";
+        settings["Identity:Lockout"] = "00:15:00";
+        settings["RateLimiting:sensitive:PermitLimit"] = "1000";
         foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
         {
             settings[key] = value;

@@ -6,6 +6,7 @@ using Platform.Crypto;
 using Platform.Crypto.Software;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Ledger;
+using Platform.Ledger.Node;
 using Platform.Messaging.InProcess;
 using Platform.Ledger.Verification;
 using Platform.SignedEvents;
@@ -161,15 +162,11 @@ public sealed class LedgerCluster : IAsyncDisposable
             ["Ledger:BlockInterval"] = "00:00:00.050",
             ["Ledger:CommitTimeout"] = "00:00:03",
             ["Ledger:ServiceTokens:consent"] = ServiceToken,
-            ["Ledger:Publishers:0:Issuer"] = "consent",
-            ["Ledger:Publishers:0:Jwk:Kty"] = jwk.Kty,
-            ["Ledger:Publishers:0:Jwk:Crv"] = jwk.Crv,
-            ["Ledger:Publishers:0:Jwk:X"] = jwk.X,
-            ["Ledger:Publishers:0:Jwk:Y"] = jwk.Y,
-            ["Ledger:Publishers:0:Jwk:Kid"] = jwk.Kid,
-            ["Ledger:Publishers:0:Jwk:Alg"] = jwk.Alg,
-            ["Ledger:Publishers:0:Jwk:Use"] = jwk.Use,
         };
+        foreach (var (key, value) in PublisherSettings.For(0, "consent", jwk))
+        {
+            settings[key] = value;
+        }
         for (var r = 0; r < _ports.Length; r++)
         {
             settings[$"Ledger:Replicas:{r}:Name"] = $"ledger-{r}";
