@@ -8,6 +8,7 @@ using Platform.Benchmarks;
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- micro [BenchmarkDotNet options, e.g. --filter *KeyWrap*]
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- http [seconds] [concurrency]
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- ledger [seconds] [clients,clients,...]
+//   dotnet run -c Release --project tests/Platform.Benchmarks -- oidc [seconds] [concurrency]
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- all      (everything, with short jobs)
 var mode = args.FirstOrDefault() ?? "all";
 var rest = args.Skip(1).ToArray();
@@ -26,14 +27,20 @@ switch (mode)
         var clients = rest.Length > 1 ? rest[1].Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray() : [1, 16, 64, 256];
         await LedgerCommitBenchmark.RunAsync(TimeSpan.FromSeconds(rowSeconds), clients);
         break;
+    case "oidc":
+        var oidcSeconds = rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 10;
+        var oidcConcurrency = rest.Length > 1 ? int.Parse(rest[1], CultureInfo.InvariantCulture) : 16;
+        await OidcTokenBenchmark.RunAsync(TimeSpan.FromSeconds(oidcSeconds), oidcConcurrency);
+        break;
     case "all":
         var config = DefaultConfig.Instance.AddJob(Job.ShortRun);
         BenchmarkRunner.Run([typeof(KeyWrapBenchmarks), typeof(OutboxBenchmarks)], config);
         await HttpLoadDriver.RunAsync(TimeSpan.FromSeconds(5), 16);
         await LedgerCommitBenchmark.RunAsync(TimeSpan.FromSeconds(5), [1, 16, 64, 256]);
+        await OidcTokenBenchmark.RunAsync(TimeSpan.FromSeconds(5), 16);
         break;
     default:
-        Console.Error.WriteLine($"Unknown mode '{mode}'. Use micro, http, ledger or all.");
+        Console.Error.WriteLine($"Unknown mode '{mode}'. Use micro, http, ledger, oidc or all.");
         return 2;
 }
 return 0;
