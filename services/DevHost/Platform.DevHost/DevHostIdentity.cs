@@ -77,5 +77,6 @@ public static class DevHostIdentity
             ["ServiceClient:ClientSecret"] = ServiceClientSecret,
             ["Consent:LedgerUrl"] = $"http://localhost:{options.LedgerPort}/",
             ["Consent:Pages:ClientSecret"] = ConsentPagesSecret,
+            ["RecordVault:ConsentUrl"] = $"http://localhost:{options.ConsentPort}/",
         };
 }

@@ -1,6 +1,16 @@
 using Microsoft.AspNetCore.Builder;
-using Platform.RecordVault.Data;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Platform.Contracts.Events;
 using Platform.Hosting;
+using Platform.RecordVault.Access;
+using Platform.RecordVault.Api;
+using Platform.RecordVault.Core;
+using Platform.RecordVault.Data;
+using Platform.RecordVault.Events;
+using Platform.RecordVault.Records;
 using Platform.ServiceDefaults;
 
 namespace Platform.RecordVault;
@@ -11,5 +21,41 @@ public static class RecordVaultService
     public static readonly ServiceIdentity Identity = ServiceIdentity.For<RecordVaultDbContext>("record-vault");
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configureHost = null) =>
-        PlatformService.Build<RecordVaultDbContext>(Identity, args, configureHost, configureServices: null, mapEndpoints: null);
+        PlatformService.Build<RecordVaultDbContext>(Identity, args, configureHost,
+            configureServices: (builder, events) =>
+            {
+                if (builder.Configuration["Keys:Provider"] is null)
+                {
+                    throw new InvalidOperationException(
+                        "The record vault wraps data keys with a key-encryption key from a key provider: set Keys:Provider (Pkcs11, AzureKeyVault, or Software for development).");
+                }
+                var section = builder.Configuration.GetSection("RecordVault");
+                builder.Services.Configure<RecordVaultOptions>(section);
+                var options = section.Get<RecordVaultOptions>() ?? new RecordVaultOptions();
+                builder.Services.TryAddSingleton(TimeProvider.System);
+                builder.Services.AddSingleton(sp => new DataKeyCache(
+                    new DataKeyCacheOptions { MaxEntries = options.DataKeyCacheEntries, TimeToLive = options.DataKeyCacheLifetime },
+                    sp.GetRequiredService<TimeProvider>()));
+                builder.Services.AddSingleton(sp => new EnvelopeCipher(sp.GetRequiredService<DataKeyCache>()));
+                builder.Services.AddSingleton<AccessAudit>();
+                builder.Services.AddSingleton<ConsentDecisionClient>();
+                builder.Services.AddServiceClient(ConsentDecisionClient.HttpClientName, ConsentDecisionClient.Scope)
+                    .ConfigureHttpClient(client =>
+                    {
+                        client.BaseAddress = options.ConsentUrl is { } url ? new Uri(url.AbsoluteUri.TrimEnd('/') + "/") : null;
+                        client.Timeout = TimeSpan.FromSeconds(5);
+                    });
+                builder.Services.AddScoped<RecordAccessGate>();
+                builder.Services.AddScoped<RecordStore>();
+                builder.Services.AddSingleton<KeyRotation>();
+                builder.Services.AddHostedService<RewrapWorker>();
+                builder.Services.AddAuthorization(RecordEndpoints.AddPolicy);
+                builder.Services.AddAuthorization(AdminEndpoints.AddPolicy);
+                events.AddSubscription<LedgerCommittedV1, LedgerCommittedHandler>();
+            },
+            mapEndpoints: app =>
+            {
+                app.MapRecordEndpoints();
+                app.MapAdminEndpoints();
+            });
 }

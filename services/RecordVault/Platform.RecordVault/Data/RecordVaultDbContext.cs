@@ -3,8 +3,56 @@ using Platform.Messaging;
 
 namespace Platform.RecordVault.Data;
 
-/// <summary>The record-vault service's own database. No other service reads it.</summary>
+/// <summary>The record-vault service's own database: record metadata, encrypted versions, the access log, outbox and inbox.</summary>
 public sealed class RecordVaultDbContext(DbContextOptions<RecordVaultDbContext> options) : DbContext(options)
 {
-    protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.AddOutboxAndInbox();
+    public DbSet<RecordRow> Records => Set<RecordRow>();
+
+    public DbSet<RecordVersionRow> RecordVersions => Set<RecordVersionRow>();
+
+    public DbSet<AccessLogRow> AccessLog => Set<AccessLogRow>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.AddOutboxAndInbox();
+        modelBuilder.Entity<RecordRow>(record =>
+        {
+            record.ToTable("Records");
+            record.HasKey(r => r.Id);
+            record.Property(r => r.CurrentVersion).IsConcurrencyToken();
+            record.Property(r => r.Patient).HasMaxLength(128);
+            record.Property(r => r.Category).HasMaxLength(64);
+            record.Property(r => r.Kind).HasMaxLength(16);
+            record.Property(r => r.ResourceType).HasMaxLength(64);
+            record.Property(r => r.ContentType).HasMaxLength(128);
+            record.HasIndex(r => r.Patient);
+        });
+        modelBuilder.Entity<RecordVersionRow>(version =>
+        {
+            version.ToTable("RecordVersions");
+            version.HasKey(v => new { v.RecordId, v.Version });
+            version.Property(v => v.KekName).HasMaxLength(127);
+            version.Property(v => v.KekVersion).HasMaxLength(256);
+            version.Property(v => v.WrapAlgorithm).HasMaxLength(64);
+            version.Property(v => v.Hash).HasMaxLength(64);
+            version.Property(v => v.CreatedBy).HasMaxLength(128);
+            // The rewrap after a key rotation looks for versions still wrapped under an older KEK version.
+            version.HasIndex(v => new { v.KekName, v.KekVersion });
+            // Erasure and rewrap both change the wrapped key; neither may silently overwrite the other.
+            version.Property(v => v.WrappedKey).IsConcurrencyToken();
+        });
+        modelBuilder.Entity<AccessLogRow>(entry =>
+        {
+            entry.ToTable("AccessLog");
+            entry.HasKey(a => a.EventId);
+            entry.Property(a => a.Patient).HasMaxLength(128);
+            entry.Property(a => a.Actor).HasMaxLength(128);
+            entry.Property(a => a.Action).HasMaxLength(16);
+            entry.Property(a => a.Outcome).HasMaxLength(16);
+            entry.Property(a => a.Purpose).HasMaxLength(16);
+            entry.Property(a => a.Reason).HasMaxLength(128);
+            entry.Property(a => a.RecordHash).HasMaxLength(64);
+            entry.HasIndex(a => new { a.Patient, a.AtMs });
+        });
+    }
 }

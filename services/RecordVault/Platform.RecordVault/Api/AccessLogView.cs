@@ -1,0 +1,18 @@
+using System.Text.Json;
+using Platform.RecordVault.Data;
+
+namespace Platform.RecordVault.Api;
+
+/// <summary>One entry of a patient's access log, with the signed event and (once committed) the ledger receipt.</summary>
+public sealed record AccessLogView(
+    Guid EventId, Guid RecordId, int? Version, string Actor, string Action, string Outcome, string? Purpose, string? Reason,
+    Guid DecisionId, string RecordHash, DateTimeOffset At, string SignedEvent, long? LeafIndex, JsonElement? Receipt)
+{
+    public static AccessLogView From(AccessLogRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return new AccessLogView(row.EventId, row.RecordId, row.Version, row.Actor, row.Action, row.Outcome, row.Purpose, row.Reason,
+            row.DecisionId, row.RecordHash, DateTimeOffset.FromUnixTimeMilliseconds(row.AtMs), row.SignedEvent, row.LeafIndex,
+            row.Receipt is null ? null : JsonDocument.Parse(row.Receipt).RootElement.Clone());
+    }
+}

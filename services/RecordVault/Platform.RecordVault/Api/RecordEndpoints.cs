@@ -1,0 +1,152 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Platform.Consent.Core;
+using Platform.RecordVault.Core;
+using Platform.RecordVault.Data;
+using Platform.RecordVault.Records;
+using Platform.ServiceDefaults;
+
+namespace Platform.RecordVault.Api;
+
+/// <summary>
+/// Records: create (FHIR JSON or a binary attachment), read, new version, erase, list (metadata), and the
+/// patient's access log. Callers hold the <c>records</c> scope; patients act on their own records, clinicians
+/// when the consent service permits.
+/// </summary>
+public static class RecordEndpoints
+{
+    public const string Policy = "records";
+    public const string Scope = "records";
+    private static readonly FhirRecordValidator Fhir = new();
+
+    public static void AddPolicy(AuthorizationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.AddPolicy(Policy, policy => policy
+            .AddAuthenticationSchemes(TokenValidationSetup.Scheme)
+            .RequireAuthenticatedUser()
+            .RequireScope(Scope)
+            .RequireAssertion(c => c.User.HasClaim("role", "patient")
+                                   || (c.User.HasClaim("role", "clinician") && c.User.HasClaim("acr", PlatformPolicies.MultiFactorAcr))));
+    }
+
+    public static IEndpointRouteBuilder MapRecordEndpoints(this IEndpointRouteBuilder app)
+    {
+        var maxBytes = app.ServiceProvider.GetRequiredService<IOptions<RecordVaultOptions>>().Value.MaxAttachmentBytes;
+        var records = app.MapGroup("").RequireAuthorization(Policy).RequireRateLimiting(RateLimitPolicies.PerClient).WithTags("Records");
+        records.MapPost("/patients/{patient}/records", CreateAsync).WithMetadata(new RequestSizeLimitAttribute(maxBytes))
+            .WithSummary("Stores a FHIR resource (application/fhir+json) or an attachment (?category=…); answers 201 with the version's hash.");
+        records.MapGet("/patients/{patient}/records", ListAsync).WithSummary("The patient's records, metadata only (the patient's own list).");
+        records.MapGet("/records/{id}", ReadAsync).WithSummary("Reads a record (X-Purpose-Of-Use, X-Break-Glass); every read is audited.");
+        records.MapPut("/records/{id}", AddVersionAsync).WithMetadata(new RequestSizeLimitAttribute(maxBytes)).WithSummary("Stores a new version.");
+        records.MapDelete("/records/{id}", EraseAsync).WithSummary("Erases a record by destroying its data keys; a tombstone with hashes remains.");
+        records.MapGet("/patients/{patient}/access-log", AccessLogAsync).WithSummary("Who accessed the patient's records, with each entry's ledger receipt.");
+        return app;
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext http, string patient, string? category, RecordStore store, CancellationToken ct)
+    {
+        if (!Pseudonyms.IsValid(patient))
+        {
+            throw ProblemException.BadRequest("The patient id is not a pseudonymous id.", "malformed_patient");
+        }
+        var payload = await ReadPayloadAsync(http, category, ct);
+        var (record, version) = await store.CreateAsync(RecordCaller.From(http), patient, payload, ct);
+        return Results.Created($"/records/{record.Id}", RecordView.From(record, version));
+    }
+
+    private static async Task<IResult> AddVersionAsync(HttpContext http, string id, string? category, RecordStore store, CancellationToken ct)
+    {
+        var payload = await ReadPayloadAsync(http, category, ct);
+        var (record, version) = await store.AddVersionAsync(RecordCaller.From(http), ParseId(id), payload, ct);
+        return Results.Ok(RecordView.From(record, version));
+    }
+
+    private static async Task<IResult> ReadAsync(HttpContext http, string id, int? version, RecordStore store, CancellationToken ct)
+    {
+        var (record, stored, content) = await store.ReadAsync(RecordCaller.From(http), ParseId(id), version, ct);
+        http.Response.Headers["X-Record-Version"] = stored.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        http.Response.Headers["X-Record-Hash"] = stored.Hash;
+        http.Response.Headers.CacheControl = "no-store";
+        return Results.Bytes(content, record.ContentType);
+    }
+
+    private static async Task<IResult> EraseAsync(HttpContext http, string id, RecordStore store, CancellationToken ct)
+    {
+        await store.EraseAsync(RecordCaller.From(http), ParseId(id), ct);
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext http, string patient, RecordVaultDbContext db, CancellationToken ct)
+    {
+        if (!RecordCaller.From(http).IsOwner(patient))
+        {
+            throw new ProblemException(StatusCodes.Status403Forbidden, "Not allowed.", "Only the patient lists their records.", "forbidden");
+        }
+        var rows = await db.Records.AsNoTracking().Where(r => r.Patient == patient).OrderBy(r => r.CreatedAtMs).ToListAsync(ct);
+        var ids = rows.Select(r => r.Id).ToList();
+        var versions = await db.RecordVersions.AsNoTracking().Where(v => ids.Contains(v.RecordId)).ToListAsync(ct);
+        return Results.Ok(rows.Select(r => RecordView.From(r, versions.Single(v => v.RecordId == r.Id && v.Version == r.CurrentVersion))));
+    }
+
+    private static async Task<IResult> AccessLogAsync(HttpContext http, string patient, RecordVaultDbContext db, CancellationToken ct)
+    {
+        if (!RecordCaller.From(http).IsOwner(patient))
+        {
+            throw new ProblemException(StatusCodes.Status403Forbidden, "Not allowed.", "Only the patient reads their access log.", "forbidden");
+        }
+        var entries = await db.AccessLog.AsNoTracking().Where(a => a.Patient == patient).OrderBy(a => a.AtMs).ToListAsync(ct);
+        return Results.Ok(entries.Select(AccessLogView.From));
+    }
+
+    /// <summary>FHIR JSON is parsed and validated (its category comes from the resource); anything else must be an allowed attachment type.</summary>
+    private static async Task<RecordPayload> ReadPayloadAsync(HttpContext http, string? category, CancellationToken ct)
+    {
+        var contentType = http.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant() ?? "";
+        if (contentType is "application/fhir+json" or "application/json")
+        {
+            using var buffer = new MemoryStream();
+            await http.Request.Body.CopyToAsync(buffer, ct);
+            if (buffer.Length > BinaryContentTypes.MaxFhirResourceBytes)
+            {
+                throw new ProblemException(StatusCodes.Status413PayloadTooLarge, "Too large.", "A FHIR resource is at most 4 MiB.", "too_large");
+            }
+            var result = Fhir.Validate(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+            if (!result.IsValid)
+            {
+                var problem = result.Problems[0];
+                throw ProblemException.Unprocessable($"The FHIR resource is not valid: {problem.Message}", problem.Code);
+            }
+            var fhirCategory = category ?? result.Category!.Code;
+            if (!RecordCategories.IsKnown(fhirCategory))
+            {
+                throw ProblemException.Unprocessable($"Unknown record category '{fhirCategory}'.", "unknown_category");
+            }
+            buffer.Position = 0;
+            return new RecordPayload(RecordPayload.Fhir, "application/fhir+json", result.ResourceType, fhirCategory, new MemoryStream(buffer.ToArray(), writable: false));
+        }
+        if (!BinaryContentTypes.IsAllowed(contentType))
+        {
+            throw new ProblemException(StatusCodes.Status415UnsupportedMediaType, "Unsupported content type.",
+                $"'{contentType}' is not accepted. Send FHIR as application/fhir+json, or one of: {string.Join(", ", BinaryContentTypes.All.Select(t => t.MediaType))}.", "unsupported_content_type");
+        }
+        if (category is null || !RecordCategories.IsKnown(category))
+        {
+            throw ProblemException.Unprocessable("An attachment needs ?category= with a known record category (GET /codes on the consent service).", "unknown_category");
+        }
+        if (http.Request.ContentLength is { } length && !BinaryContentTypes.IsWithinLimit(contentType, length))
+        {
+            throw new ProblemException(StatusCodes.Status413PayloadTooLarge, "Too large.", $"This content type is limited; see the attachment limits.", "too_large");
+        }
+        return new RecordPayload(RecordPayload.Binary, contentType, null, category, http.Request.Body);
+    }
+
+    private static Guid ParseId(string id) =>
+        Guid.TryParse(id, out var parsed) ? parsed : throw ProblemException.BadRequest("The record id is not a UUID.", "malformed_id");
+}

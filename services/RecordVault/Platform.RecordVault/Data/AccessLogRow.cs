@@ -1,0 +1,24 @@
+namespace Platform.RecordVault.Data;
+
+/// <summary>
+/// One access to a patient's records (read, write, delete; permitted, denied or break-glass), as the patient sees it
+/// in their access log, with the signed audit event and — once the ledger committed it — its receipt.
+/// </summary>
+public sealed class AccessLogRow
+{
+    public Guid EventId { get; set; }
+    public Guid RecordId { get; set; }
+    public int? Version { get; set; }
+    public string Patient { get; set; } = "";
+    public string Actor { get; set; } = "";
+    public string Action { get; set; } = "";
+    public string Outcome { get; set; } = "";
+    public string? Purpose { get; set; }
+    public Guid DecisionId { get; set; }
+    public string? Reason { get; set; }
+    public string RecordHash { get; set; } = "";
+    public long AtMs { get; set; }
+    public string SignedEvent { get; set; } = "";
+    public long? LeafIndex { get; set; }
+    public string? Receipt { get; set; }
+}

@@ -1,0 +1,36 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http;
+using Platform.Consent.Core;
+using Platform.ServiceDefaults;
+
+namespace Platform.RecordVault.Records;
+
+/// <summary>
+/// Who is asking and why: a patient (their own records only) or a clinician (who needs a consent decision), the
+/// purpose of use (<c>X-Purpose-Of-Use</c>, default TREAT) and whether they invoke break-glass (<c>X-Break-Glass: true</c>,
+/// only with ETREAT).
+/// </summary>
+public sealed record RecordCaller(string SubjectId, bool IsPatient, bool IsClinician, string Purpose, bool BreakGlass)
+{
+    public const string PurposeHeader = "X-Purpose-Of-Use";
+    public const string BreakGlassHeader = "X-Break-Glass";
+
+    public static RecordCaller From(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        var user = http.User;
+        var subject = user.FindFirstValue("sub") ?? throw ProblemException.BadRequest("The token has no subject.");
+        var purpose = http.Request.Headers[PurposeHeader].ToString() is { Length: > 0 } p ? p : PurposesOfUse.Treatment;
+        if (!PurposesOfUse.IsKnown(purpose))
+        {
+            throw ProblemException.Unprocessable($"Unknown purpose of use '{purpose}'.", "unknown_purpose");
+        }
+        var breakGlass = string.Equals(http.Request.Headers[BreakGlassHeader].ToString(), "true", StringComparison.OrdinalIgnoreCase);
+        return new RecordCaller(subject,
+            IsPatient: user.HasClaim("role", "patient"),
+            IsClinician: user.HasClaim("role", "clinician") && user.HasClaim("acr", PlatformPolicies.MultiFactorAcr),
+            purpose, breakGlass);
+    }
+
+    public bool IsOwner(string patient) => IsPatient && string.Equals(SubjectId, patient, StringComparison.Ordinal);
+}

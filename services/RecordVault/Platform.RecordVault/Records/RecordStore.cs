@@ -1,0 +1,206 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Platform.Crypto;
+using Platform.RecordVault.Access;
+using Platform.RecordVault.Core;
+using Platform.RecordVault.Data;
+using Platform.ServiceDefaults;
+
+namespace Platform.RecordVault.Records;
+
+/// <summary>
+/// Creates, reads, versions and erases records. Every operation passes the access gate first; the content is
+/// encrypted under a fresh data key per version (wrapped by the KEK) before it touches the database; and the
+/// signed access event is saved in the same transaction as the change — or, for reads and refusals, on its own.
+/// </summary>
+public sealed class RecordStore(
+    RecordVaultDbContext db,
+    RecordAccessGate gate,
+    AccessAudit audit,
+    EnvelopeCipher cipher,
+    IKeyProvider keys,
+    IOptions<RecordVaultOptions> options,
+    TimeProvider time)
+{
+    /// <summary>SHA-256 of nothing: the record hash in the audit of a refused create, when no record exists.</summary>
+    public static readonly string NoRecordHash = Convert.ToHexStringLower(SHA256.HashData([]));
+
+    public async Task<(RecordRow Record, RecordVersionRow Version)> CreateAsync(RecordCaller caller, string patient, RecordPayload payload, CancellationToken cancellationToken)
+    {
+        var id = Guid.NewGuid();
+        var decision = await gate.DecideAsync(caller, patient, payload.Category, cancellationToken);
+        if (!decision.Permits)
+        {
+            await RefuseAsync(caller, id, null, patient, "write", NoRecordHash, decision, cancellationToken);
+        }
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var record = new RecordRow
+        {
+            Id = id, Patient = patient, Category = payload.Category, Kind = payload.Kind, ResourceType = payload.ResourceType,
+            ContentType = payload.ContentType, CurrentVersion = 1, CreatedAtMs = now, UpdatedAtMs = now,
+        };
+        var version = await EncryptAsync(record, 1, payload.Content, caller.SubjectId, cancellationToken);
+        db.Records.Add(record);
+        db.RecordVersions.Add(version);
+        await audit.AddAsync(db, Entry(caller, record, version, "write", decision), cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        return (record, version);
+    }
+
+    public async Task<(RecordRow Record, RecordVersionRow Version)> AddVersionAsync(RecordCaller caller, Guid id, RecordPayload payload, CancellationToken cancellationToken)
+    {
+        var record = await FindAsync(id, cancellationToken);
+        if (payload.Kind != record.Kind || payload.Category != record.Category)
+        {
+            throw ProblemException.Unprocessable($"A new version must keep the record's kind ({record.Kind}) and category ({record.Category}).", "record_shape_changed");
+        }
+        var current = await db.RecordVersions.AsNoTracking().SingleAsync(v => v.RecordId == id && v.Version == record.CurrentVersion, cancellationToken);
+        var decision = await gate.DecideAsync(caller, record.Patient, record.Category, cancellationToken);
+        if (!decision.Permits)
+        {
+            await RefuseAsync(caller, id, record.CurrentVersion, record.Patient, "write", current.Hash, decision, cancellationToken);
+        }
+        var next = record.CurrentVersion + 1;
+        var version = await EncryptAsync(record, next, payload.Content, caller.SubjectId, cancellationToken);
+        record.CurrentVersion = next;
+        record.ContentType = payload.ContentType;
+        record.ResourceType = payload.ResourceType;
+        record.UpdatedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        db.RecordVersions.Add(version);
+        await audit.AddAsync(db, Entry(caller, record, version, "write", decision), cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw ProblemException.Conflict("The record got a new version at the same time; read it again and retry.", "concurrent_version");
+        }
+        return (record, version);
+    }
+
+    /// <summary>Decrypts the current (or a given) version for a permitted caller; the read is audited before the content leaves.</summary>
+    public async Task<(RecordRow Record, RecordVersionRow Version, byte[] Content)> ReadAsync(RecordCaller caller, Guid id, int? versionNumber, CancellationToken cancellationToken)
+    {
+        var record = await FindAsync(id, cancellationToken);
+        var version = await db.RecordVersions.AsNoTracking()
+            .SingleOrDefaultAsync(v => v.RecordId == id && v.Version == (versionNumber ?? record.CurrentVersion), cancellationToken)
+            ?? throw ProblemException.NotFound($"Record {id} has no version {versionNumber}.");
+        var decision = await gate.DecideAsync(caller, record.Patient, record.Category, cancellationToken);
+        if (!decision.Permits)
+        {
+            await RefuseAsync(caller, id, version.Version, record.Patient, "read", version.Hash, decision, cancellationToken);
+        }
+        var content = await DecryptAsync(record, version, cancellationToken);
+        await audit.AddAsync(db, Entry(caller, record, version, "read", decision), cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        return (record, version, content);
+    }
+
+    /// <summary>
+    /// Erasure by crypto-shredding: every version's wrapped data key and ciphertext are destroyed, the record stays
+    /// as a tombstone with its hashes (the ledger holds only those). Only the patient (or a permitted writer) may erase.
+    /// </summary>
+    public async Task<RecordRow> EraseAsync(RecordCaller caller, Guid id, CancellationToken cancellationToken)
+    {
+        var record = await FindAsync(id, cancellationToken);
+        var versions = await db.RecordVersions.Where(v => v.RecordId == id).ToListAsync(cancellationToken);
+        var current = versions.Single(v => v.Version == record.CurrentVersion);
+        var decision = await gate.DecideAsync(caller, record.Patient, record.Category, cancellationToken);
+        if (!decision.Permits)
+        {
+            await RefuseAsync(caller, id, current.Version, record.Patient, "delete", current.Hash, decision, cancellationToken);
+        }
+        foreach (var version in versions)
+        {
+            version.WrappedKey = null;
+            version.Ciphertext = null;
+        }
+        cipher.Cache?.RemoveRecord(id.ToString("D"));
+        record.ErasedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await audit.AddAsync(db, Entry(caller, record, current, "delete", decision), cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw ProblemException.Conflict("The record changed at the same time (a new version or a key rewrap); try again.", "concurrent_change");
+        }
+        return record;
+    }
+
+    private async Task<RecordRow> FindAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var record = await db.Records.FirstOrDefaultAsync(r => r.Id == id, cancellationToken) ?? throw ProblemException.NotFound($"No record {id}.");
+        return record.ErasedAtMs is null ? record : throw new ProblemException(StatusCodes.Status410Gone, "The record was erased.",
+            $"Record {id} was erased; only its tombstone and hashes remain.", "record_erased");
+    }
+
+    private async Task<RecordVersionRow> EncryptAsync(RecordRow record, int version, Stream content, string author, CancellationToken cancellationToken)
+    {
+        var kek = await keys.GetKeyEncryptionKeyAsync(options.Value.KekName, cancellationToken);
+        using var ciphertext = new MemoryStream();
+        var sealedRecord = await cipher.EncryptStreamAsync(content, ciphertext, Binding(record, version), kek, cancellationToken);
+        return new RecordVersionRow
+        {
+            RecordId = record.Id,
+            Version = version,
+            FormatVersion = sealedRecord.FormatVersion,
+            NoncePrefix = sealedRecord.NoncePrefix,
+            ChunkSize = sealedRecord.ChunkSize,
+            PlaintextLength = sealedRecord.PlaintextLength,
+            Ciphertext = ciphertext.ToArray(),
+            KekName = sealedRecord.WrappedKey.KeyName,
+            KekVersion = sealedRecord.WrappedKey.KeyVersion,
+            WrapAlgorithm = sealedRecord.WrappedKey.Algorithm,
+            WrappedKey = sealedRecord.WrappedKey.Ciphertext,
+            Hash = sealedRecord.CiphertextSha256,
+            CreatedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds(),
+            CreatedBy = author,
+        };
+    }
+
+    private async Task<byte[]> DecryptAsync(RecordRow record, RecordVersionRow version, CancellationToken cancellationToken)
+    {
+        if (version.Ciphertext is null || version.WrappedKey is null)
+        {
+            throw new ProblemException(StatusCodes.Status410Gone, "The record was erased.", "This version's key was destroyed.", "record_erased");
+        }
+        // Always the configured KEK: a name read from a (possibly tampered) row must never make the provider create a key.
+        var kek = await keys.GetKeyEncryptionKeyAsync(options.Value.KekName, cancellationToken);
+        var sealedRecord = new EncryptedStreamRecord(version.FormatVersion,
+            new WrappedKey(version.KekName, version.KekVersion, version.WrapAlgorithm, version.WrappedKey),
+            version.NoncePrefix, version.ChunkSize, version.PlaintextLength, version.Ciphertext.LongLength, version.Hash);
+        using var source = new MemoryStream(version.Ciphertext, writable: false);
+        // Decrypt fully before answering: a tampered tail must not leave a partial record in a response.
+        using var plaintext = new MemoryStream((int)Math.Min(version.PlaintextLength, int.MaxValue));
+        try
+        {
+            await cipher.DecryptStreamAsync(sealedRecord, source, plaintext, Binding(record, version.Version), kek, cancellationToken);
+        }
+        catch (RecordDecryptionException ex)
+        {
+            // Stored data that fails authentication was altered or misplaced: say so, show nothing.
+            throw new ProblemException(StatusCodes.Status500InternalServerError, "The stored record failed its integrity check.",
+                $"Record {record.Id} version {version.Version} could not be authenticated ({ex.Failure}); it was altered outside the vault.", "integrity_check_failed");
+        }
+        return plaintext.ToArray();
+    }
+
+    private static RecordBinding Binding(RecordRow record, int version) =>
+        new(record.Id.ToString("D"), version, record.Patient, record.Category);
+
+    private async Task RefuseAsync(RecordCaller caller, Guid id, int? version, string patient, string action, string hash, AccessDecision decision, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear();
+        await audit.AddAsync(db, new AccessEntry(id, version, patient, caller.SubjectId, action, "deny", decision.DecisionId, hash, decision.Purpose, decision.Reason), cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        throw new ProblemException(StatusCodes.Status403Forbidden, "Access refused.", $"No consent allows this {action}: {decision.Reason}.", decision.Reason);
+    }
+
+    private static AccessEntry Entry(RecordCaller caller, RecordRow record, RecordVersionRow version, string action, AccessDecision decision) =>
+        new(record.Id, version.Version, record.Patient, caller.SubjectId, action, decision.Outcome, decision.DecisionId, version.Hash, decision.Purpose, decision.Reason);
+}

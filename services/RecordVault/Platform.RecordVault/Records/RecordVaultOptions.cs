@@ -1,0 +1,20 @@
+namespace Platform.RecordVault.Records;
+
+/// <summary><c>RecordVault:*</c>.</summary>
+public sealed class RecordVaultOptions
+{
+    /// <summary>The key-encryption key that wraps every data key (an HSM key, a Key Vault key, or a dev-host file).</summary>
+    public string KekName { get; set; } = "record-vault-kek";
+
+    /// <summary>The consent service's base URL, for decisions.</summary>
+    public Uri? ConsentUrl { get; set; }
+
+    /// <summary>Largest binary attachment accepted (bytes). The content is encrypted while it streams in.</summary>
+    public long MaxAttachmentBytes { get; set; } = 25 * 1024 * 1024;
+
+    /// <summary>Unwrapped data keys kept in memory: at most this many …</summary>
+    public int DataKeyCacheEntries { get; set; } = 10_000;
+
+    /// <summary>… for at most this long.</summary>
+    public TimeSpan DataKeyCacheLifetime { get; set; } = TimeSpan.FromMinutes(5);
+}

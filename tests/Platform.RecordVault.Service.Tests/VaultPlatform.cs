@@ -1,0 +1,155 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Platform.Consent;
+using Platform.Consent.Consents;
+using Platform.Crypto;
+using Platform.Crypto.Software;
+using Platform.Identity.Accounts;
+using Platform.Identity.Tests.Infrastructure;
+using Platform.Ledger;
+using Platform.Ledger.Node;
+using Platform.Messaging.InProcess;
+using Platform.RecordVault;
+using Platform.RecordVault.Access;
+using Platform.Testing;
+
+namespace Platform.RecordVault.Service.Tests;
+
+/// <summary>
+/// The record vault as deployed: PostgreSQL, its keys on a SoftHSM2 token (PKCS#11), consent decisions from the
+/// real consent service, tokens from the real identity provider, audit events committed by a one-replica ledger.
+/// </summary>
+public sealed class VaultPlatform : IAsyncLifetime
+{
+    private readonly string _consentKeys = Directory.CreateTempSubdirectory("consent-keys-").FullName;
+
+    public PostgresServer Postgres { get; } = new();
+    public SoftHsmFixture Hsm { get; } = new();
+    public InProcessBroker Broker { get; } = new(new InProcessBrokerOptions { InitialRetryDelay = TimeSpan.FromMilliseconds(100) });
+    public IdentityServer Identity { get; private set; } = null!;
+    public ServiceUnderTest Ledger { get; private set; } = null!;
+    public ServiceUnderTest Consent { get; private set; } = null!;
+    public ServiceUnderTest Vault { get; private set; } = null!;
+    public string VaultConnectionString { get; private set; } = "";
+    private int _consentPort;
+
+    public async Task InitializeAsync()
+    {
+        await Postgres.InitializeAsync();
+        VaultConnectionString = await Postgres.CreateDatabaseAsync("vault");
+        Identity = await IdentityServer.StartAsync();
+        _consentPort = FreePort.Next();
+        Vault = await StartVaultAsync();
+
+        JsonWebKeyInfo consentKey;
+        using (var keys = new SoftwareKeyProvider(new SoftwareKeyProviderOptions { KeyDirectory = _consentKeys }, NullLogger<SoftwareKeyProvider>.Instance))
+        {
+            consentKey = (await keys.GetSigningKeyAsync(ConsentEventSigner.KeyName, CancellationToken.None)).GetPublicJwk();
+        }
+        var vaultKey = (await Vault.Services.GetRequiredService<IKeyProvider>().GetSigningKeyAsync(AccessAudit.KeyName, CancellationToken.None)).GetPublicJwk();
+        var ledgerSettings = PublisherSettings.For(0, "consent", consentKey);
+        foreach (var (key, value) in PublisherSettings.For(1, "record-vault", vaultKey))
+        {
+            ledgerSettings[key] = value;
+        }
+        ledgerSettings["Keys:Provider"] = "Software";
+        ledgerSettings["Ledger:Replicas:0:Name"] = "ledger-0";
+        ledgerSettings["Ledger:Replicas:0:RaftEndPoint"] = $"127.0.0.1:{FreePort.Next()}";
+        ledgerSettings["Ledger:BlockInterval"] = "00:00:00.050";
+        Ledger = await ServiceUnderTest.StartAsync(LedgerService.Build, ledgerSettings, builder => builder.Services.AddSingleton(Broker));
+
+        Consent = await ServiceUnderTest.StartAsync(ConsentService.Build, new Dictionary<string, string?>
+        {
+            ["Urls"] = $"http://127.0.0.1:{_consentPort}",
+            ["Keys:Provider"] = "Software",
+            ["Keys:Software:KeyDirectory"] = _consentKeys,
+            ["Authentication:Authority"] = Identity.BaseAddress.AbsoluteUri,
+            ["Authentication:RequireHttpsMetadata"] = "false",
+            ["RateLimiting:per-client:PermitLimit"] = "100000",
+        }, builder => builder.Services.AddSingleton(Broker));
+    }
+
+    /// <summary>Starts (or restarts) the vault on the same PostgreSQL database and HSM token.</summary>
+    public Task<ServiceUnderTest> StartVaultAsync() => ServiceUnderTest.StartAsync(RecordVaultService.Build, new Dictionary<string, string?>
+    {
+        ["Database:Provider"] = "Postgres",
+        ["ConnectionStrings:record-vault"] = VaultConnectionString,
+        ["Keys:Provider"] = "Pkcs11",
+        ["Keys:Pkcs11:LibraryPath"] = Hsm.LibraryPath,
+        ["Keys:Pkcs11:TokenLabel"] = Hsm.TokenLabel,
+        ["Keys:Pkcs11:UserPin"] = Hsm.UserPin,
+        ["Authentication:Authority"] = Identity.BaseAddress.AbsoluteUri,
+        ["Authentication:RequireHttpsMetadata"] = "false",
+        ["ServiceClient:ClientId"] = IdentityServer.ServiceClient,
+        ["ServiceClient:ClientSecret"] = IdentityServer.ServiceSecret,
+        ["RecordVault:ConsentUrl"] = $"http://127.0.0.1:{_consentPort}/",
+        ["RecordVault:MaxAttachmentBytes"] = "1048576",
+        ["RateLimiting:per-client:PermitLimit"] = "100000",
+    }, builder => builder.Services.AddSingleton(Broker));
+
+    public async Task RestartVaultAsync()
+    {
+        await Vault.DisposeAsync();
+        Vault = await StartVaultAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Vault.DisposeAsync();
+        await Consent.DisposeAsync();
+        await Ledger.DisposeAsync();
+        await Identity.DisposeAsync();
+        await Broker.DisposeAsync();
+        Hsm.Dispose();
+        await Postgres.DisposeAsync();
+        try
+        {
+            Directory.Delete(_consentKeys, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    public async Task<(TestAccount Account, string Token)> UserAsync(string role)
+    {
+        var account = await TestAccounts.CreateAsync(Identity.Service.Services, role, enrolTotp: role != PlatformRoles.Patient);
+        using var session = new FormSession(Identity.BaseAddress);
+        var token = (await new CodeFlow(session).SignInThroughPortalAsync(account, "openid consent.manage records")).GetProperty("access_token").GetString()!;
+        return (account, token);
+    }
+
+    public Task<(System.Net.HttpStatusCode Status, JsonElement Body, HttpResponseMessage Raw)> VaultAsync(HttpMethod method, string path, string token, HttpContent? content = null, IDictionary<string, string>? headers = null) =>
+        SendAsync(Vault.Client, method, path, token, content, headers);
+
+    public Task<(System.Net.HttpStatusCode Status, JsonElement Body, HttpResponseMessage Raw)> ConsentAsync(HttpMethod method, string path, string token, object body) =>
+        SendAsync(Consent.Client, method, path, token, System.Net.Http.Json.JsonContent.Create(body), null);
+
+    private static async Task<(System.Net.HttpStatusCode, JsonElement, HttpResponseMessage)> SendAsync(
+        HttpClient client, HttpMethod method, string path, string token, HttpContent? content, IDictionary<string, string>? headers)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = content };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            request.Headers.Add(name, value);
+        }
+        var response = await client.SendAsync(request);
+        await response.Content.LoadIntoBufferAsync();
+        var text = await response.Content.ReadAsStringAsync();
+        JsonElement body = default;
+        if (text.Length > 0 && (response.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.Ordinal) ?? false))
+        {
+            try
+            {
+                body = JsonDocument.Parse(text).RootElement.Clone();
+            }
+            catch (JsonException)
+            {
+            }
+        }
+        return (response.StatusCode, body, response);
+    }
+}

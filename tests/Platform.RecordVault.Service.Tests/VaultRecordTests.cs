@@ -1,0 +1,206 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Platform.Crypto;
+using Platform.Identity.Accounts;
+using Platform.Identity.Tests.Infrastructure;
+using Platform.Ledger.Verification;
+using Platform.RecordVault.Data;
+using Platform.Testing;
+
+namespace Platform.RecordVault.Service.Tests;
+
+/// <summary>Records on PostgreSQL under a SoftHSM2 key: encryption at rest, consent enforcement, audit, rotation, erasure, bad input.</summary>
+public sealed class VaultRecordTests(VaultPlatform platform) : IClassFixture<VaultPlatform>
+{
+    private static StringContent Observation(string marker) => new(
+        "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"8867-4\"}],"
+        + "\"text\":\"" + marker + "\"},\"valueQuantity\":{\"value\":72,\"unit\":\"beats/minute\"}}",
+        Encoding.UTF8, "application/fhir+json");
+
+    [Fact]
+    public async Task Fhir_and_binary_records_round_trip_and_the_database_holds_no_plaintext_and_no_data_key()
+    {
+        var (patient, token) = await platform.UserAsync(PlatformRoles.Patient);
+        var marker = "MARKER-" + Guid.NewGuid().ToString("N");
+
+        var (created, record, _) = await platform.VaultAsync(HttpMethod.Post, $"/patients/{patient.Id}/records", token, Observation(marker));
+        Assert.True(created == HttpStatusCode.Created, record.ToString());
+        Assert.Equal("observation", record.GetProperty("category").GetString());
+        var id = record.GetProperty("id").GetString()!;
+
+        var pdf = new ByteArrayContent(Encoding.ASCII.GetBytes("%PDF-1.7\n" + marker + "\n%%EOF"));
+        pdf.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
+        var (pdfCreated, pdfRecord, _) = await platform.VaultAsync(HttpMethod.Post, $"/patients/{patient.Id}/records?category=clinical-note", token, pdf);
+        Assert.True(pdfCreated == HttpStatusCode.Created, pdfRecord.ToString());
+
+        var (_, _, read) = await platform.VaultAsync(HttpMethod.Get, $"/records/{id}", token);
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Contains(marker, await read.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(record.GetProperty("hash").GetString(), read.Headers.GetValues("X-Record-Hash").Single());
+        var (_, _, pdfRead) = await platform.VaultAsync(HttpMethod.Get, $"/records/{pdfRecord.GetProperty("id").GetString()}", token);
+        Assert.Equal("application/pdf", pdfRead.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(marker, Encoding.ASCII.GetString(await pdfRead.Content.ReadAsByteArrayAsync()), StringComparison.Ordinal);
+
+        // The whole database, every row of every table as text (bytea as hex): no marker, no data key.
+        var dump = await DumpDatabaseAsync();
+        Assert.DoesNotContain(marker, dump, StringComparison.Ordinal);
+        Assert.DoesNotContain(Convert.ToHexStringLower(Encoding.UTF8.GetBytes(marker)), dump, StringComparison.Ordinal);
+        var dataKey = await UnwrapDataKeyAsync(Guid.Parse(id));
+        Assert.Equal(32, dataKey.Length);
+        Assert.DoesNotContain(Convert.ToHexStringLower(dataKey), dump, StringComparison.Ordinal);
+        Assert.DoesNotContain(Convert.ToBase64String(dataKey), dump, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Consent_decides_clinician_reads_revoke_wrong_category_or_purpose_other_patients_and_break_glass()
+    {
+        var (patient, patientToken) = await platform.UserAsync(PlatformRoles.Patient);
+        var (clinician, clinicianToken) = await platform.UserAsync(PlatformRoles.Clinician);
+        var (_, otherPatientToken) = await platform.UserAsync(PlatformRoles.Patient);
+        var (_, record, _) = await platform.VaultAsync(HttpMethod.Post, $"/patients/{patient.Id}/records", patientToken, Observation("consent-matrix"));
+        var id = record.GetProperty("id").GetString()!;
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await platform.VaultAsync(HttpMethod.Get, $"/records/{id}", clinicianToken)).Status);
+
+        var (granted, consent, _) = await platform.ConsentAsync(HttpMethod.Post, "/consents", patientToken, new
+        {
+            grantee = new { kind = "practitioner", id = clinician.Id },
+            categories = new[] { "observation" },
+            purposes = new[] { "TREAT" },
+        });
+        Assert.Equal(HttpStatusCode.Created, granted);
+        Assert.Equal(HttpStatusCode.OK, (await platform.VaultAsync(HttpMethod.Get, $"/records/{id}", clinicianToken)).Status);
+        var (wrongPurpose, problem, _) = await platform.VaultAsync(HttpMethod.Get, $"/records/{id}", clinicianToken, headers: new Dictionary<string, string> { ["X-Purpose-Of-Use"] = "HRESCH" });
+        Assert.Equal(HttpStatusCode.Forbidden, wrongPurpose);
+        Assert.Equal("purpose_not_covered", problem.GetProperty("code").GetString());
+
+        // The clinician writes a condition (a category the consent does not cover): refused.
+        var condition = new StringContent("""{"resourceType":"Condition","subject":{"display":"x"},"code":{"text":"flu"}}""", Encoding.UTF8, "application/fhir+json");
+        Assert.Equal(HttpStatusCode.Forbidden, (await platform.VaultAsync(HttpMethod.Post, $"/patients/{patient.Id}/records", clinicianToken, condition)).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await platform.VaultAsync(HttpMethod.Get, $"/records/{id}", otherPatientToken)).Status);
+
+        await platform.ConsentAsync(HttpMethod.Post, $"/consents/{consent.GetProperty("id").GetString()}/revoke", patientToken, new { });
+        var (afterRevoke, revokedProblem, _) = await platform.VaultAsync(HttpMethod.Get, $"/records/{id}", clinicianToken);
+        Assert.Equal(HttpStatusCode.Forbidden, afterRevoke);
+        Assert.Equal("revoked", revokedProblem.GetProperty("code").GetString());
+
+        var emergency = new Dictionary<string, string> { ["X-Purpose-Of-Use"] = "ETREAT", ["X-Break-Glass"] = "true" };
+        Assert.Equal(HttpStatusCode.OK, (await platform.VaultAsync(HttpMethod.Get, $"/records/{id}", clinicianToken, headers: emergency)).Status);
+
+        // The patient sees every access — permits, denials and the break-glass read — each with a receipt once committed.
+        JsonElement log = default;
+        await Eventually.TrueAsync(async () =>
+        {
+            (_, log, _) = await platform.VaultAsync(HttpMethod.Get, $"/patients/{patient.Id}/access-log", patientToken);
+            return log.EnumerateArray().All(e => e.GetProperty("receipt").ValueKind == JsonValueKind.Object);
+        }, "receipts for every access", TimeSpan.FromSeconds(30));
+        var outcomes = log.EnumerateArray().Where(e => e.GetProperty("actor").GetString() == clinician.Id).Select(e => e.GetProperty("outcome").GetString()).ToList();
+        Assert.Contains("permit", outcomes);
+        Assert.Contains("deny", outcomes);
+        Assert.Contains("break-glass", outcomes);
+        var keys = (await platform.Ledger.Client.GetFromJsonAsync<JsonElement>("/replicas/keys")).GetProperty("keys").Deserialize<List<ReplicaKey>>(JsonSerializerOptions.Web)!;
+        var receipt = log[0].GetProperty("receipt").Deserialize<Receipt>(JsonSerializerOptions.Web)!;
+        Assert.True(ReceiptVerifier.Verify(receipt, keys).IsValid);
+        Assert.DoesNotContain("consent-matrix", log.GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_tampered_ciphertext_fails_with_a_clear_error_and_erasure_leaves_only_a_tombstone_and_the_audit()
+    {
+        var (patient, token) = await platform.UserAsync(PlatformRoles.Patient);
+        var (_, record, _) = await platform.VaultAsync(HttpMethod.Post, $"/patients/{patient.Id}/records", token, Observation("tamper-me"));
+        var id = Guid.Parse(record.GetProperty("id").GetString()!);
+
+        await using (var connection = new NpgsqlConnection(platform.VaultConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var flip = new NpgsqlCommand("""UPDATE "RecordVersions" SET "Ciphertext" = overlay("Ciphertext" placing '\x00'::bytea from 20 for 1) WHERE "RecordId" = @id""", connection);
+            flip.Parameters.AddWithValue("id", id);
+            Assert.Equal(1, await flip.ExecuteNonQueryAsync());
+        }
+        var (tampered, problem, _) = await platform.VaultAsync(HttpMethod.Get, $"/records/{id}", token);
+        Assert.Equal(HttpStatusCode.InternalServerError, tampered);
+        Assert.Equal("integrity_check_failed", problem.GetProperty("code").GetString());
+
+        var (_, other, _) = await platform.VaultAsync(HttpMethod.Post, $"/patients/{patient.Id}/records", token, Observation("erase-me"));
+        var erasedId = other.GetProperty("id").GetString();
+        Assert.Equal(HttpStatusCode.NoContent, (await platform.VaultAsync(HttpMethod.Delete, $"/records/{erasedId}", token)).Status);
+        var (gone, goneProblem, _) = await platform.VaultAsync(HttpMethod.Get, $"/records/{erasedId}", token);
+        Assert.Equal(HttpStatusCode.Gone, gone);
+        Assert.Equal("record_erased", goneProblem.GetProperty("code").GetString());
+        using var scope = platform.Vault.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<RecordVaultDbContext>();
+        var versions = await db.RecordVersions.AsNoTracking().Where(v => v.RecordId == Guid.Parse(erasedId!)).ToListAsync();
+        Assert.All(versions, v => Assert.True(v.WrappedKey is null && v.Ciphertext is null && v.Hash.Length == 64));
+        var trail = await db.AccessLog.AsNoTracking().Where(a => a.RecordId == Guid.Parse(erasedId!)).Select(a => a.Action).ToListAsync();
+        Assert.Equal(["write", "delete"], trail.Order().Reverse().ToList());
+    }
+
+    [Fact]
+    public async Task Bad_input_is_refused_with_problem_json_and_nothing_is_stored()
+    {
+        var (patient, token) = await platform.UserAsync(PlatformRoles.Patient);
+        var cases = new (HttpContent Content, string Query, HttpStatusCode Status, string? Code)[]
+        {
+            (new StringContent("{\"resourceType\":\"Observation\",", Encoding.UTF8, "application/fhir+json"), "", HttpStatusCode.UnprocessableEntity, "malformed_json"),
+            (new StringContent("{\"resourceType\":\"Spaceship\"}", Encoding.UTF8, "application/fhir+json"), "", HttpStatusCode.UnprocessableEntity, "unknown_resource_type"),
+            (new StringContent("<xml/>", Encoding.UTF8, "application/xml"), "?category=observation", HttpStatusCode.UnsupportedMediaType, "unsupported_content_type"),
+            (new StringContent("hello", Encoding.UTF8, "text/plain"), "?category=x-rays-of-my-cat", HttpStatusCode.UnprocessableEntity, "unknown_category"),
+            (new ByteArrayContent(new byte[2 * 1024 * 1024]) { Headers = { ContentType = new MediaTypeHeaderValue("application/pdf") } }, "?category=clinical-note", HttpStatusCode.RequestEntityTooLarge, null),
+        };
+        foreach (var (content, query, status, code) in cases)
+        {
+            var (actual, problem, raw) = await platform.VaultAsync(HttpMethod.Post, $"/patients/{patient.Id}/records{query}", token, content);
+            Assert.True(actual == status, $"{status} expected, got {actual}: {problem}");
+            Assert.Equal("application/problem+json", raw.Content.Headers.ContentType?.MediaType);
+            if (code is not null)
+            {
+                Assert.Equal(code, problem.GetProperty("code").GetString());
+            }
+        }
+        Assert.Equal(HttpStatusCode.BadRequest, (await platform.VaultAsync(HttpMethod.Get, "/records/not-a-uuid", token)).Status);
+        var (_, list, _) = await platform.VaultAsync(HttpMethod.Get, $"/patients/{patient.Id}/records", token);
+        Assert.Equal(0, list.GetArrayLength());
+    }
+
+    private async Task<string> DumpDatabaseAsync()
+    {
+        await using var connection = new NpgsqlConnection(platform.VaultConnectionString);
+        await connection.OpenAsync();
+        var tables = new List<string>();
+        await using (var list = new NpgsqlCommand("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'", connection))
+        await using (var reader = await list.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+        var dump = new StringBuilder();
+        foreach (var table in tables)
+        {
+            await using var rows = new NpgsqlCommand($"SELECT row_to_json(t)::text FROM \"{table}\" t", connection);
+            await using var reader = await rows.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                dump.AppendLine(reader.GetString(0));
+            }
+        }
+        return dump.ToString().ToLowerInvariant() + dump;
+    }
+
+    private async Task<byte[]> UnwrapDataKeyAsync(Guid recordId)
+    {
+        using var scope = platform.Vault.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<RecordVaultDbContext>();
+        var version = await db.RecordVersions.AsNoTracking().SingleAsync(v => v.RecordId == recordId);
+        var kek = await platform.Vault.Services.GetRequiredService<IKeyProvider>().GetKeyEncryptionKeyAsync(version.KekName, CancellationToken.None);
+        return await kek.UnwrapAsync(new WrappedKey(version.KekName, version.KekVersion, version.WrapAlgorithm, version.WrappedKey!), CancellationToken.None);
+    }
+}
