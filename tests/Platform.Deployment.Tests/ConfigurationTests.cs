@@ -194,7 +194,7 @@ public partial class ConfigurationTests
             foreach (var env in workload.MainContainer.Env)
             {
                 var key = env.Name.Replace("__", ":", StringComparison.Ordinal);
-                Assert.True(IsKnown(key, documented), $"{workload}: {env.Name} is no setting the services read (docs/configuration.md, docs/ledger.md, docs/keys.md)");
+                Assert.True(IsKnown(key, documented), $"{workload}: {env.Name} is no setting the services read (docs/configuration.md, the service docs, the crypto README)");
             }
         }
     }
@@ -268,10 +268,11 @@ public partial class ConfigurationTests
     private static bool SourceDeclares(string property, params string[] file) =>
         Regex.IsMatch(Repository.Read(file), $@"public [^\n]*\b{Regex.Escape(property)} {{ get; set; }}");
 
-    /// <summary>Keys from the configuration tables of docs/configuration.md, docs/ledger.md and the crypto README.</summary>
+    /// <summary>Keys from the configuration tables of docs/configuration.md, the service docs and the crypto README.</summary>
     private static HashSet<string> DocumentedKeys()
     {
         var text = Repository.Read("docs", "configuration.md") + Repository.Read("docs", "ledger.md")
+            + Repository.Read("docs", "identity.md") + Repository.Read("docs", "consent.md") + Repository.Read("docs", "record-vault.md")
             + Repository.Read("services", "BuildingBlocks", "Platform.Crypto", "README.md");
         var keys = new HashSet<string>(StringComparer.Ordinal);
         foreach (Match m in DocumentedKey().Matches(text))

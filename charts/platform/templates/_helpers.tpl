@@ -218,6 +218,16 @@ readinessProbe:
   value: "false"
 {{- end }}
 {{- end }}
+{{- if eq $id "consent" }}
+{{- /* The rebuild-from-ledger command reads the ledger's API (allowed by the network policy). */}}
+- name: Consent__LedgerUrl
+  value: {{ printf "http://%s:8080/" (include "platform.componentName" (dict "root" $root "id" "ledger")) | quote }}
+{{- end }}
+{{- if eq $id "record-vault" }}
+{{- /* Consent decisions go through Dapr service invocation: mTLS between sidecars, resiliency policy applies. */}}
+- name: RecordVault__ConsentUrl
+  value: "http://127.0.0.1:3500/v1.0/invoke/consent/method/"
+{{- end }}
 {{- if and $v.serviceClient $v.serviceClient.enabled }}
 - name: ServiceClient__ClientId
   value: {{ $v.serviceClient.clientId | quote }}

@@ -12,6 +12,8 @@ public static class ServiceTokenSetup
         services.AddHttpClient(ServiceTokenSource.HttpClientName);
         services.AddSingleton<ServiceTokenSource>();
         services.TryAddSingleton(TimeProvider.System);
-        return services.AddHttpClient(name).AddHttpMessageHandler(sp => new ServiceTokenHandler(sp.GetRequiredService<ServiceTokenSource>(), scope));
+        return services.AddHttpClient(name)
+            .AddHttpMessageHandler(sp => new ServiceTokenHandler(sp.GetRequiredService<ServiceTokenSource>(), scope))
+            .AddHttpMessageHandler(() => new DaprApiTokenHandler(Environment.GetEnvironmentVariable("DAPR_API_TOKEN")));
     }
 }
