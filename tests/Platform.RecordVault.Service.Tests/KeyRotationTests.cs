@@ -10,7 +10,8 @@ using Platform.Testing;
 namespace Platform.RecordVault.Service.Tests;
 
 /// <summary>KEK rotation: reads never fail while data keys are rewrapped, and a restart in the middle resumes.</summary>
-public sealed class KeyRotationTests(VaultPlatform platform) : IClassFixture<VaultPlatform>
+[Collection(VaultCollection.Name)]
+public sealed class KeyRotationTests(VaultPlatform platform)
 {
     [Fact]
     public async Task Rotation_under_concurrent_reads_loses_no_read_survives_a_restart_and_ends_with_every_key_on_the_new_version()

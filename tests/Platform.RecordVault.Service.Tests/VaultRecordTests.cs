@@ -16,7 +16,8 @@ using Platform.Testing;
 namespace Platform.RecordVault.Service.Tests;
 
 /// <summary>Records on PostgreSQL under a SoftHSM2 key: encryption at rest, consent enforcement, audit, rotation, erasure, bad input.</summary>
-public sealed class VaultRecordTests(VaultPlatform platform) : IClassFixture<VaultPlatform>
+[Collection(VaultCollection.Name)]
+public sealed class VaultRecordTests(VaultPlatform platform)
 {
     private static StringContent Observation(string marker) => new(
         "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"8867-4\"}],"

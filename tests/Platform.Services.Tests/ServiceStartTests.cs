@@ -24,8 +24,7 @@ public sealed class ServiceStartTests
     };
 
     /// <summary>
-    /// The ledger signs checkpoints, the identity service tokens and the consent service consent events, so they
-    /// need a key provider;
+    /// Every service signs or wraps with keys from a key provider (checkpoints, tokens, consent events, data keys);
     /// the ledger also needs its own Raft port even alone.
     /// </summary>
     private static Task<ServiceUnderTest> StartAsync(string name) => ServiceUnderTest.StartAsync(BuildFor(name), name switch
@@ -37,8 +36,7 @@ public sealed class ServiceStartTests
             ["Ledger:Replicas:0:RaftEndPoint"] = $"127.0.0.1:{FreePort.Next()}",
         },
         "identity" => new Dictionary<string, string?> { ["Keys:Provider"] = "Software", ["Identity:AllowHttp"] = "true" },
-        "consent" => new Dictionary<string, string?> { ["Keys:Provider"] = "Software" },
-        _ => null,
+        _ => new Dictionary<string, string?> { ["Keys:Provider"] = "Software" },
     });
 
     [Theory]
