@@ -127,8 +127,9 @@ public sealed class NegativeFlowTests(IdentityServerFixture fixture) : IClassFix
     {
         var clinician = await TestAccounts.CreateAsync(Server.Service.Services, PlatformRoles.Clinician, activated: false);
         using var session = new FormSession(Server.BaseAddress);
+        // Asking for records: refused. (Identity verification alone — the kyc scope — is allowed; KYC can activate them.)
         var redirect = await new CodeFlow(session).RunAsync(
-            CodeFlow.AuthorizeUrl(IdentityServer.PortalClient, IdentityServer.PortalRedirect, "openid", Pkce.Create()), clinician);
+            CodeFlow.AuthorizeUrl(IdentityServer.PortalClient, IdentityServer.PortalRedirect, "openid records", Pkce.Create()), clinician);
         var query = CodeFlow.QueryOf(redirect);
         Assert.Equal("access_denied", query["error"]);
         Assert.Contains("activated", query["error_description"], StringComparison.Ordinal);

@@ -14,6 +14,7 @@ public static class DevHostIdentity
     public const string ServiceClientSecret = "dev-only-platform-services-secret-0123456789";
     public const string ConsentPagesClientId = "consent-pages";
     public const string ConsentPagesSecret = "dev-only-consent-pages-secret-0123456789";
+    public const string DevFingerprintKey = "ZGV2LW9ubHkta3ljLWZpbmdlcnByaW50LWtleS0wMTIzNDU2Nzg5";
 
     public static Uri Issuer(DevHostOptions options) => new($"http://localhost:{options.IdentityPort}/");
 
@@ -23,6 +24,8 @@ public static class DevHostIdentity
         settings["Identity:AllowHttp"] = "true";
         settings["Identity:Demo:Enabled"] = "true";
         settings["Identity:Messages:Directory"] = Path.Combine(options.DataDirectory, "outbox", "identity");
+        // A fixed, public development key for duplicate-document fingerprints (deployments use a Secret).
+        settings["Kyc:FingerprintKey"] = DevFingerprintKey;
         // With a fixed port the issuer is the documented URL; with port 0 (tests) it follows the request.
         if (options.IdentityPort != 0)
         {
@@ -42,7 +45,7 @@ public static class DevHostIdentity
             GrantTypes = ["authorization_code", "refresh_token"],
             RedirectUris = ["http://localhost:5173/callback", "http://127.0.0.1:5173/callback"],
             PostLogoutRedirectUris = ["http://localhost:5173/"],
-            Scopes = ["openid", "profile", "email", "roles", "offline_access", "records", "consent.manage", "identity.admin"],
+            Scopes = ["openid", "profile", "email", "roles", "offline_access", "records", "consent.manage", "identity.admin", "kyc"],
         },
         new()
         {

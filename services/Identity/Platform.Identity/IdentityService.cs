@@ -4,6 +4,7 @@ using Platform.Hosting;
 using Platform.Identity.Accounts;
 using Platform.Identity.Admin;
 using Platform.Identity.Data;
+using Platform.Identity.Kyc;
 using Platform.Identity.Oidc;
 using Platform.ServiceDefaults;
 
@@ -24,11 +25,13 @@ public static class IdentityService
                 builder.Services.AddRazorPages().AddApplicationPart(typeof(IdentityService).Assembly);
                 builder.Services.AddAuthorization(AdminEndpoints.AddAdminPolicy);
                 builder.Services.AddHostedService<AccountSeeder>();
+                builder.AddKyc();
             },
             mapEndpoints: app =>
             {
                 app.MapRazorPages();
                 app.MapAuthorizationEndpoints();
                 app.MapAdminEndpoints();
+                app.MapKycIfEnabled();
             });
 }

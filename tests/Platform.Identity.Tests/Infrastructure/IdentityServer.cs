@@ -56,7 +56,7 @@ public sealed class IdentityServer : IAsyncDisposable
                 GrantTypes = ["authorization_code", "refresh_token"],
                 RedirectUris = [PortalRedirect],
                 PostLogoutRedirectUris = ["http://127.0.0.1:5173/"],
-                Scopes = ["openid", "profile", "email", "roles", "offline_access", "records", "consent.manage", "identity.admin"],
+                Scopes = ["openid", "profile", "email", "roles", "offline_access", "records", "consent.manage", "identity.admin", "kyc"],
             },
             new()
             {
@@ -99,6 +99,7 @@ public sealed class IdentityServer : IAsyncDisposable
         settings["Identity:Demo:Enabled"] = "true";
         settings["Identity:Lockout"] = "00:15:00";
         settings["RateLimiting:sensitive:PermitLimit"] = "1000";
+        settings["Kyc:FingerprintKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
         {
             settings[key] = value;

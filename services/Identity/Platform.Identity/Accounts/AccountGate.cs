@@ -43,6 +43,20 @@ public sealed class AccountGate(UserManager<PlatformUser> users)
         return AccountGateResult.Allowed;
     }
 
+    /// <summary>
+    /// The gate for one token request: a clinician still waiting for activation may sign in for identity
+    /// verification only (the <c>kyc</c> scope and the OpenID scopes), since a verified KYC result activates them.
+    /// </summary>
+    public async Task<AccountGateResult> CheckAsync(PlatformUser user, IEnumerable<string> scopes)
+    {
+        var result = await CheckAsync(user);
+        return result == AccountGateResult.ClinicianNotActivated && scopes.All(VerificationOnlyScopes.Contains)
+            ? AccountGateResult.Allowed
+            : result;
+    }
+
+    private static readonly HashSet<string> VerificationOnlyScopes = new(StringComparer.Ordinal) { "openid", "profile", "email", "kyc" };
+
     public async Task<bool> RequiresSecondFactorAsync(PlatformUser user) =>
         (await users.GetRolesAsync(user)).Any(SecondFactorRoles.Contains);
 }

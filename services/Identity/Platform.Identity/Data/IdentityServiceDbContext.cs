@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Platform.Identity.Accounts;
+using Platform.Identity.Kyc;
 using Platform.Identity.Oidc;
 using Platform.Messaging;
 
@@ -15,6 +16,10 @@ public sealed class IdentityServiceDbContext(DbContextOptions<IdentityServiceDbC
     public DbSet<SigningKeyGeneration> SigningKeyGenerations => Set<SigningKeyGeneration>();
 
     public DbSet<TokenEncryptionKey> TokenEncryptionKeys => Set<TokenEncryptionKey>();
+
+    public DbSet<KycCaseRow> KycCases => Set<KycCaseRow>();
+
+    public DbSet<KycEvidenceRow> KycEvidence => Set<KycEvidenceRow>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -34,6 +39,26 @@ public sealed class IdentityServiceDbContext(DbContextOptions<IdentityServiceDbC
             generation.HasKey(g => g.Number);
             generation.Property(g => g.Number).ValueGeneratedNever();
             generation.Ignore(g => g.KeyName);
+        });
+        builder.Entity<KycCaseRow>(kyc =>
+        {
+            kyc.ToTable("KycCases");
+            kyc.HasKey(c => c.Id);
+            kyc.Property(c => c.Version).IsConcurrencyToken();
+            kyc.Property(c => c.OwnerId).HasMaxLength(64);
+            kyc.Property(c => c.State).HasMaxLength(32);
+            kyc.Property(c => c.Fingerprint).HasMaxLength(128);
+            kyc.HasIndex(c => c.OwnerId);
+            kyc.HasIndex(c => c.Fingerprint);
+            kyc.HasIndex(c => c.State);
+        });
+        builder.Entity<KycEvidenceRow>(evidence =>
+        {
+            evidence.ToTable("KycEvidence");
+            evidence.HasKey(e => e.Id);
+            evidence.HasIndex(e => e.CaseId);
+            evidence.Property(e => e.Kind).HasMaxLength(32);
+            evidence.Property(e => e.ContentType).HasMaxLength(64);
         });
         builder.Entity<TokenEncryptionKey>(key =>
         {

@@ -71,7 +71,7 @@ public static class AuthorizationEndpoints
             return Results.Redirect("/account/login?returnUrl=" + Uri.EscapeDataString(returnUrl));
         }
         var multiFactor = session.Principal!.HasClaim("amr", "mfa");
-        switch (await gate.CheckAsync(user))
+        switch (await gate.CheckAsync(user, request.GetScopes()))
         {
             case AccountGateResult.LockedOut:
                 return Forbid(Errors.AccessDenied, "The account is locked.");
@@ -166,7 +166,7 @@ public static class AuthorizationEndpoints
             var result = await context.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
             var previous = result.Principal ?? throw new InvalidOperationException("The grant was validated but carries no principal.");
             var user = await users.FindByIdAsync(previous.GetClaim(Claims.Subject) ?? "");
-            if (user is null || await gate.CheckAsync(user) != AccountGateResult.Allowed)
+            if (user is null || await gate.CheckAsync(user, previous.GetScopes()) != AccountGateResult.Allowed)
             {
                 return Forbid(Errors.InvalidGrant, "The account can no longer receive tokens.");
             }

@@ -18,6 +18,9 @@ public static class OidcScopes
     /// <summary>A service submits signed events to the ledger.</summary>
     public const string LedgerSubmit = "ledger.submit";
 
+    /// <summary>An account holder runs their KYC case; reviewers decide cases.</summary>
+    public const string Kyc = "kyc";
+
     /// <summary>Administrators manage clients and accounts.</summary>
     public const string IdentityAdmin = "identity.admin";
 
@@ -29,5 +32,6 @@ public static class OidcScopes
             [Records] = ("record-vault", "Read and write medical records you are allowed to see"),
             [LedgerSubmit] = ("ledger", "Submit signed events to the ledger (services)"),
             [IdentityAdmin] = ("identity", "Administer accounts and clients"),
+            [Kyc] = ("identity", "Verify your identity (KYC)"),
         };
 }

@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Platform.Identity.Kyc;
+
+/// <summary>
+/// Registers KYC: the check runner with the sanctions list (<c>Kyc:SanctionsListPath</c>, default the shipped
+/// sample) and the fingerprint key (<c>Kyc:FingerprintKey</c>), the evidence cipher, the case service. KYC is on
+/// when the fingerprint key is configured (a Secret in deployments; the dev host sets a development key).
+/// </summary>
+public static class KycSetup
+{
+    public static bool IsEnabled(IConfiguration configuration) => !string.IsNullOrEmpty(configuration["Kyc:FingerprintKey"]);
+
+    public static WebApplicationBuilder AddKyc(this WebApplicationBuilder builder)
+    {
+        if (!IsEnabled(builder.Configuration))
+        {
+            return builder;
+        }
+        var section = builder.Configuration.GetSection("Kyc");
+        builder.Services.Configure<KycOptions>(section);
+        var options = section.Get<KycOptions>() ?? new KycOptions();
+        var listPath = options.SanctionsListPath ?? Path.Combine(AppContext.BaseDirectory, "SampleData", "sanctions-sample.jsonl");
+        var list = SanctionsListFile.Load(listPath);
+        if (!list.IsSuccess)
+        {
+            throw new InvalidOperationException($"The sanctions list {listPath} is not valid: {string.Join("; ", list.Errors.Take(3))}");
+        }
+        var fingerprinter = new IdentityFingerprinter(Convert.FromBase64String(options.FingerprintKey!));
+        builder.Services.AddSingleton(sp => new KycCheckRunner(
+            new KycCheckOptions { MinimumAge = options.MinimumAge, AcceptSpecimenDocuments = options.AcceptSpecimenDocuments },
+            list.List!, fingerprinter, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<EvidenceCipher>();
+        builder.Services.AddScoped<KycService>();
+        builder.Services.AddAuthorization(KycEndpoints.AddPolicies);
+        return builder;
+    }
+
+    public static WebApplication MapKycIfEnabled(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        if (IsEnabled(app.Configuration))
+        {
+            app.MapKycEndpoints();
+        }
+        return app;
+    }
+}
