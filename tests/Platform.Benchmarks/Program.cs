@@ -9,6 +9,7 @@ using Platform.Benchmarks;
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- http [seconds] [concurrency]
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- ledger [seconds] [clients,clients,...]
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- oidc [seconds] [concurrency]
+//   dotnet run -c Release --project tests/Platform.Benchmarks -- decisions [seconds] [concurrency] [patients] [consents per patient]
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- all      (everything, with short jobs)
 var mode = args.FirstOrDefault() ?? "all";
 var rest = args.Skip(1).ToArray();
@@ -32,15 +33,24 @@ switch (mode)
         var oidcConcurrency = rest.Length > 1 ? int.Parse(rest[1], CultureInfo.InvariantCulture) : 16;
         await OidcTokenBenchmark.RunAsync(TimeSpan.FromSeconds(oidcSeconds), oidcConcurrency);
         break;
+    case "decisions":
+        var decisionSeconds = rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 10;
+        var decisionConcurrency = rest.Length > 1 ? int.Parse(rest[1], CultureInfo.InvariantCulture) : 16;
+        var patients = rest.Length > 2 ? int.Parse(rest[2], CultureInfo.InvariantCulture) : 100_000;
+        var consentsPerPatient = rest.Length > 3 ? int.Parse(rest[3], CultureInfo.InvariantCulture) : 10;
+        await DecisionBenchmark.RunAsync(TimeSpan.FromSeconds(decisionSeconds), decisionConcurrency, patients, consentsPerPatient);
+        break;
     case "all":
         var config = DefaultConfig.Instance.AddJob(Job.ShortRun);
         BenchmarkRunner.Run([typeof(KeyWrapBenchmarks), typeof(OutboxBenchmarks)], config);
         await HttpLoadDriver.RunAsync(TimeSpan.FromSeconds(5), 16);
         await LedgerCommitBenchmark.RunAsync(TimeSpan.FromSeconds(5), [1, 16, 64, 256]);
         await OidcTokenBenchmark.RunAsync(TimeSpan.FromSeconds(5), 16);
+        // A tenth of the full dataset (100 000 consents), to keep 'all' short; 'decisions' alone seeds the full million.
+        await DecisionBenchmark.RunAsync(TimeSpan.FromSeconds(5), 16, 10_000, 10);
         break;
     default:
-        Console.Error.WriteLine($"Unknown mode '{mode}'. Use micro, http, ledger, oidc or all.");
+        Console.Error.WriteLine($"Unknown mode '{mode}'. Use micro, http, ledger, oidc, decisions or all.");
         return 2;
 }
 return 0;

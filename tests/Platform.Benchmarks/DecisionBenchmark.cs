@@ -1,0 +1,350 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Platform.Consent;
+using Platform.Consent.Data;
+using Platform.Consent.Decisions;
+using Platform.Identity;
+using Platform.Identity.Oidc;
+using Platform.Testing;
+
+namespace Platform.Benchmarks;
+
+/// <summary>
+/// Consent decisions per second over HTTP (<c>POST /decisions</c>, a client-credentials bearer token with
+/// <c>consent.decide</c>), with N closed-loop callers on loopback for a fixed time, against a store of
+/// patients × consents written straight into the consent service's SQLite file (see <see cref="ConsentDataset"/>).
+/// The identity and consent services run in this process as the tests start them (SQLite in temp folders,
+/// software keys, rate limits raised). Baselines, same consent host and run: <c>GET /health/live</c> (service
+/// defaults alone), <c>GET /codes</c> (an anonymous endpoint with a JSON body) and <c>GET /health/live</c> carrying
+/// the bearer token (the token is validated by the authentication middleware on every request, even to an
+/// anonymous endpoint, since the bearer scheme is the only one and so the default). Then, in this process without
+/// HTTP: the decision service itself, the SQL query alone, and one access-token validation — where the time goes.
+/// </summary>
+public static class DecisionBenchmark
+{
+    private const string ClientId = "bench-decider";
+    private const string ClientSecret = "bench-decider-secret-0123456789abcdefghij";
+    private const int RequestPool = 100_000;
+
+    public static async Task RunAsync(TimeSpan duration, int concurrency, int patients, int perPatient)
+    {
+        Console.WriteLine($"Consent decisions: identity + consent services in process (SQLite, software keys), {patients:N0} patients × {perPatient} consents, "
+            + $"{concurrency} concurrent callers, {duration.TotalSeconds:F0} s per target after a 2 s warm-up, loopback, {Environment.ProcessorCount} cores, Release build");
+
+        var identitySettings = new ClientDefinition
+        {
+            ClientId = ClientId,
+            Type = ClientTypes.Confidential,
+            ClientSecret = ClientSecret,
+            GrantTypes = ["client_credentials"],
+            Scopes = ["consent.decide"],
+        }.ToSettings(0);
+        identitySettings["Keys:Provider"] = "Software";
+        identitySettings["Identity:AllowHttp"] = "true";
+        identitySettings["RateLimiting:per-client:PermitLimit"] = "100000000";
+        identitySettings["RateLimiting:sensitive:PermitLimit"] = "100000000";
+        identitySettings["Logging:LogLevel:Default"] = "Error";
+        await using var identity = await ServiceUnderTest.StartAsync(IdentityService.Build, identitySettings);
+        await using var consent = await ServiceUnderTest.StartAsync(ConsentService.Build, new Dictionary<string, string?>
+        {
+            ["Keys:Provider"] = "Software",
+            ["Authentication:Authority"] = identity.Client.BaseAddress!.AbsoluteUri,
+            ["Authentication:RequireHttpsMetadata"] = "false",
+            ["RateLimiting:per-client:PermitLimit"] = "100000000",
+            ["Logging:LogLevel:Default"] = "Error",
+        });
+
+        string connectionString;
+        using (var scope = consent.Services.CreateScope())
+        {
+            connectionString = scope.ServiceProvider.GetRequiredService<ConsentDbContext>().Database.GetConnectionString()!;
+        }
+        var databaseFile = new SqliteConnectionStringBuilder(connectionString).DataSource;
+        var seeding = Stopwatch.StartNew();
+        var dataset = await ConsentDataset.SeedAsync(databaseFile, patients, perPatient);
+        seeding.Stop();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"(seeded {dataset.Rows:N0} consents in {seeding.Elapsed.TotalSeconds:F1} s, {dataset.Rows / seeding.Elapsed.TotalSeconds:N0} rows/s; "
+            + $"database file {new FileInfo(databaseFile).Length / 1048576.0:F0} MiB; connection string \"{connectionString.Replace(Path.GetDirectoryName(databaseFile)!, "…", StringComparison.Ordinal)}\")"));
+        await PrintQueryPlanAsync(consent.Services, databaseFile);
+
+        var token = await TokenAsync(identity.Client.BaseAddress!);
+        Console.WriteLine($"(one access token: {token.Length} characters, ES256 JWT; default authenticate scheme on the consent host: "
+            + $"{(await consent.Services.GetRequiredService<IAuthenticationSchemeProvider>().GetDefaultAuthenticateSchemeAsync())?.Name ?? "none"})");
+        var requests = dataset.Requests(RequestPool);
+        var address = consent.Client.BaseAddress!;
+
+        using var anonymous = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency }) { BaseAddress = address };
+        using var authorized = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency }) { BaseAddress = address };
+        authorized.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        Task<(bool, string?)> Decide(Random random)
+        {
+            var request = requests[random.Next(requests.Length)];
+            return SendAsync(authorized, new HttpRequestMessage(HttpMethod.Post, "/decisions")
+            {
+                Content = new ByteArrayContent(request.Json) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
+            }, ReasonOf);
+        }
+
+        // One decision first, so a misconfiguration fails loudly instead of printing a row of errors.
+        var (probeOk, probeReason) = await Decide(new Random(1));
+        if (!probeOk || probeReason is null)
+        {
+            using var response = await authorized.PostAsync("/decisions", new ByteArrayContent(requests[0].Json) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } });
+            throw new InvalidOperationException($"POST /decisions answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"{"over HTTP, consent host",-62} {"requests/s",11} {"p50 ms",8} {"p99 ms",8} {"errors",7}");
+        Print("GET /health/live (baseline)", await DriveAsync(duration, concurrency,
+            _ => SendAsync(anonymous, new HttpRequestMessage(HttpMethod.Get, "/health/live"), null)));
+        Print("GET /codes (anonymous endpoint, JSON)", await DriveAsync(duration, concurrency,
+            _ => SendAsync(anonymous, new HttpRequestMessage(HttpMethod.Get, "/codes"), null)));
+        Print("GET /health/live with the bearer token (validated)", await DriveAsync(duration, concurrency,
+            _ => SendAsync(authorized, new HttpRequestMessage(HttpMethod.Get, "/health/live"), null)));
+        var decisions = await DriveAsync(duration, concurrency, Decide);
+        Print("POST /decisions", decisions);
+        Console.WriteLine($"  answers: {Mix(decisions)}");
+
+        Console.WriteLine();
+        Console.WriteLine($"{"in process, no HTTP",-62} {"calls/s",11} {"p50 ms",8} {"p99 ms",8} {"errors",7}");
+        var inProcessTime = duration < TimeSpan.FromSeconds(5) ? duration : TimeSpan.FromSeconds(5);
+        var scopes = consent.Services.GetRequiredService<IServiceScopeFactory>();
+        async Task<(bool, string?)> DecideInProcess(Random random)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var answer = await scope.ServiceProvider.GetRequiredService<DecisionService>().DecideAsync(requests[random.Next(requests.Length)].Body, CancellationToken.None);
+            return (true, answer.Reason);
+        }
+        var inProcess = await DriveAsync(inProcessTime, 1, DecideInProcess);
+        Print("DecisionService.DecideAsync (scope, EF query, rules), 1 thread", inProcess);
+        Console.WriteLine($"  answers: {Mix(inProcess)}");
+        Print($"DecisionService.DecideAsync, {Environment.ProcessorCount} threads", await DriveAsync(inProcessTime, Environment.ProcessorCount, DecideInProcess));
+        Print("EF Core query alone (scope + DbContext per call), 1 thread", await DriveAsync(inProcessTime, 1, async random =>
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var body = requests[random.Next(requests.Length)].Body;
+            var rows = await scope.ServiceProvider.GetRequiredService<ConsentDbContext>().Consents.AsNoTracking()
+                .Where(c => c.Subject == body.Subject && c.GranteeId == body.Actor).ToListAsync();
+            return (true, rows.Count == 0 ? "no rows" : "rows");
+        }));
+        // Not what the service does today: the same query with a pooled DbContext and a compiled query, to size that change.
+        var pooled = new PooledDbContextFactory<ConsentDbContext>(new DbContextOptionsBuilder<ConsentDbContext>().UseSqlite(connectionString).Options);
+        Print("EF Core, pooled DbContext + compiled query (not the service's)", await DriveAsync(inProcessTime, 1, async random =>
+        {
+            await using var db = pooled.CreateDbContext();
+            var body = requests[random.Next(requests.Length)].Body;
+            var rows = 0;
+            await foreach (var _ in CompiledLookup(db, body.Subject!, body.Actor!))
+            {
+                rows++;
+            }
+            return (true, rows == 0 ? "no rows" : "rows");
+        }));
+        await using (var sql = new PreparedQuery(connectionString))
+        {
+            Print("the SQL query alone (ADO.NET, prepared, same connection string)", await DriveAsync(inProcessTime, 1,
+                random => Task.FromResult((true, (string?)sql.Run(requests[random.Next(requests.Length)].Body)))));
+        }
+        var validate = await TokenValidationAsync(consent.Services, token);
+        Print("access token validation (JsonWebTokenHandler, ES256), 1 thread", await DriveAsync(inProcessTime, 1, async _ => (await validate(), "valid")));
+    }
+
+    private static readonly Func<ConsentDbContext, string, string, IAsyncEnumerable<ConsentRow>> CompiledLookup =
+        EF.CompileAsyncQuery((ConsentDbContext db, string subject, string actor) =>
+            db.Consents.AsNoTracking().Where(c => c.Subject == subject && c.GranteeId == actor));
+
+    private static async Task<(bool, string?)> SendAsync(HttpClient client, HttpRequestMessage request, Func<string, string?>? tag)
+    {
+        using (request)
+        using (var response = await client.SendAsync(request))
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            var label = tag?.Invoke(body);
+            return (response.IsSuccessStatusCode && (tag is null || label is not null), label);
+        }
+    }
+
+    private static string? ReasonOf(string body)
+    {
+        const string Key = "\"reason\":\"";
+        var start = body.IndexOf(Key, StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return null;
+        }
+        start += Key.Length;
+        var end = body.IndexOf('"', start);
+        return end < 0 ? null : body[start..end];
+    }
+
+    private static async Task<string> TokenAsync(Uri identity)
+    {
+        using var client = new HttpClient { BaseAddress = identity };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/token")
+        {
+            Content = new FormUrlEncodedContent([new("grant_type", "client_credentials"), new("scope", "consent.decide")]),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(ClientId)}:{Uri.EscapeDataString(ClientSecret)}")));
+        using var response = await client.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"The token endpoint answered {(int)response.StatusCode}: {body}");
+        }
+        using var json = JsonDocument.Parse(body);
+        return json.RootElement.GetProperty("access_token").GetString()!;
+    }
+
+    /// <summary>The SQL EF sends for a decision, and SQLite's plan for it.</summary>
+    private static async Task PrintQueryPlanAsync(IServiceProvider services, string databaseFile)
+    {
+        using (var scope = services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ConsentDbContext>();
+            string subject = "pt0", actor = "pr0";
+            var sql = db.Consents.AsNoTracking().Where(c => c.Subject == subject && c.GranteeId == actor).ToQueryString();
+            Console.WriteLine("(the decision's query, as EF Core sends it: " + string.Join(" ", sql.Split('\n').Select(l => l.Trim())) + ")");
+        }
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databaseFile, Pooling = false }.ToString());
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN SELECT * FROM \"Consents\" WHERE \"Subject\" = 'x' AND \"GranteeId\" = 'y'";
+        await using var reader = await command.ExecuteReaderAsync();
+        var plan = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            plan.Add(reader.GetString(3));
+        }
+        Console.WriteLine("(SQLite query plan: " + string.Join("; ", plan) + ")");
+    }
+
+    /// <summary>One validation of the access token as the consent host's bearer handler does it, keys already fetched.</summary>
+    private static async Task<Func<Task<bool>>> TokenValidationAsync(IServiceProvider services, string token)
+    {
+        var options = services.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>().Get(JwtBearerDefaults.AuthenticationScheme);
+        var configuration = await options.ConfigurationManager!.GetConfigurationAsync(CancellationToken.None);
+        var parameters = options.TokenValidationParameters.Clone();
+        parameters.ValidIssuer = configuration.Issuer;
+        parameters.IssuerSigningKeys = configuration.SigningKeys;
+        var handler = options.TokenHandlers.OfType<JsonWebTokenHandler>().FirstOrDefault() ?? new JsonWebTokenHandler();
+        var first = await handler.ValidateTokenAsync(token, parameters);
+        if (!first.IsValid)
+        {
+            throw new InvalidOperationException("The access token does not validate in process.", first.Exception);
+        }
+        return async () => (await handler.ValidateTokenAsync(token, parameters)).IsValid;
+    }
+
+    /// <summary>The decision's lookup as plain ADO.NET: a prepared statement on one open connection, every column read.</summary>
+    private sealed class PreparedQuery : IAsyncDisposable
+    {
+        private readonly SqliteConnection _connection;
+        private readonly SqliteCommand _command;
+        private readonly SqliteParameter _subject;
+        private readonly SqliteParameter _grantee;
+
+        public PreparedQuery(string connectionString)
+        {
+            _connection = new SqliteConnection(connectionString);
+            _connection.Open();
+            _command = _connection.CreateCommand();
+            _command.CommandText = """
+                SELECT "Id", "Categories", "CreatedAtMs", "GranteeId", "GranteeKind", "Hash", "Purposes", "Status", "Subject", "UpdatedAtMs",
+                       "ValidFromMs", "ValidUntilMs", "Version"
+                FROM "Consents" WHERE "Subject" = $subject AND "GranteeId" = $grantee
+                """;
+            _subject = _command.Parameters.Add(new SqliteParameter("$subject", ""));
+            _grantee = _command.Parameters.Add(new SqliteParameter("$grantee", ""));
+            _command.Prepare();
+        }
+
+        public string Run(DecisionBody body)
+        {
+            _subject.Value = body.Subject;
+            _grantee.Value = body.Actor;
+            var rows = 0;
+            using var reader = _command.ExecuteReader();
+            var values = new object[reader.FieldCount];
+            while (reader.Read())
+            {
+                reader.GetValues(values);
+                rows++;
+            }
+            return rows == 0 ? "no rows" : "rows";
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _command.DisposeAsync();
+            await _connection.DisposeAsync();
+        }
+    }
+
+    private sealed record Result(long Calls, long Errors, double Seconds, double P50, double P99, IReadOnlyDictionary<string, long> Tags);
+
+    /// <summary>A 2 s warm-up (JIT tiers, connection and database pools), then <paramref name="workers"/> closed loops for the duration.</summary>
+    private static async Task<Result> DriveAsync(TimeSpan duration, int workers, Func<Random, Task<(bool Ok, string? Tag)>> call)
+    {
+        await LoopAsync(TimeSpan.FromSeconds(2), workers, call);
+        var stopwatch = Stopwatch.StartNew();
+        var results = await LoopAsync(duration, workers, call);
+        var seconds = stopwatch.Elapsed.TotalSeconds;
+        var all = results.SelectMany(r => r.Latencies).Order().ToArray();
+        var tags = results.SelectMany(r => r.Tags).GroupBy(t => t.Key).ToDictionary(g => g.Key, g => g.Sum(t => t.Value));
+        return new Result(all.Length, results.Sum(r => r.Errors), seconds, Percentile(all, 0.50), Percentile(all, 0.99), tags);
+    }
+
+    private static Task<(List<double> Latencies, long Errors, Dictionary<string, long> Tags)[]> LoopAsync(
+        TimeSpan duration, int workers, Func<Random, Task<(bool Ok, string? Tag)>> call)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        return Task.WhenAll(Enumerable.Range(0, workers).Select(worker => Task.Run(async () =>
+        {
+            var random = new Random(1000 + worker);
+            var latencies = new List<double>();
+            var tags = new Dictionary<string, long>();
+            long errors = 0;
+            while (stopwatch.Elapsed < duration)
+            {
+                var started = Stopwatch.GetTimestamp();
+                var (ok, tag) = await call(random);
+                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                if (!ok)
+                {
+                    errors++;
+                }
+                if (tag is not null)
+                {
+                    tags[tag] = tags.GetValueOrDefault(tag) + 1;
+                }
+            }
+            return (latencies, errors, tags);
+        })));
+    }
+
+    private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[(int)Math.Min(sorted.Length - 1, Math.Floor(p * sorted.Length))];
+
+    private static string Mix(Result r)
+    {
+        var total = Math.Max(1, r.Tags.Values.Sum());
+        return string.Join(", ", r.Tags.OrderByDescending(t => t.Value)
+            .Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Key} {100.0 * t.Value / total:F1} %")));
+    }
+
+    private static void Print(string target, Result r) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{target,-62} {r.Calls / r.Seconds,11:F0} {r.P50,8:F3} {r.P99,8:F3} {r.Errors,7}"));
+}
