@@ -18,9 +18,11 @@ public sealed partial class DecisionService(ConsentDbContext db, BreakGlassGuard
     public async Task<DecisionResponse> DecideAsync(DecisionBody body, CancellationToken cancellationToken)
     {
         var request = Validate(body);
-        var rows = await db.Consents.AsNoTracking()
-            .Where(c => c.Subject == request.SubjectPseudonym && c.GranteeId == request.ActorId)
-            .ToListAsync(cancellationToken);
+        var rows = new List<ConsentRow>();
+        await foreach (var row in ConsentsBetween(db, request.SubjectPseudonym, request.ActorId).WithCancellation(cancellationToken))
+        {
+            rows.Add(row);
+        }
         var decision = DecisionEngine.Decide(request, rows.Select(r => r.ToConsent()));
         var decisionId = Guid.NewGuid();
         if (decision.Outcome == DecisionOutcome.BreakGlass)
@@ -37,6 +39,11 @@ public sealed partial class DecisionService(ConsentDbContext db, BreakGlassGuard
         }
         return new DecisionResponse(decisionId, decision.OutcomeCode, decision.Reason, decision.ConsentId, decision.ConsentVersion);
     }
+
+    // Compiled once: decisions are the hot path, and translating the LINQ query on every call costs more than the SQL.
+    private static readonly Func<ConsentDbContext, string, string, IAsyncEnumerable<ConsentRow>> ConsentsBetween =
+        EF.CompileAsyncQuery((ConsentDbContext context, string subject, string actor) =>
+            context.Consents.AsNoTracking().Where(c => c.Subject == subject && c.GranteeId == actor));
 
     private DecisionRequest Validate(DecisionBody body)
     {
