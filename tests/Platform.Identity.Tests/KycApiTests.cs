@@ -25,7 +25,7 @@ public sealed class KycApiTests(IdentityServerFixture fixture) : IClassFixture<I
         var id = started.GetProperty("id").GetString();
 
         var documentNumber = "C" + Random.Shared.Next(10_000_000, 99_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var application = JsonSerializer.SerializeToNode(Application("ERIKA", "MUSTERMANN", documentNumber, new DateOnly(1984, 8, 12)))!.AsObject();
+        var application = JsonSerializer.SerializeToNode(KycApplications.Application("ERIKA", "MUSTERMANN", documentNumber, new DateOnly(1984, 8, 12)))!.AsObject();
         application["documentImage"] = Convert.ToBase64String([0xFF, 0xD8, 0xFF, 0xE0, .. Encoding.ASCII.GetBytes("document scan")]);
         application["documentImageType"] = "image/jpeg";
         var (status, kycCase) = await CallAsync(HttpMethod.Post, $"/kyc/cases/{id}/evidence", token, application);
@@ -57,7 +57,7 @@ public sealed class KycApiTests(IdentityServerFixture fixture) : IClassFixture<I
         var (_, started) = await CallAsync(HttpMethod.Post, "/kyc/cases", token);
         var id = started.GetProperty("id").GetString();
         // The form's birth date differs from the document's: the consistency check fails and routes to a human.
-        var body = Application("JONAS", "BEISPIEL", "D" + Random.Shared.Next(10_000_000, 99_999_999), new DateOnly(1990, 1, 15), formBirthDate: "1990-02-15");
+        var body = KycApplications.Application("JONAS", "BEISPIEL", "D" + Random.Shared.Next(10_000_000, 99_999_999), new DateOnly(1990, 1, 15), formBirthDate: "1990-02-15");
         var (_, review) = await CallAsync(HttpMethod.Post, $"/kyc/cases/{id}/evidence", token, body);
         Assert.Equal("ManualReview", review.GetProperty("state").GetString());
 
@@ -90,7 +90,7 @@ public sealed class KycApiTests(IdentityServerFixture fixture) : IClassFixture<I
         var (_, started) = await CallAsync(HttpMethod.Post, "/kyc/cases", token);
         var id = started.GetProperty("id").GetString();
         var (_, review) = await CallAsync(HttpMethod.Post, $"/kyc/cases/{id}/evidence", token,
-            Application("RUTH", "SELBST", "E" + Random.Shared.Next(10_000_000, 99_999_999), new DateOnly(1980, 3, 3), formBirthDate: "1980-03-04"));
+            KycApplications.Application("RUTH", "SELBST", "E" + Random.Shared.Next(10_000_000, 99_999_999), new DateOnly(1980, 3, 3), formBirthDate: "1980-03-04"));
         Assert.Equal("ManualReview", review.GetProperty("state").GetString());
 
         var (status, problem) = await CallAsync(HttpMethod.Post, $"/kyc/cases/{id}/decision", token, new { decision = "approve", reason = "looks fine to me" });
@@ -109,7 +109,7 @@ public sealed class KycApiTests(IdentityServerFixture fixture) : IClassFixture<I
         var token = await TokenAsync(patient);
         var (_, started) = await CallAsync(HttpMethod.Post, "/kyc/cases", token);
         var id = started.GetProperty("id").GetString();
-        var body = JsonSerializer.SerializeToNode(Application("ANNA", "MUSTER", "F12345678", new DateOnly(1975, 5, 5)))!.AsObject();
+        var body = JsonSerializer.SerializeToNode(KycApplications.Application("ANNA", "MUSTER", "F12345678", new DateOnly(1975, 5, 5)))!.AsObject();
         body["documentImage"] = Convert.ToBase64String([0xFF, 0xD8, 0xFF, 0xE0]);
         body["documentImageType"] = "image/jpeg";
         body[field] = value;
@@ -119,30 +119,6 @@ public sealed class KycApiTests(IdentityServerFixture fixture) : IClassFixture<I
         Assert.Equal(code, problem.GetProperty("code").GetString());
         var (_, unchanged) = await CallAsync(HttpMethod.Get, $"/kyc/cases/{id}", token);
         Assert.Equal("Registered", unchanged.GetProperty("state").GetString());
-    }
-
-    /// <summary>A German passport (TD3) for the person, valid for five more years, with correct check digits.</summary>
-    private static object Application(string given, string family, string documentNumber, DateOnly birth, string? formBirthDate = null)
-    {
-        var expiry = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(5);
-        var line1 = $"P<D<<{family}<<{given}".PadRight(44, '<');
-        var number = documentNumber.PadRight(9, '<')[..9];
-        string Digit(string field) => MrzCheckDigit.Compute(field).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var birthText = birth.ToString("yyMMdd", System.Globalization.CultureInfo.InvariantCulture);
-        var expiryText = expiry.ToString("yyMMdd", System.Globalization.CultureInfo.InvariantCulture);
-        var optional = new string('<', 14);
-        var upper = number + Digit(number) + "D<<" + birthText + Digit(birthText) + "F" + expiryText + Digit(expiryText) + optional + Digit(optional);
-        var composite = Digit(upper[..10] + upper[13..20] + upper[21..43]);
-        return new
-        {
-            givenNames = given,
-            familyName = family,
-            birthDate = formBirthDate ?? birth.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-            nationality = "DEU",
-            documentNumber,
-            issuingCountry = "DEU",
-            mrz = line1 + "\n" + upper + composite,
-        };
     }
 
     private async Task<string> TokenAsync(TestAccount account)

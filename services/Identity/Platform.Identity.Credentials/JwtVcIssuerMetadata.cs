@@ -110,10 +110,12 @@ public sealed class JwtVcIssuerMetadata
     {
         ArgumentException.ThrowIfNullOrEmpty(issuer);
         // The draft requires an https URL without query or fragment, so the well-known location is unambiguous.
-        if (!Uri.TryCreate(issuer, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps
+        // Plain http is allowed on loopback only: the dev host and the tests run the issuer on localhost.
+        if (!Uri.TryCreate(issuer, UriKind.Absolute, out var uri)
+            || !(uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback))
             || uri.Query.Length > 0 || uri.Fragment.Length > 0)
         {
-            throw new ArgumentException("The issuer must be an https URL without query or fragment.", nameof(issuer));
+            throw new ArgumentException("The issuer must be an https URL (http only on loopback) without query or fragment.", nameof(issuer));
         }
         return uri;
     }

@@ -44,6 +44,7 @@ public static class KycSetup
         if (IsEnabled(app.Configuration))
         {
             app.MapKycEndpoints();
+            app.MapCredentialEndpoints();
         }
         return app;
     }

@@ -1,0 +1,80 @@
+using System.Buffers.Text;
+using System.Text;
+using System.Text.Json;
+using Platform.Crypto;
+using Platform.ServiceDefaults;
+
+namespace Platform.Identity.Kyc;
+
+/// <summary>
+/// The holder's proof of possession when asking for a credential: a compact JWS (ES256, <c>typ</c>
+/// <c>openid4vci-proof+jwt</c>) carrying the holder's public key in its header (<c>jwk</c>) and, in its payload,
+/// this issuer as <c>aud</c> and a fresh <c>iat</c>. The credential is bound to that key (<c>cnf.jwk</c>).
+/// </summary>
+public static class HolderProof
+{
+    public const string Type = "openid4vci-proof+jwt";
+    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(60);
+
+    /// <exception cref="ProblemException">The proof is malformed, signed by another key, for another issuer, or stale.</exception>
+    public static JsonWebKeyInfo Verify(string? proof, string issuer, DateTimeOffset now)
+    {
+        static ProblemException Invalid(string detail) => ProblemException.BadRequest(detail, "invalid_proof");
+        var parts = proof?.Split('.') ?? [];
+        if (parts.Length != 3)
+        {
+            throw Invalid("proof must be a compact JWS.");
+        }
+        JsonElement header, payload;
+        byte[] signature;
+        try
+        {
+            header = JsonDocument.Parse(Base64Url.DecodeFromChars(parts[0])).RootElement;
+            payload = JsonDocument.Parse(Base64Url.DecodeFromChars(parts[1])).RootElement;
+            signature = Base64Url.DecodeFromChars(parts[2]);
+        }
+        catch (Exception ex) when (ex is FormatException or JsonException)
+        {
+            throw Invalid("proof is not valid base64url JSON.");
+        }
+        if (header.ValueKind != JsonValueKind.Object || !header.TryGetProperty("alg", out var alg) || alg.GetString() != KeyAlgorithms.ES256)
+        {
+            throw Invalid("proof must be signed with ES256.");
+        }
+        if (!header.TryGetProperty("typ", out var typ) || typ.GetString() != Type)
+        {
+            throw Invalid($"proof typ must be {Type}.");
+        }
+        if (!header.TryGetProperty("jwk", out var jwkElement) || jwkElement.ValueKind != JsonValueKind.Object ||
+            jwkElement.TryGetProperty("d", out _) ||
+            jwkElement.GetProperty("kty").GetString() != "EC" || jwkElement.GetProperty("crv").GetString() != "P-256")
+        {
+            throw Invalid("proof must carry the holder's public P-256 key as jwk (and no private part).");
+        }
+        var jwk = new JsonWebKeyInfo("EC", "P-256", jwkElement.GetProperty("x").GetString()!, jwkElement.GetProperty("y").GetString()!,
+            "holder", KeyAlgorithms.ES256, "sig");
+        bool signed;
+        try
+        {
+            signed = jwk.VerifyES256(Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), signature);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            signed = false;
+        }
+        if (!signed)
+        {
+            throw Invalid("proof signature does not verify with its jwk.");
+        }
+        if (!payload.TryGetProperty("aud", out var aud) || aud.ValueKind != JsonValueKind.String || aud.GetString() != issuer)
+        {
+            throw Invalid($"proof aud must be this issuer ({issuer}).");
+        }
+        if (!payload.TryGetProperty("iat", out var iat) || iat.ValueKind != JsonValueKind.Number ||
+            (now - DateTimeOffset.FromUnixTimeSeconds(iat.GetInt64())).Duration() > MaxAge)
+        {
+            throw Invalid("proof iat must be within a minute of now.");
+        }
+        return jwk;
+    }
+}

@@ -1,0 +1,89 @@
+using System.Buffers.Text;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Platform.Identity.Accounts;
+using Platform.Identity.Credentials;
+using Platform.Identity.Tests.Infrastructure;
+
+namespace Platform.Identity.Tests;
+
+/// <summary>The verified-identity SD-JWT VC: issued only after KYC approval, bound to a proven holder key, verifiable by anyone.</summary>
+public sealed class CredentialIssuanceTests(IdentityServerFixture fixture) : IClassFixture<IdentityServerFixture>
+{
+    private IdentityServer Server => fixture.Server;
+
+    [Fact]
+    public async Task An_approved_person_gets_a_holder_bound_credential_and_presents_only_what_they_choose()
+    {
+        var person = await TestAccounts.CreateAsync(Server.Service.Services, PlatformRoles.Patient, enrolTotp: false);
+        var token = await TokenAsync(person);
+        using var holder = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var issuer = Server.BaseAddress.AbsoluteUri.TrimEnd('/');
+
+        var (early, earlyProblem) = await RequestCredentialAsync(token, Proof(holder, issuer));
+        Assert.Equal(HttpStatusCode.Conflict, early);
+        Assert.Equal("not_verified", earlyProblem.GetProperty("code").GetString());
+
+        await KycApplications.ApproveAsync(Server, token, "LENA", "HOLDER");
+        Assert.Equal(HttpStatusCode.BadRequest, (await RequestCredentialAsync(token, Proof(holder, "https://another-issuer.example"))).Status);
+        using (var stranger = ECDsa.Create(ECCurve.NamedCurves.nistP256))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, (await RequestCredentialAsync(token, Proof(holder, issuer, signWith: stranger))).Status);
+        }
+        var (status, issued) = await RequestCredentialAsync(token, Proof(holder, issuer));
+        Assert.True(status == HttpStatusCode.OK, issued.ToString());
+        var credential = SdJwtHolder.Accept(issued.GetProperty("credential").GetString()!);
+
+        // Present only age_over_18 and the assurance level, with key binding to a verifier's nonce.
+        var chosen = SdJwtHolder.SelectByClaimName(credential, ["age_over_18", "assurance_level"]);
+        var challenge = new KeyBindingChallenge("https://verifier.example", "nonce-" + Guid.NewGuid().ToString("N"));
+        var presentation = await SdJwtHolder.PresentWithKeyBindingAsync(credential, chosen, challenge, Es256Signers.FromECDsa(holder), DateTimeOffset.UtcNow, CancellationToken.None);
+
+        var metadataJson = await Server.Service.Client.GetStringAsync("/.well-known/jwt-vc-issuer");
+        var metadata = JwtVcIssuerMetadata.Parse(metadataJson, issuer);
+        var verifier = new SdJwtVerifier(new SdJwtVerifierOptions { ResolveIssuerKey = metadata.ToKeyResolver() });
+        var result = await verifier.VerifyAsync(presentation.Compact, challenge, CancellationToken.None);
+        Assert.True(result.IsValid, result.Error?.ToString());
+        Assert.True(result.Claims!["age_over_18"]!.GetValue<bool>());
+        Assert.Equal("substantial", result.Claims["assurance_level"]!.GetValue<string>());
+        Assert.False(result.Claims.ContainsKey("family_name"));
+        Assert.False(result.Claims.ContainsKey("birthdate"));
+
+        // Another verifier's nonce does not verify: the presentation cannot be replayed elsewhere.
+        var replay = await verifier.VerifyAsync(presentation.Compact, new KeyBindingChallenge("https://verifier.example", "other-nonce"), CancellationToken.None);
+        Assert.False(replay.IsValid);
+    }
+
+    private static string Proof(ECDsa holder, string audience, ECDsa? signWith = null)
+    {
+        var parameters = holder.ExportParameters(false);
+        var header = JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            alg = "ES256",
+            typ = "openid4vci-proof+jwt",
+            jwk = new { kty = "EC", crv = "P-256", x = Base64Url.EncodeToString(parameters.Q.X), y = Base64Url.EncodeToString(parameters.Q.Y) },
+        });
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new { aud = audience, iat = DateTimeOffset.UtcNow.ToUnixTimeSeconds() });
+        var input = Base64Url.EncodeToString(header) + "." + Base64Url.EncodeToString(payload);
+        var signature = (signWith ?? holder).SignData(Encoding.ASCII.GetBytes(input), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        return input + "." + Base64Url.EncodeToString(signature);
+    }
+
+    private async Task<(HttpStatusCode Status, JsonElement Body)> RequestCredentialAsync(string token, string proof)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/credentials/verified-identity") { Content = JsonContent.Create(new { proof }) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await Server.Service.Client.SendAsync(request);
+        return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+    }
+
+    private async Task<string> TokenAsync(TestAccount account)
+    {
+        using var session = new FormSession(Server.BaseAddress);
+        return (await new CodeFlow(session).SignInThroughPortalAsync(account, "openid kyc")).GetProperty("access_token").GetString()!;
+    }
+}
