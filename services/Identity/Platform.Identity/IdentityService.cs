@@ -22,7 +22,8 @@ public static class IdentityService
                 builder.AddAccounts();
                 builder.AddOidcServer();
                 // The pages live in this assembly, which is not the entry assembly under the dev host or the tests.
-                builder.Services.AddRazorPages().AddApplicationPart(typeof(IdentityService).Assembly);
+                builder.Services.AddRazorPages(pages => pages.Conventions.AuthorizeFolder("/Kyc", KycSetup.ReviewerPagesPolicy))
+                    .AddApplicationPart(typeof(IdentityService).Assembly);
                 builder.Services.AddAuthorization(AdminEndpoints.AddAdminPolicy);
                 builder.Services.AddHostedService<AccountSeeder>();
                 builder.AddKyc();

@@ -11,10 +11,18 @@ namespace Platform.Identity.Kyc;
 /// </summary>
 public static class KycSetup
 {
+    /// <summary>The reviewer console: signed in on this site with a second factor, in the kyc-reviewer role.</summary>
+    public const string ReviewerPagesPolicy = "kyc-reviewer-pages";
+
     public static bool IsEnabled(IConfiguration configuration) => !string.IsNullOrEmpty(configuration["Kyc:FingerprintKey"]);
 
     public static WebApplicationBuilder AddKyc(this WebApplicationBuilder builder)
     {
+        builder.Services.AddAuthorization(o => o.AddPolicy(ReviewerPagesPolicy, policy => policy
+            .AddAuthenticationSchemes(Microsoft.AspNetCore.Identity.IdentityConstants.ApplicationScheme)
+            .RequireAuthenticatedUser()
+            .RequireRole(Accounts.PlatformRoles.KycReviewer)
+            .RequireClaim("amr", "mfa")));
         if (!IsEnabled(builder.Configuration))
         {
             return builder;

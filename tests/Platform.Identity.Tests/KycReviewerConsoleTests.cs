@@ -1,0 +1,89 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Platform.Identity.Accounts;
+using Platform.Identity.Tests.Infrastructure;
+
+namespace Platform.Identity.Tests;
+
+/// <summary>The reviewer console pages: queue, case with decrypted evidence, decision by form; closed to everyone else.</summary>
+public sealed class KycReviewerConsoleTests(IdentityServerFixture fixture) : IClassFixture<IdentityServerFixture>
+{
+    private IdentityServer Server => fixture.Server;
+
+    [Fact]
+    public async Task A_reviewer_signed_in_with_totp_decides_a_case_through_the_pages_and_a_patient_cannot_open_them()
+    {
+        var applicant = await TestAccounts.CreateAsync(Server.Service.Services, PlatformRoles.Patient, enrolTotp: false);
+        var token = await TokenAsync(applicant);
+        using var api = new HttpClient { BaseAddress = Server.BaseAddress };
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var id = (await (await api.PostAsync("/kyc/cases", null)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        var body = KycApplications.Application("KARL", "KONSOLE", "H" + Random.Shared.Next(10_000_000, 99_999_999), new DateOnly(1970, 7, 7), formBirthDate: "1970-07-08");
+        var review = await (await api.PostAsJsonAsync($"/kyc/cases/{id}/evidence", body)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("ManualReview", review.GetProperty("state").GetString());
+
+        var reviewer = await TestAccounts.CreateAsync(Server.Service.Services, PlatformRoles.KycReviewer);
+        using var console = new FormSession(Server.BaseAddress);
+        var landing = await SignInAtAsync(console, reviewer, "/kyc/review/queue");
+        Assert.Equal("/kyc/review/queue", landing);
+        using var queue = await console.GetAsync("/kyc/review/queue");
+        Assert.Equal(HttpStatusCode.OK, queue.StatusCode);
+        Assert.Contains(id!, await queue.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var casePage = $"/kyc/review/case/{id}";
+        using var page = await console.GetAsync(casePage);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("KONSOLE", html, StringComparison.Ordinal);
+        using var decided = await console.SubmitHtmlFormAsync(casePage, html,
+            [new("decision", "approve"), new("reason", "birth date off by one day; passport checked")], button: null, formIndex: 0);
+        var after = await decided.Content.ReadAsStringAsync();
+        Assert.True(decided.StatusCode == HttpStatusCode.OK, after);
+        Assert.Contains("id=\"case-state\">Approved<", after, StringComparison.Ordinal);
+
+        using var patientSession = new FormSession(Server.BaseAddress);
+        var denied = await SignInAtAsync(patientSession, applicant, "/kyc/review/queue");
+        Assert.StartsWith("/account/access-denied", denied, StringComparison.Ordinal);
+    }
+
+    /// <summary>Opens a page behind the sign-in cookie: follows the challenge through the login and TOTP pages; returns where it lands.</summary>
+    private async Task<string> SignInAtAsync(FormSession session, TestAccount account, string path)
+    {
+        using var first = await session.GetAsync(path);
+        var location = new Uri(Server.BaseAddress, FormSession.Location(first)).PathAndQuery;
+        for (var hop = 0; hop < 6; hop++)
+        {
+            HttpResponseMessage next;
+            if (location.StartsWith("/account/login?", StringComparison.OrdinalIgnoreCase))
+            {
+                next = await session.SubmitAsync(location, new Dictionary<string, string> { ["Email"] = account.Email, ["Password"] = account.Password });
+            }
+            else if (location.StartsWith("/account/login-2fa", StringComparison.Ordinal))
+            {
+                next = await session.SubmitAsync(location, new Dictionary<string, string> { ["Code"] = account.NextCode() });
+            }
+            else
+            {
+                using var landed = await session.GetAsync(location);
+                if ((int)landed.StatusCode is < 300 or >= 400)
+                {
+                    return location;
+                }
+                location = new Uri(Server.BaseAddress, FormSession.Location(landed)).PathAndQuery;
+                continue;
+            }
+            using (next)
+            {
+                location = new Uri(Server.BaseAddress, FormSession.Location(next)).PathAndQuery;
+            }
+        }
+        return location;
+    }
+
+    private async Task<string> TokenAsync(TestAccount account)
+    {
+        using var session = new FormSession(Server.BaseAddress);
+        return (await new CodeFlow(session).SignInThroughPortalAsync(account, "openid kyc")).GetProperty("access_token").GetString()!;
+    }
+}
