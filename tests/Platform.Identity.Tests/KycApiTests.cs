@@ -83,6 +83,28 @@ public sealed class KycApiTests(IdentityServerFixture fixture) : IClassFixture<I
     }
 
     [Fact]
+    public async Task A_document_already_used_by_another_account_routes_the_second_case_to_review()
+    {
+        var documentNumber = "J" + Random.Shared.Next(10_000_000, 99_999_999);
+        var first = await TestAccounts.CreateAsync(Server.Service.Services, PlatformRoles.Patient, enrolTotp: false);
+        var second = await TestAccounts.CreateAsync(Server.Service.Services, PlatformRoles.Patient, enrolTotp: false);
+        var states = new List<JsonElement>();
+        foreach (var account in new[] { first, second })
+        {
+            var token = await TokenAsync(account);
+            var (_, started) = await CallAsync(HttpMethod.Post, "/kyc/cases", token);
+            var application = JsonSerializer.SerializeToNode(KycApplications.Application("PAULA", "ZWEIMAL", documentNumber, new DateOnly(1982, 2, 2)))!.AsObject();
+            application["documentImage"] = Convert.ToBase64String([0xFF, 0xD8, 0xFF, 0xE0]);
+            application["documentImageType"] = "image/jpeg";
+            var (_, kycCase) = await CallAsync(HttpMethod.Post, $"/kyc/cases/{started.GetProperty("id").GetString()}/evidence", token, application);
+            states.Add(kycCase);
+        }
+        Assert.Equal("Approved", states[0].GetProperty("state").GetString());
+        Assert.Equal("ManualReview", states[1].GetProperty("state").GetString());
+        Assert.Contains(states[1].GetProperty("checks").EnumerateArray(), c => c.GetProperty("code").GetString() == KycCheckCodes.DuplicateIdentity && !c.GetProperty("passed").GetBoolean());
+    }
+
+    [Fact]
     public async Task A_reviewer_cannot_decide_their_own_case()
     {
         var reviewer = await TestAccounts.CreateAsync(Server.Service.Services, PlatformRoles.KycReviewer);
