@@ -58,6 +58,33 @@ public sealed class CredentialIssuanceTests(IdentityServerFixture fixture) : ICl
         Assert.False(replay.IsValid);
     }
 
+    [Fact]
+    public async Task Verified_claims_reach_the_identity_token_and_userinfo_only_after_approval_and_never_the_access_token()
+    {
+        var person = await TestAccounts.CreateAsync(Server.Service.Services, PlatformRoles.Patient, enrolTotp: false);
+        using (var before = new FormSession(Server.BaseAddress))
+        {
+            var unverified = await new CodeFlow(before).SignInThroughPortalAsync(person, "openid verified_claims");
+            Assert.False(Jwt.Payload(unverified.GetProperty("id_token").GetString()!).TryGetProperty("verified_claims", out _));
+        }
+        await KycApplications.ApproveAsync(Server, await TokenAsync(person), "VERA", "GEPRUEFT");
+
+        using var session = new FormSession(Server.BaseAddress);
+        var tokens = await new CodeFlow(session).SignInThroughPortalAsync(person, "openid verified_claims");
+        var verified = Jwt.Payload(tokens.GetProperty("id_token").GetString()!).GetProperty("verified_claims");
+        Assert.Equal("VERA", verified.GetProperty("claims").GetProperty("given_name").GetString());
+        Assert.Equal("GEPRUEFT", verified.GetProperty("claims").GetProperty("family_name").GetString());
+        Assert.Equal("substantial", verified.GetProperty("verification").GetProperty("assurance_level").GetString());
+        var access = tokens.GetProperty("access_token").GetString()!;
+        Assert.False(Jwt.Payload(access).TryGetProperty("verified_claims", out _));
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/connect/userinfo");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", access);
+        using var userinfo = await Server.Service.Client.SendAsync(request);
+        var body = await userinfo.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("VERA", body.GetProperty("verified_claims").GetProperty("claims").GetProperty("given_name").GetString());
+    }
+
     private static string Proof(ECDsa holder, string audience, ECDsa? signWith = null)
     {
         var parameters = holder.ExportParameters(false);

@@ -45,7 +45,7 @@ public static class DevHostIdentity
             GrantTypes = ["authorization_code", "refresh_token"],
             RedirectUris = ["http://localhost:5173/callback", "http://127.0.0.1:5173/callback"],
             PostLogoutRedirectUris = ["http://localhost:5173/"],
-            Scopes = ["openid", "profile", "email", "roles", "offline_access", "records", "consent.manage", "identity.admin", "kyc"],
+            Scopes = ["openid", "profile", "email", "roles", "offline_access", "records", "consent.manage", "identity.admin", "kyc", "verified_claims"],
         },
         new()
         {

@@ -14,6 +14,9 @@ public sealed class KycOptions
     /// <summary>Accept ICAO specimen documents (tests and demos only).</summary>
     public bool AcceptSpecimenDocuments { get; set; }
 
+    /// <summary>The <c>trust_framework</c> named in verified_claims; naming a regulated one (e.g. <c>eidas</c>) is a compliance statement.</summary>
+    public string TrustFramework { get; set; } = "platform_kyc";
+
     /// <summary>Largest image (document or selfie) accepted, in bytes.</summary>
     public int MaxImageBytes { get; set; } = 5 * 1024 * 1024;
 }

@@ -108,6 +108,29 @@ public sealed class KycService(
         return changed.Case;
     }
 
+    /// <summary>
+    /// The OpenID Connect for Identity Assurance <c>verified_claims</c> object for the account's approved case (names,
+    /// birthdate, nationality as verified, with the assurance level and evidence), or null when not verified.
+    /// </summary>
+    public async Task<JsonElement?> VerifiedClaimsAsync(string ownerId, CancellationToken cancellationToken)
+    {
+        var approved = await db.KycCases.AsNoTracking()
+            .Where(c => c.OwnerId == ownerId && c.State == nameof(KycCaseState.Approved))
+            .OrderByDescending(c => c.UpdatedAtMs).FirstOrDefaultAsync(cancellationToken);
+        if (approved is null)
+        {
+            return null;
+        }
+        var kycCase = Restore(approved);
+        var application = (await OpenEvidenceAsync(approved.Id, cancellationToken)).Last(e => e.Row.Kind == "application");
+        var form = JsonDocument.Parse(application.Content).RootElement.GetProperty("form");
+        var identity = new VerifiedIdentityClaims(
+            form.GetProperty("GivenNames").GetString(), form.GetProperty("FamilyName").GetString(),
+            DateOnly.Parse(form.GetProperty("BirthDate").GetString()!, CultureInfo.InvariantCulture), form.GetProperty("Nationality").GetString());
+        var built = VerifiedClaimsBuilder.Build(kycCase, identity, VerifiedClaimSelection.All, new VerifiedClaimsOptions(options.Value.TrustFramework));
+        return built.IsSuccess ? JsonDocument.Parse(built.Value!.ToJsonString()).RootElement.Clone() : null;
+    }
+
     public async Task<KycCase> GetAsync(Guid caseId, CancellationToken cancellationToken) => Restore(await FindAsync(caseId, cancellationToken));
 
     public async Task<IReadOnlyList<KycCase>> ReviewQueueAsync(CancellationToken cancellationToken) =>

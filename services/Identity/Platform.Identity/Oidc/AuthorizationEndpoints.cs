@@ -216,6 +216,11 @@ public static class AuthorizationEndpoints
                 claims[PlatformClaims.Licence] = user.LicenceNumber;
             }
         }
+        if (principal.HasScope(OidcScopes.VerifiedClaims) && context.RequestServices.GetService(typeof(Kyc.KycService)) is Kyc.KycService kyc &&
+            await kyc.VerifiedClaimsAsync(user.Id, context.RequestAborted) is { } verified)
+        {
+            claims[PlatformClaims.VerifiedClaims] = verified;
+        }
         return Results.Ok(claims);
     }
 

@@ -13,7 +13,7 @@ public sealed class ClientRegistry(IOpenIddictApplicationManager applications)
         [OpenIddictConstants.GrantTypes.AuthorizationCode, OpenIddictConstants.GrantTypes.RefreshToken, OpenIddictConstants.GrantTypes.ClientCredentials];
 
     private static readonly string[] IdentityScopes =
-        [OpenIddictConstants.Scopes.OpenId, OpenIddictConstants.Scopes.Profile, OpenIddictConstants.Scopes.Email, OpenIddictConstants.Scopes.Roles, OpenIddictConstants.Scopes.OfflineAccess];
+        [OpenIddictConstants.Scopes.OpenId, OpenIddictConstants.Scopes.Profile, OpenIddictConstants.Scopes.Email, OpenIddictConstants.Scopes.Roles, OpenIddictConstants.Scopes.OfflineAccess, OidcScopes.VerifiedClaims];
 
     /// <summary>Creates or replaces the client; returns true when it was created.</summary>
     /// <exception cref="ProblemException">The definition is invalid (422).</exception>

@@ -18,6 +18,9 @@ public static class OidcScopes
     /// <summary>A service submits signed events to the ledger.</summary>
     public const string LedgerSubmit = "ledger.submit";
 
+    /// <summary>Release the KYC-verified identity (OpenID Connect for Identity Assurance <c>verified_claims</c>) in the identity token and userinfo.</summary>
+    public const string VerifiedClaims = "verified_claims";
+
     /// <summary>An account holder runs their KYC case; reviewers decide cases.</summary>
     public const string Kyc = "kyc";
 

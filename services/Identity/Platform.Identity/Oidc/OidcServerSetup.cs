@@ -56,9 +56,9 @@ public static class OidcServerSetup
                     .AllowRefreshTokenFlow()
                     .AllowClientCredentialsFlow()
                     .RequireProofKeyForCodeExchange();
-                options.RegisterScopes([Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.Roles, Scopes.OfflineAccess, .. OidcScopes.Api.Keys]);
+                options.RegisterScopes([Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.Roles, Scopes.OfflineAccess, OidcScopes.VerifiedClaims, .. OidcScopes.Api.Keys]);
                 options.RegisterClaims([Claims.Subject, Claims.Name, Claims.Email, Claims.EmailVerified, Claims.Role,
-                    PlatformClaims.Licence, Claims.AuthenticationContextReference, Claims.AuthenticationMethodReference]);
+                    PlatformClaims.Licence, Claims.AuthenticationContextReference, Claims.AuthenticationMethodReference, PlatformClaims.VerifiedClaims]);
                 options.SetAccessTokenLifetime(oidc.AccessTokenLifetime)
                     .SetIdentityTokenLifetime(oidc.IdentityTokenLifetime)
                     .SetAuthorizationCodeLifetime(oidc.AuthorizationCodeLifetime)

@@ -11,7 +11,7 @@ namespace Platform.Identity.Oidc;
 /// identity token only when the matching scope was granted; roles, licence, acr and amr go to the access token
 /// too, because the other services authorize on them.
 /// </summary>
-public sealed class TokenClaims(UserManager<PlatformUser> users)
+public sealed class TokenClaims(UserManager<PlatformUser> users, IServiceProvider services)
 {
     /// <param name="multiFactor">The session was established with a password and a TOTP code.</param>
     /// <param name="authenticatedAt">When the user signed in (the <c>auth_time</c> claim).</param>
@@ -37,6 +37,12 @@ public sealed class TokenClaims(UserManager<PlatformUser> users)
         if (authenticatedAt is { } at)
         {
             identity.SetClaim(Claims.AuthenticationTime, at.ToUnixTimeSeconds());
+        }
+        // KYC is optional (on when configured): ask for its service only when the client asked for verified_claims.
+        if (granted.Contains(OidcScopes.VerifiedClaims) && services.GetService(typeof(Kyc.KycService)) is Kyc.KycService kyc &&
+            await kyc.VerifiedClaimsAsync(user.Id, CancellationToken.None) is { } verified)
+        {
+            identity.SetClaim(PlatformClaims.VerifiedClaims, verified);
         }
         identity.SetScopes(granted);
         identity.SetDestinations(claim => Destinations(claim, granted));
@@ -72,6 +78,10 @@ public sealed class TokenClaims(UserManager<PlatformUser> users)
                 yield break;
             case Claims.AuthenticationContextReference or Claims.AuthenticationMethodReference or Claims.AuthenticationTime:
                 yield return OpenIddictConstants.Destinations.AccessToken;
+                yield return OpenIddictConstants.Destinations.IdentityToken;
+                yield break;
+            case PlatformClaims.VerifiedClaims:
+                // Identity data: to the client (identity token), never to resource services in access tokens.
                 yield return OpenIddictConstants.Destinations.IdentityToken;
                 yield break;
             default:
