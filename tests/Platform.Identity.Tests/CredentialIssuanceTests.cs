@@ -56,6 +56,28 @@ public sealed class CredentialIssuanceTests(IdentityServerFixture fixture) : ICl
         // Another verifier's nonce does not verify: the presentation cannot be replayed elsewhere.
         var replay = await verifier.VerifyAsync(presentation.Compact, new KeyBindingChallenge("https://verifier.example", "other-nonce"), CancellationToken.None);
         Assert.False(replay.IsValid);
+
+        // A verifier that checks the issuer's status list accepts it now, and refuses it once an admin revokes it.
+        var checking = new SdJwtVerifier(new SdJwtVerifierOptions { ResolveIssuerKey = metadata.ToKeyResolver(), IsRevoked = IsRevokedAsync });
+        Assert.True((await checking.VerifyAsync(presentation.Compact, challenge, CancellationToken.None)).IsValid);
+        var admin = await TestAccounts.CreateAsync(Server.Service.Services, PlatformRoles.Admin);
+        using var adminSession = new FormSession(Server.BaseAddress);
+        var adminToken = (await new CodeFlow(adminSession).SignInThroughPortalAsync(admin, "openid identity.admin")).GetProperty("access_token").GetString()!;
+        using var revoke = new HttpRequestMessage(HttpMethod.Post, "/credentials/revoke") { Content = JsonContent.Create(new { userId = person.Id, reason = "document_stolen" }) };
+        revoke.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminToken);
+        using var revoked = await Server.Service.Client.SendAsync(revoke);
+        Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+        var refused = await checking.VerifyAsync(presentation.Compact, challenge, CancellationToken.None);
+        Assert.False(refused.IsValid);
+        Assert.Equal("revoked", refused.ErrorCode);
+
+        async Task<bool> IsRevokedAsync(System.Text.Json.Nodes.JsonObject status, CancellationToken ct)
+        {
+            var entry = status["status_list"]!;
+            var uri = new Uri(entry["uri"]!.GetValue<string>());
+            var list = await Server.Service.Client.GetStringAsync(uri.PathAndQuery, ct);
+            return StatusListToken.IsRevoked(list, uri, entry["idx"]!.GetValue<long>(), kid => metadata.Keys.FirstOrDefault(k => k.Kid == kid));
+        }
     }
 
     [Fact]

@@ -61,6 +61,9 @@ public enum SdJwtError
     KeyBindingNotYetValid,
     /// <summary>The Key Binding JWT's <c>sd_hash</c> does not match the presented SD-JWT and disclosures.</summary>
     KeyBindingSdHashMismatch,
+
+    /// <summary>The issuer's status list marks the credential revoked (or its status cannot be established).</summary>
+    Revoked,
 }
 
 /// <summary>Stable wire codes for <see cref="SdJwtError"/>; written out so renaming an enum member cannot change them.</summary>
@@ -74,6 +77,7 @@ public static class SdJwtErrors
         SdJwtError.UnknownIssuerKey => "unknown_issuer_key",
         SdJwtError.InvalidSignature => "invalid_signature",
         SdJwtError.Expired => "expired",
+        SdJwtError.Revoked => "revoked",
         SdJwtError.NotYetValid => "not_yet_valid",
         SdJwtError.IssuedInFuture => "issued_in_future",
         SdJwtError.MissingClaim => "missing_claim",

@@ -52,6 +52,10 @@ public sealed class SdJwtVerifier
             CheckCredentialType(payload);
             CheckDigestAlgorithm(payload);
 
+            if (_options.IsRevoked is { } isRevoked && payload["status"] is JsonObject status && await isRevoked(status, cancellationToken).ConfigureAwait(false))
+            {
+                throw new SdJwtException(SdJwtError.Revoked, "The issuer's status list marks this credential revoked.");
+            }
             var claims = DisclosureProcessor.Process((JsonObject)payload.DeepClone(), sdJwt.Disclosures);
             var keyBindingClaims = keyBinding is null ? null : VerifyKeyBinding(sdJwt, payload, keyBinding, now);
             return SdJwtVerificationResult.Success(claims, sdJwt.Disclosures, keyBindingClaims);

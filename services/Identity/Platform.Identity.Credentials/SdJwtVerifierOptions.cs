@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Platform.Identity.Credentials;
 
 /// <summary>Verifier policy for <see cref="SdJwtVerifier"/>.</summary>
@@ -29,4 +31,10 @@ public sealed class SdJwtVerifierOptions
 
     /// <summary>How old a Key Binding JWT's <c>iat</c> may be; short, because the nonce alone is only as good as its expiry.</summary>
     public TimeSpan KeyBindingMaxAge { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Checks a credential's <c>status</c> claim (e.g. with <see cref="StatusListToken"/> against the issuer's list);
+    /// returns true when the credential is revoked. When set, a credential without a status claim is accepted.
+    /// </summary>
+    public Func<JsonObject, CancellationToken, Task<bool>>? IsRevoked { get; init; }
 }

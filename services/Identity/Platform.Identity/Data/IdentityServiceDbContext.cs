@@ -21,6 +21,8 @@ public sealed class IdentityServiceDbContext(DbContextOptions<IdentityServiceDbC
 
     public DbSet<KycEvidenceRow> KycEvidence => Set<KycEvidenceRow>();
 
+    public DbSet<CredentialStatusRow> CredentialStatuses => Set<CredentialStatusRow>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -59,6 +61,14 @@ public sealed class IdentityServiceDbContext(DbContextOptions<IdentityServiceDbC
             evidence.HasIndex(e => e.CaseId);
             evidence.Property(e => e.Kind).HasMaxLength(32);
             evidence.Property(e => e.ContentType).HasMaxLength(64);
+        });
+        builder.Entity<CredentialStatusRow>(status =>
+        {
+            status.ToTable("CredentialStatuses");
+            status.HasKey(c => c.Index);
+            status.Property(c => c.Index).ValueGeneratedOnAdd();
+            status.Property(c => c.OwnerId).HasMaxLength(64);
+            status.HasIndex(c => c.OwnerId);
         });
         builder.Entity<TokenEncryptionKey>(key =>
         {

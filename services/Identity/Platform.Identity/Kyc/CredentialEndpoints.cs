@@ -8,6 +8,7 @@ using OpenIddict.Abstractions;
 using Platform.Crypto;
 using Platform.Identity.Credentials;
 using Platform.Identity.Data;
+using Platform.Messaging.Outbox;
 using Platform.ServiceDefaults;
 using CredentialAssurance = Platform.Identity.Credentials.AssuranceLevel;
 using CredentialClaims = Platform.Identity.Credentials.VerifiedIdentityClaims;
@@ -32,6 +33,42 @@ public static class CredentialEndpoints
                 return Results.Text(new JwtVcIssuerMetadata(Issuer(http), [key.GetPublicJwk()]).ToJson().ToJsonString(), "application/json");
             })
             .AllowAnonymous().WithTags("Credentials").WithSummary("SD-JWT VC issuer metadata: the issuer and its public keys.");
+
+        app.MapGet(StatusListPath, async (HttpContext http, IdentityServiceDbContext db, IKeyProvider keys, TimeProvider time, CancellationToken ct) =>
+            {
+                var size = await db.CredentialStatuses.CountAsync(ct) == 0 ? 0 : await db.CredentialStatuses.MaxAsync(c => c.Index, ct) + 1;
+                var revoked = await db.CredentialStatuses.AsNoTracking().Where(c => c.Revoked).Select(c => (long)c.Index).ToListAsync(ct);
+                var key = await keys.GetSigningKeyAsync(SigningKeyName, ct);
+                var token = await StatusListToken.IssueAsync(key, StatusListUri(Issuer(http)), size, revoked, time.GetUtcNow(), TimeSpan.FromMinutes(5), ct);
+                http.Response.Headers.CacheControl = "max-age=60";
+                return Results.Text(token, "application/statuslist+jwt");
+            })
+            .AllowAnonymous().WithTags("Credentials").WithSummary("The credential status list (revocations), signed by the credential issuer key.");
+
+        app.MapPost("/credentials/revoke", async (CredentialRevocation body, ClaimsPrincipal admin, IdentityServiceDbContext db, TimeProvider time,
+                Microsoft.Extensions.Logging.ILoggerFactory loggers, CancellationToken ct) =>
+            {
+                if (string.IsNullOrWhiteSpace(body.UserId) || string.IsNullOrWhiteSpace(body.Reason) || body.Reason.Length > 64 ||
+                    !body.Reason.All(c => char.IsAsciiLetterLower(c) || c is '_'))
+                {
+                    throw ProblemException.Unprocessable("userId and a reason code (lowercase letters and _, at most 64) are required.", "invalid_revocation");
+                }
+                var slots = await db.CredentialStatuses.Where(c => c.OwnerId == body.UserId && !c.Revoked).ToListAsync(ct);
+                foreach (var slot in slots)
+                {
+                    slot.Revoked = true;
+                    slot.RevokedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+                }
+                // Consents granted to this person are suspended by the consent service when it hears of it.
+                db.AddIntegrationEvent(new Platform.Contracts.Events.IdentityRevokedV1(body.UserId, body.Reason), "identity");
+                await db.SaveChangesAsync(ct);
+                Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(loggers.CreateLogger("Platform.Identity.Admin"),
+                    "Credentials of {UserId} revoked by admin {AdminId} ({Reason}); {Count} credentials", body.UserId,
+                    admin.GetClaim(OpenIddictConstants.Claims.Subject), body.Reason, slots.Count);
+                return Results.Ok(new { revoked = slots.Count });
+            })
+            .RequireAuthorization(Admin.AdminEndpoints.Policy)
+            .WithTags("Credentials").WithSummary("Revokes every credential of a person and announces identity.revoked.");
 
         app.MapPost("/credentials/verified-identity", async (HttpContext http, CredentialRequest body, ClaimsPrincipal user,
                 IdentityServiceDbContext db, KycService kyc, IKeyProvider keys, TimeProvider time, CancellationToken ct) =>
@@ -58,9 +95,14 @@ public static class CredentialEndpoints
                     DateOnly.Parse(form.GetProperty("BirthDate").GetString()!, System.Globalization.CultureInfo.InvariantCulture),
                     form.GetProperty("Nationality").GetString()!,
                     level);
+                // A slot in the status list first, so the credential can be revoked.
+                var slot = new CredentialStatusRow { OwnerId = owner, CaseId = approved.Id, IssuedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds() };
+                db.CredentialStatuses.Add(slot);
+                await db.SaveChangesAsync(ct);
                 var signingKey = await keys.GetSigningKeyAsync(SigningKeyName, ct);
                 var credential = await new SdJwtIssuer(signingKey, time).IssueAsync(
-                    VerifiedIdentityCredential.CreateRequest(issuer, claims, holderKey, time.GetUtcNow(), Lifetime), ct);
+                    VerifiedIdentityCredential.CreateRequest(issuer, claims, holderKey, time.GetUtcNow(), Lifetime,
+                        new StatusListReference(StatusListUri(issuer), slot.Index)), ct);
                 return Results.Ok(new { format = SdJwtConstants.SdJwtVcType, credential = credential.Compact });
             })
             .RequireAuthorization(KycEndpoints.ApplicantPolicy)
@@ -70,12 +112,19 @@ public static class CredentialEndpoints
         return app;
     }
 
+    public const string StatusListPath = "/credentials/status-list";
+
+    public static Uri StatusListUri(string issuer) => new(issuer.TrimEnd('/') + StatusListPath);
+
     /// <summary>The OpenID Connect issuer this service runs as (configured, or the request's origin).</summary>
     private static string Issuer(HttpContext http) =>
         http.RequestServices.GetService(typeof(Microsoft.Extensions.Options.IOptions<Oidc.OidcOptions>)) is Microsoft.Extensions.Options.IOptions<Oidc.OidcOptions> { Value.Issuer: { } configured }
             ? configured.AbsoluteUri.TrimEnd('/')
             : $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";
 }
+
+/// <summary>POST /credentials/revoke (admins).</summary>
+public sealed record CredentialRevocation(string? UserId, string? Reason);
 
 /// <summary>POST /credentials/verified-identity.</summary>
 public sealed record CredentialRequest(string? Proof);

@@ -1,0 +1,13 @@
+namespace Platform.Identity.Kyc;
+
+/// <summary>One issued credential's slot in the status list: whose it is and whether it has been revoked.</summary>
+public sealed class CredentialStatusRow
+{
+    /// <summary>The credential's index in the status list (its <c>status.status_list.idx</c>).</summary>
+    public int Index { get; set; }
+    public string OwnerId { get; set; } = "";
+    public Guid CaseId { get; set; }
+    public bool Revoked { get; set; }
+    public long IssuedAtMs { get; set; }
+    public long? RevokedAtMs { get; set; }
+}
