@@ -208,6 +208,9 @@ readinessProbe:
   value: "true"
 {{- end }}
 {{- include "platform.identity.clients" $root }}
+{{- with $v.kyc }}{{- with .fingerprintKeySecret }}{{- if .name }}
+{{ include "platform.secretEnv" (dict "name" "Kyc__FingerprintKey" "secret" .name "key" .key) }}
+{{- end }}{{- end }}{{- end }}
 {{- else }}
 - name: Authentication__Authority
   value: {{ $root.Values.issuer | quote }}
