@@ -7,7 +7,7 @@ namespace Platform.Messaging.InProcess;
 public sealed class InProcessSubscriptions(InProcessBroker broker, SubscriptionRegistry registry, IEventDispatcher dispatcher, ServiceIdentity service)
     : IHostedService
 {
-    private readonly List<IAsyncDisposable> _subscriptions = [];
+    private List<IAsyncDisposable> _subscriptions = [];
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -22,10 +22,10 @@ public sealed class InProcessSubscriptions(InProcessBroker broker, SubscriptionR
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        foreach (var subscription in _subscriptions)
+        // Stop can run twice at once (a signal and the dev host's own shutdown): each takes the list exactly once.
+        foreach (var subscription in Interlocked.Exchange(ref _subscriptions, []))
         {
             await subscription.DisposeAsync();
         }
-        _subscriptions.Clear();
     }
 }
