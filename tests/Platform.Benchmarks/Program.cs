@@ -10,6 +10,7 @@ using Platform.Benchmarks;
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- ledger [seconds] [clients,clients,...]
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- oidc [seconds] [concurrency]
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- decisions [seconds] [concurrency] [patients] [consents per patient]
+//   dotnet run -c Release --project tests/Platform.Benchmarks -- vault [seconds] [concurrency] [records] [rounds]
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- all      (everything, with short jobs)
 var mode = args.FirstOrDefault() ?? "all";
 var rest = args.Skip(1).ToArray();
@@ -40,6 +41,13 @@ switch (mode)
         var consentsPerPatient = rest.Length > 3 ? int.Parse(rest[3], CultureInfo.InvariantCulture) : 10;
         await DecisionBenchmark.RunAsync(TimeSpan.FromSeconds(decisionSeconds), decisionConcurrency, patients, consentsPerPatient);
         break;
+    case "vault":
+        var vaultSeconds = rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 10;
+        var vaultConcurrency = rest.Length > 1 ? int.Parse(rest[1], CultureInfo.InvariantCulture) : 16;
+        var vaultRecords = rest.Length > 2 ? int.Parse(rest[2], CultureInfo.InvariantCulture) : 1_000;
+        var vaultRounds = rest.Length > 3 ? int.Parse(rest[3], CultureInfo.InvariantCulture) : 3;
+        await VaultReadBenchmark.RunAsync(TimeSpan.FromSeconds(vaultSeconds), vaultConcurrency, vaultRecords, vaultRounds);
+        break;
     case "all":
         var config = DefaultConfig.Instance.AddJob(Job.ShortRun);
         BenchmarkRunner.Run([typeof(KeyWrapBenchmarks), typeof(OutboxBenchmarks)], config);
@@ -48,9 +56,11 @@ switch (mode)
         await OidcTokenBenchmark.RunAsync(TimeSpan.FromSeconds(5), 16);
         // A tenth of the full dataset (100 000 consents), to keep 'all' short; 'decisions' alone seeds the full million.
         await DecisionBenchmark.RunAsync(TimeSpan.FromSeconds(5), 16, 10_000, 10);
+        // 200 records instead of 1 000 and one round of the three cache modes instead of two, to keep 'all' short.
+        await VaultReadBenchmark.RunAsync(TimeSpan.FromSeconds(5), 16, 200, 1);
         break;
     default:
-        Console.Error.WriteLine($"Unknown mode '{mode}'. Use micro, http, ledger, oidc, decisions or all.");
+        Console.Error.WriteLine($"Unknown mode '{mode}'. Use micro, http, ledger, oidc, decisions, vault or all.");
         return 2;
 }
 return 0;
