@@ -76,27 +76,18 @@ public static class CredentialEndpoints
                 var issuer = Issuer(http);
                 var holderKey = HolderProof.Verify(body.Proof, issuer, time.GetUtcNow());
                 var owner = user.GetClaim(OpenIddictConstants.Claims.Subject) ?? throw ProblemException.BadRequest("The token has no subject.");
-                var approved = await db.KycCases.AsNoTracking()
-                    .Where(c => c.OwnerId == owner && c.State == nameof(KycCaseState.Approved))
-                    .OrderByDescending(c => c.UpdatedAtMs).FirstOrDefaultAsync(ct)
+                var verified = await kyc.LatestVerifiedIdentityAsync(owner, ct)
                     ?? throw ProblemException.Conflict("There is no approved KYC case for this account.", "not_verified");
-                var kycCase = await kyc.GetAsync(approved.Id, ct);
-                var application = (await kyc.OpenEvidenceAsync(approved.Id, ct)).Last(e => e.Row.Kind == "application");
-                var form = JsonDocument.Parse(application.Content).RootElement.GetProperty("form");
-                var level = AssuranceMapper.Map(kycCase).Code switch
+                var level = AssuranceMapper.Map(verified.Case).Code switch
                 {
                     "high" => CredentialAssurance.High,
                     "substantial" => CredentialAssurance.Substantial,
                     _ => CredentialAssurance.Low,
                 };
-                var claims = new CredentialClaims(
-                    form.GetProperty("GivenNames").GetString()!,
-                    form.GetProperty("FamilyName").GetString()!,
-                    DateOnly.Parse(form.GetProperty("BirthDate").GetString()!, System.Globalization.CultureInfo.InvariantCulture),
-                    form.GetProperty("Nationality").GetString()!,
-                    level);
+                var claims = new CredentialClaims(verified.Claims.GivenName!, verified.Claims.FamilyName!, verified.Claims.BirthDate!.Value,
+                    verified.Claims.Nationality!, level);
                 // A slot in the status list first, so the credential can be revoked.
-                var slot = new CredentialStatusRow { OwnerId = owner, CaseId = approved.Id, IssuedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds() };
+                var slot = new CredentialStatusRow { OwnerId = owner, CaseId = verified.CaseId, IssuedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds() };
                 db.CredentialStatuses.Add(slot);
                 await db.SaveChangesAsync(ct);
                 var signingKey = await keys.GetSigningKeyAsync(SigningKeyName, ct);

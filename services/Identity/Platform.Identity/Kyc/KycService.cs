@@ -114,6 +114,17 @@ public sealed class KycService(
     /// </summary>
     public async Task<JsonElement?> VerifiedClaimsAsync(string ownerId, CancellationToken cancellationToken)
     {
+        if (await LatestVerifiedIdentityAsync(ownerId, cancellationToken) is not { } verified)
+        {
+            return null;
+        }
+        var built = VerifiedClaimsBuilder.Build(verified.Case, verified.Claims, VerifiedClaimSelection.All, new VerifiedClaimsOptions(options.Value.TrustFramework));
+        return built.IsSuccess ? JsonDocument.Parse(built.Value!.ToJsonString()).RootElement.Clone() : null;
+    }
+
+    /// <summary>The account's most recently approved case and the identity it verified, or null when none is approved.</summary>
+    public async Task<VerifiedIdentity?> LatestVerifiedIdentityAsync(string ownerId, CancellationToken cancellationToken)
+    {
         var approved = await db.KycCases.AsNoTracking()
             .Where(c => c.OwnerId == ownerId && c.State == nameof(KycCaseState.Approved))
             .OrderByDescending(c => c.UpdatedAtMs).FirstOrDefaultAsync(cancellationToken);
@@ -121,14 +132,12 @@ public sealed class KycService(
         {
             return null;
         }
-        var kycCase = Restore(approved);
         var application = (await OpenEvidenceAsync(approved.Id, cancellationToken)).Last(e => e.Row.Kind == "application");
         var form = JsonDocument.Parse(application.Content).RootElement.GetProperty("form");
-        var identity = new VerifiedIdentityClaims(
+        var claims = new VerifiedIdentityClaims(
             form.GetProperty("GivenNames").GetString(), form.GetProperty("FamilyName").GetString(),
             DateOnly.Parse(form.GetProperty("BirthDate").GetString()!, CultureInfo.InvariantCulture), form.GetProperty("Nationality").GetString());
-        var built = VerifiedClaimsBuilder.Build(kycCase, identity, VerifiedClaimSelection.All, new VerifiedClaimsOptions(options.Value.TrustFramework));
-        return built.IsSuccess ? JsonDocument.Parse(built.Value!.ToJsonString()).RootElement.Clone() : null;
+        return new VerifiedIdentity(approved.Id, Restore(approved), claims);
     }
 
     public async Task<KycCase> GetAsync(Guid caseId, CancellationToken cancellationToken) => Restore(await FindAsync(caseId, cancellationToken));
