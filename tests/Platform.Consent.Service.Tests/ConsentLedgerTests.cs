@@ -126,4 +126,37 @@ public sealed class ConsentLedgerTests(ConsentPlatform platform) : IClassFixture
         await Eventually.TrueAsync(() => platform.Observed.Any(e => e.Topic == "consent.revoked.v1" && e.Payload.Contains(id!, StringComparison.Ordinal)),
             "consent.revoked published for the suspension");
     }
+
+    [Fact]
+    public async Task A_rebuild_without_a_configured_ledger_answers_503_ledger_not_configured()
+    {
+        var keys = Directory.CreateTempSubdirectory("consent-keys-noledger-").FullName;
+        try
+        {
+            await using var consent = await ServiceUnderTest.StartAsync(ConsentService.Build, new Dictionary<string, string?>
+            {
+                ["Keys:Provider"] = "Software",
+                ["Keys:Software:KeyDirectory"] = keys,
+                ["Consent:Pages:ClientSecret"] = ConsentPlatform.PagesSecret,
+                ["Authentication:Authority"] = platform.Identity.BaseAddress.AbsoluteUri,
+                ["Authentication:RequireHttpsMetadata"] = "false",
+                ["Consent:LedgerUrl"] = "",
+            });
+            var admin = await TestAccounts.CreateAsync(platform.Identity.Service.Services, PlatformRoles.Admin);
+            var adminToken = await platform.UserTokenAsync(admin, "openid consent.manage");
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/admin/projection/rebuild?apply=true") { Content = System.Net.Http.Json.JsonContent.Create(new { }) };
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", adminToken);
+            request.Headers.Add("X-Audit-Reason", "drill without a ledger");
+
+            using var response = await consent.Client.SendAsync(request);
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("ledger_not_configured", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetString());
+        }
+        finally
+        {
+            Directory.Delete(keys, recursive: true);
+        }
+    }
 }

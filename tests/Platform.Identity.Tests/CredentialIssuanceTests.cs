@@ -107,6 +107,45 @@ public sealed class CredentialIssuanceTests(IdentityServerFixture fixture) : ICl
         Assert.Equal("VERA", body.GetProperty("verified_claims").GetProperty("claims").GetProperty("given_name").GetString());
     }
 
+    [Theory]
+    [InlineData(null, "document_stolen")]
+    [InlineData("some-user", null)]
+    [InlineData("some-user", "Document Stolen!")]
+    [InlineData("some-user", "a_reason_code_that_is_far_longer_than_the_sixty_four_characters_allowed")]
+    public async Task A_revocation_without_a_person_or_a_reason_code_is_refused_and_revokes_nothing(string? userId, string? reason)
+    {
+        var admin = await TestAccounts.CreateAsync(Server.Service.Services, PlatformRoles.Admin);
+        using var adminSession = new FormSession(Server.BaseAddress);
+        var adminToken = (await new CodeFlow(adminSession).SignInThroughPortalAsync(admin, "openid identity.admin")).GetProperty("access_token").GetString()!;
+        var listBefore = await Server.Service.Client.GetStringAsync("/credentials/status-list");
+
+        using var revoke = new HttpRequestMessage(HttpMethod.Post, "/credentials/revoke") { Content = JsonContent.Create(new { userId, reason }) };
+        revoke.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminToken);
+        using var response = await Server.Service.Client.SendAsync(revoke);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("invalid_revocation", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetString());
+        // The status list's revocation bits are unchanged (the token itself is re-signed with a new iat, so compare its payload's list).
+        Assert.Equal(StatusBits(listBefore), StatusBits(await Server.Service.Client.GetStringAsync("/credentials/status-list")));
+    }
+
+    [Fact]
+    public async Task Only_an_admin_may_revoke_credentials()
+    {
+        var person = await TestAccounts.CreateAsync(Server.Service.Services, PlatformRoles.Patient, enrolTotp: false);
+        var token = await TokenAsync(person);
+
+        using var revoke = new HttpRequestMessage(HttpMethod.Post, "/credentials/revoke") { Content = JsonContent.Create(new { userId = person.Id, reason = "document_stolen" }) };
+        revoke.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await Server.Service.Client.SendAsync(revoke);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    private static string StatusBits(string statusListToken) =>
+        Jwt.Payload(statusListToken).GetProperty("status_list").GetProperty("lst").GetString()!;
+
     private static string Proof(ECDsa holder, string audience, ECDsa? signWith = null)
     {
         var parameters = holder.ExportParameters(false);

@@ -143,6 +143,53 @@ public sealed class KycApiTests(IdentityServerFixture fixture) : IClassFixture<I
         Assert.Equal("Registered", unchanged.GetProperty("state").GetString());
     }
 
+    [Fact]
+    public async Task An_image_over_the_size_limit_is_refused_and_leaves_the_case_unchanged()
+    {
+        var patient = await TestAccounts.CreateAsync(Server.Service.Services, PlatformRoles.Patient, enrolTotp: false);
+        var token = await TokenAsync(patient);
+        var (_, started) = await CallAsync(HttpMethod.Post, "/kyc/cases", token);
+        var id = started.GetProperty("id").GetString();
+        var limit = Server.Service.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<KycOptions>>().Value.MaxImageBytes;
+        var image = new byte[limit + 1];
+        image[0] = 0xFF; image[1] = 0xD8; image[2] = 0xFF; image[3] = 0xE0; // a JPEG's magic, so only the size is wrong
+        var body = JsonSerializer.SerializeToNode(KycApplications.Application("ANNA", "MUSTER", "F12345678", new DateOnly(1975, 5, 5)))!.AsObject();
+        body["documentImage"] = Convert.ToBase64String(image);
+        body["documentImageType"] = "image/jpeg";
+
+        var (status, problem) = await CallAsync(HttpMethod.Post, $"/kyc/cases/{id}/evidence", token, body);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
+        Assert.Equal("too_large", problem.GetProperty("code").GetString());
+        var (_, unchanged) = await CallAsync(HttpMethod.Get, $"/kyc/cases/{id}", token);
+        Assert.Equal("Registered", unchanged.GetProperty("state").GetString());
+    }
+
+    [Theory]
+    [InlineData("maybe")]
+    [InlineData("APPROVE")]
+    [InlineData(null)]
+    public async Task A_decision_other_than_approve_or_reject_is_refused_and_the_case_stays_in_review(string? decision)
+    {
+        var owner = await TestAccounts.CreateAsync(Server.Service.Services, PlatformRoles.Patient, enrolTotp: false);
+        var ownerToken = await TokenAsync(owner);
+        var (_, started) = await CallAsync(HttpMethod.Post, "/kyc/cases", ownerToken);
+        var id = started.GetProperty("id").GetString();
+        var (_, review) = await CallAsync(HttpMethod.Post, $"/kyc/cases/{id}/evidence", ownerToken,
+            KycApplications.Application("OTTO", "UNSICHER", "E" + Random.Shared.Next(10_000_000, 99_999_999), new DateOnly(1981, 4, 4), formBirthDate: "1981-04-05"));
+        Assert.Equal("ManualReview", review.GetProperty("state").GetString());
+        var reviewer = await TestAccounts.CreateAsync(Server.Service.Services, PlatformRoles.KycReviewer);
+        var reviewerToken = await TokenAsync(reviewer);
+
+        var (status, problem) = await CallAsync(HttpMethod.Post, $"/kyc/cases/{id}/decision", reviewerToken, new { decision, reason = "checked" });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
+        Assert.Equal("invalid_decision", problem.GetProperty("code").GetString());
+        var (_, unchanged) = await CallAsync(HttpMethod.Get, $"/kyc/cases/{id}", reviewerToken);
+        Assert.Equal("ManualReview", unchanged.GetProperty("state").GetString());
+        Assert.Equal(review.GetProperty("version").GetInt32(), unchanged.GetProperty("version").GetInt32());
+    }
+
     private async Task<string> TokenAsync(TestAccount account)
     {
         using var session = new FormSession(Server.BaseAddress);

@@ -75,4 +75,22 @@ public sealed class KeyRotationTests(VaultPlatform platform)
             Assert.Equal(HttpStatusCode.OK, (await platform.VaultAsync(HttpMethod.Get, $"/records/{id}", token)).Status);
         }
     }
+
+    [Theory]
+    [InlineData(PlatformRoles.Patient)]
+    [InlineData(PlatformRoles.Clinician)]
+    public async Task Only_an_admin_may_see_or_start_a_key_rotation(string role)
+    {
+        var (_, token) = await platform.UserAsync(role);
+        var (_, adminToken) = await platform.UserAsync(PlatformRoles.Admin);
+        var (_, before, _) = await platform.VaultAsync(HttpMethod.Get, "/admin/keys/rewrap", adminToken);
+
+        var (progress, _, _) = await platform.VaultAsync(HttpMethod.Get, "/admin/keys/rewrap", token);
+        var (rotate, _, _) = await platform.VaultAsync(HttpMethod.Post, "/admin/keys/rotate", token);
+
+        Assert.Equal(HttpStatusCode.Forbidden, progress);
+        Assert.Equal(HttpStatusCode.Forbidden, rotate);
+        var (_, after, _) = await platform.VaultAsync(HttpMethod.Get, "/admin/keys/rewrap", adminToken);
+        Assert.Equal(before.GetProperty("currentVersion").GetString(), after.GetProperty("currentVersion").GetString());
+    }
 }
