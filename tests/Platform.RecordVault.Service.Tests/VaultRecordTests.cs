@@ -112,6 +112,47 @@ public sealed class VaultRecordTests(VaultPlatform platform)
     }
 
     [Fact]
+    public async Task A_clinician_lists_only_the_consented_categories_and_others_are_refused()
+    {
+        var (patient, patientToken) = await platform.UserAsync(PlatformRoles.Patient);
+        var (clinician, clinicianToken) = await platform.UserAsync(PlatformRoles.Clinician);
+        var (_, otherPatientToken) = await platform.UserAsync(PlatformRoles.Patient);
+        var (_, observation, _) = await platform.VaultAsync(HttpMethod.Post, $"/patients/{patient.Id}/records", patientToken, Observation("list-observation"));
+        var condition = new StringContent("""{"resourceType":"Condition","subject":{"display":"x"},"code":{"text":"asthma"}}""", Encoding.UTF8, "application/fhir+json");
+        var (_, conditionRecord, _) = await platform.VaultAsync(HttpMethod.Post, $"/patients/{patient.Id}/records", patientToken, condition);
+        var path = $"/patients/{patient.Id}/records";
+
+        var (_, beforeConsent, _) = await platform.VaultAsync(HttpMethod.Get, path, clinicianToken);
+        Assert.Empty(beforeConsent.EnumerateArray());
+        await platform.ConsentAsync(HttpMethod.Post, "/consents", patientToken, new
+        {
+            grantee = new { kind = "practitioner", id = clinician.Id },
+            categories = new[] { "observation" },
+            purposes = new[] { "TREAT" },
+        });
+
+        var (status, listed, _) = await platform.VaultAsync(HttpMethod.Get, path, clinicianToken);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal([observation.GetProperty("id").GetString()], listed.EnumerateArray().Select(r => r.GetProperty("id").GetString()));
+        var (_, own, _) = await platform.VaultAsync(HttpMethod.Get, path, patientToken);
+        Assert.Equal(2, own.GetArrayLength());
+        Assert.Contains(own.EnumerateArray(), r => r.GetProperty("id").GetString() == conditionRecord.GetProperty("id").GetString());
+        var (otherPatient, otherProblem, _) = await platform.VaultAsync(HttpMethod.Get, path, otherPatientToken);
+        Assert.Equal(HttpStatusCode.Forbidden, otherPatient);
+        Assert.Equal("forbidden", otherProblem.GetProperty("code").GetString());
+        var (wrongPurpose, none, _) = await platform.VaultAsync(HttpMethod.Get, path, clinicianToken, headers: new Dictionary<string, string> { ["X-Purpose-Of-Use"] = "HRESCH" });
+        Assert.Equal(HttpStatusCode.OK, wrongPurpose);
+        Assert.Empty(none.EnumerateArray());
+        var (breakGlass, breakGlassProblem, _) = await platform.VaultAsync(HttpMethod.Get, path, clinicianToken,
+            headers: new Dictionary<string, string> { ["X-Purpose-Of-Use"] = "ETREAT", ["X-Break-Glass"] = "true" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, breakGlass);
+        Assert.Equal("break_glass_not_for_lists", breakGlassProblem.GetProperty("code").GetString());
+        var (malformed, malformedProblem, _) = await platform.VaultAsync(HttpMethod.Get, "/patients/bad%20id%21/records", clinicianToken);
+        Assert.Equal(HttpStatusCode.BadRequest, malformed);
+        Assert.Equal("malformed_patient", malformedProblem.GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task A_tampered_ciphertext_fails_with_a_clear_error_and_erasure_leaves_only_a_tombstone_and_the_audit()
     {
         var (patient, token) = await platform.UserAsync(PlatformRoles.Patient);

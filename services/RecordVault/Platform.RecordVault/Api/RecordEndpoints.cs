@@ -42,7 +42,7 @@ public static class RecordEndpoints
         var records = app.MapGroup("").RequireAuthorization(Policy).RequireRateLimiting(RateLimitPolicies.PerClient).WithTags("Records");
         records.MapPost("/patients/{patient}/records", CreateAsync).WithMetadata(new RequestSizeLimitAttribute(maxBytes))
             .WithSummary("Stores a FHIR resource (application/fhir+json) or an attachment (?category=…); answers 201 with the version's hash.");
-        records.MapGet("/patients/{patient}/records", ListAsync).WithSummary("The patient's records, metadata only (the patient's own list).");
+        records.MapGet("/patients/{patient}/records", ListAsync).WithSummary("A patient's records, metadata only: all for the patient, the consented categories for a clinician.");
         records.MapGet("/records/{id}", ReadAsync).WithSummary("Reads a record (X-Purpose-Of-Use, X-Break-Glass); every read is audited.");
         records.MapPut("/records/{id}", AddVersionAsync).WithMetadata(new RequestSizeLimitAttribute(maxBytes)).WithSummary("Stores a new version.");
         records.MapDelete("/records/{id}", EraseAsync).WithSummary("Erases a record by destroying its data keys; a tombstone with hashes remains.");
@@ -83,13 +83,39 @@ public static class RecordEndpoints
         return Results.NoContent();
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, string patient, RecordVaultDbContext db, CancellationToken ct)
+    /// <summary>
+    /// The patient sees all their records; a clinician sees those in the categories the consent service permits them
+    /// for the request's purpose (one decision per category present). Listing never invokes break-glass: that opens
+    /// one record, with its own audit, not a patient's whole list.
+    /// </summary>
+    private static async Task<IResult> ListAsync(HttpContext http, string patient, RecordVaultDbContext db, RecordAccessGate gate, CancellationToken ct)
     {
-        if (!RecordCaller.From(http).IsOwner(patient))
+        if (!Pseudonyms.IsValid(patient))
         {
-            throw new ProblemException(StatusCodes.Status403Forbidden, "Not allowed.", "Only the patient lists their records.", "forbidden");
+            throw ProblemException.BadRequest("The patient id is not a pseudonymous id.", "malformed_patient");
+        }
+        var caller = RecordCaller.From(http);
+        if (!caller.IsOwner(patient) && !caller.IsClinician)
+        {
+            throw new ProblemException(StatusCodes.Status403Forbidden, "Not allowed.", "Only the patient and clinicians with consent list records.", "forbidden");
+        }
+        if (caller.BreakGlass)
+        {
+            throw ProblemException.Unprocessable("Break-glass applies to reading one record, not to listing.", "break_glass_not_for_lists");
         }
         var rows = await db.Records.AsNoTracking().Where(r => r.Patient == patient).OrderBy(r => r.CreatedAtMs).ToListAsync(ct);
+        if (!caller.IsOwner(patient))
+        {
+            var permitted = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var category in rows.Select(r => r.Category).Distinct(StringComparer.Ordinal))
+            {
+                if ((await gate.DecideAsync(caller, patient, category, ct)).Permits)
+                {
+                    permitted.Add(category);
+                }
+            }
+            rows = rows.Where(r => permitted.Contains(r.Category)).ToList();
+        }
         var ids = rows.Select(r => r.Id).ToList();
         var versions = await db.RecordVersions.AsNoTracking().Where(v => ids.Contains(v.RecordId)).ToListAsync(ct);
         return Results.Ok(rows.Select(r => RecordView.From(r, versions.Single(v => v.RecordId == r.Id && v.Version == r.CurrentVersion))));
