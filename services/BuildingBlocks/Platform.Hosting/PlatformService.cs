@@ -26,6 +26,8 @@ public static class PlatformService
         var builder = ServiceHost.CreateBuilder(service, args);
         // The caller's overrides (dev host ports, test databases) come first: everything below reads configuration.
         configureHost?.Invoke(builder);
+        // Before the defaults' catch-all handler: exception handlers are asked in the order they were added.
+        builder.Services.AddExceptionHandler<KeyProviderExceptionHandler>();
         builder.AddServiceDefaults();
         builder.AddServiceDatabase<TContext>();
         builder.AddKeysIfConfigured();

@@ -77,6 +77,20 @@ public sealed class ProblemDetailsTests
     }
 
     [Fact]
+    public async Task A_key_provider_failure_is_a_retryable_503_problem_json_without_internals()
+    {
+        await using var service = await ServiceUnderTest.StartAsync(TestServiceApp.Build);
+        var response = await service.Client.GetAsync("/keys-down");
+        var text = await response.Content.ReadAsStringAsync();
+        var problem = await AssertProblemAsync(response, HttpStatusCode.ServiceUnavailable);
+        Assert.Equal("key_provider_unavailable", problem.GetProperty("code").GetString());
+        Assert.Equal("5", response.Headers.GetValues("Retry-After").Single());
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("traceId").GetString()));
+        Assert.DoesNotContain("hunter2", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("KeyProviderException", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Too_many_attempts_on_a_sensitive_endpoint_is_429_problem_json_with_retry_after()
     {
         await using var service = await ServiceUnderTest.StartAsync(TestServiceApp.Build, new Dictionary<string, string?>

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Platform.Crypto;
 using Platform.Hosting;
 using Platform.ServiceDefaults;
 
@@ -25,6 +26,7 @@ public static class TestServiceApp
             {
                 app.MapPost("/notes", (NoteRequest request) => Results.Ok(new { length = request.Text.Length }));
                 app.MapGet("/boom", IResult () => throw new InvalidOperationException("secret connection string Password=hunter2"));
+                app.MapGet("/keys-down", IResult () => throw new KeyProviderException("PKCS#11 unwrap with KEK 'platform-kek-hunter2' failed 3 times."));
                 app.MapGet("/guarded", () => Results.Ok()).RequireRateLimiting(RateLimitPolicies.Sensitive);
             });
 }

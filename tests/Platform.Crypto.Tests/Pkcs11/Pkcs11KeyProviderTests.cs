@@ -53,7 +53,9 @@ public sealed class Pkcs11KeyProviderTests(SoftHsmFixture hsm)
         var attributes = provider.RunInSession(session =>
         {
             var f = session.Factories.ObjectAttributeFactory;
-            var handles = session.FindAllObjects([f.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY), f.Create(CKA.CKA_LABEL, "test-" + name)]);
+            // Templates in a using variable: Pkcs11Interop does not keep them alive during the call (see Pkcs11Template).
+            using var template = new Pkcs11Template([f.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY), f.Create(CKA.CKA_LABEL, "test-" + name)]);
+            var handles = session.FindAllObjects(template.Attributes);
             var handle = Assert.Single(handles);
             var read = session.GetAttributeValue(handle, [
                 CKA.CKA_TOKEN, CKA.CKA_SENSITIVE, CKA.CKA_EXTRACTABLE, CKA.CKA_ALWAYS_SENSITIVE, CKA.CKA_NEVER_EXTRACTABLE,
@@ -171,7 +173,8 @@ public sealed class Pkcs11KeyProviderTests(SoftHsmFixture hsm)
         var (sensitive, extractable) = provider.RunInSession(session =>
         {
             var f = session.Factories.ObjectAttributeFactory;
-            var handle = Assert.Single(session.FindAllObjects([f.Create(CKA.CKA_CLASS, CKO.CKO_PRIVATE_KEY), f.Create(CKA.CKA_LABEL, "test-" + name)]));
+            using var template = new Pkcs11Template([f.Create(CKA.CKA_CLASS, CKO.CKO_PRIVATE_KEY), f.Create(CKA.CKA_LABEL, "test-" + name)]);
+            var handle = Assert.Single(session.FindAllObjects(template.Attributes));
             var read = session.GetAttributeValue(handle, [CKA.CKA_SENSITIVE, CKA.CKA_EXTRACTABLE]);
             return (read[0].GetValueAsBool(), read[1].GetValueAsBool());
         });
@@ -206,12 +209,14 @@ public sealed class Pkcs11KeyProviderTests(SoftHsmFixture hsm)
         var fromToken = provider.RunInSession(session =>
         {
             var f = session.Factories.ObjectAttributeFactory;
-            var kek = session.CreateObject([
+            using var kekTemplate = new Pkcs11Template([
                 f.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY), f.Create(CKA.CKA_KEY_TYPE, CKK.CKK_AES), f.Create(CKA.CKA_TOKEN, false),
                 f.Create(CKA.CKA_WRAP, true), f.Create(CKA.CKA_VALUE, kekBytes)]);
-            var data = session.CreateObject([
+            using var dataTemplate = new Pkcs11Template([
                 f.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY), f.Create(CKA.CKA_KEY_TYPE, CKK.CKK_GENERIC_SECRET), f.Create(CKA.CKA_TOKEN, false),
                 f.Create(CKA.CKA_EXTRACTABLE, true), f.Create(CKA.CKA_SENSITIVE, false), f.Create(CKA.CKA_VALUE, dataKey)]);
+            var kek = session.CreateObject(kekTemplate.Attributes);
+            var data = session.CreateObject(dataTemplate.Attributes);
             using var mechanism = session.Factories.MechanismFactory.Create(CKM.CKM_AES_KEY_WRAP_PAD);
             return session.WrapKey(mechanism, kek, data);
         });

@@ -31,26 +31,14 @@ internal sealed class Pkcs11KeyEncryptionKey(Pkcs11Token token, string name, str
         var clear = dataKey.ToArray();
         try
         {
-            var ciphertext = token.Run(session =>
-            {
-                var kek = Pkcs11Objects.Find(session, CKO.CKO_SECRET_KEY, Label, version)
-                          ?? throw new KeyProviderException($"KEK '{Label}' version {version} is not on token '{token.TokenLabel}'.");
-                var temporary = session.CreateObject(Pkcs11Objects.SessionDataKeyTemplate(session, clear));
-                try
-                {
-                    using var mechanism = session.Factories.MechanismFactory.Create(CKM.CKM_AES_KEY_WRAP_PAD);
-                    return session.WrapKey(mechanism, kek, temporary);
-                }
-                finally
-                {
-                    session.DestroyObject(temporary);
-                }
-            });
+            var ciphertext = token.RunWithRetries(session => Wrap(session, clear, version));
             return Task.FromResult(new WrappedKey(KeyName, version, KeyAlgorithms.Aes256KeyWrapPadded, ciphertext));
         }
-        catch (Pkcs11Exception ex)
+        catch (Exception ex) when (Pkcs11Errors.IsTokenError(ex))
         {
-            throw new KeyProviderException($"PKCS#11 wrap with KEK '{Label}' version {version} failed ({ex.RV}).", ex);
+            throw new KeyProviderException(
+                $"PKCS#11 wrap with KEK '{Label}' version {version} on token '{token.TokenLabel}' failed {Pkcs11Token.Attempts} times "
+                + $"(last: {Pkcs11Errors.Describe(ex)}).", ex);
         }
         finally
         {
@@ -72,35 +60,87 @@ internal sealed class Pkcs11KeyEncryptionKey(Pkcs11Token token, string name, str
         var version = wrapped.KeyVersion;
         try
         {
-            return Task.FromResult(token.Run(session =>
-            {
-                var kek = Pkcs11Objects.Find(session, CKO.CKO_SECRET_KEY, Label, version)
-                          ?? throw new KeyUnwrapException($"KEK '{Label}' has no version {version} on token '{token.TokenLabel}'.");
-                IObjectHandle unwrapped;
-                try
-                {
-                    using var mechanism = session.Factories.MechanismFactory.Create(CKM.CKM_AES_KEY_WRAP_PAD);
-                    unwrapped = session.UnwrapKey(mechanism, kek, wrapped.Ciphertext, Pkcs11Objects.SessionDataKeyTemplate(session, null));
-                }
-                catch (Pkcs11Exception ex) when (!Pkcs11Token.IsConnectionLost(ex.RV))
-                {
-                    // Modules differ (SoftHSM answers CKR_GENERAL_ERROR, others CKR_WRAPPED_KEY_INVALID) when the
-                    // RFC 5649 integrity check fails; any refusal that is not a lost connection means bad input.
-                    throw new KeyUnwrapException($"Unwrapping with KEK '{Label}' version {version} failed ({ex.RV}).", ex);
-                }
-                try
-                {
-                    return session.GetAttributeValue(unwrapped, [CKA.CKA_VALUE])[0].GetValueAsByteArray();
-                }
-                finally
-                {
-                    session.DestroyObject(unwrapped);
-                }
-            }));
+            return Task.FromResult(token.RunWithRetries(session => Unwrap(session, wrapped.Ciphertext, version)));
         }
-        catch (Pkcs11Exception ex)
+        catch (Pkcs11Exception ex) when (ex.Method == "C_UnwrapKey" && !Pkcs11Token.IsConnectionLost(ex.RV))
         {
-            throw new KeyProviderException($"PKCS#11 unwrap with KEK '{Label}' version {version} failed ({ex.RV}).", ex);
+            // Refused again in the last of the fresh sessions. Modules differ (SoftHSM answers CKR_GENERAL_ERROR,
+            // others CKR_WRAPPED_KEY_INVALID) when the RFC 5649 integrity check fails, and SoftHSM gives the same
+            // codes for its own transient failures; bad input is what is refused every time.
+            throw new KeyUnwrapException(
+                $"Unwrapping with KEK '{Label}' version {version} was refused {Pkcs11Token.Attempts} times ({ex.RV}).", ex);
+        }
+        catch (Pkcs11RetryableException ex) when (ex.ObjectMissing)
+        {
+            // Like the other providers: a wrapped key naming a version the KEK does not have is not unwrappable here.
+            throw new KeyUnwrapException(
+                $"KEK '{Label}' has no version {version} on token '{token.TokenLabel}' (looked {Pkcs11Token.Attempts} times).", ex);
+        }
+        catch (Exception ex) when (Pkcs11Errors.IsTokenError(ex))
+        {
+            throw new KeyProviderException(
+                $"PKCS#11 unwrap with KEK '{Label}' version {version} on token '{token.TokenLabel}' failed {Pkcs11Token.Attempts} times "
+                + $"(last: {Pkcs11Errors.Describe(ex)}).", ex);
         }
     }
+
+    /// <summary>One attempt at wrapping, checked by unwrapping the result again in the same session.</summary>
+    private byte[] Wrap(ISession session, byte[] clear, string version)
+    {
+        var kek = FindKek(session, version);
+        using var mechanism = session.Factories.MechanismFactory.Create(CKM.CKM_AES_KEY_WRAP_PAD);
+        IObjectHandle temporary;
+        using (var template = Pkcs11Objects.SessionDataKeyTemplate(session, clear))
+        {
+            temporary = session.CreateObject(template.Attributes);
+        }
+        byte[] wrapped;
+        try
+        {
+            wrapped = session.WrapKey(mechanism, kek, temporary);
+        }
+        finally
+        {
+            session.DestroyObject(temporary);
+        }
+        // A data key that was garbled on its way into the token (as freed template memory once did, see Pkcs11Template)
+        // would be wrapped without complaint and lost for good. So a wrapped key leaves only once it unwraps to the same
+        // bytes: one more unwrap per write.
+        var check = Unwrap(session, wrapped, version, kek);
+        try
+        {
+            return CryptographicOperations.FixedTimeEquals(check, clear)
+                ? wrapped
+                : throw new Pkcs11RetryableException($"A key wrapped with KEK '{Label}' version {version} did not unwrap to the same bytes.");
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(check);
+        }
+    }
+
+    /// <summary>One attempt at unwrapping: the data key enters the token as a temporary session object and is read back.</summary>
+    private byte[] Unwrap(ISession session, byte[] ciphertext, string version, IObjectHandle? kek = null)
+    {
+        kek ??= FindKek(session, version);
+        using var mechanism = session.Factories.MechanismFactory.Create(CKM.CKM_AES_KEY_WRAP_PAD);
+        using var template = Pkcs11Objects.SessionDataKeyTemplate(session, null);
+        var unwrapped = session.UnwrapKey(mechanism, kek, ciphertext, template.Attributes);
+        try
+        {
+            // An unreadable value (AttributeValueException) is a token error like any other: retried, never bad input.
+            using var read = new Pkcs11Template(session.GetAttributeValue(unwrapped, [CKA.CKA_VALUE]));
+            return read.Attributes[0].GetValueAsByteArray()
+                   ?? throw new Pkcs11RetryableException($"The token returned no value for a key unwrapped with KEK '{Label}'.");
+        }
+        finally
+        {
+            session.DestroyObject(unwrapped);
+        }
+    }
+
+    /// <summary>The KEK version's handle; "not found" is retried before it counts (a module can miss an object it holds).</summary>
+    private IObjectHandle FindKek(ISession session, string version) =>
+        Pkcs11Objects.Find(session, CKO.CKO_SECRET_KEY, Label, version)
+        ?? throw new Pkcs11RetryableException($"KEK '{Label}' version {version} was not found on token '{token.TokenLabel}'.", objectMissing: true);
 }

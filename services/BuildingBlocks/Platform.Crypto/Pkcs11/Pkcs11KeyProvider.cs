@@ -74,7 +74,7 @@ public sealed partial class Pkcs11KeyProvider : IKeyProvider, IDisposable
             var state = _token.Run(session => session.GetSessionInfo().State);
             return Task.FromResult(state == CKS.CKS_RW_USER_FUNCTIONS);
         }
-        catch (Exception ex) when (ex is KeyProviderException or Pkcs11Exception)
+        catch (Exception ex) when (ex is KeyProviderException || Pkcs11Errors.IsTokenError(ex))
         {
             LogUnavailable(_logger, _options.TokenLabel, ex.GetType().Name);
             return Task.FromResult(false);
@@ -90,6 +90,9 @@ public sealed partial class Pkcs11KeyProvider : IKeyProvider, IDisposable
     /// <summary>Runs a raw PKCS#11 operation on the provider's token (tests read key attributes back this way).</summary>
     internal T RunInSession<T>(Func<ISession, T> operation) => _token.Run(operation);
 
+    /// <summary>The provider's token, for tests that inject module failures (<see cref="Pkcs11Token.InterceptSession"/>).</summary>
+    internal Pkcs11Token Token => _token;
+
     internal string LabelFor(string name) => _options.KeyLabelPrefix + name;
 
     private Pkcs11KeyEncryptionKey LoadOrCreateKek(string name)
@@ -102,7 +105,7 @@ public sealed partial class Pkcs11KeyProvider : IKeyProvider, IDisposable
             var current = created ? KeyVersions.First : KeyVersions.Format(versions.Max());
             var handle = created
                 ? Pkcs11Objects.GenerateKek(session, label, current)
-                : Pkcs11Objects.Find(session, CKO.CKO_SECRET_KEY, label, current)!;
+                : Pkcs11Objects.Find(session, CKO.CKO_SECRET_KEY, label, current) ?? throw Missing(label, current);
             Pkcs11Objects.EnsureProtected(session, handle, label, current);
             return (current, created);
         });
@@ -125,7 +128,7 @@ public sealed partial class Pkcs11KeyProvider : IKeyProvider, IDisposable
             {
                 Pkcs11Objects.GenerateSigningKeyPair(session, label, current);
             }
-            var privateKey = Pkcs11Objects.Find(session, CKO.CKO_PRIVATE_KEY, label, current)!;
+            var privateKey = Pkcs11Objects.Find(session, CKO.CKO_PRIVATE_KEY, label, current) ?? throw Missing(label, current);
             Pkcs11Objects.EnsureProtected(session, privateKey, label, current);
             var publicKey = Pkcs11Objects.Find(session, CKO.CKO_PUBLIC_KEY, label, current)
                             ?? throw new KeyProviderException($"Signing key '{label}' version {current} has no public key object.");
@@ -140,17 +143,23 @@ public sealed partial class Pkcs11KeyProvider : IKeyProvider, IDisposable
         return new Pkcs11SigningKey(_token, label, version, JsonWebKeyInfo.ForP256(x, y, $"{name}/{version}"));
     }
 
+    /// <summary>Runs a key-management step with the token's retries; what is left is a <see cref="KeyProviderException"/>.</summary>
     private T Execute<T>(string operation, string label, Func<ISession, T> action)
     {
         try
         {
-            return _token.Run(action);
+            return _token.RunWithRetries(action);
         }
-        catch (Pkcs11Exception ex)
+        catch (Exception ex) when (Pkcs11Errors.IsTokenError(ex))
         {
-            throw new KeyProviderException($"PKCS#11 {operation} '{label}' on token '{_options.TokenLabel}' failed ({ex.RV}).", ex);
+            throw new KeyProviderException(
+                $"PKCS#11 {operation} '{label}' on token '{_options.TokenLabel}' failed {Pkcs11Token.Attempts} times (last: {Pkcs11Errors.Describe(ex)}).", ex);
         }
     }
+
+    /// <summary>A version that was just listed but cannot be found: the token's answer changed, so try again.</summary>
+    private static Pkcs11RetryableException Missing(string label, string version) =>
+        new($"'{label}' version {version} was listed but not found.", objectMissing: true);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Created {KeyKind} {Label} version {Version} on PKCS#11 token {TokenLabel}")]
     private static partial void LogKeyCreated(ILogger logger, string keyKind, string label, string version, string tokenLabel);

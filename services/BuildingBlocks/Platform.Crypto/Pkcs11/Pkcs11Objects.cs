@@ -20,8 +20,8 @@ internal static class Pkcs11Objects
     public static IObjectHandle GenerateKek(ISession session, string label, string version)
     {
         var f = session.Factories.ObjectAttributeFactory;
-        var template = new List<IObjectAttribute>
-        {
+        using var template = new Pkcs11Template(
+        [
             f.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY),
             f.Create(CKA.CKA_KEY_TYPE, CKK.CKK_AES),
             f.Create(CKA.CKA_VALUE_LEN, 32UL),
@@ -35,26 +35,26 @@ internal static class Pkcs11Objects
             f.Create(CKA.CKA_DECRYPT, false),
             f.Create(CKA.CKA_LABEL, label),
             f.Create(CKA.CKA_ID, VersionId(version)),
-        };
+        ]);
         using var mechanism = session.Factories.MechanismFactory.Create(CKM.CKM_AES_KEY_GEN);
-        return session.GenerateKey(mechanism, template);
+        return session.GenerateKey(mechanism, template.Attributes);
     }
 
     /// <summary>EC P-256 key pair generated on the token; the private half is sensitive and never extractable.</summary>
     public static void GenerateSigningKeyPair(ISession session, string label, string version)
     {
         var f = session.Factories.ObjectAttributeFactory;
-        var publicTemplate = new List<IObjectAttribute>
-        {
+        using var publicTemplate = new Pkcs11Template(
+        [
             f.Create(CKA.CKA_TOKEN, true),
             f.Create(CKA.CKA_PRIVATE, false),
             f.Create(CKA.CKA_EC_PARAMS, P256Parameters),
             f.Create(CKA.CKA_VERIFY, true),
             f.Create(CKA.CKA_LABEL, label),
             f.Create(CKA.CKA_ID, VersionId(version)),
-        };
-        var privateTemplate = new List<IObjectAttribute>
-        {
+        ]);
+        using var privateTemplate = new Pkcs11Template(
+        [
             f.Create(CKA.CKA_TOKEN, true),
             f.Create(CKA.CKA_PRIVATE, true),
             f.Create(CKA.CKA_SENSITIVE, true),
@@ -62,13 +62,13 @@ internal static class Pkcs11Objects
             f.Create(CKA.CKA_SIGN, true),
             f.Create(CKA.CKA_LABEL, label),
             f.Create(CKA.CKA_ID, VersionId(version)),
-        };
+        ]);
         using var mechanism = session.Factories.MechanismFactory.Create(CKM.CKM_EC_KEY_PAIR_GEN);
-        session.GenerateKeyPair(mechanism, publicTemplate, privateTemplate, out _, out _);
+        session.GenerateKeyPair(mechanism, publicTemplate.Attributes, privateTemplate.Attributes, out _, out _);
     }
 
     /// <summary>Template for a temporary in-session copy of a clear data key (wrap input / unwrap output).</summary>
-    public static List<IObjectAttribute> SessionDataKeyTemplate(ISession session, byte[]? value)
+    public static Pkcs11Template SessionDataKeyTemplate(ISession session, byte[]? value)
     {
         var f = session.Factories.ObjectAttributeFactory;
         var template = new List<IObjectAttribute>
@@ -84,7 +84,7 @@ internal static class Pkcs11Objects
         {
             template.Add(f.Create(CKA.CKA_VALUE, value));
         }
-        return template;
+        return new Pkcs11Template(template);
     }
 
     /// <summary>Versions (from CKA_ID) of the objects of <paramref name="objectClass"/> with this label.</summary>
@@ -92,7 +92,8 @@ internal static class Pkcs11Objects
     {
         var f = session.Factories.ObjectAttributeFactory;
         var versions = new List<int>();
-        foreach (var handle in session.FindAllObjects([f.Create(CKA.CKA_CLASS, objectClass), f.Create(CKA.CKA_LABEL, label)]))
+        using var template = new Pkcs11Template([f.Create(CKA.CKA_CLASS, objectClass), f.Create(CKA.CKA_LABEL, label)]);
+        foreach (var handle in session.FindAllObjects(template.Attributes))
         {
             var id = session.GetAttributeValue(handle, [CKA.CKA_ID])[0].GetValueAsByteArray() ?? [];
             // Objects someone else put under this label with a non-numeric id are not ours to version.
@@ -108,8 +109,9 @@ internal static class Pkcs11Objects
     public static IObjectHandle? Find(ISession session, CKO objectClass, string label, string version)
     {
         var f = session.Factories.ObjectAttributeFactory;
-        var found = session.FindAllObjects(
+        using var template = new Pkcs11Template(
             [f.Create(CKA.CKA_CLASS, objectClass), f.Create(CKA.CKA_LABEL, label), f.Create(CKA.CKA_ID, VersionId(version))]);
+        var found = session.FindAllObjects(template.Attributes);
         return found.Count switch
         {
             0 => null,

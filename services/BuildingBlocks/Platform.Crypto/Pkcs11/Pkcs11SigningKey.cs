@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Net.Pkcs11Interop.Common;
+using Net.Pkcs11Interop.HighLevelAPI;
 
 namespace Platform.Crypto.Pkcs11;
 
@@ -7,6 +9,9 @@ namespace Platform.Crypto.Pkcs11;
 internal sealed class Pkcs11SigningKey(Pkcs11Token token, string label, string version, JsonWebKeyInfo jwk) : ISigningKey
 {
     private const int SignatureLength = 64;
+
+    /// <summary>Public-key objects for checking signatures, pooled: an ECDsa instance is not for concurrent use.</summary>
+    private readonly ConcurrentBag<ECDsa> _verifiers = [];
 
     public string KeyId => jwk.Kid;
 
@@ -22,25 +27,43 @@ internal sealed class Pkcs11SigningKey(Pkcs11Token token, string label, string v
         var digest = sha256Digest.ToArray();
         try
         {
-            var signature = token.Run(session =>
-            {
-                var key = Pkcs11Objects.Find(session, CKO.CKO_PRIVATE_KEY, label, version)
-                          ?? throw new KeyProviderException($"Signing key '{label}' version {version} is not on token '{token.TokenLabel}'.");
-                using var mechanism = session.Factories.MechanismFactory.Create(CKM.CKM_ECDSA);
-                return session.Sign(mechanism, key, digest);
-            });
-            // PKCS#11 ECDSA output is already r||s, the JOSE form; check so a misbehaving module cannot emit garbage.
-            if (signature.Length != SignatureLength)
-            {
-                throw new KeyProviderException($"Signing key '{label}' returned a {signature.Length}-byte signature; expected {SignatureLength}.");
-            }
-            return Task.FromResult(signature);
+            return Task.FromResult(token.RunWithRetries(session => Sign(session, digest)));
         }
-        catch (Pkcs11Exception ex)
+        catch (Exception ex) when (Pkcs11Errors.IsTokenError(ex))
         {
-            throw new KeyProviderException($"PKCS#11 signing with key '{label}' version {version} failed ({ex.RV}).", ex);
+            throw new KeyProviderException(
+                $"PKCS#11 signing with key '{label}' version {version} on token '{token.TokenLabel}' failed {Pkcs11Token.Attempts} times "
+                + $"(last: {Pkcs11Errors.Describe(ex)}).", ex);
         }
     }
 
     public JsonWebKeyInfo GetPublicJwk() => jwk;
+
+    /// <summary>One attempt; the signature leaves only once it verifies with the public key.</summary>
+    private byte[] Sign(ISession session, byte[] digest)
+    {
+        // "Not found" and a signature that does not verify are retried before they count (docs/keys.md).
+        var key = Pkcs11Objects.Find(session, CKO.CKO_PRIVATE_KEY, label, version)
+                  ?? throw new Pkcs11RetryableException($"Signing key '{label}' version {version} was not found on token '{token.TokenLabel}'.", objectMissing: true);
+        using var mechanism = session.Factories.MechanismFactory.Create(CKM.CKM_ECDSA);
+        var signature = session.Sign(mechanism, key, digest);
+        // PKCS#11 ECDSA output is already r||s, the JOSE form. Check it with the public key before it leaves, so that a
+        // module that misbehaves cannot emit a signature nobody can verify (cheap next to signing on the token).
+        return signature.Length == SignatureLength && Verifies(digest, signature)
+            ? signature
+            : throw new Pkcs11RetryableException($"Signing key '{label}' version {version} returned a signature that does not verify.");
+    }
+
+    private bool Verifies(byte[] digest, byte[] signature)
+    {
+        var verifier = _verifiers.TryTake(out var pooled) ? pooled : ECDsa.Create(jwk.ToECParameters());
+        try
+        {
+            return verifier.VerifyHash(digest, signature, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        }
+        finally
+        {
+            _verifiers.Add(verifier);
+        }
+    }
 }

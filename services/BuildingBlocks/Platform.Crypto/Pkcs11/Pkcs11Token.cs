@@ -18,7 +18,35 @@ internal sealed partial class Pkcs11Token(Pkcs11KeyProviderOptions options, ILog
     private KeyProviderException? _loginRejected;
     private bool _disposed;
 
+    /// <summary>How many fresh sessions <see cref="RunWithRetries{T}"/> gives an operation.</summary>
+    public const int Attempts = 3;
+
     public string TokenLabel => options.TokenLabel;
+
+    /// <summary>Test seam: wraps the session each operation gets, so a test can make the module fail on cue.</summary>
+    internal Func<ISession, ISession>? InterceptSession { get; set; }
+
+    /// <summary>
+    /// Runs <paramref name="operation"/> (as <see cref="Run{T}"/>) up to <see cref="Attempts"/> times, each in a fresh
+    /// session, while it fails with a token error (<see cref="Pkcs11Errors.IsTokenError"/>). A module may fail a valid
+    /// call once, with the same codes it uses for bad input (SoftHSM answers CKR_GENERAL_ERROR to both), so one failure
+    /// proves nothing; the caller classifies the failure that is left after the last attempt (docs/keys.md). No pause
+    /// between attempts: such failures are races, not overload.
+    /// </summary>
+    public T RunWithRetries<T>(Func<ISession, T> operation)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return Run(operation);
+            }
+            catch (Exception ex) when (attempt < Attempts && Pkcs11Errors.IsTokenError(ex))
+            {
+                LogRetrying(logger, options.TokenLabel, attempt, Pkcs11Errors.Describe(ex));
+            }
+        }
+    }
 
     /// <summary>Runs <paramref name="operation"/> in a fresh read-write session; reconnects once if the login was lost.</summary>
     public T Run<T>(Func<ISession, T> operation)
@@ -29,7 +57,7 @@ internal sealed partial class Pkcs11Token(Pkcs11KeyProviderOptions options, ILog
             try
             {
                 using var session = slot.OpenSession(SessionType.ReadWrite);
-                return operation(session);
+                return operation(InterceptSession is { } intercept ? intercept(session) : session);
             }
             catch (Pkcs11Exception ex) when (attempt == 1 && IsConnectionLost(ex.RV))
             {
@@ -154,6 +182,9 @@ internal sealed partial class Pkcs11Token(Pkcs11KeyProviderOptions options, ILog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connected to PKCS#11 token {TokenLabel} in slot {SlotId} ({Manufacturer} {Model})")]
     private static partial void LogConnected(ILogger logger, string tokenLabel, ulong slotId, string manufacturer, string model);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "PKCS#11 token {TokenLabel}: attempt {Attempt} failed ({Failure}); retrying in a fresh session")]
+    private static partial void LogRetrying(ILogger logger, string tokenLabel, int attempt, string failure);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "PKCS#11 token {TokenLabel} connection lost ({ReturnValue}); reconnecting")]
     private static partial void LogReconnecting(ILogger logger, string tokenLabel, string returnValue);
