@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Platform.ServiceDefaults;
 
 /// <summary>
-/// Registers a service's own DbContext on SQLite (default) or PostgreSQL, its readiness check, and the
+/// Registers a service's own DbContext (pooled) on SQLite (default) or PostgreSQL, its readiness check, and the
 /// start-up step that creates the schema.
 /// Configuration: <c>Database:Provider</c> (Sqlite|Postgres), <c>ConnectionStrings:{service}</c>,
 /// <c>Data:Directory</c> (where SQLite files go when no connection string is given).
@@ -33,7 +33,9 @@ public static class ServiceDatabase
                 $"ConnectionStrings:{serviceName} is required when Database:Provider is {provider}.");
         }
 
-        builder.Services.AddDbContext<TContext>(options =>
+        // Pooled: creating a context per request was most of a consent decision's cost (docs/benchmarks.md). The
+        // contexts take nothing but their options, so a reset context carries no state from the previous request.
+        builder.Services.AddDbContextPool<TContext>(options =>
         {
             _ = provider switch
             {
