@@ -4,16 +4,20 @@ namespace Platform.DevHost;
 
 /// <summary>
 /// Dev host settings, from the command line (<c>--data ./data --identity-port 5101</c>) or environment
-/// (<c>DEVHOST_DATA</c>, <c>DEVHOST_IDENTITY_PORT</c>, …).
+/// (<c>DEVHOST_DATA</c>, <c>DEVHOST_IDENTITY_PORT</c>, …). <c>--traces</c> (or <c>DEVHOST_TRACES=true</c>) prints every
+/// span of every embedded service to the console and adds the trace id to log lines (docs/observability.md).
 /// </summary>
 public sealed record DevHostOptions(string DataDirectory, int IdentityPort, int ConsentPort, int RecordVaultPort, int LedgerPort, string BindAddress,
-    int LedgerReplicas = 3, int LedgerRaftPort = 5204)
+    int LedgerReplicas = 3, int LedgerRaftPort = 5204, bool Traces = false)
 {
     public static DevHostOptions From(string[] args)
     {
+        ArgumentNullException.ThrowIfNull(args);
+        // A bare switch: the command-line provider would take the next argument as its value.
+        var tracesSwitch = args.Contains("--traces", StringComparer.Ordinal);
         var config = new ConfigurationBuilder()
             .AddEnvironmentVariables("DEVHOST_")
-            .AddCommandLine(args, new Dictionary<string, string>
+            .AddCommandLine(args.Where(a => a != "--traces").ToArray(), new Dictionary<string, string>
             {
                 ["--data"] = "DATA",
                 ["--identity-port"] = "IDENTITY_PORT",
@@ -23,6 +27,7 @@ public sealed record DevHostOptions(string DataDirectory, int IdentityPort, int 
                 ["--bind"] = "BIND",
                 ["--ledger-replicas"] = "LEDGER_REPLICAS",
                 ["--ledger-raft-port"] = "LEDGER_RAFT_PORT",
+                ["--traces"] = "TRACES",
             })
             .Build();
         return new DevHostOptions(
@@ -33,8 +38,16 @@ public sealed record DevHostOptions(string DataDirectory, int IdentityPort, int 
             Port(config, "LEDGER_PORT", 5104),
             config["BIND"] ?? "localhost",
             Replicas(config),
-            Port(config, "LEDGER_RAFT_PORT", 5204));
+            Port(config, "LEDGER_RAFT_PORT", 5204),
+            tracesSwitch || Flag(config, "TRACES"));
     }
+
+    private static bool Flag(IConfiguration config, string key) =>
+        config[key] is { } text
+            ? bool.TryParse(text, out var on)
+                ? on
+                : throw new ArgumentException($"{key.ToLowerInvariant()} must be true or false, not '{text}'.")
+            : false;
 
     private static int Replicas(IConfiguration config) =>
         config["LEDGER_REPLICAS"] is { } text

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Platform.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
@@ -7,6 +8,9 @@ using Platform.Consent;
 using Platform.Identity;
 using Platform.Messaging.InProcess;
 using Platform.RecordVault;
+using OpenTelemetry;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace Platform.DevHost;
 
@@ -18,6 +22,8 @@ public sealed class DevHostRunner(DevHostOptions options) : IAsyncDisposable
 {
     private readonly InProcessBroker _broker = new();
     private readonly List<(EmbeddedService Service, WebApplication App)> _running = [];
+    private TracerProvider? _traces;
+    private volatile IReadOnlyDictionary<int, string> _ports = new Dictionary<int, string>();
 
     public IReadOnlyList<EmbeddedService> Services { get; } =
     [
@@ -38,6 +44,10 @@ public sealed class DevHostRunner(DevHostOptions options) : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(options.DataDirectory);
+        if (options.Traces)
+        {
+            _traces = DevHostTraces.Start(ServiceOnPort);
+        }
         var publishers = await DevHostPublishers.LedgerSettingsAsync(options, cancellationToken);
         foreach (var service in Services)
         {
@@ -53,7 +63,10 @@ public sealed class DevHostRunner(DevHostOptions options) : IAsyncDisposable
         }
         // Together: ledger replicas wait for each other to elect a leader.
         await Task.WhenAll(_running.Select(r => r.App.StartAsync(cancellationToken)));
+        _ports = _running.ToDictionary(r => r.App.GetListeningAddress().Port, r => r.Service.Name);
     }
+
+    private string? ServiceOnPort(int port) => _ports.GetValueOrDefault(port);
 
     /// <summary>Completes when any service stops (Ctrl+C or SIGTERM reach every one of them).</summary>
     public Task WaitForShutdownAsync() =>
@@ -75,6 +88,8 @@ public sealed class DevHostRunner(DevHostOptions options) : IAsyncDisposable
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
+            // --traces: log lines carry the trace and span ids (scopes), matching the spans on the console.
+            ["Logging:Console:FormatterOptions:IncludeScopes"] = options.Traces ? "true" : "false",
         });
         builder.Configuration.AddInMemoryCollection(service.Name == "identity"
             ? DevHostIdentity.IdentitySettings(options)
@@ -99,5 +114,6 @@ public sealed class DevHostRunner(DevHostOptions options) : IAsyncDisposable
         }
         _running.Clear();
         await _broker.DisposeAsync();
+        _traces?.Dispose();
     }
 }

@@ -30,6 +30,10 @@ foreach (var (name, address) in host.Addresses)
     Console.WriteLine($"  {name,-13} {address}  (ready: {new Uri(address, "/health/ready")})");
 }
 Console.WriteLine("  keys          software key provider: key files under the data folder, NOT an HSM (development only)");
+if (options.Traces)
+{
+    Console.WriteLine("  traces        on: every span is printed below (devhost.service names its service); log lines carry TraceId");
+}
 Console.WriteLine("Press Ctrl+C to stop.");
 Console.WriteLine();
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.Options;
 using Platform.Ledger.Core;
@@ -42,18 +43,23 @@ public sealed class LedgerNode(LedgerState state, RaftReplica replica, LeaderFor
     /// <summary>Appends a command through the leader; on the leader the outcome of a submit is returned with the index.</summary>
     public async Task<AppendResult> AppendAsync(LedgerCommand command, CancellationToken cancellationToken)
     {
+        using var activity = LedgerTelemetry.StartCommit(command, _options.ReplicaName);
         try
         {
             // The replica waits out an election and the new leader's first entry itself; it refuses only on a follower.
             var index = await replica.AppendAsync(command.ToBytes(), _options.CommitTimeout, cancellationToken);
+            activity?.SetTag("ledger.raft.index", index);
             return new AppendResult(index, state.OutcomeAt(index));
         }
         catch (NotLeaderException notLeader) when (notLeader.Leader is { } leader)
         {
-            return await forwarder.ForwardAsync(ApiOf(leader), command, cancellationToken);
+            var leaderApi = ApiOf(leader);
+            activity?.SetTag("ledger.forwarded_to", leaderApi.ToString());
+            return await forwarder.ForwardAsync(leaderApi, command, cancellationToken);
         }
         catch (NotLeaderException ex)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, "no leader");
             throw new QuorumUnavailableException("No leader is elected; a majority of replicas may be down.", ex);
         }
     }

@@ -1,0 +1,25 @@
+using System.Diagnostics;
+using Platform.Ledger.Core;
+
+namespace Platform.Ledger.Node;
+
+/// <summary>
+/// The ledger's spans. A commit span covers appending one command through Raft until a majority committed it, so
+/// the commit of an event that arrived on the bus continues that event's trace (its consumer span is the parent;
+/// on a follower the forward to the leader is an HTTP call that carries the traceparent to the leader's own span).
+/// </summary>
+public static class LedgerTelemetry
+{
+    public const string Name = "Platform.Ledger";
+
+    private static readonly ActivitySource Source = new(Name);
+
+    public static Activity? StartCommit(LedgerCommand command, string replica)
+    {
+        var kind = command.GetType().Name;
+        var activity = Source.StartActivity($"{kind} commit", ActivityKind.Internal);
+        activity?.SetTag("ledger.command", kind);
+        activity?.SetTag("ledger.replica", replica);
+        return activity;
+    }
+}

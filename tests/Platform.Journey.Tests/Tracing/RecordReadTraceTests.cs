@@ -1,0 +1,201 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Platform.Contracts;
+using Platform.Contracts.Events;
+using Platform.DevHost;
+using Platform.Identity.Accounts;
+using Platform.Identity.Tests.Infrastructure;
+using Platform.Ledger.Node;
+using Platform.Messaging;
+using Platform.Testing;
+
+namespace Platform.Journey.Tests.Tracing;
+
+/// <summary>
+/// Issue #8, item 5: one trace id follows a clinician's record read from the vault, through the consent decision,
+/// to the ledger's commit of the read's access event (and the receipt coming back to the vault), on the dev host
+/// with three ledger replicas.
+/// </summary>
+public sealed class RecordReadTraceTests
+{
+    private static readonly string AccessTopic = EventTopics.For<RecordAccessedV1>();
+    private static readonly string CommittedTopic = EventTopics.For<LedgerCommittedV1>();
+
+    [Fact]
+    public async Task A_record_read_the_consent_decision_and_the_ledger_commit_of_its_access_event_share_one_trace()
+    {
+        var data = Directory.CreateTempSubdirectory("platform-trace-").FullName;
+        var traceId = ActivityTraceId.CreateRandom();
+        var callerSpan = ActivitySpanId.CreateRandom();
+        try
+        {
+            // Fixed ports (free ones): with identity on port 0 the other services would not know the issuer.
+            var ports = FreePort.Allocate(3);
+            var options = new DevHostOptions(data, ports[0].Port, ports[1].Port, ports[2].Port, ConsecutiveFreePorts(3), "127.0.0.1",
+                LedgerReplicas: 3, LedgerRaftPort: 0, Traces: true);
+            await using var host = new DevHostRunner(options);
+            await host.StartAsync(CancellationToken.None);
+            // Listening after the dev host's --traces exporter started, this collector sees the service label that exporter adds.
+            using var spans = new SpanCollector(traceId);
+
+            var identity = host.ServicesOf("identity");
+            var patient = await TestAccounts.CreateAsync(identity, PlatformRoles.Patient, enrolTotp: false);
+            var clinician = await TestAccounts.CreateAsync(identity, PlatformRoles.Clinician);
+            var patientToken = await SignInAsync(host, patient);
+            var clinicianToken = await SignInAsync(host, clinician);
+
+            using var http = new HttpClient();
+            var consent = await SendAsync(http, HttpMethod.Post, new Uri(host.Addresses["consent"], "/consents"), patientToken,
+                JsonContent.Create(new
+                {
+                    grantee = new { kind = "practitioner", id = clinician.Id },
+                    categories = new[] { "observation" },
+                    purposes = new[] { "TREAT" },
+                }));
+            Assert.True(consent.StatusCode == HttpStatusCode.Created, await consent.Content.ReadAsStringAsync());
+            var created = await SendAsync(http, HttpMethod.Post, new Uri(host.Addresses["record-vault"], $"/patients/{patient.Id}/records"), patientToken,
+                new StringContent(
+                    "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"8867-4\"}]},"
+                    + "\"valueQuantity\":{\"value\":72,\"unit\":\"beats/minute\"}}", Encoding.UTF8, "application/fhir+json"));
+            var createdBody = await created.Content.ReadAsStringAsync();
+            Assert.True(created.StatusCode == HttpStatusCode.Created, createdBody);
+            var recordId = JsonDocument.Parse(createdBody).RootElement.GetProperty("id").GetString();
+
+            // The read, inside a trace of our own: the caller sends traceparent, as a traced client or gateway would.
+            // This client injects nothing itself (no propagator), so the header below is the only trace context.
+            using var tracedClient = new HttpClient(new SocketsHttpHandler { ActivityHeadersPropagator = null });
+            using var read = new HttpRequestMessage(HttpMethod.Get, new Uri(host.Addresses["record-vault"], $"/records/{recordId}"));
+            read.Headers.Authorization = new AuthenticationHeaderValue("Bearer", clinicianToken);
+            read.Headers.Add("traceparent", $"00-{traceId}-{callerSpan}-01");
+            using var readResponse = await tracedClient.SendAsync(read);
+            Assert.True(readResponse.StatusCode == HttpStatusCode.OK, await readResponse.Content.ReadAsStringAsync());
+
+            await Eventually.TrueAsync(
+                () => spans.Spans.Any(s => s.Source == LedgerTelemetry.Name && s.Tag("ledger.raft.index") is not null)
+                      && spans.Spans.Any(s => s.Name == $"{CommittedTopic} process"),
+                "the ledger committed the read's access event and announced it, in the read's trace", TimeSpan.FromSeconds(30));
+            var all = spans.Describe();
+
+            // 1. The vault's request span continues the caller's trace.
+            var vaultRequest = Assert.Single(spans.Spans, s => s.Kind == ActivityKind.Server && s.Tag("server.port") == Port(host, "record-vault"));
+            Assert.True(vaultRequest.ParentSpanId == callerSpan, all);
+            Assert.Equal("/records/{id}", vaultRequest.Tag("http.route"));
+            Assert.Equal("record-vault", vaultRequest.Tag("devhost.service"));
+
+            // 2. The vault's HTTP call POST /decisions, and the consent service's span for it, as its child.
+            var decisionCall = Assert.Single(spans.Spans, s => s.Kind == ActivityKind.Client
+                                                             && (s.Tag("url.full") ?? "").EndsWith("/decisions", StringComparison.Ordinal));
+            Assert.True(spans.Descends(decisionCall, vaultRequest), all);
+            Assert.Equal("record-vault", decisionCall.Tag("devhost.service"));
+            var decision = Assert.Single(spans.Spans, s => s.Kind == ActivityKind.Server && s.Tag("server.port") == Port(host, "consent"));
+            Assert.Equal("/decisions", decision.Tag("http.route"));
+            Assert.True(decision.ParentSpanId == decisionCall.SpanId, all);
+            Assert.Equal("consent", decision.Tag("devhost.service"));
+
+            // 3. The access event: published by the vault's outbox relay and consumed by the ledger, both under the read.
+            var publish = Assert.Single(spans.Spans, s => s.Name == $"{AccessTopic} publish");
+            Assert.Equal(ActivityKind.Producer, publish.Kind);
+            Assert.True(spans.Descends(publish, vaultRequest), all);
+            var consume = Assert.Single(spans.Spans, s => s.Name == $"{AccessTopic} process");
+            Assert.Equal(ActivityKind.Consumer, consume.Kind);
+            Assert.Equal(MessagingTelemetry.Name, consume.Source);
+            Assert.Equal(publish.Tag("messaging.message.id"), consume.Tag("messaging.message.id"));
+            Assert.True(spans.Descends(consume, vaultRequest), all);
+            Assert.Equal("Success", consume.Tag("messaging.outcome"));
+
+            // 4. The commit through Raft (on the leader; a follower's attempt forwards to it over HTTP), under the consume span.
+            var commit = Assert.Single(spans.Spans, s => s.Source == LedgerTelemetry.Name && s.Tag("ledger.raft.index") is not null);
+            Assert.Equal("SubmitEvent commit", commit.Name);
+            Assert.StartsWith("ledger-", commit.Tag("ledger.replica"), StringComparison.Ordinal);
+            Assert.True(spans.Descends(commit, consume), all);
+            Assert.Equal($"ledger ({commit.Tag("ledger.replica")})", commit.Tag("devhost.service"));
+
+            // 5. ledger.committed, written by the ledger inside the consume span, reaches the vault in the same trace.
+            var committed = spans.Spans.Where(s => s.Name == $"{CommittedTopic} process").ToList();
+            Assert.NotEmpty(committed);
+            Assert.All(committed, c => Assert.True(spans.Descends(c, consume), all));
+
+            Assert.All(spans.Spans, s => Assert.Equal(traceId, s.TraceId));
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData(new string[0], false)]
+    [InlineData(new[] { "--traces" }, true)]
+    [InlineData(new[] { "--traces", "--data", "somewhere" }, true)]
+    [InlineData(new[] { "--traces=false" }, false)]
+    [InlineData(new[] { "--traces=true" }, true)]
+    public void The_dev_host_turns_traces_on_with_a_switch(string[] args, bool expected)
+    {
+        var options = DevHostOptions.From(args);
+        Assert.Equal(expected, options.Traces);
+        if (args.Contains("--data"))
+        {
+            Assert.EndsWith("somewhere", options.DataDirectory, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void A_traces_value_that_is_not_a_boolean_is_refused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => DevHostOptions.From(["--traces=yes please"]));
+        Assert.Contains("traces", error.Message, StringComparison.Ordinal);
+    }
+
+    private static string Port(DevHostRunner host, string service) =>
+        host.Addresses[service].Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static async Task<string> SignInAsync(DevHostRunner host, TestAccount account)
+    {
+        using var session = new FormSession(host.Addresses["identity"]);
+        var tokens = await new CodeFlow(session).SignInThroughPortalAsync(account, "openid consent.manage records");
+        return tokens.GetProperty("access_token").GetString()!;
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, Uri url, string token, HttpContent content)
+    {
+        using var request = new HttpRequestMessage(method, url) { Content = content };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var response = await http.SendAsync(request);
+        await response.Content.LoadIntoBufferAsync();
+        return response;
+    }
+
+    /// <summary>A first port such that it and the next ones are free: the dev host puts ledger replicas on consecutive ports.</summary>
+    private static int ConsecutiveFreePorts(int count)
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var first = FreePort.Next();
+            var listeners = new List<TcpListener>();
+            try
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    var listener = new TcpListener(IPAddress.Loopback, first + i);
+                    listener.Start();
+                    listeners.Add(listener);
+                }
+                return first;
+            }
+            catch (SocketException)
+            {
+                // taken; try another
+            }
+            finally
+            {
+                listeners.ForEach(l => l.Stop());
+            }
+        }
+        throw new InvalidOperationException($"No {count} consecutive free loopback ports found.");
+    }
+}
