@@ -299,44 +299,14 @@ public static class DecisionBenchmark
     /// <summary>A 2 s warm-up (JIT tiers, connection and database pools), then <paramref name="workers"/> closed loops for the duration.</summary>
     private static async Task<Result> DriveAsync(TimeSpan duration, int workers, Func<Random, Task<(bool Ok, string? Tag)>> call)
     {
-        await LoopAsync(TimeSpan.FromSeconds(2), workers, call);
+        await LoadLoop.RunAsync(TimeSpan.FromSeconds(2), workers, call);
         var stopwatch = Stopwatch.StartNew();
-        var results = await LoopAsync(duration, workers, call);
+        var results = await LoadLoop.RunAsync(duration, workers, call);
         var seconds = stopwatch.Elapsed.TotalSeconds;
         var all = results.SelectMany(r => r.Latencies).Order().ToArray();
         var tags = results.SelectMany(r => r.Tags).GroupBy(t => t.Key).ToDictionary(g => g.Key, g => g.Sum(t => t.Value));
-        return new Result(all.Length, results.Sum(r => r.Errors), seconds, Percentile(all, 0.50), Percentile(all, 0.99), tags);
+        return new Result(all.Length, results.Sum(r => r.Errors), seconds, LoadLoop.Percentile(all, 0.50), LoadLoop.Percentile(all, 0.99), tags);
     }
-
-    private static Task<(List<double> Latencies, long Errors, Dictionary<string, long> Tags)[]> LoopAsync(
-        TimeSpan duration, int workers, Func<Random, Task<(bool Ok, string? Tag)>> call)
-    {
-        var stopwatch = Stopwatch.StartNew();
-        return Task.WhenAll(Enumerable.Range(0, workers).Select(worker => Task.Run(async () =>
-        {
-            var random = new Random(1000 + worker);
-            var latencies = new List<double>();
-            var tags = new Dictionary<string, long>();
-            long errors = 0;
-            while (stopwatch.Elapsed < duration)
-            {
-                var started = Stopwatch.GetTimestamp();
-                var (ok, tag) = await call(random);
-                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                if (!ok)
-                {
-                    errors++;
-                }
-                if (tag is not null)
-                {
-                    tags[tag] = tags.GetValueOrDefault(tag) + 1;
-                }
-            }
-            return (latencies, errors, tags);
-        })));
-    }
-
-    private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[(int)Math.Min(sorted.Length - 1, Math.Floor(p * sorted.Length))];
 
     private static string Mix(Result r)
     {

@@ -67,10 +67,9 @@ public static class HttpLoadDriver
         var results = await Task.WhenAll(workers);
         var seconds = stopwatch.Elapsed.TotalSeconds;
         var all = results.SelectMany(r => r.latencies).Order().ToArray();
-        return new Result(all.Length, results.Sum(r => r.errors), seconds, Percentile(all, 0.50), Percentile(all, 0.99));
+        return new Result(all.Length, results.Sum(r => r.errors), seconds, LoadLoop.Percentile(all, 0.50), LoadLoop.Percentile(all, 0.99));
     }
 
-    private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[(int)Math.Min(sorted.Length - 1, Math.Floor(p * sorted.Length))];
 
     private static void Print(string target, Result r) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"{target,-44} {r.Requests / r.Seconds,12:F0} {r.P50,8:F2} {r.P99,8:F2} {r.Errors,7}"));

@@ -133,7 +133,7 @@ public static class OidcTokenBenchmark
         var results = await RunWorkersAsync(client, duration, concurrency, send, bodyIsValid);
         var seconds = stopwatch.Elapsed.TotalSeconds;
         var all = results.SelectMany(r => r.Latencies).Order().ToArray();
-        return new Result(all.Length, results.Sum(r => r.Errors), seconds, Percentile(all, 0.50), Percentile(all, 0.99));
+        return new Result(all.Length, results.Sum(r => r.Errors), seconds, LoadLoop.Percentile(all, 0.50), LoadLoop.Percentile(all, 0.99));
     }
 
     private static Task<(List<double> Latencies, long Errors)[]> RunWorkersAsync(
@@ -159,7 +159,6 @@ public static class OidcTokenBenchmark
         })));
     }
 
-    private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[(int)Math.Min(sorted.Length - 1, Math.Floor(p * sorted.Length))];
 
     private static void Print(string target, Result r) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"{target,-52} {r.Requests / r.Seconds,12:F0} {r.P50,8:F2} {r.P99,8:F2} {r.Errors,7}"));

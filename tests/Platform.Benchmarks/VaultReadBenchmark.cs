@@ -266,7 +266,7 @@ public static class VaultReadBenchmark
                 var jitBefore = JitInfo.GetCompilationTime();
                 var step = Stopwatch.StartNew();
                 var client = clients[(CacheMode)(turn++ % 3)];
-                warmReads += (await LoopAsync(TimeSpan.FromSeconds(5), concurrency, Read(client))).Sum(w => w.Latencies.Count);
+                warmReads += (await LoadLoop.RunAsync(TimeSpan.FromSeconds(5), concurrency, Read(client), IsTransient)).Sum(w => w.Latencies.Count);
                 jitShare = (JitInfo.GetCompilationTime() - jitBefore) / step.Elapsed;
             }
             while ((warming.Elapsed < TimeSpan.FromSeconds(15) || jitShare >= 0.05) && warming.Elapsed < warmLimit);
@@ -448,14 +448,14 @@ public static class VaultReadBenchmark
     private static async Task<VaultRun> DriveVaultAsync(ServiceUnderTest vault, int? postgresPort, TimeSpan duration, int concurrency,
         Func<Random, Task<(bool, string?)>> call)
     {
-        await LoopAsync(TimeSpan.FromSeconds(3), concurrency, call);
+        await LoadLoop.RunAsync(TimeSpan.FromSeconds(3), concurrency, call, IsTransient);
         var cache = vault.Services.GetRequiredService<EnvelopeCipher>().Cache;
         var before = cache?.GetStatistics();
         var logBefore = await CountAsync(vault, db => db.AccessLog.LongCountAsync());
         var cpuBefore = CpuMark.Now(postgresPort);
         var (jitMethodsBefore, jitTimeBefore) = (JitInfo.GetCompiledMethodCount(), JitInfo.GetCompilationTime());
         var stopwatch = Stopwatch.StartNew();
-        var results = await LoopAsync(duration, concurrency, call);
+        var results = await LoadLoop.RunAsync(duration, concurrency, call, IsTransient);
         var seconds = stopwatch.Elapsed.TotalSeconds;
         var cpuAfter = CpuMark.Now(postgresPort);
         var (jitMethods, jitTime) = (JitInfo.GetCompiledMethodCount() - jitMethodsBefore, JitInfo.GetCompilationTime() - jitTimeBefore);
@@ -715,57 +715,20 @@ public static class VaultReadBenchmark
     /// <summary>A 2 s warm-up (JIT tiers, connection and database pools), then <paramref name="workers"/> closed loops for the duration.</summary>
     private static async Task<Result> DriveAsync(TimeSpan duration, int workers, int? postgresPort, Func<Random, Task<(bool Ok, string? Tag)>> call)
     {
-        await LoopAsync(TimeSpan.FromSeconds(2), workers, call);
+        await LoadLoop.RunAsync(TimeSpan.FromSeconds(2), workers, call, IsTransient);
         var before = CpuMark.Now(postgresPort);
         var stopwatch = Stopwatch.StartNew();
-        var results = await LoopAsync(duration, workers, call);
+        var results = await LoadLoop.RunAsync(duration, workers, call, IsTransient);
         return Summarise(results, stopwatch.Elapsed.TotalSeconds, before, CpuMark.Now(postgresPort));
     }
 
-    private static Result Summarise((List<double> Latencies, long Errors, Dictionary<string, long> Tags)[] results, double seconds, CpuMark before, CpuMark after)
+    private static Result Summarise(WorkerTally[] results, double seconds, CpuMark before, CpuMark after)
     {
         var all = results.SelectMany(r => r.Latencies).Order().ToArray();
         var tags = results.SelectMany(r => r.Tags).GroupBy(t => t.Key).ToDictionary(g => g.Key, g => g.Sum(t => t.Value));
         var calls = Math.Max(1, all.Length);
-        return new Result(all.Length, results.Sum(r => r.Errors), seconds, Percentile(all, 0.50), Percentile(all, 0.99), tags,
+        return new Result(all.Length, results.Sum(r => r.Errors), seconds, LoadLoop.Percentile(all, 0.50), LoadLoop.Percentile(all, 0.99), tags,
             (after.Process - before.Process).TotalMilliseconds / calls, (after.Postgres - before.Postgres)?.TotalMilliseconds / calls);
-    }
-
-    private static Task<(List<double> Latencies, long Errors, Dictionary<string, long> Tags)[]> LoopAsync(
-        TimeSpan duration, int workers, Func<Random, Task<(bool Ok, string? Tag)>> call)
-    {
-        var stopwatch = Stopwatch.StartNew();
-        return Task.WhenAll(Enumerable.Range(0, workers).Select(worker => Task.Run(async () =>
-        {
-            var random = new Random(1000 + worker);
-            var latencies = new List<double>();
-            var tags = new Dictionary<string, long>();
-            long errors = 0;
-            while (stopwatch.Elapsed < duration)
-            {
-                var started = Stopwatch.GetTimestamp();
-                bool ok;
-                string? tag;
-                try
-                {
-                    (ok, tag) = await call(random);
-                }
-                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or InvalidOperationException or NpgsqlException)
-                {
-                    (ok, tag) = (false, ex.GetType().Name);
-                }
-                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                if (!ok)
-                {
-                    errors++;
-                }
-                if (tag is not null)
-                {
-                    tags[tag] = tags.GetValueOrDefault(tag) + 1;
-                }
-            }
-            return (latencies, errors, tags);
-        })));
     }
 
     /// <summary>
@@ -817,7 +780,8 @@ public static class VaultReadBenchmark
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
-    private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[(int)Math.Min(sorted.Length - 1, Math.Floor(p * sorted.Length))];
+    /// <summary>Failures a read may meet under load, counted rather than ending the run.</summary>
+    private static bool IsTransient(Exception ex) => ex is HttpRequestException or TaskCanceledException or InvalidOperationException or NpgsqlException;
 
     private static void Print(string target, Result r) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"{target,-66} {r.Calls / r.Seconds,9:F0} {r.P50,8:F3} {r.P99,8:F3} {r.Errors,7} {r.CpuMs,7:F3} {r.PostgresCpuMs,6:F3}"));
