@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -14,6 +15,7 @@ public static class ServiceTokenSetup
         services.TryAddSingleton(TimeProvider.System);
         return services.AddHttpClient(name)
             .AddHttpMessageHandler(sp => new ServiceTokenHandler(sp.GetRequiredService<ServiceTokenSource>(), scope))
-            .AddHttpMessageHandler(() => new DaprApiTokenHandler(Environment.GetEnvironmentVariable("DAPR_API_TOKEN")));
+            // DAPR_API_TOKEN from configuration (environment variables included), as DaprSidecar reads it for publishing.
+            .AddHttpMessageHandler(sp => new DaprApiTokenHandler(sp.GetRequiredService<IConfiguration>()["DAPR_API_TOKEN"]));
     }
 }
