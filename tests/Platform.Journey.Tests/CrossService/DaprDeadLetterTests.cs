@@ -10,7 +10,7 @@ namespace Platform.Journey.Tests.CrossService;
 /// <summary>
 /// What daprd does with a delivery the app cannot take: a payload that is not the contract (400) is retried per
 /// resiliency.yaml and then published to the subscription's dead-letter topic by the subscriber's sidecar; a DROP
-/// answer is final at once.
+/// answer is not retried and goes to the dead-letter topic at once (Dapr 1.13+).
 /// </summary>
 [Collection(CrossServiceCollection.Name)]
 public sealed class DaprDeadLetterTests(CrossServicePlatform platform)
@@ -59,16 +59,18 @@ public sealed class DaprDeadLetterTests(CrossServicePlatform platform)
         Assert.Equal("not-a-uuid", deadLetter.CloudEvent!["data"]!["consentId"]!.GetValue<string>());
         Assert.Equal("consent", deadLetter.CloudEvent!["source"]!.GetValue<string>());
 
-        // A well-formed consent.changed whose signed event the ledger refuses: the app answers DROP — one attempt, no dead letter.
+        // A well-formed consent.changed whose signed event the ledger refuses: the app answers DROP — one attempt, no retry,
+        // and (Dapr 1.13+) straight to the dead-letter topic.
         var refused = new ConsentChangedV1(Guid.NewGuid(), "pseudonym-drop", 1, new string('a', 64), "not-a-jws") { Source = "consent" };
         await PublishAsConsentAsync(EventSerializer.ToOutgoing(refused));
         await Eventually.TrueAsync(() => Dapr.Outcomes.Any(o => o.EventId == refused.Id.ToString()), "the refused event was settled", Wait);
 
         var dropped = Assert.Single(Dapr.Outcomes, o => o.EventId == refused.Id.ToString());
-        Assert.Equal(("ledger", MessageOutcome.Dropped, 1), (dropped.AppId, dropped.Outcome, dropped.Attempts));
+        Assert.Equal(("ledger", MessageOutcome.Dropped, 1, "consent.changed.v1.deadletter"), (dropped.AppId, dropped.Outcome, dropped.Attempts, dropped.DeadLetterTopic));
         var delivery = Assert.Single(Dapr.Deliveries, d => d.EventId == refused.Id.ToString());
         Assert.Equal((200, "DROP", DeliveryVerdict.Drop), (delivery.HttpStatus, delivery.AppStatus, delivery.Verdict));
-        Assert.DoesNotContain(Dapr.Publishes, p => p.DeadLetter && p.EventId == refused.Id.ToString());
+        var droppedLetter = Assert.Single(Dapr.Publishes, p => p.DeadLetter && p.EventId == refused.Id.ToString());
+        Assert.Equal(("ledger", "consent.changed.v1.deadletter", 204), (droppedLetter.AppId, droppedLetter.Topic, droppedLetter.Status));
         Assert.Contains(Dapr.Log, l => l.Contains("DROP", StringComparison.Ordinal) && l.Contains(refused.Id.ToString(), StringComparison.Ordinal));
 
         // The ledger's queue moved on: nothing of either event is still pending, and the ledger committed neither.

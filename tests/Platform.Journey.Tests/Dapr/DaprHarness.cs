@@ -385,8 +385,10 @@ public sealed class DaprHarness : IAsyncDisposable
                     Outcomes.Enqueue(new OutcomeRecord(app.AppId, group.Topic, message.EventId, MessageOutcome.Delivered, attempt, null));
                     return true;
                 case DeliveryVerdict.Drop:
+                    // Since Dapr 1.13 (dapr/dapr#7097) a DROP goes to the subscription's dead-letter topic when it has one.
                     Log.Enqueue($"warn: DROP status returned from app {app.AppId} while processing pub/sub event {message.EventId}");
-                    Outcomes.Enqueue(new OutcomeRecord(app.AppId, group.Topic, message.EventId, MessageOutcome.Dropped, attempt, null));
+                    var dropTopic = PublishDeadLetter(app, subscription, message);
+                    Outcomes.Enqueue(new OutcomeRecord(app.AppId, group.Topic, message.EventId, MessageOutcome.Dropped, attempt, dropTopic));
                     return true;
                 case DeliveryVerdict.NotFound:
                     Log.Enqueue($"error: non-retriable error returned from app {app.AppId} while processing pub/sub event {message.EventId}: status 404");
@@ -399,23 +401,30 @@ public sealed class DaprHarness : IAsyncDisposable
             }
         }
 
-        if (subscription.DeadLetterTopic is { Length: > 0 } deadLetter)
-        {
-            // The subscriber's sidecar publishes the original CloudEvent to the dead-letter topic (its scopes apply).
-            var (status, code, _) = Publish(app.AppId, subscription.PubSub, deadLetter, Encoding.UTF8.GetBytes(message.CloudEvent),
-                CloudEventEnvelope.ContentType, new Dictionary<string, string>(), message.TraceParent, message.TraceState, deadLetter: true);
-            Outcomes.Enqueue(new OutcomeRecord(app.AppId, group.Topic, message.EventId,
-                status == 204 ? MessageOutcome.DeadLettered : MessageOutcome.Discarded, attempts, deadLetter));
-            if (status != 204)
-            {
-                Log.Enqueue($"error: dead letter of {message.EventId} to {deadLetter} refused: {code}");
-            }
-        }
-        else
-        {
-            Outcomes.Enqueue(new OutcomeRecord(app.AppId, group.Topic, message.EventId, MessageOutcome.Discarded, attempts, null));
-        }
+        var deadLetterTopic = PublishDeadLetter(app, subscription, message);
+        Outcomes.Enqueue(new OutcomeRecord(app.AppId, group.Topic, message.EventId,
+            deadLetterTopic is null ? MessageOutcome.Discarded : MessageOutcome.DeadLettered, attempts, deadLetterTopic));
         return true;
+    }
+
+    /// <summary>
+    /// The subscriber's sidecar publishes the original CloudEvent to the subscription's dead-letter topic (its own
+    /// publishing scopes apply); returns that topic, or null when there is none or the publish was refused.
+    /// </summary>
+    private string? PublishDeadLetter(AppRegistration app, ActiveSubscription subscription, BrokerMessage message)
+    {
+        if (subscription.DeadLetterTopic is not { Length: > 0 } deadLetter)
+        {
+            return null;
+        }
+        var (status, code, _) = Publish(app.AppId, subscription.PubSub, deadLetter, Encoding.UTF8.GetBytes(message.CloudEvent),
+            CloudEventEnvelope.ContentType, new Dictionary<string, string>(), message.TraceParent, message.TraceState, deadLetter: true);
+        if (status != 204)
+        {
+            Log.Enqueue($"error: dead letter of {message.EventId} to {deadLetter} refused: {code}");
+            return null;
+        }
+        return deadLetter;
     }
 
     private TimeSpan RetryInterval(int attempt)
