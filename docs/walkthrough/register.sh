@@ -13,22 +13,13 @@ email=$1 password=$2 name=$3 type=${4:-patient} licence=${5:-}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "register.sh: $*" >&2; exit 1; }
-# One request with the cookie jar; prints the status. A 429 (the account pages allow 10 requests a minute per
-# address) waits as long as Retry-After says and tries again.
-page() {
-  local status
-  for _ in 1 2 3; do
-    status=$(curl -sS -b "$tmp/cookies" -c "$tmp/cookies" -D "$tmp/headers" -o "$tmp/body" -w '%{http_code}' "$@")
-    [ "$status" = 429 ] || { echo "$status"; return; }
-    local wait; wait=$(tr -d '\r' < "$tmp/headers" | sed -n 's/^[Rr]etry-[Aa]fter: *//p'); wait=${wait:-60}
-    echo "register.sh: rate-limited, waiting ${wait}s" >&2; sleep "$wait"
-  done
-  echo "$status"
-}
+script=register.sh
+. "$(dirname "$0")/pages.sh"
+page() { page_request '%{http_code}' "$@"; }
 
 # The registration form and its antiforgery token, then the post.
 [ "$(page "$IDENTITY/account/register")" = 200 ] || fail "the registration page did not answer"
-token=$(sed -n 's/.*name="__RequestVerificationToken" type="hidden" value="\([^"]*\)".*/\1/p' "$tmp/body" | head -n1)
+token=$(antiforgery)
 status=$(page "$IDENTITY/account/register" --data-urlencode "DisplayName=$name" --data-urlencode "Email=$email" \
   --data-urlencode "Password=$password" --data-urlencode "AccountType=$type" --data-urlencode "LicenceNumber=$licence" \
   --data-urlencode "__RequestVerificationToken=$token")

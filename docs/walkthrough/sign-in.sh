@@ -20,19 +20,9 @@ fail() { echo "sign-in.sh: $*" >&2; exit 1; }
 b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
 urlencode() { jq -rn --arg v "$1" '$v|@uri'; }
 
-# One request with the cookie jar, never following redirects; prints "STATUS LOCATION". A 429 (the sign-in
-# pages allow 10 requests a minute per address) waits as long as Retry-After says and tries again.
-request() {
-  local out
-  for _ in 1 2 3; do
-    out=$(curl -sS -b "$tmp/cookies" -c "$tmp/cookies" -D "$tmp/headers" -o "$tmp/body" -w '%{http_code} %{redirect_url}' "$@")
-    [ "${out%% *}" = 429 ] || { echo "$out"; return; }
-    local wait; wait=$(tr -d '\r' < "$tmp/headers" | sed -n 's/^[Rr]etry-[Aa]fter: *//p'); wait=${wait:-60}
-    echo "sign-in.sh: rate-limited, waiting ${wait}s" >&2; sleep "$wait"
-  done
-  echo "$out"
-}
-antiforgery() { sed -n 's/.*name="__RequestVerificationToken" type="hidden" value="\([^"]*\)".*/\1/p' "$tmp/body" | head -n1; }
+script=sign-in.sh
+. "$(dirname "$0")/pages.sh"
+request() { page_request '%{http_code} %{redirect_url}' "$@"; }
 
 # PKCE: a random verifier, its S256 challenge, and a state value.
 verifier=$(openssl rand 32 | b64url)
