@@ -1,9 +1,11 @@
+using Platform.Testing;
+
 namespace Platform.Deployment.Tests;
 
 /// <summary>Paths in the repository, found from the test assembly's location.</summary>
 public static class Repository
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root => RepositoryRoot.Path;
 
     public static string Path(params string[] parts) => System.IO.Path.Combine([Root, .. parts]);
 
@@ -18,17 +20,4 @@ public static class Repository
             .OfType<string>()
             .Order(StringComparer.Ordinal)
             .ToArray();
-
-    private static string FindRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(System.IO.Path.Combine(directory.FullName, "global.json"))
-                && Directory.Exists(System.IO.Path.Combine(directory.FullName, "charts")))
-            {
-                return directory.FullName;
-            }
-        }
-        throw new InvalidOperationException($"No repository root (global.json and charts/) above {AppContext.BaseDirectory}.");
-    }
 }

@@ -1,3 +1,5 @@
+using Platform.Testing;
+
 namespace Platform.Journey.Tests.Dapr;
 
 /// <summary>
@@ -12,7 +14,7 @@ public sealed record DaprComponents(
 {
     public static DaprComponents Load(string? componentsDirectory = null)
     {
-        var directory = componentsDirectory ?? Path.Combine(RepositoryRoot(), "components");
+        var directory = componentsDirectory ?? RepositoryRoot.Combine("components");
         var pubsub = PubSubComponent.From(ComponentYaml.Parse(File.ReadAllText(Path.Combine(directory, "pubsub.yaml"))));
         var resiliency = ComponentYaml.Parse(File.ReadAllText(Path.Combine(directory, "resiliency.yaml")));
         var configuration = ComponentYaml.Parse(File.ReadAllText(Path.Combine(directory, "configuration.yaml")));
@@ -24,19 +26,6 @@ public sealed record DaprComponents(
             ?? throw new InvalidOperationException($"resiliency.yaml: retry policy {policy} has no maxRetries."), System.Globalization.CultureInfo.InvariantCulture);
 
         return new DaprComponents(pubsub, maxRetries, InvocationAccessControl.From(configuration));
-    }
-
-    /// <summary>The repository root: the folder holding Platform.sln, above the test binaries.</summary>
-    public static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Platform.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-        throw new InvalidOperationException("Platform.sln not found above " + AppContext.BaseDirectory);
     }
 }
 

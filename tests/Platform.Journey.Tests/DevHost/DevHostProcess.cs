@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
 using System.Text;
+using Platform.Testing;
 
 namespace Platform.Journey.Tests.DevHost;
 
@@ -60,7 +61,7 @@ public sealed class DevHostProcess : IAsyncDisposable
     public static string EntryAssembly()
     {
         var configuration = typeof(DevHostProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
-        var path = Path.Combine(WalkthroughPage.RepositoryRoot, "services", "DevHost", "Platform.DevHost", "bin", configuration, "net10.0", "Platform.DevHost.dll");
+        var path = RepositoryRoot.Combine("services", "DevHost", "Platform.DevHost", "bin", configuration, "net10.0", "Platform.DevHost.dll");
         Assert.True(File.Exists(path), $"{path} is missing: build the test project first (it builds the dev host).");
         return path;
     }
@@ -74,7 +75,7 @@ public sealed class DevHostProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = WalkthroughPage.RepositoryRoot,
+            WorkingDirectory = RepositoryRoot.Path,
         };
         foreach (var argument in new[]
                  {

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Platform.Testing;
 
 namespace Platform.Journey.Tests.DevHost;
 
@@ -21,11 +22,9 @@ public sealed partial class WalkthroughPage
 
     public IReadOnlyList<string> RunnableBlocks { get; }
 
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
-
     public static WalkthroughPage Load()
     {
-        var markdown = File.ReadAllText(Path.Combine(RepositoryRoot, "docs", "walkthrough.md"));
+        var markdown = File.ReadAllText(RepositoryRoot.Combine("docs", "walkthrough.md"));
         var blocks = FencedBlock().Matches(markdown)
             .Where(m => m.Groups["lang"].Value == "bash")
             .Select(m => m.Groups["body"].Value)
@@ -70,18 +69,6 @@ public sealed partial class WalkthroughPage
         var matches = RunnableBlocks.Select((b, i) => (b, i)).Where(x => x.b.Contains(fragment, StringComparison.Ordinal)).ToList();
         Assert.True(matches.Count == 1, $"Expected exactly one ```bash block of docs/walkthrough.md with '{fragment}', found {matches.Count}.");
         return matches[0].i;
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Platform.sln")) && File.Exists(Path.Combine(dir.FullName, "docs", "walkthrough.md")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException($"No repository root (Platform.sln + docs/walkthrough.md) above {AppContext.BaseDirectory}.");
     }
 
     [GeneratedRegex(@"^```(?<lang>[a-z]*)\n(?<body>.*?)^```[ \t]*$", RegexOptions.Multiline | RegexOptions.Singleline)]

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
+using Platform.Testing;
 using Xunit.Abstractions;
 
 namespace Platform.Journey.Tests.DevHost;
@@ -45,7 +46,7 @@ public sealed class WalkthroughTests(ITestOutputHelper output)
         // The scripts the page uses are in the repository and executable.
         foreach (var script in new[] { "register.sh", "sign-in.sh", "kyc-application.sh" })
         {
-            var path = Path.Combine(WalkthroughPage.RepositoryRoot, "docs", "walkthrough", script);
+            var path = RepositoryRoot.Combine("docs", "walkthrough", script);
             Assert.True(File.Exists(path), path);
             if (!OperatingSystem.IsWindows())
             {
@@ -75,7 +76,7 @@ public sealed class WalkthroughTests(ITestOutputHelper output)
                 ["VAULT"] = $"http://localhost:{host.RecordVaultPort}",
                 ["LEDGER"] = $"http://localhost:{host.LedgerPort}",
                 ["DATA"] = data,
-                ["REPO"] = WalkthroughPage.RepositoryRoot,
+                ["REPO"] = RepositoryRoot.Path,
                 ["WORK"] = work,
             });
             log = text;
