@@ -9,7 +9,6 @@ public class SchemaTests
         { "ledger.replicas=4", "/ledger/replicas" },
         { "ledger.replicas=1", "/ledger/replicas" },
         { "image.tag=null", "tag" },
-        { "image.tag=", "/image/tag" },
         { "image.tag=latest tag", "/image/tag" },
         { "identity.image.digest=sha1:abc", "/identity/image/digest" },
         { "keys.provider=Software", "/development/enabled" },

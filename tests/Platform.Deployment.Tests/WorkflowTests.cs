@@ -84,6 +84,26 @@ public partial class WorkflowTests
     }
 
     [Fact]
+    public void The_end_to_end_workflow_pins_a_Dapr_release_whose_CRDs_the_tests_check()
+    {
+        var pinned = Regex.Match(File.ReadAllText(WorkflowPath("e2e.yml")), "DAPR_CHART_VERSION: \"([^\"]+)\"").Groups[1].Value;
+        Assert.Contains(pinned, DaprCrdTests.SupportedReleases);
+        Assert.Contains($"--version {pinned}", Repository.Read("docs", "deploy.md"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("ci.yml")]
+    [InlineData("charts.yml")]
+    [InlineData("e2e.yml")]
+    [InlineData("images.yml")]
+    public void Every_workflow_states_its_token_permissions(string workflow)
+    {
+        // Without a permissions block the job's token gets the repository's default, which may be write-all.
+        var permissions = Assert.IsType<YamlMappingNode>(Load(workflow).Children[new YamlScalarNode("permissions")]);
+        Assert.Equal("read", ((YamlScalarNode)permissions.Children[new YamlScalarNode("contents")]).Value);
+    }
+
+    [Fact]
     public void The_end_to_end_workflow_loads_every_image_the_chart_runs()
     {
         var text = File.ReadAllText(WorkflowPath("e2e.yml"));

@@ -71,8 +71,8 @@ identity consent record-vault ledger
 {{/* Fully qualified image of a service, registry/repository:tag[@digest]. */}}
 {{- define "platform.image" -}}
 {{- $v := index .root.Values (include "platform.valuesKey" .id) }}
-{{- $tag := default .root.Values.image.tag $v.image.tag }}
-{{- if not $tag }}{{ fail (printf "image.tag (or %s.image.tag) is required" (include "platform.valuesKey" .id)) }}{{ end }}
+{{- $tag := $v.image.tag | default .root.Values.image.tag | default .root.Chart.AppVersion }}
+{{- if not $tag }}{{ fail (printf "image.tag (or %s.image.tag, or the chart's appVersion) is required" (include "platform.valuesKey" .id)) }}{{ end }}
 {{- $repository := $v.image.repository }}
 {{- if .root.Values.image.registry }}{{ $repository = printf "%s/%s" (trimSuffix "/" .root.Values.image.registry) $repository }}{{ end }}
 {{- if $v.image.digest }}
