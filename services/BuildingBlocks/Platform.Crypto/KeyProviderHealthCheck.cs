@@ -4,7 +4,8 @@ namespace Platform.Crypto;
 
 /// <summary>
 /// Readiness check: records cannot be encrypted or read without the key provider. The caller registers it with
-/// its own tags, e.g. <c>AddCheck&lt;KeyProviderHealthCheck&gt;("keys", tags: [HealthTags.Ready])</c>.
+/// its own tags and failure status, e.g. <c>AddCheck&lt;KeyProviderHealthCheck&gt;("keys", HealthStatus.Degraded,
+/// [HealthTags.Ready])</c>; a failure reports that status.
 /// </summary>
 public sealed class KeyProviderHealthCheck(IKeyProvider provider) : IHealthCheck
 {
@@ -14,7 +15,7 @@ public sealed class KeyProviderHealthCheck(IKeyProvider provider) : IHealthCheck
         {
             return await provider.IsAvailableAsync(cancellationToken).ConfigureAwait(false)
                 ? HealthCheckResult.Healthy($"Key provider {provider.ProviderName} is available.")
-                : HealthCheckResult.Unhealthy($"Key provider {provider.ProviderName} is not available.");
+                : new HealthCheckResult(context.Registration?.FailureStatus ?? HealthStatus.Unhealthy, $"Key provider {provider.ProviderName} is not available.");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -23,7 +24,7 @@ public sealed class KeyProviderHealthCheck(IKeyProvider provider) : IHealthCheck
         catch (Exception ex)
         {
             // IsAvailableAsync should not throw; if a provider does, report the type only (messages may be long).
-            return HealthCheckResult.Unhealthy($"Key provider {provider.ProviderName} check failed ({ex.GetType().Name}).");
+            return new HealthCheckResult(context.Registration?.FailureStatus ?? HealthStatus.Unhealthy, $"Key provider {provider.ProviderName} check failed ({ex.GetType().Name}).");
         }
     }
 }

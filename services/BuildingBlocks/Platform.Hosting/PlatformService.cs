@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Platform.Crypto;
 using Platform.Messaging;
 using Platform.ServiceDefaults;
@@ -54,7 +55,9 @@ public static class PlatformService
             return;
         }
         builder.Services.AddKeyProvider(keys);
-        builder.Services.AddHealthChecks().AddCheck<KeyProviderHealthCheck>("keys", tags: [HealthTags.Ready], timeout: TimeSpan.FromSeconds(5));
+        // Degraded, not unready: every pod shares the HSM, so no other pod could take the traffic; staying in the
+        // Service lets each request that needs a key get 503 key_provider_unavailable with Retry-After.
+        builder.Services.AddHealthChecks().AddCheck<KeyProviderHealthCheck>("keys", HealthStatus.Degraded, [HealthTags.Ready], TimeSpan.FromSeconds(5));
     }
 
     /// <summary><c>GET /</c>: which service answers, its version, and where its API description is.</summary>

@@ -8,7 +8,8 @@ namespace Platform.ServiceDefaults;
 
 /// <summary>
 /// <c>/health/live</c> says only that the process answers (a restart would not help otherwise);
-/// <c>/health/ready</c> runs every check tagged <see cref="HealthTags.Ready"/>: database, Redis, Dapr sidecar, HSM.
+/// <c>/health/ready</c> runs every check tagged <see cref="HealthTags.Ready"/>: database, Redis, Dapr sidecar, HSM,
+/// Raft. Shared dependencies (Redis, HSM) report Degraded, which answers 200 (docs/deploy.md#readiness).
 /// </summary>
 public static class HealthEndpoints
 {

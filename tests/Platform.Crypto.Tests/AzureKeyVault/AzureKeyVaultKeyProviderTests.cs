@@ -224,6 +224,12 @@ public sealed class AzureKeyVaultKeyProviderTests
         var result = await new KeyProviderHealthCheck(forbidden).CheckHealthAsync(new HealthCheckContext(), None);
         Assert.Equal(HealthStatus.Unhealthy, result.Status);
         _handler!.AssertAllExchangesPlayed();
+
+        // The services register it as Degraded (shared by every pod: stay in the Service, answer 503 per request).
+        var degraded = Replay("vault-health-forbidden.json");
+        var registration = new HealthCheckRegistration("keys", new KeyProviderHealthCheck(degraded), HealthStatus.Degraded, ["ready"]);
+        var asRegistered = await new KeyProviderHealthCheck(degraded).CheckHealthAsync(new HealthCheckContext { Registration = registration }, None);
+        Assert.Equal(HealthStatus.Degraded, asRegistered.Status);
     }
 
     [Fact]

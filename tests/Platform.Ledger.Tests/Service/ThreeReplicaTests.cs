@@ -130,4 +130,38 @@ public sealed class ThreeReplicaTests : IAsyncLifetime
         Assert.Contains(body.GetProperty("status").GetString(), new[] { "committed", "duplicate" });
         Assert.True(ReceiptVerifier.Verify(await _cluster.ReceiptAsync(survivor, payload.EventId), await _cluster.KeysAsync(survivor)).IsValid);
     }
+
+    [Fact]
+    public async Task A_replica_without_a_leader_is_not_ready_and_is_ready_again_once_a_majority_is_back()
+    {
+        var (warmup, _) = await _cluster.SignConsentEventAsync();
+        await SubmitAsync(0, warmup);
+        var leader = await _cluster.LeaderAsync();
+        var survivor = Follower(leader);
+        var other = Follower(survivor);
+        Assert.Equal(HttpStatusCode.OK, await ReadinessAsync(survivor));
+
+        await _cluster.StopReplicaAsync(leader);
+        await _cluster.StopReplicaAsync(other);
+        // Not ready once it notices the leader is gone (an election timeout), so a rollout waits for it.
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, await ReadinessAsync(survivor, until: HttpStatusCode.ServiceUnavailable));
+        Assert.Equal(HttpStatusCode.OK, (await _cluster.Client(survivor).GetAsync("/health/live")).StatusCode);
+
+        await _cluster.StartReplicaAsync(other);
+        Assert.Equal(HttpStatusCode.OK, await ReadinessAsync(survivor, until: HttpStatusCode.OK));
+    }
+
+    private async Task<HttpStatusCode> ReadinessAsync(int replica, HttpStatusCode? until = null)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var status = (await _cluster.Client(replica).GetAsync("/health/ready")).StatusCode;
+            if (until is null || status == until || DateTime.UtcNow > deadline)
+            {
+                return status;
+            }
+            await Task.Delay(200);
+        }
+    }
 }

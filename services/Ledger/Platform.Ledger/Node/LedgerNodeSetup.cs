@@ -75,11 +75,15 @@ public static class LedgerNodeSetup
     }
 }
 
-/// <summary>Ready while a leader is known (writes can be committed); degraded, not down, while an election runs.</summary>
+/// <summary>
+/// Ready only while a leader is known: a replica that has not (re)joined a majority cannot commit, and a rollout
+/// that took it as ready would restart the next replica and lose the quorum. The headless Service publishes
+/// not-ready addresses, so peers still find it.
+/// </summary>
 public sealed class RaftHealthCheck(RaftReplica replica) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.FromResult(replica.Leader is not null
             ? HealthCheckResult.Healthy(replica.IsLeader ? "This replica leads." : "A leader is known.")
-            : HealthCheckResult.Degraded("No leader is known; writes wait for an election or a majority."));
+            : HealthCheckResult.Unhealthy("No leader is known; writes wait for an election or a majority."));
 }
