@@ -72,6 +72,41 @@ public class NetworkPolicyTests
     }
 
     [Fact]
+    public void Load_balancers_that_target_pods_directly_can_be_let_in_to_the_public_apis_only()
+    {
+        var manifests = Manifests.Parse(Helm.Render("values.yaml", "networkPolicy.publicApi.extraFrom[0].ipBlock.cidr=10.20.0.0/16"));
+        foreach (var id in Platform.AppIds)
+        {
+            var rule = Assert.Single(Policy(manifests, id).Spec.Ingress, r => r.FromProperty.Any(p => p.IpBlock?.Cidr == "10.20.0.0/16"));
+            Assert.Equal(["8080"], rule.Ports.Select(p => p.Port.Value));
+        }
+        Assert.DoesNotContain(Policy(Manifests.Of("values.yaml"), "identity").Spec.Ingress, r => r.FromProperty.Any(p => p.IpBlock is not null));
+    }
+
+    [Theory]
+    [MemberData(nameof(Values))]
+    public void DNS_may_go_to_NodeLocal_DNSCache_on_the_node(string values)
+    {
+        foreach (var id in Platform.AppIds)
+        {
+            var dns = Assert.Single(Policy(Manifests.Of(values), id).Spec.Egress, r => r.Ports?.Any(p => p.Port.Value == "53") == true);
+            Assert.Contains(dns.To, t => t.IpBlock?.Cidr == "169.254.20.10/32");
+            Assert.Contains(dns.To, t => t.NamespaceSelector is not null);
+        }
+    }
+
+    [Fact]
+    public void Production_narrows_the_API_server_to_endpoint_addresses_not_the_service_ClusterIP()
+    {
+        // The default `kubernetes` Service's ClusterIP is the first address of the service range (10.0.0.1 in the
+        // production example); policies see the endpoint after translation, so that address would block it.
+        var egress = Policy(Manifests.Of("values-production.yaml"), "consent").Spec.Egress;
+        var api = Assert.Single(egress, r => r.Ports?.Any(p => p.Port.Value == "6443") == true);
+        Assert.DoesNotContain(api.To, t => t.IpBlock?.Cidr == "10.0.0.1/32");
+        Assert.All(api.To, t => Assert.EndsWith("/32", t.IpBlock.Cidr, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Policies_can_be_turned_off()
     {
         Assert.Empty(Manifests.Parse(Helm.Render("values.yaml", "networkPolicy.enabled=false")).All<V1NetworkPolicy>());
