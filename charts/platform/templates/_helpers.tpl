@@ -143,6 +143,16 @@ dapr.io/app-token-secret: {{ $d.appTokenSecret | quote }}
 {{- if $d.apiTokenSecret }}
 dapr.io/api-token-secret: {{ $d.apiTokenSecret | quote }}
 {{- end }}
+{{- if include "platform.trustedCA" .root }}
+{{- /* The sidecar (Go) reads SSL_CERT_DIR as a list too: Redis over TLS with a private CA. */}}
+dapr.io/volume-mounts: "trusted-ca:/etc/platform/ca"
+dapr.io/env: "SSL_CERT_DIR=/etc/ssl/certs:/etc/platform/ca"
+{{- end }}
+{{- end }}
+
+{{/* "true" when a private CA bundle is configured (pod.trustedCA). */}}
+{{- define "platform.trustedCA" -}}
+{{- if or .Values.pod.trustedCA.configMap .Values.pod.trustedCA.secret }}true{{ end }}
 {{- end }}
 
 {{/* Probes: the process answers (live), its dependencies answer (ready), and a slow first start is tolerated. */}}
@@ -424,6 +434,12 @@ spec:
         {{- end }}
       env:
         {{- include "platform.env" . | nindent 8 }}
+        {{- if include "platform.trustedCA" $root }}
+        # The system's trust store and the private CA: .NET (HttpClient, Npgsql, StackExchange.Redis) reads every
+        # certificate file in each directory of this list.
+        - name: SSL_CERT_DIR
+          value: /etc/ssl/certs:/etc/platform/ca
+        {{- end }}
       {{- if and $keys.enabled (eq $keys.provider "AzureKeyVault") $keys.azureKeyVault.credentialsSecret }}
       envFrom:
         - secretRef:
@@ -446,6 +462,18 @@ spec:
           mountPath: {{ $keys.pkcs11.mountPath }}
           readOnly: true
         {{- end }}
+        {{- if include "platform.trustedCA" $root }}
+        - name: trusted-ca
+          mountPath: /etc/platform/ca
+          readOnly: true
+        {{- end }}
+        {{- with $root.Values.pod.extraVolumeMounts }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+  {{- with $root.Values.pod.initContainers }}
+  initContainers:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
   volumes:
     # The root filesystem is read-only; .NET and the services write only here.
     - name: tmp
@@ -454,6 +482,22 @@ spec:
     {{- if and $keys.enabled (eq $keys.provider "Pkcs11") $keys.pkcs11.volume }}
     - name: hsm
       {{- toYaml $keys.pkcs11.volume | nindent 6 }}
+    {{- end }}
+    {{- with $root.Values.pod.trustedCA }}
+    {{- if .configMap }}
+    - name: trusted-ca
+      configMap:
+        name: {{ .configMap | quote }}
+        items: [{key: {{ .key | quote }}, path: private-ca.crt}]
+    {{- else if .secret }}
+    - name: trusted-ca
+      secret:
+        secretName: {{ .secret | quote }}
+        items: [{key: {{ .key | quote }}, path: private-ca.crt}]
+    {{- end }}
+    {{- end }}
+    {{- with $root.Values.pod.extraVolumes }}
+    {{- toYaml . | nindent 4 }}
     {{- end }}
   {{- with $v.nodeSelector }}
   nodeSelector:
