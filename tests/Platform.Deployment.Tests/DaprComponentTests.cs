@@ -268,6 +268,32 @@ public partial class DaprComponentTests
     }
 
     [Fact]
+    public void With_the_built_in_secret_store_the_pods_need_no_kubernetes_api_access()
+    {
+        var manifests = Manifests.Parse(Helm.Render("values.yaml", "dapr.builtInSecretStore=true"));
+        // The Dapr operator resolves secretKeyRefs of components without auth.secretStore from the namespace's Secrets.
+        Assert.DoesNotContain(manifests.All<DaprComponent>(), c => c.Spec.Type.StartsWith("secretstores.", StringComparison.Ordinal));
+        Assert.All(manifests.All<DaprComponent>(), c => Assert.Null(c.Auth));
+        Assert.Empty(manifests.All<V1Role>());
+        Assert.Empty(manifests.All<V1RoleBinding>());
+        Assert.All(manifests.ServiceWorkloads, w => Assert.False(w.Spec.AutomountServiceAccountToken));
+        foreach (var policy in manifests.All<V1NetworkPolicy>())
+        {
+            Assert.DoesNotContain(policy.Spec.Egress ?? [], r => r.Ports?.Any(p => p.Port.Value == "6443") == true);
+        }
+        var configuration = Assert.Single(manifests.All<DaprConfiguration>());
+        Assert.Equal(["kubernetes"], Tree.Items(Tree.At(configuration.Spec, "secrets", "scopes")).Select(s => Tree.Text(s, "storeName")));
+    }
+
+    [Fact]
+    public void By_default_the_sidecars_read_the_secrets_through_the_platform_store()
+    {
+        var manifests = Manifests.Of("values.yaml");
+        Assert.All(manifests.All<DaprComponent>().Where(c => c.Spec.Type == "pubsub.redis"), c => Assert.Equal("platform-secretstore", c.Auth?.SecretStore));
+        Assert.All(manifests.ServiceWorkloads, w => Assert.True(w.Spec.AutomountServiceAccountToken));
+    }
+
+    [Fact]
     public void Topic_scoping_can_be_turned_off_while_an_event_is_introduced()
     {
         var pubsub = Assert.Single(Manifests.Parse(Helm.Render("values.yaml", "dapr.pubsub.topicScopes=false")).All<DaprComponent>(), c => c.Spec.Type == "pubsub.redis");

@@ -43,6 +43,18 @@ public class DaprCrdTests
 
     [Theory]
     [MemberData(nameof(Releases))]
+    public void The_Dapr_objects_of_the_chart_options_are_valid_against_the_release_CRDs(string release)
+    {
+        string[][] options = [["dapr.builtInSecretStore=true"], ["dapr.pubsub.topicScopes=false"], ["dapr.tracing.otlpEndpoint="], ["redis.enableTLS=true"]];
+        foreach (var sets in options)
+        {
+            var findings = DaprObjects(Helm.Render("values.yaml", sets)).SelectMany(o => Schemas[release].Check(o).Select(f => $"{Describe(o)} {f}")).ToArray();
+            Assert.True(findings.Length == 0, $"{string.Join(' ', sets)} on Dapr {release}:\n{string.Join('\n', findings)}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Releases))]
     public void Every_file_in_components_is_valid_against_the_release_CRDs(string release)
     {
         var files = Directory.EnumerateFiles(Repository.Path("components"), "*.yaml").ToArray();

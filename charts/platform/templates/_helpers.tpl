@@ -406,9 +406,15 @@ metadata:
     {{- end }}
 spec:
   serviceAccountName: {{ include "platform.componentName" . }}
+  {{- if $root.Values.dapr.builtInSecretStore }}
+  # The Dapr operator resolves the components' secrets (the built-in kubernetes store); neither the sidecar nor
+  # the service calls the Kubernetes API. The sidecar's identity token for sentry is its own projected volume.
+  automountServiceAccountToken: false
+  {{- else }}
   # The daprd sidecar reads the Redis credentials through the secret store with this account's token (the
-  # Role below allows exactly that Secret); the service itself does not call the Kubernetes API.
+  # Role allows exactly that Secret); the service itself does not call the Kubernetes API.
   automountServiceAccountToken: true
+  {{- end }}
   enableServiceLinks: false
   terminationGracePeriodSeconds: 30
   securityContext:
