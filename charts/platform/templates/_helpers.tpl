@@ -452,6 +452,13 @@ spec:
             name: {{ $keys.azureKeyVault.credentialsSecret | quote }}
       {{- end }}
       {{- include "platform.probes" . | nindent 6 }}
+      {{- with $root.Values.pod.preStopSleepSeconds }}
+      # Keep serving while endpoints and ingress controllers drop this pod, then shut down gracefully.
+      lifecycle:
+        preStop:
+          sleep:
+            seconds: {{ . }}
+      {{- end }}
       resources:
         {{- toYaml $v.resources | nindent 8 }}
       securityContext:
