@@ -142,10 +142,10 @@ public sealed class VaultPermissionTests(VaultPlatform platform)
         var id = record.GetProperty("id").GetString()!;
 
         // A Condition would change the record's category; the answer must not say what the category is.
-        foreach (var token in new[] { otherPatientToken, clinicianToken })
+        foreach (var (token, expected) in new[] { (otherPatientToken, HttpStatusCode.NotFound), (clinicianToken, HttpStatusCode.Forbidden) })
         {
             var (status, problem, _) = await platform.VaultAsync(HttpMethod.Put, $"/records/{id}", token, Condition("probe"));
-            Assert.Equal(HttpStatusCode.Forbidden, status);
+            Assert.Equal(expected, status);
             Assert.DoesNotContain("mental-health", problem.ToString(), StringComparison.Ordinal);
         }
         // The refusals are audited.
@@ -153,6 +153,38 @@ public sealed class VaultPermissionTests(VaultPlatform platform)
         var db = scope.ServiceProvider.GetRequiredService<RecordVaultDbContext>();
         Assert.Equal(2, await db.AccessLog.AsNoTracking().CountAsync(a => a.RecordId == Guid.Parse(id) && a.Outcome == "deny" && a.Action == "write"));
         Assert.Equal(HttpStatusCode.Forbidden, (await platform.VaultAsync(HttpMethod.Get, $"/records/{id}?version=7", clinicianToken)).Status);
+    }
+
+    [Fact]
+    public async Task Another_patient_gets_the_same_answer_for_an_existing_an_erased_and_a_missing_record()
+    {
+        var (patient, patientToken) = await platform.UserAsync(PlatformRoles.Patient);
+        var (_, otherToken) = await platform.UserAsync(PlatformRoles.Patient);
+        var (_, live, _) = await platform.VaultAsync(HttpMethod.Post, $"/patients/{patient.Id}/records", patientToken, Observation("exists"));
+        var (_, erased, _) = await platform.VaultAsync(HttpMethod.Post, $"/patients/{patient.Id}/records", patientToken, Observation("erased"));
+        Assert.Equal(HttpStatusCode.NoContent, (await platform.VaultAsync(HttpMethod.Delete, $"/records/{erased.GetProperty("id").GetString()}", patientToken)).Status);
+        var ids = new[] { live.GetProperty("id").GetString()!, erased.GetProperty("id").GetString()!, Guid.NewGuid().ToString() };
+
+        foreach (var (method, suffix, content) in new (HttpMethod, string, Func<HttpContent?>)[]
+        {
+            (HttpMethod.Get, "", () => null), (HttpMethod.Get, "?version=1", () => null), (HttpMethod.Put, "", () => Observation("probe")), (HttpMethod.Delete, "", () => null),
+        })
+        {
+            var answers = new List<string>();
+            foreach (var id in ids)
+            {
+                var (status, problem, raw) = await platform.VaultAsync(method, $"/records/{id}{suffix}", otherToken, content());
+                Assert.Equal("application/problem+json", raw.Content.Headers.ContentType?.MediaType);
+                answers.Add($"{(int)status} {problem.GetProperty("title").GetString()} {problem.GetProperty("detail").GetString()!.Replace(id, "ID", StringComparison.Ordinal)}");
+            }
+            Assert.True(answers.Distinct().Count() == 1, $"{method} {suffix}: {string.Join(" | ", answers)}");
+            Assert.StartsWith("404 ", answers[0], StringComparison.Ordinal);
+        }
+        // The patient still learns that their record was erased, and the probes of the live record are in their log.
+        Assert.Equal(HttpStatusCode.Gone, (await platform.VaultAsync(HttpMethod.Get, $"/records/{ids[1]}", patientToken)).Status);
+        using var scope = platform.Vault.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<RecordVaultDbContext>();
+        Assert.Equal(4, await db.AccessLog.AsNoTracking().CountAsync(a => a.RecordId == Guid.Parse(ids[0]) && a.Outcome == "deny"));
     }
 
     private async Task GrantAsync(string patientToken, string clinician, string[] categories, string[] purposes, string[]? actions)

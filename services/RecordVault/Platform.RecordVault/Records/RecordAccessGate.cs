@@ -16,6 +16,7 @@ public sealed class RecordAccessGate(ConsentDecisionClient consent)
 {
     public const string ErasureIsThePatients = "erasure_patient_only";
     public const string BreakGlassReadOnly = "break_glass_read_only";
+    public const string NotPatientOrClinician = "not_patient_or_clinician";
 
     public async Task<AccessDecision> DecideAsync(RecordCaller caller, string patient, string category, RecordOperation operation, CancellationToken cancellationToken)
     {
@@ -26,7 +27,7 @@ public sealed class RecordAccessGate(ConsentDecisionClient consent)
         }
         if (!caller.IsClinician)
         {
-            return new AccessDecision(Guid.NewGuid(), "deny", "not_patient_or_clinician", caller.Purpose);
+            return new AccessDecision(Guid.NewGuid(), "deny", NotPatientOrClinician, caller.Purpose);
         }
         if (operation.ConsentAction() is not { } action)
         {

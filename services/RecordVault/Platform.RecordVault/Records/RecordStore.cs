@@ -53,7 +53,7 @@ public sealed class RecordStore(
 
     public async Task<(RecordRow Record, RecordVersionRow Version)> AddVersionAsync(RecordCaller caller, Guid id, RecordPayload payload, CancellationToken cancellationToken)
     {
-        var record = await FindAsync(id, cancellationToken);
+        var record = await FindAsync(id, caller, cancellationToken);
         var current = await db.RecordVersions.AsNoTracking().SingleAsync(v => v.RecordId == id && v.Version == record.CurrentVersion, cancellationToken);
         var decision = await gate.DecideAsync(caller, record.Patient, record.Category, RecordOperation.Write, cancellationToken);
         if (!decision.Permits)
@@ -87,7 +87,7 @@ public sealed class RecordStore(
     /// <summary>Decrypts the current (or a given) version for a permitted caller; the read is audited before the content leaves.</summary>
     public async Task<(RecordRow Record, RecordVersionRow Version, byte[] Content)> ReadAsync(RecordCaller caller, Guid id, int? versionNumber, CancellationToken cancellationToken)
     {
-        var record = await FindAsync(id, cancellationToken);
+        var record = await FindAsync(id, caller, cancellationToken);
         var requested = await db.RecordVersions.AsNoTracking()
             .SingleOrDefaultAsync(v => v.RecordId == id && v.Version == (versionNumber ?? record.CurrentVersion), cancellationToken);
         var decision = await gate.DecideAsync(caller, record.Patient, record.Category, RecordOperation.Read, cancellationToken);
@@ -112,7 +112,7 @@ public sealed class RecordStore(
     /// </summary>
     public async Task<RecordRow> EraseAsync(RecordCaller caller, Guid id, CancellationToken cancellationToken)
     {
-        var record = await FindAsync(id, cancellationToken);
+        var record = await FindAsync(id, caller, cancellationToken);
         var versions = await db.RecordVersions.Where(v => v.RecordId == id).ToListAsync(cancellationToken);
         var current = versions.Single(v => v.Version == record.CurrentVersion);
         var decision = await gate.DecideAsync(caller, record.Patient, record.Category, RecordOperation.Erase, cancellationToken);
@@ -131,7 +131,7 @@ public sealed class RecordStore(
     /// </summary>
     public async Task<RecordRow> EraseAsAdminAsync(string admin, Guid id, CancellationToken cancellationToken)
     {
-        var record = await FindAsync(id, cancellationToken);
+        var record = await FindAsync(id, null, cancellationToken);
         var versions = await db.RecordVersions.Where(v => v.RecordId == id).ToListAsync(cancellationToken);
         var decision = new AccessDecision(Guid.NewGuid(), "permit", AdminErasureReason, AdminErasurePurpose);
         return await ShredAsync(record, versions, admin, decision, cancellationToken);
@@ -167,12 +167,23 @@ public sealed class RecordStore(
         return record;
     }
 
-    private async Task<RecordRow> FindAsync(Guid id, CancellationToken cancellationToken)
+    /// <summary>
+    /// The record, or 404. That a record was erased (410) is told only to its patient and to admins (a null
+    /// <paramref name="caller"/>); to anyone else an erased record is missing, so a tombstone answers nothing a random id does not.
+    /// </summary>
+    private async Task<RecordRow> FindAsync(Guid id, RecordCaller? caller, CancellationToken cancellationToken)
     {
-        var record = await db.Records.FirstOrDefaultAsync(r => r.Id == id, cancellationToken) ?? throw ProblemException.NotFound($"No record {id}.");
-        return record.ErasedAtMs is null ? record : throw new ProblemException(StatusCodes.Status410Gone, "The record was erased.",
-            $"Record {id} was erased; only its tombstone and hashes remain.", "record_erased");
+        var record = await db.Records.FirstOrDefaultAsync(r => r.Id == id, cancellationToken) ?? throw NoSuchRecord(id);
+        if (record.ErasedAtMs is null)
+        {
+            return record;
+        }
+        throw caller is null || caller.IsOwner(record.Patient)
+            ? new ProblemException(StatusCodes.Status410Gone, "The record was erased.", $"Record {id} was erased; only its tombstone and hashes remain.", "record_erased")
+            : NoSuchRecord(id);
     }
+
+    private static ProblemException NoSuchRecord(Guid id) => ProblemException.NotFound($"No record {id}.");
 
     private async Task<RecordVersionRow> EncryptAsync(RecordRow record, int version, Stream content, string author, CancellationToken cancellationToken)
     {
@@ -234,6 +245,14 @@ public sealed class RecordStore(
         db.ChangeTracker.Clear();
         await audit.AddAsync(db, new AccessEntry(id, version, patient, caller.SubjectId, action, "deny", decision.DecisionId, hash, decision.Purpose, decision.Reason), cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        // Someone who can never reach another patient's records (not the patient, not a clinician) gets exactly the
+        // answer a random id gets, so they cannot tell which ids exist; the attempt is audited all the same.
+        // Clinicians keep the 403 with the consent's reason (they need it, and each of their probes is in the
+        // patient's access log and on the ledger). A create has no record to hide, so it keeps its 403.
+        if (decision.Reason == RecordAccessGate.NotPatientOrClinician && version is not null)
+        {
+            throw NoSuchRecord(id);
+        }
         throw new ProblemException(StatusCodes.Status403Forbidden, "Access refused.", $"Nothing allows this {action}: {decision.Reason}.", decision.Reason);
     }
 
