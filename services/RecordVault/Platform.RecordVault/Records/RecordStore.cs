@@ -29,6 +29,12 @@ public sealed class RecordStore(
     /// <summary>SHA-256 of nothing: the record hash in the audit of a refused create, when no record exists.</summary>
     public static readonly string NoRecordHash = Convert.ToHexStringLower(SHA256.HashData([]));
 
+    /// <summary>The reason the access log and the patient see for an admin's erasure.</summary>
+    public const string AdminErasureReason = "admin_erasure";
+
+    /// <summary>The purpose recorded for an admin's erasure: healthcare operations (HL7 PurposeOfUse HOPERAT).</summary>
+    public const string AdminErasurePurpose = "HOPERAT";
+
     public async Task<(RecordRow Record, RecordVersionRow Version)> CreateAsync(RecordCaller caller, string patient, RecordPayload payload, CancellationToken cancellationToken)
     {
         var id = Guid.NewGuid();
@@ -136,12 +142,6 @@ public sealed class RecordStore(
         var decision = new AccessDecision(Guid.NewGuid(), "permit", AdminErasureReason, AdminErasurePurpose);
         return await ShredAsync(record, versions, admin, decision, cancellationToken);
     }
-
-    /// <summary>The reason the access log and the patient see for an admin's erasure.</summary>
-    public const string AdminErasureReason = "admin_erasure";
-
-    /// <summary>The purpose recorded for an admin's erasure: healthcare operations (HL7 PurposeOfUse HOPERAT).</summary>
-    public const string AdminErasurePurpose = "HOPERAT";
 
     private async Task<RecordRow> ShredAsync(RecordRow record, List<RecordVersionRow> versions, string actor, AccessDecision decision, CancellationToken cancellationToken)
     {
