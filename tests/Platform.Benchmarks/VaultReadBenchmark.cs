@@ -25,6 +25,7 @@ using Platform.RecordVault.Records;
 using Platform.SignedEvents;
 using Platform.Testing;
 using Platform.Consent;
+using Platform.Consent.Core;
 
 namespace Platform.Benchmarks;
 
@@ -635,7 +636,7 @@ public static class VaultReadBenchmark
         public async Task<(bool, string?)> ConsentDecision(Random random)
         {
             var (record, _) = Pick(random);
-            var decision = await _consent.DecideAsync(record.Patient, _clinician, record.Category, Purpose, breakGlass: false, CancellationToken.None);
+            var decision = await _consent.DecideAsync(record.Patient, _clinician, record.Category, Purpose, ProvisionActions.Access, breakGlass: false, CancellationToken.None);
             return (decision.Permits, decision.Permits ? null : decision.Reason);
         }
 

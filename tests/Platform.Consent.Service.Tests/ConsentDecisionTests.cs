@@ -6,7 +6,7 @@ using Platform.Testing;
 
 namespace Platform.Consent.Service.Tests;
 
-/// <summary>Grant, narrow, revoke, expiry and purpose, seen through POST /decisions.</summary>
+/// <summary>Grant, narrow, revoke, expiry, purpose and action (read or write), seen through POST /decisions.</summary>
 public sealed class ConsentDecisionTests(ConsentPlatform platform) : IClassFixture<ConsentPlatform>
 {
     private static readonly string Clinician = "clin" + Guid.NewGuid().ToString("N");
@@ -101,6 +101,74 @@ public sealed class ConsentDecisionTests(ConsentPlatform platform) : IClassFixtu
             "two break-glass audit events");
     }
 
+    [Fact]
+    public async Task Reading_and_writing_are_decided_separately_and_break_glass_never_writes()
+    {
+        var (patient, token) = await platform.PatientAsync();
+        var service = await platform.ServiceTokenAsync();
+        var readOnly = await GrantAsync(token, ["observation"], ["TREAT", "ETREAT"], null);
+
+        Assert.Equal("permit", (await DecideAsync(service, patient.Id, "observation", "TREAT")).GetProperty("decision").GetString());
+        Assert.Equal("permit", (await DecideAsync(service, patient.Id, "observation", "TREAT", action: "access")).GetProperty("decision").GetString());
+        var write = await DecideAsync(service, patient.Id, "observation", "TREAT", action: "correct");
+        Assert.Equal(("deny", "action_not_covered"), (write.GetProperty("decision").GetString(), write.GetProperty("reason").GetString()));
+        var emergencyWrite = await DecideAsync(service, patient.Id, "condition", "ETREAT", breakGlass: true, action: "correct");
+        Assert.Equal(("deny", "break_glass_read_only"), (emergencyWrite.GetProperty("decision").GetString(), emergencyWrite.GetProperty("reason").GetString()));
+        Assert.DoesNotContain(platform.Observed, e => e.Topic == "consent.break-glass.v1" && e.Payload.Contains(patient.Id, StringComparison.Ordinal));
+
+        // The patient grants writing explicitly; the consent shows and commits its actions.
+        var (created, readWrite) = await platform.CallAsync(HttpMethod.Post, "/consents", token, new
+        {
+            grantee = new { kind = "practitioner", id = Clinician },
+            categories = new[] { "condition" },
+            purposes = new[] { "TREAT" },
+            actions = new[] { "access", "correct" },
+        });
+        Assert.True(created == HttpStatusCode.Created, readWrite.ToString());
+        Assert.Equal(["access", "correct"], readWrite.GetProperty("actions").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal("permit", (await DecideAsync(service, patient.Id, "condition", "TREAT", action: "correct")).GetProperty("decision").GetString());
+        var (_, stored) = await platform.CallAsync(HttpMethod.Get, $"/consents/{readWrite.GetProperty("id").GetString()}", token);
+        var snapshot = stored.GetProperty("history")[0].GetProperty("snapshot");
+        Assert.Equal("platform.consent.v2", snapshot.GetProperty("format").GetString());
+        Assert.Equal(stored.GetProperty("hash").GetString(), stored.GetProperty("history")[0].GetProperty("hash").GetString());
+        var (_, old) = await platform.CallAsync(HttpMethod.Get, $"/consents/{readOnly}", token);
+        Assert.Equal(["access"], old.GetProperty("actions").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal("platform.consent.v1", old.GetProperty("history")[0].GetProperty("snapshot").GetProperty("format").GetString());
+
+        // Taking writing away is a narrowing; the very next write decision is a deny.
+        var (narrowed, _) = await platform.CallAsync(HttpMethod.Patch, $"/consents/{readWrite.GetProperty("id").GetString()}", token, new { actions = new[] { "access" } });
+        Assert.Equal(HttpStatusCode.OK, narrowed);
+        Assert.Equal("action_not_covered", (await DecideAsync(service, patient.Id, "condition", "TREAT", action: "correct")).GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task Unknown_actions_are_422_problems_and_nothing_is_granted()
+    {
+        var (patient, token) = await platform.PatientAsync();
+        var service = await platform.ServiceTokenAsync();
+
+        var (decision, decisionProblem) = await platform.CallAsync(HttpMethod.Post, "/decisions", service, new
+        {
+            subject = patient.Id, actor = Clinician, actorKind = "practitioner", category = "observation", purpose = "TREAT", action = "erase",
+        });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, decision);
+        Assert.Equal("unknown_action", decisionProblem.GetProperty("code").GetString());
+        foreach (var actions in new[] { new[] { "access", "erase" }, Array.Empty<string>() })
+        {
+            var (grant, grantProblem) = await platform.CallAsync(HttpMethod.Post, "/consents", token, new
+            {
+                grantee = new { kind = "practitioner", id = Clinician },
+                categories = new[] { "observation" },
+                purposes = new[] { "TREAT" },
+                actions,
+            });
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, grant);
+            Assert.Contains(grantProblem.GetProperty("code").GetString(), new[] { "unknown_action", "no_actions" });
+        }
+        var (_, list) = await platform.CallAsync(HttpMethod.Get, "/consents", token);
+        Assert.Empty(list.EnumerateArray());
+    }
+
     private async Task<string> GrantAsync(string token, string[] categories, string[] purposes, DateTimeOffset? until)
     {
         var (status, consent) = await platform.CallAsync(HttpMethod.Post, "/consents", token, new
@@ -114,7 +182,7 @@ public sealed class ConsentDecisionTests(ConsentPlatform platform) : IClassFixtu
         return consent.GetProperty("id").GetString()!;
     }
 
-    private async Task<JsonElement> DecideAsync(string serviceToken, string subject, string category, string purpose, string? actor = null, bool breakGlass = false, bool clinician = true)
+    private async Task<JsonElement> DecideAsync(string serviceToken, string subject, string category, string purpose, string? actor = null, bool breakGlass = false, bool clinician = true, string? action = null)
     {
         var (status, body) = await platform.CallAsync(HttpMethod.Post, "/decisions", serviceToken, new
         {
@@ -125,6 +193,7 @@ public sealed class ConsentDecisionTests(ConsentPlatform platform) : IClassFixtu
             purpose,
             breakGlass,
             actorIsClinician = clinician,
+            action,
         });
         Assert.True(status == HttpStatusCode.OK, body.ToString());
         return body;

@@ -64,6 +64,19 @@ public sealed class ConsentFhirExporterTests
         Assert.Equal((RecordCategories.ActCodeSystem, "MH"), (label.System, label.Code));
     }
 
+    [Fact]
+    public void Every_permit_provision_carries_the_consent_actions_as_consentaction_codes()
+    {
+        var readOnly = RoundTrip(Grant(categories: [RecordCategories.Observation, RecordCategories.MentalHealth]), out _);
+        var readWrite = RoundTrip(Grant(categories: [RecordCategories.Observation, RecordCategories.MentalHealth],
+            actions: [ProvisionActions.Access, ProvisionActions.Correct]), out _);
+
+        Assert.All(readOnly.Provision!.Provision, permit =>
+            Assert.Equal([(ProvisionActions.System, "access")], permit.Action.Select(a => (Assert.Single(a.Coding).System, a.Coding[0].Code))));
+        Assert.All(readWrite.Provision!.Provision, permit =>
+            Assert.Equal(["access", "correct"], permit.Action.Select(a => Assert.Single(a.Coding).Code)));
+    }
+
     [Theory]
     [InlineData(ConsentAction.Revoke)]
     [InlineData(ConsentAction.Expire)]

@@ -38,7 +38,8 @@ internal static class TestConsents
         Grantee? grantee = null,
         string subject = Patient,
         Guid? id = null,
-        DateTimeOffset? now = null) =>
+        DateTimeOffset? now = null,
+        string[]? actions = null) =>
         Ok(PatientConsent.Grant(
             id ?? ConsentId,
             subject,
@@ -47,7 +48,8 @@ internal static class TestConsents
             purposes ?? [PurposesOfUse.Treatment],
             from ?? Start,
             openEnded ? null : until ?? End,
-            now ?? Now)).Consent;
+            now ?? Now,
+            actions)).Consent;
 
     public static DecisionRequest Request(
         string category = RecordCategories.Observation,
@@ -57,8 +59,9 @@ internal static class TestConsents
         GranteeKind actorKind = GranteeKind.Practitioner,
         string subject = Patient,
         bool breakGlass = false,
-        bool clinician = true) =>
-        new(subject, actor, actorKind, category, purpose, at ?? Now.AddMinutes(5), breakGlass, clinician);
+        bool clinician = true,
+        string action = ProvisionActions.Access) =>
+        new(subject, actor, actorKind, category, purpose, at ?? Now.AddMinutes(5), breakGlass, clinician, action);
 
     public static Decision Decide(DecisionRequest request, params PatientConsent[] consents) => DecisionEngine.Decide(request, consents);
 }

@@ -57,5 +57,6 @@ public static class RecordVaultService
             {
                 app.MapRecordEndpoints();
                 app.MapAdminEndpoints();
+                app.MapAdminErasureEndpoints();
             });
 }

@@ -45,13 +45,14 @@ public sealed class DaprJourneyTests(CrossServicePlatform platform)
         var clinicianId = clinicianClaims.GetProperty("sub").GetString()!;
         Assert.Contains("mfa", Jwt.Strings(clinicianClaims, "amr"));
 
-        // 3. The patient grants a time-boxed consent for observations.
+        // 3. The patient grants a time-boxed consent to read and write (access, correct) observations.
         var validUntil = DateTimeOffset.UtcNow.AddHours(2);
         var (granted, consent, _) = await platform.CallAsync("consent", HttpMethod.Post, "/consents", patientToken, CrossServicePlatform.Json(new
         {
             grantee = new { kind = "practitioner", id = clinicianId },
             categories = new[] { "observation" },
             purposes = new[] { "TREAT" },
+            actions = new[] { "access", "correct" },
             validUntil,
         }));
         Assert.True(granted == HttpStatusCode.Created, consent.ToString());

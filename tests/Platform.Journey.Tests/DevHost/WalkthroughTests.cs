@@ -125,7 +125,7 @@ public sealed class WalkthroughTests(ITestOutputHelper output)
             // 4. Consent granted and time-boxed; the record written and read; refused after the revoke; all logged.
             Assert.Matches("^[0-9a-f]{32}$", Out("PATIENT_ID=").Trim());
             var consent = Out("\"$CONSENT/consents\" > consent.json");
-            Assert.Matches("\"status\":\"active\",\"version\":1,\"categories\":\\[\"observation\"\\],\"purposes\":\\[\"TREAT\"\\],\"validUntil\":\"20", consent);
+            Assert.Matches("\"status\":\"active\",\"version\":1,\"categories\":\\[\"observation\"\\],\"purposes\":\\[\"TREAT\"\\],\"actions\":\\[\"access\",\"correct\"\\],\"validUntil\":\"20", consent);
             var read = Out("heart-rate.json \"$VAULT/patients");
             Assert.Contains("\"category\":\"observation\",\"resourceType\":\"Observation\",\"version\":1", read, StringComparison.Ordinal);
             Assert.Contains("\"code\":\"8867-4\"", read, StringComparison.Ordinal);

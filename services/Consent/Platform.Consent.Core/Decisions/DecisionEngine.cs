@@ -7,14 +7,16 @@ namespace Platform.Consent.Core;
 /// <remarks>
 /// <list type="bullet">
 /// <item>Only consents of this subject granted to this actor (kind and id) count; others are ignored.</item>
-/// <item>Permit when an active consent holds the category and the purpose and <c>ValidFrom &lt;= At &lt; ValidUntil</c>
-/// (the end is exclusive). Categories and purposes match exactly: nothing implies a sensitive category.</item>
+/// <item>Permit when an active consent holds the category, the purpose and the action and
+/// <c>ValidFrom &lt;= At &lt; ValidUntil</c> (the end is exclusive). Categories, purposes and actions match exactly:
+/// nothing implies a sensitive category, and a read consent (<c>access</c>) never permits a write (<c>correct</c>).</item>
 /// <item>Several permitting consents: any of them permits; the most recently updated is reported.</item>
 /// <item>No permitting consent: deny with the reason of the consent that came closest (it held the category and
-/// purpose but was revoked, suspended, expired or not yet valid; else it held the category but not the purpose;
-/// else category_not_covered), or no_consent when there is none.</item>
+/// purpose and action but was revoked, suspended, expired or not yet valid; else it held category and purpose but not
+/// the action; else it held the category but not the purpose; else category_not_covered), or no_consent when there is none.</item>
 /// <item>Break-glass is considered only when no consent permits, and only for ETREAT by a clinician practitioner;
 /// a break-glass flag with another purpose or by anyone else is denied outright, whatever the consents say.
+/// Break-glass is read-only: with any action but <c>access</c> it is denied outright too.
 /// The caller rate-limits break-glass and always audits it.</item>
 /// </list>
 /// </remarks>
@@ -80,11 +82,20 @@ public static class DecisionEngine
         {
             return DecisionReasons.UnknownCategory;
         }
+        if (!ProvisionActions.IsKnown(request.Action))
+        {
+            return DecisionReasons.UnknownAction;
+        }
         return PurposesOfUse.IsKnown(request.Purpose) ? null : DecisionReasons.UnknownPurpose;
     }
 
     private static string? RefuseBreakGlass(DecisionRequest request)
     {
+        // Emergency access is to read what is there, never to change it: a write needs a consent that grants it.
+        if (request.Action != ProvisionActions.Access)
+        {
+            return DecisionReasons.BreakGlassReadOnly;
+        }
         if (request.Purpose != PurposesOfUse.EmergencyTreatment)
         {
             return DecisionReasons.BreakGlassRequiresEmergencyPurpose;
@@ -109,6 +120,10 @@ public static class DecisionEngine
         if (!consent.Purposes.Contains(request.Purpose))
         {
             return DecisionReasons.PurposeNotCovered;
+        }
+        if (!consent.Actions.Contains(request.Action))
+        {
+            return DecisionReasons.ActionNotCovered;
         }
         switch (consent.Status)
         {
@@ -135,7 +150,8 @@ public static class DecisionEngine
         DecisionReasons.NoConsent => -1,
         DecisionReasons.CategoryNotCovered => 0,
         DecisionReasons.PurposeNotCovered => 1,
-        _ => 2,
+        DecisionReasons.ActionNotCovered => 2,
+        _ => 3,
     };
 
     // Deterministic whatever order the store returns: the most recently updated consent, then the smaller id.

@@ -15,6 +15,9 @@ public static class DecisionReasons
     public const string CategoryNotCovered = "category_not_covered";
     public const string PurposeNotCovered = "purpose_not_covered";
 
+    /// <summary>A consent covers category and purpose, but not the action (a read-only consent and a write).</summary>
+    public const string ActionNotCovered = "action_not_covered";
+
     /// <summary>A consent would cover the request, but its window has not started.</summary>
     public const string NotYetValid = "not_yet_valid";
 
@@ -35,8 +38,12 @@ public static class DecisionReasons
     /// <summary>The clinician used up their break-glass budget (the consent service's rate limit).</summary>
     public const string BreakGlassRateLimited = "break_glass_rate_limited";
 
+    /// <summary>Break-glass was asked for with an action other than reading: emergency access never writes.</summary>
+    public const string BreakGlassReadOnly = "break_glass_read_only";
+
     public const string UnknownCategory = "unknown_category";
     public const string UnknownPurpose = "unknown_purpose";
+    public const string UnknownAction = "unknown_action";
 
     /// <summary>The subject or the actor is not a pseudonymous id.</summary>
     public const string MalformedId = "malformed_id";

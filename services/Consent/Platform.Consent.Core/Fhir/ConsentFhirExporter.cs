@@ -15,7 +15,8 @@ namespace Platform.Consent.Core;
 /// <item>scope patient-privacy, category LOINC 59284-0 (Patient Consent), policyRule v3-ActCode OPTIN.</item>
 /// <item>patient and actors are referenced by pseudonymous identifier only, never by a resource id or a name.</item>
 /// <item>provision: a base rule of type deny (nothing is shared unless permitted), with nested permit provisions,
-/// each carrying the grantee as actor (role IRCP), the purposes and the validity period: one with
+/// each carrying the grantee as actor (role IRCP), the actions (consentaction <c>access</c>, <c>correct</c>), the
+/// purposes and the validity period: one with
 /// <c>class</c> = the FHIR resource types of the ordinary categories, and one per sensitive category with its
 /// <c>securityLabel</c>. They are separate because FHIR ANDs the criteria inside one provision: a single
 /// provision with class Observation and label MH would mean "only mental-health observations".</item>
@@ -94,6 +95,8 @@ public static class ConsentFhirExporter
                     : PseudonymReference("Practitioner", PractitionerPseudonymSystem, consent.Grantee.Id),
             },
         ],
+        // No display: the code system's own ("Access and Correct") would suggest correct implies access; here it does not.
+        Action = consent.Actions.Select(code => new R4.CodeableConcept { Coding = [new R4.Coding(ProvisionActions.System, code)] }).ToList(),
         Purpose = consent.Purposes
             .Select(code => PurposesOfUse.TryGet(code, out var p) ? new R4.Coding(p.FhirSystem, p.Code, p.Display) : null)
             .OfType<R4.Coding>()

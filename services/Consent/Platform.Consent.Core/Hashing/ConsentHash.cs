@@ -19,10 +19,21 @@ namespace Platform.Consent.Core;
 /// is a Guid, a number, a time, a closed-list code or a pseudonym (A-Z a-z 0-9 _ -), so no value needs escaping and
 /// JSON quoting keeps fields from running into each other. The format name is hashed too: a future format gets a
 /// new name rather than silently changing what old hashes meant.
+/// <para>
+/// A consent that grants more than reading (<see cref="PatientConsent.Actions"/> other than just <c>access</c>) is
+/// written as <c>platform.consent.v2</c>: the same form with <c>"actions":[…]</c> after <c>"purposes"</c>. A
+/// read-only consent keeps the v1 form byte for byte, so every hash committed before actions existed still matches
+/// its consent, and a v1 hash always means "read only".
+/// </para>
 /// </remarks>
 public static class ConsentHash
 {
     public const string Format = "platform.consent.v1";
+
+    /// <summary>The form of a consent that grants more than <c>access</c>: v1 plus its actions.</summary>
+    public const string FormatWithActions = "platform.consent.v2";
+
+    public static bool IsKnownFormat(string? format) => format is Format or FormatWithActions;
 
     public static string Compute(PatientConsent consent) => Convert.ToHexStringLower(SHA256.HashData(CanonicalForm(consent)));
 
@@ -36,8 +47,9 @@ public static class ConsentHash
         using var buffer = new MemoryStream(512);
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false }))
         {
+            var readOnly = ProvisionActions.IsDefault(consent.Actions);
             json.WriteStartObject();
-            json.WriteString("format", Format);
+            json.WriteString("format", readOnly ? Format : FormatWithActions);
             json.WriteString("id", consent.Id.ToString("D"));
             json.WriteString("subject", consent.SubjectPseudonym);
             json.WriteStartObject("grantee");
@@ -46,6 +58,10 @@ public static class ConsentHash
             json.WriteEndObject();
             WriteSet(json, "categories", consent.Categories);
             WriteSet(json, "purposes", consent.Purposes);
+            if (!readOnly)
+            {
+                WriteSet(json, "actions", consent.Actions);
+            }
             json.WriteString("validFrom", ConsentTimes.ToText(consent.ValidFrom));
             if (consent.ValidUntil is { } end)
             {

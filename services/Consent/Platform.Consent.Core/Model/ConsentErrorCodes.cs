@@ -13,6 +13,8 @@ public static class ConsentErrorCodes
     public const string UnknownCategory = "unknown_category";
     public const string NoPurposes = "no_purposes";
     public const string UnknownPurpose = "unknown_purpose";
+    public const string NoActions = "no_actions";
+    public const string UnknownAction = "unknown_action";
     public const string EndBeforeStart = "end_before_start";
     public const string EndInPast = "end_in_past";
     public const string WideningNotAllowed = "widening_not_allowed";

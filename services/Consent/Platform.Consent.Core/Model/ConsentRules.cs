@@ -35,6 +35,9 @@ internal static class ConsentRules
     public static ConsentError? ReadPurposes(IEnumerable<string?>? codes, out ImmutableSortedSet<string> purposes) =>
         ReadCodes(codes, PurposesOfUse.IsKnown, ConsentErrorCodes.NoPurposes, ConsentErrorCodes.UnknownPurpose, "purpose of use", out purposes);
 
+    public static ConsentError? ReadActions(IEnumerable<string?>? codes, out ImmutableSortedSet<string> actions) =>
+        ReadCodes(codes, ProvisionActions.IsKnown, ConsentErrorCodes.NoActions, ConsentErrorCodes.UnknownAction, "action (access, correct)", out actions);
+
     public static ConsentError? CheckPeriod(DateTimeOffset validFrom, DateTimeOffset? validUntil) =>
         validUntil is { } end && end <= validFrom
             ? new(ConsentErrorCodes.EndBeforeStart, $"The end ({ConsentTimes.ToText(end)}) must be after the start ({ConsentTimes.ToText(validFrom)}).")

@@ -4,8 +4,8 @@ using System.Text;
 namespace Platform.Consent.Core;
 
 /// <summary>
-/// One version of a patient's consent: who (grantee) may see which record categories, for which purposes,
-/// during which window. Immutable: every operation returns the next version inside a <see cref="ConsentChange"/>,
+/// One version of a patient's consent: who (grantee) may do what (read, write: <see cref="ProvisionActions"/>) with
+/// which record categories, for which purposes, during which window. Immutable: every operation returns the next version inside a <see cref="ConsentChange"/>,
 /// or a <see cref="ConsentError"/> and no new version.
 /// </summary>
 /// <remarks>
@@ -21,6 +21,7 @@ public sealed record PatientConsent
         Grantee grantee,
         ImmutableSortedSet<string> categories,
         ImmutableSortedSet<string> purposes,
+        ImmutableSortedSet<string> actions,
         DateTimeOffset validFrom,
         DateTimeOffset? validUntil,
         ConsentStatus status,
@@ -33,6 +34,7 @@ public sealed record PatientConsent
         Grantee = grantee;
         Categories = categories;
         Purposes = purposes;
+        Actions = actions;
         ValidFrom = validFrom;
         ValidUntil = validUntil;
         Status = status;
@@ -53,6 +55,12 @@ public sealed record PatientConsent
 
     /// <summary>PurposeOfUse codes (<see cref="PurposesOfUse"/>), never empty, ordinal order.</summary>
     public ImmutableSortedSet<string> Purposes { get; private init; }
+
+    /// <summary>
+    /// What the grantee may do (<see cref="ProvisionActions"/>), never empty, ordinal order. Read-only
+    /// (<c>access</c>) unless the patient named more.
+    /// </summary>
+    public ImmutableSortedSet<string> Actions { get; private init; }
 
     /// <summary>First instant the consent permits (inclusive).</summary>
     public DateTimeOffset ValidFrom { get; private init; }
@@ -75,6 +83,7 @@ public sealed record PatientConsent
     /// <summary>
     /// Creates version 1. The window is rounded inwards to whole milliseconds, so rounding never widens a grant.
     /// A start in the past is accepted (clock skew, "from now"); an end that has already passed is not.
+    /// No <paramref name="actions"/> (null) means read-only, <see cref="ProvisionActions.Default"/>.
     /// </summary>
     public static ConsentResult<ConsentChange> Grant(
         Guid id,
@@ -84,15 +93,18 @@ public sealed record PatientConsent
         IEnumerable<string> purposes,
         DateTimeOffset validFrom,
         DateTimeOffset? validUntil,
-        DateTimeOffset now)
+        DateTimeOffset now,
+        IEnumerable<string>? actions = null)
     {
         var from = ConsentTimes.Ceiling(validFrom);
         DateTimeOffset? until = validUntil is { } end ? ConsentTimes.Floor(end) : null;
         var categoryError = ConsentRules.ReadCategories(categories, out var categorySet);
         var purposeError = ConsentRules.ReadPurposes(purposes, out var purposeSet);
+        var actionError = ConsentRules.ReadActions(actions ?? ProvisionActions.Default, out var actionSet);
         var error = ConsentRules.CheckIdentity(id, subjectPseudonym, grantee)
             ?? categoryError
             ?? purposeError
+            ?? actionError
             ?? ConsentRules.CheckPeriod(from, until)
             ?? ConsentRules.CheckEndIsAhead(until, now);
         if (error is not null)
@@ -100,13 +112,14 @@ public sealed record PatientConsent
             return ConsentResult<ConsentChange>.Failure(error);
         }
         var at = ConsentTimes.Floor(now);
-        var consent = new PatientConsent(id, subjectPseudonym, grantee, categorySet, purposeSet, from, until, ConsentStatus.Active, 1, at, at);
+        var consent = new PatientConsent(id, subjectPseudonym, grantee, categorySet, purposeSet, actionSet, from, until, ConsentStatus.Active, 1, at, at);
         return ConsentResult<ConsentChange>.Success(ConsentChange.Of(ConsentAction.Grant, consent));
     }
 
     /// <summary>
     /// Rebuilds a stored version (from the service's database or a consent event's snapshot), checking every
-    /// rule a version must obey. Times are normalised to UTC milliseconds.
+    /// rule a version must obey. Times are normalised to UTC milliseconds. No <paramref name="actions"/> (null) means
+    /// read-only: every version stored before actions existed was read-only.
     /// </summary>
     public static ConsentResult<PatientConsent> Restore(
         Guid id,
@@ -119,7 +132,8 @@ public sealed record PatientConsent
         ConsentStatus status,
         int version,
         DateTimeOffset createdAt,
-        DateTimeOffset updatedAt)
+        DateTimeOffset updatedAt,
+        IEnumerable<string>? actions = null)
     {
         var from = ConsentTimes.Ceiling(validFrom);
         DateTimeOffset? until = validUntil is { } end ? ConsentTimes.Floor(end) : null;
@@ -127,20 +141,22 @@ public sealed record PatientConsent
         var updated = ConsentTimes.Floor(updatedAt);
         var categoryError = ConsentRules.ReadCategories(categories, out var categorySet);
         var purposeError = ConsentRules.ReadPurposes(purposes, out var purposeSet);
+        var actionError = ConsentRules.ReadActions(actions ?? ProvisionActions.Default, out var actionSet);
         var error = ConsentRules.CheckIdentity(id, subjectPseudonym, grantee)
             ?? categoryError
             ?? purposeError
+            ?? actionError
             ?? ConsentRules.CheckPeriod(from, until)
             ?? (Enum.IsDefined(status) ? null : new ConsentError(ConsentErrorCodes.UnknownStatus, "The status is not a consent status."))
             ?? (version >= 1 ? null : new ConsentError(ConsentErrorCodes.InvalidVersion, "The version must be 1 or more."))
             ?? (updated >= created ? null : new ConsentError(ConsentErrorCodes.InvalidTimestamps, "The consent cannot be updated before it was created."));
         return error is null
-            ? ConsentResult<PatientConsent>.Success(new PatientConsent(id, subjectPseudonym, grantee, categorySet, purposeSet, from, until, status, version, created, updated))
+            ? ConsentResult<PatientConsent>.Success(new PatientConsent(id, subjectPseudonym, grantee, categorySet, purposeSet, actionSet, from, until, status, version, created, updated))
             : ConsentResult<PatientConsent>.Failure(error);
     }
 
     /// <summary>
-    /// Takes scope away: fewer categories or purposes, a later start, an earlier end. Null keeps a field as it is.
+    /// Takes scope away: fewer categories, purposes or actions, a later start, an earlier end. Null keeps a field as it is.
     /// Anything that would let the grantee see more (a new code, an earlier start, a later or removed end) is
     /// refused with <see cref="ConsentErrorCodes.WideningNotAllowed"/>: widening is a new grant, which the patient
     /// makes knowingly. The new window is rounded inwards to whole milliseconds.
@@ -150,7 +166,8 @@ public sealed record PatientConsent
         IEnumerable<string>? purposes,
         DateTimeOffset? validFrom,
         DateTimeOffset? validUntil,
-        DateTimeOffset now)
+        DateTimeOffset now,
+        IEnumerable<string>? actions = null)
     {
         if (RefuseUnlessActive(now, mustBeWithinEnd: true) is { } inactive)
         {
@@ -158,22 +175,24 @@ public sealed record PatientConsent
         }
         var categorySet = Categories;
         var purposeSet = Purposes;
+        var actionSet = Actions;
         var from = validFrom is { } f ? ConsentTimes.Ceiling(f) : ValidFrom;
         var until = validUntil is { } u ? ConsentTimes.Floor(u) : ValidUntil;
         var error = (categories is null ? null : ConsentRules.ReadCategories(categories, out categorySet))
             ?? (purposes is null ? null : ConsentRules.ReadPurposes(purposes, out purposeSet))
-            ?? RefuseWidening(categorySet, purposeSet, from, until)
+            ?? (actions is null ? null : ConsentRules.ReadActions(actions, out actionSet))
+            ?? RefuseWidening(categorySet, purposeSet, actionSet, from, until)
             ?? ConsentRules.CheckPeriod(from, until)
             ?? (until == ValidUntil ? null : ConsentRules.CheckEndIsAhead(until, now));
         if (error is not null)
         {
             return ConsentResult<ConsentChange>.Failure(error);
         }
-        if (categorySet.SetEquals(Categories) && purposeSet.SetEquals(Purposes) && from == ValidFrom && until == ValidUntil)
+        if (categorySet.SetEquals(Categories) && purposeSet.SetEquals(Purposes) && actionSet.SetEquals(Actions) && from == ValidFrom && until == ValidUntil)
         {
             return ConsentResult<ConsentChange>.Failure(ConsentErrorCodes.NoChange, "The narrowing changes nothing.");
         }
-        return Next(ConsentAction.Narrow, now, this with { Categories = categorySet, Purposes = purposeSet, ValidFrom = from, ValidUntil = until });
+        return Next(ConsentAction.Narrow, now, this with { Categories = categorySet, Purposes = purposeSet, Actions = actionSet, ValidFrom = from, ValidUntil = until });
     }
 
     /// <summary>Withdraws the consent for good. Allowed while active, even if its window has already ended.</summary>
@@ -214,6 +233,7 @@ public sealed record PatientConsent
         && Grantee == other.Grantee
         && Categories.SetEquals(other.Categories)
         && Purposes.SetEquals(other.Purposes)
+        && Actions.SetEquals(other.Actions)
         && ValidFrom == other.ValidFrom
         && ValidUntil == other.ValidUntil
         && Status == other.Status
@@ -226,7 +246,7 @@ public sealed record PatientConsent
     private bool PrintMembers(StringBuilder builder)
     {
         builder.Append($"Id = {Id}, Version = {Version}, Status = {Status.ToCode()}, Subject = {SubjectPseudonym}, Grantee = {Grantee}, ")
-            .Append($"Categories = [{string.Join(", ", Categories)}], Purposes = [{string.Join(", ", Purposes)}], ")
+            .Append($"Categories = [{string.Join(", ", Categories)}], Purposes = [{string.Join(", ", Purposes)}], Actions = [{string.Join(", ", Actions)}], ")
             .Append($"ValidFrom = {ConsentTimes.ToText(ValidFrom)}, ValidUntil = {(ValidUntil is { } end ? ConsentTimes.ToText(end) : "none")}");
         return true;
     }
@@ -244,7 +264,7 @@ public sealed record PatientConsent
         return null;
     }
 
-    private ConsentError? RefuseWidening(ImmutableSortedSet<string> categories, ImmutableSortedSet<string> purposes, DateTimeOffset from, DateTimeOffset? until)
+    private ConsentError? RefuseWidening(ImmutableSortedSet<string> categories, ImmutableSortedSet<string> purposes, ImmutableSortedSet<string> actions, DateTimeOffset from, DateTimeOffset? until)
     {
         var addedCategories = categories.Except(Categories);
         if (!addedCategories.IsEmpty)
@@ -255,6 +275,11 @@ public sealed record PatientConsent
         if (!addedPurposes.IsEmpty)
         {
             return Widening($"it adds the purposes {string.Join(", ", addedPurposes)}");
+        }
+        var addedActions = actions.Except(Actions);
+        if (!addedActions.IsEmpty)
+        {
+            return Widening($"it adds the actions {string.Join(", ", addedActions)}");
         }
         if (from < ValidFrom)
         {

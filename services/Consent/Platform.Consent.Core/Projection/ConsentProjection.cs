@@ -106,8 +106,8 @@ public sealed class ConsentProjection
         var now = next.UpdatedAt;
         var result = (change.Action, previous) switch
         {
-            (ConsentAction.Grant, null) => PatientConsent.Grant(next.Id, next.SubjectPseudonym, next.Grantee, next.Categories, next.Purposes, next.ValidFrom, next.ValidUntil, next.CreatedAt),
-            (ConsentAction.Narrow, { } p) => p.Narrow(next.Categories, next.Purposes, next.ValidFrom, next.ValidUntil, now),
+            (ConsentAction.Grant, null) => PatientConsent.Grant(next.Id, next.SubjectPseudonym, next.Grantee, next.Categories, next.Purposes, next.ValidFrom, next.ValidUntil, next.CreatedAt, next.Actions),
+            (ConsentAction.Narrow, { } p) => p.Narrow(next.Categories, next.Purposes, next.ValidFrom, next.ValidUntil, now, next.Actions),
             (ConsentAction.Revoke, { } p) => p.Revoke(now),
             (ConsentAction.Expire, { } p) => p.Expire(now),
             (ConsentAction.Suspend, { } p) => p.Suspend(now),

@@ -57,16 +57,17 @@ public static partial class ConsentEndpoints
             .RequireRateLimiting(RateLimitPolicies.PerClient)
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
             .WithTags("Decisions")
-            .WithSummary("Permit or deny an actor's access to a category of a patient's records for a purpose, from current consents.");
+            .WithSummary("Permit or deny an actor's action (access = read, correct = write) on a category of a patient's records for a purpose, from current consents.");
 
         app.MapGet("/codes", () => Results.Ok(new
             {
                 categories = RecordCategories.All.Select(c => new { c.Code, c.Display, sensitive = c.IsSensitive }),
                 purposes = PurposesOfUse.All.Select(p => new { p.Code, p.Display, system = PurposesOfUse.System }),
+                actions = ProvisionActions.All.Select(a => new { a.Code, a.Display, system = ProvisionActions.System }),
             }))
             .AllowAnonymous()
             .WithTags("Consents")
-            .WithSummary("The record categories and purposes of use a consent can name.");
+            .WithSummary("The record categories, purposes of use and actions a consent can name.");
         return app;
     }
 
@@ -97,7 +98,7 @@ public static partial class ConsentEndpoints
         }
         AuditAdmin(loggers, caller, "grant", patient);
         var consent = await commands.GrantAsync(patient, new Grantee(kind.Value, body.Grantee.Id), body.Categories ?? [], body.Purposes ?? [],
-            body.ValidFrom, body.ValidUntil, new ChangeAuthor(caller.SubjectId, caller.AuditReason), ct);
+            body.ValidFrom, body.ValidUntil, new ChangeAuthor(caller.SubjectId, caller.AuditReason), ct, body.Actions);
         return Results.Created($"/consents/{consent.Id}", ConsentView.From(consent));
     }
 
@@ -114,7 +115,7 @@ public static partial class ConsentEndpoints
     {
         var caller = ConsentCaller.From(http);
         var consent = await commands.NarrowAsync(ParseId(id), body.Categories, body.Purposes, body.ValidFrom, body.ValidUntil, body.ExpectedVersion,
-            new ChangeAuthor(caller.SubjectId, caller.AuditReason), caller.MayAct, ct);
+            new ChangeAuthor(caller.SubjectId, caller.AuditReason), caller.MayAct, ct, body.Actions);
         AuditAdmin(loggers, caller, "narrow", consent.SubjectPseudonym);
         return Results.Ok(ConsentView.From(consent));
     }

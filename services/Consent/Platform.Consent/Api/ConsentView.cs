@@ -11,6 +11,7 @@ public sealed record ConsentView(
     GranteeView Grantee,
     IReadOnlyList<string> Categories,
     IReadOnlyList<string> Purposes,
+    IReadOnlyList<string> Actions,
     DateTimeOffset ValidFrom,
     DateTimeOffset? ValidUntil,
     string Status,
@@ -24,7 +25,7 @@ public sealed record ConsentView(
     {
         ArgumentNullException.ThrowIfNull(consent);
         return new ConsentView(consent.Id, consent.SubjectPseudonym, new GranteeView(consent.Grantee.Kind.ToCode(), consent.Grantee.Id),
-            [.. consent.Categories], [.. consent.Purposes], consent.ValidFrom, consent.ValidUntil, consent.Status.ToCode(), consent.Version,
+            [.. consent.Categories], [.. consent.Purposes], [.. consent.Actions], consent.ValidFrom, consent.ValidUntil, consent.Status.ToCode(), consent.Version,
             ConsentHash.Compute(consent), consent.CreatedAt, consent.UpdatedAt, history);
     }
 }

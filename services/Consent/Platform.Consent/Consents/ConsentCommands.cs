@@ -21,10 +21,11 @@ public sealed class ConsentCommands(ConsentDbContext db, ConsentEventSigner sign
 
     public async Task<PatientConsent> GrantAsync(
         string subject, Grantee grantee, IEnumerable<string> categories, IEnumerable<string> purposes,
-        DateTimeOffset? validFrom, DateTimeOffset? validUntil, ChangeAuthor author, CancellationToken cancellationToken)
+        DateTimeOffset? validFrom, DateTimeOffset? validUntil, ChangeAuthor author, CancellationToken cancellationToken,
+        IEnumerable<string>? actions = null)
     {
         var now = time.GetUtcNow();
-        var result = PatientConsent.Grant(Guid.NewGuid(), subject, grantee, categories, purposes, validFrom ?? now, validUntil, now);
+        var result = PatientConsent.Grant(Guid.NewGuid(), subject, grantee, categories, purposes, validFrom ?? now, validUntil, now, actions);
         var change = result.IsSuccess ? result.Value! : throw ConsentProblems.From(result.Error!);
         db.Consents.Add(ConsentRow.From(change.Consent, change.Hash));
         await RecordAsync(change, author, now, cancellationToken);
@@ -33,8 +34,9 @@ public sealed class ConsentCommands(ConsentDbContext db, ConsentEventSigner sign
 
     public Task<PatientConsent> NarrowAsync(
         Guid id, IEnumerable<string>? categories, IEnumerable<string>? purposes, DateTimeOffset? validFrom, DateTimeOffset? validUntil,
-        int? expectedVersion, ChangeAuthor author, Func<PatientConsent, bool> mayChange, CancellationToken cancellationToken) =>
-        ChangeAsync(id, expectedVersion, author, mayChange, (consent, now) => consent.Narrow(categories, purposes, validFrom, validUntil, now), cancellationToken);
+        int? expectedVersion, ChangeAuthor author, Func<PatientConsent, bool> mayChange, CancellationToken cancellationToken,
+        IEnumerable<string>? actions = null) =>
+        ChangeAsync(id, expectedVersion, author, mayChange, (consent, now) => consent.Narrow(categories, purposes, validFrom, validUntil, now, actions), cancellationToken);
 
     public Task<PatientConsent> RevokeAsync(
         Guid id, int? expectedVersion, ChangeAuthor author, Func<PatientConsent, bool> mayChange, CancellationToken cancellationToken) =>

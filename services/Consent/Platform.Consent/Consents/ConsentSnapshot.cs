@@ -4,14 +4,18 @@ using Platform.Consent.Core;
 
 namespace Platform.Consent.Consents;
 
-/// <summary>Reads a version's canonical form (<see cref="ConsentHash.CanonicalForm"/>) back into a consent.</summary>
+/// <summary>
+/// Reads a version's canonical form (<see cref="ConsentHash.CanonicalForm"/>) back into a consent: v1 (read-only, no
+/// actions field) or v2 (with its actions).
+/// </summary>
 public static class ConsentSnapshot
 {
     public static PatientConsent Parse(string canonicalJson)
     {
         using var document = JsonDocument.Parse(canonicalJson);
         var root = document.RootElement;
-        if (root.GetProperty("format").GetString() != ConsentHash.Format)
+        var format = root.GetProperty("format").GetString();
+        if (!ConsentHash.IsKnownFormat(format))
         {
             throw new InvalidDataException("Not a consent snapshot of a known format.");
         }
@@ -32,7 +36,8 @@ public static class ConsentSnapshot
             status.Value,
             root.GetProperty("version").GetInt32(),
             Time(root.GetProperty("createdAt")),
-            Time(root.GetProperty("updatedAt")));
+            Time(root.GetProperty("updatedAt")),
+            format == ConsentHash.Format ? null : root.GetProperty("actions").EnumerateArray().Select(e => e.GetString()!));
         return restored.IsSuccess ? restored.Value! : throw new InvalidDataException("The snapshot breaks a consent rule: " + restored.Error!.Message);
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Platform.Consent.Core;
 using Platform.Messaging;
 
 namespace Platform.Consent.Data;
@@ -23,6 +24,8 @@ public sealed class ConsentDbContext(DbContextOptions<ConsentDbContext> options)
             consent.Property(c => c.GranteeId).HasMaxLength(128);
             consent.Property(c => c.Categories).HasMaxLength(1024);
             consent.Property(c => c.Purposes).HasMaxLength(256);
+            // Existing consents were read-only: the default makes them exactly that when the column is added.
+            consent.Property(c => c.Actions).HasMaxLength(64).HasDefaultValue(ProvisionActions.Access);
             consent.Property(c => c.Status).HasMaxLength(16);
             consent.Property(c => c.Hash).HasMaxLength(64);
             // Decisions look up a patient's consents for one grantee; the expiry scan and identity revocation

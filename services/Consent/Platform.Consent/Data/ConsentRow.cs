@@ -15,6 +15,12 @@ public sealed class ConsentRow
     public string GranteeId { get; set; } = "";
     public string Categories { get; set; } = "";
     public string Purposes { get; set; } = "";
+
+    /// <summary>
+    /// Space-separated <see cref="ProvisionActions"/> codes. Rows written before actions existed hold the column's
+    /// default, <c>access</c> (read-only), which is what those consents granted.
+    /// </summary>
+    public string Actions { get; set; } = ProvisionActions.Access;
     public long ValidFromMs { get; set; }
     public long? ValidUntilMs { get; set; }
     public string Status { get; set; } = "";
@@ -39,6 +45,7 @@ public sealed class ConsentRow
         GranteeId = consent.Grantee.Id;
         Categories = string.Join(' ', consent.Categories);
         Purposes = string.Join(' ', consent.Purposes);
+        Actions = string.Join(' ', consent.Actions);
         ValidFromMs = consent.ValidFrom.ToUnixTimeMilliseconds();
         ValidUntilMs = consent.ValidUntil?.ToUnixTimeMilliseconds();
         Status = consent.Status.ToCode();
@@ -58,7 +65,8 @@ public sealed class ConsentRow
         var restored = PatientConsent.Restore(Id, Subject, new Grantee(kind.Value, GranteeId),
             Categories.Split(' ', StringSplitOptions.RemoveEmptyEntries), Purposes.Split(' ', StringSplitOptions.RemoveEmptyEntries),
             DateTimeOffset.FromUnixTimeMilliseconds(ValidFromMs), ValidUntilMs is { } until ? DateTimeOffset.FromUnixTimeMilliseconds(until) : null,
-            status.Value, Version, DateTimeOffset.FromUnixTimeMilliseconds(CreatedAtMs), DateTimeOffset.FromUnixTimeMilliseconds(UpdatedAtMs));
+            status.Value, Version, DateTimeOffset.FromUnixTimeMilliseconds(CreatedAtMs), DateTimeOffset.FromUnixTimeMilliseconds(UpdatedAtMs),
+            Actions.Split(' ', StringSplitOptions.RemoveEmptyEntries));
         return restored.IsSuccess ? restored.Value! : throw new InvalidDataException($"Consent {Id} breaks a rule: {restored.Error!.Message}");
     }
 }

@@ -10,7 +10,7 @@ using Platform.ServiceDefaults;
 namespace Platform.Consent.Decisions;
 
 /// <summary>
-/// Answers "may this actor see this category of this patient's records, for this purpose, now?" from the
+/// Answers "may this actor read (or write) this category of this patient's records, for this purpose, now?" from the
 /// database on every call — no cache — so a revoke is in force for every decision made after it returned.
 /// </summary>
 public sealed partial class DecisionService(ConsentDbContext db, BreakGlassGuard breakGlass, TimeProvider time, ILogger<DecisionService> logger)
@@ -67,8 +67,14 @@ public sealed partial class DecisionService(ConsentDbContext db, BreakGlassGuard
         {
             throw ProblemException.Unprocessable($"Unknown purpose of use '{body.Purpose}'. See GET /codes.", ConsentErrorCodes.UnknownPurpose);
         }
+        // No action means a read: callers written before actions existed only ever asked to read.
+        var action = body.Action ?? ProvisionActions.Access;
+        if (!ProvisionActions.IsKnown(action))
+        {
+            throw ProblemException.Unprocessable($"Unknown action '{action}': access (read) or correct (write). See GET /codes.", ConsentErrorCodes.UnknownAction);
+        }
         return new DecisionRequest(body.Subject!, body.Actor!, kind.Value, body.Category!, body.Purpose!, time.GetUtcNow(),
-            body.BreakGlass, body.ActorIsClinician);
+            body.BreakGlass, body.ActorIsClinician, action);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "BREAK-GLASS access permitted: decision {DecisionId}, actor {Actor}, subject {Subject}, category {Category}")]
@@ -78,8 +84,8 @@ public sealed partial class DecisionService(ConsentDbContext db, BreakGlassGuard
     private static partial void LogBreakGlassRefused(ILogger logger, Guid decisionId, string actor);
 }
 
-/// <summary>POST /decisions body.</summary>
-public sealed record DecisionBody(string? Subject, string? Actor, string? ActorKind, string? Category, string? Purpose, bool BreakGlass = false, bool ActorIsClinician = false);
+/// <summary>POST /decisions body; <c>Action</c> is <c>access</c> (read, the default) or <c>correct</c> (write).</summary>
+public sealed record DecisionBody(string? Subject, string? Actor, string? ActorKind, string? Category, string? Purpose, bool BreakGlass = false, bool ActorIsClinician = false, string? Action = null);
 
 /// <summary>POST /decisions answer: permit, deny or break-glass, why, and the consent version that decided.</summary>
 public sealed record DecisionResponse(Guid DecisionId, string Decision, string Reason, Guid? ConsentId, int? ConsentVersion);

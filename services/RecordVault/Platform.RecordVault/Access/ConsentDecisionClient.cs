@@ -5,7 +5,8 @@ using System.Text.Json;
 namespace Platform.RecordVault.Access;
 
 /// <summary>
-/// Asks the consent service for a decision (POST /decisions) with the vault's own client-credentials token.
+/// Asks the consent service for a decision (POST /decisions) with the vault's own client-credentials token, naming
+/// the action (<c>access</c> to read, <c>correct</c> to write): the consent service decides each action on its own.
 /// When the consent service cannot answer, the answer is deny: the vault never reads without a decision.
 /// </summary>
 public sealed class ConsentDecisionClient(IHttpClientFactory http)
@@ -13,7 +14,7 @@ public sealed class ConsentDecisionClient(IHttpClientFactory http)
     public const string HttpClientName = "consent";
     public const string Scope = "consent.decide";
 
-    public async Task<ConsentDecision> DecideAsync(string patient, string actor, string category, string purpose, bool breakGlass, CancellationToken cancellationToken)
+    public async Task<ConsentDecision> DecideAsync(string patient, string actor, string category, string purpose, string action, bool breakGlass, CancellationToken cancellationToken)
     {
         var client = http.CreateClient(HttpClientName);
         // StringContent so the token handler can resend it once with a fresh token.
@@ -24,6 +25,7 @@ public sealed class ConsentDecisionClient(IHttpClientFactory http)
             actorKind = "practitioner",
             category,
             purpose,
+            action,
             breakGlass,
             actorIsClinician = true,
         }), Encoding.UTF8, "application/json");

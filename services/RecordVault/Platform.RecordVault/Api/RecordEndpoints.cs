@@ -16,8 +16,8 @@ namespace Platform.RecordVault.Api;
 
 /// <summary>
 /// Records: create (FHIR JSON or a binary attachment), read, new version, erase, list (metadata), and the
-/// patient's access log. Callers hold the <c>records</c> scope; patients act on their own records, clinicians
-/// when the consent service permits.
+/// patient's access log. Callers hold the <c>records</c> scope; patients act on their own records; clinicians read
+/// when a consent grants <c>access</c> (or through break-glass), write when one grants <c>correct</c>, and never erase.
 /// </summary>
 public static class RecordEndpoints
 {
@@ -41,11 +41,11 @@ public static class RecordEndpoints
         var maxBytes = app.ServiceProvider.GetRequiredService<IOptions<RecordVaultOptions>>().Value.MaxAttachmentBytes;
         var records = app.MapGroup("").RequireAuthorization(Policy).RequireRateLimiting(RateLimitPolicies.PerClient).WithTags("Records");
         records.MapPost("/patients/{patient}/records", CreateAsync).WithMetadata(new RequestSizeLimitAttribute(maxBytes))
-            .WithSummary("Stores a FHIR resource (application/fhir+json) or an attachment (?category=…); answers 201 with the version's hash.");
+            .WithSummary("Stores a FHIR resource (application/fhir+json; its category comes from the content) or an attachment (?category=…); answers 201 with the version's hash. Clinicians need a consent granting correct.");
         records.MapGet("/patients/{patient}/records", ListAsync).WithSummary("A patient's records, metadata only: all for the patient, the consented categories for a clinician.");
         records.MapGet("/records/{id}", ReadAsync).WithSummary("Reads a record (X-Purpose-Of-Use, X-Break-Glass); every read is audited.");
-        records.MapPut("/records/{id}", AddVersionAsync).WithMetadata(new RequestSizeLimitAttribute(maxBytes)).WithSummary("Stores a new version.");
-        records.MapDelete("/records/{id}", EraseAsync).WithSummary("Erases a record by destroying its data keys; a tombstone with hashes remains.");
+        records.MapPut("/records/{id}", AddVersionAsync).WithMetadata(new RequestSizeLimitAttribute(maxBytes)).WithSummary("Stores a new version (same kind and category). Clinicians need a consent granting correct; break-glass never writes.");
+        records.MapDelete("/records/{id}", EraseAsync).WithSummary("The patient erases their record by destroying its data keys; a tombstone with hashes remains. Clinicians never erase (admins: DELETE /admin/records/{id}).");
         records.MapGet("/patients/{patient}/access-log", AccessLogAsync).WithSummary("Who accessed the patient's records, with each entry's ledger receipt.");
         return app;
     }
@@ -109,7 +109,7 @@ public static class RecordEndpoints
             var permitted = new HashSet<string>(StringComparer.Ordinal);
             foreach (var category in rows.Select(r => r.Category).Distinct(StringComparer.Ordinal))
             {
-                if ((await gate.DecideAsync(caller, patient, category, ct)).Permits)
+                if ((await gate.DecideAsync(caller, patient, category, RecordOperation.Read, ct)).Permits)
                 {
                     permitted.Add(category);
                 }
@@ -131,7 +131,12 @@ public static class RecordEndpoints
         return Results.Ok(entries.Select(AccessLogView.From));
     }
 
-    /// <summary>FHIR JSON is parsed and validated (its category comes from the resource); anything else must be an allowed attachment type.</summary>
+    /// <summary>
+    /// FHIR JSON is parsed and validated and its category comes from the resource (type and sensitivity label):
+    /// <c>?category=</c> may repeat it but never override it, or a mental-health-labelled Observation could be stored
+    /// as <c>observation</c> and reach every observation grantee. Anything else must be an allowed attachment type,
+    /// whose category only the parameter can give.
+    /// </summary>
     private static async Task<RecordPayload> ReadPayloadAsync(HttpContext http, string? category, CancellationToken ct)
     {
         var contentType = http.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant() ?? "";
@@ -149,10 +154,11 @@ public static class RecordEndpoints
                 var problem = result.Problems[0];
                 throw ProblemException.Unprocessable($"The FHIR resource is not valid: {problem.Message}", problem.Code);
             }
-            var fhirCategory = category ?? result.Category!.Code;
-            if (!RecordCategories.IsKnown(fhirCategory))
+            var fhirCategory = result.Category!.Code;
+            if (category is not null && !string.Equals(category, fhirCategory, StringComparison.Ordinal))
             {
-                throw ProblemException.Unprocessable($"Unknown record category '{fhirCategory}'.", "unknown_category");
+                throw ProblemException.Unprocessable(
+                    $"The resource's content makes it a '{fhirCategory}' record; ?category= cannot make it another. Leave the parameter out.", "category_conflict");
             }
             buffer.Position = 0;
             return new RecordPayload(RecordPayload.Fhir, "application/fhir+json", result.ResourceType, fhirCategory, new MemoryStream(buffer.ToArray(), writable: false));

@@ -3,12 +3,22 @@ using Platform.RecordVault.Access;
 namespace Platform.RecordVault.Records;
 
 /// <summary>
-/// Decides one access: a patient to their own records is allowed; a clinician is allowed only when the consent
-/// service permits (actor, patient, category, purpose, break-glass); everyone else is refused.
+/// Decides one access: a patient may read, write and erase their own records; a clinician may read or write only
+/// when the consent service permits that action (actor, patient, category, purpose, action, break-glass) and never
+/// erases; everyone else is refused.
 /// </summary>
+/// <remarks>
+/// Break-glass is read-only. A write that asks for it is refused here, before the consent service is asked, so it
+/// neither spends the clinician's emergency budget nor raises a break-glass alert for something that never happens;
+/// the consent service refuses it as well (<c>break_glass_read_only</c>), so no other caller can get around it.
+/// </remarks>
 public sealed class RecordAccessGate(ConsentDecisionClient consent)
 {
-    public async Task<AccessDecision> DecideAsync(RecordCaller caller, string patient, string category, CancellationToken cancellationToken)
+    public const string ErasureIsThePatients = "erasure_patient_only";
+    public const string BreakGlassReadOnly = "break_glass_read_only";
+    public const string NotPatientOrClinician = "not_patient_or_clinician";
+
+    public async Task<AccessDecision> DecideAsync(RecordCaller caller, string patient, string category, RecordOperation operation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         if (caller.IsOwner(patient))
@@ -17,9 +27,17 @@ public sealed class RecordAccessGate(ConsentDecisionClient consent)
         }
         if (!caller.IsClinician)
         {
-            return new AccessDecision(Guid.NewGuid(), "deny", "not_patient_or_clinician", caller.Purpose);
+            return new AccessDecision(Guid.NewGuid(), "deny", NotPatientOrClinician, caller.Purpose);
         }
-        var decision = await consent.DecideAsync(patient, caller.SubjectId, category, caller.Purpose, caller.BreakGlass, cancellationToken);
+        if (operation.ConsentAction() is not { } action)
+        {
+            return new AccessDecision(Guid.NewGuid(), "deny", ErasureIsThePatients, caller.Purpose);
+        }
+        if (caller.BreakGlass && operation != RecordOperation.Read)
+        {
+            return new AccessDecision(Guid.NewGuid(), "deny", BreakGlassReadOnly, caller.Purpose);
+        }
+        var decision = await consent.DecideAsync(patient, caller.SubjectId, category, caller.Purpose, action, caller.BreakGlass, cancellationToken);
         return new AccessDecision(decision.DecisionId, decision.Outcome, decision.Reason, caller.Purpose);
     }
 }

@@ -11,7 +11,9 @@ using Platform.ServiceDefaults;
 namespace Platform.RecordVault.Records;
 
 /// <summary>
-/// Creates, reads, versions and erases records. Every operation passes the access gate first; the content is
+/// Creates, reads, versions and erases records. Every operation passes the access gate first, for its own
+/// permission (<see cref="RecordOperation"/>: read, write, erase), before anything about the record but its
+/// existence is looked at or answered; the content is
 /// encrypted under a fresh data key per version (wrapped by the KEK) before it touches the database; and the
 /// signed access event is saved in the same transaction as the change — or, for reads and refusals, on its own.
 /// </summary>
@@ -27,13 +29,19 @@ public sealed class RecordStore(
     /// <summary>SHA-256 of nothing: the record hash in the audit of a refused create, when no record exists.</summary>
     public static readonly string NoRecordHash = Convert.ToHexStringLower(SHA256.HashData([]));
 
+    /// <summary>The reason the access log and the patient see for an admin's erasure.</summary>
+    public const string AdminErasureReason = "admin_erasure";
+
+    /// <summary>The purpose recorded for an admin's erasure: healthcare operations (HL7 PurposeOfUse HOPERAT).</summary>
+    public const string AdminErasurePurpose = "HOPERAT";
+
     public async Task<(RecordRow Record, RecordVersionRow Version)> CreateAsync(RecordCaller caller, string patient, RecordPayload payload, CancellationToken cancellationToken)
     {
         var id = Guid.NewGuid();
-        var decision = await gate.DecideAsync(caller, patient, payload.Category, cancellationToken);
+        var decision = await gate.DecideAsync(caller, patient, payload.Category, RecordOperation.Write, cancellationToken);
         if (!decision.Permits)
         {
-            await RefuseAsync(caller, id, null, patient, "write", NoRecordHash, decision, cancellationToken);
+            await RefuseAsync(caller, id, null, patient, RecordOperation.Write, NoRecordHash, decision, cancellationToken);
         }
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var record = new RecordRow
@@ -44,23 +52,24 @@ public sealed class RecordStore(
         var version = await EncryptAsync(record, 1, payload.Content, caller.SubjectId, cancellationToken);
         db.Records.Add(record);
         db.RecordVersions.Add(version);
-        await audit.AddAsync(db, Entry(caller, record, version, "write", decision), cancellationToken);
+        await audit.AddAsync(db, Entry(caller, record, version, RecordOperation.Write, decision), cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return (record, version);
     }
 
     public async Task<(RecordRow Record, RecordVersionRow Version)> AddVersionAsync(RecordCaller caller, Guid id, RecordPayload payload, CancellationToken cancellationToken)
     {
-        var record = await FindAsync(id, cancellationToken);
+        var record = await FindAsync(id, caller, cancellationToken);
+        var current = await db.RecordVersions.AsNoTracking().SingleAsync(v => v.RecordId == id && v.Version == record.CurrentVersion, cancellationToken);
+        var decision = await gate.DecideAsync(caller, record.Patient, record.Category, RecordOperation.Write, cancellationToken);
+        if (!decision.Permits)
+        {
+            await RefuseAsync(caller, id, record.CurrentVersion, record.Patient, RecordOperation.Write, current.Hash, decision, cancellationToken);
+        }
+        // Only after the permission check: the record's kind and category are not for callers who may not write it.
         if (payload.Kind != record.Kind || payload.Category != record.Category)
         {
             throw ProblemException.Unprocessable($"A new version must keep the record's kind ({record.Kind}) and category ({record.Category}).", "record_shape_changed");
-        }
-        var current = await db.RecordVersions.AsNoTracking().SingleAsync(v => v.RecordId == id && v.Version == record.CurrentVersion, cancellationToken);
-        var decision = await gate.DecideAsync(caller, record.Patient, record.Category, cancellationToken);
-        if (!decision.Permits)
-        {
-            await RefuseAsync(caller, id, record.CurrentVersion, record.Patient, "write", current.Hash, decision, cancellationToken);
         }
         var next = record.CurrentVersion + 1;
         var version = await EncryptAsync(record, next, payload.Content, caller.SubjectId, cancellationToken);
@@ -69,7 +78,7 @@ public sealed class RecordStore(
         record.ResourceType = payload.ResourceType;
         record.UpdatedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         db.RecordVersions.Add(version);
-        await audit.AddAsync(db, Entry(caller, record, version, "write", decision), cancellationToken);
+        await audit.AddAsync(db, Entry(caller, record, version, RecordOperation.Write, decision), cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -84,35 +93,60 @@ public sealed class RecordStore(
     /// <summary>Decrypts the current (or a given) version for a permitted caller; the read is audited before the content leaves.</summary>
     public async Task<(RecordRow Record, RecordVersionRow Version, byte[] Content)> ReadAsync(RecordCaller caller, Guid id, int? versionNumber, CancellationToken cancellationToken)
     {
-        var record = await FindAsync(id, cancellationToken);
-        var version = await db.RecordVersions.AsNoTracking()
-            .SingleOrDefaultAsync(v => v.RecordId == id && v.Version == (versionNumber ?? record.CurrentVersion), cancellationToken)
-            ?? throw ProblemException.NotFound($"Record {id} has no version {versionNumber}.");
-        var decision = await gate.DecideAsync(caller, record.Patient, record.Category, cancellationToken);
+        var record = await FindAsync(id, caller, cancellationToken);
+        var requested = await db.RecordVersions.AsNoTracking()
+            .SingleOrDefaultAsync(v => v.RecordId == id && v.Version == (versionNumber ?? record.CurrentVersion), cancellationToken);
+        var decision = await gate.DecideAsync(caller, record.Patient, record.Category, RecordOperation.Read, cancellationToken);
         if (!decision.Permits)
         {
-            await RefuseAsync(caller, id, version.Version, record.Patient, "read", version.Hash, decision, cancellationToken);
+            // The refusal is the same whether the asked-for version exists or not; the audit names the version asked
+            // for when there is one, else the current one.
+            var audited = requested ?? await db.RecordVersions.AsNoTracking().SingleAsync(v => v.RecordId == id && v.Version == record.CurrentVersion, cancellationToken);
+            await RefuseAsync(caller, id, audited.Version, record.Patient, RecordOperation.Read, audited.Hash, decision, cancellationToken);
         }
+        var version = requested ?? throw ProblemException.NotFound($"Record {id} has no version {versionNumber}.");
         var content = await DecryptAsync(record, version, cancellationToken);
-        await audit.AddAsync(db, Entry(caller, record, version, "read", decision), cancellationToken);
+        await audit.AddAsync(db, Entry(caller, record, version, RecordOperation.Read, decision), cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return (record, version, content);
     }
 
     /// <summary>
     /// Erasure by crypto-shredding: every version's wrapped data key and ciphertext are destroyed, the record stays
-    /// as a tombstone with its hashes (the ledger holds only those). Only the patient (or a permitted writer) may erase.
+    /// as a tombstone with its hashes (the ledger holds only those). Only the patient erases here: no consent grants
+    /// erasure and break-glass never does (a clinician's attempt is refused and audited).
     /// </summary>
     public async Task<RecordRow> EraseAsync(RecordCaller caller, Guid id, CancellationToken cancellationToken)
     {
-        var record = await FindAsync(id, cancellationToken);
+        var record = await FindAsync(id, caller, cancellationToken);
         var versions = await db.RecordVersions.Where(v => v.RecordId == id).ToListAsync(cancellationToken);
         var current = versions.Single(v => v.Version == record.CurrentVersion);
-        var decision = await gate.DecideAsync(caller, record.Patient, record.Category, cancellationToken);
+        var decision = await gate.DecideAsync(caller, record.Patient, record.Category, RecordOperation.Erase, cancellationToken);
         if (!decision.Permits)
         {
-            await RefuseAsync(caller, id, current.Version, record.Patient, "delete", current.Hash, decision, cancellationToken);
+            await RefuseAsync(caller, id, current.Version, record.Patient, RecordOperation.Erase, current.Hash, decision, cancellationToken);
         }
+        return await ShredAsync(record, versions, caller.SubjectId, decision, cancellationToken);
+    }
+
+    /// <summary>
+    /// The admin erasure procedure (docs/record-vault.md): an admin with a second factor erases a record on the
+    /// patient's documented request. No consent is asked (none could grant it); the erasure is audited like the
+    /// patient's own, with the admin as actor and <see cref="AdminErasureReason"/> as the reason, and committed to the
+    /// ledger. The admin's stated reason is logged by the endpoint, never put on the ledger (it is free text).
+    /// </summary>
+    public async Task<RecordRow> EraseAsAdminAsync(string admin, Guid id, CancellationToken cancellationToken)
+    {
+        var record = await FindAsync(id, null, cancellationToken);
+        var versions = await db.RecordVersions.Where(v => v.RecordId == id).ToListAsync(cancellationToken);
+        var decision = new AccessDecision(Guid.NewGuid(), "permit", AdminErasureReason, AdminErasurePurpose);
+        return await ShredAsync(record, versions, admin, decision, cancellationToken);
+    }
+
+    private async Task<RecordRow> ShredAsync(RecordRow record, List<RecordVersionRow> versions, string actor, AccessDecision decision, CancellationToken cancellationToken)
+    {
+        var id = record.Id;
+        var current = versions.Single(v => v.Version == record.CurrentVersion);
         foreach (var version in versions)
         {
             version.WrappedKey = null;
@@ -120,7 +154,8 @@ public sealed class RecordStore(
         }
         cipher.Cache?.RemoveRecord(id.ToString("D"));
         record.ErasedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
-        await audit.AddAsync(db, Entry(caller, record, current, "delete", decision), cancellationToken);
+        await audit.AddAsync(db, new AccessEntry(record.Id, current.Version, record.Patient, actor, RecordOperation.Erase.AuditAction(), decision.Outcome,
+            decision.DecisionId, current.Hash, decision.Purpose, decision.Reason), cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -132,12 +167,23 @@ public sealed class RecordStore(
         return record;
     }
 
-    private async Task<RecordRow> FindAsync(Guid id, CancellationToken cancellationToken)
+    /// <summary>
+    /// The record, or 404. That a record was erased (410) is told only to its patient and to admins (a null
+    /// <paramref name="caller"/>); to anyone else an erased record is missing, so a tombstone answers nothing a random id does not.
+    /// </summary>
+    private async Task<RecordRow> FindAsync(Guid id, RecordCaller? caller, CancellationToken cancellationToken)
     {
-        var record = await db.Records.FirstOrDefaultAsync(r => r.Id == id, cancellationToken) ?? throw ProblemException.NotFound($"No record {id}.");
-        return record.ErasedAtMs is null ? record : throw new ProblemException(StatusCodes.Status410Gone, "The record was erased.",
-            $"Record {id} was erased; only its tombstone and hashes remain.", "record_erased");
+        var record = await db.Records.FirstOrDefaultAsync(r => r.Id == id, cancellationToken) ?? throw NoSuchRecord(id);
+        if (record.ErasedAtMs is null)
+        {
+            return record;
+        }
+        throw caller is null || caller.IsOwner(record.Patient)
+            ? new ProblemException(StatusCodes.Status410Gone, "The record was erased.", $"Record {id} was erased; only its tombstone and hashes remain.", "record_erased")
+            : NoSuchRecord(id);
     }
+
+    private static ProblemException NoSuchRecord(Guid id) => ProblemException.NotFound($"No record {id}.");
 
     private async Task<RecordVersionRow> EncryptAsync(RecordRow record, int version, Stream content, string author, CancellationToken cancellationToken)
     {
@@ -193,14 +239,23 @@ public sealed class RecordStore(
     private static RecordBinding Binding(RecordRow record, int version) =>
         new(record.Id.ToString("D"), version, record.Patient, record.Category);
 
-    private async Task RefuseAsync(RecordCaller caller, Guid id, int? version, string patient, string action, string hash, AccessDecision decision, CancellationToken cancellationToken)
+    private async Task RefuseAsync(RecordCaller caller, Guid id, int? version, string patient, RecordOperation operation, string hash, AccessDecision decision, CancellationToken cancellationToken)
     {
+        var action = operation.AuditAction();
         db.ChangeTracker.Clear();
         await audit.AddAsync(db, new AccessEntry(id, version, patient, caller.SubjectId, action, "deny", decision.DecisionId, hash, decision.Purpose, decision.Reason), cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        throw new ProblemException(StatusCodes.Status403Forbidden, "Access refused.", $"No consent allows this {action}: {decision.Reason}.", decision.Reason);
+        // Someone who can never reach another patient's records (not the patient, not a clinician) gets exactly the
+        // answer a random id gets, so they cannot tell which ids exist; the attempt is audited all the same.
+        // Clinicians keep the 403 with the consent's reason (they need it, and each of their probes is in the
+        // patient's access log and on the ledger). A create has no record to hide, so it keeps its 403.
+        if (decision.Reason == RecordAccessGate.NotPatientOrClinician && version is not null)
+        {
+            throw NoSuchRecord(id);
+        }
+        throw new ProblemException(StatusCodes.Status403Forbidden, "Access refused.", $"Nothing allows this {action}: {decision.Reason}.", decision.Reason);
     }
 
-    private static AccessEntry Entry(RecordCaller caller, RecordRow record, RecordVersionRow version, string action, AccessDecision decision) =>
-        new(record.Id, version.Version, record.Patient, caller.SubjectId, action, decision.Outcome, decision.DecisionId, version.Hash, decision.Purpose, decision.Reason);
+    private static AccessEntry Entry(RecordCaller caller, RecordRow record, RecordVersionRow version, RecordOperation operation, AccessDecision decision) =>
+        new(record.Id, version.Version, record.Patient, caller.SubjectId, operation.AuditAction(), decision.Outcome, decision.DecisionId, version.Hash, decision.Purpose, decision.Reason);
 }

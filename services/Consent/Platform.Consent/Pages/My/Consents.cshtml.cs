@@ -22,7 +22,7 @@ public sealed class ConsentsModel(ConsentDbContext db, ConsentCommands commands)
 
     public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
 
-    public Task<IActionResult> OnPostGrantAsync(string? granteeKind, string? granteeId, string[] categories, string[] purposes, DateTime? validUntil, CancellationToken cancellationToken) =>
+    public Task<IActionResult> OnPostGrantAsync(string? granteeKind, string? granteeId, string[] categories, string[] purposes, string[] actions, DateTime? validUntil, CancellationToken cancellationToken) =>
         RunAsync(async () =>
         {
             if (!GranteeKindCodes.TryParse(granteeKind, out var kind))
@@ -30,7 +30,9 @@ public sealed class ConsentsModel(ConsentDbContext db, ConsentCommands commands)
                 throw ProblemException.Unprocessable("Choose a clinician or an organisation.", "malformed_grantee");
             }
             DateTimeOffset? until = validUntil is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
-            await commands.GrantAsync(Patient, new Grantee(kind.Value, granteeId ?? ""), categories, purposes, null, until, new ChangeAuthor(Patient), cancellationToken);
+            // Nothing ticked means read-only, the least a grant can give.
+            await commands.GrantAsync(Patient, new Grantee(kind.Value, granteeId ?? ""), categories, purposes, null, until, new ChangeAuthor(Patient), cancellationToken,
+                actions.Length == 0 ? null : actions);
             return "Access given.";
         }, cancellationToken);
 
