@@ -83,6 +83,8 @@ public sealed class ConsentPlatform : IAsyncLifetime
             ["Consent:BreakGlass:PermitsPerWindow"] = "2",
             ["Consent:LedgerUrl"] = Ledger.Client.BaseAddress!.AbsoluteUri,
             ["RateLimiting:per-client:PermitLimit"] = "100000",
+            // Tests run receipt reconciliation rounds themselves (ReceiptReconciliationTests).
+            ["Receipts:FirstRoundDelay"] = "01:00:00",
         }, builder => builder.Services.AddSingleton(Broker));
     }
 

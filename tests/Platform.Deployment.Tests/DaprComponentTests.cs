@@ -159,6 +159,49 @@ public partial class DaprComponentTests
         Assert.Equal(["maxInterval", "maxRetries", "policy"], Tree.Keys(delivery).Order(StringComparer.Ordinal)); // only fields Dapr knows
     }
 
+    /// <summary>
+    /// Redis hands a message that stayed unacknowledged longer than processingTimeout to another replica. The sidecar
+    /// acknowledges only after its last retry, so processingTimeout must outlast every attempt's timeout plus the
+    /// backoff between them; otherwise a second replica starts on the event while the first one still retries it.
+    /// Dapr's exponential policy: first interval 500 ms, ×1.5 per retry, up to ±50 % jitter, capped at maxInterval.
+    /// </summary>
+    [Fact]
+    public void Redis_redelivery_never_races_a_delivery_the_sidecar_is_still_retrying()
+    {
+        var resiliency = Assert.Single(Files.OfType<DaprResiliency>());
+        var inbound = Tree.At(resiliency.Spec, "targets", "components", PubSub.Metadata.Name, "inbound");
+        var timeout = GoDuration(Tree.Text(resiliency.Spec, "policies", "timeouts", Tree.Text(inbound, "timeout")!)!);
+        var retry = Tree.At(resiliency.Spec, "policies", "retries", Tree.Text(inbound, "retry")!);
+        var retries = int.Parse(Tree.Text(retry, "maxRetries")!, System.Globalization.CultureInfo.InvariantCulture);
+        var maxInterval = GoDuration(Tree.Text(retry, "maxInterval")!);
+        var budget = timeout * (retries + 1);
+        for (var i = 0; i < retries; i++)
+        {
+            budget += TimeSpan.FromMilliseconds(Math.Min(maxInterval.TotalMilliseconds, 500 * Math.Pow(1.5, i) * 1.5));
+        }
+
+        var processingTimeout = GoDuration(PubSub.Item("processingTimeout")!.Value!);
+        Assert.True(processingTimeout > budget, $"processingTimeout {processingTimeout} does not outlast the retry budget {budget}");
+    }
+
+    private static TimeSpan GoDuration(string value)
+    {
+        var total = TimeSpan.Zero;
+        foreach (Match part in Regex.Matches(value, "([0-9]+)(ms|s|m|h)"))
+        {
+            var n = int.Parse(part.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            total += part.Groups[2].Value switch
+            {
+                "ms" => TimeSpan.FromMilliseconds(n),
+                "s" => TimeSpan.FromSeconds(n),
+                "m" => TimeSpan.FromMinutes(n),
+                _ => TimeSpan.FromHours(n),
+            };
+        }
+        Assert.True(total > TimeSpan.Zero, $"'{value}' is not a duration");
+        return total;
+    }
+
     [Fact]
     public void The_consent_decision_call_has_a_timeout_retries_and_a_circuit_breaker()
     {

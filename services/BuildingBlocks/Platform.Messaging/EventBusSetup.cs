@@ -26,8 +26,6 @@ public static class EventBusSetup
         services.AddSingleton<SubscriptionRegistry>();
         services.AddSingleton<IEventDispatcher, EventDispatcher<TContext>>();
         services.Configure<OutboxOptions>(builder.Configuration.GetSection("EventBus:Outbox"));
-        services.AddSingleton<OutboxRelay<TContext>>();
-        services.AddHostedService(sp => sp.GetRequiredService<OutboxRelay<TContext>>());
 
         // IEventBus is only added when none is registered yet, so a host may wrap or replace the transport.
         switch (options.Transport)
@@ -47,9 +45,12 @@ public static class EventBusSetup
                 services.TryAddSingleton(sp => new InProcessBroker(brokerOptions, sp.GetRequiredService<TimeProvider>(),
                     sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<InProcessBroker>>()));
                 services.TryAddSingleton<IEventBus, InProcessEventBus>();
+                // Before the relay: a service that consumes its own events must be subscribed before it publishes them.
                 services.AddHostedService<InProcessSubscriptions>();
                 break;
         }
+        services.AddSingleton<OutboxRelay<TContext>>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxRelay<TContext>>());
         return new EventBusBuilder(services);
     }
 

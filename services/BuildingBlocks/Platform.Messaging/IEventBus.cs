@@ -6,6 +6,15 @@ namespace Platform.Messaging;
 /// </summary>
 public interface IEventBus
 {
-    /// <summary>Returns once the transport has accepted the event (not once it is handled).</summary>
+    /// <summary>
+    /// Returns once the transport has taken responsibility for the event: for Dapr, once the sidecar stored it in
+    /// the broker; in process, once every subscribing service has handled it. Until then the outbox keeps it.
+    /// </summary>
     Task PublishAsync(OutgoingEvent outgoing, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// How many publishes the outbox relay may have in flight. One (the default) keeps the outbox's order on the
+    /// broker; a transport whose publish waits for handling allows more.
+    /// </summary>
+    int MaxConcurrentPublishes => 1;
 }

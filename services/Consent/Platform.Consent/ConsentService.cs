@@ -9,6 +9,7 @@ using Platform.Consent.Events;
 using Platform.Consent.Pages;
 using Platform.Contracts.Events;
 using Platform.Hosting;
+using Platform.Messaging.Receipts;
 using Platform.ServiceDefaults;
 
 namespace Platform.Consent;
@@ -43,7 +44,8 @@ public static class ConsentService
                     builder.Services.AddHttpClient<ProjectionRebuild>(client => client.BaseAddress = new Uri(ledgerUrl.TrimEnd('/') + "/"));
                 }
                 events.AddSubscription<LedgerCommittedV1, LedgerCommittedHandler>()
-                      .AddSubscription<IdentityRevokedV1, IdentityRevokedHandler>();
+                      .AddSubscription<IdentityRevokedV1, IdentityRevokedHandler>()
+                      .AddReceiptReconciliation<ConsentDbContext, ConsentReceiptHolder>(builder.Configuration, builder.Configuration["Consent:LedgerUrl"]);
             },
             mapEndpoints: app =>
             {

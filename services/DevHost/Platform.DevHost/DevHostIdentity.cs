@@ -79,6 +79,8 @@ public static class DevHostIdentity
             ["ServiceClient:ClientId"] = ServiceClientId,
             ["ServiceClient:ClientSecret"] = ServiceClientSecret,
             ["Consent:LedgerUrl"] = $"http://localhost:{options.LedgerPort}/",
+            // Consent and the vault ask the ledger for receipts their events have not brought back (docs/messaging.md).
+            ["Receipts:LedgerUrl"] = $"http://localhost:{options.LedgerPort}/",
             ["Consent:Pages:ClientSecret"] = ConsentPagesSecret,
             ["RecordVault:ConsentUrl"] = $"http://localhost:{options.ConsentPort}/",
         };

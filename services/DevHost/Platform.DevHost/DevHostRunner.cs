@@ -61,6 +61,12 @@ public sealed class DevHostRunner(DevHostOptions options) : IAsyncDisposable
             });
             _running.Add((service, app));
         }
+        // Every consumer group is known before any outbox publishes: an event sent before its reader has subscribed
+        // waits for it rather than finding nobody.
+        foreach (var (_, app) in _running)
+        {
+            InProcessSubscriptions.Declare(app.Services);
+        }
         // Together: ledger replicas wait for each other to elect a leader.
         await Task.WhenAll(_running.Select(r => r.App.StartAsync(cancellationToken)));
         _ports = _running.ToDictionary(r => r.App.GetListeningAddress().Port, r => r.Service.Name);

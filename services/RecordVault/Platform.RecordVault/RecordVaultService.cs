@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Platform.Contracts.Events;
 using Platform.Hosting;
+using Platform.Messaging.Receipts;
 using Platform.RecordVault.Access;
 using Platform.RecordVault.Api;
 using Platform.RecordVault.Core;
@@ -51,7 +52,8 @@ public static class RecordVaultService
                 builder.Services.AddHostedService<RewrapWorker>();
                 builder.Services.AddAuthorization(RecordEndpoints.AddPolicy);
                 builder.Services.AddAuthorization(AdminEndpoints.AddPolicy);
-                events.AddSubscription<LedgerCommittedV1, LedgerCommittedHandler>();
+                events.AddSubscription<LedgerCommittedV1, LedgerCommittedHandler>()
+                      .AddReceiptReconciliation<RecordVaultDbContext, AccessReceiptHolder>(builder.Configuration);
             },
             mapEndpoints: app =>
             {

@@ -19,6 +19,7 @@ public static class TestServiceApp
             (builder, events) =>
             {
                 builder.Services.AddSingleton<HandlerLog>();
+                builder.Services.AddSingleton<HandlerGate>();
                 events.AddSubscription<NoteAddedV1, NoteAddedHandler>()
                       .AddSubscription<ScriptedV1, ScriptedHandler>();
             },

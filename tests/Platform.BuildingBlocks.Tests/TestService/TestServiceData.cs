@@ -20,6 +20,16 @@ public static class TestServiceData
         return message.EventId;
     }
 
+    /// <summary>Saves a scripted event in the outbox (no state change); returns the event id.</summary>
+    public static async Task<Guid> AddScriptedEventAsync(IServiceProvider services, string behaviour)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
+        var message = db.AddIntegrationEvent(new ScriptedV1(behaviour), TestServiceApp.Identity.Name);
+        await db.SaveChangesAsync();
+        return message.EventId;
+    }
+
     public static async Task<OutboxMessage> OutboxRowAsync(IServiceProvider services, Guid eventId)
     {
         await using var scope = services.CreateAsyncScope();

@@ -66,10 +66,15 @@ public sealed class DevHostProcess : IAsyncDisposable
         return path;
     }
 
-    public static async Task<DevHostProcess> StartAsync(string dataDirectory, TimeSpan readyWithin)
+    /// <param name="dataDirectory">The data folder (reuse one to restart on the same data).</param>
+    /// <param name="readyWithin">How long every service may take to answer /health/ready.</param>
+    /// <param name="firstPort">The first of nine ports; pass a killed host's <see cref="IdentityPort"/> to restart it where it was.</param>
+    /// <param name="environment">Extra environment variables (configuration keys as <c>Section__Key</c>).</param>
+    public static async Task<DevHostProcess> StartAsync(string dataDirectory, TimeSpan readyWithin, int? firstPort = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         // Nine consecutive free ports: identity, consent, record-vault, three ledger APIs, three Raft ports.
-        var first = ConsecutiveFreePorts(9);
+        var first = firstPort ?? ConsecutiveFreePorts(9);
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -77,6 +82,10 @@ public sealed class DevHostProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = RepositoryRoot.Path,
         };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
         foreach (var argument in new[]
                  {
                      EntryAssembly(), "--data", dataDirectory,
@@ -125,6 +134,16 @@ public sealed class DevHostProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
             return null;
         }
+    }
+
+    /// <summary>SIGKILL: the process dies at once, mid-request and mid-write, as in a power cut or an OOM kill.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+        }
+        await _process.WaitForExitAsync();
     }
 
     public async ValueTask DisposeAsync()

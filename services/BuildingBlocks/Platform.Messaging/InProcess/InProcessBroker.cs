@@ -1,25 +1,27 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Platform.Messaging.InProcess;
 
 /// <summary>
-/// The embedded host's message broker, with the semantics the deployed services get from Dapr over Redis Streams:
-/// each subscribing service is a <b>consumer group</b> (its app-id), so replicas of one service share the work and
-/// each event reaches each service once; a group keeps its queue while it has no member (a restarting service
-/// misses nothing); events published before anyone subscribed wait for the first group. Delivery retries with
-/// backoff and dead-letters with the same SUCCESS / RETRY / DROP meaning as Dapr. Messages live in memory: the
-/// outbox, not the broker, is what makes publication durable across process restarts.
+/// The embedded host's message broker. It keeps nothing: <see cref="PublishAsync"/> hands the event to one member
+/// of every consumer group of the topic and completes only when each group has handled it (its handler's inbox
+/// entry is committed) or given it up as poison (dead-letter). Until then the publisher's outbox row stays unsent,
+/// so a crash at any moment loses nothing — the outbox publishes the row again after restart and the consumer's
+/// inbox drops the repeat. A group that cannot take the event now (its handler asks for a retry more often than
+/// <see cref="InProcessBrokerOptions.MaxDeliveryAttempts"/>, or no member joins in time) makes the publish fail,
+/// and the outbox retries it with its own, durable backoff.
+/// <para>
+/// As with Dapr over Redis Streams, each subscribing service is a <b>consumer group</b> (its app-id): replicas of
+/// one service share the work and each event reaches each service once; a group stays known while it has no
+/// member, so a publish to a restarting service waits for it (or fails and is retried) instead of skipping it.
+/// A topic no group was ever declared for has no reader: the event is accepted and goes nowhere.
+/// </para>
 /// </summary>
 public sealed partial class InProcessBroker : IAsyncDisposable
 {
-    /// <summary>Most events kept for a topic nobody subscribed to yet; older ones are dropped with a warning.</summary>
-    public const int MaxUnroutedPerTopic = 10_000;
-
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Dictionary<string, ConsumerGroup>> _groupsByTopic = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Queue<OutgoingEvent>> _unrouted = new(StringComparer.Ordinal);
     private readonly List<DeadLetter> _deadLetters = [];
     private readonly InProcessBrokerOptions _options;
     private readonly TimeProvider _time;
@@ -34,7 +36,9 @@ public sealed partial class InProcessBroker : IAsyncDisposable
         _logger = logger ?? NullLogger<InProcessBroker>.Instance;
     }
 
-    /// <summary>Every message given up on since start, oldest first.</summary>
+    public InProcessBrokerOptions Options => _options;
+
+    /// <summary>Every message given up on as poison since start, oldest first.</summary>
     public IReadOnlyCollection<DeadLetter> DeadLetters
     {
         get
@@ -46,88 +50,97 @@ public sealed partial class InProcessBroker : IAsyncDisposable
         }
     }
 
-    public ValueTask PublishAsync(OutgoingEvent outgoing)
+    /// <summary>
+    /// Makes consumer group <paramref name="group"/> known on <paramref name="topic"/> before any member joins, so
+    /// that what is published meanwhile waits for it. The dev host declares every service's groups before it starts
+    /// any service, which closes the race between one service's outbox and another's subscription.
+    /// </summary>
+    public void Declare(string topic, string group, string deadLetterTopic)
     {
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_groupsByTopic.TryGetValue(outgoing.Topic, out var groups) && groups.Count > 0)
-            {
-                foreach (var group in groups.Values)
-                {
-                    group.Queue.Writer.TryWrite(outgoing);
-                }
-                return ValueTask.CompletedTask;
-            }
-            var waiting = _unrouted.TryGetValue(outgoing.Topic, out var queue) ? queue : _unrouted[outgoing.Topic] = new Queue<OutgoingEvent>();
-            waiting.Enqueue(outgoing);
-            if (waiting.Count > MaxUnroutedPerTopic)
-            {
-                LogUnroutedDropped(_logger, outgoing.Topic, waiting.Dequeue().EventId);
-            }
+            GroupLocked(topic, group, deadLetterTopic);
         }
-        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// Delivers <paramref name="outgoing"/> to every consumer group of its topic; completes once every group has
+    /// handled it or dead-lettered it as poison. Throws <see cref="InProcessDeliveryException"/> when a group could not
+    /// take it now: the caller (the outbox relay) keeps the event and publishes it again later.
+    /// </summary>
+    public async Task PublishAsync(OutgoingEvent outgoing, CancellationToken cancellationToken = default)
+    {
+        ConsumerGroup[] groups;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            groups = _groupsByTopic.TryGetValue(outgoing.Topic, out var byName) ? byName.Values.ToArray() : [];
+        }
+        if (groups.Length == 0)
+        {
+            LogNoReader(_logger, outgoing.Topic, outgoing.EventId);
+            return;
+        }
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+        await Task.WhenAll(groups.Select(g => DeliverToGroupAsync(g, outgoing, linked.Token)));
     }
 
     /// <summary>
     /// Joins consumer group <paramref name="group"/> on <paramref name="topic"/>; dispose the result to leave.
-    /// Members of one group compete for its messages; a message being handled when its member leaves goes back to
-    /// the group's queue.
+    /// Members of one group take turns; a delivery in progress when its member leaves is cancelled, so its publish
+    /// fails and the publisher sends the event again.
     /// </summary>
     public IAsyncDisposable Subscribe(string topic, string group, string deadLetterTopic,
         Func<OutgoingEvent, CancellationToken, Task<DispatchOutcome>> deliver)
     {
-        Member member;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var groups = _groupsByTopic.TryGetValue(topic, out var existing) ? existing : _groupsByTopic[topic] = new(StringComparer.Ordinal);
-            if (!groups.TryGetValue(group, out var consumerGroup))
-            {
-                consumerGroup = groups[group] = new ConsumerGroup(group, deadLetterTopic);
-                // The first group on a topic receives what was published before anyone listened.
-                if (groups.Count == 1 && _unrouted.Remove(topic, out var waiting))
-                {
-                    foreach (var message in waiting)
-                    {
-                        consumerGroup.Queue.Writer.TryWrite(message);
-                    }
-                }
-            }
-            member = new Member(consumerGroup, deliver, this);
+            return GroupLocked(topic, group, deadLetterTopic).Join(deliver);
         }
-        member.Start(_stopping.Token);
-        return member;
     }
 
-    private async Task DeliverAsync(Member member, OutgoingEvent outgoing, CancellationToken stopping)
+    private ConsumerGroup GroupLocked(string topic, string group, string deadLetterTopic)
+    {
+        var groups = _groupsByTopic.TryGetValue(topic, out var existing) ? existing : _groupsByTopic[topic] = new(StringComparer.Ordinal);
+        return groups.TryGetValue(group, out var consumerGroup) ? consumerGroup : groups[group] = new ConsumerGroup(group, deadLetterTopic);
+    }
+
+    private async Task DeliverToGroupAsync(ConsumerGroup group, OutgoingEvent outgoing, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
+            var member = await group.NextMemberAsync(_options.MemberWait, _time, cancellationToken)
+                ?? throw new InProcessDeliveryException($"No member of {group.Name} took {outgoing.Topic} within {_options.MemberWait}.");
             DispatchOutcome outcome;
             try
             {
-                outcome = await member.Deliver(outgoing, stopping);
+                using var delivery = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, member.Leaving);
+                outcome = await member.Deliver(outgoing, delivery.Token);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
+            catch (OperationCanceledException) when (member.Leaving.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
-                LogDeliveryThrew(_logger, outgoing.Topic, member.Group.Name, ex.GetType().Name);
+                throw new InProcessDeliveryException($"{group.Name} left while handling {outgoing.Topic} event {outgoing.EventId}.");
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                LogDeliveryThrew(_logger, outgoing.Topic, group.Name, ex.GetType().Name);
                 outcome = DispatchOutcome.Retry;
             }
 
             switch (outcome)
             {
-                case DispatchOutcome.Success:
-                case DispatchOutcome.UnknownTopic:
+                case DispatchOutcome.Success or DispatchOutcome.UnknownTopic:
                     return;
                 case DispatchOutcome.Drop or DispatchOutcome.Malformed:
-                    await DeadLetterAsync(member.Group, outgoing, outcome.ToString(), attempt);
+                    await DeadLetterAsync(group, outgoing, outcome.ToString(), attempt);
                     return;
                 case DispatchOutcome.Retry when attempt >= _options.MaxDeliveryAttempts:
-                    await DeadLetterAsync(member.Group, outgoing, "RetriesExhausted", attempt);
-                    return;
+                    LogRetriesExhausted(_logger, outgoing.Topic, outgoing.EventId, group.Name, attempt);
+                    throw new InProcessDeliveryException($"{group.Name} asked to retry {outgoing.Topic} event {outgoing.EventId} {attempt} times.");
                 default:
-                    await Task.Delay(RetryDelay(attempt), _time, stopping);
+                    await Task.Delay(RetryDelay(attempt), _time, cancellationToken);
                     break;
             }
         }
@@ -139,19 +152,27 @@ public sealed partial class InProcessBroker : IAsyncDisposable
         return TimeSpan.FromMilliseconds(Math.Min(ms, _options.MaxRetryDelay.TotalMilliseconds));
     }
 
-    private async ValueTask DeadLetterAsync(ConsumerGroup group, OutgoingEvent outgoing, string reason, int attempts)
+    /// <summary>Poison only (Drop, or a payload that is not the contract): redelivering the same bytes cannot help.</summary>
+    private async Task DeadLetterAsync(ConsumerGroup group, OutgoingEvent outgoing, string reason, int attempts)
     {
         LogDeadLettered(_logger, outgoing.Topic, outgoing.EventId, group.Name, reason, attempts);
         lock (_gate)
         {
             _deadLetters.Add(new DeadLetter(outgoing, group.Name, reason, attempts, _time.GetUtcNow()));
         }
-        await PublishAsync(outgoing with { Topic = group.DeadLetterTopic });
+        try
+        {
+            await PublishAsync(outgoing with { Topic = group.DeadLetterTopic }, _stopping.Token);
+        }
+        catch (Exception ex) when (ex is InProcessDeliveryException or OperationCanceledException)
+        {
+            // The dead letter is recorded and logged above; a dead-letter reader that is away does not make the original retry.
+            LogDeadLetterUndelivered(_logger, group.DeadLetterTopic, outgoing.EventId, ex.GetType().Name);
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
-        Member[] members;
         lock (_gate)
         {
             if (_disposed)
@@ -159,90 +180,23 @@ public sealed partial class InProcessBroker : IAsyncDisposable
                 return;
             }
             _disposed = true;
-            members = _groupsByTopic.Values.SelectMany(g => g.Values).SelectMany(g => g.Members).ToArray();
         }
         await _stopping.CancelAsync();
-        foreach (var member in members)
-        {
-            await member.DisposeAsync();
-        }
         _stopping.Dispose();
-    }
-
-    /// <summary>A subscribing service: one queue shared by its members (replicas).</summary>
-    private sealed class ConsumerGroup(string name, string deadLetterTopic)
-    {
-        public string Name { get; } = name;
-        public string DeadLetterTopic { get; } = deadLetterTopic;
-        public Channel<OutgoingEvent> Queue { get; } = Channel.CreateUnbounded<OutgoingEvent>();
-        public List<Member> Members { get; } = [];
-    }
-
-    /// <summary>One replica consuming from its group's queue.</summary>
-    private sealed class Member(ConsumerGroup group, Func<OutgoingEvent, CancellationToken, Task<DispatchOutcome>> deliver, InProcessBroker broker)
-        : IAsyncDisposable
-    {
-        private readonly CancellationTokenSource _leave = new();
-        private Task _loop = Task.CompletedTask;
-
-        public ConsumerGroup Group { get; } = group;
-        public Func<OutgoingEvent, CancellationToken, Task<DispatchOutcome>> Deliver { get; } = deliver;
-
-        public void Start(CancellationToken brokerStopping)
-        {
-            lock (broker._gate)
-            {
-                Group.Members.Add(this);
-            }
-            var linked = CancellationTokenSource.CreateLinkedTokenSource(brokerStopping, _leave.Token);
-            _loop = Task.Run(async () =>
-            {
-                OutgoingEvent? inFlight = null;
-                try
-                {
-                    while (await Group.Queue.Reader.WaitToReadAsync(linked.Token))
-                    {
-                        while (Group.Queue.Reader.TryRead(out var message))
-                        {
-                            inFlight = message;
-                            await broker.DeliverAsync(this, message, linked.Token);
-                            inFlight = null;
-                        }
-                    }
-                }
-                catch (OperationCanceledException)
-                {
-                    // Leaving mid-delivery: hand the message back so another member (or this service after a restart) gets it.
-                    if (inFlight is not null)
-                    {
-                        Group.Queue.Writer.TryWrite(inFlight);
-                    }
-                }
-                finally
-                {
-                    linked.Dispose();
-                }
-            });
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            lock (broker._gate)
-            {
-                Group.Members.Remove(this);
-            }
-            await _leave.CancelAsync();
-            await _loop;
-            _leave.Dispose();
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivering {Topic} to {Group} threw {ErrorType}; will retry")]
     private static partial void LogDeliveryThrew(ILogger logger, string topic, string group, string errorType);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Group} asked to retry {Topic} event {EventId} {Attempts} times; the publisher's outbox will send it again")]
+    private static partial void LogRetriesExhausted(ILogger logger, string topic, Guid eventId, string group, int attempts);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "{Topic} event {EventId} moved to dead-letter for {Group}: {Reason} after {Attempts} attempt(s)")]
     private static partial void LogDeadLettered(ILogger logger, string topic, Guid eventId, string group, string reason, int attempts);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No service subscribed to {Topic} yet; dropped its oldest waiting event {EventId}")]
-    private static partial void LogUnroutedDropped(ILogger logger, string topic, Guid eventId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dead letter {EventId} could not be delivered on {Topic} ({ErrorType}); it stays in the broker's dead-letter list")]
+    private static partial void LogDeadLetterUndelivered(ILogger logger, string topic, Guid eventId, string errorType);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "No service subscribes to {Topic}; event {EventId} has no reader")]
+    private static partial void LogNoReader(ILogger logger, string topic, Guid eventId);
 }

@@ -6,10 +6,23 @@ namespace Platform.Messaging.InProcess;
 /// </summary>
 public sealed class InProcessBrokerOptions
 {
-    /// <summary>Attempts per message before it goes to the dead-letter topic.</summary>
+    /// <summary>
+    /// Attempts per publish before the publish fails (the handler keeps answering Retry or throwing). The event is not
+    /// dropped: the publisher's outbox keeps it and publishes it again after its own backoff.
+    /// </summary>
     public int MaxDeliveryAttempts { get; set; } = 5;
 
     public TimeSpan InitialRetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a publish waits for a member when a known group has none (a service restarting).</summary>
+    public TimeSpan MemberWait { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Publishes an outbox relay may have in flight at once. A publish lasts until the consumers have handled the
+    /// event (the ledger's handler waits for a checkpoint, hundreds of milliseconds), so one at a time would cap
+    /// each publisher at a few events per second.
+    /// </summary>
+    public int MaxConcurrentPublishes { get; set; } = 16;
 }

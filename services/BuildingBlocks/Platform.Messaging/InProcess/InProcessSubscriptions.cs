@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Platform.ServiceDefaults;
 
@@ -8,6 +9,26 @@ public sealed class InProcessSubscriptions(InProcessBroker broker, SubscriptionR
     : IHostedService
 {
     private List<IAsyncDisposable> _subscriptions = [];
+
+    /// <summary>
+    /// Makes this service's consumer groups known to the broker before the service starts, so that events another
+    /// service publishes before this one has subscribed wait for it instead of finding no reader. The dev host calls
+    /// it for every service it has built, before starting any.
+    /// </summary>
+    public static void Declare(IServiceProvider services)
+    {
+        var broker = services.GetService<InProcessBroker>();
+        if (broker is null)
+        {
+            return; // not the in-process transport
+        }
+        var registry = services.GetRequiredService<SubscriptionRegistry>();
+        var name = services.GetRequiredService<ServiceIdentity>().Name;
+        foreach (var topic in registry.Topics)
+        {
+            broker.Declare(topic, name, registry.For(topic)[0].DeadLetterTopic);
+        }
+    }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {

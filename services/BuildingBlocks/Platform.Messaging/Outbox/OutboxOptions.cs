@@ -14,6 +14,12 @@ public sealed class OutboxOptions
 
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// A publish still running after this is abandoned and retried (the in-process transport's publish lasts until the
+    /// consumers have handled the event; a consumer stuck that long must not hold the relay's slot forever).
+    /// </summary>
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Sent messages older than this are deleted; pending ones are never deleted.</summary>
     public TimeSpan SentRetention { get; set; } = TimeSpan.FromDays(7);
 

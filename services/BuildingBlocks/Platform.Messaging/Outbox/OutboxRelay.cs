@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -7,9 +8,16 @@ using Microsoft.Extensions.Options;
 namespace Platform.Messaging.Outbox;
 
 /// <summary>
-/// Publishes outbox messages in order and marks them sent. A publish that fails is retried with exponential
-/// backoff; the relay never gives up on a message. Delivery is at-least-once: if the process dies after a
-/// publish and before the mark, the message is published again and the consumer's inbox drops the repeat.
+/// Publishes outbox messages, oldest first, and marks each sent once the transport has taken responsibility for it
+/// (<see cref="IEventBus.PublishAsync"/> returned). A publish that fails is retried with exponential backoff; the
+/// relay never gives up on a message. Delivery is at-least-once: if the process dies after a publish and before the
+/// mark, the message is published again and the consumer's inbox drops the repeat.
+/// <para>
+/// Up to <see cref="IEventBus.MaxConcurrentPublishes"/> publishes are in flight at once, each marked as it
+/// completes: one for Dapr (the broker keeps the outbox's order), more in process, where a publish lasts until the
+/// consumers have handled the event. Which rows are in flight is only remembered to avoid sending a row twice at
+/// once; losing that memory in a crash costs nothing but a repeat.
+/// </para>
 /// </summary>
 public sealed partial class OutboxRelay<TContext>(
     IServiceProvider services,
@@ -18,77 +26,150 @@ public sealed partial class OutboxRelay<TContext>(
     TimeProvider time,
     ILogger<OutboxRelay<TContext>> logger) : BackgroundService where TContext : DbContext
 {
+    private static readonly TimeSpan CleanupInterval = TimeSpan.FromMinutes(1);
+
     private readonly OutboxOptions _options = options.Value;
+    private readonly ConcurrentDictionary<long, Task> _inFlight = new();
+    private DateTimeOffset _lastCleanup = DateTimeOffset.MinValue;
+
+    private int Window => Math.Max(1, bus.MaxConcurrentPublishes);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            int published;
-            try
+            var room = Math.Min(Window - _inFlight.Count, _options.BatchSize);
+            var started = 0;
+            if (room > 0)
             {
-                published = await RelayDueMessagesAsync(stoppingToken);
+                try
+                {
+                    started = await StartDueAsync(room, stoppingToken);
+                    await DeleteExpiredAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The database itself is unavailable; readiness reports it. Try again next round.
+                    LogRoundFailed(logger, ex.GetType().Name);
+                }
+                if (started == room && _inFlight.Count < Window)
+                {
+                    continue; // more may be due right now
+                }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            // Wake when a publish finishes (room for the next) or, with room left, after the poll interval (new rows).
+            var wake = _inFlight.Values.ToList();
+            if (_inFlight.Count < Window)
             {
-                // The database itself is unavailable; readiness reports it. Try again next round.
-                LogRoundFailed(logger, ex.GetType().Name);
-                published = 0;
+                wake.Add(Task.Delay(_options.PollInterval, time, stoppingToken));
             }
-            if (published < _options.BatchSize)
-            {
-                await Task.Delay(_options.PollInterval, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
+            await ((Task)Task.WhenAny(wake)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
+        await Task.WhenAll(_inFlight.Values).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    /// <summary>One round: publish every due message of one batch. Returns how many were published.</summary>
-    public async Task<int> RelayDueMessagesAsync(CancellationToken cancellationToken)
+    /// <summary>Starts publishing up to <paramref name="room"/> due messages that are not already in flight.</summary>
+    private async Task<int> StartDueAsync(int room, CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
         var now = time.GetUtcNow().UtcDateTime;
-        var due = await db.Set<OutboxMessage>()
-            .Where(m => m.SentAtUtc == null && m.NextAttemptAtUtc <= now)
+        var busy = _inFlight.Keys.ToList();
+        var due = await db.Set<OutboxMessage>().AsNoTracking()
+            .Where(m => m.SentAtUtc == null && m.NextAttemptAtUtc <= now && !busy.Contains(m.Sequence))
             .OrderBy(m => m.Sequence)
-            .Take(_options.BatchSize)
+            .Take(room)
             .ToListAsync(cancellationToken);
-
-        var published = 0;
         foreach (var message in due)
         {
-            try
+            // In the set before the publish starts, out of it before its task completes: a waker then sees the room.
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _inFlight[message.Sequence] = done.Task;
+            _ = Task.Run(async () =>
             {
-                await bus.PublishAsync(new OutgoingEvent(message.Topic, message.EventId, message.Payload, message.Source, message.TraceParent), cancellationToken);
-                message.SentAtUtc = time.GetUtcNow().UtcDateTime;
-                message.LastError = null;
-                published++;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                message.Attempts++;
-                message.LastError = ex.GetType().Name;
-                message.NextAttemptAtUtc = time.GetUtcNow().UtcDateTime + _options.RetryDelayFor(message.Attempts);
-                LogPublishFailed(logger, message.Topic, message.EventId, message.Attempts, ex.GetType().Name);
-                // Keep order per service: later messages wait for the failed one's retry.
-                await db.SaveChangesAsync(cancellationToken);
-                break;
-            }
-            await db.SaveChangesAsync(cancellationToken);
+                try
+                {
+                    await PublishAsync(message, cancellationToken);
+                }
+                finally
+                {
+                    _inFlight.TryRemove(message.Sequence, out _);
+                    done.SetResult();
+                }
+            }, CancellationToken.None);
         }
-
-        await DeleteExpiredAsync(db, cancellationToken);
-        return published;
+        return due.Count;
     }
 
-    private async Task DeleteExpiredAsync(TContext db, CancellationToken cancellationToken)
+    private async Task PublishAsync(OutboxMessage message, CancellationToken stoppingToken)
     {
-        var cutoff = time.GetUtcNow().UtcDateTime - _options.SentRetention;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            timeout.CancelAfter(_options.PublishTimeout);
+            try
+            {
+                await bus.PublishAsync(new OutgoingEvent(message.Topic, message.EventId, message.Payload, message.Source, message.TraceParent), timeout.Token);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                await MarkFailedAsync(message, ex.GetType().Name, stoppingToken);
+                return;
+            }
+            await MarkSentAsync(message, stoppingToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            // Not marked: the row is published again, and the consumer's inbox drops the repeat.
+            LogMarkFailed(logger, message.Topic, message.EventId, ex.GetType().Name);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the row stays unsent and is published after the next start.
+        }
+    }
+
+    private async Task MarkSentAsync(OutboxMessage message, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        var now = time.GetUtcNow().UtcDateTime;
+        await db.Set<OutboxMessage>().Where(m => m.Sequence == message.Sequence)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.SentAtUtc, now).SetProperty(m => m.LastError, (string?)null), cancellationToken);
+    }
+
+    private async Task MarkFailedAsync(OutboxMessage message, string errorType, CancellationToken cancellationToken)
+    {
+        var attempts = message.Attempts + 1;
+        var next = time.GetUtcNow().UtcDateTime + _options.RetryDelayFor(attempts);
+        LogPublishFailed(logger, message.Topic, message.EventId, attempts, errorType);
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        await db.Set<OutboxMessage>().Where(m => m.Sequence == message.Sequence)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Attempts, attempts)
+                .SetProperty(m => m.LastError, errorType)
+                .SetProperty(m => m.NextAttemptAtUtc, next), cancellationToken);
+    }
+
+    private async Task DeleteExpiredAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (now - _lastCleanup < CleanupInterval)
+        {
+            return;
+        }
+        _lastCleanup = now;
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        var cutoff = now.UtcDateTime - _options.SentRetention;
         await db.Set<OutboxMessage>().Where(m => m.SentAtUtc != null && m.SentAtUtc < cutoff).ExecuteDeleteAsync(cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing {Topic} event {EventId} failed (attempt {Attempts}, {ErrorType}); will retry")]
     private static partial void LogPublishFailed(ILogger logger, string topic, Guid eventId, int attempts, string errorType);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording the outcome of {Topic} event {EventId} failed ({ErrorType}); it will be published again")]
+    private static partial void LogMarkFailed(ILogger logger, string topic, Guid eventId, string errorType);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox round failed ({ErrorType}); will retry")]
     private static partial void LogRoundFailed(ILogger logger, string errorType);

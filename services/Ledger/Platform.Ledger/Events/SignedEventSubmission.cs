@@ -13,7 +13,8 @@ namespace Platform.Ledger.Events;
 /// <summary>
 /// Commits a signed event that arrived on the bus and announces it with its receipt (<c>ledger.committed</c>),
 /// written to the outbox in the same transaction as the inbox entry. A refused event is dropped to the dead-letter
-/// topic; an unreachable majority or a receipt not ready yet means Retry, and the repeat is idempotent.
+/// topic only when the refusal is about the event itself; a refusal that can resolve itself (<see cref="TransientRefusals"/>),
+/// an unreachable majority or a receipt not ready yet means Retry, and the repeat is idempotent.
 /// </summary>
 public sealed partial class SignedEventSubmission(LedgerNode node, LedgerDbContext db, TimeProvider time, ILogger<SignedEventSubmission> logger)
 {
@@ -32,9 +33,14 @@ public sealed partial class SignedEventSubmission(LedgerNode node, LedgerDbConte
         }
         if (outcome.Status == SubmitStatus.Rejected)
         {
+            if (TransientRefusals.IsTransient(outcome.ErrorCode))
+            {
+                // Redelivered until the key is there; in process the publisher's outbox keeps it, so it is never lost.
+                LogRefusedForNow(logger, outcome.ErrorCode!);
+                return EventHandlingResult.Retry;
+            }
             LogRejected(logger, outcome.ErrorCode!);
-            // A key may be registered a moment after its first event arrives; anything else will never pass.
-            return outcome.ErrorCode == "unknown_key" ? EventHandlingResult.Retry : EventHandlingResult.Drop;
+            return EventHandlingResult.Drop;
         }
 
         var deadline = time.GetUtcNow() + ReceiptWait;
@@ -52,6 +58,9 @@ public sealed partial class SignedEventSubmission(LedgerNode node, LedgerDbConte
         return EventHandlingResult.Success;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A signed event from the bus was refused ({ErrorCode})")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "A signed event from the bus was refused for now ({ErrorCode}); it will be retried")]
+    private static partial void LogRefusedForNow(ILogger logger, string errorCode);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A signed event from the bus was refused for good ({ErrorCode}); it goes to the dead-letter topic")]
     private static partial void LogRejected(ILogger logger, string errorCode);
 }
