@@ -11,7 +11,7 @@ namespace Platform.Deployment.Tests;
 public class DaprCrdTests
 {
     /// <summary>The supported Dapr releases, oldest first; docs/deploy.md states the same range.</summary>
-    public static readonly string[] SupportedReleases = ["1.15.14", "1.16.19", "1.18.3"];
+    public static readonly string[] SupportedReleases = ["1.16.19", "1.18.3"];
 
     private static readonly Dictionary<string, CustomResourceSchemas> Schemas = SupportedReleases.ToDictionary(
         r => r, r => CustomResourceSchemas.Load(Repository.Path("tests", "Platform.Deployment.Tests", "Crds", $"dapr-{r}")));

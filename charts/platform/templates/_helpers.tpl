@@ -240,6 +240,9 @@ readinessProbe:
 {{- /* Consent decisions go through Dapr service invocation: mTLS between sidecars, resiliency policy applies. */}}
 - name: RecordVault__ConsentUrl
   value: "http://127.0.0.1:3500/v1.0/invoke/consent/method/"
+{{- /* Receipt reconciliation asks the ledger for receipts its access events have not brought back. */}}
+- name: Receipts__LedgerUrl
+  value: {{ printf "http://%s:8080/" (include "platform.componentName" (dict "root" $root "id" "ledger")) | quote }}
 {{- end }}
 {{- if and $v.serviceClient $v.serviceClient.enabled }}
 - name: ServiceClient__ClientId
