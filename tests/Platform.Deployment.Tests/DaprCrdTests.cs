@@ -75,6 +75,14 @@ public class DaprCrdTests
         }
     }
 
+    [Fact]
+    public void The_deployment_guide_states_the_range_of_releases_checked_here()
+    {
+        static string Minor(string release) => string.Join('.', release.Split('.').Take(2));
+        var range = $"| Dapr control plane | {Minor(SupportedReleases[0])} to {Minor(SupportedReleases[^1])} ";
+        Assert.Contains(range, Repository.Read("docs", "deploy.md"), StringComparison.Ordinal);
+    }
+
     // The checker against the real CRDs: each kind of mistake it must catch (so a clean result above means something).
 
     [Theory]

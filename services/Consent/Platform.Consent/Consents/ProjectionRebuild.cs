@@ -11,7 +11,7 @@ namespace Platform.Consent.Consents;
 /// <summary>
 /// Rebuilds the consents' current state from the ledger: reads every committed entry in log order, keeps the
 /// consent events this service signed (signature checked), takes each version's snapshot from the history
-/// table only if its hash equals the hash committed on the ledger, and replays them. The result is compared
+/// table only if its hash equals the hash committed on the ledger, and replays each consent's versions in order. The result is compared
 /// with the live store and, when asked, written over it — the ledger, not this database, decides what happened.
 /// </summary>
 public sealed class ProjectionRebuild(HttpClient ledger, ConsentDbContext db, IKeyProvider keys)
@@ -52,7 +52,10 @@ public sealed class ProjectionRebuild(HttpClient ledger, ConsentDbContext db, IK
             changes.Add(ConsentChange.Of(action.Value, consent));
         }
 
-        var rebuilt = ConsentProjection.Rebuild(changes);
+        // Each consent's versions in version order (a stable sort keeps the ledger's order otherwise): the ledger
+        // holds them in the order they reached it, which at-least-once delivery does not keep (a retried event,
+        // several publishes in flight), while the version numbers are part of what the service signed.
+        var rebuilt = ConsentProjection.Rebuild(changes.OrderBy(c => c.Version));
         problems.AddRange(rebuilt.Problems.Select(p => p.ToString()));
         var live = (await db.Consents.AsNoTracking().ToListAsync(cancellationToken)).Select(r => r.ToConsent()).ToList();
         var differences = ConsentProjection.Compare(live, rebuilt.Consents);
