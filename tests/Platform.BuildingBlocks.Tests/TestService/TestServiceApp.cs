@@ -18,6 +18,7 @@ public static class TestServiceApp
         PlatformService.Build<TestDbContext>(Identity, args, configureHost,
             (builder, events) =>
             {
+                TestSchema.ReplaceMigrationStep(builder.Services);
                 builder.Services.AddSingleton<HandlerLog>();
                 events.AddSubscription<NoteAddedV1, NoteAddedHandler>()
                       .AddSubscription<ScriptedV1, ScriptedHandler>();
