@@ -163,7 +163,7 @@ public sealed class PostgresMigrationTests(PostgresServer postgres) : IClassFixt
     private static Type ContextOf(string service) =>
         MigrationContexts.ServiceContexts.Single(t => MigrationContexts.Services[t.Assembly] == service);
 
-    private static Task<ServiceUnderTest> StartAsync(string service, string connectionString, bool applyAtStart, string? keyDirectory = null)
+    internal static Task<ServiceUnderTest> StartAsync(string service, string connectionString, bool applyAtStart, string? keyDirectory = null)
     {
         var settings = ServiceStartTests.SettingsFor(service);
         if (keyDirectory is not null)
@@ -180,7 +180,7 @@ public sealed class PostgresMigrationTests(PostgresServer postgres) : IClassFixt
     /// Runs the service's own binary as a deployment would (a separate process, configuration from the
     /// environment), on the test's runtime configuration and dependency list, which include everything it needs.
     /// </summary>
-    private static async Task<(int ExitCode, string Output)> RunServiceAsync(string service, string connectionString, params string[] arguments)
+    internal static async Task<(int ExitCode, string Output)> RunServiceAsync(string service, string connectionString, params string[] arguments)
     {
         var assembly = MigrationContexts.Services.Single(s => s.Value == service).Key;
         var testAssembly = typeof(PostgresMigrationTests).Assembly.Location;
