@@ -41,6 +41,8 @@ for entry in "${services[@]}"; do
     context="${stem}${provider}DbContext"
     if [[ "$name" == --remove ]]; then
       echo "== $context: removing the last migration"
+      # --force: do not ask a database whether it was applied (the design-time connection is a placeholder, so
+      # PostgreSQL contexts print a connection error first; harmless).
       dotnet ef migrations remove --no-build --configuration Debug --project "$project" --startup-project "$startup" \
         --context "$context" --force
     else
