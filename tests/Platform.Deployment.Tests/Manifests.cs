@@ -41,7 +41,7 @@ public sealed class Manifests
     public T Single<T>(string name) where T : IKubernetesObject<V1ObjectMeta> =>
         Assert.Single(Objects.OfType<T>(), o => o.Metadata.Name == name);
 
-    /// <summary>Every pod the release creates: Deployment and StatefulSet templates, and bare Pods (helm test hooks).</summary>
+    /// <summary>Every pod the release creates: Deployment, StatefulSet and Job templates (Jobs: the migration hooks), and bare Pods (helm test hooks).</summary>
     public IEnumerable<Workload> Workloads
     {
         get
@@ -53,6 +53,11 @@ public sealed class Manifests
             foreach (var s in All<V1StatefulSet>())
             {
                 yield return new Workload(s.Kind, s.Metadata.Name, s.Spec.Template.Metadata, s.Spec.Template.Spec, IsHook: false);
+            }
+            foreach (var j in All<V1Job>())
+            {
+                var hook = j.Metadata.Annotations?.ContainsKey("helm.sh/hook") == true;
+                yield return new Workload(j.Kind, j.Metadata.Name, j.Spec.Template.Metadata, j.Spec.Template.Spec, hook);
             }
             foreach (var p in All<V1Pod>())
             {

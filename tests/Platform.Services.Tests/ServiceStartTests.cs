@@ -14,7 +14,7 @@ public sealed class ServiceStartTests
 {
     public static TheoryData<string> Services => ["identity", "consent", "record-vault", "ledger"];
 
-    private static Func<string[], Action<WebApplicationBuilder>, WebApplication> BuildFor(string service) => service switch
+    internal static Func<string[], Action<WebApplicationBuilder>, WebApplication> BuildFor(string service) => service switch
     {
         "identity" => IdentityService.Build,
         "consent" => ConsentService.Build,
@@ -27,7 +27,9 @@ public sealed class ServiceStartTests
     /// Every service signs or wraps with keys from a key provider (checkpoints, tokens, consent events, data keys);
     /// the ledger also needs its own Raft port even alone.
     /// </summary>
-    private static Task<ServiceUnderTest> StartAsync(string name) => ServiceUnderTest.StartAsync(BuildFor(name), name switch
+    private static Task<ServiceUnderTest> StartAsync(string name) => ServiceUnderTest.StartAsync(BuildFor(name), SettingsFor(name));
+
+    internal static Dictionary<string, string?> SettingsFor(string name) => name switch
     {
         "ledger" => new Dictionary<string, string?>
         {
@@ -37,7 +39,7 @@ public sealed class ServiceStartTests
         },
         "identity" => new Dictionary<string, string?> { ["Keys:Provider"] = "Software", ["Identity:AllowHttp"] = "true" },
         _ => new Dictionary<string, string?> { ["Keys:Provider"] = "Software" },
-    });
+    };
 
     [Theory]
     [MemberData(nameof(Services))]

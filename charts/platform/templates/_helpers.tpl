@@ -201,6 +201,8 @@ readinessProbe:
   value: /tmp/data
 - name: Database__Provider
   value: {{ $root.Values.database.provider | quote }}
+- name: Database__ApplyMigrationsAtStart
+  value: {{ ternary "true" "false" (or $root.Values.migrations.applyAtStart $root.Values.development.enabled) | quote }}
 {{ include "platform.secretEnv" (dict "name" (printf "ConnectionStrings__%s" $id) "secret" $v.database.existingSecret "key" $v.database.key) }}
 {{ include "platform.secretEnv" (dict "name" "ConnectionStrings__Redis" "secret" $root.Values.redis.existingSecret "key" $root.Values.redis.connectionStringKey) }}
 - name: EventBus__Transport

@@ -19,6 +19,10 @@ public static class ConsentService
 {
     public static readonly ServiceIdentity Identity = ServiceIdentity.For<ConsentDbContext>("consent");
 
+    /// <summary>The service's Program.cs: <c>migrate</c> applies its database's migrations and exits, anything else runs it.</summary>
+    public static Task<int> RunAsync(string[] args) =>
+        ServiceProgram.RunAsync<ConsentDbContext>(Identity, args, a => Build(a));
+
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configureHost = null) =>
         PlatformService.Build<ConsentDbContext>(Identity, args, configureHost,
             configureServices: (builder, events) =>

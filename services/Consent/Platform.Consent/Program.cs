@@ -1,3 +1,3 @@
 using Platform.Consent;
 
-await ConsentService.Build(args).RunAsync();
+return await ConsentService.RunAsync(args);

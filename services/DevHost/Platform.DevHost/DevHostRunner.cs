@@ -85,6 +85,8 @@ public sealed class DevHostRunner(DevHostOptions options) : IAsyncDisposable
             ["Urls"] = $"http://{options.BindAddress}:{service.Port}",
             ["Data:Directory"] = options.DataDirectory,
             ["Database:Provider"] = "Sqlite",
+            // The dev host brings each SQLite file to the latest migration at start (deployments run `migrate` first).
+            ["Database:ApplyMigrationsAtStart"] = "true",
             ["EventBus:Transport"] = "InProcess",
             // Development only: key files on disk, each service its own. Deployments use Pkcs11 or AzureKeyVault.
             ["Keys:Provider"] = "Software",

@@ -15,6 +15,10 @@ public static class IdentityService
 {
     public static readonly ServiceIdentity Identity = ServiceIdentity.For<IdentityServiceDbContext>("identity");
 
+    /// <summary>The service's Program.cs: <c>migrate</c> applies its database's migrations and exits, anything else runs it.</summary>
+    public static Task<int> RunAsync(string[] args) =>
+        ServiceProgram.RunAsync<IdentityServiceDbContext>(Identity, args, a => Build(a));
+
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configureHost = null) =>
         PlatformService.Build<IdentityServiceDbContext>(Identity, args, configureHost,
             configureServices: (builder, _) =>

@@ -1,3 +1,3 @@
 using Platform.Identity;
 
-await IdentityService.Build(args).RunAsync();
+return await IdentityService.RunAsync(args);

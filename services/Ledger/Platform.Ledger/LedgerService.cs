@@ -15,6 +15,10 @@ public static class LedgerService
 {
     public static readonly ServiceIdentity Identity = ServiceIdentity.For<LedgerDbContext>("ledger");
 
+    /// <summary>The service's Program.cs: <c>migrate</c> applies its database's migrations and exits, anything else runs it.</summary>
+    public static Task<int> RunAsync(string[] args) =>
+        ServiceProgram.RunAsync<LedgerDbContext>(Identity, args, a => Build(a));
+
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configureHost = null) =>
         PlatformService.Build<LedgerDbContext>(Identity, args, configureHost,
             (builder, events) =>

@@ -1,3 +1,3 @@
 using Platform.Ledger;
 
-await LedgerService.Build(args).RunAsync();
+return await LedgerService.RunAsync(args);

@@ -1,3 +1,3 @@
 using Platform.RecordVault;
 
-await RecordVaultService.Build(args).RunAsync();
+return await RecordVaultService.RunAsync(args);

@@ -21,6 +21,10 @@ public static class RecordVaultService
 {
     public static readonly ServiceIdentity Identity = ServiceIdentity.For<RecordVaultDbContext>("record-vault");
 
+    /// <summary>The service's Program.cs: <c>migrate</c> applies its database's migrations and exits, anything else runs it.</summary>
+    public static Task<int> RunAsync(string[] args) =>
+        ServiceProgram.RunAsync<RecordVaultDbContext>(Identity, args, a => Build(a));
+
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configureHost = null) =>
         PlatformService.Build<RecordVaultDbContext>(Identity, args, configureHost,
             configureServices: (builder, events) =>

@@ -18,6 +18,7 @@ public static class TestServiceApp
         PlatformService.Build<TestDbContext>(Identity, args, configureHost,
             (builder, events) =>
             {
+                TestSchema.ReplaceMigrationStep(builder.Services);
                 builder.Services.AddSingleton<HandlerLog>();
                 builder.Services.AddSingleton<HandlerGate>();
                 events.AddSubscription<NoteAddedV1, NoteAddedHandler>()

@@ -4,8 +4,8 @@ using Platform.Messaging;
 
 namespace Platform.Consent.Data;
 
-/// <summary>The consent service's own database: current consents, their version history with receipts, outbox and inbox.</summary>
-public sealed class ConsentDbContext(DbContextOptions<ConsentDbContext> options) : DbContext(options)
+/// <summary>The consent service's own database: current consents, their version history with receipts, outbox and inbox. Its schema comes from migrations, one set per provider (Data/Migrations; tests/tools/add-migration.sh).</summary>
+public class ConsentDbContext(DbContextOptions options) : DbContext(options)
 {
     public DbSet<ConsentRow> Consents => Set<ConsentRow>();
 

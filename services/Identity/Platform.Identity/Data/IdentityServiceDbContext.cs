@@ -10,8 +10,9 @@ namespace Platform.Identity.Data;
 /// <summary>
 /// The identity service's own database: accounts (ASP.NET Core Identity), OpenIddict's applications,
 /// authorizations, scopes and tokens, the signing-key generations, and the outbox/inbox. No other service reads it.
+/// Its schema comes from migrations, one set per provider (Data/Migrations; tests/tools/add-migration.sh).
 /// </summary>
-public sealed class IdentityServiceDbContext(DbContextOptions<IdentityServiceDbContext> options) : IdentityDbContext<PlatformUser>(options)
+public class IdentityServiceDbContext(DbContextOptions options) : IdentityDbContext<PlatformUser>(options)
 {
     public DbSet<SigningKeyGeneration> SigningKeyGenerations => Set<SigningKeyGeneration>();
 

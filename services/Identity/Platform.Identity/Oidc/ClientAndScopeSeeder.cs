@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -7,11 +8,29 @@ namespace Platform.Identity.Oidc;
 
 /// <summary>
 /// At start: registers the API scopes (with the audience each maps to) and the clients listed under
-/// <c>Identity:Clients</c>. Clients added through the admin API are left alone.
+/// <c>Identity:Clients</c>. Clients added through the admin API are left alone. Replicas starting together on a
+/// fresh database race to insert the same rows (unique names); the loser sees a unique violation and seeds again,
+/// now finding and updating what the winner inserted.
 /// </summary>
 public sealed class ClientAndScopeSeeder(IServiceScopeFactory scopes, IConfiguration configuration) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await SeedAsync(cancellationToken);
+                return;
+            }
+            catch (DbUpdateException) when (attempt < 3)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), cancellationToken);
+            }
+        }
+    }
+
+    private async Task SeedAsync(CancellationToken cancellationToken)
     {
         using var scope = scopes.CreateScope();
         var scopeManager = scope.ServiceProvider.GetRequiredService<IOpenIddictScopeManager>();

@@ -3,8 +3,8 @@ using Platform.Messaging;
 
 namespace Platform.RecordVault.Data;
 
-/// <summary>The record-vault service's own database: record metadata, encrypted versions, the access log, outbox and inbox.</summary>
-public sealed class RecordVaultDbContext(DbContextOptions<RecordVaultDbContext> options) : DbContext(options)
+/// <summary>The record-vault service's own database: record metadata, encrypted versions, the access log, outbox and inbox. Its schema comes from migrations, one set per provider (Data/Migrations; tests/tools/add-migration.sh).</summary>
+public class RecordVaultDbContext(DbContextOptions options) : DbContext(options)
 {
     public DbSet<RecordRow> Records => Set<RecordRow>();
 
