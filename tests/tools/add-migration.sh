@@ -7,8 +7,9 @@
 #          tests/tools/add-migration.sh --remove        removes the last migration of every set (not yet applied anywhere!)
 #
 # Uses the repository's dotnet-ef (.config/dotnet-tools.json) with tests/tools/Platform.MigrationsDesign as the
-# startup project. A context whose model did not change gets an empty migration: keep the sets in step, it costs
-# nothing and keeps one migration name meaning one release everywhere. Afterwards run the drift test:
+# startup project. A context whose model did not change would get an empty migration: it is deleted again (its
+# model snapshot is unchanged), so each database's history names only the changes it had. Afterwards run the
+# drift test:
 #   dotnet test tests/Platform.Services.Tests -c Release --filter FullyQualifiedName~Migrations
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -49,6 +50,11 @@ for entry in "${services[@]}"; do
       echo "== $context: adding $name"
       dotnet ef migrations add "$name" --no-build --configuration Debug --project "$project" --startup-project "$startup" \
         --context "$context" --output-dir "Data/Migrations/$provider"
+      added=$(ls "$project/Data/Migrations/$provider/"*_"$name".cs | grep -v Designer | tail -1)
+      if ! grep -q "migrationBuilder\." "$added"; then
+        echo "   $context: no model change, empty migration deleted"
+        rm "$added" "${added%.cs}.Designer.cs"
+      fi
     fi
   done
 done

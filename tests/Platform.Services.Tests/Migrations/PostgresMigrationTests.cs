@@ -57,13 +57,20 @@ public sealed class PostgresMigrationTests(PostgresServer postgres) : IClassFixt
     [MemberData(nameof(Contexts))]
     public async Task A_database_created_before_migrations_is_adopted_at_the_first_migration(string context)
     {
-        // Dev host data folders and databases from before migrations: EnsureCreated made the first migration's schema.
+        // Dev host data folders and databases from before migrations: EnsureCreated made the schema the first
+        // migration describes (the model of that time), with no migration history. Built here as that schema
+        // without its history, since today's model (EnsureCreated now) may already hold later migrations' changes.
         var type = MigrationContexts.Find(context);
         var connectionString = MigrationContexts.ProviderOf(type) == DatabaseProvider.Postgres
             ? await postgres.CreateDatabaseAsync("adopt")
             : $"Data Source={Path.Combine(Directory.CreateTempSubdirectory("platform-adopt-").FullName, "adopt.db")}";
         await using var db = MigrationContexts.Create(type, connectionString);
-        await db.Database.EnsureCreatedAsync();
+        await db.GetService<IMigrator>().MigrateAsync(db.Database.GetMigrations().First());
+        await db.Database.ExecuteSqlRawAsync("DROP TABLE \"__EFMigrationsHistory\"");
+        if (MigrationContexts.ProviderOf(type) == DatabaseProvider.Sqlite)
+        {
+            await db.Database.ExecuteSqlRawAsync("DROP TABLE IF EXISTS \"__EFMigrationsLock\"");
+        }
 
         var applied = await DatabaseMigrations.ApplyAsync(db, NullLogger.Instance);
 

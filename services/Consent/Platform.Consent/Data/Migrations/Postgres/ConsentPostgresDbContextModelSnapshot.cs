@@ -28,6 +28,13 @@ namespace Platform.Consent.Data.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Actions")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasDefaultValue("access");
+
                     b.Property<string>("Categories")
                         .IsRequired()
                         .HasMaxLength(1024)

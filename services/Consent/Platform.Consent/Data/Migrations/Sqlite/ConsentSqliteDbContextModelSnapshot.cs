@@ -23,6 +23,13 @@ namespace Platform.Consent.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Actions")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("access");
+
                     b.Property<string>("Categories")
                         .IsRequired()
                         .HasMaxLength(1024)
