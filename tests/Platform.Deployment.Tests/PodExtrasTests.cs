@@ -29,6 +29,23 @@ public class PodExtrasTests
     }
 
     [Fact]
+    public void The_migration_jobs_trust_the_private_CA_too()
+    {
+        // The Jobs connect to PostgreSQL with the DDL user; VerifyFull needs the same CA as the services.
+        var manifests = Manifests.Parse(Helm.Render("values-production.yaml", "pod.trustedCA.configMap=corp-ca"));
+        var jobs = manifests.All<V1Job>().ToArray();
+        Assert.NotEmpty(jobs);
+        foreach (var job in jobs)
+        {
+            var pod = job.Spec.Template.Spec;
+            Assert.Equal("corp-ca", Assert.Single(pod.Volumes, v => v.Name == "trusted-ca").ConfigMap.Name);
+            var container = Assert.Single(pod.Containers);
+            Assert.Equal("/etc/platform/ca", Assert.Single(container.VolumeMounts, m => m.Name == "trusted-ca").MountPath);
+            Assert.Equal("/etc/ssl/certs:/etc/platform/ca", Assert.Single(container.Env, e => e.Name == "SSL_CERT_DIR").Value);
+        }
+    }
+
+    [Fact]
     public void A_CA_bundle_can_come_from_a_secret()
     {
         var manifests = Manifests.Parse(Helm.Render("values.yaml", "pod.trustedCA.secret=corp-ca"));

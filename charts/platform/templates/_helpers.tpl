@@ -150,6 +150,23 @@ dapr.io/env: "SSL_CERT_DIR=/etc/ssl/certs:/etc/platform/ca"
 {{- end }}
 {{- end }}
 
+{{/* The volume of the private CA bundle (pod.trustedCA), or nothing. */}}
+{{- define "platform.trustedCAVolume" -}}
+{{- with .Values.pod.trustedCA }}
+{{- if .configMap }}
+- name: trusted-ca
+  configMap:
+    name: {{ .configMap | quote }}
+    items: [{key: {{ .key | quote }}, path: private-ca.crt}]
+{{- else if .secret }}
+- name: trusted-ca
+  secret:
+    secretName: {{ .secret | quote }}
+    items: [{key: {{ .key | quote }}, path: private-ca.crt}]
+{{- end }}
+{{- end }}
+{{- end }}
+
 {{/* "true" when a private CA bundle is configured (pod.trustedCA). */}}
 {{- define "platform.trustedCA" -}}
 {{- if or .Values.pod.trustedCA.configMap .Values.pod.trustedCA.secret }}true{{ end }}
@@ -501,19 +518,7 @@ spec:
     - name: hsm
       {{- toYaml $keys.pkcs11.volume | nindent 6 }}
     {{- end }}
-    {{- with $root.Values.pod.trustedCA }}
-    {{- if .configMap }}
-    - name: trusted-ca
-      configMap:
-        name: {{ .configMap | quote }}
-        items: [{key: {{ .key | quote }}, path: private-ca.crt}]
-    {{- else if .secret }}
-    - name: trusted-ca
-      secret:
-        secretName: {{ .secret | quote }}
-        items: [{key: {{ .key | quote }}, path: private-ca.crt}]
-    {{- end }}
-    {{- end }}
+    {{- include "platform.trustedCAVolume" $root | nindent 4 }}
     {{- with $root.Values.pod.extraVolumes }}
     {{- toYaml . | nindent 4 }}
     {{- end }}
