@@ -48,6 +48,13 @@ public static class AccountSetup
             cookie.Cookie.SameSite = Microsoft.AspNetCore.Http.SameSiteMode.Lax;
             cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
             cookie.SlidingExpiration = false;
+            // Signing in on the login page makes the cookie handler redirect to ?ReturnUrl= itself, with a weaker
+            // check than the pages' own; a value no Location header can carry (U+3000) threw there (a 500).
+            cookie.Events.OnRedirectToReturnUrl = context =>
+            {
+                context.Response.Redirect(ReturnUrls.SafeLocal(context.RedirectUri));
+                return Task.CompletedTask;
+            };
         });
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<TotpSecretProtector>();

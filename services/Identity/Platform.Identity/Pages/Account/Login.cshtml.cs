@@ -54,9 +54,6 @@ public sealed class LoginModel(SignInManager<PlatformUser> signIn) : PageModel
         return Page();
     }
 
-    /// <summary>Only local paths: an absolute URL here would make the login page an open redirector.</summary>
-    public static string SafeReturnUrl(string? returnUrl) =>
-        !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
-            ? returnUrl
-            : "/account";
+    /// <summary>Only local paths a Location header can carry (<see cref="ReturnUrls"/>); anything else goes to /account.</summary>
+    public static string SafeReturnUrl(string? returnUrl) => ReturnUrls.SafeLocal(returnUrl);
 }
