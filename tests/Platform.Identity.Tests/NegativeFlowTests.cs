@@ -68,6 +68,43 @@ public sealed class NegativeFlowTests(IdentityServerFixture fixture) : IClassFix
         await AssertRefusedAsync(response, "code_challenge_method");
     }
 
+    // Issue 17, finding 15: RFC 7636 asks for 43 to 128 unreserved characters.
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("abcdefghijabcdefghijabcdefghijabcdefghij12")]
+    [InlineData("abcdefghijabcdefghijabcdefghijabcdefghij1+3")]
+    public async Task A_code_challenge_of_the_wrong_shape_is_refused(string challenge)
+    {
+        using var session = new FormSession(Server.BaseAddress);
+        using var response = await session.GetAsync(CodeFlow.AuthorizeUrl(IdentityServer.PortalClient, IdentityServer.PortalRedirect, "openid", pkce: null,
+            extra: "code_challenge=" + Uri.EscapeDataString(challenge) + "&code_challenge_method=S256"));
+        await AssertRefusedAsync(response, "code_challenge");
+    }
+
+    [Fact]
+    public async Task A_pushed_request_with_a_short_code_challenge_is_refused_in_the_OAuth_format()
+    {
+        using var content = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["client_id"] = IdentityServer.ThirdPartyClient,
+            ["client_secret"] = IdentityServer.ThirdPartySecret,
+            ["redirect_uri"] = IdentityServer.ThirdPartyRedirect,
+            ["response_type"] = "code",
+            ["scope"] = "openid",
+            ["code_challenge"] = "abc",
+            ["code_challenge_method"] = "S256",
+        });
+        using var response = await Server.Service.Client.PostAsync("/connect/par", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("invalid_request", body.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public void The_challenge_of_RFC_7636s_example_is_well_formed() =>
+        Assert.True(Platform.Identity.Oidc.PkceChallengeRule.IsWellFormed("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"));
+
     /// <summary>OpenIddict refuses before any sign-in: either straight away (400) or back to the client with an error.</summary>
     private static async Task AssertRefusedAsync(HttpResponseMessage response, string mentions)
     {

@@ -71,6 +71,7 @@ public static class OidcServerSetup
                 options.UseDataProtection().PreferDefaultAccessTokenFormat();
                 // S256 only: the plain method gives no protection against a stolen code.
                 options.Configure(o => o.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
+                options.AddPkceChallengeRule();
                 var aspNetCore = options.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableTokenEndpointPassthrough()
