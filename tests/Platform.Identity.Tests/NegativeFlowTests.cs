@@ -10,25 +10,6 @@ public sealed class NegativeFlowTests(IdentityServerFixture fixture) : IClassFix
     private IdentityServer Server => fixture.Server;
 
     [Fact]
-    public async Task Wrong_password_is_refused_and_five_failures_lock_the_account_even_for_the_right_password()
-    {
-        var patient = await TestAccounts.CreateAsync(Server.Service.Services, PlatformRoles.Patient, enrolTotp: false);
-        using var session = new FormSession(Server.BaseAddress);
-        var wrong = new Dictionary<string, string> { ["Email"] = patient.Email, ["Password"] = "not the password at all" };
-
-        for (var attempt = 1; attempt <= AccountSetup.MaxFailedAttempts; attempt++)
-        {
-            using var response = await session.SubmitAsync("/account/login", wrong);
-            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-            var html = await response.Content.ReadAsStringAsync();
-            Assert.Contains(attempt < AccountSetup.MaxFailedAttempts ? "not correct" : "locked", html, StringComparison.Ordinal);
-        }
-        using var right = await session.SubmitAsync("/account/login", new Dictionary<string, string> { ["Email"] = patient.Email, ["Password"] = patient.Password });
-        Assert.Equal(HttpStatusCode.BadRequest, right.StatusCode);
-        Assert.Contains("locked", await right.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task Wrong_totp_code_is_refused_and_a_used_code_cannot_be_replayed()
     {
         var clinician = await TestAccounts.CreateAsync(Server.Service.Services, PlatformRoles.Clinician);

@@ -28,6 +28,8 @@ public static class AccountSetup
                 options.Password.RequireUppercase = false;
                 options.Password.RequireNonAlphanumeric = false;
                 options.Password.RequiredUniqueChars = 4;
+                // Counts wrong second-factor codes only (which needs the password first): wrong passwords never lock
+                // an account, since anyone could lock anyone out with them; SignInThrottle slows guessing instead.
                 options.Lockout.MaxFailedAccessAttempts = MaxFailedAttempts;
                 options.Lockout.DefaultLockoutTimeSpan = lockout;
                 options.Lockout.AllowedForNewUsers = true;
@@ -57,6 +59,16 @@ public static class AccountSetup
             };
         });
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.Configure<SignInThrottleOptions>(builder.Configuration.GetSection("Identity:SignInThrottle"));
+        builder.Services.AddSingleton<SignInThrottle>();
+        if (Platform.ServiceDefaults.RedisSetup.IsConfigured(builder.Configuration))
+        {
+            builder.Services.AddSingleton<ISignInAttemptStore, RedisSignInAttemptStore>();
+        }
+        else
+        {
+            builder.Services.AddSingleton<ISignInAttemptStore, InMemorySignInAttemptStore>();
+        }
         builder.Services.AddSingleton<TotpSecretProtector>();
         builder.Services.AddScoped<AccountGate>();
         builder.Services.AddScoped<Oidc.TokenClaims>();
