@@ -92,6 +92,9 @@ public sealed class ConsentAccessTests(ConsentPlatform platform) : IClassFixture
         { """{"grantee":{"kind":"practitioner","id":"bad id!"},"categories":["observation"],"purposes":["TREAT"]}""", "malformed_grantee" },
         { """{"grantee":{"kind":"robot","id":"clinician-0000001"},"categories":["observation"],"purposes":["TREAT"]}""", "malformed_grantee" },
         { """{"grantee":{"kind":"practitioner","id":"clinician-0000001"},"categories":[],"purposes":["TREAT"]}""", "no_categories" },
+        // Issue 17, finding 15: sentinel dates are not a period.
+        { """{"grantee":{"kind":"practitioner","id":"clinician-0000001"},"categories":["observation"],"purposes":["TREAT"],"validFrom":"0001-01-01T00:00:00Z"}""", "period_out_of_range" },
+        { """{"grantee":{"kind":"practitioner","id":"clinician-0000001"},"categories":["observation"],"purposes":["TREAT"],"validUntil":"9999-12-31T00:00:00Z"}""", "period_out_of_range" },
     };
 
     [Theory]

@@ -68,6 +68,32 @@ public sealed class GrantTests
         Assert.Equal(ConsentErrorCodes.EndInPast, error.Code);
     }
 
+    // Issue 17, finding 15: sentinel dates are not periods.
+    [Theory]
+    [InlineData("0001-01-01T00:00:00Z", null)]
+    [InlineData("1999-12-31T23:59:59Z", null)]
+    [InlineData(null, "9999-12-31T00:00:00Z")]
+    [InlineData("9999-01-01T00:00:00Z", null)]
+    public void A_period_outside_2000_to_a_century_ahead_is_rejected(string? from, string? until)
+    {
+        var start = from is null ? Now : DateTimeOffset.Parse(from, System.Globalization.CultureInfo.InvariantCulture);
+        DateTimeOffset? end = until is null ? null : DateTimeOffset.Parse(until, System.Globalization.CultureInfo.InvariantCulture);
+
+        var error = Refused(PatientConsent.Grant(ConsentId, Patient, Grantee.Practitioner(Doctor),
+            [RecordCategories.Observation], [PurposesOfUse.Treatment], start, end, Now));
+
+        Assert.Equal(ConsentErrorCodes.PeriodOutOfRange, error.Code);
+    }
+
+    [Fact]
+    public void A_period_just_inside_the_bounds_is_granted()
+    {
+        var consent = Ok(PatientConsent.Grant(ConsentId, Patient, Grantee.Practitioner(Doctor),
+            [RecordCategories.Observation], [PurposesOfUse.Treatment], ConsentBounds.EarliestStart, Now.AddYears(ConsentBounds.MaxYearsAhead), Now)).Consent;
+
+        Assert.Equal(ConsentBounds.EarliestStart, consent.ValidFrom);
+    }
+
     [Theory]
     [InlineData("Observation")]
     [InlineData("lab")]

@@ -71,4 +71,19 @@ public sealed class NameNormalizerTests
         Assert.Empty(NameNormalizer.Variants(name));
         Assert.Equal(string.Empty, NameNormalizer.Normalize(name));
     }
+
+    // Outside the Basic Multilingual Plane a character is two UTF-16 units; normalising them one at a time threw.
+    [Theory]
+    [InlineData("𠀋子", "𠀋子")]          // a CJK extension B letter (a real name character) stays a letter
+    [InlineData("Anna 😀 Maria", "ANNA MARIA")] // a symbol separates tokens like punctuation
+    [InlineData("𝔄nna", "𝔄NNA")]        // a mathematical letter is a letter, kept as it is
+    public void Characters_outside_the_BMP_are_read_as_whole_code_points(string name, string expected) =>
+        Assert.Equal(expected, NameNormalizer.Normalize(name));
+
+    [Fact]
+    public void A_lone_surrogate_separates_tokens_instead_of_throwing()
+    {
+        Assert.Equal("ANNA MARIA", NameNormalizer.Normalize("Anna\uD83DMaria"));
+        Assert.Equal(1.0, NameMatcher.Similarity("𠀋子 Anna", "Anna 𠀋子"));
+    }
 }

@@ -130,6 +130,23 @@ public sealed class CredentialIssuanceTests(IdentityServerFixture fixture) : ICl
         Assert.Equal(StatusBits(listBefore), StatusBits(await Server.Service.Client.GetStringAsync("/credentials/status-list")));
     }
 
+    // Issue 17, finding 15: an unknown person is a 404, not "revoked 0", and announces nothing.
+    [Fact]
+    public async Task Revoking_for_an_unknown_person_is_404_and_revokes_nothing()
+    {
+        var admin = await TestAccounts.CreateAsync(Server.Service.Services, PlatformRoles.Admin);
+        using var adminSession = new FormSession(Server.BaseAddress);
+        var adminToken = (await new CodeFlow(adminSession).SignInThroughPortalAsync(admin, "openid identity.admin")).GetProperty("access_token").GetString()!;
+
+        using var revoke = new HttpRequestMessage(HttpMethod.Post, "/credentials/revoke") { Content = JsonContent.Create(new { userId = "no-such-person-" + Guid.NewGuid(), reason = "document_stolen" }) };
+        revoke.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminToken);
+        using var response = await Server.Service.Client.SendAsync(revoke);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("unknown_user", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetString());
+    }
+
     [Fact]
     public async Task Only_an_admin_may_revoke_credentials()
     {

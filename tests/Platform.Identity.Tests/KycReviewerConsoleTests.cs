@@ -31,11 +31,19 @@ public sealed class KycReviewerConsoleTests(IdentityServerFixture fixture) : ICl
         using var queue = await console.GetAsync("/kyc/review/queue");
         Assert.Equal(HttpStatusCode.OK, queue.StatusCode);
         Assert.Contains(id!, await queue.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        AssertNotCachedNorFramable(queue);
 
         var casePage = $"/kyc/review/case/{id}";
         using var page = await console.GetAsync(casePage);
         var html = await page.Content.ReadAsStringAsync();
         Assert.Contains("KONSOLE", html, StringComparison.Ordinal);
+        AssertNotCachedNorFramable(page);
+        // The reviewer's evidence API, too: the decrypted passport must not stay in any cache.
+        using var reviewerApi = new HttpClient { BaseAddress = Server.BaseAddress };
+        reviewerApi.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(reviewer));
+        using var evidence = await reviewerApi.GetAsync($"/kyc/cases/{id}/evidence");
+        Assert.Equal(HttpStatusCode.OK, evidence.StatusCode);
+        Assert.True(evidence.Headers.CacheControl?.NoStore, "the evidence answer is no-store");
         using var decided = await console.SubmitHtmlFormAsync(casePage, html,
             [new("decision", "approve"), new("reason", "birth date off by one day; passport checked")], button: null, formIndex: 0);
         var after = await decided.Content.ReadAsStringAsync();
@@ -45,6 +53,14 @@ public sealed class KycReviewerConsoleTests(IdentityServerFixture fixture) : ICl
         using var patientSession = new FormSession(Server.BaseAddress);
         var denied = await SignInAtAsync(patientSession, applicant, "/kyc/review/queue");
         Assert.StartsWith("/account/access-denied", denied, StringComparison.Ordinal);
+    }
+
+    /// <summary>Issue 17, finding 11: decrypted evidence is neither cached nor shown inside another site's frame.</summary>
+    private static void AssertNotCachedNorFramable(HttpResponseMessage page)
+    {
+        Assert.True(page.Headers.CacheControl?.NoStore, "the page is no-store");
+        Assert.Equal("DENY", page.Headers.GetValues("X-Frame-Options").Single());
+        Assert.Contains("frame-ancestors 'none'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
     }
 
     /// <summary>Opens a page behind the sign-in cookie: follows the challenge through the login and TOTP pages; returns where it lands.</summary>

@@ -46,6 +46,9 @@ public sealed class VaultRecordTests(VaultPlatform platform)
         Assert.Equal(record.GetProperty("hash").GetString(), read.Headers.GetValues("X-Record-Hash").Single());
         var (_, _, pdfRead) = await platform.VaultAsync(HttpMethod.Get, $"/records/{pdfRecord.GetProperty("id").GetString()}", token);
         Assert.Equal("application/pdf", pdfRead.Content.Headers.ContentType?.MediaType);
+        // A PDF can carry script: it is downloaded, never rendered in the vault's origin (issue 17, finding 11).
+        Assert.Equal("attachment", pdfRead.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Equal("nosniff", pdfRead.Headers.GetValues("X-Content-Type-Options").Single());
         Assert.Contains(marker, Encoding.ASCII.GetString(await pdfRead.Content.ReadAsByteArrayAsync()), StringComparison.Ordinal);
 
         // The whole database, every row of every table as text (bytea as hex): no marker, no data key.
@@ -196,6 +199,10 @@ public sealed class VaultRecordTests(VaultPlatform platform)
             (new StringContent("<xml/>", Encoding.UTF8, "application/xml"), "?category=observation", HttpStatusCode.UnsupportedMediaType, "unsupported_content_type"),
             (new StringContent("hello", Encoding.UTF8, "text/plain"), "?category=x-rays-of-my-cat", HttpStatusCode.UnprocessableEntity, "unknown_category"),
             (new ByteArrayContent(new byte[2 * 1024 * 1024]) { Headers = { ContentType = new MediaTypeHeaderValue("application/pdf") } }, "?category=clinical-note", HttpStatusCode.RequestEntityTooLarge, null),
+            // Active content under an allowed label: the bytes are checked against the declared type (finding 11).
+            (new StringContent("<html><script>alert(1)</script></html>", Encoding.UTF8, "image/png"), "?category=clinical-note", HttpStatusCode.UnprocessableEntity, "content_type_mismatch"),
+            (new StringContent("<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>", Encoding.UTF8, "application/pdf"), "?category=clinical-note", HttpStatusCode.UnprocessableEntity, "content_type_mismatch"),
+            (new StringContent("<script>alert(1)</script>", Encoding.UTF8, "image/jpeg"), "?category=clinical-note", HttpStatusCode.UnprocessableEntity, "content_type_mismatch"),
         };
         foreach (var (content, query, status, code) in cases)
         {

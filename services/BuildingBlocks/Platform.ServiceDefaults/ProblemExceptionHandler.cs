@@ -26,6 +26,10 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
                     "The body could not be read as the JSON this endpoint expects.", "invalid_json"),
             BadHttpRequestException bad =>
                 Problem(bad.StatusCode, "The request is invalid.", bad.Message, "bad_request"),
+            // The form reader refuses a body it cannot decode (a %00 in a value, say): the client's fault, not a 500.
+            InvalidDataException when httpContext.Request.HasFormContentType =>
+                Problem(StatusCodes.Status400BadRequest, "The form is not valid.",
+                    "The form body could not be decoded (for example, it contains a NUL character).", "invalid_form"),
             JsonException =>
                 Problem(StatusCodes.Status400BadRequest, "The request body is not valid JSON.",
                     "The body could not be read as the JSON this endpoint expects.", "invalid_json"),

@@ -26,6 +26,8 @@ public static class ServiceDefaultsExtensions
     /// <summary>Middleware order matters: errors first so that everything after it answers problem+json.</summary>
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
+        // First of all, so that every answer, an error page or a rejection by a later middleware too, carries them.
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         // Authentication before the rate limiter, so signed-in callers get their own budget (by subject).

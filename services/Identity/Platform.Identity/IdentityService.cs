@@ -35,6 +35,7 @@ public static class IdentityService
             mapEndpoints: app =>
             {
                 app.MapRazorPages();
+                app.MapStylesheet(typeof(IdentityService).Assembly, "Platform.Identity.site.css");
                 app.MapAuthorizationEndpoints();
                 app.MapAdminEndpoints();
                 app.MapKycIfEnabled();

@@ -12,13 +12,34 @@ public sealed partial class FormSession : IDisposable
 {
     private readonly HttpClient _http;
 
-    public FormSession(Uri baseAddress)
+    /// <param name="baseAddress">The server.</param>
+    /// <param name="sourceAddress">
+    /// The local address to connect from (another loopback address, 127.0.0.2, to be "another source"); the default
+    /// lets the system choose.
+    /// </param>
+    public FormSession(Uri baseAddress, IPAddress? sourceAddress = null)
     {
         Cookies = new CookieContainer();
-        _http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = Cookies, UseCookies = true })
+        var handler = new SocketsHttpHandler { AllowAutoRedirect = false, CookieContainer = Cookies, UseCookies = true };
+        if (sourceAddress is not null)
         {
-            BaseAddress = baseAddress,
-        };
+            handler.ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                try
+                {
+                    socket.Bind(new IPEndPoint(sourceAddress, 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                    return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            };
+        }
+        _http = new HttpClient(handler) { BaseAddress = baseAddress };
     }
 
     public CookieContainer Cookies { get; }

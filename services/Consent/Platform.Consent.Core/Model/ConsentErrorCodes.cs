@@ -17,6 +17,7 @@ public static class ConsentErrorCodes
     public const string UnknownAction = "unknown_action";
     public const string EndBeforeStart = "end_before_start";
     public const string EndInPast = "end_in_past";
+    public const string PeriodOutOfRange = "period_out_of_range";
     public const string WideningNotAllowed = "widening_not_allowed";
     public const string NoChange = "no_change";
     public const string NotActive = "not_active";

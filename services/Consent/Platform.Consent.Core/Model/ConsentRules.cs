@@ -48,6 +48,15 @@ internal static class ConsentRules
             ? new(ConsentErrorCodes.EndInPast, $"The end ({ConsentTimes.ToText(end)}) has already passed; to stop access now, revoke.")
             : null;
 
+    public static ConsentError? CheckBounds(DateTimeOffset validFrom, DateTimeOffset? validUntil, DateTimeOffset now)
+    {
+        var latest = now.AddYears(ConsentBounds.MaxYearsAhead);
+        return validFrom < ConsentBounds.EarliestStart || validFrom > latest || validUntil > latest
+            ? new(ConsentErrorCodes.PeriodOutOfRange,
+                $"The period must lie between {ConsentTimes.ToText(ConsentBounds.EarliestStart)} and {ConsentBounds.MaxYearsAhead} years from now; leave validUntil out for a consent without an end.")
+            : null;
+    }
+
     public static ImmutableSortedSet<string> EmptySet { get; } = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
 
     private static ConsentError? ReadCodes(

@@ -105,6 +105,7 @@ public sealed record PatientConsent
             ?? categoryError
             ?? purposeError
             ?? actionError
+            ?? ConsentRules.CheckBounds(from, until, now)
             ?? ConsentRules.CheckPeriod(from, until)
             ?? ConsentRules.CheckEndIsAhead(until, now);
         if (error is not null)
@@ -182,6 +183,7 @@ public sealed record PatientConsent
             ?? (purposes is null ? null : ConsentRules.ReadPurposes(purposes, out purposeSet))
             ?? (actions is null ? null : ConsentRules.ReadActions(actions, out actionSet))
             ?? RefuseWidening(categorySet, purposeSet, actionSet, from, until)
+            ?? ConsentRules.CheckBounds(from, until, now)
             ?? ConsentRules.CheckPeriod(from, until)
             ?? (until == ValidUntil ? null : ConsentRules.CheckEndIsAhead(until, now));
         if (error is not null)

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Platform.ServiceDefaults;
 
 namespace Platform.Consent.Pages;
 
@@ -77,6 +78,7 @@ public static class PatientPagesSetup
         if (app.Services.GetService<PatientPagesEnabled>() is not null)
         {
             app.MapRazorPages();
+            app.MapStylesheet(typeof(ConsentService).Assembly, "Platform.Consent.site.css");
         }
         return app;
     }

@@ -38,45 +38,55 @@ public static class NameNormalizer
     public static string Normalize(string? name) =>
         Variants(name) is [var first, ..] ? string.Join(' ', first) : string.Empty;
 
+    // Names are read by Unicode scalar value (Rune), not by UTF-16 unit: a character outside the Basic Multilingual
+    // Plane (CJK extension B name characters, emoji) is two units, and normalising half of it throws. An ill-formed
+    // sequence (a lone surrogate) enumerates as U+FFFD, which is no letter and so separates tokens.
     private static string[] Tokens(string name, IReadOnlyDictionary<char, string> table)
     {
         var text = new StringBuilder(name.Length + 8);
-        foreach (var c in name.ToUpperInvariant())
+        foreach (var rune in name.ToUpperInvariant().EnumerateRunes())
         {
-            if (table.TryGetValue(c, out var latin))
+            if (rune.IsBmp && table.TryGetValue((char)rune.Value, out var latin))
             {
                 text.Append(latin);
             }
-            else if (Apostrophes.Contains(c, StringComparison.Ordinal))
+            else if (rune.IsBmp && Apostrophes.Contains((char)rune.Value, StringComparison.Ordinal))
             {
                 continue;
             }
             else
             {
-                AppendDecomposed(text, c);
+                AppendDecomposed(text, rune);
             }
         }
 
         return text.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries);
     }
 
-    private static void AppendDecomposed(StringBuilder text, char c)
+    private static void AppendDecomposed(StringBuilder text, Rune rune)
     {
-        if (c is >= 'A' and <= 'Z')
+        if (rune.Value is >= 'A' and <= 'Z')
         {
-            text.Append(c);
+            text.Append((char)rune.Value);
             return;
         }
 
-        foreach (var part in c.ToString().Normalize(NormalizationForm.FormD))
+        foreach (var part in rune.ToString().Normalize(NormalizationForm.FormD).EnumerateRunes())
         {
-            var category = CharUnicodeInfo.GetUnicodeCategory(part);
+            var category = Rune.GetUnicodeCategory(part);
             if (category is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark)
             {
                 continue;
             }
 
-            text.Append(char.IsLetter(part) ? char.ToUpperInvariant(part) : ' ');
+            if (Rune.IsLetter(part))
+            {
+                text.Append(Rune.ToUpperInvariant(part).ToString());
+            }
+            else
+            {
+                text.Append(' ');
+            }
         }
     }
 }

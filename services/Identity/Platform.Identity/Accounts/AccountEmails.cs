@@ -20,6 +20,20 @@ public sealed class AccountEmails(UserManager<PlatformUser> users, IAccountMessa
             cancellationToken);
     }
 
+    /// <summary>
+    /// Tells the owner of an address that someone tried to register it again: the registration page answers a taken
+    /// address like a new one, so this message is where the truth goes, to the one person entitled to it.
+    /// </summary>
+    public async Task SendRegistrationAttemptAsync(PlatformUser owner, HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(owner);
+        ArgumentNullException.ThrowIfNull(request);
+        var signIn = $"{request.Scheme}://{request.Host}{request.PathBase}/account/login";
+        await sender.SendAsync(new AccountMessage(owner.Email!, "Someone tried to register your e-mail address",
+            $"Someone tried to create an account with this e-mail address, which already has one.\r\n\r\nIf it was you, sign in at {signIn}. "
+            + "If it was not, you need do nothing: no second account was created."), cancellationToken);
+    }
+
     /// <summary>True when the code confirms the user's address.</summary>
     public async Task<bool> ConfirmAsync(string userId, string code)
     {

@@ -28,6 +28,8 @@ public static class AccountSetup
                 options.Password.RequireUppercase = false;
                 options.Password.RequireNonAlphanumeric = false;
                 options.Password.RequiredUniqueChars = 4;
+                // Counts wrong second-factor codes only (which needs the password first): wrong passwords never lock
+                // an account, since anyone could lock anyone out with them; SignInThrottle slows guessing instead.
                 options.Lockout.MaxFailedAccessAttempts = MaxFailedAttempts;
                 options.Lockout.DefaultLockoutTimeSpan = lockout;
                 options.Lockout.AllowedForNewUsers = true;
@@ -48,8 +50,25 @@ public static class AccountSetup
             cookie.Cookie.SameSite = Microsoft.AspNetCore.Http.SameSiteMode.Lax;
             cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
             cookie.SlidingExpiration = false;
+            // Signing in on the login page makes the cookie handler redirect to ?ReturnUrl= itself, with a weaker
+            // check than the pages' own; a value no Location header can carry (U+3000) threw there (a 500).
+            cookie.Events.OnRedirectToReturnUrl = context =>
+            {
+                context.Response.Redirect(ReturnUrls.SafeLocal(context.RedirectUri));
+                return Task.CompletedTask;
+            };
         });
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.Configure<SignInThrottleOptions>(builder.Configuration.GetSection("Identity:SignInThrottle"));
+        builder.Services.AddSingleton<SignInThrottle>();
+        if (Platform.ServiceDefaults.RedisSetup.IsConfigured(builder.Configuration))
+        {
+            builder.Services.AddSingleton<ISignInAttemptStore, RedisSignInAttemptStore>();
+        }
+        else
+        {
+            builder.Services.AddSingleton<ISignInAttemptStore, InMemorySignInAttemptStore>();
+        }
         builder.Services.AddSingleton<TotpSecretProtector>();
         builder.Services.AddScoped<AccountGate>();
         builder.Services.AddScoped<Oidc.TokenClaims>();

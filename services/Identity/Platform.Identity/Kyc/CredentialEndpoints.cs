@@ -46,12 +46,19 @@ public static class CredentialEndpoints
             .AllowAnonymous().WithTags("Credentials").WithSummary("The credential status list (revocations), signed by the credential issuer key.");
 
         app.MapPost("/credentials/revoke", async (CredentialRevocation body, ClaimsPrincipal admin, IdentityServiceDbContext db, TimeProvider time,
-                Microsoft.Extensions.Logging.ILoggerFactory loggers, CancellationToken ct) =>
+                Microsoft.AspNetCore.Identity.UserManager<Accounts.PlatformUser> users, Microsoft.Extensions.Logging.ILoggerFactory loggers, CancellationToken ct) =>
             {
                 if (string.IsNullOrWhiteSpace(body.UserId) || string.IsNullOrWhiteSpace(body.Reason) || body.Reason.Length > 64 ||
                     !body.Reason.All(c => char.IsAsciiLetterLower(c) || c is '_'))
                 {
                     throw ProblemException.Unprocessable("userId and a reason code (lowercase letters and _, at most 64) are required.", "invalid_revocation");
+                }
+                // An id that names no account and never held a credential is a typo: answering 200 "revoked 0" would let
+                // an admin believe a person's credentials are revoked, and announce identity.revoked for nobody.
+                if (await users.FindByIdAsync(body.UserId) is null && !await db.CredentialStatuses.AnyAsync(c => c.OwnerId == body.UserId, ct))
+                {
+                    throw new ProblemException(StatusCodes.Status404NotFound, "The resource was not found.",
+                        $"No account and no credential has the id '{body.UserId}'.", "unknown_user");
                 }
                 var slots = await db.CredentialStatuses.Where(c => c.OwnerId == body.UserId && !c.Revoked).ToListAsync(ct);
                 foreach (var slot in slots)

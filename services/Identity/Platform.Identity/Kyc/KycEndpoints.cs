@@ -41,6 +41,13 @@ public static partial class KycEndpoints
     public static IEndpointRouteBuilder MapKycEndpoints(this IEndpointRouteBuilder app)
     {
         var kyc = app.MapGroup("/kyc").RequireRateLimiting(RateLimitPolicies.PerClient).WithTags("KYC");
+        // Every answer here carries identity evidence or its outcome (the reviewer's evidence call the decrypted
+        // passport): no browser or proxy may keep a copy.
+        kyc.AddEndpointFilter(async (context, next) =>
+        {
+            context.HttpContext.Response.Headers.CacheControl = "no-store";
+            return await next(context);
+        });
         kyc.MapPost("/cases", async (ClaimsPrincipal user, KycService service, CancellationToken ct) =>
             {
                 var kycCase = await service.StartAsync(Subject(user), ct);

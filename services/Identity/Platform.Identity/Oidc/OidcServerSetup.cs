@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -70,6 +71,7 @@ public static class OidcServerSetup
                 options.UseDataProtection().PreferDefaultAccessTokenFormat();
                 // S256 only: the plain method gives no protection against a stolen code.
                 options.Configure(o => o.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
+                options.AddPkceChallengeRule();
                 var aspNetCore = options.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableTokenEndpointPassthrough()
@@ -86,6 +88,9 @@ public static class OidcServerSetup
                 options.UseAspNetCore();
             });
 
+        // First in line: exception handlers are asked in registration order, and the platform's catch-all (added by
+        // the service defaults, before this runs) would answer problem+json where OAuth clients expect "error".
+        builder.Services.Insert(0, ServiceDescriptor.Singleton<IExceptionHandler, OAuthRequestExceptionHandler>());
         builder.Services.AddSingleton<SigningKeyRing>();
         builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, SigningKeyRingServerOptions>();
         builder.Services.AddHostedService<SigningKeyMaintenance>();

@@ -74,7 +74,11 @@ public static class RecordEndpoints
         http.Response.Headers["X-Record-Version"] = stored.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
         http.Response.Headers["X-Record-Hash"] = stored.Hash;
         http.Response.Headers.CacheControl = "no-store";
-        return Results.Bytes(content, record.ContentType);
+        if (!AttachmentContent.RendersInline(record.ContentType))
+        {
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"record-{record.Id:N}\"";
+        }
+        return Results.Bytes(content, AttachmentContent.ServedType(record.ContentType));
     }
 
     private static async Task<IResult> EraseAsync(HttpContext http, string id, RecordStore store, CancellationToken ct)
@@ -176,7 +180,9 @@ public static class RecordEndpoints
         {
             throw new ProblemException(StatusCodes.Status413PayloadTooLarge, "Too large.", $"This content type is limited; see the attachment limits.", "too_large");
         }
-        return new RecordPayload(RecordPayload.Binary, contentType, null, category, http.Request.Body);
+        BinaryContentTypes.TryGet(contentType, out var type);
+        var content = await AttachmentContent.CheckedAsync(http.Request.Body, type!, ct);
+        return new RecordPayload(RecordPayload.Binary, contentType, null, category, content);
     }
 
     private static Guid ParseId(string id) =>

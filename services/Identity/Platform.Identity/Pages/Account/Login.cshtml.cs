@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -8,10 +9,17 @@ using Platform.ServiceDefaults;
 
 namespace Platform.Identity.Pages.Account;
 
-/// <summary>Password sign-in. Wrong passwords count towards lockout; the page is rate-limited per client address.</summary>
+/// <summary>
+/// Password sign-in. Every failure reads the same, whether the account is unknown, the password wrong, the account
+/// locked or its address unconfirmed (that is said only to whoever gives the right password), so the page is no
+/// oracle for who has an account. Wrong passwords never lock an account; they slow the source that sends them
+/// (<see cref="SignInThrottle"/>). The page is also rate-limited per client address.
+/// </summary>
 [EnableRateLimiting(RateLimitPolicies.Sensitive)]
-public sealed class LoginModel(SignInManager<PlatformUser> signIn) : PageModel
+public sealed class LoginModel(SignInManager<PlatformUser> signIn, SignInThrottle throttle) : PageModel
 {
+    public const string NotSignedIn = "The e-mail address or password is not correct, or this account cannot sign in now.";
+
     [BindProperty]
     [Required, EmailAddress, StringLength(256)]
     public string Email { get; set; } = "";
@@ -29,34 +37,58 @@ public sealed class LoginModel(SignInManager<PlatformUser> signIn) : PageModel
     {
     }
 
-    public async Task<IActionResult> OnPostAsync()
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         if (!ModelState.IsValid)
         {
             ErrorMessage = "Enter your e-mail address and password.";
             return Page();
         }
-        var result = await signIn.PasswordSignInAsync(Email, Password, isPersistent: false, lockoutOnFailure: true);
-        if (result.RequiresTwoFactor)
+        var source = HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var wait = await throttle.WaitAsync(Email, source, cancellationToken);
+        if (wait > TimeSpan.Zero)
         {
-            return LocalRedirect("/account/login-2fa?returnUrl=" + Uri.EscapeDataString(SafeReturnUrl(ReturnUrl)));
+            // Not even checked: a throttled guess costs the guesser time, not the account its availability.
+            var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            ErrorMessage = $"Too many attempts. Wait {seconds} seconds, then try again.";
+            return Page();
         }
-        if (result.Succeeded)
+
+        var account = await signIn.UserManager.FindByNameAsync(Email);
+        if (account is null)
         {
-            return LocalRedirect(SafeReturnUrl(ReturnUrl));
+            // As slow as checking a real password, so the answer's timing does not tell unknown accounts apart either.
+            signIn.UserManager.PasswordHasher.VerifyHashedPassword(new PlatformUser(), UnknownAccountHash(signIn.UserManager), Password);
+        }
+        var result = account is null
+            ? Microsoft.AspNetCore.Identity.SignInResult.Failed
+            : await signIn.PasswordSignInAsync(account, Password, isPersistent: false, lockoutOnFailure: false);
+        if (result.Succeeded || result.RequiresTwoFactor)
+        {
+            await throttle.SucceededAsync(Email, source, cancellationToken);
+            return result.RequiresTwoFactor
+                ? LocalRedirect("/account/login-2fa?returnUrl=" + Uri.EscapeDataString(SafeReturnUrl(ReturnUrl)))
+                : LocalRedirect(SafeReturnUrl(ReturnUrl));
         }
         Response.StatusCode = StatusCodes.Status400BadRequest;
-        ErrorMessage = result.IsLockedOut
-            ? "This account is locked after too many failed attempts. Try again later."
-            : result.IsNotAllowed
-                ? "Confirm your e-mail address first: follow the link we sent you."
-                : "The e-mail address or password is not correct.";
+        // Identity answers NotAllowed (unconfirmed address) before it looks at the password; say so only to the owner.
+        if (result.IsNotAllowed && await signIn.UserManager.CheckPasswordAsync(account!, Password))
+        {
+            ErrorMessage = "Confirm your e-mail address first: follow the link we sent you.";
+            return Page();
+        }
+        await throttle.FailedAsync(Email, source, cancellationToken);
+        ErrorMessage = NotSignedIn;
         return Page();
     }
 
-    /// <summary>Only local paths: an absolute URL here would make the login page an open redirector.</summary>
-    public static string SafeReturnUrl(string? returnUrl) =>
-        !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
-            ? returnUrl
-            : "/account";
+    private static string? _unknownAccountHash;
+
+    private static string UnknownAccountHash(UserManager<PlatformUser> users) =>
+        _unknownAccountHash ??= users.PasswordHasher.HashPassword(new PlatformUser(), Guid.NewGuid().ToString());
+
+    /// <summary>Only local paths a Location header can carry (<see cref="ReturnUrls"/>); anything else goes to /account.</summary>
+    public static string SafeReturnUrl(string? returnUrl) => ReturnUrls.SafeLocal(returnUrl);
 }

@@ -57,17 +57,26 @@ public sealed class RegisterModel(UserManager<PlatformUser> users, AccountEmails
             LicenceNumber = AccountType == PlatformRoles.Clinician ? LicenceNumber : null,
         };
         var created = await users.CreateAsync(user, Password);
-        if (!created.Succeeded)
+        if (!created.Succeeded && created.Errors.All(e => e.Code is "DuplicateEmail" or "DuplicateUserName"))
         {
-            // Identity's duplicate-email error would reveal who has an account; say it neutrally.
-            Errors.AddRange(created.Errors.Select(e => e.Code is "DuplicateEmail" or "DuplicateUserName"
-                ? "That e-mail address cannot be used. If it is yours, sign in or reset your password."
-                : e.Description));
+            // A taken address gets the very answer a new one gets ("check your e-mail"), so the page tells nobody who
+            // has an account; the owner hears of the attempt by e-mail instead.
+            if (await users.FindByEmailAsync(Email) is { } owner)
+            {
+                await emails.SendRegistrationAttemptAsync(owner, Request, cancellationToken);
+            }
+        }
+        else if (!created.Succeeded)
+        {
+            Errors.AddRange(created.Errors.Where(e => e.Code is not ("DuplicateEmail" or "DuplicateUserName")).Select(e => e.Description));
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
-        await users.AddToRoleAsync(user, AccountType);
-        await emails.SendConfirmationAsync(user, Request, cancellationToken);
+        else
+        {
+            await users.AddToRoleAsync(user, AccountType);
+            await emails.SendConfirmationAsync(user, Request, cancellationToken);
+        }
         Registered = true;
         AwaitingActivation = AccountType == PlatformRoles.Clinician;
         return Page();

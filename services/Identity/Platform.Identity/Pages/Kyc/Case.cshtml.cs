@@ -13,6 +13,8 @@ namespace Platform.Identity.Pages.Kyc;
 /// One case for a reviewer: checks, the evidence decrypted for them (each opening logged with the reviewer's id),
 /// and the decision form. The workflow refuses a reviewer's decision on their own case and a stale version.
 /// </summary>
+// Decrypted identity evidence and the queue of who is being checked: never kept by a browser or proxy cache.
+[ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
 public sealed partial class CaseModel(KycService kyc, UserManager<PlatformUser> users, ILogger<CaseModel> logger) : PageModel
 {
     public KycCaseView? Case { get; private set; }
