@@ -51,7 +51,7 @@ public sealed record ReplicaOptions
     };
 
     /// <summary>The string the data directory is bound to (see <see cref="Identity"/>).</summary>
-    public string EffectiveIdentity => Identity ?? RaftEndPoint.ToString()!;
+    public string EffectiveIdentity => Identity ?? RaftEndPoints.Format(RaftEndPoint);
 
     /// <summary>Largest command accepted by <see cref="RaftReplica.AppendAsync"/>, in bytes.</summary>
     public int MaxCommandSize { get; init; } = 1024 * 1024;
