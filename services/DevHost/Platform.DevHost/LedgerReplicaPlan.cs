@@ -21,12 +21,20 @@ public static class LedgerReplicaPlan
         var raftPorts = Enumerable.Range(0, count).Select(i => options.LedgerRaftPort == 0 ? FreePort() : options.LedgerRaftPort + i).ToArray();
         var clusterToken = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
 
+        // Replicas are named, as in a deployment (ledger-0…), and their names resolve through a hosts file the dev
+        // host writes, not DNS; each data directory is bound to its replica's name, never to an address.
+        Directory.CreateDirectory(options.DataDirectory);
+        var hostsFile = Path.Combine(options.DataDirectory, "ledger-hosts");
+        File.WriteAllText(hostsFile, "127.0.0.1 " + string.Join(' ', Enumerable.Range(0, count).Select(ReplicaName)) + Environment.NewLine);
+
         return Enumerable.Range(0, count).Select(i =>
         {
             var settings = new Dictionary<string, string?>
             {
                 ["Ledger:ReplicaName"] = ReplicaName(i),
                 ["Ledger:ClusterToken"] = clusterToken,
+                ["Ledger:HostsFile"] = hostsFile,
+                ["Ledger:RaftBindAddress"] = "127.0.0.1",
             };
             if (i > 0)
             {
@@ -35,8 +43,8 @@ public static class LedgerReplicaPlan
             for (var r = 0; r < count; r++)
             {
                 settings[$"Ledger:Replicas:{r}:Name"] = ReplicaName(r);
-                settings[$"Ledger:Replicas:{r}:RaftEndPoint"] = string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{raftPorts[r]}");
-                settings[$"Ledger:Replicas:{r}:ApiUrl"] = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{apiPorts[r]}/");
+                settings[$"Ledger:Replicas:{r}:RaftEndPoint"] = string.Create(CultureInfo.InvariantCulture, $"{ReplicaName(r)}:{raftPorts[r]}");
+                settings[$"Ledger:Replicas:{r}:ApiUrl"] = string.Create(CultureInfo.InvariantCulture, $"http://{ReplicaName(r)}:{apiPorts[r]}/");
             }
             return new EmbeddedService(ServiceName(i), apiPorts[i], LedgerService.Build, settings);
         }).ToArray();

@@ -9,12 +9,12 @@ namespace Platform.Ledger.Replication;
 /// </summary>
 public sealed class NotLeaderException : ReplicationException
 {
-    public NotLeaderException(IPEndPoint? leader, string message, Exception? innerException = null)
+    public NotLeaderException(EndPoint? leader, string message, Exception? innerException = null)
         : base(message, innerException)
     {
         Leader = leader;
     }
 
-    /// <summary>The current leader's Raft endpoint, when known.</summary>
-    public IPEndPoint? Leader { get; }
+    /// <summary>The current leader's Raft endpoint (its configured name or address), when known.</summary>
+    public EndPoint? Leader { get; }
 }

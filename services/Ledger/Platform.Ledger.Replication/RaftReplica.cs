@@ -28,7 +28,8 @@ public sealed partial class RaftReplica : IAsyncDisposable
 
     // Swapped only under lifecycleLock; read lock-free by AppendAsync and the status properties.
     private volatile RaftCluster? cluster;
-    private volatile WriteAheadLog? wal;
+    private volatile DurableWriteAheadLog? wal;
+    private MemberConnectionFactory? connections;
     private volatile Lifecycle lifecycle;
     private ReplicaStatus? finalStatus;
     private int disposed;
@@ -63,7 +64,7 @@ public sealed partial class RaftReplica : IAsyncDisposable
     public bool IsLeader => cluster is { } node && !node.LeadershipToken.IsCancellationRequested;
 
     /// <summary>The leader this replica knows of; <see langword="null"/> while none is known.</summary>
-    public IPEndPoint? Leader => cluster?.Leader?.EndPoint as IPEndPoint;
+    public EndPoint? Leader => cluster?.Leader?.EndPoint;
 
     /// <summary>A snapshot of this replica's Raft state.</summary>
     public ReplicaStatus Status => cluster is { } node && wal is { } log
@@ -83,9 +84,9 @@ public sealed partial class RaftReplica : IAsyncDisposable
             if (lifecycle != Lifecycle.New)
                 throw new InvalidOperationException("The replica is already started.");
 
-            var walLocation = DataDirectoryLayout.Prepare(options);
+            var walLocation = DataDirectoryLayout.Prepare(options, previous => LogMigrated(logger, previous, options.EffectiveIdentity));
             var machine = new CommandStateMachine(apply, logger);
-            var log = new WriteAheadLog(
+            var log = new DurableWriteAheadLog(
                 new WriteAheadLog.Options
                 {
                     Location = walLocation,
@@ -95,7 +96,8 @@ public sealed partial class RaftReplica : IAsyncDisposable
                     HashAlgorithm = WriteAheadLog.IntegrityHashAlgorithm.XxHash64,
                 },
                 machine);
-            var node = RaftClusterFactory.Create(options, log, loggerFactory);
+            var clients = new MemberConnectionFactory(options.ResolveHost ?? MemberConnectionFactory.SystemResolver, loggerFactory);
+            var node = RaftClusterFactory.Create(options, log, clients, loggerFactory);
             node.LeaderChanged += OnLeaderChanged;
             try
             {
@@ -107,10 +109,11 @@ public sealed partial class RaftReplica : IAsyncDisposable
             catch
             {
                 await ShutdownAsync(node, log).ConfigureAwait(false);
+                clients.Dispose();
                 throw;
             }
 
-            (cluster, wal, lifecycle) = (node, log, Lifecycle.Running);
+            (cluster, wal, connections, lifecycle) = (node, log, clients, Lifecycle.Running);
             LogStarted(logger, options.RaftEndPoint, options.Members.Count, log.LastCommittedEntryIndex);
         }
         finally
@@ -134,6 +137,7 @@ public sealed partial class RaftReplica : IAsyncDisposable
                 finalStatus = ReplicaStatusReader.Read(options, node, log) with { Leader = null, IsLeader = false };
                 (cluster, wal) = (null, null);
                 await ShutdownAsync(node, log).ConfigureAwait(false);
+                connections?.Dispose();
                 LogStopped(logger, options.RaftEndPoint);
             }
         }
@@ -248,7 +252,7 @@ public sealed partial class RaftReplica : IAsyncDisposable
             {
                 case { IsRemote: true } leader:
                     throw new NotLeaderException(
-                        leader.EndPoint as IPEndPoint,
+                        leader.EndPoint,
                         $"This replica ({options.RaftEndPoint}) is a follower; send the command to the leader {leader.EndPoint}.");
                 case null:
                     await node.WaitForLeaderAsync(Timeout.InfiniteTimeSpan, deadline).ConfigureAwait(false);
@@ -286,7 +290,7 @@ public sealed partial class RaftReplica : IAsyncDisposable
     }
 
     /// <summary>Verifies the WAL's integrity hashes, then replays its committed entries through the state machine.</summary>
-    private static async Task ReplayAsync(WriteAheadLog log, CommandStateMachine machine, CancellationToken ct)
+    private static async Task ReplayAsync(DurableWriteAheadLog log, CommandStateMachine machine, CancellationToken ct)
     {
         // InitializeAsync verifies every entry synchronously before its first await, then waits for the applier,
         // so a corrupted WAL comes back as an already faulted task while the applier is still held back.
@@ -296,7 +300,7 @@ public sealed partial class RaftReplica : IAsyncDisposable
         await initialization.ConfigureAwait(false);
     }
 
-    private static async ValueTask ShutdownAsync(RaftCluster node, WriteAheadLog log)
+    private static async ValueTask ShutdownAsync(RaftCluster node, DurableWriteAheadLog log)
     {
         try
         {
@@ -317,11 +321,14 @@ public sealed partial class RaftReplica : IAsyncDisposable
     private sealed record Leadership(CancellationToken Token, long Term);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Raft replica {Self} started ({Members} members; committed log replayed up to index {Committed}).")]
-    private static partial void LogStarted(ILogger logger, IPEndPoint self, int members, long committed);
+    private static partial void LogStarted(ILogger logger, EndPoint self, int members, long committed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Data directory migrated: it was bound to the address {Previous}, it is now bound to {Identity}.")]
+    private static partial void LogMigrated(ILogger logger, string previous, string identity);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Raft replica {Self} stopped.")]
-    private static partial void LogStopped(ILogger logger, IPEndPoint self);
+    private static partial void LogStopped(ILogger logger, EndPoint self);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Raft replica {Self}: leader is now {Leader}.")]
-    private static partial void LogLeaderChanged(ILogger logger, IPEndPoint self, EndPoint? leader);
+    private static partial void LogLeaderChanged(ILogger logger, EndPoint self, EndPoint? leader);
 }

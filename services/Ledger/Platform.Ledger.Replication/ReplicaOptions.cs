@@ -8,11 +8,27 @@ public sealed record ReplicaOptions
     /// <summary>Root of this replica's persistent state: the write-ahead log (entries, term, vote) lives in <c>wal/</c> below it.</summary>
     public required string DataDirectory { get; init; }
 
-    /// <summary>This replica's Raft address as the other members know it; it is also the replica's identity.</summary>
-    public required IPEndPoint RaftEndPoint { get; init; }
+    /// <summary>
+    /// This replica's Raft address as the other members know it, and its member identity in Raft: a
+    /// <see cref="DnsEndPoint"/> (a host name, resolved on every (re)connect, so the address behind it may change)
+    /// or an <see cref="IPEndPoint"/> (a fixed address).
+    /// </summary>
+    public required EndPoint RaftEndPoint { get; init; }
 
     /// <summary>The whole membership, this replica included, identical on every replica (1, 3, 5… members).</summary>
-    public required IReadOnlyList<IPEndPoint> Members { get; init; }
+    public required IReadOnlyList<EndPoint> Members { get; init; }
+
+    /// <summary>
+    /// What this replica's data directory is bound to (e.g. <c>ledger-id/replica-name</c>); a directory bound to
+    /// anything else is refused. Defaults to <see cref="RaftEndPoint"/>, which suits fixed addresses only.
+    /// </summary>
+    public string? Identity { get; init; }
+
+    /// <summary>
+    /// Resolves a member's host name to addresses; called on every connection attempt, never cached here.
+    /// Defaults to the system resolver (<see cref="Dns.GetHostAddressesAsync(string, CancellationToken)"/>).
+    /// </summary>
+    public HostResolver? ResolveHost { get; init; }
 
     /// <summary>Lower bound of the randomized election timeout; heartbeats are sent every half of it.</summary>
     public TimeSpan LowerElectionTimeout { get; init; } = TimeSpan.FromMilliseconds(150);
@@ -21,10 +37,21 @@ public sealed record ReplicaOptions
     public TimeSpan UpperElectionTimeout { get; init; } = TimeSpan.FromMilliseconds(300);
 
     /// <summary>
-    /// Socket the Raft listener binds, when it differs from <see cref="RaftEndPoint"/>
-    /// (e.g. <c>0.0.0.0:port</c> inside a container whose advertised address is the pod IP).
+    /// Socket the Raft listener binds. Defaults to <see cref="RaftEndPoint"/> when that is an address, and to the
+    /// IPv4 wildcard on its port when it is a name (the name's address may change; the listener must not care).
     /// </summary>
     public IPEndPoint? ListenEndPoint { get; init; }
+
+    /// <summary>The socket the listener actually binds (see <see cref="ListenEndPoint"/>).</summary>
+    public IPEndPoint EffectiveListenEndPoint => ListenEndPoint ?? RaftEndPoint switch
+    {
+        IPEndPoint ip => ip,
+        DnsEndPoint dns => new IPEndPoint(IPAddress.Any, dns.Port),
+        var other => throw new ArgumentException($"Unsupported RaftEndPoint type {other.GetType().Name}.", nameof(RaftEndPoint)),
+    };
+
+    /// <summary>The string the data directory is bound to (see <see cref="Identity"/>).</summary>
+    public string EffectiveIdentity => Identity ?? RaftEndPoints.Format(RaftEndPoint);
 
     /// <summary>Largest command accepted by <see cref="RaftReplica.AppendAsync"/>, in bytes.</summary>
     public int MaxCommandSize { get; init; } = 1024 * 1024;
@@ -38,6 +65,10 @@ public sealed record ReplicaOptions
         if (string.IsNullOrWhiteSpace(DataDirectory))
             throw new ArgumentException("DataDirectory is required.", nameof(DataDirectory));
         ArgumentNullException.ThrowIfNull(RaftEndPoint);
+        if (Members is not null && Members.Concat([RaftEndPoint]).Any(m => m is not (IPEndPoint or DnsEndPoint)))
+            throw new ArgumentException("Members and RaftEndPoint must be IPEndPoint or DnsEndPoint.", nameof(Members));
+        if (Identity is not null && (string.IsNullOrWhiteSpace(Identity) || Identity.Contains('\n', StringComparison.Ordinal)))
+            throw new ArgumentException("Identity must be a non-empty single line.", nameof(Identity));
         ArgumentNullException.ThrowIfNull(Members);
         if (Members.Count == 0)
             throw new ArgumentException("Members must list the whole cluster, this replica included.", nameof(Members));
@@ -46,7 +77,8 @@ public sealed record ReplicaOptions
         if (Members.Distinct().Count() != Members.Count)
             throw new ArgumentException("Members must not contain duplicates: a duplicate would distort the majority.", nameof(Members));
 
-        // Identity is the exact endpoint: 127.0.0.1:7000 and [::ffff:127.0.0.1]:7000 are different members.
+        // Identity is the exact endpoint: 127.0.0.1:7000 and [::ffff:127.0.0.1]:7000 are different members, and so are
+        // a name and the address it resolves to.
         if (!Members.Contains(RaftEndPoint))
             throw new ArgumentException($"Members must contain this replica's RaftEndPoint {RaftEndPoint} (spelled exactly the same).", nameof(Members));
         if (LowerElectionTimeout < TimeSpan.FromMilliseconds(10))

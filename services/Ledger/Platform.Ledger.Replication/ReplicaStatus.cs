@@ -3,24 +3,35 @@ using System.Net;
 namespace Platform.Ledger.Replication;
 
 /// <summary>A point-in-time view of one replica, for health checks and diagnostics.</summary>
-/// <param name="Self">This replica's Raft endpoint.</param>
+/// <param name="Self">This replica's Raft endpoint (its configured name or address).</param>
 /// <param name="Leader">The leader this replica knows of; <see langword="null"/> during an election or when no majority is reachable.</param>
 /// <param name="IsLeader">Whether this replica is the leader.</param>
 /// <param name="Term">Current Raft term (persisted).</param>
 /// <param name="CommitIndex">Highest log index known to be committed by a majority.</param>
 /// <param name="LastAppliedIndex">Highest log index applied locally (no-op entries included).</param>
 /// <param name="Members">Every configured member, in configuration order.</param>
+/// <param name="LeaderCommitIndex">
+/// The highest commit index this replica has heard of (from the leader's heartbeats, or its own as leader):
+/// <c>LeaderCommitIndex - LastAppliedIndex</c> is how far it is behind.
+/// </param>
+/// <param name="FlushedAppends">How many times, as a follower, this replica flushed received entries to disk before acknowledging them.</param>
 public sealed record ReplicaStatus(
-    IPEndPoint Self,
-    IPEndPoint? Leader,
+    EndPoint Self,
+    EndPoint? Leader,
     bool IsLeader,
     long Term,
     long CommitIndex,
     long LastAppliedIndex,
-    IReadOnlyList<MemberStatus> Members);
+    IReadOnlyList<MemberStatus> Members,
+    long LeaderCommitIndex = 0,
+    long FlushedAppends = 0)
+{
+    /// <summary>Committed entries this replica has not applied yet (0 when it is up to date).</summary>
+    public long Lag => Math.Max(0, Math.Max(LeaderCommitIndex, CommitIndex) - LastAppliedIndex);
+}
 
 /// <summary>One configured member as seen from this replica.</summary>
-public sealed record MemberStatus(IPEndPoint EndPoint, bool IsSelf, MemberReachability Reachability);
+public sealed record MemberStatus(EndPoint EndPoint, bool IsSelf, MemberReachability Reachability);
 
 /// <summary>
 /// Reachability of a member. Only the leader probes every member; a follower reports

@@ -8,27 +8,29 @@ namespace Platform.Ledger.Replication;
 /// <summary>Translates DotNext's view of the node into <see cref="ReplicaStatus"/>.</summary>
 internal static class ReplicaStatusReader
 {
-    internal static ReplicaStatus Read(ReplicaOptions options, RaftCluster node, WriteAheadLog log)
+    internal static ReplicaStatus Read(ReplicaOptions options, RaftCluster node, DurableWriteAheadLog log)
     {
         var known = node.Members.ToDictionary(m => m.EndPoint, m => m.Status);
         return new ReplicaStatus(
             options.RaftEndPoint,
-            node.Leader?.EndPoint as IPEndPoint,
+            node.Leader?.EndPoint,
             !node.LeadershipToken.IsCancellationRequested,
             ((IPersistentState)log).Term,
             log.LastCommittedEntryIndex,
             log.LastAppliedIndex,
-            [.. options.Members.Select(m => new MemberStatus(m, IsSelf(options, m), Reachability(options, m, known)))]);
+            [.. options.Members.Select(m => new MemberStatus(m, IsSelf(options, m), Reachability(options, m, known)))],
+            log.HighestKnownCommitIndex,
+            log.FollowerFlushes);
     }
 
     internal static ReplicaStatus NotRunning(ReplicaOptions options) =>
         new(options.RaftEndPoint, null, false, 0, 0, 0,
             [.. options.Members.Select(m => new MemberStatus(m, IsSelf(options, m), MemberReachability.Unknown))]);
 
-    private static bool IsSelf(ReplicaOptions options, IPEndPoint member) => member.Equals(options.RaftEndPoint);
+    private static bool IsSelf(ReplicaOptions options, EndPoint member) => member.Equals(options.RaftEndPoint);
 
     // DotNext only learns about a member by talking to it, which followers rarely do: they report Unknown.
-    private static MemberReachability Reachability(ReplicaOptions options, IPEndPoint member, Dictionary<EndPoint, ClusterMemberStatus> known) =>
+    private static MemberReachability Reachability(ReplicaOptions options, EndPoint member, Dictionary<EndPoint, ClusterMemberStatus> known) =>
         IsSelf(options, member) ? MemberReachability.Reachable
         : known.GetValueOrDefault(member) switch
         {

@@ -3,6 +3,9 @@ using Xunit.Abstractions;
 using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
 
 namespace Platform.Ledger.Replication.Tests.Support;
 
@@ -21,29 +24,51 @@ internal sealed class TestCluster : IAsyncDisposable
     private readonly string root = Path.Combine(Path.GetTempPath(), "raft-replication-tests", Guid.NewGuid().ToString("N"));
     private readonly ILoggerFactory loggerFactory;
 
-    private TestCluster(int size, ITestOutputHelper output)
+    private TestCluster(int size, ITestOutputHelper output, bool named = false)
     {
         loggerFactory = LoggerFactory.Create(builder => builder.AddProvider(new TestOutputLoggerProvider(output)));
-        var endpoints = FreePort.Allocate(size);
-        Nodes = [.. endpoints.Select((endpoint, i) => new TestNode(
+        var ports = FreePort.Allocate(size);
+
+        // Named: member i is "replica-i", found through Names (the test's DNS) at its own loopback address 127.0.0.(10+i).
+        EndPoint[] members = named
+            ? [.. ports.Select((p, i) => new DnsEndPoint($"replica-{i}", p.Port))]
+            : ports;
+        if (named)
+        {
+            for (var i = 0; i < size; i++)
+                Names[$"replica-{i}"] = IPAddress.Parse($"127.0.0.{10 + i}");
+        }
+
+        Nodes = [.. members.Select((endpoint, i) => new TestNode(
             new ReplicaOptions
             {
                 DataDirectory = Path.Combine(root, $"replica-{i}"),
                 RaftEndPoint = endpoint,
-                Members = endpoints,
+                Members = members,
+                Identity = named ? $"test-ledger/replica-{i}" : null,
+                ListenEndPoint = named ? new IPEndPoint(Names[$"replica-{i}"], ports[i].Port) : null,
+                ResolveHost = named ? Resolve : null,
                 LowerElectionTimeout = LowerElectionTimeout,
                 UpperElectionTimeout = UpperElectionTimeout,
             },
             loggerFactory))];
     }
 
+    /// <summary>The name service of a named cluster: change an entry to move a member, as a DNS record changes.</summary>
+    public ConcurrentDictionary<string, IPAddress> Names { get; } = new();
+
+    private ValueTask<IPAddress[]> Resolve(string host, CancellationToken ct) =>
+        Names.TryGetValue(host, out var address)
+            ? ValueTask.FromResult<IPAddress[]>([address])
+            : ValueTask.FromException<IPAddress[]>(new SocketException((int)SocketError.HostNotFound));
+
     public IReadOnlyList<TestNode> Nodes { get; }
 
     public IEnumerable<TestNode> Running => Nodes.Where(n => n.IsRunning);
 
-    public static async Task<TestCluster> StartAsync(int size, ITestOutputHelper output)
+    public static async Task<TestCluster> StartAsync(int size, ITestOutputHelper output, bool named = false)
     {
-        var cluster = new TestCluster(size, output);
+        var cluster = new TestCluster(size, output, named);
         try
         {
             await Task.WhenAll(cluster.Nodes.Select(n => n.StartAsync()));

@@ -8,9 +8,16 @@ internal sealed class TestNode(ReplicaOptions options, ILoggerFactory loggerFact
 {
     private volatile RaftReplica? replica;
 
-    public ReplicaOptions Options { get; } = options;
+    public ReplicaOptions Options { get; private set; } = options;
 
-    public IPEndPoint EndPoint => Options.RaftEndPoint;
+    /// <summary>Changes the socket this node listens on from its next start (a pod recreated with a new IP).</summary>
+    public void MoveTo(IPEndPoint listen)
+    {
+        Assert.False(IsRunning, $"{EndPoint} must be down to move.");
+        Options = Options with { ListenEndPoint = listen };
+    }
+
+    public EndPoint EndPoint => Options.RaftEndPoint;
 
     /// <summary>The running replica; throws if the node is down.</summary>
     public RaftReplica Replica => replica ?? throw new InvalidOperationException($"{EndPoint} is not running.");
@@ -49,5 +56,5 @@ internal sealed class TestNode(ReplicaOptions options, ILoggerFactory loggerFact
         await instance.DisposeAsync();
     }
 
-    public override string ToString() => EndPoint.ToString();
+    public override string ToString() => EndPoint.ToString() ?? "";
 }

@@ -84,14 +84,17 @@ public static class LedgerEndpoints
                 {
                     replica = node.ReplicaName,
                     isLeader = node.Replica.IsLeader,
-                    leader = node.Replica.Leader?.ToString(),
+                    leader = status.Leader is { } leader ? RaftEndPoints.Format(leader) : null,
+                    leaderName = status.Leader is { } named ? node.ReplicaOf(named)?.Name : null,
                     raft = new
                     {
-                        self = status.Self.ToString(),
+                        self = RaftEndPoints.Format(status.Self),
                         term = status.Term,
                         commitIndex = status.CommitIndex,
+                        leaderCommitIndex = status.LeaderCommitIndex,
                         lastAppliedIndex = status.LastAppliedIndex,
-                        members = status.Members.Select(m => new { endPoint = m.EndPoint.ToString(), m.IsSelf, reachability = m.Reachability.ToString() }),
+                        flushedAppends = status.FlushedAppends,
+                        members = status.Members.Select(m => new { endPoint = RaftEndPoints.Format(m.EndPoint), m.IsSelf, reachability = m.Reachability.ToString() }),
                     },
                     treeSize = node.State.TreeSize,
                     rejected = node.State.RejectedCount,

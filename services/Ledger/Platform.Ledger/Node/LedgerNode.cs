@@ -64,19 +64,17 @@ public sealed class LedgerNode(LedgerState state, RaftReplica replica, LeaderFor
         }
     }
 
-    private Uri ApiOf(IPEndPoint leader)
+    /// <summary>The leader's API, found by its member identity (its configured name): no address is compared.</summary>
+    private Uri ApiOf(EndPoint leader)
     {
-        var match = _options.Replicas.FirstOrDefault(r => SameEndPoint(r, leader))
-            ?? throw new QuorumUnavailableException($"The leader {leader} is not in Ledger:Replicas.");
+        var match = ReplicaOf(leader)
+            ?? throw new QuorumUnavailableException($"The leader {RaftEndPoints.Format(leader)} is not in Ledger:Replicas.");
         return match.ApiUrl ?? throw new QuorumUnavailableException($"Replica {match.Name} has no ApiUrl to forward to.");
     }
 
-    private static bool SameEndPoint(ReplicaEndpoint replica, IPEndPoint leader)
-    {
-        var endpoint = replica.ResolveRaftEndPoint();
-        return endpoint.Port == leader.Port && (endpoint.Address.Equals(leader.Address)
-            || (IPAddress.IsLoopback(endpoint.Address) && IPAddress.IsLoopback(leader.Address)));
-    }
+    /// <summary>The configured replica whose Raft endpoint is <paramref name="member"/>, if any.</summary>
+    public ReplicaEndpoint? ReplicaOf(EndPoint member) =>
+        _options.Replicas.FirstOrDefault(r => r.ParseRaftEndPoint().Equals(member));
 }
 
 /// <summary>The Raft index a command got and, for a submit, what applying it did.</summary>

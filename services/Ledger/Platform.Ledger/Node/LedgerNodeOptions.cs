@@ -26,6 +26,21 @@ public sealed class LedgerNodeOptions
     /// <summary>How long a submission may wait for a majority before it is refused.</summary>
     public TimeSpan CommitTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Address the Raft listener binds (default <c>0.0.0.0</c>: any address, so a pod's new IP changes nothing;
+    /// <c>::</c> for IPv6, a single address to confine it). The port is this replica's Raft port.
+    /// </summary>
+    public string? RaftBindAddress { get; set; }
+
+    /// <summary>
+    /// Optional file in hosts(5) format consulted before DNS whenever a member's name is resolved (re-read every time,
+    /// so editing it moves a member). For hosts without DNS names for their replicas: the dev host, the fault tests.
+    /// </summary>
+    public string? HostsFile { get; set; }
+
+    /// <summary>A replica whose applied log is more than this many entries behind the commit index it has heard of is not ready.</summary>
+    public long ReadyLag { get; set; } = 1000;
+
     /// <summary>Publisher keys the leader registers in the log at start (issuer + JWK).</summary>
     public List<PublisherKeyOption> Publishers { get; set; } = [];
 
@@ -33,23 +48,27 @@ public sealed class LedgerNodeOptions
         ?? throw new InvalidOperationException($"Ledger:ReplicaName '{ReplicaName}' is not one of Ledger:Replicas.");
 }
 
-/// <summary>One replica: its name, its Raft endpoint (host:port) and its API base address.</summary>
+/// <summary>One replica: its name, its Raft endpoint (host:port, a DNS name when deployed) and its API base address.</summary>
 public sealed class ReplicaEndpoint
 {
     public string Name { get; set; } = "";
     public string RaftEndPoint { get; set; } = "";
     public Uri? ApiUrl { get; set; }
 
-    public IPEndPoint ResolveRaftEndPoint()
+    /// <summary>
+    /// The member identity: a name stays a name (resolved on every connection, never here), an address literal an
+    /// address. Nothing is resolved at start, so a replica whose peers are not in DNS yet still starts.
+    /// </summary>
+    public EndPoint ParseRaftEndPoint()
     {
-        var separator = RaftEndPoint.LastIndexOf(':');
-        if (separator <= 0 || !int.TryParse(RaftEndPoint[(separator + 1)..], out var port))
+        try
         {
-            throw new InvalidOperationException($"Raft endpoint '{RaftEndPoint}' of {Name} is not host:port.");
+            return Platform.Ledger.Replication.RaftEndPoints.Parse(RaftEndPoint);
         }
-        var host = RaftEndPoint[..separator];
-        var address = IPAddress.TryParse(host, out var ip) ? ip : Dns.GetHostAddresses(host).First();
-        return new IPEndPoint(address, port);
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            throw new InvalidOperationException($"Raft endpoint '{RaftEndPoint}' of {Name} is not host:port.", e);
+        }
     }
 }
 

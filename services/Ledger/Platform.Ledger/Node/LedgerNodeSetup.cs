@@ -34,15 +34,23 @@ public static class LedgerNodeSetup
                 ReplicaCount = node.Replicas.Count,
             });
         });
+        services.AddSingleton(sp => new HostsFileResolver(sp.GetRequiredService<IOptions<LedgerNodeOptions>>().Value.HostsFile));
         services.AddSingleton(sp =>
         {
             var node = sp.GetRequiredService<IOptions<LedgerNodeOptions>>().Value;
             var state = sp.GetRequiredService<LedgerState>();
+            var resolver = sp.GetRequiredService<HostsFileResolver>();
+            var self = node.Self.ParseRaftEndPoint();
             var options = new ReplicaOptions
             {
                 DataDirectory = Path.Combine(node.DataDirectory, "raft"),
-                RaftEndPoint = node.Self.ResolveRaftEndPoint(),
-                Members = node.Replicas.Select(r => r.ResolveRaftEndPoint()).ToArray(),
+                RaftEndPoint = self,
+                Members = node.Replicas.Select(r => r.ParseRaftEndPoint()).ToArray(),
+
+                // Bound to the replica's name within its ledger: a pod recreated with a new IP keeps its volume.
+                Identity = $"{state.Options.LedgerId}/{node.ReplicaName}",
+                ListenEndPoint = ListenEndPoint(node, self),
+                ResolveHost = resolver.ResolveAsync,
             };
             return new RaftReplica(options, (index, command, _) =>
             {
@@ -51,7 +59,14 @@ public static class LedgerNodeSetup
             }, sp.GetRequiredService<ILoggerFactory>());
         });
         services.AddHostedService<RaftReplicaHostedService>();
-        services.AddHttpClient<LeaderForwarder>(c => c.Timeout = TimeSpan.FromSeconds(15));
+        services.AddHttpClient<LeaderForwarder>(c => c.Timeout = TimeSpan.FromSeconds(15))
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            {
+                // The leader's ApiUrl names it; resolve that name per connection, the way Raft does, and do not
+                // keep a pooled connection to an address the name may have left.
+                ConnectCallback = sp.GetRequiredService<HostsFileResolver>().ConnectAsync,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(1),
+            });
         services.AddSingleton<LedgerNode>();
         services.AddSingleton<ReplicaSigningKey>();
         services.AddHostedService<KeyRegistration>();
@@ -59,6 +74,23 @@ public static class LedgerNodeSetup
         services.AddHostedService<BlockCloser>();
         services.AddHealthChecks().AddCheck<RaftHealthCheck>("raft", tags: [HealthTags.Ready]);
         return builder;
+    }
+
+    // A name's address may change, so by default the listener takes any address; a literal address is bound as is
+    // (the dev host and the tests on loopback). Ledger:RaftBindAddress overrides both.
+    private static System.Net.IPEndPoint ListenEndPoint(LedgerNodeOptions node, System.Net.EndPoint self)
+    {
+        var port = self switch
+        {
+            System.Net.IPEndPoint ip => ip.Port,
+            System.Net.DnsEndPoint dns => dns.Port,
+            _ => throw new InvalidOperationException($"Unsupported Raft endpoint {self}."),
+        };
+        if (node.RaftBindAddress is { Length: > 0 } bind)
+        {
+            return new System.Net.IPEndPoint(System.Net.IPAddress.Parse(bind), port);
+        }
+        return self as System.Net.IPEndPoint ?? new System.Net.IPEndPoint(System.Net.IPAddress.Any, port);
     }
 
     // A lone replica needs no configuration: it is its own majority on a default loopback port.
@@ -76,14 +108,26 @@ public static class LedgerNodeSetup
 }
 
 /// <summary>
-/// Ready only while a leader is known: a replica that has not (re)joined a majority cannot commit, and a rollout
-/// that took it as ready would restart the next replica and lose the quorum. The headless Service publishes
-/// not-ready addresses, so peers still find it.
+/// Ready only while a leader is known and this replica has caught up: a replica that has not (re)joined a majority
+/// cannot commit, one far behind the leader's commit index does not yet hold what it would serve, and a rollout that
+/// took either as ready would restart the next replica and could lose the quorum. (While the write-ahead log is
+/// replayed at start the host does not answer at all.) The headless Service publishes not-ready addresses, so peers
+/// still find it.
 /// </summary>
-public sealed class RaftHealthCheck(RaftReplica replica) : IHealthCheck
+public sealed class RaftHealthCheck(RaftReplica replica, IOptions<LedgerNodeOptions> options) : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(replica.Leader is not null
-            ? HealthCheckResult.Healthy(replica.IsLeader ? "This replica leads." : "A leader is known.")
-            : HealthCheckResult.Unhealthy("No leader is known; writes wait for an election or a majority."));
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (replica.Leader is null)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy("No leader is known; writes wait for an election or a majority."));
+        }
+        var status = replica.Status;
+        if (status.Lag > options.Value.ReadyLag)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy(
+                $"Catching up: {status.Lag} committed entries not applied yet (applied {status.LastAppliedIndex}, commit index {Math.Max(status.LeaderCommitIndex, status.CommitIndex)})."));
+        }
+        return Task.FromResult(HealthCheckResult.Healthy(replica.IsLeader ? "This replica leads." : "A leader is known."));
+    }
 }

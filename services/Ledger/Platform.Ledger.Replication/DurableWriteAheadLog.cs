@@ -1,0 +1,58 @@
+using DotNext.IO.Log;
+using DotNext.Net.Cluster.Consensus.Raft;
+using DotNext.Net.Cluster.Consensus.Raft.StateMachine;
+
+namespace Platform.Ledger.Replication;
+
+/// <summary>
+/// DotNext's <see cref="WriteAheadLog"/> with one change: entries a follower receives are flushed to stable storage
+/// before its append returns, so before it answers the leader "I have them".
+/// </summary>
+/// <remarks>
+/// <para>
+/// In DotNext 6.12 the WAL flushes lazily in the background, and <see cref="WriteAheadLog.CommitAsync(long, CancellationToken)"/>
+/// waits for the flush only up to the index being committed. The leader therefore has an entry on disk before it
+/// commits it, but a follower answers AppendEntries as soon as the entries are in its (memory-mapped) pages: a
+/// majority could acknowledge from the page cache, and a simultaneous power loss of that majority would lose an
+/// acknowledged entry. Raft's safety argument assumes an acknowledgement means "persisted".
+/// </para>
+/// <para>
+/// <see cref="RaftCluster"/> calls the follower path through the <see cref="IAuditTrail{TEntry}"/> interface, so
+/// re-implementing that interface here (the WAL's methods are not virtual) puts a
+/// <see cref="WriteAheadLog.FlushAsync(CancellationToken)"/> (msync of the written pages and metadata, write-through
+/// checkpoint) between the append and the answer. A heartbeat with no entries finds nothing unflushed and returns at once.
+/// </para>
+/// </remarks>
+internal sealed class DurableWriteAheadLog(WriteAheadLog.Options options, IStateMachine stateMachine)
+    : WriteAheadLog(options, stateMachine), IAuditTrail<IRaftLogEntry>, IAuditTrail
+{
+    private long highestKnownCommitIndex;
+
+    /// <summary>The highest commit index a leader has announced to this replica (or this replica committed as leader).</summary>
+    internal long HighestKnownCommitIndex => Math.Max(Volatile.Read(ref highestKnownCommitIndex), LastCommittedEntryIndex);
+
+    /// <summary>Entries flushed because a follower received them; for tests and diagnostics.</summary>
+    internal long FollowerFlushes => Volatile.Read(ref followerFlushes);
+
+    private long followerFlushes;
+
+    async ValueTask IAuditTrail<IRaftLogEntry>.AppendAsync<TEntryImpl>(ILogEntryProducer<TEntryImpl> entries, long startIndex, bool skipCommitted, CancellationToken token)
+    {
+        var received = entries.RemainingCount;
+        await AppendAsync(entries, startIndex, skipCommitted, token).ConfigureAwait(false);
+        if (received > 0)
+        {
+            await FlushAsync(token).ConfigureAwait(false);
+            Interlocked.Increment(ref followerFlushes);
+        }
+    }
+
+    ValueTask<long> IAuditTrail.CommitAsync(long endIndex, CancellationToken token)
+    {
+        // A follower is told the leader's commit index, which may be ahead of what it holds: that gap is its lag.
+        var seen = Volatile.Read(ref highestKnownCommitIndex);
+        while (endIndex > seen && Interlocked.CompareExchange(ref highestKnownCommitIndex, endIndex, seen) != seen)
+            seen = Volatile.Read(ref highestKnownCommitIndex);
+        return CommitAsync(endIndex, token);
+    }
+}

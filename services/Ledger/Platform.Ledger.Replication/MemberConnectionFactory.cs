@@ -1,0 +1,60 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.Logging;
+
+namespace Platform.Ledger.Replication;
+
+/// <summary>
+/// Opens the TCP connections from this replica to its peers, resolving a named member afresh on every connection.
+/// </summary>
+/// <remarks>
+/// DotNext connects again whenever a connection breaks, so resolving here means a peer that came back under the
+/// same name with a new address (a recreated pod) is found on the next heartbeat, without restarting anyone.
+/// DotNext's own TCP client would resolve a <see cref="DnsEndPoint"/> through the system resolver only; this
+/// factory takes the resolver from <see cref="ReplicaOptions.ResolveHost"/>, so a host can also name its members
+/// without DNS (the dev host and the fault tests map names to loopback addresses). The bytes on the wire are
+/// DotNext's Raft protocol over Kestrel's socket transport, the pairing DotNext's own tests use.
+/// </remarks>
+internal sealed class MemberConnectionFactory(HostResolver resolve, ILoggerFactory loggerFactory) : IConnectionFactory, IDisposable
+{
+    private readonly SocketConnectionContextFactory contexts = new(new SocketConnectionFactoryOptions(), loggerFactory.CreateLogger<MemberConnectionFactory>());
+
+    internal static HostResolver SystemResolver { get; } = static (host, ct) => new ValueTask<IPAddress[]>(Dns.GetHostAddressesAsync(host, ct));
+
+    public async ValueTask<ConnectionContext> ConnectAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
+    {
+        IPEndPoint[] targets = endpoint switch
+        {
+            IPEndPoint ip => [ip],
+            DnsEndPoint dns => [.. (await resolve(dns.Host, cancellationToken).ConfigureAwait(false)).Select(a => new IPEndPoint(a, dns.Port))],
+            _ => throw new NotSupportedException($"Cannot connect to a {endpoint.GetType().Name}."),
+        };
+
+        Exception? last = null;
+        foreach (var target in targets)
+        {
+            var socket = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(target, cancellationToken).ConfigureAwait(false);
+                return contexts.Create(socket);
+            }
+            catch (SocketException e)
+            {
+                socket.Dispose();
+                last = e;
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+
+        throw last ?? new SocketException((int)SocketError.HostNotFound);
+    }
+
+    public void Dispose() => contexts.Dispose();
+}

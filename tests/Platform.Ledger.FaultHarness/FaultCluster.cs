@@ -1,0 +1,238 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Platform.Crypto.Software;
+using Platform.Ledger.Verification;
+
+namespace Platform.Ledger.FaultHarness;
+
+/// <summary>
+/// Three named replicas (<c>ledger-0..2</c>) as separate processes, each on its own loopback address
+/// (127.0.0.x: the whole 127/8 is loopback), with its own data directory and checkpoint key. Names resolve through a
+/// hosts file (<c>Ledger:HostsFile</c>) that <see cref="MoveAsync"/> rewrites, the way a StatefulSet pod's DNS record
+/// follows it to a new IP.
+/// </summary>
+public sealed class FaultCluster : IAsyncDisposable
+{
+    public const string ServiceToken = "fault-harness-service-token";
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly string root;
+    private readonly string hostsFile;
+    private readonly SoftwareKeyProvider publisherKeys;
+    private readonly string clusterToken = Convert.ToHexString(Guid.NewGuid().ToByteArray());
+    private readonly Dictionary<string, string> environment = [];
+
+    private FaultCluster(string root, int subnet)
+    {
+        this.root = root;
+        hostsFile = Path.Combine(root, "hosts");
+        publisherKeys = new SoftwareKeyProvider(new SoftwareKeyProviderOptions { KeyDirectory = Path.Combine(root, "publisher") }, NullLogger<SoftwareKeyProvider>.Instance);
+        var ports = FreePorts(6);
+        Replicas = [.. Enumerable.Range(0, 3).Select(i => new ReplicaProcess(
+            $"ledger-{i}", IPAddress.Parse($"127.{subnet}.0.{10 + i}"), ports[2 * i], ports[(2 * i) + 1], Path.Combine(root, $"ledger-{i}")))];
+        Subnet = subnet;
+    }
+
+    public IReadOnlyList<ReplicaProcess> Replicas { get; }
+
+    /// <summary>The second octet of this cluster's loopback addresses, so concurrent harnesses never share an address.</summary>
+    public int Subnet { get; }
+
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    public HarnessEvents Events { get; private set; } = null!;
+
+    public static async Task<FaultCluster> StartAsync(string? root = null)
+    {
+        root ??= Directory.CreateTempSubdirectory("ledger-faults-").FullName;
+        var cluster = new FaultCluster(root, Random.Shared.Next(1, 250));
+        try
+        {
+            await cluster.InitializeAsync();
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task InitializeAsync()
+    {
+        var key = await publisherKeys.GetSigningKeyAsync("consent-events", CancellationToken.None);
+        Events = new HarnessEvents(key);
+        var jwk = key.GetPublicJwk();
+        environment["Ledger__LedgerId"] = "fault-harness-ledger";
+        environment["Ledger__ClusterToken"] = clusterToken;
+        environment["Ledger__HostsFile"] = hostsFile;
+        environment["Ledger__BlockInterval"] = "00:00:00.100";
+        environment["Ledger__CommitTimeout"] = "00:00:03";
+        environment["Ledger__ServiceTokens__consent"] = ServiceToken;
+        environment["Ledger__Publishers__0__Issuer"] = "consent";
+        foreach (var (field, value) in new[] { ("Kty", jwk.Kty), ("Crv", jwk.Crv), ("X", jwk.X), ("Y", jwk.Y), ("Kid", jwk.Kid), ("Alg", jwk.Alg), ("Use", jwk.Use) })
+            environment[$"Ledger__Publishers__0__Jwk__{field}"] = value ?? "";
+        environment["Keys__Provider"] = "Software";
+
+        // The harness is one client that reads every entry of every replica back after each scenario; the public
+        // per-client read limit (600 a minute) is meant for the internet, not for an audit of thousands of entries.
+        environment["RateLimiting__per-client__PermitLimit"] = "1000000";
+        environment["Logging__LogLevel__Default"] = "Warning";
+        environment["Logging__LogLevel__Platform.Ledger.Replication"] = "Information";
+
+        // DotNext logs every failed heartbeat to a killed peer with a stack trace; the harness kills peers on purpose.
+        environment["Logging__LogLevel__DotNext"] = "Error";
+        for (var i = 0; i < Replicas.Count; i++)
+        {
+            var r = Replicas[i];
+            environment[$"Ledger__Replicas__{i}__Name"] = r.Name;
+            environment[$"Ledger__Replicas__{i}__RaftEndPoint"] = string.Create(CultureInfo.InvariantCulture, $"{r.Name}:{r.RaftPort}");
+            environment[$"Ledger__Replicas__{i}__ApiUrl"] = string.Create(CultureInfo.InvariantCulture, $"http://{r.Name}:{r.ApiPort}/");
+        }
+        WriteHostsFile();
+        foreach (var replica in Replicas)
+            Start(replica);
+        await Task.WhenAll(Replicas.Select(r => r.WaitReadyAsync(Http, StartTimeout)));
+        await WaitUntilAcceptingAsync();
+    }
+
+    private void Start(ReplicaProcess replica)
+    {
+        var own = new Dictionary<string, string>(environment)
+        {
+            ["Ledger__ReplicaName"] = replica.Name,
+            ["Data__Directory"] = replica.DataDirectory,
+            ["Keys__Software__KeyDirectory"] = Path.Combine(replica.DataDirectory, "keys"),
+        };
+        replica.Start(own);
+    }
+
+    /// <summary>Restarts a killed replica where it was (same name, address and data directory) and waits until it is ready.</summary>
+    public async Task RestartAsync(ReplicaProcess replica)
+    {
+        Start(replica);
+        await replica.WaitReadyAsync(Http, StartTimeout);
+    }
+
+    /// <summary>
+    /// Starts a stopped replica under its name at another loopback address, on its own data directory; only the name
+    /// record changes for the others, which keep running.
+    /// </summary>
+    public async Task MoveAsync(ReplicaProcess replica, IPAddress newAddress)
+    {
+        if (replica.IsRunning)
+            throw new InvalidOperationException("Kill the replica before moving it.");
+        replica.Address = newAddress;
+        WriteHostsFile();
+        await RestartAsync(replica);
+    }
+
+    public IPAddress SpareAddress(ReplicaProcess replica) =>
+        IPAddress.Parse($"127.{Subnet}.{Random.Shared.Next(1, 250)}.{Replicas.ToList().IndexOf(replica) + 20}");
+
+    public async Task<ClusterStatus?> StatusAsync(ReplicaProcess replica)
+    {
+        try
+        {
+            return await Http.GetFromJsonAsync<ClusterStatus>(new Uri(replica.Api, "cluster/status"));
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The replica every running replica agrees is the leader.</summary>
+    public async Task<ReplicaProcess> LeaderAsync(TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (DateTime.UtcNow < deadline)
+        {
+            var running = Replicas.Where(r => r.IsRunning).ToList();
+            var statuses = await Task.WhenAll(running.Select(StatusAsync));
+            var leaders = running.Zip(statuses).Where(p => p.Second?.IsLeader == true).Select(p => p.First).ToList();
+            if (leaders.Count == 1 && statuses.All(s => s?.LeaderName == leaders[0].Name))
+                return leaders[0];
+            await Task.Delay(50);
+        }
+        throw new TimeoutException("No leader that every running replica agrees on.");
+    }
+
+    public async Task WaitUntilAcceptingAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            var (_, jws) = await Events.NextAsync();
+            foreach (var replica in Replicas.Where(r => r.IsRunning))
+            {
+                try
+                {
+                    using var response = await Http.SendAsync(Submit(replica, jws));
+                    if (response.IsSuccessStatusCode)
+                        return;
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                }
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("The ledger never accepted an event.");
+    }
+
+    public static HttpRequestMessage Submit(ReplicaProcess replica, string jws)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(replica.Api, "entries")) { Content = JsonContent.Create(new { signedEvent = jws }) };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ServiceToken);
+        return request;
+    }
+
+    public async Task<IReadOnlyList<ReplicaKey>> KeysAsync(ReplicaProcess replica) =>
+        (await Http.GetFromJsonAsync<KeysView>(new Uri(replica.Api, "replicas/keys")))!.Keys;
+
+    public string Diagnostics() =>
+        string.Join("\n\n", Replicas.Select(r => $"--- {r.Name} at {r.Address} ({(r.IsRunning ? "running" : "down")}):\n{r.OutputTail(15)}"));
+
+    private void WriteHostsFile()
+    {
+        // Written whole and renamed, so a replica resolving at that moment reads the old or the new file, never half.
+        var temporary = hostsFile + ".tmp";
+        File.WriteAllLines(temporary, Replicas.Select(r => $"{r.Address} {r.Name}"));
+        File.Move(temporary, hostsFile, overwrite: true);
+    }
+
+    private static int[] FreePorts(int count)
+    {
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        listeners.ForEach(l => l.Start());
+        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+        listeners.ForEach(l => l.Stop());
+        return ports;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        foreach (var replica in Replicas)
+            replica.Dispose();
+        Http.Dispose();
+        publisherKeys.Dispose();
+        try
+        {
+            Directory.Delete(root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // a killed process's files may still be closing; the OS cleans temp
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    public sealed record ClusterStatus(string Replica, bool IsLeader, string? Leader, string? LeaderName, long TreeSize, long? LatestFinalCheckpoint);
+
+    private sealed record KeysView(IReadOnlyList<ReplicaKey> Keys);
+}

@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using Platform.Ledger.Verification;
+
+namespace Platform.Ledger.FaultHarness;
+
+/// <summary>One row of the summary: what a scenario did and what the audit after it found.</summary>
+public sealed record ScenarioResult(string Scenario, int Kills, int Acknowledged, int Lost, int Duplicated, IReadOnlyList<TimeSpan> Recoveries, IReadOnlyList<string> Problems)
+{
+    public bool Passed => Lost == 0 && Duplicated == 0 && Problems.Count == 0;
+
+    public string RecoveryText => Recoveries.Count == 0 ? "-"
+        : $"max {Recoveries.Max().TotalMilliseconds:F0} ms, mean {Recoveries.Average(r => r.TotalMilliseconds):F0} ms";
+}
+
+/// <summary>
+/// The fault scenarios, each on a fresh three-replica cluster under continuous load, each followed by
+/// <see cref="LogAudit"/>. Kills are SIGKILL. Recovery time is measured from the fault (or from the moment a majority
+/// is back) to the next acknowledged write, or, for a moved replica, to its having caught up.
+/// </summary>
+public static class Scenarios
+{
+    private static readonly TimeSpan RecoveryTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>SIGKILL the leader <paramref name="kills"/> times; it is restarted (same name, address, volume) after each.</summary>
+    public static Task<ScenarioResult> LeaderKillsAsync(int kills, Action<string>? log = null) =>
+        RunAsync("kill the leader", async (cluster, load, receipts, recoveries, problems) =>
+        {
+            for (var k = 0; k < kills; k++)
+            {
+                var leader = await cluster.LeaderAsync();
+                await KeepReceiptAsync(cluster, load, receipts);
+                var at = load.Now;
+                leader.Kill();
+                recoveries.Add(await load.WaitForAcknowledgementAfterAsync(at, RecoveryTimeout));
+                log?.Invoke($"  kill {k + 1}/{kills}: {leader.Name} killed, writes acknowledged again after {recoveries[^1].TotalMilliseconds:F0} ms");
+                await cluster.RestartAsync(leader);
+            }
+            return kills;
+        });
+
+    /// <summary>SIGKILL one follower: the other two are a majority, so writes must go on while it is down.</summary>
+    public static Task<ScenarioResult> MinorityKillAsync(Action<string>? log = null) =>
+        RunAsync("kill a minority", async (cluster, load, receipts, recoveries, problems) =>
+        {
+            var leader = await cluster.LeaderAsync();
+            var follower = cluster.Replicas.First(r => r != leader);
+            await KeepReceiptAsync(cluster, load, receipts);
+            var at = load.Now;
+            follower.Kill();
+            recoveries.Add(await load.WaitForAcknowledgementAfterAsync(at, RecoveryTimeout));
+            var acknowledgedWhileDown = load.Acknowledged.Count;
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            if (load.Acknowledged.Count <= acknowledgedWhileDown)
+                problems.Add("Writes stopped while only a minority was down.");
+            log?.Invoke($"  {follower.Name} killed: {load.Acknowledged.Count - acknowledgedWhileDown} writes acknowledged in the next 2 s");
+            await cluster.RestartAsync(follower);
+            return 1;
+        });
+
+    /// <summary>
+    /// SIGKILL two of three: writes must be refused with 503 quorum_unavailable and Retry-After, then resume once one
+    /// of them is back.
+    /// </summary>
+    public static Task<ScenarioResult> MajorityKillAsync(Action<string>? log = null) =>
+        RunAsync("kill a majority", async (cluster, load, receipts, recoveries, problems) =>
+        {
+            var leader = await cluster.LeaderAsync();
+            await KeepReceiptAsync(cluster, load, receipts);
+            var killed = cluster.Replicas.Where(r => r != leader).Append(leader).Take(2).ToList();
+            var refusalsBefore = load.WellFormedQuorumRefusals;
+            foreach (var replica in killed)
+                replica.Kill();
+
+            // Past in-flight requests, the survivor must answer 503 quorum_unavailable with Retry-After, and acknowledge nothing.
+            await Task.Delay(TimeSpan.FromSeconds(4));
+            var acknowledgedDuringOutage = load.Acknowledged.Count;
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            if (load.Acknowledged.Count != acknowledgedDuringOutage)
+                problems.Add("A write was acknowledged while a majority was down.");
+            if (load.WellFormedQuorumRefusals == refusalsBefore)
+                problems.Add("No 503 quorum_unavailable with Retry-After while a majority was down.");
+            log?.Invoke($"  {string.Join(" and ", killed.Select(r => r.Name))} killed: {load.WellFormedQuorumRefusals - refusalsBefore} refusals with 503 quorum_unavailable + Retry-After");
+
+            var back = killed[0];
+            var restartedAt = load.Now;
+            await cluster.RestartAsync(back);
+            recoveries.Add(await load.WaitForAcknowledgementAfterAsync(restartedAt, RecoveryTimeout));
+            log?.Invoke($"  {back.Name} restarted: writes acknowledged again {recoveries[^1].TotalMilliseconds:F0} ms after its restart began");
+            await cluster.RestartAsync(killed[1]);
+            return 2;
+        });
+
+    /// <summary>
+    /// SIGKILL the leader and start it again under the same name on another loopback address, same data directory;
+    /// its peers are not restarted and must find it by name.
+    /// </summary>
+    public static Task<ScenarioResult> MoveAsync(Action<string>? log = null) =>
+        RunAsync("restart at a new address", async (cluster, load, receipts, recoveries, problems) =>
+        {
+            var moved = await cluster.LeaderAsync();
+            await KeepReceiptAsync(cluster, load, receipts);
+            var oldAddress = moved.Address;
+            moved.Kill();
+            var newAddress = cluster.SpareAddress(moved);
+            var restartedAt = Stopwatch.StartNew();
+            await cluster.MoveAsync(moved, newAddress);
+
+            // Caught up: it has applied what the others have, which it can only get from them through its new address.
+            var target = (await cluster.StatusAsync(cluster.Replicas.First(r => r != moved)))!.TreeSize;
+            while ((await cluster.StatusAsync(moved))?.TreeSize < target)
+            {
+                if (restartedAt.Elapsed > RecoveryTimeout)
+                {
+                    problems.Add($"{moved.Name} at {newAddress} never caught up.");
+                    break;
+                }
+                await Task.Delay(20);
+            }
+            recoveries.Add(restartedAt.Elapsed);
+            log?.Invoke($"  {moved.Name} moved {oldAddress} -> {newAddress}: ready and caught up {restartedAt.Elapsed.TotalMilliseconds:F0} ms after its restart began");
+
+            // And it takes part again: with the third replica down, it is needed for a majority.
+            var third = cluster.Replicas.First(r => r != moved && r.IsRunning);
+            third.Kill();
+            var at = load.Now;
+            recoveries.Add(await load.WaitForAcknowledgementAfterAsync(at, RecoveryTimeout));
+            await cluster.RestartAsync(third);
+            return 2;
+        });
+
+    private delegate Task<int> Body(FaultCluster cluster, EventLoad load, List<Receipt> receipts, List<TimeSpan> recoveries, List<string> problems);
+
+    private static async Task<ScenarioResult> RunAsync(string name, Body body)
+    {
+        await using var cluster = await FaultCluster.StartAsync();
+        var receipts = new List<Receipt>();
+        var recoveries = new List<TimeSpan>();
+        var problems = new List<string>();
+        int kills;
+        var load = new EventLoad(cluster);
+        try
+        {
+            load.Start();
+            await load.WaitForAcknowledgementAfterAsync(TimeSpan.Zero, RecoveryTimeout);
+            kills = await body(cluster, load, receipts, recoveries, problems);
+            await cluster.LeaderAsync();
+            var settled = load.Now;
+            await load.WaitForAcknowledgementAfterAsync(settled, RecoveryTimeout);
+        }
+        finally
+        {
+            await load.DisposeAsync();
+        }
+
+        problems.AddRange(load.UnexpectedAnswers.Take(5).Select(a => "Unexpected answer: " + a));
+        var audit = await LogAudit.RunAsync(cluster, load, receipts);
+        problems.AddRange(audit.Problems);
+        if (problems.Count > 0)
+            problems.Add(cluster.Diagnostics());
+        return new ScenarioResult(name, kills, audit.Acknowledged, audit.Lost, audit.Duplicated, recoveries, problems);
+    }
+
+    /// <summary>Takes a receipt for an event acknowledged before the coming fault; it must still verify after it.</summary>
+    private static async Task KeepReceiptAsync(FaultCluster cluster, EventLoad load, List<Receipt> receipts)
+    {
+        var eventId = load.Acknowledged.Keys.LastOrDefault();
+        if (eventId != Guid.Empty && await LogAudit.ReceiptAsync(cluster, eventId) is { } receipt)
+            receipts.Add(receipt);
+    }
+}
