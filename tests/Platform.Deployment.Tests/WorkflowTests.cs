@@ -104,6 +104,19 @@ public partial class WorkflowTests
     }
 
     [Fact]
+    public void The_end_to_end_workflow_rolls_every_service_and_fails_the_run_when_a_step_fails()
+    {
+        var text = File.ReadAllText(WorkflowPath("e2e.yml"));
+        foreach (var key in new[] { "identity", "consent", "recordVault", "ledger" })
+        {
+            Assert.Contains($"{key}.podAnnotations.e2e-rollout", text, StringComparison.Ordinal);
+        }
+        Assert.Contains("rollout status statefulset/platform-ledger", text, StringComparison.Ordinal);
+        // Every step blocks: the pod-kill and upgrade steps are gates, not reports.
+        Assert.DoesNotContain("continue-on-error", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_end_to_end_workflow_loads_every_image_the_chart_runs()
     {
         var text = File.ReadAllText(WorkflowPath("e2e.yml"));
