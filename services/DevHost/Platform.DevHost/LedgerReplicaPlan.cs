@@ -35,6 +35,10 @@ public static class LedgerReplicaPlan
                 ["Ledger:ClusterToken"] = clusterToken,
                 ["Ledger:HostsFile"] = hostsFile,
                 ["Ledger:RaftBindAddress"] = "127.0.0.1",
+
+                // All replicas share this process and disk: a power loss takes every one of them, so per-follower
+                // flushes buy nothing here, and a killed process (the crash tests) loses nothing from the page cache.
+                ["Ledger:DurableAcknowledgements"] = "false",
             };
             if (i > 0)
             {

@@ -23,7 +23,7 @@ namespace Platform.Ledger.Replication;
 /// checkpoint) between the append and the answer. A heartbeat with no entries finds nothing unflushed and returns at once.
 /// </para>
 /// </remarks>
-internal sealed class DurableWriteAheadLog(WriteAheadLog.Options options, IStateMachine stateMachine)
+internal sealed class DurableWriteAheadLog(WriteAheadLog.Options options, IStateMachine stateMachine, bool flushBeforeAcknowledging)
     : WriteAheadLog(options, stateMachine), IAuditTrail<IRaftLogEntry>, IAuditTrail
 {
     private long highestKnownCommitIndex;
@@ -40,7 +40,7 @@ internal sealed class DurableWriteAheadLog(WriteAheadLog.Options options, IState
     {
         var received = entries.RemainingCount;
         await AppendAsync(entries, startIndex, skipCommitted, token).ConfigureAwait(false);
-        if (received > 0)
+        if (received > 0 && flushBeforeAcknowledging)
         {
             await FlushAsync(token).ConfigureAwait(false);
             Interlocked.Increment(ref followerFlushes);

@@ -95,7 +95,8 @@ public sealed partial class RaftReplica : IAsyncDisposable
                     // Verified for every entry on start: a corrupted WAL fails loudly instead of replaying garbage.
                     HashAlgorithm = WriteAheadLog.IntegrityHashAlgorithm.XxHash64,
                 },
-                machine);
+                machine,
+                options.FlushBeforeAcknowledging);
             var clients = new MemberConnectionFactory(options.ResolveHost ?? MemberConnectionFactory.SystemResolver, loggerFactory);
             var node = RaftClusterFactory.Create(options, log, clients, loggerFactory);
             node.LeaderChanged += OnLeaderChanged;

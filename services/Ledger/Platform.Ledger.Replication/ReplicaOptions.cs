@@ -53,6 +53,13 @@ public sealed record ReplicaOptions
     /// <summary>The string the data directory is bound to (see <see cref="Identity"/>).</summary>
     public string EffectiveIdentity => Identity ?? RaftEndPoints.Format(RaftEndPoint);
 
+    /// <summary>
+    /// Whether a follower flushes received entries to stable storage before acknowledging them (default). Turn it off
+    /// only where every replica shares one machine and disk (the dev host): a power loss takes them all anyway, and a
+    /// killed process loses nothing from the page cache.
+    /// </summary>
+    public bool FlushBeforeAcknowledging { get; init; } = true;
+
     /// <summary>Largest command accepted by <see cref="RaftReplica.AppendAsync"/>, in bytes.</summary>
     public int MaxCommandSize { get; init; } = 1024 * 1024;
 

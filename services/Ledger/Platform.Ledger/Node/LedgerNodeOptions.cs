@@ -38,6 +38,9 @@ public sealed class LedgerNodeOptions
     /// </summary>
     public string? HostsFile { get; set; }
 
+    /// <summary>Followers flush entries to disk before acknowledging them (see docs/ledger.md#durable-acknowledgements); off only in the dev host.</summary>
+    public bool DurableAcknowledgements { get; set; } = true;
+
     /// <summary>A replica whose applied log is more than this many entries behind the commit index it has heard of is not ready.</summary>
     public long ReadyLag { get; set; } = 1000;
 

@@ -51,6 +51,7 @@ public static class LedgerNodeSetup
                 Identity = $"{state.Options.LedgerId}/{node.ReplicaName}",
                 ListenEndPoint = ListenEndPoint(node, self),
                 ResolveHost = resolver.ResolveAsync,
+                FlushBeforeAcknowledging = node.DurableAcknowledgements,
             };
             return new RaftReplica(options, (index, command, _) =>
             {
