@@ -47,6 +47,10 @@ public static class ServiceDatabase
             throw new InvalidOperationException(
                 $"ConnectionStrings:{serviceName} is required when Database:Provider is {provider}.");
         }
+        if (provider == DatabaseProvider.Sqlite)
+        {
+            PrivateSqliteFile.Prepare(connectionString); // health data: not readable by other local users
+        }
 
         // Pooled: creating a context per request was most of a consent decision's cost (docs/benchmarks.md). The
         // contexts take nothing but their options, so a reset context carries no state from the previous request.
