@@ -14,6 +14,10 @@ public static class LoggingSetup
     {
         builder.Logging.Configure(o => o.ActivityTrackingOptions =
             ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
+        // ASP.NET Core's Information and Debug lines carry URLs with their query strings (request lines, redirects):
+        // id_token_hint, PAR request_uri, login hints. Warning, as ASP.NET's own templates set it; requests are
+        // traced instead (OpenTelemetry redacts query values). A more specific category can still be raised.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         if (!builder.Environment.IsDevelopment() && builder.Configuration["Logging:Console:FormatterName"] is null)
         {
             builder.Logging.AddJsonConsole(o =>

@@ -1,8 +1,9 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.IdentityModel.Tokens;
-using Platform.Identity;
 using Platform.Identity.Oidc;
+using Platform.Identity;
 using Platform.Testing;
 
 namespace Platform.Identity.Tests.Infrastructure;
@@ -37,7 +38,7 @@ public sealed class IdentityServer : IAsyncDisposable
     /// <summary>The private key of <see cref="JwtClient"/> (its public half is registered with the server).</summary>
     public ECDsa JwtClientKey { get; }
 
-    public static async Task<IdentityServer> StartAsync(IDictionary<string, string?>? extraSettings = null)
+    public static async Task<IdentityServer> StartAsync(IDictionary<string, string?>? extraSettings = null, Action<WebApplicationBuilder>? configure = null)
     {
         var jwtKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var jwk = JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new ECDsaSecurityKey(ECDsa.Create(jwtKey.ExportParameters(false))) { KeyId = "jwt-client-1" });
@@ -104,7 +105,7 @@ public sealed class IdentityServer : IAsyncDisposable
         {
             settings[key] = value;
         }
-        var service = await ServiceUnderTest.StartAsync(IdentityService.Build, settings);
+        var service = await ServiceUnderTest.StartAsync(IdentityService.Build, settings, configure);
         return new IdentityServer(service, jwtKey);
     }
 

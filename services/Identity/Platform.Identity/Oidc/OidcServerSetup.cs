@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenIddict.Server;
 using Platform.Identity.Data;
@@ -36,6 +37,10 @@ public static class OidcServerSetup
             throw new InvalidOperationException(
                 "The identity service signs tokens with keys from a key provider: set Keys:Provider (Pkcs11, AzureKeyVault, or Software for development).");
         }
+
+        // OpenIddict logs whole requests at Information and Debug, code_verifier and PAR request_uri values included
+        // (its redaction covers secrets and tokens only): keep its categories at Warning whatever the default level.
+        builder.Logging.AddFilter("OpenIddict", LogLevel.Warning);
 
         builder.Services.AddOpenIddict()
             .AddCore(options => options.UseEntityFrameworkCore().UseDbContext<IdentityServiceDbContext>())
