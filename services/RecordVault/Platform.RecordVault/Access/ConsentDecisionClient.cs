@@ -7,7 +7,8 @@ namespace Platform.RecordVault.Access;
 /// <summary>
 /// Asks the consent service for a decision (POST /decisions) with the vault's own client-credentials token, naming
 /// the action (<c>access</c> to read, <c>correct</c> to write): the consent service decides each action on its own.
-/// When the consent service cannot answer, the answer is deny: the vault never reads without a decision.
+/// When the consent service cannot answer (unreachable, an error status, a timeout, an answer that is not a decision),
+/// the answer is deny: the vault never reads or writes without a decision, and the refusal is audited like any other.
 /// </summary>
 public sealed class ConsentDecisionClient(IHttpClientFactory http)
 {
@@ -37,14 +38,26 @@ public sealed class ConsentDecisionClient(IHttpClientFactory http)
                 return ConsentDecision.Unavailable($"consent_service_{(int)response.StatusCode}");
             }
             var answer = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
-            return new ConsentDecision(
-                answer.GetProperty("decisionId").GetGuid(),
-                answer.GetProperty("decision").GetString()!,
-                answer.GetProperty("reason").GetString()!);
+            var outcome = answer.GetProperty("decision").GetString();
+            if (outcome is not ("permit" or "deny" or "break-glass"))
+            {
+                return ConsentDecision.Unavailable("consent_service_malformed_answer");
+            }
+            return new ConsentDecision(answer.GetProperty("decisionId").GetGuid(), outcome, answer.GetProperty("reason").GetString()!);
         }
         catch (HttpRequestException)
         {
             return ConsentDecision.Unavailable("consent_service_unreachable");
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The client's timeout, not the caller giving up: deny (and audit) rather than answer 500.
+            return ConsentDecision.Unavailable("consent_service_timeout");
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            // Not JSON, a missing field, a wrong type, not a GUID: an answer that decides nothing.
+            return ConsentDecision.Unavailable("consent_service_malformed_answer");
         }
     }
 }
