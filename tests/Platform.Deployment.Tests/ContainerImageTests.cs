@@ -87,12 +87,15 @@ public partial class ContainerImageTests
             image.Ports.Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture)).Order());
     }
 
+    /// <summary>The dotnet host running these tests (DOTNET_HOST_PATH under dotnet test), else the one on PATH.</summary>
+    public static string Dotnet =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+
     private sealed record Evaluation(Dictionary<string, string> Properties, string[] Ports);
 
     private static Evaluation Evaluate(string project)
     {
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
-        var start = new ProcessStartInfo(dotnet)
+        var start = new ProcessStartInfo(Dotnet)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -1,8 +1,8 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.RecordVault.Access;
+using Platform.Testing;
 
 namespace Platform.RecordVault.Service.Tests;
 
@@ -79,11 +79,7 @@ public sealed class ConsentDecisionFailureTests
 
         public MisbehavingServer(Action<HttpListenerRequest, HttpListenerResponse> behaviour)
         {
-            using var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            Address = new Uri($"http://127.0.0.1:{port}/");
+            Address = new Uri($"http://127.0.0.1:{FreePort.Next()}/");
             _listener.Prefixes.Add(Address.ToString());
             _listener.Start();
             _ = Task.Run(async () =>

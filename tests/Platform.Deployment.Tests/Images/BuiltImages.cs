@@ -26,7 +26,7 @@ public sealed class BuiltImages : IDisposable
         lock (BuildLock)
         {
             var archive = Path.Combine(_directory, $"{appId}.tar.gz");
-            var start = new ProcessStartInfo(Dotnet)
+            var start = new ProcessStartInfo(ContainerImageTests.Dotnet)
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
@@ -54,9 +54,6 @@ public sealed class BuiltImages : IDisposable
             return ImageArchive.Read(archive);
         }
     }
-
-    private static string Dotnet =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
     public void Dispose()
     {

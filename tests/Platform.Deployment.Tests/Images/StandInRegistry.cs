@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
+using Platform.Testing;
 
 namespace Platform.Deployment.Tests.Images;
 
@@ -19,7 +19,7 @@ public sealed class StandInRegistry : IDisposable
 
     public StandInRegistry()
     {
-        Port = FreePort();
+        Port = FreePort.Next();
         _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         _listener.Start();
         _ = Task.Run(ServeAsync);
@@ -142,13 +142,6 @@ public sealed class StandInRegistry : IDisposable
         {
             response.OutputStream.Write(item.Content);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 
     public void Dispose()
