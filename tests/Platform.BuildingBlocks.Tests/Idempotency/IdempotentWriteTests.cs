@@ -283,11 +283,12 @@ public sealed class IdempotentWriteTests(PostgresServer postgres)
         context.Request.Path = "/idempotent/notes";
         context.Request.ContentType = probe.Content!.Headers.ContentType!.ToString();
         context.Request.Body = new MemoryStream(await probe.Content.ReadAsByteArrayAsync());
-        var fingerprint = await RequestFingerprint.ComputeAsync(context.Request, CancellationToken.None);
+        var id = IdempotencyScope.RecordId("sub:" + caller, key);
+        var fingerprint = await RequestFingerprint.ComputeAsync(context.Request, id, CancellationToken.None);
         await using var scope = service.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
         var options = new IdempotencyOptions { InFlightLease = TimeSpan.FromSeconds(2) };
-        var outcome = await IdempotencyStore.ClaimAsync(db, IdempotencyScope.RecordId("sub:" + caller, key), fingerprint, options, DateTime.UtcNow, CancellationToken.None);
+        var outcome = await IdempotencyStore.ClaimAsync(db, id, fingerprint, options, DateTime.UtcNow, CancellationToken.None);
         Assert.IsType<ClaimOutcome.Claimed>(outcome);
     }
 

@@ -46,7 +46,7 @@ public sealed partial class IdempotencyMiddleware<TContext>(
             return;
         }
         var id = IdempotencyScope.RecordId(caller, key);
-        var fingerprint = await RequestFingerprint.ComputeAsync(http.Request, http.RequestAborted);
+        var fingerprint = await RequestFingerprint.ComputeAsync(http.Request, id, http.RequestAborted);
         var db = http.RequestServices.GetRequiredService<TContext>();
 
         switch (await IdempotencyStore.ClaimAsync(db, id, fingerprint, _options, Now, http.RequestAborted))
