@@ -277,19 +277,9 @@ public sealed class IdempotentWriteTests(PostgresServer postgres)
     /// <summary>What a process that claimed the key and then died leaves behind: an uncompleted claim.</summary>
     private static async Task ClaimAsLostProcessAsync(ServiceUnderTest service, string caller, string key, string text)
     {
-        using var probe = Request(caller, null, text);
-        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
-        context.Request.Method = "POST";
-        context.Request.Path = "/idempotent/notes";
-        context.Request.ContentType = probe.Content!.Headers.ContentType!.ToString();
-        context.Request.Body = new MemoryStream(await probe.Content.ReadAsByteArrayAsync());
-        var id = IdempotencyScope.RecordId("sub:" + caller, key);
-        var fingerprint = await RequestFingerprint.ComputeAsync(context.Request, id, CancellationToken.None);
+        using var request = Request(caller, null, text);
         await using var scope = service.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
-        var options = new IdempotencyOptions { InFlightLease = TimeSpan.FromSeconds(2) };
-        var outcome = await IdempotencyStore.ClaimAsync(db, id, fingerprint, options, DateTime.UtcNow, CancellationToken.None);
-        Assert.IsType<ClaimOutcome.Claimed>(outcome);
+        await IdempotencyClaims.ClaimInFlightAsync(scope.ServiceProvider.GetRequiredService<TestDbContext>(), caller, key, request, TimeSpan.FromSeconds(2));
     }
 
     private static async Task<int> CountNotesAsync(ServiceUnderTest service, string text)
