@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -72,11 +73,20 @@ public sealed partial class IdempotencyMiddleware<TContext>(
     {
         // The answer is held back until the transaction committed: a client never hears of an effect that a crash
         // could still undo, and the stored answer is exactly the one sent.
+        IDbContextTransaction transaction;
+        try
+        {
+            transaction = await db.Database.BeginTransactionAsync(http.RequestAborted);
+        }
+        catch
+        {
+            await ReleaseAsync(db, id, token);
+            throw;
+        }
         var responseFeature = http.Features.Get<IHttpResponseBodyFeature>()!;
         using var buffer = new MemoryStream();
         var bufferFeature = new StreamResponseBodyFeature(buffer, responseFeature);
         http.Features.Set<IHttpResponseBodyFeature>(bufferFeature);
-        var transaction = await db.Database.BeginTransactionAsync(http.RequestAborted);
         try
         {
             try
@@ -101,7 +111,22 @@ public sealed partial class IdempotencyMiddleware<TContext>(
             else
             {
                 // Past this point a client that went away must not undo what the endpoint did: no cancellation.
-                var stored = await IdempotencyStore.CompleteAsync(db, id, token, status, StoredHeaders(http.Response), buffer.ToArray(), Now, CancellationToken.None);
+                bool stored;
+                try
+                {
+                    stored = await IdempotencyStore.CompleteAsync(db, id, token, status, StoredHeaders(http.Response), buffer.ToArray(), Now, CancellationToken.None);
+                    if (stored)
+                    {
+                        await transaction.CommitAsync(CancellationToken.None);
+                    }
+                }
+                catch
+                {
+                    // Neither the effect nor the answer was committed: the key is free for a retry.
+                    await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    await ReleaseAsync(db, id, token);
+                    throw;
+                }
                 if (!stored)
                 {
                     // The claim outlived its lease and another request took the key over: this one must not take
@@ -111,7 +136,6 @@ public sealed partial class IdempotencyMiddleware<TContext>(
                     await IdempotencyProblems.WriteInFlightAsync(http, _options.InFlightLease);
                     return;
                 }
-                await transaction.CommitAsync(CancellationToken.None);
             }
         }
         finally
@@ -122,7 +146,7 @@ public sealed partial class IdempotencyMiddleware<TContext>(
         await buffer.CopyToAsync(http.Response.Body, http.RequestAborted);
     }
 
-    private async Task FinishUnsuccessfulAsync(TContext db, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction, string id, Guid token)
+    private async Task FinishUnsuccessfulAsync(TContext db, IDbContextTransaction transaction, string id, Guid token)
     {
         try
         {
@@ -133,6 +157,11 @@ public sealed partial class IdempotencyMiddleware<TContext>(
             // The endpoint's own failure is what the client hears; a commit that fails too changed nothing.
             LogCommitFailed(logger, ex.GetType().Name);
         }
+        await ReleaseAsync(db, id, token);
+    }
+
+    private async Task ReleaseAsync(TContext db, string id, Guid token)
+    {
         try
         {
             await IdempotencyStore.ReleaseAsync(db, id, token, CancellationToken.None);
