@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Platform.Crypto;
+using Platform.Hosting.Idempotency;
 using Platform.Messaging;
 using Platform.ServiceDefaults;
 
@@ -12,7 +13,7 @@ namespace Platform.Hosting;
 
 /// <summary>
 /// Builds a service's application: defaults, its own database with outbox and inbox, the event bus and its
-/// subscriptions, then its endpoints. A service's Program.cs, the dev host and the tests all go through here.
+/// subscriptions, idempotency keys for the endpoints that take them, then its endpoints. A service's Program.cs, the dev host and the tests all go through here.
 /// </summary>
 public static class PlatformService
 {
@@ -33,12 +34,14 @@ public static class PlatformService
         builder.AddServiceDatabase<TContext>();
         builder.AddKeysIfConfigured();
         var events = builder.AddEventBus<TContext>();
+        builder.AddIdempotencyKeys<TContext>();
         configureServices?.Invoke(builder, events);
 
         var app = builder.Build();
         // Create the key provider now, so a misconfiguration (and the software provider's warning) shows at start.
         _ = app.Services.GetService<IKeyProvider>();
         app.UseServiceDefaults();
+        app.UseIdempotencyKeys<TContext>();
         app.MapDefaultEndpoints();
         app.MapEventBus();
         app.MapServiceInfo(service);

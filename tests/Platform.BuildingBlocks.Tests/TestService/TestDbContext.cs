@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Platform.Hosting.Idempotency;
 using Platform.Messaging;
 
 namespace Platform.BuildingBlocks.Tests.TestService;
@@ -21,5 +22,5 @@ public sealed class TestDbContext(DbContextOptions<TestDbContext> options) : DbC
     public DbSet<Note> Notes => Set<Note>();
     public DbSet<HandledNote> HandledNotes => Set<HandledNote>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.AddOutboxAndInbox();
+    protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.AddOutboxAndInbox().AddIdempotencyKeys();
 }

@@ -21,6 +21,9 @@ public static class TestServiceApp
                 TestSchema.ReplaceMigrationStep(builder.Services);
                 builder.Services.AddSingleton<HandlerLog>();
                 builder.Services.AddSingleton<HandlerGate>();
+                builder.Services.AddSingleton<NoteGate>();
+                builder.Services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TestCallerAuthentication>(
+                    TestCallerAuthentication.SchemeName, null);
                 events.AddSubscription<NoteAddedV1, NoteAddedHandler>()
                       .AddSubscription<ScriptedV1, ScriptedHandler>();
             },
@@ -29,6 +32,7 @@ public static class TestServiceApp
                 app.MapPost("/notes", (NoteRequest request) => Results.Ok(new { length = request.Text.Length }));
                 app.MapGet("/boom", IResult () => throw new InvalidOperationException("secret connection string Password=hunter2"));
                 app.MapGet("/keys-down", IResult () => throw new KeyProviderException("PKCS#11 unwrap with KEK 'platform-kek-hunter2' failed 3 times."));
+                IdempotentNotes.Map(app);
                 app.MapGet("/guarded", () => Results.Ok()).RequireRateLimiting(RateLimitPolicies.Sensitive);
             });
 }

@@ -14,7 +14,9 @@ namespace Platform.Journey.Tests.DevHost;
 /// <summary>
 /// Issue 25, "nothing lost on a crash": the dev host, under a steady load of consent grants and revokes, is killed
 /// with SIGKILL and restarted on the same data folder. Every change the API acknowledged must get its ledger receipt
-/// within a bounded time after the restart, and no change may be on the ledger twice.
+/// within a bounded time after the restart, and no change may be on the ledger twice. The load client sends every
+/// write with an Idempotency-Key and, like a real client, retries the one the kill interrupted with the same key
+/// after the restart: that must take effect exactly once (docs/idempotency.md).
 /// <para>
 /// One kill here (about a minute); <c>tests/tools/crash-drill.sh</c> reruns it with more kills and longer load
 /// (<c>CRASH_KILLS</c>, <c>CRASH_LOAD_SECONDS</c>).
@@ -29,6 +31,8 @@ public sealed class CrashTests(ITestOutputHelper output)
     private static readonly Dictionary<string, string> Environment = new()
     {
         ["RateLimiting__per-client__PermitLimit"] = "1000000",
+        // A key claimed by the killed process blocks its retry until the claim's lease ends: short here.
+        ["Idempotency__InFlightLease"] = "00:00:03",
     };
 
     [Fact]
@@ -38,6 +42,7 @@ public sealed class CrashTests(ITestOutputHelper output)
         var loadSeconds = Setting("CRASH_LOAD_SECONDS", 4);
         var data = Directory.CreateTempSubdirectory("crash-").FullName;
         var acknowledged = new ConcurrentDictionary<(Guid Consent, int Version), byte>();
+        var interrupted = new ConcurrentBag<InterruptedWrite>();
         var host = await DevHostProcess.StartAsync(data, TimeSpan.FromSeconds(90), environment: Environment);
         try
         {
@@ -45,7 +50,7 @@ public sealed class CrashTests(ITestOutputHelper output)
             for (var kill = 1; kill <= kills; kill++)
             {
                 using var stop = new CancellationTokenSource();
-                var load = Enumerable.Range(0, Workers).Select(w => LoadAsync(host, token, $"crash-{kill}-{w}", acknowledged, stop.Token)).ToArray();
+                var load = Enumerable.Range(0, Workers).Select(w => LoadAsync(host, token, $"crash-{kill}-{w}", acknowledged, interrupted, stop.Token)).ToArray();
                 // Kill at a different moment each time, always with requests in flight.
                 await Task.Delay(TimeSpan.FromSeconds(loadSeconds * (0.5 + (Random.Shared.NextDouble() / 2))));
                 var before = acknowledged.Count;
@@ -59,6 +64,8 @@ public sealed class CrashTests(ITestOutputHelper output)
                 var clock = Stopwatch.StartNew();
                 host = await DevHostProcess.StartAsync(data, TimeSpan.FromSeconds(90), port, Environment);
                 output.WriteLine($"kill {kill}: restarted on the same data, ready after {clock.Elapsed.TotalSeconds:F1} s");
+                var retried = await RetryInterruptedAsync(host, token, interrupted, acknowledged);
+                output.WriteLine($"kill {kill}: {retried} interrupted writes retried with their Idempotency-Key");
             }
 
             var waited = Stopwatch.StartNew();
@@ -71,6 +78,7 @@ public sealed class CrashTests(ITestOutputHelper output)
             Assert.True(awaiting == 0, $"{awaiting} consent changes still await a receipt after {ReceiptsWithin}:\n{host.OutputTail()}");
 
             await AssertReceiptsAndNoDuplicatesAsync(host, token, acknowledged.Keys.ToList());
+            await AssertEachGrantOnceAsync(host, token);
         }
         finally
         {
@@ -85,21 +93,29 @@ public sealed class CrashTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>Grants a consent, then revokes it, again and again; records every change the API acknowledged.</summary>
+    /// <summary>A write the kill interrupted: the client does not know whether it took effect, so it retries it as it was.</summary>
+    private sealed record InterruptedWrite(string Path, object Body, string Key);
+
+    /// <summary>
+    /// Grants a consent (each to a grantee of its own, so a duplicate would show), then revokes it, again and again,
+    /// each write with a fresh Idempotency-Key; records every change the API acknowledged, and the write in flight
+    /// when the host died.
+    /// </summary>
     private static async Task LoadAsync(DevHostProcess host, string token, string grantee,
-        ConcurrentDictionary<(Guid, int), byte> acknowledged, CancellationToken stop)
+        ConcurrentDictionary<(Guid, int), byte> acknowledged, ConcurrentBag<InterruptedWrite> interrupted, CancellationToken stop)
     {
         using var http = Client(host.ConsentPort, token);
-        while (!stop.IsCancellationRequested)
+        for (var n = 0; !stop.IsCancellationRequested; n++)
         {
+            var write = new InterruptedWrite("/consents", new
+            {
+                grantee = new { kind = "practitioner", id = $"{grantee}-{n}" },
+                categories = new[] { "observation" },
+                purposes = new[] { "TREAT" },
+            }, Guid.NewGuid().ToString());
             try
             {
-                using var granted = await http.PostAsJsonAsync("/consents", new
-                {
-                    grantee = new { kind = "practitioner", id = grantee },
-                    categories = new[] { "observation" },
-                    purposes = new[] { "TREAT" },
-                }, stop);
+                using var granted = await SendAsync(http, write, stop);
                 if (granted.StatusCode != HttpStatusCode.Created)
                 {
                     continue;
@@ -108,7 +124,8 @@ public sealed class CrashTests(ITestOutputHelper output)
                 var id = Guid.Parse(consent.GetProperty("id").GetString()!);
                 acknowledged[(id, consent.GetProperty("version").GetInt32())] = 0;
 
-                using var revoked = await http.PostAsJsonAsync($"/consents/{id}/revoke", new { }, stop);
+                write = new InterruptedWrite($"/consents/{id}/revoke", new { }, Guid.NewGuid().ToString());
+                using var revoked = await SendAsync(http, write, stop);
                 if (revoked.IsSuccessStatusCode)
                 {
                     var after = await revoked.Content.ReadFromJsonAsync<JsonElement>(stop);
@@ -117,9 +134,59 @@ public sealed class CrashTests(ITestOutputHelper output)
             }
             catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
             {
-                return; // the host is gone (killed): whatever was not answered is not acknowledged
+                // The host is gone (killed): whatever was not answered is not acknowledged, and is retried later.
+                interrupted.Add(write);
+                return;
             }
         }
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient http, InterruptedWrite write, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, write.Path) { Content = JsonContent.Create(write.Body) };
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", $"\"{write.Key}\"");
+        return await http.SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>
+    /// Retries each interrupted write with its key until it is answered: the first answer if it had taken effect,
+    /// otherwise it runs now (a claim left by the killed process answers 409 until its lease ends).
+    /// </summary>
+    private static async Task<int> RetryInterruptedAsync(DevHostProcess host, string token, ConcurrentBag<InterruptedWrite> interrupted,
+        ConcurrentDictionary<(Guid, int), byte> acknowledged)
+    {
+        using var http = Client(host.ConsentPort, token);
+        var count = 0;
+        while (interrupted.TryTake(out var write))
+        {
+            count++;
+            var deadline = Stopwatch.StartNew();
+            while (true)
+            {
+                using var response = await SendAsync(http, write, CancellationToken.None);
+                if (response.StatusCode == HttpStatusCode.Conflict && deadline.Elapsed < TimeSpan.FromSeconds(30))
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1));
+                    continue;
+                }
+                var text = await response.Content.ReadAsStringAsync();
+                Assert.True(response.IsSuccessStatusCode, $"retry of {write.Path} with its key: {(int)response.StatusCode} {text}");
+                var consent = JsonDocument.Parse(text).RootElement;
+                acknowledged[(Guid.Parse(consent.GetProperty("id").GetString()!), consent.GetProperty("version").GetInt32())] = 0;
+                break;
+            }
+        }
+        return count;
+    }
+
+    /// <summary>Every grant went to a grantee of its own: a grant that took effect twice would show as two consents for one.</summary>
+    private async Task AssertEachGrantOnceAsync(DevHostProcess host, string token)
+    {
+        using var consent = Client(host.ConsentPort, token);
+        var all = await consent.GetFromJsonAsync<JsonElement>("/consents");
+        var twice = all.EnumerateArray().GroupBy(c => c.GetProperty("grantee").GetProperty("id").GetString()).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        Assert.True(twice.Count == 0, $"granted more than once: {string.Join(", ", twice.Take(20))}");
+        output.WriteLine($"{all.GetArrayLength()} consents, each grant once");
     }
 
     /// <summary>The receipt backlog from the readiness detail; null when the host did not answer in time (a busy machine).</summary>

@@ -9,6 +9,7 @@ using Platform.Consent.Consents;
 using Platform.Consent.Core;
 using Platform.Consent.Data;
 using Platform.Consent.Decisions;
+using Platform.Hosting.Idempotency;
 using Platform.ServiceDefaults;
 
 namespace Platform.Consent.Api;
@@ -46,10 +47,10 @@ public static partial class ConsentEndpoints
         var consents = app.MapGroup("/consents").RequireAuthorization(ManagePolicy).RequireRateLimiting(RateLimitPolicies.PerClient)
             .WithTags("Consents").WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
         consents.MapGet("", ListAsync).WithSummary("The caller's consents (admins: ?subject=).");
-        consents.MapPost("", GrantAsync).WithSummary("Grants a consent; answers 201 with version 1.");
+        consents.MapPost("", GrantAsync).WithIdempotencyKey().WithSummary("Grants a consent; answers 201 with version 1.");
         consents.MapGet("/{id}", GetAsync).WithSummary("One consent with its history: hashes, signed events and ledger receipts.");
-        consents.MapPatch("/{id}", NarrowAsync).WithSummary("Narrows a consent (fewer categories or purposes, shorter window).");
-        consents.MapPost("/{id}/revoke", RevokeAsync).WithSummary("Revokes a consent; every decision after this call returns is a deny.");
+        consents.MapPatch("/{id}", NarrowAsync).WithIdempotencyKey().WithSummary("Narrows a consent (fewer categories or purposes, shorter window).");
+        consents.MapPost("/{id}/revoke", RevokeAsync).WithIdempotencyKey().WithSummary("Revokes a consent; every decision after this call returns is a deny.");
         consents.MapGet("/{id}/fhir", FhirAsync).WithSummary("The consent as an HL7 FHIR R4 Consent resource.");
 
         app.MapPost("/decisions", (DecisionBody body, DecisionService decisions, CancellationToken ct) => decisions.DecideAsync(body, ct))

@@ -1,10 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using Platform.Consent.Core;
+using Platform.Hosting.Idempotency;
 using Platform.Messaging;
 
 namespace Platform.Consent.Data;
 
-/// <summary>The consent service's own database: current consents, their version history with receipts, outbox and inbox. Its schema comes from migrations, one set per provider (Data/Migrations; tests/tools/add-migration.sh).</summary>
+/// <summary>The consent service's own database: current consents, their version history with receipts, outbox and inbox, idempotency keys. Its schema comes from migrations, one set per provider (Data/Migrations; tests/tools/add-migration.sh).</summary>
 public class ConsentDbContext(DbContextOptions options) : DbContext(options)
 {
     public DbSet<ConsentRow> Consents => Set<ConsentRow>();
@@ -13,7 +14,7 @@ public class ConsentDbContext(DbContextOptions options) : DbContext(options)
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
-        modelBuilder.AddOutboxAndInbox();
+        modelBuilder.AddOutboxAndInbox().AddIdempotencyKeys();
         modelBuilder.Entity<ConsentRow>(consent =>
         {
             consent.ToTable("Consents");

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Platform.Hosting.Idempotency;
 using Platform.Identity.Accounts;
 using Platform.Identity.Kyc;
 using Platform.Identity.Oidc;
@@ -9,7 +10,7 @@ namespace Platform.Identity.Data;
 
 /// <summary>
 /// The identity service's own database: accounts (ASP.NET Core Identity), OpenIddict's applications,
-/// authorizations, scopes and tokens, the signing-key generations, and the outbox/inbox. No other service reads it.
+/// authorizations, scopes and tokens, the signing-key generations, the outbox/inbox and the idempotency keys of the KYC API. No other service reads it.
 /// Its schema comes from migrations, one set per provider (Data/Migrations; tests/tools/add-migration.sh).
 /// </summary>
 public class IdentityServiceDbContext(DbContextOptions options) : IdentityDbContext<PlatformUser>(options)
@@ -28,7 +29,7 @@ public class IdentityServiceDbContext(DbContextOptions options) : IdentityDbCont
     {
         base.OnModelCreating(builder);
         builder.UseOpenIddict();
-        builder.AddOutboxAndInbox();
+        builder.AddOutboxAndInbox().AddIdempotencyKeys();
         builder.Entity<PlatformUser>(user =>
         {
             user.Property(u => u.DisplayName).HasMaxLength(200);

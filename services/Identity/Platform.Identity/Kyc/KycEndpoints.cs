@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using OpenIddict.Abstractions;
 using OpenIddict.Validation.AspNetCore;
+using Platform.Hosting.Idempotency;
 using Platform.Identity.Accounts;
 using Platform.Identity.Oidc;
 using Platform.ServiceDefaults;
@@ -53,10 +54,10 @@ public static partial class KycEndpoints
                 var kycCase = await service.StartAsync(Subject(user), ct);
                 return Results.Created($"/kyc/cases/{kycCase.Id}", KycCaseView.From(kycCase));
             })
-            .RequireAuthorization(ApplicantPolicy).WithSummary("Opens a KYC case for the signed-in account (or returns the open one).");
+            .RequireAuthorization(ApplicantPolicy).WithIdempotencyKey().WithSummary("Opens a KYC case for the signed-in account (or returns the open one).");
         kyc.MapPost("/cases/{id:guid}/evidence", async (Guid id, KycSubmission body, ClaimsPrincipal user, KycService service, CancellationToken ct) =>
                 Results.Ok(KycCaseView.From(await service.SubmitAsync(id, Subject(user), body, ct))))
-            .RequireAuthorization(ApplicantPolicy).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
+            .RequireAuthorization(ApplicantPolicy).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes)).WithIdempotencyKey()
             .WithSummary("Submits the form, the MRZ and optional images; the automated checks run at once and route the case.");
         kyc.MapGet("/cases/{id:guid}", async (Guid id, ClaimsPrincipal user, KycService service, CancellationToken ct) =>
             {
@@ -83,7 +84,7 @@ public static partial class KycEndpoints
             .RequireAuthorization(ReviewerPolicy).WithSummary("The case's evidence, decrypted for the reviewer; every opening is audited.");
         kyc.MapPost("/cases/{id:guid}/decision", async (Guid id, KycDecisionRequest body, ClaimsPrincipal user, KycService service, CancellationToken ct) =>
                 Results.Ok(KycCaseView.From(await service.DecideAsync(id, Subject(user), body, ct))))
-            .RequireAuthorization(ReviewerPolicy).WithSummary("Approves or rejects a case in manual review, with a reason; never one's own.");
+            .RequireAuthorization(ReviewerPolicy).WithIdempotencyKey().WithSummary("Approves or rejects a case in manual review, with a reason; never one's own.");
         return app;
     }
 

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Platform.Hosting.Idempotency;
 using Microsoft.Extensions.Logging;
 using Platform.RecordVault.Records;
 using Platform.ServiceDefaults;
@@ -23,6 +24,7 @@ public static partial class AdminErasureEndpoints
         app.MapDelete("/admin/records/{id}", EraseAsync)
             .RequireAuthorization(AdminEndpoints.Policy)
             .RequireRateLimiting(RateLimitPolicies.PerClient)
+            .WithIdempotencyKey()
             .WithTags("Admin")
             .WithSummary("Erases a record on the patient's documented request (X-Audit-Reason required); audited to the patient's access log and the ledger.");
         return app;

@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Platform.Consent.Core;
+using Platform.Hosting.Idempotency;
 using Platform.RecordVault.Core;
 using Platform.RecordVault.Data;
 using Platform.RecordVault.Records;
@@ -40,12 +41,12 @@ public static class RecordEndpoints
     {
         var maxBytes = app.ServiceProvider.GetRequiredService<IOptions<RecordVaultOptions>>().Value.MaxAttachmentBytes;
         var records = app.MapGroup("").RequireAuthorization(Policy).RequireRateLimiting(RateLimitPolicies.PerClient).WithTags("Records");
-        records.MapPost("/patients/{patient}/records", CreateAsync).WithMetadata(new RequestSizeLimitAttribute(maxBytes))
+        records.MapPost("/patients/{patient}/records", CreateAsync).WithMetadata(new RequestSizeLimitAttribute(maxBytes)).WithIdempotencyKey()
             .WithSummary("Stores a FHIR resource (application/fhir+json; its category comes from the content) or an attachment (?category=…); answers 201 with the version's hash. Clinicians need a consent granting correct.");
         records.MapGet("/patients/{patient}/records", ListAsync).WithSummary("A patient's records, metadata only: all for the patient, the consented categories for a clinician.");
         records.MapGet("/records/{id}", ReadAsync).WithSummary("Reads a record (X-Purpose-Of-Use, X-Break-Glass); every read is audited.");
-        records.MapPut("/records/{id}", AddVersionAsync).WithMetadata(new RequestSizeLimitAttribute(maxBytes)).WithSummary("Stores a new version (same kind and category). Clinicians need a consent granting correct; break-glass never writes.");
-        records.MapDelete("/records/{id}", EraseAsync).WithSummary("The patient erases their record by destroying its data keys; a tombstone with hashes remains. Clinicians never erase (admins: DELETE /admin/records/{id}).");
+        records.MapPut("/records/{id}", AddVersionAsync).WithMetadata(new RequestSizeLimitAttribute(maxBytes)).WithIdempotencyKey().WithSummary("Stores a new version (same kind and category). Clinicians need a consent granting correct; break-glass never writes.");
+        records.MapDelete("/records/{id}", EraseAsync).WithIdempotencyKey().WithSummary("The patient erases their record by destroying its data keys; a tombstone with hashes remains. Clinicians never erase (admins: DELETE /admin/records/{id}).");
         records.MapGet("/patients/{patient}/access-log", AccessLogAsync).WithSummary("Who accessed the patient's records, with each entry's ledger receipt.");
         return app;
     }

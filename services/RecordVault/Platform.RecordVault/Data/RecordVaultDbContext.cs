@@ -1,9 +1,10 @@
 using Microsoft.EntityFrameworkCore;
+using Platform.Hosting.Idempotency;
 using Platform.Messaging;
 
 namespace Platform.RecordVault.Data;
 
-/// <summary>The record-vault service's own database: record metadata, encrypted versions, the access log, outbox and inbox. Its schema comes from migrations, one set per provider (Data/Migrations; tests/tools/add-migration.sh).</summary>
+/// <summary>The record-vault service's own database: record metadata, encrypted versions, the access log, outbox and inbox, idempotency keys. Its schema comes from migrations, one set per provider (Data/Migrations; tests/tools/add-migration.sh).</summary>
 public class RecordVaultDbContext(DbContextOptions options) : DbContext(options)
 {
     public DbSet<RecordRow> Records => Set<RecordRow>();
@@ -14,7 +15,7 @@ public class RecordVaultDbContext(DbContextOptions options) : DbContext(options)
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
-        modelBuilder.AddOutboxAndInbox();
+        modelBuilder.AddOutboxAndInbox().AddIdempotencyKeys();
         modelBuilder.Entity<RecordRow>(record =>
         {
             record.ToTable("Records");
