@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Platform.Identity.Data;
+using Platform.Identity.Sessions;
 
 namespace Platform.Identity.Accounts;
 
@@ -15,6 +16,9 @@ namespace Platform.Identity.Accounts;
 public static class AccountSetup
 {
     public const int MaxFailedAttempts = 5;
+
+    /// <summary>How long a sign-in lasts (the cookie does not slide; its session ends with it at the latest).</summary>
+    public static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(8);
 
     public static WebApplicationBuilder AddAccounts(this WebApplicationBuilder builder)
     {
@@ -48,7 +52,7 @@ public static class AccountSetup
             cookie.Cookie.Name = "platform.identity";
             cookie.Cookie.HttpOnly = true;
             cookie.Cookie.SameSite = Microsoft.AspNetCore.Http.SameSiteMode.Lax;
-            cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+            cookie.ExpireTimeSpan = SessionLifetime;
             cookie.SlidingExpiration = false;
             // Signing in on the login page makes the cookie handler redirect to ?ReturnUrl= itself, with a weaker
             // check than the pages' own; a value no Location header can carry (U+3000) threw there (a 500).
@@ -57,7 +61,11 @@ public static class AccountSetup
                 context.Response.Redirect(ReturnUrls.SafeLocal(context.RedirectUri));
                 return Task.CompletedTask;
             };
+            // The cookie is only a reference to a server-side session that logout and admins can end.
+            SessionCookieEvents.Attach(cookie.Events);
         });
+        builder.Services.AddScoped<SignInSessions>();
+        builder.Services.AddScoped<SessionAuthorizations>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.Configure<SignInThrottleOptions>(builder.Configuration.GetSection("Identity:SignInThrottle"));
         builder.Services.AddSingleton<SignInThrottle>();

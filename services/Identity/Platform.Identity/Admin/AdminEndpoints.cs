@@ -10,12 +10,13 @@ using OpenIddict.Abstractions;
 using OpenIddict.Validation.AspNetCore;
 using Platform.Identity.Accounts;
 using Platform.Identity.Oidc;
+using Platform.Identity.Sessions;
 using Platform.ServiceDefaults;
 
 namespace Platform.Identity.Admin;
 
 /// <summary>
-/// The admin API: clients, clinician activation and signing-key rotation. Callers are administrators signed in
+/// The admin API: clients, clinician activation, session revocation and signing-key rotation. Callers are administrators signed in
 /// with a second factor, holding the <c>identity.admin</c> scope. Every change is logged with the admin's subject id.
 /// </summary>
 public static partial class AdminEndpoints
@@ -43,6 +44,8 @@ public static partial class AdminEndpoints
             .WithSummary("Creates or replaces a client. A confidential client without a secret or keys gets a generated secret, returned once.");
         admin.MapDelete("/clients/{clientId}", DeleteClientAsync).WithSummary("Removes a client; its tokens stop working at their next use.");
         admin.MapPost("/users/{userId}/activate-clinician", ActivateClinicianAsync).WithSummary("Activates a clinician account after the licence is checked.");
+        admin.MapPost("/users/{userId}/sessions/revoke", RevokeSessionsAsync)
+            .WithSummary("Ends every sign-in session of the account and revokes its authorizations and refresh tokens.");
         admin.MapPost("/signing-keys/rotate", RotateSigningKeyAsync).WithSummary("Creates a new token-signing key; the old one stays published until its tokens expire.");
         return app;
     }
@@ -128,6 +131,17 @@ public static partial class AdminEndpoints
         return Results.Ok(new { userId = user.Id, activatedAt = user.ClinicianActivatedAt, activatedBy = user.ClinicianActivatedBy });
     }
 
+    private static async Task<IResult> RevokeSessionsAsync(
+        string userId, UserManager<PlatformUser> users, SignInSessions sessions, ClaimsPrincipal admin, ILoggerFactory loggers,
+        CancellationToken cancellationToken)
+    {
+        var user = await users.FindByIdAsync(userId) ?? throw ProblemException.NotFound($"No account '{userId}'.");
+        var adminId = admin.GetClaim(OpenIddictConstants.Claims.Subject) ?? "";
+        var revoked = await sessions.RevokeAllAsync(user.Id, adminId, cancellationToken);
+        LogSessionsRevoked(loggers.CreateLogger("Platform.Identity.Admin"), user.Id, revoked.SessionsEnded, revoked.AuthorizationsRevoked, adminId);
+        return Results.Ok(revoked);
+    }
+
     private static async Task<IResult> RotateSigningKeyAsync(SigningKeyRing ring, ClaimsPrincipal admin, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var generation = await ring.RotateAsync(cancellationToken);
@@ -143,6 +157,9 @@ public static partial class AdminEndpoints
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Clinician {UserId} activated by admin {AdminId}")]
     private static partial void LogClinicianActivated(ILogger logger, string userId, string? adminId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sessions of {UserId} revoked by admin {AdminId}: {Sessions} sessions ended, {Authorizations} authorizations revoked")]
+    private static partial void LogSessionsRevoked(ILogger logger, string userId, int sessions, long authorizations, string adminId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Token-signing key rotated to generation {Generation} by admin {AdminId}")]
     private static partial void LogRotated(ILogger logger, int generation, string? adminId);

@@ -4,13 +4,15 @@ using Platform.Hosting.Idempotency;
 using Platform.Identity.Accounts;
 using Platform.Identity.Kyc;
 using Platform.Identity.Oidc;
+using Platform.Identity.Sessions;
 using Platform.Messaging;
 
 namespace Platform.Identity.Data;
 
 /// <summary>
 /// The identity service's own database: accounts (ASP.NET Core Identity), OpenIddict's applications,
-/// authorizations, scopes and tokens, the signing-key generations, the outbox/inbox and the idempotency keys of the KYC API. No other service reads it.
+/// authorizations, scopes and tokens, the sign-in sessions behind the identity cookie, the signing-key generations,
+/// the outbox/inbox and the idempotency keys of the KYC API. No other service reads it.
 /// Its schema comes from migrations, one set per provider (Data/Migrations; tests/tools/add-migration.sh).
 /// </summary>
 public class IdentityServiceDbContext(DbContextOptions options) : IdentityDbContext<PlatformUser>(options)
@@ -24,6 +26,8 @@ public class IdentityServiceDbContext(DbContextOptions options) : IdentityDbCont
     public DbSet<KycEvidenceRow> KycEvidence => Set<KycEvidenceRow>();
 
     public DbSet<CredentialStatusRow> CredentialStatuses => Set<CredentialStatusRow>();
+
+    public DbSet<SignInSession> SignInSessions => Set<SignInSession>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -71,6 +75,17 @@ public class IdentityServiceDbContext(DbContextOptions options) : IdentityDbCont
             status.Property(c => c.Index).ValueGeneratedOnAdd();
             status.Property(c => c.OwnerId).HasMaxLength(64);
             status.HasIndex(c => c.OwnerId);
+        });
+        builder.Entity<SignInSession>(session =>
+        {
+            session.ToTable("SignInSessions");
+            session.HasKey(s => s.Id);
+            session.Property(s => s.Id).HasMaxLength(32);
+            session.Property(s => s.UserId).HasMaxLength(64);
+            session.Property(s => s.EndReason).HasMaxLength(32);
+            session.Property(s => s.EndedBy).HasMaxLength(64);
+            session.HasIndex(s => s.UserId);
+            session.HasIndex(s => s.ExpiresAt);
         });
         builder.Entity<TokenEncryptionKey>(key =>
         {

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Primitives;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using Platform.Identity.Accounts;
+using Platform.Identity.Sessions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Platform.Identity.Oidc;
@@ -42,6 +43,7 @@ public static class AuthorizationEndpoints
         IOpenIddictAuthorizationManager authorizations,
         IOpenIddictScopeManager scopes,
         IAntiforgery antiforgery,
+        SessionAuthorizations sessionAuthorizations,
         TimeProvider time)
     {
         var request = context.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
@@ -130,13 +132,15 @@ public static class AuthorizationEndpoints
 
         var identity = await tokenClaims.ForUserAsync(user, requestedScopes, multiFactor, authenticatedAt);
         identity.SetResources(await ListAsync(scopes.ListResourcesAsync(identity.GetScopes())));
-        var chosen = existing.LastOrDefault() ?? await authorizations.CreateAsync(
-            identity: identity,
-            subject: user.Id,
-            client: applicationId!,
-            type: AuthorizationTypes.Permanent,
-            scopes: identity.GetScopes());
-        identity.SetAuthorizationId(await authorizations.GetIdAsync(chosen));
+        if (consentGiven && existing.Count == 0)
+        {
+            // The permanent authorization only records the user's consent to this client; no token hangs off it.
+            await authorizations.CreateAsync(identity, user.Id, applicationId!, AuthorizationTypes.Permanent, identity.GetScopes());
+        }
+        // Each flow gets its own authorization, so OpenIddict's reuse detection (a replayed code, a reused refresh
+        // token) revokes this flow's chain and not every session the user has on the client.
+        identity.SetAuthorizationId(await sessionAuthorizations.CreateForFlowAsync(
+            identity, user.Id, applicationId!, SignInSessions.IdOf(session.Properties), context.RequestAborted));
         return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
@@ -224,17 +228,35 @@ public static class AuthorizationEndpoints
         return Results.Ok(claims);
     }
 
-    private static async Task<IResult> EndSessionAsync(HttpContext context, SignInManager<PlatformUser> signIn, IAntiforgery antiforgery)
+    private static async Task<IResult> EndSessionAsync(
+        HttpContext context, SignInManager<PlatformUser> signIn, SignInSessions sessions, IAntiforgery antiforgery)
     {
         var request = context.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
-        // Without an id_token_hint anyone could link a user here and sign them out: ask first (CSRF-protected form).
+        var current = await context.AuthenticateAsync(IdentityConstants.ApplicationScheme);
         var confirmed = HttpMethods.IsPost(context.Request.Method) && context.Request.HasFormContentType &&
                         (await context.Request.ReadFormAsync()).ContainsKey(AcceptField) && await antiforgery.IsRequestValidAsync(context);
-        if (string.IsNullOrEmpty(request.IdTokenHint) && !confirmed)
+        if (!confirmed)
         {
-            return Results.Redirect("/account/logout?returnUrl=" + Uri.EscapeDataString(ReturnUrl(context, request)));
+            // OpenIddict has validated the id_token_hint (signature, issuer, audience); its subject says whose logout
+            // the client asked for. Anyone can link a browser here with their own id_token, so only a hint naming the
+            // signed-in user ends the session without asking.
+            var hinted = string.IsNullOrEmpty(request.IdTokenHint) ? null
+                : (await context.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal?.GetClaim(Claims.Subject);
+            var signedIn = current.Succeeded ? signIn.UserManager.GetUserId(current.Principal!) : null;
+            if (hinted is null || (signedIn is not null && signedIn != hinted))
+            {
+                var page = "/account/logout?returnUrl=" + Uri.EscapeDataString(ReturnUrl(context, request));
+                return Results.Redirect(hinted is null ? page : page + "&otherAccount=true");
+            }
         }
-        await signIn.SignOutAsync();
+        if (current.Succeeded)
+        {
+            if (SignInSessions.IdOf(current.Properties) is { } sessionId)
+            {
+                await sessions.EndAsync(sessionId, SessionEndReasons.Logout, revokeTokens: true, context.RequestAborted);
+            }
+            await signIn.SignOutAsync();
+        }
         return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
     }
 
