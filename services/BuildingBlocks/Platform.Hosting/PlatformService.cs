@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Platform.Crypto;
 using Platform.Messaging;
+using Platform.Messaging.Revocation;
 using Platform.ServiceDefaults;
 
 namespace Platform.Hosting;
@@ -33,6 +34,7 @@ public static class PlatformService
         builder.AddServiceDatabase<TContext>();
         builder.AddKeysIfConfigured();
         var events = builder.AddEventBus<TContext>();
+        events.AddTokenRevocations(builder.Configuration);
         configureServices?.Invoke(builder, events);
 
         var app = builder.Build();
