@@ -12,7 +12,7 @@ namespace Platform.RecordVault.Service.Tests;
 /// as identity.token-revoked reaches them, not when it expires.
 /// </summary>
 [Collection(VaultCollection.Name)]
-public sealed class TokenRevocationTests(VaultPlatform platform)
+public sealed class TokenRevocationTests(VaultPlatform platform, Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public async Task A_revoked_access_token_is_refused_at_the_vault_and_consent_within_seconds_and_other_tokens_still_work()
@@ -42,6 +42,7 @@ public sealed class TokenRevocationTests(VaultPlatform platform)
             return refused.StatusCode == HttpStatusCode.Unauthorized;
         }, "the vault refuses the revoked token", TimeSpan.FromSeconds(10));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"refused after {clock.Elapsed.TotalSeconds:F1} s");
+        output.WriteLine($"the vault refused the revoked token {clock.Elapsed.TotalMilliseconds:F0} ms after /connect/revoke answered");
         var challenge = refused.Headers.WwwAuthenticate.ToString();
         Assert.Contains("error=\"invalid_token\"", challenge, StringComparison.Ordinal);
         Assert.Contains("revoked", challenge, StringComparison.Ordinal);
