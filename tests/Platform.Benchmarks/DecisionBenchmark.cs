@@ -125,7 +125,7 @@ public static class DecisionBenchmark
         async Task<(bool, string?)> DecideInProcess(Random random)
         {
             await using var scope = scopes.CreateAsyncScope();
-            var answer = await scope.ServiceProvider.GetRequiredService<DecisionService>().DecideAsync(requests[random.Next(requests.Length)].Body, CancellationToken.None);
+            var answer = await scope.ServiceProvider.GetRequiredService<DecisionService>().DecideAsync(requests[random.Next(requests.Length)].Body, subject: null, CancellationToken.None);
             return (true, answer.Reason);
         }
         var inProcess = await DriveAsync(inProcessTime, 1, DecideInProcess);

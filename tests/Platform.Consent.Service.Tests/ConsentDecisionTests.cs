@@ -81,25 +81,83 @@ public sealed class ConsentDecisionTests(ConsentPlatform platform) : IClassFixtu
     }
 
     [Fact]
-    public async Task Break_glass_permits_a_flagged_emergency_by_a_clinician_within_its_budget_and_is_audited()
+    public async Task Break_glass_permits_a_flagged_emergency_by_a_clinician_proven_by_their_token_within_its_budget_and_is_audited()
     {
         var (patient, _) = await platform.PatientAsync();
         var service = await platform.ServiceTokenAsync();
-        var doctor = "er" + Guid.NewGuid().ToString("N");
+        var (doctor, doctorToken) = await platform.ClinicianAsync();
+        var (notDoctor, _) = await platform.PatientAsync();
+        var notDoctorVaultToken = await platform.UserTokenAsync(notDoctor, "openid records");
 
-        var first = await DecideAsync(service, patient.Id, "observation", "ETREAT", doctor, breakGlass: true, clinician: true);
+        var first = await DecideAsync(service, patient.Id, "observation", "ETREAT", doctor.Id, breakGlass: true, subjectToken: doctorToken);
         Assert.Equal("break-glass", first.GetProperty("decision").GetString());
         Assert.Equal(JsonValueKind.Null, first.GetProperty("consentId").ValueKind);
-        Assert.Equal("deny", (await DecideAsync(service, patient.Id, "observation", "TREAT", doctor, breakGlass: true, clinician: true)).GetProperty("decision").GetString());
-        Assert.Equal("deny", (await DecideAsync(service, patient.Id, "observation", "ETREAT", doctor, breakGlass: true, clinician: false)).GetProperty("decision").GetString());
-        Assert.Equal("break-glass", (await DecideAsync(service, patient.Id, "observation", "ETREAT", doctor, breakGlass: true, clinician: true)).GetProperty("decision").GetString());
-        var third = await DecideAsync(service, patient.Id, "observation", "ETREAT", doctor, breakGlass: true, clinician: true);
+        Assert.Equal("deny", (await DecideAsync(service, patient.Id, "observation", "TREAT", doctor.Id, breakGlass: true, subjectToken: doctorToken)).GetProperty("decision").GetString());
+        // A person who is not a clinician, proven so by their own token, whatever the body claims.
+        var patientAsks = await DecideAsync(service, patient.Id, "observation", "ETREAT", notDoctor.Id, breakGlass: true, clinician: true, subjectToken: notDoctorVaultToken);
+        Assert.Equal("break_glass_requires_clinician", patientAsks.GetProperty("reason").GetString());
+        // Without actor in the body the token names it.
+        Assert.Equal("break-glass", (await DecideAsync(service, patient.Id, "observation", "ETREAT", actor: "", breakGlass: true, subjectToken: doctorToken)).GetProperty("decision").GetString());
+        var third = await DecideAsync(service, patient.Id, "observation", "ETREAT", doctor.Id, breakGlass: true, subjectToken: doctorToken);
         Assert.Equal("break_glass_rate_limited", third.GetProperty("reason").GetString());
 
-        // Every permitted break-glass is an audit event on the bus.
+        // Every permitted break-glass is an audit event on the bus, naming the clinician the token proved.
         await Eventually.TrueAsync(() => platform.Observed.Count(e => e.Topic == "consent.break-glass.v1" && e.Payload.Contains(patient.Id, StringComparison.Ordinal)) == 2,
             "two break-glass audit events");
+        Assert.All(platform.Observed.Where(e => e.Topic == "consent.break-glass.v1" && e.Payload.Contains(patient.Id, StringComparison.Ordinal)),
+            e => Assert.Contains(doctor.Id, e.Payload, StringComparison.Ordinal));
     }
+
+    /// <summary>Issue 17, finding 9: the caller's say-so (actor, actorIsClinician) never makes a break-glass.</summary>
+    [Fact]
+    public async Task A_service_forging_the_actor_spends_no_break_glass_budget_and_writes_no_break_glass_audit_line()
+    {
+        var (patient, _) = await platform.PatientAsync();
+        var service = await platform.ServiceTokenAsync();
+        var (doctor, doctorToken) = await platform.ClinicianAsync();
+        var (_, otherDoctorToken) = await platform.ClinicianAsync();
+        var consentOnlyToken = await platform.UserTokenAsync(doctor, "openid consent.manage");
+
+        // The body says "a clinician, in an emergency", with no token to show for it: answered, never as a clinician's.
+        for (var i = 0; i < 3; i++)
+        {
+            var forged = await DecideAsync(service, patient.Id, "observation", "ETREAT", doctor.Id, breakGlass: true, clinician: true);
+            Assert.Equal(("deny", "break_glass_requires_clinician"), (forged.GetProperty("decision").GetString(), forged.GetProperty("reason").GetString()));
+        }
+        // A forwarded token that is not a valid person's token for the vault is refused outright.
+        foreach (var bad in new[] { "not-a-token", service, consentOnlyToken, doctorToken[..^4] + "AAAA" })
+        {
+            var (status, problem) = await platform.CallAsync(HttpMethod.Post, "/decisions", service, Body(patient.Id, doctor.Id), subjectToken: bad);
+            Assert.Equal((HttpStatusCode.Forbidden, "invalid_subject_token"), (status, problem.GetProperty("code").GetString()));
+        }
+        // Another clinician's genuine token cannot spend this doctor's budget.
+        var (mismatch, mismatchProblem) = await platform.CallAsync(HttpMethod.Post, "/decisions", service, Body(patient.Id, doctor.Id), subjectToken: otherDoctorToken);
+        Assert.Equal((HttpStatusCode.Forbidden, "actor_mismatch"), (mismatch, mismatchProblem.GetProperty("code").GetString()));
+
+        // The doctor's whole budget (2) is still there, and only the genuine uses are audited.
+        Assert.Equal("break-glass", (await DecideAsync(service, patient.Id, "observation", "ETREAT", doctor.Id, breakGlass: true, subjectToken: doctorToken)).GetProperty("decision").GetString());
+        Assert.Equal("break-glass", (await DecideAsync(service, patient.Id, "observation", "ETREAT", doctor.Id, breakGlass: true, subjectToken: doctorToken)).GetProperty("decision").GetString());
+        await Eventually.TrueAsync(() => AuditLines(patient.Id) >= 2, "the genuine break-glass audit events");
+        await Task.Delay(1000);
+        Assert.Equal(2, AuditLines(patient.Id));
+
+        // A forwarded token the identity service has since revoked proves nothing any more.
+        using var identity = new HttpClient { BaseAddress = platform.Identity.BaseAddress };
+        using var revoke = await identity.PostAsync("/connect/revoke", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["token"] = otherDoctorToken,
+            ["client_id"] = IdentityServer.PortalClient,
+        }));
+        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        await Eventually.TrueAsync(async () => (await platform.CallAsync(HttpMethod.Post, "/decisions", service,
+                new { subject = patient.Id, category = "observation", purpose = "ETREAT", breakGlass = true }, subjectToken: otherDoctorToken)).Status == HttpStatusCode.Forbidden,
+            "the revoked subject token is refused", TimeSpan.FromSeconds(10));
+    }
+
+    private int AuditLines(string patient) => platform.Observed.Count(e => e.Topic == "consent.break-glass.v1" && e.Payload.Contains(patient, StringComparison.Ordinal));
+
+    private static object Body(string subject, string actor) =>
+        new { subject, actor, actorKind = "practitioner", category = "observation", purpose = "ETREAT", breakGlass = true, actorIsClinician = true };
 
     [Fact]
     public async Task Reading_and_writing_are_decided_separately_and_break_glass_never_writes()
@@ -182,19 +240,21 @@ public sealed class ConsentDecisionTests(ConsentPlatform platform) : IClassFixtu
         return consent.GetProperty("id").GetString()!;
     }
 
-    private async Task<JsonElement> DecideAsync(string serviceToken, string subject, string category, string purpose, string? actor = null, bool breakGlass = false, bool clinician = true, string? action = null)
+    /// <param name="actor">The body's actor; empty leaves it out (the forwarded token names it).</param>
+    private async Task<JsonElement> DecideAsync(string serviceToken, string subject, string category, string purpose, string? actor = null, bool breakGlass = false,
+        bool clinician = true, string? action = null, string? subjectToken = null)
     {
         var (status, body) = await platform.CallAsync(HttpMethod.Post, "/decisions", serviceToken, new
         {
             subject,
-            actor = actor ?? Clinician,
+            actor = actor == "" ? null : actor ?? Clinician,
             actorKind = "practitioner",
             category,
             purpose,
             breakGlass,
             actorIsClinician = clinician,
             action,
-        });
+        }, subjectToken: subjectToken);
         Assert.True(status == HttpStatusCode.OK, body.ToString());
         return body;
     }

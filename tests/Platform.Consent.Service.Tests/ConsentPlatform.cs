@@ -60,7 +60,9 @@ public sealed class ConsentPlatform : IAsyncLifetime
             GrantTypes = ["authorization_code"],
             RedirectUris = [$"http://127.0.0.1:{ConsentPort}/signin-oidc"],
             Scopes = ["openid", "roles"],
-        }.ToSettings(5));
+        }.ToSettings(5),
+            // On the same bus: its revocation events (identity.token-revoked) reach the consent service.
+            builder => builder.Services.AddSingleton(Broker));
         var authority = Identity.BaseAddress.AbsoluteUri;
         using (var keys = new SoftwareKeyProvider(new SoftwareKeyProviderOptions { KeyDirectory = _consentKeys }, NullLogger<SoftwareKeyProvider>.Instance))
         {
@@ -120,6 +122,13 @@ public sealed class ConsentPlatform : IAsyncLifetime
         return (await new CodeFlow(session).SignInThroughPortalAsync(account, scope)).GetProperty("access_token").GetString()!;
     }
 
+    /// <summary>A fresh clinician (second factor enrolled) and their access token for the record vault, as the vault would forward it.</summary>
+    public async Task<(TestAccount Account, string Token)> ClinicianAsync(string scope = "openid records")
+    {
+        var clinician = await TestAccounts.CreateAsync(Identity.Service.Services, PlatformRoles.Clinician);
+        return (clinician, await UserTokenAsync(clinician, scope));
+    }
+
     /// <summary>A client-credentials token for the platform's service client (consent.decide, ledger.submit).</summary>
     public async Task<string> ServiceTokenAsync(string scope = "consent.decide")
     {
@@ -129,9 +138,14 @@ public sealed class ConsentPlatform : IAsyncLifetime
         return body.GetProperty("access_token").GetString()!;
     }
 
-    public async Task<(System.Net.HttpStatusCode Status, JsonElement Body)> CallAsync(HttpMethod method, string path, string? token, object? body = null, string? auditReason = null)
+    public async Task<(System.Net.HttpStatusCode Status, JsonElement Body)> CallAsync(HttpMethod method, string path, string? token, object? body = null, string? auditReason = null,
+        string? subjectToken = null)
     {
         using var request = new HttpRequestMessage(method, path);
+        if (subjectToken is not null)
+        {
+            request.Headers.TryAddWithoutValidation(Platform.ServiceDefaults.SubjectToken.Header, subjectToken);
+        }
         if (token is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);

@@ -39,7 +39,8 @@ public sealed class VaultPlatform : IAsyncLifetime
     {
         await Postgres.InitializeAsync();
         VaultConnectionString = await Postgres.CreateDatabaseAsync("vault");
-        Identity = await IdentityServer.StartAsync();
+        // On the same bus as the others: its revocation events reach consent and the vault (identity.token-revoked).
+        Identity = await IdentityServer.StartAsync(configure: builder => builder.Services.AddSingleton(Broker));
         _consentPort = FreePort.Next();
         Vault = await StartVaultAsync();
 
@@ -116,9 +117,14 @@ public sealed class VaultPlatform : IAsyncLifetime
     public async Task<(TestAccount Account, string Token)> UserAsync(string role)
     {
         var account = await TestAccounts.CreateAsync(Identity.Service.Services, role, enrolTotp: role != PlatformRoles.Patient);
+        return (account, await SignInAsync(account));
+    }
+
+    /// <summary>A new sign-in (a session and authorization of its own) and its access token.</summary>
+    public async Task<string> SignInAsync(TestAccount account)
+    {
         using var session = new FormSession(Identity.BaseAddress);
-        var token = (await new CodeFlow(session).SignInThroughPortalAsync(account, "openid consent.manage records")).GetProperty("access_token").GetString()!;
-        return (account, token);
+        return (await new CodeFlow(session).SignInThroughPortalAsync(account, "openid consent.manage records")).GetProperty("access_token").GetString()!;
     }
 
     public Task<(System.Net.HttpStatusCode Status, JsonElement Body, HttpResponseMessage Raw)> VaultAsync(HttpMethod method, string path, string token, HttpContent? content = null, IDictionary<string, string>? headers = null) =>

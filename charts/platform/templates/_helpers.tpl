@@ -660,6 +660,9 @@ scoping and the dead-letter topics; the deployment tests check it against the co
 - topic: identity.revoked.v1
   publisher: identity
   consumers: [consent]
+- topic: identity.token-revoked.v1
+  publisher: identity
+  consumers: [consent, record-vault, ledger]
 - topic: consent.changed.v1
   publisher: consent
   consumers: [ledger]

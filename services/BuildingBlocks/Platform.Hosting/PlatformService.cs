@@ -7,6 +7,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Platform.Crypto;
 using Platform.Hosting.Idempotency;
 using Platform.Messaging;
+using Platform.Messaging.Revocation;
 using Platform.ServiceDefaults;
 
 namespace Platform.Hosting;
@@ -35,6 +36,7 @@ public static class PlatformService
         builder.AddKeysIfConfigured();
         var events = builder.AddEventBus<TContext>();
         builder.AddIdempotencyKeys<TContext>();
+        events.AddTokenRevocations(builder.Configuration);
         configureServices?.Invoke(builder, events);
 
         var app = builder.Build();

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Platform.ServiceDefaults;
@@ -12,6 +13,7 @@ namespace Platform.ServiceDefaults;
 /// from the issuer's JWKS (refetched when an unknown key id appears, so signing-key rotation needs no restart).
 /// Configuration: <c>Authentication:Authority</c> (issuer URL), <c>Authentication:Audience</c> (default: the
 /// service name), <c>Authentication:RequireHttpsMetadata</c> (default true; the dev host and tests use loopback http).
+/// Tokens the identity service revoked before their expiry are refused too (<see cref="RevokedTokenCheck"/>).
 /// </summary>
 public static class TokenValidationSetup
 {
@@ -28,6 +30,7 @@ public static class TokenValidationSetup
         {
             return builder;
         }
+        builder.AddRevokedTokens();
         var audience = section["Audience"] ?? builder.Configuration["Service:Name"]
             ?? throw new InvalidOperationException("Authentication:Audience or Service:Name is required.");
         authentication.AddJwtBearer(Scheme, options =>
@@ -37,6 +40,8 @@ public static class TokenValidationSetup
             options.RequireHttpsMetadata = section.GetValue("RequireHttpsMetadata", true);
             options.MapInboundClaims = false;
             options.RefreshOnIssuerKeyNotFound = true;
+            // Revoked before their expiry: refused from the moment identity.token-revoked arrives.
+            options.Events = RevokedTokenCheck.Events();
             options.TokenValidationParameters = new TokenValidationParameters
             {
                 ValidAudience = audience,
@@ -54,5 +59,20 @@ public static class TokenValidationSetup
             };
         });
         return builder;
+    }
+
+    /// <summary>The deny-list of revoked access tokens: in Redis when configured (shared by replicas), else in memory (a host may register a shared one first).</summary>
+    private static void AddRevokedTokens(this WebApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        if (RedisSetup.IsConfigured(builder.Configuration))
+        {
+            builder.Services.TryAddSingleton<IRevokedTokens>(sp => new RedisRevokedTokens(
+                sp.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>(), sp.GetRequiredService<TimeProvider>()));
+        }
+        else
+        {
+            builder.Services.TryAddSingleton<IRevokedTokens, InMemoryRevokedTokens>();
+        }
     }
 }

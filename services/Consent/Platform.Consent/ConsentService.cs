@@ -36,6 +36,8 @@ public static class ConsentService
                 builder.Services.AddSingleton<ConsentEventSigner>();
                 builder.Services.AddScoped<ConsentCommands>();
                 builder.Services.AddScoped<DecisionService>();
+                builder.Services.Configure<SubjectTokenOptions>(builder.Configuration.GetSection("Consent:SubjectToken"));
+                builder.Services.AddSingleton<SubjectTokenValidator>();
                 builder.Services.Configure<BreakGlassOptions>(builder.Configuration.GetSection("Consent:BreakGlass"));
                 builder.Services.AddSingleton<BreakGlassGuard>();
                 builder.Services.AddSingleton<ConsentExpiry>();

@@ -21,6 +21,9 @@ namespace Platform.DevHost;
 public sealed class DevHostRunner(DevHostOptions options) : IAsyncDisposable
 {
     private readonly InProcessBroker _broker = new();
+
+    // One deny-list for the whole process: a revocation event reaches one ledger replica, and all three must refuse the token.
+    private readonly InMemoryRevokedTokens _revokedTokens = new(TimeProvider.System);
     private readonly List<(EmbeddedService Service, WebApplication App)> _running = [];
     private TracerProvider? _traces;
     private volatile IReadOnlyDictionary<int, string> _ports = new Dictionary<int, string>();
@@ -107,6 +110,7 @@ public sealed class DevHostRunner(DevHostOptions options) : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(service.Settings);
         }
         builder.Services.AddSingleton(_broker);
+        builder.Services.AddSingleton<IRevokedTokens>(_revokedTokens);
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
     }
 

@@ -53,7 +53,7 @@ public static partial class ConsentEndpoints
         consents.MapPost("/{id}/revoke", RevokeAsync).WithIdempotencyKey().WithSummary("Revokes a consent; every decision after this call returns is a deny.");
         consents.MapGet("/{id}/fhir", FhirAsync).WithSummary("The consent as an HL7 FHIR R4 Consent resource.");
 
-        app.MapPost("/decisions", (DecisionBody body, DecisionService decisions, CancellationToken ct) => decisions.DecideAsync(body, ct))
+        app.MapPost("/decisions", DecideAsync)
             .RequireAuthorization(DecidePolicy)
             .RequireRateLimiting(RateLimitPolicies.PerClient)
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
@@ -70,6 +70,26 @@ public static partial class ConsentEndpoints
             .WithTags("Consents")
             .WithSummary("The record categories, purposes of use and actions a consent can name.");
         return app;
+    }
+
+    /// <summary>
+    /// The actor comes from the person's access token the calling service forwards (<see cref="SubjectToken.Header"/>),
+    /// validated here; without one the decision is still answered for the body's actor, but never as a clinician's, so
+    /// no break-glass budget is spent and no break-glass audit line is written on a caller's say-so.
+    /// </summary>
+    private static async Task<DecisionResponse> DecideAsync(HttpContext http, DecisionBody body, DecisionService decisions, SubjectTokenValidator subjects, CancellationToken ct)
+    {
+        SubjectActor? subject = null;
+        if (http.Request.Headers.TryGetValue(SubjectToken.Header, out var forwarded))
+        {
+            subject = forwarded.Count == 1 ? await subjects.ValidateAsync(forwarded.ToString(), ct) : null;
+            if (subject is null)
+            {
+                throw new ProblemException(StatusCodes.Status403Forbidden, "The forwarded subject token is not valid.",
+                    $"{SubjectToken.Header} must carry the person's current access token from the identity service, issued for the calling service.", "invalid_subject_token");
+            }
+        }
+        return await decisions.DecideAsync(body, subject, ct);
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, string? subject, ConsentDbContext db, ILoggerFactory loggers, CancellationToken ct)

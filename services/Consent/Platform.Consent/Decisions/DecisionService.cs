@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Platform.Consent.Core;
@@ -15,9 +16,20 @@ namespace Platform.Consent.Decisions;
 /// </summary>
 public sealed partial class DecisionService(ConsentDbContext db, BreakGlassGuard breakGlass, TimeProvider time, ILogger<DecisionService> logger)
 {
-    public async Task<DecisionResponse> DecideAsync(DecisionBody body, CancellationToken cancellationToken)
+    /// <param name="subject">
+    /// The person the calling service acts for, from the access token it forwarded and this service validated; null
+    /// when none was forwarded. Only it can make the actor a clinician (and so allow break-glass): the body's
+    /// <c>actorIsClinician</c> is ignored, and a body <c>actor</c> that names someone else is refused.
+    /// </param>
+    public async Task<DecisionResponse> DecideAsync(DecisionBody body, SubjectActor? subject, CancellationToken cancellationToken)
     {
-        var request = Validate(body);
+        ArgumentNullException.ThrowIfNull(body);
+        if (subject is not null && body.Actor is not null && !string.Equals(body.Actor, subject.Id, StringComparison.Ordinal))
+        {
+            throw new ProblemException(StatusCodes.Status403Forbidden, "The actor is not the forwarded token's subject.",
+                "A decision is for the person whose access token was forwarded; leave actor out or name that person.", "actor_mismatch");
+        }
+        var request = Validate(body with { Actor = subject?.Id ?? body.Actor }, isClinician: subject?.IsClinician ?? false);
         var rows = new List<ConsentRow>();
         await foreach (var row in ConsentsBetween(db, request.SubjectPseudonym, request.ActorId).WithCancellation(cancellationToken))
         {
@@ -45,7 +57,7 @@ public sealed partial class DecisionService(ConsentDbContext db, BreakGlassGuard
         EF.CompileAsyncQuery((ConsentDbContext context, string subject, string actor) =>
             context.Consents.AsNoTracking().Where(c => c.Subject == subject && c.GranteeId == actor));
 
-    private DecisionRequest Validate(DecisionBody body)
+    private DecisionRequest Validate(DecisionBody body, bool isClinician)
     {
         if (!Pseudonyms.IsValid(body.Subject))
         {
@@ -74,7 +86,7 @@ public sealed partial class DecisionService(ConsentDbContext db, BreakGlassGuard
             throw ProblemException.Unprocessable($"Unknown action '{action}': access (read) or correct (write). See GET /codes.", ConsentErrorCodes.UnknownAction);
         }
         return new DecisionRequest(body.Subject!, body.Actor!, kind.Value, body.Category!, body.Purpose!, time.GetUtcNow(),
-            body.BreakGlass, body.ActorIsClinician, action);
+            body.BreakGlass, isClinician, action);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "BREAK-GLASS access permitted: decision {DecisionId}, actor {Actor}, subject {Subject}, category {Category}")]
@@ -84,7 +96,10 @@ public sealed partial class DecisionService(ConsentDbContext db, BreakGlassGuard
     private static partial void LogBreakGlassRefused(ILogger logger, Guid decisionId, string actor);
 }
 
-/// <summary>POST /decisions body; <c>Action</c> is <c>access</c> (read, the default) or <c>correct</c> (write).</summary>
+/// <summary>
+/// POST /decisions body; <c>Action</c> is <c>access</c> (read, the default) or <c>correct</c> (write).
+/// <c>ActorIsClinician</c> is ignored (kept so older callers' bodies still bind): only a forwarded token proves it.
+/// </summary>
 public sealed record DecisionBody(string? Subject, string? Actor, string? ActorKind, string? Category, string? Purpose, bool BreakGlass = false, bool ActorIsClinician = false, string? Action = null);
 
 /// <summary>POST /decisions answer: permit, deny or break-glass, why, and the consent version that decided.</summary>

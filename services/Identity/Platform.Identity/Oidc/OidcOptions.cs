@@ -9,7 +9,12 @@ public sealed class OidcOptions
     /// <summary>Allow plain HTTP (dev host and tests on loopback only).</summary>
     public bool AllowHttp { get; set; }
 
-    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(10);
+    /// <summary>
+    /// Five minutes: resource services refuse a revoked token as soon as <c>identity.token-revoked</c> reaches them,
+    /// and this bounds the exposure when that event is late (the broker down). Shorter would make the services'
+    /// client-credentials tokens (refetched a minute before expiry) and clinicians' refreshes more frequent for little gain.
+    /// </summary>
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
     public TimeSpan IdentityTokenLifetime { get; set; } = TimeSpan.FromMinutes(10);
 

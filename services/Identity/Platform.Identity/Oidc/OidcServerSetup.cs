@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenIddict.EntityFrameworkCore.Models;
 using OpenIddict.Server;
 using Platform.Identity.Data;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -43,7 +44,12 @@ public static class OidcServerSetup
         builder.Logging.AddFilter("OpenIddict", LogLevel.Warning);
 
         builder.Services.AddOpenIddict()
-            .AddCore(options => options.UseEntityFrameworkCore().UseDbContext<IdentityServiceDbContext>())
+            .AddCore(options =>
+            {
+                options.UseEntityFrameworkCore().UseDbContext<IdentityServiceDbContext>();
+                // Every revocation goes through the token manager: this one also tells the resource services.
+                options.ReplaceTokenManager<OpenIddictEntityFrameworkCoreToken, RevocationAnnouncingTokenManager>();
+            })
             .AddServer(options =>
             {
                 if (oidc.Issuer is not null)

@@ -1,12 +1,15 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Platform.ServiceDefaults;
 
 namespace Platform.RecordVault.Access;
 
 /// <summary>
 /// Asks the consent service for a decision (POST /decisions) with the vault's own client-credentials token, naming
 /// the action (<c>access</c> to read, <c>correct</c> to write): the consent service decides each action on its own.
+/// The clinician's own access token goes along in <c>X-Subject-Token</c>: the consent service takes the actor and
+/// their clinician role from that token, which it validates, never from the body (so break-glass needs it).
 /// When the consent service cannot answer (unreachable, an error status, a timeout, an answer that is not a decision),
 /// the answer is deny: the vault never reads or writes without a decision, and the refusal is audited like any other.
 /// </summary>
@@ -15,7 +18,8 @@ public sealed class ConsentDecisionClient(IHttpClientFactory http)
     public const string HttpClientName = "consent";
     public const string Scope = "consent.decide";
 
-    public async Task<ConsentDecision> DecideAsync(string patient, string actor, string category, string purpose, string action, bool breakGlass, CancellationToken cancellationToken)
+    /// <param name="subjectToken">The clinician's access token as the vault received it; null for callers without one (benchmarks).</param>
+    public async Task<ConsentDecision> DecideAsync(string patient, string actor, string category, string purpose, string action, bool breakGlass, CancellationToken cancellationToken, string? subjectToken = null)
     {
         var client = http.CreateClient(HttpClientName);
         // StringContent so the token handler can resend it once with a fresh token.
@@ -28,11 +32,15 @@ public sealed class ConsentDecisionClient(IHttpClientFactory http)
             purpose,
             action,
             breakGlass,
-            actorIsClinician = true,
         }), Encoding.UTF8, "application/json");
         try
         {
-            using var response = await client.PostAsync("decisions", body, cancellationToken);
+            using var request = new HttpRequestMessage(HttpMethod.Post, "decisions") { Content = body };
+            if (subjectToken is not null)
+            {
+                request.Headers.TryAddWithoutValidation(SubjectToken.Header, subjectToken);
+            }
+            using var response = await client.SendAsync(request, cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
                 return ConsentDecision.Unavailable($"consent_service_{(int)response.StatusCode}");

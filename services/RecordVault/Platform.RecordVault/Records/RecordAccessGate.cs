@@ -37,7 +37,7 @@ public sealed class RecordAccessGate(ConsentDecisionClient consent)
         {
             return new AccessDecision(Guid.NewGuid(), "deny", BreakGlassReadOnly, caller.Purpose);
         }
-        var decision = await consent.DecideAsync(patient, caller.SubjectId, category, caller.Purpose, action, caller.BreakGlass, cancellationToken);
+        var decision = await consent.DecideAsync(patient, caller.SubjectId, category, caller.Purpose, action, caller.BreakGlass, cancellationToken, caller.AccessToken);
         return new AccessDecision(decision.DecisionId, decision.Outcome, decision.Reason, caller.Purpose);
     }
 }

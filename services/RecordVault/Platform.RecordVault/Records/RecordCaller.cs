@@ -10,7 +10,8 @@ namespace Platform.RecordVault.Records;
 /// purpose of use (<c>X-Purpose-Of-Use</c>, default TREAT) and whether they invoke break-glass (<c>X-Break-Glass: true</c>,
 /// only with ETREAT).
 /// </summary>
-public sealed record RecordCaller(string SubjectId, bool IsPatient, bool IsClinician, string Purpose, bool BreakGlass)
+/// <param name="AccessToken">The caller's own access token, forwarded to the consent service so that it learns the actor from a token it validates.</param>
+public sealed record RecordCaller(string SubjectId, bool IsPatient, bool IsClinician, string Purpose, bool BreakGlass, string? AccessToken = null)
 {
     public const string PurposeHeader = "X-Purpose-Of-Use";
     public const string BreakGlassHeader = "X-Break-Glass";
@@ -29,8 +30,14 @@ public sealed record RecordCaller(string SubjectId, bool IsPatient, bool IsClini
         return new RecordCaller(subject,
             IsPatient: user.HasClaim("role", "patient"),
             IsClinician: user.HasClaim("role", "clinician") && user.HasClaim("acr", PlatformPolicies.MultiFactorAcr),
-            purpose, breakGlass);
+            purpose, breakGlass, BearerToken(http.Request));
     }
+
+    // The header authentication has just validated; the token is forwarded as received, never logged.
+    private static string? BearerToken(HttpRequest request) =>
+        request.Headers.Authorization.ToString() is { } header && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            ? header["Bearer ".Length..].Trim()
+            : null;
 
     public bool IsOwner(string patient) => IsPatient && string.Equals(SubjectId, patient, StringComparison.Ordinal);
 }
