@@ -61,7 +61,7 @@ public sealed class ConsentAccessTests(ConsentPlatform platform) : IClassFixture
     [Fact]
     public async Task An_admin_acts_for_a_patient_only_with_a_stated_reason_which_is_kept_in_the_history()
     {
-        var (patient, _) = await platform.PatientAsync();
+        var (patient, patientToken) = await platform.PatientAsync();
         var admin = await TestAccounts.CreateAsync(platform.Identity.Service.Services, PlatformRoles.Admin);
         var adminToken = await platform.UserTokenAsync(admin, "openid consent.manage");
         var grant = new
@@ -76,12 +76,18 @@ public sealed class ConsentAccessTests(ConsentPlatform platform) : IClassFixture
         Assert.Equal(HttpStatusCode.BadRequest, missing);
         Assert.Equal("audit_reason_required", problem.GetProperty("code").GetString());
 
-        var (created, consent) = await platform.CallAsync(HttpMethod.Post, "/consents", adminToken, grant, auditReason: "patient request by phone, ticket 4711");
-        Assert.Equal(HttpStatusCode.Created, created);
-        var (_, read) = await platform.CallAsync(HttpMethod.Get, $"/consents/{consent.GetProperty("id").GetString()}", adminToken, auditReason: "verification");
-        var first = read.GetProperty("history")[0];
-        Assert.Equal(admin.Id, first.GetProperty("changedBy").GetString());
-        Assert.Equal("patient request by phone, ticket 4711", first.GetProperty("reason").GetString());
+        // Granting on the patient's behalf takes a second admin (OnBehalfTests); one admin alone is refused.
+        var (alone, aloneProblem) = await platform.CallAsync(HttpMethod.Post, "/consents", adminToken, grant, auditReason: "patient request by phone, ticket 4711");
+        Assert.Equal((HttpStatusCode.Forbidden, "four_eyes_required"), (alone, aloneProblem.GetProperty("code").GetString()));
+
+        var (_, consent) = await platform.CallAsync(HttpMethod.Post, "/consents", patientToken, new { grant.grantee, grant.categories, grant.purposes });
+        var id = consent.GetProperty("id").GetString();
+        var (revoked, _) = await platform.CallAsync(HttpMethod.Post, $"/consents/{id}/revoke", adminToken, new { }, auditReason: "patient request by phone, ticket 4711");
+        Assert.Equal(HttpStatusCode.OK, revoked);
+        var (_, read) = await platform.CallAsync(HttpMethod.Get, $"/consents/{id}", adminToken, auditReason: "verification");
+        var second = read.GetProperty("history")[1];
+        Assert.Equal(admin.Id, second.GetProperty("changedBy").GetString());
+        Assert.Equal("patient request by phone, ticket 4711", second.GetProperty("reason").GetString());
     }
 
     public static TheoryData<string, string> BadGrants => new()

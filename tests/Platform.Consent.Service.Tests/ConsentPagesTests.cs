@@ -47,6 +47,34 @@ public sealed class ConsentPagesTests(ConsentPlatform platform) : IClassFixture<
     }
 
     [Fact]
+    public async Task The_patient_page_tells_the_patient_about_a_consent_admins_granted_on_their_behalf()
+    {
+        var patient = await TestAccounts.CreateAsync(platform.Identity.Service.Services, PlatformRoles.Patient, enrolTotp: false);
+        var adminA = await TestAccounts.CreateAsync(platform.Identity.Service.Services, PlatformRoles.Admin);
+        var adminB = await TestAccounts.CreateAsync(platform.Identity.Service.Services, PlatformRoles.Admin);
+        var (_, proposal) = await platform.CallAsync(HttpMethod.Post, "/admin/consent-proposals", await platform.UserTokenAsync(adminA, "openid consent.manage"), new
+        {
+            subject = patient.Id,
+            grantee = new { kind = "practitioner", id = "dr-behalf-000001" },
+            categories = new[] { "mental-health" },
+            purposes = new[] { "TREAT" },
+        }, auditReason: "Patient asked by signed letter, ticket 5150");
+        var (approved, approval) = await platform.CallAsync(HttpMethod.Post, $"/admin/consent-proposals/{proposal.GetProperty("id").GetString()}/approve",
+            await platform.UserTokenAsync(adminB, "openid consent.manage"), new { }, auditReason: "Letter for ticket 5150 checked again");
+        Assert.True(approved == HttpStatusCode.Created, approval.ToString());
+
+        using var browser = new FormSession(platform.Consent.Client.BaseAddress!);
+        var page = await SignInAsync(browser, patient, "/my/consents");
+
+        Assert.Contains("id=\"notices\"", page, StringComparison.Ordinal);
+        Assert.Contains($"data-consent-id=\"{approval.GetProperty("consent").GetProperty("id").GetString()}\"", page, StringComparison.Ordinal);
+        Assert.Contains("Administrators granted practitioner dr-behalf-000001 access to mental-health", page, StringComparison.Ordinal);
+        Assert.Contains(adminA.Id, page, StringComparison.Ordinal);
+        Assert.Contains(adminB.Id, page, StringComparison.Ordinal);
+        Assert.Contains("active (v1), granted on your behalf", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_clinician_is_turned_away_from_the_patient_pages()
     {
         var clinician = await TestAccounts.CreateAsync(platform.Identity.Service.Services, PlatformRoles.Clinician);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Identity.Accounts;
@@ -44,8 +45,9 @@ public sealed class VaultPermissionTests(VaultPlatform platform)
 
             var expectedWrite = headers.Count == 0 ? "action_not_covered" : "break_glass_read_only";
             Assert.Equal((HttpStatusCode.Forbidden, expectedWrite), (create, createProblem.GetProperty("code").GetString()));
-            Assert.Equal((HttpStatusCode.Forbidden, expectedWrite), (overwrite, overwriteProblem.GetProperty("code").GetString()));
-            Assert.Equal((HttpStatusCode.Forbidden, "erasure_patient_only"), (erase, eraseProblem.GetProperty("code").GetString()));
+            // On an existing record a refusal is answered as a missing record (finding 12); the reason is in the access log.
+            Assert.Equal((HttpStatusCode.NotFound, "not_found"), (overwrite, overwriteProblem.GetProperty("code").GetString()));
+            Assert.Equal((HttpStatusCode.NotFound, "not_found"), (erase, eraseProblem.GetProperty("code").GetString()));
         }
         // Break-glass still reads.
         Assert.Equal(HttpStatusCode.OK, (await platform.VaultAsync(HttpMethod.Get, $"/records/{id}", clinicianToken, headers: BreakGlass)).Status);
@@ -82,8 +84,8 @@ public sealed class VaultPermissionTests(VaultPlatform platform)
         var (otherCategory, otherProblem, _) = await platform.VaultAsync(HttpMethod.Post, $"/patients/{patient.Id}/records", clinicianToken, Condition("flu"));
         Assert.Equal((HttpStatusCode.Forbidden, "category_not_covered"), (otherCategory, otherProblem.GetProperty("code").GetString()));
 
-        var (erase, eraseProblem, _) = await platform.VaultAsync(HttpMethod.Delete, $"/records/{id}", clinicianToken);
-        Assert.Equal((HttpStatusCode.Forbidden, "erasure_patient_only"), (erase, eraseProblem.GetProperty("code").GetString()));
+        var (erase, _, _) = await platform.VaultAsync(HttpMethod.Delete, $"/records/{id}", clinicianToken);
+        Assert.Equal(HttpStatusCode.NotFound, erase);
         Assert.Equal(HttpStatusCode.NoContent, (await platform.VaultAsync(HttpMethod.Delete, $"/records/{id}", patientToken)).Status);
     }
 
@@ -142,7 +144,7 @@ public sealed class VaultPermissionTests(VaultPlatform platform)
         var id = record.GetProperty("id").GetString()!;
 
         // A Condition would change the record's category; the answer must not say what the category is.
-        foreach (var (token, expected) in new[] { (otherPatientToken, HttpStatusCode.NotFound), (clinicianToken, HttpStatusCode.Forbidden) })
+        foreach (var (token, expected) in new[] { (otherPatientToken, HttpStatusCode.NotFound), (clinicianToken, HttpStatusCode.NotFound) })
         {
             var (status, problem, _) = await platform.VaultAsync(HttpMethod.Put, $"/records/{id}", token, Condition("probe"));
             Assert.Equal(expected, status);
@@ -152,7 +154,7 @@ public sealed class VaultPermissionTests(VaultPlatform platform)
         using var scope = platform.Vault.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<RecordVaultDbContext>();
         Assert.Equal(2, await db.AccessLog.AsNoTracking().CountAsync(a => a.RecordId == Guid.Parse(id) && a.Outcome == "deny" && a.Action == "write"));
-        Assert.Equal(HttpStatusCode.Forbidden, (await platform.VaultAsync(HttpMethod.Get, $"/records/{id}?version=7", clinicianToken)).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await platform.VaultAsync(HttpMethod.Get, $"/records/{id}?version=7", clinicianToken)).Status);
     }
 
     [Fact]
@@ -185,6 +187,70 @@ public sealed class VaultPermissionTests(VaultPlatform platform)
         using var scope = platform.Vault.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<RecordVaultDbContext>();
         Assert.Equal(4, await db.AccessLog.AsNoTracking().CountAsync(a => a.RecordId == Guid.Parse(ids[0]) && a.Outcome == "deny"));
+    }
+
+    [Fact]
+    public async Task A_clinician_without_permission_gets_the_same_answer_for_existing_erased_missing_records_and_versions_and_the_patient_a_precise_one()
+    {
+        var (patient, patientToken) = await platform.UserAsync(PlatformRoles.Patient);
+        var (clinician, clinicianToken) = await platform.UserAsync(PlatformRoles.Clinician);
+        var (_, refused, _) = await platform.VaultAsync(HttpMethod.Post, $"/patients/{patient.Id}/records", patientToken, Observation("not-covered", "MH"));
+        var (_, covered, _) = await platform.VaultAsync(HttpMethod.Post, $"/patients/{patient.Id}/records", patientToken, Observation("covered"));
+        var (_, erased, _) = await platform.VaultAsync(HttpMethod.Post, $"/patients/{patient.Id}/records", patientToken, Observation("erased"));
+        Assert.Equal(HttpStatusCode.NoContent, (await platform.VaultAsync(HttpMethod.Delete, $"/records/{erased.GetProperty("id").GetString()}", patientToken)).Status);
+        // A read-only consent for observations: the mental-health record is not covered, the plain one is (but not for writing).
+        await GrantAsync(patientToken, clinician.Id, ["observation"], ["TREAT"], null);
+        string Id(JsonElement record) => record.GetProperty("id").GetString()!;
+
+        var probes = new (HttpMethod Method, string Path, Func<HttpContent?> Content)[]
+        {
+            (HttpMethod.Get, $"/records/{Id(refused)}", () => null),
+            (HttpMethod.Get, $"/records/{Id(refused)}?version=1", () => null),
+            (HttpMethod.Get, $"/records/{Id(refused)}?version=9", () => null),
+            (HttpMethod.Put, $"/records/{Id(refused)}", () => Observation("probe", "MH")),
+            (HttpMethod.Put, $"/records/{Id(covered)}", () => Observation("probe")),
+            (HttpMethod.Delete, $"/records/{Id(covered)}", () => null),
+            (HttpMethod.Get, $"/records/{Id(erased)}", () => null),
+            (HttpMethod.Get, $"/records/{Id(erased)}?version=1", () => null),
+            (HttpMethod.Get, $"/records/{Guid.NewGuid()}", () => null),
+            (HttpMethod.Get, $"/records/{Guid.NewGuid()}?version=1", () => null),
+            (HttpMethod.Put, $"/records/{Guid.NewGuid()}", () => Observation("probe")),
+            (HttpMethod.Delete, $"/records/{Guid.NewGuid()}", () => null),
+        };
+        var answers = new List<string>();
+        foreach (var (method, path, content) in probes)
+        {
+            var (status, problem, raw) = await platform.VaultAsync(method, path, clinicianToken, content());
+            Assert.Equal("application/problem+json", raw.Content.Headers.ContentType?.MediaType);
+            var id = path.Split('/', '?')[2];
+            // Everything in the body but the trace id, with the id the caller sent replaced.
+            var body = string.Join(",", problem.EnumerateObject().Where(p => p.Name != "traceId").Select(p => $"{p.Name}={p.Value}"))
+                .Replace(id, "ID", StringComparison.Ordinal);
+            answers.Add($"{(int)status} {body}");
+        }
+        Assert.True(answers.Distinct().Count() == 1, string.Join("\n", answers));
+        Assert.StartsWith("404 ", answers[0], StringComparison.Ordinal);
+
+        // Each refusal on an existing record is audited with its real reason: three reads and a write of the
+        // uncovered record, a write and an erasure of the covered one.
+        using (var scope = platform.Vault.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RecordVaultDbContext>();
+            var denials = await db.AccessLog.AsNoTracking().Where(a => a.Patient == patient.Id && a.Actor == clinician.Id && a.Outcome == "deny").ToListAsync();
+            Assert.Equal(3, denials.Count(a => a.RecordId == Guid.Parse(Id(refused)) && a.Action == "read" && a.Reason == "category_not_covered"));
+            Assert.Equal(1, denials.Count(a => a.RecordId == Guid.Parse(Id(refused)) && a.Action == "write"));
+            Assert.Equal(1, denials.Count(a => a.RecordId == Guid.Parse(Id(covered)) && a.Action == "write" && a.Reason == "action_not_covered"));
+            Assert.Equal(1, denials.Count(a => a.RecordId == Guid.Parse(Id(covered)) && a.Action == "delete" && a.Reason == "erasure_patient_only"));
+        }
+
+        // A permitted caller gets precise answers: the clinician about the covered record's versions, the patient about all.
+        var (clinicianVersion, clinicianProblem, _) = await platform.VaultAsync(HttpMethod.Get, $"/records/{Id(covered)}?version=9", clinicianToken);
+        Assert.Equal((HttpStatusCode.NotFound, $"Record {Id(covered)} has no version 9."), (clinicianVersion, clinicianProblem.GetProperty("detail").GetString()));
+        var (ownVersion, ownProblem, _) = await platform.VaultAsync(HttpMethod.Get, $"/records/{Id(refused)}?version=9", patientToken);
+        Assert.Equal((HttpStatusCode.NotFound, $"Record {Id(refused)} has no version 9."), (ownVersion, ownProblem.GetProperty("detail").GetString()));
+        var (ownErased, ownErasedProblem, _) = await platform.VaultAsync(HttpMethod.Get, $"/records/{Id(erased)}", patientToken);
+        Assert.Equal((HttpStatusCode.Gone, "record_erased"), (ownErased, ownErasedProblem.GetProperty("code").GetString()));
+        Assert.Equal(HttpStatusCode.OK, (await platform.VaultAsync(HttpMethod.Get, $"/records/{Id(refused)}?version=1", patientToken)).Status);
     }
 
     private async Task GrantAsync(string patientToken, string clinician, string[] categories, string[] purposes, string[]? actions)

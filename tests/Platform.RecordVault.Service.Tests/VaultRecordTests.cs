@@ -70,7 +70,8 @@ public sealed class VaultRecordTests(VaultPlatform platform)
         var (_, record, _) = await platform.VaultAsync(HttpMethod.Post, $"/patients/{patient.Id}/records", patientToken, Observation("consent-matrix"));
         var id = record.GetProperty("id").GetString()!;
 
-        Assert.Equal(HttpStatusCode.Forbidden, (await platform.VaultAsync(HttpMethod.Get, $"/records/{id}", clinicianToken)).Status);
+        // Without a consent the record is answered as missing (finding 12: no existence oracle); the reason is audited.
+        Assert.Equal(HttpStatusCode.NotFound, (await platform.VaultAsync(HttpMethod.Get, $"/records/{id}", clinicianToken)).Status);
 
         var (granted, consent, _) = await platform.ConsentAsync(HttpMethod.Post, "/consents", patientToken, new
         {
@@ -81,8 +82,8 @@ public sealed class VaultRecordTests(VaultPlatform platform)
         Assert.Equal(HttpStatusCode.Created, granted);
         Assert.Equal(HttpStatusCode.OK, (await platform.VaultAsync(HttpMethod.Get, $"/records/{id}", clinicianToken)).Status);
         var (wrongPurpose, problem, _) = await platform.VaultAsync(HttpMethod.Get, $"/records/{id}", clinicianToken, headers: new Dictionary<string, string> { ["X-Purpose-Of-Use"] = "HRESCH" });
-        Assert.Equal(HttpStatusCode.Forbidden, wrongPurpose);
-        Assert.Equal("purpose_not_covered", problem.GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, wrongPurpose);
+        Assert.Equal("not_found", problem.GetProperty("code").GetString());
 
         // The clinician writes a condition (a category the consent does not cover): refused.
         var condition = new StringContent("""{"resourceType":"Condition","subject":{"display":"x"},"code":{"text":"flu"}}""", Encoding.UTF8, "application/fhir+json");
@@ -92,8 +93,8 @@ public sealed class VaultRecordTests(VaultPlatform platform)
 
         await platform.ConsentAsync(HttpMethod.Post, $"/consents/{consent.GetProperty("id").GetString()}/revoke", patientToken, new { });
         var (afterRevoke, revokedProblem, _) = await platform.VaultAsync(HttpMethod.Get, $"/records/{id}", clinicianToken);
-        Assert.Equal(HttpStatusCode.Forbidden, afterRevoke);
-        Assert.Equal("revoked", revokedProblem.GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, afterRevoke);
+        Assert.DoesNotContain("revoked", revokedProblem.ToString(), StringComparison.Ordinal);
 
         var emergency = new Dictionary<string, string> { ["X-Purpose-Of-Use"] = "ETREAT", ["X-Break-Glass"] = "true" };
         Assert.Equal(HttpStatusCode.OK, (await platform.VaultAsync(HttpMethod.Get, $"/records/{id}", clinicianToken, headers: emergency)).Status);

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Platform.Crypto;
+using Platform.Hosting.DataProtection;
 using Platform.Hosting.Idempotency;
 using Platform.Messaging;
 using Platform.Messaging.Revocation;
@@ -60,6 +61,8 @@ public static class PlatformService
             return;
         }
         builder.Services.AddKeyProvider(keys);
+        // The Data Protection key ring (cookies, antiforgery, OpenIddict) is encrypted at rest with this provider's KEK.
+        builder.Services.AddKeyRingEncryption(builder.Configuration["Service:Name"] ?? "platform");
         // Degraded, not unready: every pod shares the HSM, so no other pod could take the traffic; staying in the
         // Service lets each request that needs a key get 503 key_provider_unavailable with Retry-After.
         builder.Services.AddHealthChecks().AddCheck<KeyProviderHealthCheck>("keys", HealthStatus.Degraded, [HealthTags.Ready], TimeSpan.FromSeconds(5));

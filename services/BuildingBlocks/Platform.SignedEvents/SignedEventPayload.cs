@@ -59,6 +59,14 @@ public sealed record ConsentEventPayload : SignedEventPayload
     [JsonPropertyName("action")]
     [JsonRequired]
     public string Action { get; init; } = "";
+
+    /// <summary>
+    /// <c>true</c> when admins granted the consent on the patient's behalf (one proposed, a second approved); left out
+    /// otherwise, so every event written before this field existed reads as it did.
+    /// </summary>
+    [JsonPropertyName("onBehalf")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool OnBehalf { get; init; }
 }
 
 /// <summary>A record was read, written or deleted, or access to it was refused or forced (break-glass).</summary>

@@ -34,6 +34,7 @@ public static partial class SignedEventRules
         ConsentEventPayload c when c.ConsentVersion < 1 => "consentVersion must be 1 or more",
         ConsentEventPayload c when !Sha256Hex().IsMatch(c.ConsentHash) => "consentHash is not lowercase hex SHA-256",
         ConsentEventPayload c when !ConsentActions.Contains(c.Action) => $"action must be one of {string.Join(", ", ConsentActions)}",
+        ConsentEventPayload c when c.OnBehalf && c.Action != "grant" => "onBehalf marks a grant only",
         AccessEventPayload a when !Pseudonym().IsMatch(a.Actor) => "actor is not a pseudonymous id",
         AccessEventPayload a when !Sha256Hex().IsMatch(a.RecordHash) => "recordHash is not lowercase hex SHA-256",
         AccessEventPayload a when a.DecisionId == Guid.Empty => "decisionId is empty",

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.Consent.Api;
@@ -35,6 +36,9 @@ public static class ConsentService
                 builder.Services.TryAddSingleton(TimeProvider.System);
                 builder.Services.AddSingleton<ConsentEventSigner>();
                 builder.Services.AddScoped<ConsentCommands>();
+                builder.Services.AddScoped<OnBehalfCommands>();
+                builder.Services.AddOptions<OnBehalfOptions>().Bind(builder.Configuration.GetSection("Consent:OnBehalf"))
+                    .Validate(o => o.IsValid, "Consent:OnBehalf:ProposalLifetime must be more than zero and at most 7 days.").ValidateOnStart();
                 builder.Services.AddScoped<DecisionService>();
                 builder.Services.Configure<SubjectTokenOptions>(builder.Configuration.GetSection("Consent:SubjectToken"));
                 builder.Services.AddSingleton<SubjectTokenValidator>();
@@ -56,6 +60,7 @@ public static class ConsentService
             mapEndpoints: app =>
             {
                 app.MapConsentEndpoints();
+                app.MapOnBehalfEndpoints();
                 app.MapRebuildEndpoints();
                 app.MapPatientPages();
             });

@@ -40,7 +40,7 @@ public sealed class DaprComponentAgreementTests(CrossServicePlatform platform)
         var consentId = consent.GetProperty("id").GetString()!;
         Assert.Equal(HttpStatusCode.OK, (await platform.CallAsync("record-vault", HttpMethod.Get, $"/records/{record.GetProperty("id").GetString()}", clinicianToken)).Status);
         await platform.CallAsync("consent", HttpMethod.Post, $"/consents/{consentId}/revoke", patientToken, CrossServicePlatform.Json(new { }));
-        Assert.Equal(HttpStatusCode.Forbidden, (await platform.CallAsync("record-vault", HttpMethod.Get, $"/records/{record.GetProperty("id").GetString()}", clinicianToken)).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await platform.CallAsync("record-vault", HttpMethod.Get, $"/records/{record.GetProperty("id").GetString()}", clinicianToken)).Status);
         await Eventually.TrueAsync(async () =>
         {
             var (_, view, _) = await platform.CallAsync("consent", HttpMethod.Get, $"/consents/{consentId}", patientToken);

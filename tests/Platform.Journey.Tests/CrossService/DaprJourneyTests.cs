@@ -97,13 +97,14 @@ public sealed class DaprJourneyTests(CrossServicePlatform platform)
             Assert.True(i.AuthorizationForwarded, "the vault's service token reaches consent through the sidecar");
         });
 
-        // 5. The patient revokes; the clinician's next read is refused with problem+json.
+        // 5. The patient revokes; the clinician's next read is refused with problem+json, answered as for a missing
+        // record (no existence oracle); the reason is in the patient's access log.
         var (revoked, _, _) = await platform.CallAsync("consent", HttpMethod.Post, $"/consents/{consentId}/revoke", patientToken, CrossServicePlatform.Json(new { }));
         Assert.Equal(HttpStatusCode.OK, revoked);
         var (refused, problem, mediaType) = await platform.CallAsync("record-vault", HttpMethod.Get, $"/records/{recordId}", clinicianToken);
-        Assert.Equal(HttpStatusCode.Forbidden, refused);
+        Assert.Equal(HttpStatusCode.NotFound, refused);
         Assert.Equal("application/problem+json", mediaType);
-        Assert.Equal("revoked", problem.GetProperty("code").GetString());
+        Assert.Equal("not_found", problem.GetProperty("code").GetString());
         // The refusal is consent's answer carried back through the sidecar, not a failed invocation.
         Assert.Equal(200, Dapr.Invocations.Last(i => i.Caller == "record-vault").Status);
 

@@ -54,8 +54,8 @@ public sealed class DaprOutageTests(CrossServicePlatform platform)
             var (revoked, _, _) = await platform.CallAsync("consent", HttpMethod.Post, $"/consents/{first}/revoke", patientToken, CrossServicePlatform.Json(new { }));
             Assert.Equal(HttpStatusCode.OK, revoked);
             var (refused, problem, _) = await platform.CallAsync("record-vault", HttpMethod.Get, $"/records/{recordId}", clinicianToken);
-            Assert.Equal(HttpStatusCode.Forbidden, refused);
-            Assert.Equal("revoked", problem.GetProperty("code").GetString());
+            Assert.Equal(HttpStatusCode.NotFound, refused);
+            Assert.Equal("not_found", problem.GetProperty("code").GetString());
             Assert.Equal(HttpStatusCode.OK, (await platform.CallAsync("record-vault", HttpMethod.Get, $"/records/{recordId}", patientToken)).Status);
 
             await Eventually.TrueAsync(async () =>

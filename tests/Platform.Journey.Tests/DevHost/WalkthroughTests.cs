@@ -132,10 +132,10 @@ public sealed class WalkthroughTests(ITestOutputHelper output)
             Assert.EndsWith("HTTP 200", read.TrimEnd(), StringComparison.Ordinal);
             var revoked = Out("/revoke\"");
             Assert.Contains("{\"status\":\"revoked\",\"version\":2}", revoked, StringComparison.Ordinal);
-            Assert.Contains("\"status\":403", revoked, StringComparison.Ordinal);
-            Assert.Contains("\"code\":\"revoked\"", revoked, StringComparison.Ordinal);
+            Assert.Contains("\"status\":404", revoked, StringComparison.Ordinal);
+            Assert.Contains("\"code\":\"not_found\"", revoked, StringComparison.Ordinal);
             Assert.DoesNotContain("8867-4", revoked, StringComparison.Ordinal);
-            Assert.EndsWith("HTTP 403 application/problem+json", revoked.TrimEnd(), StringComparison.Ordinal);
+            Assert.EndsWith("HTTP 404 application/problem+json", revoked.TrimEnd(), StringComparison.Ordinal);
             var accessLog = Out("/access-log\"").Trim().Split('\n');
             Assert.Collection(accessLog,
                 l => Assert.StartsWith("{\"action\":\"write\",\"outcome\":\"permit\",\"reason\":\"consent_permits\"", l, StringComparison.Ordinal),

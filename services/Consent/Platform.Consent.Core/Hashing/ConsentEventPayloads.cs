@@ -4,7 +4,7 @@ namespace Platform.Consent.Core;
 
 /// <summary>
 /// Builds the signed-event payload for a consent change: ids, the pseudonymous subject, the version, its hash and
-/// the ledger action. Nothing else about the consent (grantee, categories, purposes) leaves the service; the hash
+/// the ledger action, and whether an admin granted it on the patient's behalf. Nothing else about the consent (grantee, categories, purposes) leaves the service; the hash
 /// commits to all of it.
 /// </summary>
 public static class ConsentEventPayloads
@@ -28,6 +28,7 @@ public static class ConsentEventPayloads
             ConsentVersion = change.Version,
             ConsentHash = change.Hash,
             Action = change.LedgerAction,
+            OnBehalf = change.OnBehalf,
         };
     }
 }

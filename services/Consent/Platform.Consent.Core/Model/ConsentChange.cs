@@ -10,6 +10,12 @@ namespace Platform.Consent.Core;
 /// </param>
 public sealed record ConsentChange(ConsentAction Action, PatientConsent Consent, string Hash)
 {
+    /// <summary>
+    /// True for a grant an admin made on the patient's behalf (proposed by one admin, approved by another). The
+    /// signed event says so (<c>onBehalf</c>), so the ledger shows which consents the patient did not give themself.
+    /// </summary>
+    public bool OnBehalf { get; init; }
+
     public static ConsentChange Of(ConsentAction action, PatientConsent consent) =>
         new(action, consent, ConsentHash.Compute(consent));
 

@@ -27,4 +27,13 @@ public static class ConsentErrorCodes
     public const string InvalidVersion = "invalid_version";
     public const string InvalidTimestamps = "invalid_timestamps";
     public const string UnknownStatus = "unknown_status";
+
+    /// <summary>A consent granted on a patient's behalf needs a reason of <see cref="OnBehalfReason.Rule"/>.</summary>
+    public const string OnBehalfReasonRequired = "on_behalf_reason_required";
+
+    /// <summary>The admin who proposed a consent on a patient's behalf tried to approve it (four eyes).</summary>
+    public const string SelfApproval = "self_approval";
+
+    public const string ProposalExpired = "proposal_expired";
+    public const string ProposalNotPending = "proposal_not_pending";
 }

@@ -16,7 +16,8 @@ namespace Platform.Consent.Api;
 
 /// <summary>
 /// The patient API (list, grant, narrow, revoke, history with receipts, FHIR export), the decision endpoint for
-/// services, and the code lists. Patients act on their own consents; admins on anyone's, with an audited reason.
+/// services, and the code lists. Patients act on their own consents; admins read, narrow and revoke anyone's, with an
+/// audited reason, but grant on a patient's behalf only through a second admin (<see cref="OnBehalfEndpoints"/>).
 /// </summary>
 public static partial class ConsentEndpoints
 {
@@ -102,7 +103,8 @@ public static partial class ConsentEndpoints
         }
         AuditAdmin(loggers, caller, "list", patient);
         var rows = await db.Consents.AsNoTracking().Where(c => c.Subject == patient).OrderBy(c => c.CreatedAtMs).ToListAsync(ct);
-        return Results.Ok(rows.Select(r => ConsentView.From(r.ToConsent())));
+        var onBehalf = await PatientNotices.OnBehalfAsync(db, [.. rows.Select(r => r.Id)], ct);
+        return Results.Ok(rows.Select(r => ConsentView.From(r.ToConsent(), grantedOnBehalf: onBehalf.GetValueOrDefault(r.Id))));
     }
 
     private static async Task<IResult> GrantAsync(HttpContext http, GrantRequest body, ConsentCommands commands, ILoggerFactory loggers, CancellationToken ct)
@@ -112,6 +114,12 @@ public static partial class ConsentEndpoints
         if (!caller.MayAct(patient))
         {
             throw new ProblemException(StatusCodes.Status403Forbidden, "Not allowed.", "Patients grant consents only over their own records.", "forbidden");
+        }
+        if (caller.IsAdmin && !string.Equals(patient, caller.SubjectId, StringComparison.Ordinal))
+        {
+            // Finding 8 of issue 17: one admin alone must not open a patient's records to someone.
+            throw new ProblemException(StatusCodes.Status403Forbidden, "Four eyes required.",
+                "A consent on a patient's behalf is proposed at POST /admin/consent-proposals and granted when a second admin approves it.", "four_eyes_required");
         }
         if (body.Grantee is null || !GranteeKindCodes.TryParse(body.Grantee.Kind, out var kind))
         {
@@ -129,7 +137,8 @@ public static partial class ConsentEndpoints
         var consent = await FindAsync(db, ParseId(id), caller, ct);
         AuditAdmin(loggers, caller, "read", consent.SubjectPseudonym);
         var history = await db.ConsentVersions.AsNoTracking().Where(v => v.ConsentId == consent.Id).OrderBy(v => v.Version).ToListAsync(ct);
-        return Results.Ok(ConsentView.From(consent, [.. history.Select(ConsentVersionView.From)]));
+        var onBehalf = await PatientNotices.OnBehalfAsync(db, [consent.Id], ct);
+        return Results.Ok(ConsentView.From(consent, [.. history.Select(ConsentVersionView.From)], onBehalf.GetValueOrDefault(consent.Id)));
     }
 
     private static async Task<IResult> NarrowAsync(HttpContext http, string id, NarrowRequest body, ConsentCommands commands, ILoggerFactory loggers, CancellationToken ct)

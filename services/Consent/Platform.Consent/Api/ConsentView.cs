@@ -4,7 +4,10 @@ using Platform.Consent.Data;
 
 namespace Platform.Consent.Api;
 
-/// <summary>A consent as the API shows it; <see cref="History"/> is filled on the single-consent read.</summary>
+/// <summary>
+/// A consent as the API shows it; <see cref="History"/> is filled on the single-consent read, <see cref="GrantedOnBehalf"/>
+/// when admins granted it on the patient's behalf.
+/// </summary>
 public sealed record ConsentView(
     Guid Id,
     string Subject,
@@ -19,14 +22,15 @@ public sealed record ConsentView(
     string Hash,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    IReadOnlyList<ConsentVersionView>? History = null)
+    IReadOnlyList<ConsentVersionView>? History = null,
+    OnBehalfView? GrantedOnBehalf = null)
 {
-    public static ConsentView From(PatientConsent consent, IReadOnlyList<ConsentVersionView>? history = null)
+    public static ConsentView From(PatientConsent consent, IReadOnlyList<ConsentVersionView>? history = null, OnBehalfView? grantedOnBehalf = null)
     {
         ArgumentNullException.ThrowIfNull(consent);
         return new ConsentView(consent.Id, consent.SubjectPseudonym, new GranteeView(consent.Grantee.Kind.ToCode(), consent.Grantee.Id),
             [.. consent.Categories], [.. consent.Purposes], [.. consent.Actions], consent.ValidFrom, consent.ValidUntil, consent.Status.ToCode(), consent.Version,
-            ConsentHash.Compute(consent), consent.CreatedAt, consent.UpdatedAt, history);
+            ConsentHash.Compute(consent), consent.CreatedAt, consent.UpdatedAt, history, grantedOnBehalf);
     }
 }
 

@@ -32,6 +32,19 @@ public sealed class ConsentCommands(ConsentDbContext db, ConsentEventSigner sign
         return change.Consent;
     }
 
+    /// <summary>
+    /// Records a grant the domain has already made (an approved on-behalf proposal, <see cref="OnBehalfCommands"/>).
+    /// Whatever the caller added to the same context (the proposal's new state, the patient's notice) is saved in the
+    /// same transaction as the consent, its history and its events.
+    /// </summary>
+    public async Task<PatientConsent> GrantAsync(ConsentChange grant, ChangeAuthor author, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(grant);
+        db.Consents.Add(ConsentRow.From(grant.Consent, grant.Hash));
+        await RecordAsync(grant, author, time.GetUtcNow(), cancellationToken);
+        return grant.Consent;
+    }
+
     public Task<PatientConsent> NarrowAsync(
         Guid id, IEnumerable<string>? categories, IEnumerable<string>? purposes, DateTimeOffset? validFrom, DateTimeOffset? validUntil,
         int? expectedVersion, ChangeAuthor author, Func<PatientConsent, bool> mayChange, CancellationToken cancellationToken,

@@ -12,6 +12,10 @@ public class ConsentDbContext(DbContextOptions options) : DbContext(options)
 
     public DbSet<ConsentVersionRow> ConsentVersions => Set<ConsentVersionRow>();
 
+    public DbSet<OnBehalfProposalRow> OnBehalfProposals => Set<OnBehalfProposalRow>();
+
+    public DbSet<PatientNoticeRow> PatientNotices => Set<PatientNoticeRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.AddOutboxAndInbox().AddIdempotencyKeys();
@@ -44,6 +48,33 @@ public class ConsentDbContext(DbContextOptions options) : DbContext(options)
             version.Property(v => v.Hash).HasMaxLength(64);
             version.Property(v => v.ChangedBy).HasMaxLength(128);
             version.Property(v => v.Reason).HasMaxLength(500);
+        });
+        modelBuilder.Entity<OnBehalfProposalRow>(proposal =>
+        {
+            proposal.ToTable("OnBehalfProposals");
+            proposal.HasKey(p => p.Id);
+            proposal.Property(p => p.Status).HasMaxLength(16).IsConcurrencyToken();
+            proposal.Property(p => p.Subject).HasMaxLength(128);
+            proposal.Property(p => p.GranteeKind).HasMaxLength(32);
+            proposal.Property(p => p.GranteeId).HasMaxLength(128);
+            proposal.Property(p => p.Categories).HasMaxLength(1024);
+            proposal.Property(p => p.Purposes).HasMaxLength(256);
+            proposal.Property(p => p.Actions).HasMaxLength(64);
+            proposal.Property(p => p.ProposedBy).HasMaxLength(128);
+            proposal.Property(p => p.Reason).HasMaxLength(500);
+            proposal.Property(p => p.DecidedBy).HasMaxLength(128);
+            proposal.Property(p => p.DecisionReason).HasMaxLength(500);
+            // Admins list the pending ones (by patient); a consent's view looks up the proposal that made it.
+            proposal.HasIndex(p => new { p.Status, p.Subject });
+            proposal.HasIndex(p => p.ConsentId);
+        });
+        modelBuilder.Entity<PatientNoticeRow>(notice =>
+        {
+            notice.ToTable("PatientNotices");
+            notice.HasKey(n => n.Id);
+            notice.Property(n => n.Patient).HasMaxLength(128);
+            notice.Property(n => n.Kind).HasMaxLength(64);
+            notice.HasIndex(n => new { n.Patient, n.CreatedAtMs });
         });
     }
 }

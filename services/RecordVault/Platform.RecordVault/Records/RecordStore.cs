@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Platform.Crypto;
 using Platform.RecordVault.Access;
@@ -17,15 +18,21 @@ namespace Platform.RecordVault.Records;
 /// encrypted under a fresh data key per version (wrapped by the KEK) before it touches the database; and the
 /// signed access event is saved in the same transaction as the change — or, for reads and refusals, on its own.
 /// </summary>
-public sealed class RecordStore(
+public sealed partial class RecordStore(
     RecordVaultDbContext db,
     RecordAccessGate gate,
     AccessAudit audit,
     EnvelopeCipher cipher,
     IKeyProvider keys,
     IOptions<RecordVaultOptions> options,
-    TimeProvider time)
+    TimeProvider time,
+    ILoggerFactory loggers)
 {
+    /// <summary>The category of the vault's audit lines (the admin erasure procedure logs there too).</summary>
+    public const string AuditCategory = "Platform.RecordVault.Audit";
+
+    private readonly ILogger _audit = loggers.CreateLogger(AuditCategory);
+
     /// <summary>SHA-256 of nothing: the record hash in the audit of a refused create, when no record exists.</summary>
     public static readonly string NoRecordHash = Convert.ToHexStringLower(SHA256.HashData([]));
 
@@ -170,18 +177,30 @@ public sealed class RecordStore(
     /// <summary>
     /// The record, or 404. That a record was erased (410) is told only to its patient and to admins (a null
     /// <paramref name="caller"/>); to anyone else an erased record is missing, so a tombstone answers nothing a random id does not.
+    /// A miss has no patient whose access log or ledger entry could hold it, so it is audited to the vault's audit log.
     /// </summary>
     private async Task<RecordRow> FindAsync(Guid id, RecordCaller? caller, CancellationToken cancellationToken)
     {
-        var record = await db.Records.FirstOrDefaultAsync(r => r.Id == id, cancellationToken) ?? throw NoSuchRecord(id);
+        var record = await db.Records.FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+        if (record is null)
+        {
+            LogMiss(_audit, caller?.SubjectId ?? "admin", id, "missing");
+            throw NoSuchRecord(id);
+        }
         if (record.ErasedAtMs is null)
         {
             return record;
         }
-        throw caller is null || caller.IsOwner(record.Patient)
-            ? new ProblemException(StatusCodes.Status410Gone, "The record was erased.", $"Record {id} was erased; only its tombstone and hashes remain.", "record_erased")
-            : NoSuchRecord(id);
+        if (caller is null || caller.IsOwner(record.Patient))
+        {
+            throw new ProblemException(StatusCodes.Status410Gone, "The record was erased.", $"Record {id} was erased; only its tombstone and hashes remain.", "record_erased");
+        }
+        LogMiss(_audit, caller.SubjectId, id, "erased");
+        throw NoSuchRecord(id);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Actor} asked for record {RecordId}, answered as not found ({Why})")]
+    private static partial void LogMiss(ILogger logger, string actor, Guid recordId, string why);
 
     private static ProblemException NoSuchRecord(Guid id) => ProblemException.NotFound($"No record {id}.");
 
@@ -245,11 +264,12 @@ public sealed class RecordStore(
         db.ChangeTracker.Clear();
         await audit.AddAsync(db, new AccessEntry(id, version, patient, caller.SubjectId, action, "deny", decision.DecisionId, hash, decision.Purpose, decision.Reason), cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        // Someone who can never reach another patient's records (not the patient, not a clinician) gets exactly the
-        // answer a random id gets, so they cannot tell which ids exist; the attempt is audited all the same.
-        // Clinicians keep the 403 with the consent's reason (they need it, and each of their probes is in the
-        // patient's access log and on the ledger). A create has no record to hide, so it keeps its 403.
-        if (decision.Reason == RecordAccessGate.NotPatientOrClinician && version is not null)
+        // Whoever is refused on an existing record (another patient, a clinician without a consent that covers it,
+        // an erasure or break-glass write by a clinician) gets exactly the answer a random id gets: a 403 with the
+        // consent's reason would tell that the record exists, and for ?version=N the refusal comes before the version
+        // is looked at. The reason is kept in the patient's access log and on the ledger. A create has no record to
+        // hide, so it keeps its 403 with the reason.
+        if (version is not null && !caller.IsOwner(patient))
         {
             throw NoSuchRecord(id);
         }

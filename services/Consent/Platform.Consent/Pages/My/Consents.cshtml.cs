@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Platform.Consent.Api;
 using Platform.Consent.Consents;
 using Platform.Consent.Core;
 using Platform.Consent.Data;
@@ -13,6 +14,12 @@ namespace Platform.Consent.Pages.My;
 public sealed class ConsentsModel(ConsentDbContext db, ConsentCommands commands) : PageModel
 {
     public List<PatientConsent> Consents { get; } = [];
+
+    /// <summary>What admins did on the patient's behalf (finding 8 of issue 17: the patient is told).</summary>
+    public IReadOnlyList<NoticeView> Notices { get; private set; } = [];
+
+    /// <summary>Ids of the consents admins granted on the patient's behalf.</summary>
+    public HashSet<Guid> GrantedOnBehalf { get; } = [];
 
     public string? Message { get; private set; }
 
@@ -69,5 +76,7 @@ public sealed class ConsentsModel(ConsentDbContext db, ConsentCommands commands)
     {
         var rows = await db.Consents.AsNoTracking().Where(c => c.Subject == Patient).OrderBy(c => c.CreatedAtMs).ToListAsync(cancellationToken);
         Consents.AddRange(rows.Select(r => r.ToConsent()));
+        Notices = await PatientNotices.ForAsync(db, Patient, cancellationToken);
+        GrantedOnBehalf.UnionWith((await PatientNotices.OnBehalfAsync(db, [.. rows.Select(r => r.Id)], cancellationToken)).Keys);
     }
 }
