@@ -108,7 +108,9 @@ public static partial class ConsentEndpoints
         var consent = await FindAsync(db, ParseId(id), caller, ct);
         AuditAdmin(loggers, caller, "read", consent.SubjectPseudonym);
         var history = await db.ConsentVersions.AsNoTracking().Where(v => v.ConsentId == consent.Id).OrderBy(v => v.Version).ToListAsync(ct);
-        return Results.Ok(ConsentView.From(consent, [.. history.Select(ConsentVersionView.From)]));
+        // The openings (ledger salts) are the patient's: an admin reading on their behalf does not get them.
+        var openFor = string.Equals(caller.SubjectId, consent.SubjectPseudonym, StringComparison.Ordinal) ? consent.SubjectPseudonym : null;
+        return Results.Ok(ConsentView.From(consent, [.. history.Select(v => ConsentVersionView.From(v, openFor))]));
     }
 
     private static async Task<IResult> NarrowAsync(HttpContext http, string id, NarrowRequest body, ConsentCommands commands, ILoggerFactory loggers, CancellationToken ct)

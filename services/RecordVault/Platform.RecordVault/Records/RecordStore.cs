@@ -21,6 +21,7 @@ public sealed class RecordStore(
     RecordVaultDbContext db,
     RecordAccessGate gate,
     AccessAudit audit,
+    RefusalQuota refusals,
     EnvelopeCipher cipher,
     IKeyProvider keys,
     IOptions<RecordVaultOptions> options,
@@ -243,8 +244,18 @@ public sealed class RecordStore(
     {
         var action = operation.AuditAction();
         db.ChangeTracker.Clear();
-        await audit.AddAsync(db, new AccessEntry(id, version, patient, caller.SubjectId, action, "deny", decision.DecisionId, hash, decision.Purpose, decision.Reason), cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
+        // Every refusal spends the caller's budget, known patient or not, so running out tells nothing about who exists.
+        if (!refusals.TryTake(caller.SubjectId, out var retryAfter))
+        {
+            throw ProblemException.TooManyRequests("Too many refused attempts; nothing more is accepted from you for a while.", "too_many_refusals", retryAfter);
+        }
+        // A refused attempt on a patient the vault does not know (no record of theirs, no verified identity) concerns
+        // nobody: it is refused exactly the same way but never becomes a permanent ledger entry.
+        if (version is not null || await IsKnownPatientAsync(patient, cancellationToken))
+        {
+            await audit.AddAsync(db, new AccessEntry(id, version, patient, caller.SubjectId, action, "deny", decision.DecisionId, hash, decision.Purpose, decision.Reason), cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+        }
         // Someone who can never reach another patient's records (not the patient, not a clinician) gets exactly the
         // answer a random id gets, so they cannot tell which ids exist; the attempt is audited all the same.
         // Clinicians keep the 403 with the consent's reason (they need it, and each of their probes is in the
@@ -255,6 +266,10 @@ public sealed class RecordStore(
         }
         throw new ProblemException(StatusCodes.Status403Forbidden, "Access refused.", $"Nothing allows this {action}: {decision.Reason}.", decision.Reason);
     }
+
+    private async Task<bool> IsKnownPatientAsync(string patient, CancellationToken cancellationToken) =>
+        await db.Records.AnyAsync(r => r.Patient == patient, cancellationToken)
+        || await db.KnownPatients.AnyAsync(k => k.Patient == patient, cancellationToken);
 
     private static AccessEntry Entry(RecordCaller caller, RecordRow record, RecordVersionRow version, RecordOperation operation, AccessDecision decision) =>
         new(record.Id, version.Version, record.Patient, caller.SubjectId, operation.AuditAction(), decision.Outcome, decision.DecisionId, version.Hash, decision.Purpose, decision.Reason);
