@@ -33,6 +33,10 @@ public static class OpeningVerifier
             return VerificationResult.Invalid("The receipt's entry is not a compact JWS with a JSON payload.");
         }
         var type = Text(payload, "type");
+        if (type is not ("consent.changed.v2" or "access.recorded.v2"))
+        {
+            return VerificationResult.Invalid($"The entry is a '{type}' event, not a blinded (v2) one; v1 entries carry their values in clear.");
+        }
         if (Text(payload, "subject") != Identifier(salt, "subject", opening.Subject))
         {
             return VerificationResult.Invalid("The entry's subject is not the opening's patient blinded with its salt.");
