@@ -48,6 +48,60 @@ public sealed class ConsentEventPayloadTests
     }
 
     [Fact]
+    public void What_a_v1_hash_hides_is_found_by_trying_the_possible_consents_and_a_v2_hash_resists_it()
+    {
+        // The attacker of finding 4: everything but categories and purposes is known or on the ledger (ids, subject,
+        // grantee, times); those two come from short code lists, so every plausible combination can be tried.
+        var secret = Grant(categories: [RecordCategories.Observation, RecordCategories.MentalHealth], purposes: [PurposesOfUse.Treatment]);
+        var v1 = ConsentHash.Compute(secret);
+        var v2 = ConsentEventPayloads.CommittedHash(secret, LedgerBlinding.NewSalt());
+        var categories = RecordCategories.All.Select(c => c.Code).ToArray();
+        var purposes = PurposesOfUse.All.Select(p => p.Code).ToArray();
+        var categorySets = Subsets(categories, 3).ToList();
+        var purposeSets = Subsets(purposes, purposes.Length).ToList();
+
+        var tried = 0;
+        var foundV1 = new List<PatientConsent>();
+        var foundV2 = new List<PatientConsent>();
+        foreach (var c in categorySets)
+        {
+            foreach (var p in purposeSets)
+            {
+                var candidate = PatientConsent.Grant(ConsentId, Patient, Grantee.Practitioner(Doctor), c, p, Start, End, Now);
+                if (!candidate.IsSuccess)
+                {
+                    continue;
+                }
+                tried++;
+                var hash = ConsentHash.Compute(candidate.Value!.Consent);
+                if (hash == v1)
+                {
+                    foundV1.Add(candidate.Value.Consent);
+                }
+                if (hash == v2)
+                {
+                    foundV2.Add(candidate.Value.Consent);
+                }
+            }
+        }
+
+        Assert.True(tried > 10_000, $"tried {tried}");
+        Assert.Equal(secret.Categories.Order(), Assert.Single(foundV1).Categories.Order());
+        Assert.Empty(foundV2);
+    }
+
+    private static IEnumerable<string[]> Subsets(string[] codes, int maxSize)
+    {
+        for (var mask = 1; mask < 1 << codes.Length; mask++)
+        {
+            if (System.Numerics.BitOperations.PopCount((uint)mask) <= maxSize)
+            {
+                yield return [.. codes.Where((_, i) => (mask & (1 << i)) != 0)];
+            }
+        }
+    }
+
+    [Fact]
     public void Every_action_yields_a_payload_the_ledger_rules_accept()
     {
         var granted = Ok(PatientConsent.Grant(ConsentId, Patient, Grantee.Practitioner(Doctor), [RecordCategories.Observation, RecordCategories.Allergy],
