@@ -44,13 +44,25 @@ public sealed class ConsentLedgerTests(ConsentPlatform platform) : IClassFixture
             var result = ReceiptVerifier.Verify(receipt, keys);
             Assert.True(result.IsValid, result.Reason);
             Assert.Equal(version.GetProperty("leafIndex").GetInt64(), receipt.LeafIndex);
-            // The committed event carries the hash of exactly this version's snapshot.
+            // The committed event is blinded (v2): neither the patient's pseudonym nor the plain hash of the snapshot,
+            // which a reader could brute-force from the few possible consents, is on the ledger ...
             var snapshot = ConsentSnapshot.Parse(version.GetProperty("snapshot").GetRawText());
             var payload = Jwt.Payload(version.GetProperty("signedEvent").GetString()!);
-            Assert.Equal(payload.GetProperty("consentHash").GetString(), ConsentHash.Compute(snapshot));
-            Assert.Equal(version.GetProperty("hash").GetString(), payload.GetProperty("consentHash").GetString());
+            Assert.Equal("consent.changed.v2", payload.GetProperty("type").GetString());
+            Assert.NotEqual(ConsentHash.Compute(snapshot), payload.GetProperty("consentHash").GetString());
+            Assert.Equal(version.GetProperty("hash").GetString(), ConsentHash.Compute(snapshot));
+            Assert.NotEqual(snapshot.SubjectPseudonym, payload.GetProperty("subject").GetString());
             Assert.DoesNotContain("observation", payload.GetRawText(), StringComparison.Ordinal);
+            // ... and the patient's opening (salt + canonical form) proves the entry is this version of their consent.
+            var opening = version.GetProperty("opening").Deserialize<Opening>(JsonSerializerOptions.Web)!;
+            var opened = OpeningVerifier.Verify(receipt, opening);
+            Assert.True(opened.IsValid, opened.Reason);
+            Assert.False(OpeningVerifier.Verify(receipt, opening with { Subject = "someone-else-entirely" }).IsValid);
+            Assert.False(OpeningVerifier.Verify(receipt, opening with { CanonicalForm = opening.CanonicalForm!.Replace("\"condition\"", "\"allergy\"", StringComparison.Ordinal) }).IsValid);
         }
+        // One consent's secret: both versions carry the same blinded subject, and the same salt in their openings.
+        var histories = consent.GetProperty("history").EnumerateArray().ToList();
+        Assert.Equal(histories[0].GetProperty("opening").GetProperty("salt").GetString(), histories[1].GetProperty("opening").GetProperty("salt").GetString());
 
         // Tampering: widen the stored row behind the service's back; its hash no longer matches the ledger.
         using (var scope = platform.Consent.Services.CreateScope())
@@ -76,6 +88,11 @@ public sealed class ConsentLedgerTests(ConsentPlatform platform) : IClassFixture
         Assert.Equal(["condition"], restored.GetProperty("categories").EnumerateArray().Select(c => c.GetString()));
 
         var (_, again) = await platform.CallAsync(HttpMethod.Post, "/admin/projection/rebuild", adminToken, new { }, auditReason: "check");
+
+        // The openings are the patient's alone: an admin reading the consent does not get them.
+        var (_, asAdmin) = await platform.CallAsync(HttpMethod.Get, $"/consents/{id}", adminToken, auditReason: "support call");
+        Assert.All(asAdmin.GetProperty("history").EnumerateArray(),
+            v => Assert.True(!v.TryGetProperty("opening", out var o) || o.ValueKind == JsonValueKind.Null));
         Assert.DoesNotContain(again.GetProperty("differences").EnumerateArray(), d => d.GetString()!.Contains(id, StringComparison.Ordinal));
     }
 

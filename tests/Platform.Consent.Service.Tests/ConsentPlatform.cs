@@ -32,6 +32,9 @@ public sealed class ConsentPlatform : IAsyncLifetime
     public InProcessBroker Broker { get; } = new(new InProcessBrokerOptions { InitialRetryDelay = TimeSpan.FromMilliseconds(100) });
     public IdentityServer Identity { get; private set; } = null!;
     public ServiceUnderTest Ledger { get; private set; } = null!;
+
+    /// <summary>The ledger's static auditor token, which the consent service's rebuild presents.</summary>
+    public const string LedgerAuditToken = "test-ledger-auditor-token";
     public ServiceUnderTest Consent { get; private set; } = null!;
 
     private readonly List<IAsyncDisposable> _observers = [];
@@ -72,6 +75,7 @@ public sealed class ConsentPlatform : IAsyncLifetime
             settings["Ledger:Replicas:0:Name"] = "ledger-0";
             settings["Ledger:Replicas:0:RaftEndPoint"] = $"127.0.0.1:{FreePort.Next()}";
             settings["Ledger:BlockInterval"] = "00:00:00.050";
+            settings["Ledger:AuditorTokens:consent"] = LedgerAuditToken;
             Ledger = await ServiceUnderTest.StartAsync(LedgerService.Build, settings, builder => builder.Services.AddSingleton(Broker));
         }
         Consent = await ServiceUnderTest.StartAsync(ConsentService.Build, new Dictionary<string, string?>
@@ -84,6 +88,8 @@ public sealed class ConsentPlatform : IAsyncLifetime
             ["Authentication:RequireHttpsMetadata"] = "false",
             ["Consent:BreakGlass:PermitsPerWindow"] = "2",
             ["Consent:LedgerUrl"] = Ledger.Client.BaseAddress!.AbsoluteUri,
+            // Entries are private; the rebuild reads them as an auditor.
+            ["Consent:LedgerAuditToken"] = LedgerAuditToken,
             ["RateLimiting:per-client:PermitLimit"] = "100000",
             // Tests run receipt reconciliation rounds themselves (ReceiptReconciliationTests).
             ["Receipts:FirstRoundDelay"] = "01:00:00",

@@ -49,7 +49,7 @@ public sealed class ReceiptReconciliationTests(ConsentPlatform platform) : IClas
         {
             var signer = scope.ServiceProvider.GetRequiredService<ConsentEventSigner>();
             var change = ConsentChange.Of(ConsentAction.Grant, ConsentSnapshot.Parse(row.Snapshot));
-            var (eventId, jws) = await signer.SignAsync(change, DateTimeOffset.UtcNow - LongAgo, CancellationToken.None);
+            var (eventId, jws, _) = await signer.SignAsync(change, row.LedgerSalt!, DateTimeOffset.UtcNow - LongAgo, CancellationToken.None);
             neverSent = eventId;
             var db = scope.ServiceProvider.GetRequiredService<ConsentDbContext>();
             await db.ConsentVersions.Where(v => v.EventId == row.EventId).ExecuteUpdateAsync(s => s

@@ -129,8 +129,8 @@ public sealed class OnBehalfProposalTests
     public void The_signed_event_says_on_behalf_only_for_such_a_grant_and_is_unchanged_otherwise()
     {
         var (_, grant) = Proposed().Approve(ConsentId, AdminB, GoodReason, Now).Value!;
-        var onBehalf = ConsentEventPayloads.For(grant, Guid.NewGuid(), Now);
-        var own = ConsentEventPayloads.For(Ok(Grant().Revoke(Now)), Guid.NewGuid(), Now);
+        var onBehalf = ConsentEventPayloads.For(grant, LedgerBlinding.NewSalt(), Guid.NewGuid(), Now);
+        var own = ConsentEventPayloads.For(Ok(Grant().Revoke(Now)), LedgerBlinding.NewSalt(), Guid.NewGuid(), Now);
 
         Assert.True(onBehalf.OnBehalf);
         Assert.Null(SignedEventRules.Check(onBehalf));

@@ -24,6 +24,9 @@ public sealed class FaultCluster : IAsyncDisposable
     private readonly string hostsFile;
     private readonly SoftwareKeyProvider publisherKeys;
     private readonly string clusterToken = Convert.ToHexString(Guid.NewGuid().ToByteArray());
+
+    /// <summary>The replicas' shared secret; it also admits reading the (private) entries.</summary>
+    public string ClusterToken => clusterToken;
     private readonly Dictionary<string, string> environment = [];
 
     private FaultCluster(string root, int subnet)

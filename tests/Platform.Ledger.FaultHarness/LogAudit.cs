@@ -32,7 +32,12 @@ public static class LogAudit
             var entries = new List<string>();
             for (long i = 0; i < sizes; i++)
             {
-                var entry = await cluster.Http.GetFromJsonAsync<EntryView>(new Uri(replica.Api, $"entries/{i}"));
+                // Entries are for auditors; the cluster token is one (a replica holds the whole log anyway).
+                using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(replica.Api, $"entries/{i}"));
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", cluster.ClusterToken);
+                using var response = await cluster.Http.SendAsync(request);
+                response.EnsureSuccessStatusCode();
+                var entry = await response.Content.ReadFromJsonAsync<EntryView>();
                 entries.Add(entry!.SignedEvent);
             }
             logs[replica.Name] = entries;

@@ -8,7 +8,7 @@ using Platform.Testing;
 
 namespace Platform.Services.Tests;
 
-/// <summary>The ledger admits submissions with a client-credentials token from the identity service, and only then.</summary>
+/// <summary>The ledger admits submissions with a client-credentials token from the identity service, and only then; entries likewise only with <c>ledger.audit</c>.</summary>
 public sealed class ServiceTokenTests : IAsyncLifetime
 {
     private const string Secret = "ledger-submitter-secret-0123456789abcdef";
@@ -26,6 +26,7 @@ public sealed class ServiceTokenTests : IAsyncLifetime
             ["Identity:Clients:0:GrantTypes:0"] = "client_credentials",
             ["Identity:Clients:0:Scopes:0"] = "ledger.submit",
             ["Identity:Clients:0:Scopes:1"] = "consent.decide",
+            ["Identity:Clients:0:Scopes:2"] = "ledger.audit",
         });
         _ledger = await ServiceUnderTest.StartAsync(LedgerService.Build, new Dictionary<string, string?>
         {
@@ -57,6 +58,29 @@ public sealed class ServiceTokenTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, (await SubmitAsync(null)).Status);
         Assert.Equal(HttpStatusCode.Unauthorized, (await SubmitAsync(consentToken)).Status);
         Assert.Equal(HttpStatusCode.Unauthorized, (await SubmitAsync(ledgerToken[..^4] + "AAAA")).Status);
+    }
+
+    [Fact]
+    public async Task Entries_are_for_ledger_audit_tokens_only()
+    {
+        // Entry 0 does not exist: 404 means the caller was admitted, 401/403 that it was not.
+        async Task<HttpStatusCode> ReadAsync(string? token)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/entries/0");
+            if (token is not null)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            }
+            using var response = await _ledger.Client.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, await ReadAsync(await TokenAsync("ledger.audit")));
+        Assert.Equal(HttpStatusCode.Forbidden, await ReadAsync(await TokenAsync("ledger.submit")));
+        Assert.Equal(HttpStatusCode.Unauthorized, await ReadAsync(await TokenAsync("consent.decide")));
+        Assert.Equal(HttpStatusCode.Unauthorized, await ReadAsync(null));
+        // Checkpoints and keys stay public.
+        Assert.Equal(HttpStatusCode.OK, (await _ledger.Client.GetAsync("/replicas/keys")).StatusCode);
     }
 
     private async Task<string> TokenAsync(string scope)

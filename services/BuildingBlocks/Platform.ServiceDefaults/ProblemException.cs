@@ -13,6 +13,9 @@ public class ProblemException(int statusCode, string title, string detail, strin
     public string Title { get; } = title;
     public string? ErrorCode { get; } = errorCode;
 
+    /// <summary>When set, the answer carries <c>Retry-After</c> (whole seconds, rounded up): a quota or limit ran out.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     public static ProblemException BadRequest(string detail, string? code = null) =>
         new(StatusCodes.Status400BadRequest, "The request is invalid.", detail, code);
 
@@ -21,6 +24,9 @@ public class ProblemException(int statusCode, string title, string detail, strin
 
     public static ProblemException Conflict(string detail, string? code = null) =>
         new(StatusCodes.Status409Conflict, "The request conflicts with the current state.", detail, code);
+
+    public static ProblemException TooManyRequests(string detail, string code, TimeSpan retryAfter) =>
+        new(StatusCodes.Status429TooManyRequests, "Too many requests.", detail, code) { RetryAfter = retryAfter };
 
     public static ProblemException Unprocessable(string detail, string? code = null) =>
         new(StatusCodes.Status422UnprocessableEntity, "The request could not be processed.", detail, code);

@@ -10,6 +10,8 @@ namespace Platform.SignedEvents;
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type", UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization)]
 [JsonDerivedType(typeof(ConsentEventPayload), SignedEventTypes.ConsentChanged)]
 [JsonDerivedType(typeof(AccessEventPayload), SignedEventTypes.AccessRecorded)]
+[JsonDerivedType(typeof(BlindedConsentEventPayload), SignedEventTypes.ConsentChangedBlinded)]
+[JsonDerivedType(typeof(BlindedAccessEventPayload), SignedEventTypes.AccessRecordedBlinded)]
 public abstract record SignedEventPayload
 {
     /// <summary>Unique per event; the ledger commits an event id once.</summary>
@@ -27,20 +29,17 @@ public abstract record SignedEventPayload
     [JsonRequired]
     public long IssuedAt { get; init; }
 
-    /// <summary>Pseudonymous id of the patient the event concerns.</summary>
+    /// <summary>
+    /// The patient the event concerns: their pseudonym in v1 events; in v2 (blinded) events an HMAC of it under the
+    /// event's secret (<see cref="LedgerBlinding"/>), so entries of one patient cannot be linked.
+    /// </summary>
     [JsonPropertyName("subject")]
     [JsonRequired]
     public string Subject { get; init; } = "";
 }
 
-public static class SignedEventTypes
-{
-    public const string ConsentChanged = "consent.changed";
-    public const string AccessRecorded = "access.recorded";
-}
-
 /// <summary>A consent was granted, narrowed, revoked or expired.</summary>
-public sealed record ConsentEventPayload : SignedEventPayload
+public record ConsentEventPayload : SignedEventPayload
 {
     [JsonPropertyName("consentId")]
     [JsonRequired]
@@ -70,7 +69,7 @@ public sealed record ConsentEventPayload : SignedEventPayload
 }
 
 /// <summary>A record was read, written or deleted, or access to it was refused or forced (break-glass).</summary>
-public sealed record AccessEventPayload : SignedEventPayload
+public record AccessEventPayload : SignedEventPayload
 {
     /// <summary>Pseudonymous id of whoever asked.</summary>
     [JsonPropertyName("actor")]
@@ -96,3 +95,17 @@ public sealed record AccessEventPayload : SignedEventPayload
     [JsonRequired]
     public string Outcome { get; init; } = "";
 }
+
+/// <summary>
+/// <c>consent.changed.v2</c>: the members of <see cref="ConsentEventPayload"/>, but <c>subject</c> is blinded and
+/// <c>consentHash</c> is salted, both under the consent's own secret (<see cref="LedgerBlinding"/>), which only the
+/// consent service and the patient hold.
+/// </summary>
+public sealed record BlindedConsentEventPayload : ConsentEventPayload;
+
+/// <summary>
+/// <c>access.recorded.v2</c>: the members of <see cref="AccessEventPayload"/>, but <c>subject</c> and <c>actor</c>
+/// are blinded and <c>recordHash</c> is salted under a secret of this one event, which only the vault and the
+/// patient hold.
+/// </summary>
+public sealed record BlindedAccessEventPayload : AccessEventPayload;

@@ -10,8 +10,8 @@ public static partial class SignedEventRules
 
     public static readonly IReadOnlyDictionary<string, string[]> AllowedTypesByIssuer = new Dictionary<string, string[]>(StringComparer.Ordinal)
     {
-        ["consent"] = [SignedEventTypes.ConsentChanged],
-        ["record-vault"] = [SignedEventTypes.AccessRecorded],
+        ["consent"] = [SignedEventTypes.ConsentChanged, SignedEventTypes.ConsentChangedBlinded],
+        ["record-vault"] = [SignedEventTypes.AccessRecorded, SignedEventTypes.AccessRecordedBlinded],
     };
 
     public static readonly string[] ConsentActions = ["grant", "narrow", "revoke", "expire"];

@@ -68,7 +68,7 @@ public static class SignedEventValidator
         {
             return SignedEventValidation.Invalid("issuer_mismatch", $"The payload says issuer '{payload.Issuer}' but the key belongs to '{key.Issuer}'.");
         }
-        var type = payload is ConsentEventPayload ? SignedEventTypes.ConsentChanged : SignedEventTypes.AccessRecorded;
+        var type = SignedEventTypes.Of(payload);
         if (!SignedEventRules.AllowedTypesByIssuer.TryGetValue(key.Issuer, out var allowed) || !allowed.Contains(type))
         {
             return SignedEventValidation.Invalid("type_not_allowed", $"'{key.Issuer}' may not publish {type} events.");

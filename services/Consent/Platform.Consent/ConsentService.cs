@@ -51,7 +51,12 @@ public static class ConsentService
                 builder.AddPatientPages();
                 if (builder.Configuration["Consent:LedgerUrl"] is { Length: > 0 } ledgerUrl)
                 {
-                    builder.Services.AddHttpClient<ProjectionRebuild>(client => client.BaseAddress = new Uri(ledgerUrl.TrimEnd('/') + "/"));
+                    // Reading entries needs an auditor: a static token when one is configured, else client credentials.
+                    var ledgerClient = builder.Configuration["Consent:LedgerAuditToken"] is { Length: > 0 } auditToken
+                        ? builder.Services.AddHttpClient(ProjectionRebuild.HttpClientName).AddHttpMessageHandler(() => new StaticBearerHandler(auditToken))
+                        : builder.Services.AddServiceClient(ProjectionRebuild.HttpClientName, ProjectionRebuild.AuditScope);
+                    ledgerClient.ConfigureHttpClient(client => client.BaseAddress = new Uri(ledgerUrl.TrimEnd('/') + "/"));
+                    builder.Services.AddScoped<ProjectionRebuild>();
                 }
                 events.AddSubscription<LedgerCommittedV1, LedgerCommittedHandler>()
                       .AddSubscription<IdentityRevokedV1, IdentityRevokedHandler>()

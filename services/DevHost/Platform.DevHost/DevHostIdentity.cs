@@ -54,7 +54,7 @@ public static class DevHostIdentity
             Type = ClientTypes.Confidential,
             ClientSecret = ServiceClientSecret,
             GrantTypes = ["client_credentials"],
-            Scopes = ["consent.decide", "ledger.submit"],
+            Scopes = ["consent.decide", "ledger.submit", "ledger.audit"],
         },
         new()
         {

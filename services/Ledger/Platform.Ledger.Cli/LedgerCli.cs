@@ -4,7 +4,7 @@ using Platform.Ledger.Verification;
 namespace Platform.Ledger.Cli;
 
 /// <summary>
-/// <c>ledger verify RECEIPT.json [--keys KEYS.json]</c> and
+/// <c>ledger verify RECEIPT.json [--keys KEYS.json] [--opening OPENING.json]</c> and
 /// <c>ledger verify-consistency OLDER.json NEWER.json PROOF.json --keys KEYS.json</c>.
 /// Works offline on files. Exit codes: 0 valid, 1 invalid (the reason is printed), 2 the command could not run.
 /// </summary>
@@ -16,11 +16,13 @@ public static class LedgerCli
 
     private const string Usage = """
         usage:
-          ledger verify RECEIPT.json [--keys KEYS.json]
+          ledger verify RECEIPT.json [--keys KEYS.json] [--opening OPENING.json]
           ledger verify-consistency OLDER-CHECKPOINT.json NEWER-CHECKPOINT.json PROOF.json --keys KEYS.json
 
         KEYS.json holds the replicas' public keys as the ledger serves them at GET /replicas/keys; obtain it
         independently of the receipt. Without --keys, `verify` trusts the keys inside the receipt and says so.
+        OPENING.json is the opening your consent history or access log shows next to a receipt of a blinded (v2)
+        entry; with it, `verify` also checks that the entry is about your consent or your record.
         Exit code: 0 valid, 1 invalid, 2 the command could not run.
         """;
 
@@ -35,10 +37,10 @@ public static class LedgerCli
     {
         try
         {
-            var (positional, keysPath) = Parse(args);
+            var (positional, keysPath, openingPath) = Parse(args);
             return positional switch
             {
-                ["verify", var receiptPath] => Report(Verify(receiptPath, keysPath, output), output),
+                ["verify", var receiptPath] => Report(Verify(receiptPath, keysPath, openingPath, output), output),
                 ["verify-consistency", var older, var newer, var proof] when keysPath is not null =>
                     Report(ConsistencyVerifier.Verify(Read<SignedCheckpoint>(older), Read<SignedCheckpoint>(newer),
                         Read<ConsistencyProofFile>(proof).Proof, ReadKeys(keysPath)), output),
@@ -51,14 +53,21 @@ public static class LedgerCli
         }
     }
 
-    private static VerificationResult Verify(string receiptPath, string? keysPath, TextWriter output)
+    private static VerificationResult Verify(string receiptPath, string? keysPath, string? openingPath, TextWriter output)
     {
         var receipt = Read<Receipt>(receiptPath);
+        var opening = openingPath is null ? null : Read<Opening>(openingPath);
         if (keysPath is null)
         {
             output.WriteLine("warning: no --keys given; trusting the replica keys inside the receipt.");
         }
-        return ReceiptVerifier.Verify(receipt, keysPath is null ? null : ReadKeys(keysPath));
+        var included = ReceiptVerifier.Verify(receipt, keysPath is null ? null : ReadKeys(keysPath));
+        if (!included.IsValid || opening is null)
+        {
+            return included;
+        }
+        var opened = OpeningVerifier.Verify(receipt, opening);
+        return opened.IsValid ? VerificationResult.Valid(included.Reason + " " + opened.Reason) : opened;
     }
 
     private static int Report(VerificationResult result, TextWriter output)
@@ -73,22 +82,27 @@ public static class LedgerCli
         return Unusable;
     }
 
-    private static (string[] Positional, string? Keys) Parse(string[] args)
+    private static (string[] Positional, string? Keys, string? Opening) Parse(string[] args)
     {
         var positional = new List<string>();
         string? keys = null;
+        string? opening = null;
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i] == "--keys")
             {
                 keys = i + 1 < args.Length ? args[++i] : throw new CliException("--keys needs a file name.");
             }
+            else if (args[i] == "--opening")
+            {
+                opening = i + 1 < args.Length ? args[++i] : throw new CliException("--opening needs a file name.");
+            }
             else
             {
                 positional.Add(args[i]);
             }
         }
-        return (positional.ToArray(), keys);
+        return (positional.ToArray(), keys, opening);
     }
 
     private static IReadOnlyList<ReplicaKey> ReadKeys(string path) => Read<ReplicaKeysFile>(path).Keys;

@@ -43,6 +43,7 @@ public static class RecordVaultService
                     sp.GetRequiredService<TimeProvider>()));
                 builder.Services.AddSingleton(sp => new EnvelopeCipher(sp.GetRequiredService<DataKeyCache>()));
                 builder.Services.AddSingleton<AccessAudit>();
+                builder.Services.AddSingleton<RefusalQuota>();
                 builder.Services.AddSingleton<ConsentDecisionClient>();
                 builder.Services.AddServiceClient(ConsentDecisionClient.HttpClientName, ConsentDecisionClient.Scope)
                     .ConfigureHttpClient(client =>
@@ -57,6 +58,7 @@ public static class RecordVaultService
                 builder.Services.AddAuthorization(RecordEndpoints.AddPolicy);
                 builder.Services.AddAuthorization(AdminEndpoints.AddPolicy);
                 events.AddSubscription<LedgerCommittedV1, LedgerCommittedHandler>()
+                      .AddSubscription<IdentityVerifiedV1, IdentityVerifiedHandler>()
                       .AddReceiptReconciliation<RecordVaultDbContext, AccessReceiptHolder>(builder.Configuration);
             },
             mapEndpoints: app =>

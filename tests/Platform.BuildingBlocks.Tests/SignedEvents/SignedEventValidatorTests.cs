@@ -63,6 +63,38 @@ public sealed class SignedEventValidatorTests : IAsyncLifetime, IDisposable
     };
 
     [Fact]
+    public async Task Blinded_v2_events_round_trip_with_their_own_type_and_only_their_publisher_may_sign_them()
+    {
+        var salt = LedgerBlinding.NewSalt();
+        var consent = new BlindedConsentEventPayload
+        {
+            EventId = Guid.NewGuid(), Issuer = "consent", IssuedAt = 1_800_000_000,
+            Subject = LedgerBlinding.Identifier(salt, LedgerBlinding.SubjectRole, "pseud-7f3a9c21"),
+            ConsentId = Guid.NewGuid(), ConsentVersion = 1, ConsentHash = LedgerBlinding.Hash(salt, "{}"u8), Action = "grant",
+        };
+        var access = new BlindedAccessEventPayload
+        {
+            EventId = Guid.NewGuid(), Issuer = "record-vault", IssuedAt = 1_800_000_000,
+            Subject = LedgerBlinding.Identifier(salt, LedgerBlinding.SubjectRole, "pseud-7f3a9c21"),
+            Actor = LedgerBlinding.Identifier(salt, LedgerBlinding.ActorRole, "clin-0042aa77"),
+            RecordHash = LedgerBlinding.RecordHash(salt, new string('b', 64)), DecisionId = Guid.NewGuid(), Action = "read", Outcome = "deny",
+        };
+
+        var consentJws = await new SignedEventWriter(_consentKey).SignAsync(consent, CancellationToken.None);
+        var accessJws = await new SignedEventWriter(_vaultKey).SignAsync(access, CancellationToken.None);
+
+        Assert.Contains("\"type\":\"consent.changed.v2\"", Encoding.UTF8.GetString(Base64Url.DecodeFromChars(consentJws.Split('.')[1])), StringComparison.Ordinal);
+        Assert.Equal(consent, Assert.IsType<BlindedConsentEventPayload>(SignedEventValidator.Validate(consentJws, Registry).Payload));
+        Assert.Equal(access, Assert.IsType<BlindedAccessEventPayload>(SignedEventValidator.Validate(accessJws, Registry).Payload));
+        // A blinded identifier is 43 base64url characters: still a valid pseudonym, never the pseudonym itself.
+        Assert.Equal(43, access.Subject.Length);
+        Assert.NotEqual(access.Subject, access.Actor);
+        // The vault may not publish consent events in either format.
+        var forged = await new SignedEventWriter(_vaultKey).SignAsync(consent with { Issuer = "record-vault" }, CancellationToken.None);
+        Assert.Equal("type_not_allowed", SignedEventValidator.Validate(forged, Registry).ErrorCode);
+    }
+
+    [Fact]
     public async Task A_consent_event_signed_by_the_consent_service_is_accepted()
     {
         var payload = Consent();

@@ -277,10 +277,10 @@ public sealed class CrossServicePlatform : IAsyncLifetime
         return (await client.GetFromJsonAsync<JsonElement>("/replicas/keys")).GetProperty("keys").Deserialize<List<ReplicaKey>>(JsonSerializerOptions.Web)!;
     }
 
-    /// <summary>Every entry of the ledger's log, read through its public API: leaf index and the signed event's eventId (when it has one).</summary>
+    /// <summary>Every entry of the ledger's log, read as an auditor (entries are private): leaf index and the signed event's eventId (when it has one).</summary>
     public async Task<IReadOnlyList<(long LeafIndex, Guid? EventId)>> LedgerEntriesAsync()
     {
-        using var client = Client("ledger");
+        using var client = Client("ledger", await Platform.Journey.Tests.DevHost.LedgerAuditor.TokenAsync(Client("identity").BaseAddress!));
         var size = (await client.GetFromJsonAsync<JsonElement>("/cluster/status")).GetProperty("treeSize").GetInt64();
         var entries = new List<(long, Guid?)>();
         for (long i = 0; i < size; i++)

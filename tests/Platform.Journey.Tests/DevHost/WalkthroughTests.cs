@@ -147,6 +147,10 @@ public sealed class WalkthroughTests(ITestOutputHelper output)
             Assert.Matches(@"version 1 grant: leaf \d+\nVALID: Entry \d+ is included in ledger platform-consent-ledger", receipts);
             Assert.Matches(@"version 2 revoke: leaf \d+\nVALID: Entry \d+ is included in ledger platform-consent-ledger", receipts);
             Assert.DoesNotContain("INVALID", receipts, StringComparison.Ordinal);
+            // With the patient's opening, each receipt is shown to be about her consent (blinded on the ledger).
+            Assert.Equal(2, Regex.Matches(receipts, @"The entry is consent [0-9a-f-]{36} version [12] of [0-9a-f]{32}, as the opening states\.").Count);
+            // Entries are private: anonymous readers get 401.
+            Assert.Equal("HTTP 401", Out("\"$LEDGER/entries/0\"").Trim());
             var tampered = Out("tampered.json --keys");
             Assert.Contains("INVALID:", tampered, StringComparison.Ordinal);
             Assert.Contains("exit code 1", tampered, StringComparison.Ordinal);

@@ -52,7 +52,22 @@ public sealed class SingleReplicaApiTests : IAsyncLifetime
         Assert.True(result.IsValid, result.Reason);
         Assert.Equal(jws, Encoding.UTF8.GetString(Base64Url.TryDecode(receipt.Entry)!));
 
-        var entry = await Client.GetFromJsonAsync<JsonElement>($"/entries/{body.GetProperty("leafIndex").GetInt64()}");
+        // Entries are private: anonymous readers and submitting services are refused, auditors read them.
+        var path = $"/entries/{body.GetProperty("leafIndex").GetInt64()}";
+        using (var anonymous = await Client.GetAsync(path))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+            Assert.Equal("application/problem+json", anonymous.Content.Headers.ContentType?.MediaType);
+        }
+        using (var submitter = new HttpRequestMessage(HttpMethod.Get, path))
+        {
+            submitter.Headers.Authorization = new("Bearer", LedgerCluster.ServiceToken);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await Client.SendAsync(submitter)).StatusCode);
+        }
+        using var audit = new HttpRequestMessage(HttpMethod.Get, path);
+        audit.Headers.Authorization = new("Bearer", LedgerCluster.AuditorToken);
+        using var audited = await Client.SendAsync(audit);
+        var entry = await audited.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(jws, entry.GetProperty("signedEvent").GetString());
     }
 
@@ -163,7 +178,9 @@ public sealed class SingleReplicaApiTests : IAsyncLifetime
     [InlineData("/events/not-a-guid/receipt")]
     public async Task Unknown_things_are_404_problem_json(string path)
     {
-        var response = await Client.GetAsync(path);
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new("Bearer", LedgerCluster.AuditorToken);
+        var response = await Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }

@@ -138,7 +138,9 @@ public static partial class ConsentEndpoints
         AuditAdmin(loggers, caller, "read", consent.SubjectPseudonym);
         var history = await db.ConsentVersions.AsNoTracking().Where(v => v.ConsentId == consent.Id).OrderBy(v => v.Version).ToListAsync(ct);
         var onBehalf = await PatientNotices.OnBehalfAsync(db, [consent.Id], ct);
-        return Results.Ok(ConsentView.From(consent, [.. history.Select(ConsentVersionView.From)], onBehalf.GetValueOrDefault(consent.Id)));
+        // The openings (ledger salts) are the patient's: an admin reading on their behalf does not get them.
+        var openFor = string.Equals(caller.SubjectId, consent.SubjectPseudonym, StringComparison.Ordinal) ? consent.SubjectPseudonym : null;
+        return Results.Ok(ConsentView.From(consent, [.. history.Select(v => ConsentVersionView.From(v, openFor))], onBehalf.GetValueOrDefault(consent.Id)));
     }
 
     private static async Task<IResult> NarrowAsync(HttpContext http, string id, NarrowRequest body, ConsentCommands commands, ILoggerFactory loggers, CancellationToken ct)

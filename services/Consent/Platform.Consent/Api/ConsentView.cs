@@ -38,7 +38,8 @@ public sealed record GranteeView(string Kind, string Id);
 
 /// <summary>
 /// One version in a consent's history: its hash and canonical form, the signed event, and the ledger receipt
-/// once committed (null while pending) — everything a patient needs to verify it with <c>ledger verify</c>.
+/// once committed (null while pending), and for the patient the opening of a v2 event (its salt) — everything a
+/// patient needs to verify it with <c>ledger verify --opening</c>.
 /// </summary>
 public sealed record ConsentVersionView(
     int Version,
@@ -51,13 +52,17 @@ public sealed record ConsentVersionView(
     Guid EventId,
     string SignedEvent,
     long? LeafIndex,
-    JsonElement? Receipt)
+    JsonElement? Receipt,
+    ConsentOpening? Opening)
 {
-    public static ConsentVersionView From(ConsentVersionRow row)
+    /// <param name="row">The version.</param>
+    /// <param name="openFor">The patient's pseudonym when the patient asks (the opening is theirs alone); null for anyone else.</param>
+    public static ConsentVersionView From(ConsentVersionRow row, string? openFor = null)
     {
         ArgumentNullException.ThrowIfNull(row);
         return new ConsentVersionView(row.Version, row.Action, row.Hash, JsonDocument.Parse(row.Snapshot).RootElement.Clone(),
             DateTimeOffset.FromUnixTimeMilliseconds(row.ChangedAtMs), row.ChangedBy, row.Reason, row.EventId, row.SignedEvent, row.LeafIndex,
-            row.Receipt is null ? null : JsonDocument.Parse(row.Receipt).RootElement.Clone());
+            row.Receipt is null ? null : JsonDocument.Parse(row.Receipt).RootElement.Clone(),
+            openFor is null ? null : ConsentOpening.From(row, openFor));
     }
 }

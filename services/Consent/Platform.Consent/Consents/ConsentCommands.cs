@@ -7,6 +7,7 @@ using Platform.Contracts;
 using Platform.Messaging;
 using Platform.Messaging.Outbox;
 using Platform.ServiceDefaults;
+using Platform.SignedEvents;
 
 namespace Platform.Consent.Consents;
 
@@ -27,8 +28,10 @@ public sealed class ConsentCommands(ConsentDbContext db, ConsentEventSigner sign
         var now = time.GetUtcNow();
         var result = PatientConsent.Grant(Guid.NewGuid(), subject, grantee, categories, purposes, validFrom ?? now, validUntil, now, actions);
         var change = result.IsSuccess ? result.Value! : throw ConsentProblems.From(result.Error!);
-        db.Consents.Add(ConsentRow.From(change.Consent, change.Hash));
-        await RecordAsync(change, author, now, cancellationToken);
+        var row = ConsentRow.From(change.Consent, change.Hash);
+        row.LedgerSalt = LedgerBlinding.NewSalt();
+        db.Consents.Add(row);
+        await RecordAsync(change, row.LedgerSalt, author, now, cancellationToken);
         return change.Consent;
     }
 
@@ -40,8 +43,10 @@ public sealed class ConsentCommands(ConsentDbContext db, ConsentEventSigner sign
     public async Task<PatientConsent> GrantAsync(ConsentChange grant, ChangeAuthor author, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(grant);
-        db.Consents.Add(ConsentRow.From(grant.Consent, grant.Hash));
-        await RecordAsync(grant, author, time.GetUtcNow(), cancellationToken);
+        var row = ConsentRow.From(grant.Consent, grant.Hash);
+        row.LedgerSalt = LedgerBlinding.NewSalt();
+        db.Consents.Add(row);
+        await RecordAsync(grant, row.LedgerSalt, author, time.GetUtcNow(), cancellationToken);
         return grant.Consent;
     }
 
@@ -80,14 +85,16 @@ public sealed class ConsentCommands(ConsentDbContext db, ConsentEventSigner sign
         var result = change(current, now);
         var next = result.IsSuccess ? result.Value! : throw ConsentProblems.From(result.Error!);
         row.CopyFrom(next.Consent, next.Hash);
-        await RecordAsync(next, author, now, cancellationToken);
+        // Consents from before v2 events get their secret with their first v2 event; their v1 entries stay as they are.
+        row.LedgerSalt ??= LedgerBlinding.NewSalt();
+        await RecordAsync(next, row.LedgerSalt, author, now, cancellationToken);
         return next.Consent;
     }
 
-    private async Task RecordAsync(ConsentChange change, ChangeAuthor author, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task RecordAsync(ConsentChange change, byte[] salt, ChangeAuthor author, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var consent = change.Consent;
-        var (eventId, jws) = await signer.SignAsync(change, now, cancellationToken);
+        var (eventId, jws, _) = await signer.SignAsync(change, salt, now, cancellationToken);
         db.ConsentVersions.Add(new ConsentVersionRow
         {
             ConsentId = consent.Id,
@@ -100,6 +107,7 @@ public sealed class ConsentCommands(ConsentDbContext db, ConsentEventSigner sign
             Reason = author.Reason,
             EventId = eventId,
             SignedEvent = jws,
+            LedgerSalt = salt,
         });
         db.AddIntegrationEvent(new ConsentChangedV1(consent.Id, consent.SubjectPseudonym, consent.Version, change.Hash, jws), Source);
         IntegrationEvent? lifecycle = change.Action switch

@@ -9,11 +9,13 @@ public sealed class ConsentEventSigner(IKeyProvider keys)
 {
     public const string KeyName = "consent-events";
 
-    public async Task<(Guid EventId, string Jws)> SignAsync(ConsentChange change, DateTimeOffset issuedAt, CancellationToken cancellationToken)
+    /// <param name="salt">The consent's ledger secret: blinds the subject and salts the hash.</param>
+    public async Task<(Guid EventId, string Jws, ConsentEventPayload Payload)> SignAsync(ConsentChange change, byte[] salt, DateTimeOffset issuedAt, CancellationToken cancellationToken)
     {
         var eventId = Guid.NewGuid();
         var key = await keys.GetSigningKeyAsync(KeyName, cancellationToken);
-        var jws = await new SignedEventWriter(key).SignAsync(ConsentEventPayloads.For(change, eventId, issuedAt), cancellationToken);
-        return (eventId, jws);
+        var payload = ConsentEventPayloads.For(change, salt, eventId, issuedAt);
+        var jws = await new SignedEventWriter(key).SignAsync(payload, cancellationToken);
+        return (eventId, jws, payload);
     }
 }

@@ -13,15 +13,23 @@ namespace Platform.Consent.Consents;
 /// consent events this service signed (signature checked), takes each version's snapshot from the history
 /// table only if its hash equals the hash committed on the ledger, and replays each consent's versions in order. The result is compared
 /// with the live store and, when asked, written over it — the ledger, not this database, decides what happened.
+/// Entries are private: the ledger answers them to auditors only, so this client carries a <c>ledger.audit</c>
+/// token (client credentials) or the static <c>Consent:LedgerAuditToken</c>. v2 entries are checked with the
+/// consent's secret (salted hash, blinded subject), v1 entries with the plain hash.
 /// </summary>
-public sealed class ProjectionRebuild(HttpClient ledger, ConsentDbContext db, IKeyProvider keys)
+public sealed class ProjectionRebuild(IHttpClientFactory http, ConsentDbContext db, IKeyProvider keys)
 {
+    public const string HttpClientName = "ledger-audit";
+    public const string AuditScope = "ledger.audit";
+
     public async Task<RebuildReport> RunAsync(bool apply, CancellationToken cancellationToken)
     {
+        var ledger = http.CreateClient(HttpClientName);
         var ownKey = (await keys.GetSigningKeyAsync(ConsentEventSigner.KeyName, cancellationToken)).GetPublicJwk();
-        var size = await CommittedSizeAsync(cancellationToken);
+        var size = await CommittedSizeAsync(ledger, cancellationToken);
         var changes = new List<ConsentChange>();
         var problems = new List<string>();
+        var salts = new Dictionary<Guid, byte[]>();
         for (long index = 0; index < size; index++)
         {
             var entry = await ledger.GetFromJsonAsync<JsonElement>($"entries/{index}", cancellationToken);
@@ -39,7 +47,7 @@ public sealed class ProjectionRebuild(HttpClient ledger, ConsentDbContext db, IK
                 continue;
             }
             var consent = ConsentSnapshot.Parse(version.Snapshot);
-            if (!ConsentHash.Matches(consent, payload.ConsentHash))
+            if (!ConsentEventPayloads.Commits(payload, consent, version.LedgerSalt))
             {
                 problems.Add($"entry {index}: the stored snapshot of consent {payload.ConsentId} version {payload.ConsentVersion} does not match the committed hash");
                 continue;
@@ -50,6 +58,10 @@ public sealed class ProjectionRebuild(HttpClient ledger, ConsentDbContext db, IK
                 continue;
             }
             changes.Add(ConsentChange.Of(action.Value, consent));
+            if (version.LedgerSalt is { } salt)
+            {
+                salts[payload.ConsentId] = salt;
+            }
         }
 
         // Each consent's versions in version order (a stable sort keeps the ledger's order otherwise): the ledger
@@ -61,12 +73,12 @@ public sealed class ProjectionRebuild(HttpClient ledger, ConsentDbContext db, IK
         var differences = ConsentProjection.Compare(live, rebuilt.Consents);
         if (apply && problems.Count == 0)
         {
-            await ApplyAsync(rebuilt.Consents.Values, cancellationToken);
+            await ApplyAsync(rebuilt.Consents.Values, salts, cancellationToken);
         }
         return new RebuildReport(size, changes.Count, rebuilt.Consents.Count, problems, [.. differences.Select(d => d.ToString())], apply && problems.Count == 0);
     }
 
-    private async Task<long> CommittedSizeAsync(CancellationToken cancellationToken)
+    private static async Task<long> CommittedSizeAsync(HttpClient ledger, CancellationToken cancellationToken)
     {
         using var response = await ledger.GetAsync("checkpoints/latest", cancellationToken);
         if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
@@ -79,7 +91,7 @@ public sealed class ProjectionRebuild(HttpClient ledger, ConsentDbContext db, IK
         return checkpoint.GetProperty("treeSize").GetInt64();
     }
 
-    private async Task ApplyAsync(IEnumerable<PatientConsent> consents, CancellationToken cancellationToken)
+    private async Task ApplyAsync(IEnumerable<PatientConsent> consents, IReadOnlyDictionary<Guid, byte[]> salts, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         foreach (var consent in consents)
@@ -88,12 +100,15 @@ public sealed class ProjectionRebuild(HttpClient ledger, ConsentDbContext db, IK
             var row = await db.Consents.FirstOrDefaultAsync(c => c.Id == consent.Id, cancellationToken);
             if (row is null)
             {
-                db.Consents.Add(ConsentRow.From(consent, hash));
+                row = ConsentRow.From(consent, hash);
+                db.Consents.Add(row);
             }
             else
             {
                 row.CopyFrom(consent, hash);
             }
+            // The secret the committed versions were blinded with, so the next change continues under it.
+            row.LedgerSalt ??= salts.GetValueOrDefault(consent.Id);
         }
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -33,6 +33,7 @@ public class ConsentDbContext(DbContextOptions options) : DbContext(options)
             consent.Property(c => c.Actions).HasMaxLength(64).HasDefaultValue(ProvisionActions.Access);
             consent.Property(c => c.Status).HasMaxLength(16);
             consent.Property(c => c.Hash).HasMaxLength(64);
+            consent.Property(c => c.LedgerSalt).HasMaxLength(32);
             // Decisions look up a patient's consents for one grantee; the expiry scan and identity revocation
             // look up by status/end and by grantee.
             consent.HasIndex(c => new { c.Subject, c.GranteeId });
@@ -48,6 +49,7 @@ public class ConsentDbContext(DbContextOptions options) : DbContext(options)
             version.Property(v => v.Hash).HasMaxLength(64);
             version.Property(v => v.ChangedBy).HasMaxLength(128);
             version.Property(v => v.Reason).HasMaxLength(500);
+            version.Property(v => v.LedgerSalt).HasMaxLength(32);
         });
         modelBuilder.Entity<OnBehalfProposalRow>(proposal =>
         {

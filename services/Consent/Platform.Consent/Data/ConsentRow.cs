@@ -29,6 +29,12 @@ public sealed class ConsentRow
     public long UpdatedAtMs { get; set; }
     public string Hash { get; set; } = "";
 
+    /// <summary>
+    /// The consent's secret for the ledger (32 bytes): its events' subject is blinded and its hashes salted with it,
+    /// so the ledger cannot link this consent to the patient's others. Null until the consent's first v2 event.
+    /// </summary>
+    public byte[]? LedgerSalt { get; set; }
+
     public static ConsentRow From(PatientConsent consent, string hash)
     {
         ArgumentNullException.ThrowIfNull(consent);

@@ -26,4 +26,10 @@ public sealed class ConsentVersionRow
     public string SignedEvent { get; set; } = "";
     public long? LeafIndex { get; set; }
     public string? Receipt { get; set; }
+
+    /// <summary>
+    /// The consent's ledger secret when this version was signed as a v2 event (blinded subject, salted hash); null
+    /// for versions committed as v1. The patient gets it with the receipt (<see cref="Api.ConsentOpening"/>).
+    /// </summary>
+    public byte[]? LedgerSalt { get; set; }
 }

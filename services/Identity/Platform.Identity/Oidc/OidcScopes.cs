@@ -18,6 +18,9 @@ public static class OidcScopes
     /// <summary>A service submits signed events to the ledger.</summary>
     public const string LedgerSubmit = "ledger.submit";
 
+    /// <summary>Auditors (and the consent service's rebuild) read the ledger's private entries.</summary>
+    public const string LedgerAudit = "ledger.audit";
+
     /// <summary>Release the KYC-verified identity (OpenID Connect for Identity Assurance <c>verified_claims</c>) in the identity token and userinfo.</summary>
     public const string VerifiedClaims = "verified_claims";
 
@@ -34,6 +37,7 @@ public static class OidcScopes
             [ConsentDecide] = ("consent", "Ask for consent decisions (services)"),
             [Records] = ("record-vault", "Read and write medical records you are allowed to see"),
             [LedgerSubmit] = ("ledger", "Submit signed events to the ledger (services)"),
+            [LedgerAudit] = ("ledger", "Read the ledger's entries (auditors)"),
             [IdentityAdmin] = ("identity", "Administer accounts and clients"),
             [Kyc] = ("identity", "Verify your identity (KYC)"),
         };

@@ -11,8 +11,9 @@ using Platform.ServiceDefaults;
 namespace Platform.Ledger.Api;
 
 /// <summary>
-/// The ledger's HTTP API. Reads are public (a transparency log is meant to be checked by anyone) and rate-limited;
-/// submitting needs a service token; <c>/internal/commands</c> is for the other replicas only.
+/// The ledger's HTTP API. Checkpoints, proofs, receipts and keys are public (anyone can check the log grows only by
+/// appending) and rate-limited; entries are private (auditors only: who treats whom is not for everyone); submitting
+/// needs a service token; <c>/internal/commands</c> is for the other replicas only.
 /// </summary>
 public static class LedgerEndpoints
 {
@@ -35,7 +36,9 @@ public static class LedgerEndpoints
                 node.State.Entry(leafIndex) is { } entry
                     ? Results.Ok(new { leafIndex, signedEvent = entry.SignedEvent, leafHash = entry.LeafHash })
                     : LedgerProblems.NotFound($"The log has no entry {leafIndex}."))
-            .WithSummary("One entry of the log and its leaf hash.");
+            .AddEndpointFilter(new AuditorFilter(new BearerTokenFilter(
+                () => options.Value.AuditorTokens.Values.Append(options.Value.ClusterToken), "auditors (scope ledger.audit)")))
+            .WithSummary("One entry of the log and its leaf hash; auditors only (entries are private, receipts carry them to their holders).");
 
         reads.MapGet("/events/{eventId:guid}/receipt", (Guid eventId, HttpContext http, LedgerNode node) =>
             {

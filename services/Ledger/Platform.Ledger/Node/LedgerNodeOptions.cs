@@ -20,6 +20,12 @@ public sealed class LedgerNodeOptions
     /// <summary>Bearer tokens of services allowed to submit directly (name → token).</summary>
     public Dictionary<string, string> ServiceTokens { get; set; } = [];
 
+    /// <summary>
+    /// Static bearer tokens of auditors who may read entries (<c>GET /entries/{n}</c>), for deployments without the
+    /// identity service in front; with it, a token with the <c>ledger.audit</c> scope does.
+    /// </summary>
+    public Dictionary<string, string> AuditorTokens { get; set; } = [];
+
     /// <summary>How often the leader closes a block when entries arrived.</summary>
     public TimeSpan BlockInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 

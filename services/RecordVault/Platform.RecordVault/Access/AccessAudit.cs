@@ -7,9 +7,12 @@ using Platform.SignedEvents;
 namespace Platform.RecordVault.Access;
 
 /// <summary>
-/// Every read, write, delete, denial and break-glass access becomes a signed access event (pseudonymous ids,
-/// the record version's hash, the decision id — no record content), added to the access log and to the outbox
-/// in the caller's unit of work, so the audit is saved with the change it describes or not at all.
+/// Every read, write, delete, denial and break-glass access becomes a signed access event (ids, the record
+/// version's hash, the decision id — no record content), added to the access log and to the outbox in the caller's
+/// unit of work, so the audit is saved with the change it describes or not at all. Events are v2
+/// (<c>access.recorded.v2</c>): patient and actor are blinded and the record hash salted under a fresh secret of this
+/// one event (<see cref="LedgerBlinding"/>), kept in the access log and shown to the patient, so no ledger reader can
+/// tell whose records were touched, by whom, or link two accesses.
 /// </summary>
 public sealed class AccessAudit(IKeyProvider keys, TimeProvider time)
 {
@@ -21,14 +24,15 @@ public sealed class AccessAudit(IKeyProvider keys, TimeProvider time)
         ArgumentNullException.ThrowIfNull(entry);
         var now = time.GetUtcNow();
         var eventId = Guid.NewGuid();
-        var payload = new AccessEventPayload
+        var salt = LedgerBlinding.NewSalt();
+        var payload = new BlindedAccessEventPayload
         {
             EventId = eventId,
             Issuer = "record-vault",
             IssuedAt = now.ToUnixTimeSeconds(),
-            Subject = entry.Patient,
-            Actor = entry.Actor,
-            RecordHash = entry.RecordHash,
+            Subject = LedgerBlinding.Identifier(salt, LedgerBlinding.SubjectRole, entry.Patient),
+            Actor = LedgerBlinding.Identifier(salt, LedgerBlinding.ActorRole, entry.Actor),
+            RecordHash = LedgerBlinding.RecordHash(salt, entry.RecordHash),
             DecisionId = entry.DecisionId,
             Action = entry.Action,
             Outcome = entry.Outcome,
@@ -50,6 +54,7 @@ public sealed class AccessAudit(IKeyProvider keys, TimeProvider time)
             RecordHash = entry.RecordHash,
             AtMs = now.ToUnixTimeMilliseconds(),
             SignedEvent = jws,
+            LedgerSalt = salt,
         });
         db.AddIntegrationEvent(new RecordAccessedV1(entry.Patient, entry.Actor, entry.RecordHash, entry.DecisionId, entry.Outcome, jws), "record-vault");
     }

@@ -3,16 +3,19 @@ using Platform.RecordVault.Data;
 
 namespace Platform.RecordVault.Api;
 
-/// <summary>One entry of a patient's access log, with the signed event and (once committed) the ledger receipt.</summary>
+/// <summary>
+/// One entry of a patient's access log, with the signed event, (once committed) the ledger receipt, and the opening
+/// that lets the patient prove the blinded ledger entry is about them (<c>ledger verify --opening</c>).
+/// </summary>
 public sealed record AccessLogView(
     Guid EventId, Guid RecordId, int? Version, string Actor, string Action, string Outcome, string? Purpose, string? Reason,
-    Guid DecisionId, string RecordHash, DateTimeOffset At, string SignedEvent, long? LeafIndex, JsonElement? Receipt)
+    Guid DecisionId, string RecordHash, DateTimeOffset At, string SignedEvent, long? LeafIndex, JsonElement? Receipt, AccessOpening? Opening)
 {
     public static AccessLogView From(AccessLogRow row)
     {
         ArgumentNullException.ThrowIfNull(row);
         return new AccessLogView(row.EventId, row.RecordId, row.Version, row.Actor, row.Action, row.Outcome, row.Purpose, row.Reason,
             row.DecisionId, row.RecordHash, DateTimeOffset.FromUnixTimeMilliseconds(row.AtMs), row.SignedEvent, row.LeafIndex,
-            row.Receipt is null ? null : JsonDocument.Parse(row.Receipt).RootElement.Clone());
+            row.Receipt is null ? null : JsonDocument.Parse(row.Receipt).RootElement.Clone(), AccessOpening.From(row));
     }
 }

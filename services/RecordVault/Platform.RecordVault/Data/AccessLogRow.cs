@@ -21,4 +21,10 @@ public sealed class AccessLogRow
     public string SignedEvent { get; set; } = "";
     public long? LeafIndex { get; set; }
     public string? Receipt { get; set; }
+
+    /// <summary>
+    /// The per-event secret that blinds the ledger entry (v2 events: subject, actor and record hash are HMACs under
+    /// it); shown to the patient with the entry so they can prove the link. Null for entries signed as v1.
+    /// </summary>
+    public byte[]? LedgerSalt { get; set; }
 }

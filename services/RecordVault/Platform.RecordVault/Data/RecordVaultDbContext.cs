@@ -13,6 +13,8 @@ public class RecordVaultDbContext(DbContextOptions options) : DbContext(options)
 
     public DbSet<AccessLogRow> AccessLog => Set<AccessLogRow>();
 
+    public DbSet<KnownPatientRow> KnownPatients => Set<KnownPatientRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.AddOutboxAndInbox().AddIdempotencyKeys();
@@ -54,6 +56,13 @@ public class RecordVaultDbContext(DbContextOptions options) : DbContext(options)
             entry.Property(a => a.Reason).HasMaxLength(128);
             entry.Property(a => a.RecordHash).HasMaxLength(64);
             entry.HasIndex(a => new { a.Patient, a.AtMs });
+            entry.Property(a => a.LedgerSalt).HasMaxLength(32);
+        });
+        modelBuilder.Entity<KnownPatientRow>(known =>
+        {
+            known.ToTable("KnownPatients");
+            known.HasKey(k => k.Patient);
+            known.Property(k => k.Patient).HasMaxLength(128);
         });
     }
 }

@@ -22,6 +22,7 @@ public sealed partial class RecordStore(
     RecordVaultDbContext db,
     RecordAccessGate gate,
     AccessAudit audit,
+    RefusalQuota refusals,
     EnvelopeCipher cipher,
     IKeyProvider keys,
     IOptions<RecordVaultOptions> options,
@@ -262,8 +263,18 @@ public sealed partial class RecordStore(
     {
         var action = operation.AuditAction();
         db.ChangeTracker.Clear();
-        await audit.AddAsync(db, new AccessEntry(id, version, patient, caller.SubjectId, action, "deny", decision.DecisionId, hash, decision.Purpose, decision.Reason), cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
+        // Every refusal spends the caller's budget, known patient or not, so running out tells nothing about who exists.
+        if (!refusals.TryTake(caller.SubjectId, out var retryAfter))
+        {
+            throw ProblemException.TooManyRequests("Too many refused attempts; nothing more is accepted from you for a while.", "too_many_refusals", retryAfter);
+        }
+        // A refused attempt on a patient the vault does not know (no record of theirs, no verified identity) concerns
+        // nobody: it is refused exactly the same way but never becomes a permanent ledger entry.
+        if (version is not null || await IsKnownPatientAsync(patient, cancellationToken))
+        {
+            await audit.AddAsync(db, new AccessEntry(id, version, patient, caller.SubjectId, action, "deny", decision.DecisionId, hash, decision.Purpose, decision.Reason), cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+        }
         // Whoever is refused on an existing record (another patient, a clinician without a consent that covers it,
         // an erasure or break-glass write by a clinician) gets exactly the answer a random id gets: a 403 with the
         // consent's reason would tell that the record exists, and for ?version=N the refusal comes before the version
@@ -275,6 +286,10 @@ public sealed partial class RecordStore(
         }
         throw new ProblemException(StatusCodes.Status403Forbidden, "Access refused.", $"Nothing allows this {action}: {decision.Reason}.", decision.Reason);
     }
+
+    private async Task<bool> IsKnownPatientAsync(string patient, CancellationToken cancellationToken) =>
+        await db.Records.AnyAsync(r => r.Patient == patient, cancellationToken)
+        || await db.KnownPatients.AnyAsync(k => k.Patient == patient, cancellationToken);
 
     private static AccessEntry Entry(RecordCaller caller, RecordRow record, RecordVersionRow version, RecordOperation operation, AccessDecision decision) =>
         new(record.Id, version.Version, record.Patient, caller.SubjectId, operation.AuditAction(), decision.Outcome, decision.DecisionId, version.Hash, decision.Purpose, decision.Reason);

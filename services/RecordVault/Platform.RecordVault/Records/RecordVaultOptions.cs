@@ -17,4 +17,7 @@ public sealed class RecordVaultOptions
 
     /// <summary>… for at most this long.</summary>
     public TimeSpan DataKeyCacheLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Refused accesses audited per caller and window; past it, 429 and nothing reaches the ledger.</summary>
+    public RefusalQuotaOptions RefusalQuota { get; set; } = new();
 }

@@ -58,6 +58,10 @@ namespace Platform.Consent.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<byte[]>("LedgerSalt")
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea");
+
                     b.Property<string>("Purposes")
                         .IsRequired()
                         .HasMaxLength(256)
@@ -128,6 +132,10 @@ namespace Platform.Consent.Data.Migrations.Postgres
 
                     b.Property<long?>("LeafIndex")
                         .HasColumnType("bigint");
+
+                    b.Property<byte[]>("LedgerSalt")
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea");
 
                     b.Property<string>("Reason")
                         .HasMaxLength(500)

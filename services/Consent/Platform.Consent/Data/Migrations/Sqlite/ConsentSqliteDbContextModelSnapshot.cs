@@ -53,6 +53,10 @@ namespace Platform.Consent.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<byte[]>("LedgerSalt")
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
                     b.Property<string>("Purposes")
                         .IsRequired()
                         .HasMaxLength(256)
@@ -123,6 +127,10 @@ namespace Platform.Consent.Data.Migrations.Sqlite
 
                     b.Property<long?>("LeafIndex")
                         .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("LedgerSalt")
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
 
                     b.Property<string>("Reason")
                         .HasMaxLength(500)

@@ -167,6 +167,10 @@ namespace Platform.RecordVault.Data.Migrations.Postgres
                     b.Property<long?>("LeafIndex")
                         .HasColumnType("bigint");
 
+                    b.Property<byte[]>("LedgerSalt")
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea");
+
                     b.Property<string>("Outcome")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -208,6 +212,20 @@ namespace Platform.RecordVault.Data.Migrations.Postgres
                     b.HasIndex("Patient", "AtMs");
 
                     b.ToTable("AccessLog", (string)null);
+                });
+
+            modelBuilder.Entity("Platform.RecordVault.Data.KnownPatientRow", b =>
+                {
+                    b.Property<string>("Patient")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<long>("SinceMs")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Patient");
+
+                    b.ToTable("KnownPatients", (string)null);
                 });
 
             modelBuilder.Entity("Platform.RecordVault.Data.RecordRow", b =>

@@ -160,6 +160,10 @@ namespace Platform.RecordVault.Data.Migrations.Sqlite
                     b.Property<long?>("LeafIndex")
                         .HasColumnType("INTEGER");
 
+                    b.Property<byte[]>("LedgerSalt")
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
                     b.Property<string>("Outcome")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -201,6 +205,20 @@ namespace Platform.RecordVault.Data.Migrations.Sqlite
                     b.HasIndex("Patient", "AtMs");
 
                     b.ToTable("AccessLog", (string)null);
+                });
+
+            modelBuilder.Entity("Platform.RecordVault.Data.KnownPatientRow", b =>
+                {
+                    b.Property<string>("Patient")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SinceMs")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Patient");
+
+                    b.ToTable("KnownPatients", (string)null);
                 });
 
             modelBuilder.Entity("Platform.RecordVault.Data.RecordRow", b =>

@@ -1,0 +1,22 @@
+namespace Platform.SignedEvents;
+
+/// <summary>
+/// The payload types (the <c>type</c> member). v1 carries pseudonyms and plain SHA-256 hashes and stays valid, so
+/// entries committed before v2 still verify; v2 (<c>.v2</c>) has the same members, blinded and salted.
+/// </summary>
+public static class SignedEventTypes
+{
+    public const string ConsentChanged = "consent.changed";
+    public const string AccessRecorded = "access.recorded";
+    public const string ConsentChangedBlinded = "consent.changed.v2";
+    public const string AccessRecordedBlinded = "access.recorded.v2";
+
+    public static string Of(SignedEventPayload payload) => payload switch
+    {
+        BlindedConsentEventPayload => ConsentChangedBlinded,
+        BlindedAccessEventPayload => AccessRecordedBlinded,
+        ConsentEventPayload => ConsentChanged,
+        AccessEventPayload => AccessRecorded,
+        _ => throw new ArgumentOutOfRangeException(nameof(payload), "Not a known signed event payload."),
+    };
+}

@@ -1,0 +1,44 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Platform.RecordVault.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class LedgerPrivacy : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<byte[]>(
+                name: "LedgerSalt",
+                table: "AccessLog",
+                type: "bytea",
+                maxLength: 32,
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "KnownPatients",
+                columns: table => new
+                {
+                    Patient = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    SinceMs = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_KnownPatients", x => x.Patient);
+                });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "KnownPatients");
+
+            migrationBuilder.DropColumn(
+                name: "LedgerSalt",
+                table: "AccessLog");
+        }
+    }
+}
