@@ -72,6 +72,29 @@ public sealed class SnapshotTests(ITestOutputHelper output)
         Assert.Equal([.. first, .. second], reference.Select(c => c.Command));
     }
 
+    [Fact]
+    public async Task A_corrupted_snapshot_refuses_to_start_instead_of_restoring_garbage()
+    {
+        await using var cluster = await TestCluster.StartAsync(1, output, snapshotInterval: 10);
+        var node = cluster.Nodes[0];
+        await cluster.WaitForLeaderAsync();
+        await cluster.AppendAllAsync([.. Enumerable.Range(0, 35).Select(i => $"corrupt-me-{i}")]);
+        await Eventually.TrueAsync(() => node.Replica.Status.Snapshot!.Index >= 30, "snapshots up to entry 30", TestCluster.ConvergenceTimeout);
+        await node.StopAsync();
+
+        // Flip one byte of a command inside the newest snapshot, as a bad disk sector would.
+        var newest = node.DataDirectory.GetDirectories("snapshots")[0].GetFiles("*-*").OrderBy(f => long.Parse(f.Name.Split('-')[0], System.Globalization.CultureInfo.InvariantCulture)).Last();
+        var bytes = await File.ReadAllBytesAsync(newest.FullName);
+        var offset = bytes.AsSpan().IndexOf("corrupt-me-2"u8);
+        Assert.True(offset >= 0, "the snapshot holds the command verbatim");
+        bytes[offset] ^= 0xFF;
+        await File.WriteAllBytesAsync(newest.FullName, bytes);
+
+        var error = await Assert.ThrowsAsync<SnapshotIntegrityException>(node.StartAsync);
+        Assert.Contains("SHA-256", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, node.Log.Count);
+    }
+
     private static int Files(TestNode node, string directory) =>
         Directory.Exists(Path.Combine(node.DataDirectory.FullName, directory))
             ? Directory.GetFiles(Path.Combine(node.DataDirectory.FullName, directory)).Length
