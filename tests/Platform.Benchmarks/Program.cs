@@ -8,6 +8,7 @@ using Platform.Benchmarks;
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- micro [BenchmarkDotNet options, e.g. --filter *KeyWrap*]
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- http [seconds] [concurrency]
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- ledger [seconds] [clients,clients,...]
+//   dotnet run -c Release --project tests/Platform.Benchmarks -- ledger-snapshots [events] [snapshot interval]
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- oidc [seconds] [concurrency]
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- decisions [seconds] [concurrency] [patients] [consents per patient]
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- vault [seconds] [concurrency] [records] [rounds]
@@ -28,6 +29,11 @@ switch (mode)
         var rowSeconds = rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 10;
         var clients = rest.Length > 1 ? rest[1].Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray() : [1, 16, 64, 256];
         await LedgerCommitBenchmark.RunAsync(TimeSpan.FromSeconds(rowSeconds), clients);
+        break;
+    case "ledger-snapshots":
+        var snapshotEvents = rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 1_000_000;
+        var snapshotInterval = rest.Length > 1 ? long.Parse(rest[1], CultureInfo.InvariantCulture) : 20_000;
+        await LedgerSnapshotBenchmark.RunAsync(snapshotEvents, snapshotInterval);
         break;
     case "oidc":
         var oidcSeconds = rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 10;
@@ -60,7 +66,7 @@ switch (mode)
         await VaultReadBenchmark.RunAsync(TimeSpan.FromSeconds(5), 16, 200, 1);
         break;
     default:
-        Console.Error.WriteLine($"Unknown mode '{mode}'. Use micro, http, ledger, oidc, decisions, vault or all.");
+        Console.Error.WriteLine($"Unknown mode '{mode}'. Use micro, http, ledger, ledger-snapshots, oidc, decisions, vault or all.");
         return 2;
 }
 return 0;

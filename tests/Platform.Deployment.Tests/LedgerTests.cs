@@ -27,6 +27,24 @@ public class LedgerTests
         Assert.DoesNotContain(ledger.Spec.Template.Spec.Volumes, v => v.Name == "data"); // from the claim, not an emptyDir
     }
 
+    [Fact]
+    public void The_snapshot_interval_and_raft_request_timeout_reach_the_replicas_only_when_set()
+    {
+        var defaults = Assert.Single(Manifests.Of("values.yaml").Single<V1StatefulSet>(Name).Spec.Template.Spec.Containers);
+        Assert.DoesNotContain(defaults.Env, e => e.Name is "Ledger__SnapshotInterval" or "Ledger__RaftRequestTimeout");
+
+        var set = Manifests.Parse(Helm.Render("values.yaml", "ledger.snapshotInterval=5000", "ledger.raftRequestTimeout=00:01:00"));
+        var container = Assert.Single(set.Single<V1StatefulSet>(Name).Spec.Template.Spec.Containers);
+        Assert.Equal("5000", WorkloadTests.Env(container, "Ledger__SnapshotInterval").Value);
+        Assert.Equal("00:01:00", WorkloadTests.Env(container, "Ledger__RaftRequestTimeout").Value);
+
+        // 0 turns snapshots off and is rendered; the schema refuses what the service would refuse at start.
+        var off = Manifests.Parse(Helm.Render("values.yaml", "ledger.snapshotInterval=0"));
+        Assert.Equal("0", WorkloadTests.Env(Assert.Single(off.Single<V1StatefulSet>(Name).Spec.Template.Spec.Containers), "Ledger__SnapshotInterval").Value);
+        Assert.NotEqual(0, Helm.Template("values.yaml", "ledger.snapshotInterval=-1").ExitCode);
+        Assert.NotEqual(0, Helm.Template("values.yaml", "ledger.raftRequestTimeout=30s").ExitCode);
+    }
+
     [Theory]
     [MemberData(nameof(Values))]
     public void A_headless_service_publishes_every_replica_before_it_is_ready(string values)

@@ -29,9 +29,11 @@ public sealed class FaultCluster : IAsyncDisposable
     public string ClusterToken => clusterToken;
     private readonly Dictionary<string, string> environment = [];
 
-    private FaultCluster(string root, int subnet)
+    private FaultCluster(string root, int subnet, IReadOnlyDictionary<string, string>? settings)
     {
         this.root = root;
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            environment[key] = value;
         hostsFile = Path.Combine(root, "hosts");
         publisherKeys = new SoftwareKeyProvider(new SoftwareKeyProviderOptions { KeyDirectory = Path.Combine(root, "publisher") }, NullLogger<SoftwareKeyProvider>.Instance);
         var ports = FreePorts(6);
@@ -49,10 +51,12 @@ public sealed class FaultCluster : IAsyncDisposable
 
     public HarnessEvents Events { get; private set; } = null!;
 
-    public static async Task<FaultCluster> StartAsync(string? root = null)
+    /// <param name="root">Where the replicas' data directories go (a fresh temp directory by default).</param>
+    /// <param name="settings">Environment for every replica on top of the harness's own (e.g. <c>Ledger__SnapshotInterval</c>).</param>
+    public static async Task<FaultCluster> StartAsync(string? root = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         root ??= Directory.CreateTempSubdirectory("ledger-faults-").FullName;
-        var cluster = new FaultCluster(root, Random.Shared.Next(1, 250));
+        var cluster = new FaultCluster(root, Random.Shared.Next(1, 250), settings);
         try
         {
             await cluster.InitializeAsync();
@@ -132,6 +136,30 @@ public sealed class FaultCluster : IAsyncDisposable
         replica.Address = newAddress;
         WriteHostsFile();
         await RestartAsync(replica);
+    }
+
+    /// <summary>Deletes a killed replica's whole data directory (WAL, snapshots, database, checkpoint key): a lost volume.</summary>
+    public static void Wipe(ReplicaProcess replica)
+    {
+        if (replica.IsRunning)
+            throw new InvalidOperationException("Kill the replica before wiping its volume.");
+        Directory.Delete(replica.DataDirectory, recursive: true);
+    }
+
+    /// <summary>The replica's snapshots as its /cluster/status reports them; null while it does not answer.</summary>
+    public async Task<SnapshotStatus?> SnapshotAsync(ReplicaProcess replica)
+    {
+        try
+        {
+            var status = await Http.GetFromJsonAsync<JsonElement>(new Uri(replica.Api, "cluster/status"));
+            return status.GetProperty("raft").TryGetProperty("snapshot", out var snapshot) && snapshot.ValueKind == JsonValueKind.Object
+                ? snapshot.Deserialize<SnapshotStatus>(new JsonSerializerOptions(JsonSerializerDefaults.Web))
+                : null;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException)
+        {
+            return null;
+        }
     }
 
     public IPAddress SpareAddress(ReplicaProcess replica) =>
@@ -236,6 +264,9 @@ public sealed class FaultCluster : IAsyncDisposable
     }
 
     public sealed record ClusterStatus(string Replica, bool IsLeader, string? Leader, string? LeaderName, long TreeSize, long? LatestFinalCheckpoint);
+
+    /// <summary>Index of the newest snapshot, snapshots taken and installed since the process started.</summary>
+    public sealed record SnapshotStatus(long Index, long Taken, long Installed);
 
     private sealed record KeysView(IReadOnlyList<ReplicaKey> Keys);
 }

@@ -22,6 +22,7 @@ foreach (var (title, run) in new (string, Func<Task<ScenarioResult>>)[]
              ("kill a minority", () => Scenarios.MinorityKillAsync(Log)),
              ("kill a majority", () => Scenarios.MajorityKillAsync(Log)),
              ("restart at a new address", () => Scenarios.MoveAsync(Log)),
+             ("wipe a replica's volume", () => Scenarios.WipedVolumeAsync(Log)),
          })
 {
     Console.WriteLine($"scenario: {title}");

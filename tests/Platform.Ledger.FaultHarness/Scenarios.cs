@@ -128,11 +128,67 @@ public static class Scenarios
             return 2;
         });
 
+    /// <summary>
+    /// With snapshots every 100 log entries, SIGKILL a follower once the log has been compacted, delete its whole data
+    /// directory, and start it again under the same name and address: the log it would need no longer exists, so it can
+    /// only catch up by installing the leader's snapshot, and then must hold every acknowledged event exactly once.
+    /// </summary>
+    public static Task<ScenarioResult> WipedVolumeAsync(Action<string>? log = null) =>
+        RunAsync("wipe a replica's volume", async (cluster, load, receipts, recoveries, problems) =>
+        {
+            // Compacted: every replica has snapshots far enough ahead that the log before them is gone.
+            var compacted = Stopwatch.StartNew();
+            while ((await Task.WhenAll(cluster.Replicas.Select(cluster.SnapshotAsync))).Any(s => s is not { Index: >= 3 * WipeSnapshotInterval }))
+            {
+                if (compacted.Elapsed > RecoveryTimeout)
+                {
+                    problems.Add("The replicas never took snapshots.");
+                    return 0;
+                }
+                await Task.Delay(100);
+            }
+
+            var leader = await cluster.LeaderAsync();
+            var wiped = cluster.Replicas.First(r => r != leader);
+            await KeepReceiptAsync(cluster, load, receipts);
+            wiped.Kill();
+            FaultCluster.Wipe(wiped);
+            await Task.Delay(TimeSpan.FromSeconds(1)); // the others write on meanwhile
+
+            var restartedAt = Stopwatch.StartNew();
+            await cluster.RestartAsync(wiped);
+            var target = (await cluster.StatusAsync(leader))?.TreeSize ?? 0;
+            while ((await cluster.StatusAsync(wiped))?.TreeSize < target)
+            {
+                if (restartedAt.Elapsed > RecoveryTimeout)
+                {
+                    problems.Add($"{wiped.Name} never caught up after its volume was wiped.");
+                    break;
+                }
+                await Task.Delay(20);
+            }
+            recoveries.Add(restartedAt.Elapsed);
+            var installed = (await cluster.SnapshotAsync(wiped))?.Installed ?? 0;
+            if (installed < 1)
+                problems.Add($"{wiped.Name} caught up without installing a snapshot: the log was not compacted.");
+            log?.Invoke($"  {wiped.Name} wiped and restarted: caught up to tree size {target} {restartedAt.Elapsed.TotalMilliseconds:F0} ms after its restart began, {installed} snapshot(s) installed");
+
+            // It takes part again: with the third replica down, it is needed for a majority.
+            var third = cluster.Replicas.First(r => r != wiped && r.IsRunning);
+            third.Kill();
+            var at = load.Now;
+            recoveries.Add(await load.WaitForAcknowledgementAfterAsync(at, RecoveryTimeout));
+            await cluster.RestartAsync(third);
+            return 2;
+        }, new Dictionary<string, string> { ["Ledger__SnapshotInterval"] = WipeSnapshotInterval.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+
+    private const int WipeSnapshotInterval = 100;
+
     private delegate Task<int> Body(FaultCluster cluster, EventLoad load, List<Receipt> receipts, List<TimeSpan> recoveries, List<string> problems);
 
-    private static async Task<ScenarioResult> RunAsync(string name, Body body)
+    private static async Task<ScenarioResult> RunAsync(string name, Body body, IReadOnlyDictionary<string, string>? settings = null)
     {
-        await using var cluster = await FaultCluster.StartAsync();
+        await using var cluster = await FaultCluster.StartAsync(settings: settings);
         var receipts = new List<Receipt>();
         var recoveries = new List<TimeSpan>();
         var problems = new List<string>();

@@ -390,6 +390,14 @@ with the very Secret its service reads, then identity.clients.
 - name: Ledger__CommitTimeout
   value: {{ . | quote }}
 {{- end }}
+{{- if ne (toString $v.snapshotInterval) "" }}
+- name: Ledger__SnapshotInterval
+  value: {{ $v.snapshotInterval | toString | quote }}
+{{- end }}
+{{- with $v.raftRequestTimeout }}
+- name: Ledger__RaftRequestTimeout
+  value: {{ . | quote }}
+{{- end }}
 {{- if $v.serviceTokens.existingSecret }}
 {{- range $service := $v.serviceTokens.services }}
 {{ include "platform.secretEnv" (dict "name" (printf "Ledger__ServiceTokens__%s" $service) "secret" $v.serviceTokens.existingSecret "key" $service) }}

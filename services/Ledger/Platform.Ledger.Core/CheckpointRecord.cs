@@ -27,5 +27,13 @@ internal sealed class CheckpointRecord(Checkpoint checkpoint)
         return true;
     }
 
+    /// <summary>A record as a snapshot kept it: its signatures and whether they made it final when they arrived.</summary>
+    public static CheckpointRecord Restore(Checkpoint checkpoint, IEnumerable<CheckpointSignature> signatures, bool isFinal)
+    {
+        var record = new CheckpointRecord(checkpoint) { IsFinal = isFinal };
+        record._signatures.AddRange(signatures);
+        return record;
+    }
+
     public SignedCheckpoint ToSigned() => new(Checkpoint, _signatures.ToArray());
 }

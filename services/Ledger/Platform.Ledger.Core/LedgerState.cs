@@ -9,21 +9,24 @@ namespace Platform.Ledger.Core;
 /// <summary>
 /// The ledger's state machine. <see cref="Apply"/> is called with every committed Raft entry, in log order, on every
 /// replica (and again from the write-ahead log after a restart), so it must decide everything from the commands alone:
-/// the same log gives the same tree, the same checkpoints and the same verdicts everywhere.
+/// the same log gives the same tree, the same checkpoints and the same verdicts everywhere. After a snapshot
+/// (<see cref="WriteSnapshotAsync"/>, LedgerState.Snapshot.cs) the log before it is gone; a replica then starts from
+/// <see cref="RestoreSnapshotAsync"/> and applies only the entries after it.
 /// </summary>
-public sealed class LedgerState(LedgerOptions options)
+public sealed partial class LedgerState(LedgerOptions options)
 {
     private const int RememberedOutcomes = 100_000;
 
     private readonly Lock _gate = new();
-    private readonly MerkleTree _tree = new();
-    private readonly List<string> _entries = [];
-    private readonly Dictionary<Guid, long> _leafByEvent = [];
+    // Replaced as a whole only by RestoreSnapshotAsync, under the lock.
+    private MerkleTree _tree = new();
+    private List<string> _entries = [];
+    private Dictionary<Guid, long> _leafByEvent = [];
     // Replaced, never mutated: readers outside the lock (pre-validation) see a consistent set without copying it.
     private System.Collections.Immutable.ImmutableDictionary<string, PublisherKey> _publisherKeys =
         System.Collections.Immutable.ImmutableDictionary.Create<string, PublisherKey>(StringComparer.Ordinal);
-    private readonly List<ReplicaKey> _replicaKeys = [];
-    private readonly SortedDictionary<long, CheckpointRecord> _checkpoints = [];
+    private List<ReplicaKey> _replicaKeys = [];
+    private SortedDictionary<long, CheckpointRecord> _checkpoints = [];
     private readonly Dictionary<long, SubmitOutcome> _outcomes = [];
     private readonly Queue<long> _outcomeOrder = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _verifiedHere = new(StringComparer.Ordinal);

@@ -5,12 +5,14 @@ namespace Platform.Ledger.Replication;
 /// <code>
 /// replica-identity   the identity that owns this directory (guard, see below), e.g. "platform-consent-ledger/ledger-1"
 /// wal/               DotNext WriteAheadLog: entries, commit checkpoint, term and vote
+/// snapshots/         state snapshots, one file per snapshot named {index}-{term} (see SnapshotFile)
 /// </code>
 /// </summary>
 internal static class DataDirectoryLayout
 {
     internal const string IdentityFileName = "replica-identity";
     internal const string WalDirectoryName = "wal";
+    internal const string SnapshotDirectoryName = "snapshots";
 
     /// <summary>The marker of directories created before replicas were named: it holds the IP endpoint they ran on.</summary>
     internal const string LegacyEndpointFileName = "replica-endpoint";
@@ -63,4 +65,8 @@ internal static class DataDirectoryLayout
         Directory.CreateDirectory(wal);
         return wal;
     }
+
+    /// <summary>The snapshot directory of a prepared data directory (created when missing).</summary>
+    internal static DirectoryInfo Snapshots(ReplicaOptions options) =>
+        Directory.CreateDirectory(Path.Combine(Path.GetFullPath(options.DataDirectory), SnapshotDirectoryName));
 }

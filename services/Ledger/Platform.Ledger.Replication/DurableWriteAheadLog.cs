@@ -22,8 +22,12 @@ namespace Platform.Ledger.Replication;
 /// <see cref="WriteAheadLog.FlushAsync(CancellationToken)"/> (msync of the written pages and metadata, write-through
 /// checkpoint) between the append and the answer. A heartbeat with no entries finds nothing unflushed and returns at once.
 /// </para>
+/// <para>
+/// The same re-implementation answers Raft's consistency check for entries behind the newest snapshot from the
+/// state machine's <see cref="TermHistory"/> (see there why DotNext's own answer is not good enough).
+/// </para>
 /// </remarks>
-internal sealed class DurableWriteAheadLog(WriteAheadLog.Options options, IStateMachine stateMachine, bool flushBeforeAcknowledging)
+internal sealed class DurableWriteAheadLog(WriteAheadLog.Options options, CommandStateMachine stateMachine, bool flushBeforeAcknowledging)
     : WriteAheadLog(options, stateMachine), IAuditTrail<IRaftLogEntry>, IAuditTrail
 {
     private long highestKnownCommitIndex;
@@ -45,6 +49,20 @@ internal sealed class DurableWriteAheadLog(WriteAheadLog.Options options, IState
             await FlushAsync(token).ConfigureAwait(false);
             Interlocked.Increment(ref followerFlushes);
         }
+    }
+
+    ValueTask<TResult> IAuditTrail<IRaftLogEntry>.ReadAsync<TResult>(ILogEntryConsumer<IRaftLogEntry, TResult> reader, long startIndex, long endIndex, CancellationToken token)
+    {
+        // DotNext reads a single entry's term through its internal TermReader (a long result). Inside the snapshot it
+        // would get the snapshot's term for every index; the history knows the entry's own.
+        if (startIndex == endIndex && startIndex > 0 && startIndex < stateMachine.CompactedThrough
+            && typeof(TResult) == typeof(long) && reader.GetType().Name.EndsWith("TermReader", StringComparison.Ordinal)
+            && stateMachine.Terms.TryGetTerm(startIndex, out var term))
+        {
+            return ValueTask.FromResult((TResult)(object)term);
+        }
+
+        return ReadAsync(reader, startIndex, endIndex, token);
     }
 
     ValueTask<long> IAuditTrail.CommitAsync(long endIndex, CancellationToken token)

@@ -28,6 +28,9 @@ internal static class RaftClusterFactory
             // (half the lower timeout, 75 ms) leaves no room for a DNS lookup in a busy cluster.
             ConnectTimeout = options.UpperElectionTimeout,
 
+            // Long enough to send and install a snapshot (see ReplicaOptions.RequestTimeout).
+            RequestTimeout = options.RequestTimeout,
+
             // Membership is explicit and the same on every replica: no node may bootstrap a
             // one-member cluster of its own (ColdStart) and nobody announces itself.
             ColdStart = false,

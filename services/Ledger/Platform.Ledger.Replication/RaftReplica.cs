@@ -22,6 +22,7 @@ public sealed partial class RaftReplica : IAsyncDisposable
 
     private readonly ReplicaOptions options;
     private readonly ApplyCommand apply;
+    private readonly ISnapshottableState? snapshots;
     private readonly ILoggerFactory loggerFactory;
     private readonly ILogger logger;
     private readonly SemaphoreSlim lifecycleLock = new(1, 1);
@@ -29,6 +30,7 @@ public sealed partial class RaftReplica : IAsyncDisposable
     // Swapped only under lifecycleLock; read lock-free by AppendAsync and the status properties.
     private volatile RaftCluster? cluster;
     private volatile DurableWriteAheadLog? wal;
+    private volatile CommandStateMachine? stateMachine;
     private MemberConnectionFactory? connections;
     private volatile Lifecycle lifecycle;
     private ReplicaStatus? finalStatus;
@@ -39,6 +41,13 @@ public sealed partial class RaftReplica : IAsyncDisposable
     private long leaderTerm = -1;
 
     public RaftReplica(ReplicaOptions options, ApplyCommand apply, ILoggerFactory loggerFactory)
+        : this(options, apply, null, loggerFactory)
+    {
+    }
+
+    /// <summary>A replica that snapshots <paramref name="snapshots"/> every <see cref="ReplicaOptions.SnapshotInterval"/> entries and compacts its log behind them.</summary>
+    /// <param name="snapshots">Writes and restores the state <paramref name="apply"/> builds; <see langword="null"/> for no snapshots (the log is kept whole).</param>
+    public RaftReplica(ReplicaOptions options, ApplyCommand apply, ISnapshottableState? snapshots, ILoggerFactory loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(apply);
@@ -46,6 +55,7 @@ public sealed partial class RaftReplica : IAsyncDisposable
         options.Validate();
         this.options = options;
         this.apply = apply;
+        this.snapshots = snapshots;
         this.loggerFactory = loggerFactory;
         logger = loggerFactory.CreateLogger<RaftReplica>();
     }
@@ -67,13 +77,14 @@ public sealed partial class RaftReplica : IAsyncDisposable
     public EndPoint? Leader => cluster?.Leader?.EndPoint;
 
     /// <summary>A snapshot of this replica's Raft state.</summary>
-    public ReplicaStatus Status => cluster is { } node && wal is { } log
-        ? ReplicaStatusReader.Read(options, node, log)
+    public ReplicaStatus Status => cluster is { } node && wal is { } log && stateMachine is { } machine
+        ? ReplicaStatusReader.Read(options, node, log, machine)
         : finalStatus ?? ReplicaStatusReader.NotRunning(options);
 
     /// <summary>
-    /// Opens the WAL, replays its committed entries through <see cref="ApplyCommand"/> (completed before this
-    /// returns), then starts the Raft listener and joins the cluster as a follower.
+    /// Restores the newest snapshot (if any), opens the WAL, replays its committed entries after the snapshot through
+    /// <see cref="ApplyCommand"/> (completed before this returns), then starts the Raft listener and joins the cluster
+    /// as a follower.
     /// </summary>
     public async Task StartAsync(CancellationToken ct)
     {
@@ -85,7 +96,21 @@ public sealed partial class RaftReplica : IAsyncDisposable
                 throw new InvalidOperationException("The replica is already started.");
 
             var walLocation = DataDirectoryLayout.Prepare(options, previous => LogMigrated(logger, previous, options.EffectiveIdentity));
-            var machine = new CommandStateMachine(apply, logger);
+            var snapshotLocation = DataDirectoryLayout.Snapshots(options);
+            CommandStateMachine.DeleteAbandonedTemporaryFiles(snapshotLocation);
+            var machine = new CommandStateMachine(snapshotLocation, apply, snapshots, options.SnapshotInterval, logger);
+
+            // DotNext requires the state machine restored before the WAL is opened: the WAL starts after the snapshot.
+            try
+            {
+                await machine.RestoreAsync(ct).ConfigureAwait(false);
+            }
+            catch
+            {
+                await machine.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+
             var log = new DurableWriteAheadLog(
                 new WriteAheadLog.Options
                 {
@@ -109,12 +134,12 @@ public sealed partial class RaftReplica : IAsyncDisposable
             }
             catch
             {
-                await ShutdownAsync(node, log).ConfigureAwait(false);
+                await ShutdownAsync(node, log, machine).ConfigureAwait(false);
                 clients.Dispose();
                 throw;
             }
 
-            (cluster, wal, connections, lifecycle) = (node, log, clients, Lifecycle.Running);
+            (cluster, wal, stateMachine, connections, lifecycle) = (node, log, machine, clients, Lifecycle.Running);
             LogStarted(logger, options.RaftEndPoint, options.Members.Count, log.LastCommittedEntryIndex);
         }
         finally
@@ -133,11 +158,11 @@ public sealed partial class RaftReplica : IAsyncDisposable
 
             // Stopped first: from now on callers get ObjectDisposedException, in-flight appends NotLeaderException.
             lifecycle = Lifecycle.Stopped;
-            if (wasRunning && cluster is { } node && wal is { } log)
+            if (wasRunning && cluster is { } node && wal is { } log && stateMachine is { } machine)
             {
-                finalStatus = ReplicaStatusReader.Read(options, node, log) with { Leader = null, IsLeader = false };
-                (cluster, wal) = (null, null);
-                await ShutdownAsync(node, log).ConfigureAwait(false);
+                finalStatus = ReplicaStatusReader.Read(options, node, log, machine) with { Leader = null, IsLeader = false };
+                (cluster, wal, stateMachine) = (null, null, null);
+                await ShutdownAsync(node, log, machine).ConfigureAwait(false);
                 connections?.Dispose();
                 LogStopped(logger, options.RaftEndPoint);
             }
@@ -301,7 +326,7 @@ public sealed partial class RaftReplica : IAsyncDisposable
         await initialization.ConfigureAwait(false);
     }
 
-    private static async ValueTask ShutdownAsync(RaftCluster node, DurableWriteAheadLog log)
+    private static async ValueTask ShutdownAsync(RaftCluster node, DurableWriteAheadLog log, CommandStateMachine machine)
     {
         try
         {
@@ -310,8 +335,16 @@ public sealed partial class RaftReplica : IAsyncDisposable
         }
         finally
         {
-            // Flushes everything appended and writes the final checkpoint.
-            await log.DisposeAsync().ConfigureAwait(false);
+            try
+            {
+                // Flushes everything appended and writes the final checkpoint.
+                await log.DisposeAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                // Waits for a snapshot being written; an uncommitted one stays a temporary file, deleted at next start.
+                await machine.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 

@@ -5,7 +5,7 @@ namespace Platform.Ledger.Replication;
 /// <summary>Configuration of one replica of a statically configured Raft cluster.</summary>
 public sealed record ReplicaOptions
 {
-    /// <summary>Root of this replica's persistent state: the write-ahead log (entries, term, vote) lives in <c>wal/</c> below it.</summary>
+    /// <summary>Root of this replica's persistent state: the write-ahead log (entries, term, vote) in <c>wal/</c>, snapshots in <c>snapshots/</c>.</summary>
     public required string DataDirectory { get; init; }
 
     /// <summary>
@@ -63,6 +63,23 @@ public sealed record ReplicaOptions
     /// <summary>Largest command accepted by <see cref="RaftReplica.AppendAsync"/>, in bytes.</summary>
     public int MaxCommandSize { get; init; } = 1024 * 1024;
 
+    /// <summary>
+    /// Take a snapshot of the state every this many log entries (0: never), when the replica was given an
+    /// <see cref="ISnapshottableState"/>. The log behind a snapshot is deleted, so the data directory holds at most
+    /// about this many entries plus one or two snapshots, and a restart replays at most this many entries after
+    /// loading the snapshot. Each snapshot writes the whole state, so a smaller interval costs more writing.
+    /// </summary>
+    public long SnapshotInterval { get; init; } = 20_000;
+
+    /// <summary>
+    /// How long one Raft request to a member may take, answer included; also how long a member waits for a request it
+    /// is receiving. It must cover sending and installing the largest snapshot: DotNext 6.12 counts a snapshot whose
+    /// answer came too late as refused, and the follower, which did install it, then refuses the same snapshot again
+    /// (not newer than what it has committed) until the leader has a newer one. DotNext's default, the lower election
+    /// timeout, suits heartbeats only. A member that does not answer holds up only its own replication, not the others'.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Number of members whose acknowledgement commits an entry.</summary>
     public int Majority => (Members.Count / 2) + 1;
 
@@ -92,6 +109,10 @@ public sealed record ReplicaOptions
             throw new ArgumentOutOfRangeException(nameof(LowerElectionTimeout), LowerElectionTimeout, "Must be at least 10 ms.");
         if (UpperElectionTimeout <= LowerElectionTimeout || UpperElectionTimeout.TotalMilliseconds > int.MaxValue)
             throw new ArgumentOutOfRangeException(nameof(UpperElectionTimeout), UpperElectionTimeout, "Must be greater than LowerElectionTimeout.");
+        if (RequestTimeout <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(RequestTimeout), RequestTimeout, "Must be positive.");
+        if (SnapshotInterval < 0)
+            throw new ArgumentOutOfRangeException(nameof(SnapshotInterval), SnapshotInterval, "Must be 0 (never) or positive.");
         if (MaxCommandSize <= 0)
             throw new ArgumentOutOfRangeException(nameof(MaxCommandSize), MaxCommandSize, "Must be positive.");
     }

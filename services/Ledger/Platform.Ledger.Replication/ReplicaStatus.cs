@@ -15,6 +15,7 @@ namespace Platform.Ledger.Replication;
 /// <c>LeaderCommitIndex - LastAppliedIndex</c> is how far it is behind.
 /// </param>
 /// <param name="FlushedAppends">How many times, as a follower, this replica flushed received entries to disk before acknowledging them.</param>
+/// <param name="Snapshot">This replica's newest snapshot and what it did with snapshots since it started.</param>
 public sealed record ReplicaStatus(
     EndPoint Self,
     EndPoint? Leader,
@@ -24,7 +25,8 @@ public sealed record ReplicaStatus(
     long LastAppliedIndex,
     IReadOnlyList<MemberStatus> Members,
     long LeaderCommitIndex = 0,
-    long FlushedAppends = 0)
+    long FlushedAppends = 0,
+    SnapshotStatus? Snapshot = null)
 {
     /// <summary>Committed entries this replica has not applied yet (0 when it is up to date).</summary>
     public long Lag => Math.Max(0, Math.Max(LeaderCommitIndex, CommitIndex) - LastAppliedIndex);
@@ -43,3 +45,9 @@ public enum MemberReachability
     Reachable,
     Unreachable,
 }
+
+/// <summary>Snapshots of one replica.</summary>
+/// <param name="Index">Raft index of the newest snapshot this replica holds (0: none; the log then starts at index 1).</param>
+/// <param name="Taken">Snapshots written since the replica started.</param>
+/// <param name="Installed">Snapshots restored since it started: its own at start, or one received from the leader.</param>
+public sealed record SnapshotStatus(long Index, long Taken, long Installed);

@@ -1,9 +1,13 @@
 using System.Text;
+using System.Text.Json;
 
 namespace Platform.Ledger.Replication.Tests.Support;
 
-/// <summary>What one replica instance's <see cref="ApplyCommand"/> saw, in order.</summary>
-internal sealed class AppliedLog
+/// <summary>
+/// What one replica instance's <see cref="ApplyCommand"/> saw, in order; with snapshots on, what it restored from a
+/// snapshot comes first (the commands the snapshot covered, with their indexes).
+/// </summary>
+internal sealed class AppliedLog : ISnapshottableState
 {
     private readonly Lock gate = new();
     private readonly List<AppliedCommand> applied = [];
@@ -21,6 +25,25 @@ internal sealed class AppliedLog
 
         return ValueTask.CompletedTask;
     };
+
+    public async ValueTask WriteSnapshotAsync(Stream destination, CancellationToken ct)
+    {
+        byte[] bytes;
+        lock (gate)
+            bytes = JsonSerializer.SerializeToUtf8Bytes(applied);
+        await destination.WriteAsync(bytes, ct);
+    }
+
+    public async ValueTask RestoreSnapshotAsync(Stream source, CancellationToken ct)
+    {
+        var restored = await JsonSerializer.DeserializeAsync<List<AppliedCommand>>(source, cancellationToken: ct)
+            ?? throw new InvalidDataException("empty snapshot");
+        lock (gate)
+        {
+            applied.Clear();
+            applied.AddRange(restored);
+        }
+    }
 
     public IReadOnlyList<AppliedCommand> Snapshot()
     {

@@ -34,7 +34,7 @@ internal sealed class TestNode(ReplicaOptions options, ILoggerFactory loggerFact
     {
         Assert.False(IsRunning, $"{EndPoint} is already running.");
         Log = new AppliedLog();
-        var instance = new RaftReplica(Options, Log.Apply, loggerFactory);
+        var instance = new RaftReplica(Options, Log.Apply, Options.SnapshotInterval > 0 ? Log : null, loggerFactory);
         await instance.StartAsync(CancellationToken.None);
         replica = instance;
     }
@@ -55,6 +55,9 @@ internal sealed class TestNode(ReplicaOptions options, ILoggerFactory loggerFact
         await instance.StopAsync(CancellationToken.None);
         await instance.DisposeAsync();
     }
+
+    /// <summary>This node's data directory (WAL and snapshots).</summary>
+    public DirectoryInfo DataDirectory => new(Options.DataDirectory);
 
     public override string ToString() => EndPoint.ToString() ?? "";
 }

@@ -27,6 +27,10 @@ public sealed class ProcessFaultTests(ITestOutputHelper output)
     public async Task A_replica_restarted_under_its_name_at_a_new_address_rejoins_without_restarting_its_peers() =>
         AssertClean(await Scenarios.MoveAsync(output.WriteLine), expectedKills: 2);
 
+    [Fact]
+    public async Task A_replica_whose_volume_was_wiped_catches_up_from_a_snapshot_and_holds_every_acknowledged_event_once() =>
+        AssertClean(await Scenarios.WipedVolumeAsync(output.WriteLine), expectedKills: 2);
+
     private void AssertClean(ScenarioResult result, int expectedKills)
     {
         output.WriteLine($"{result.Scenario}: kills {result.Kills}, acknowledged {result.Acknowledged}, lost {result.Lost}, duplicated {result.Duplicated}, recovery {result.RecoveryText}");

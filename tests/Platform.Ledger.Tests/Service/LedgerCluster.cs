@@ -28,10 +28,12 @@ public sealed class LedgerCluster : IAsyncDisposable
     private readonly string _clusterToken = Convert.ToHexString(Guid.NewGuid().ToByteArray());
 
     private readonly InProcessBroker? _broker;
+    private readonly IReadOnlyDictionary<string, string?> _extraSettings;
 
-    private LedgerCluster(int replicas, InProcessBroker? broker)
+    private LedgerCluster(int replicas, InProcessBroker? broker, IReadOnlyDictionary<string, string?>? extraSettings)
     {
         _broker = broker;
+        _extraSettings = extraSettings ?? new Dictionary<string, string?>();
         _publisherKeys = new SoftwareKeyProvider(new SoftwareKeyProviderOptions { KeyDirectory = Path.Combine(_root, "publisher") }, NullLogger<SoftwareKeyProvider>.Instance);
         var endpoints = FreePort.Allocate(replicas * 2);
         _ports = Enumerable.Range(0, replicas).Select(i => (endpoints[2 * i].Port, endpoints[(2 * i) + 1].Port)).ToArray();
@@ -46,9 +48,10 @@ public sealed class LedgerCluster : IAsyncDisposable
 
     /// <param name="replicas">How many replicas.</param>
     /// <param name="broker">An in-process broker shared with the test, to deliver and observe events.</param>
-    public static async Task<LedgerCluster> StartAsync(int replicas, InProcessBroker? broker = null)
+    /// <param name="extraSettings">Configuration every replica gets on top of the defaults (e.g. <c>Ledger:SnapshotInterval</c>).</param>
+    public static async Task<LedgerCluster> StartAsync(int replicas, InProcessBroker? broker = null, IReadOnlyDictionary<string, string?>? extraSettings = null)
     {
-        var cluster = new LedgerCluster(replicas, broker);
+        var cluster = new LedgerCluster(replicas, broker, extraSettings);
         cluster.ConsentKey = await cluster._publisherKeys.GetSigningKeyAsync("consent-events", CancellationToken.None);
         await Task.WhenAll(Enumerable.Range(0, replicas).Select(cluster.StartReplicaAsync));
         return cluster;
@@ -71,6 +74,12 @@ public sealed class LedgerCluster : IAsyncDisposable
             await replica.DisposeAsync();
         }
     }
+
+    /// <summary>Replica <paramref name="i"/>'s Raft data directory (WAL and snapshots).</summary>
+    public string RaftDirectory(int i) => Path.Combine(
+        (Replicas[i] ?? throw new InvalidOperationException($"Replica {i} is stopped.")).Services
+            .GetRequiredService<Microsoft.Extensions.Options.IOptions<LedgerNodeOptions>>().Value.DataDirectory,
+        "raft");
 
     public HttpClient Client(int i) => Replicas[i]?.Client ?? throw new InvalidOperationException($"Replica {i} is stopped.");
 
@@ -165,7 +174,7 @@ public sealed class LedgerCluster : IAsyncDisposable
             ["Ledger:ServiceTokens:consent"] = ServiceToken,
             ["Ledger:AuditorTokens:auditor"] = AuditorToken,
         };
-        foreach (var (key, value) in PublisherSettings.For(0, "consent", jwk))
+        foreach (var (key, value) in PublisherSettings.For(0, "consent", jwk).Concat(_extraSettings))
         {
             settings[key] = value;
         }

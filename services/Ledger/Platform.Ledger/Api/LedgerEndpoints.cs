@@ -97,6 +97,7 @@ public static class LedgerEndpoints
                         leaderCommitIndex = status.LeaderCommitIndex,
                         lastAppliedIndex = status.LastAppliedIndex,
                         flushedAppends = status.FlushedAppends,
+                        snapshot = status.Snapshot is { } snapshot ? new { snapshot.Index, snapshot.Taken, snapshot.Installed } : null,
                         members = status.Members.Select(m => new { endPoint = RaftEndPoints.Format(m.EndPoint), m.IsSelf, reachability = m.Reachability.ToString() }),
                     },
                     treeSize = node.State.TreeSize,

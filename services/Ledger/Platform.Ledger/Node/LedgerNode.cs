@@ -26,15 +26,17 @@ public sealed class LedgerNode(LedgerState state, RaftReplica replica, LeaderFor
     /// </summary>
     public async Task<SubmitOutcome> SubmitAsync(string signedEvent, CancellationToken cancellationToken)
     {
-        // Refuse early what every replica would refuse anyway, so garbage never costs a log entry.
+        // Refuse early what every replica would refuse anyway, so garbage never costs a log entry. A refusal that
+        // depends on what this replica has applied (an unknown key) is only final on the leader: a follower that is
+        // catching up (restarted, or installing a snapshot after losing its volume) lets the leader decide.
         var validation = state.Validate(signedEvent);
-        if (!validation.IsValid)
+        if (!validation.IsValid && (replica.IsLeader || !Events.TransientRefusals.IsTransient(validation.ErrorCode)))
         {
             return SubmitOutcome.Rejected(validation.ErrorCode!, validation.Reason!);
         }
-        if (state.LeafIndexOf(validation.Payload!.EventId) is { } existing)
+        if (validation.Payload is { } payload && state.LeafIndexOf(payload.EventId) is { } existing)
         {
-            return SubmitOutcome.Duplicate(validation.Payload.EventId, existing);
+            return SubmitOutcome.Duplicate(payload.EventId, existing);
         }
         var result = await AppendAsync(new SubmitEvent(signedEvent), cancellationToken);
         return result.Outcome ?? throw new QuorumUnavailableException("The entry was committed but its outcome is not known here.");

@@ -47,6 +47,18 @@ public sealed class LedgerNodeOptions
     /// <summary>Followers flush entries to disk before acknowledging them (see docs/ledger.md#durable-acknowledgements); off only in the dev host.</summary>
     public bool DurableAcknowledgements { get; set; } = true;
 
+    /// <summary>
+    /// Snapshot the ledger state every this many Raft log entries and delete the log behind it (0: never; the log then
+    /// grows without bound and a restart replays it all). See docs/ledger.md#snapshots-and-log-compaction.
+    /// </summary>
+    public long SnapshotInterval { get; set; } = 20_000;
+
+    /// <summary>
+    /// How long one Raft request between replicas may take; it must cover sending and installing the largest snapshot
+    /// to a replica that is catching up (see docs/ledger.md#snapshots-and-log-compaction).
+    /// </summary>
+    public TimeSpan RaftRequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>A replica whose applied log is more than this many entries behind the commit index it has heard of is not ready.</summary>
     public long ReadyLag { get; set; } = 1000;
 

@@ -23,6 +23,8 @@ public static class LedgerNodeSetup
             .PostConfigure(o => ApplyDefaults(o, builder.Configuration))
             .Validate(o => o.Replicas.Count(r => r.Name == o.ReplicaName) == 1, "Ledger:ReplicaName must name exactly one of Ledger:Replicas.")
             .Validate(o => o.Replicas.Count == 1 || !string.IsNullOrEmpty(o.ClusterToken), "Ledger:ClusterToken is required with more than one replica.")
+            .Validate(o => o.SnapshotInterval >= 0, "Ledger:SnapshotInterval must be 0 (never) or a positive number of log entries.")
+            .Validate(o => o.RaftRequestTimeout > TimeSpan.Zero, "Ledger:RaftRequestTimeout must be positive.")
             .ValidateOnStart();
 
         services.AddSingleton(sp =>
@@ -52,12 +54,14 @@ public static class LedgerNodeSetup
                 ListenEndPoint = ListenEndPoint(node, self),
                 ResolveHost = resolver.ResolveAsync,
                 FlushBeforeAcknowledging = node.DurableAcknowledgements,
+                SnapshotInterval = node.SnapshotInterval,
+                RequestTimeout = node.RaftRequestTimeout,
             };
             return new RaftReplica(options, (index, command, _) =>
             {
                 state.Apply(index, command.Span);
                 return ValueTask.CompletedTask;
-            }, sp.GetRequiredService<ILoggerFactory>());
+            }, new LedgerStateSnapshots(state), sp.GetRequiredService<ILoggerFactory>());
         });
         services.AddHostedService<RaftReplicaHostedService>();
         services.AddHttpClient<LeaderForwarder>(c => c.Timeout = TimeSpan.FromSeconds(15))
