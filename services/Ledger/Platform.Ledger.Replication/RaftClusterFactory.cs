@@ -1,6 +1,7 @@
 using System.Net;
 using DotNext.Net.Cluster.Consensus.Raft;
 using DotNext.Net.Cluster.Consensus.Raft.Membership;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,10 +14,11 @@ namespace Platform.Ledger.Replication;
 /// </summary>
 internal static class RaftClusterFactory
 {
-    internal static RaftCluster Create(ReplicaOptions options, IPersistentState log, MemberConnectionFactory clients, ILoggerFactory loggerFactory)
+    internal static RaftCluster Create(ReplicaOptions options, IPersistentState log, MemberConnectionFactory clients, TlsConnectionListenerFactory? tlsListener, ILoggerFactory loggerFactory)
     {
-        // Kestrel's socket listener: binds the wildcard (or configured) address, so a new pod IP changes nothing here.
-        var listener = new SocketTransportFactory(Options.Create(new SocketTransportOptions()), loggerFactory);
+        // Kestrel's socket listener, or with TLS our own that hands DotNext authenticated connections only; either
+        // binds the wildcard (or configured) address, so a new pod IP changes nothing here.
+        IConnectionListenerFactory listener = tlsListener ?? (IConnectionListenerFactory)new SocketTransportFactory(Options.Create(new SocketTransportOptions()), loggerFactory);
         var configuration = new RaftCluster.CustomTransportConfiguration(options.EffectiveListenEndPoint, listener, clients)
         {
             // The advertised endpoint (a name, normally) is the member identity; it must equal this replica's entry in Members.

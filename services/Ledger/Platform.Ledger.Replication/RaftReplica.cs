@@ -30,6 +30,7 @@ public sealed partial class RaftReplica : IAsyncDisposable
     private volatile RaftCluster? cluster;
     private volatile DurableWriteAheadLog? wal;
     private MemberConnectionFactory? connections;
+    private TlsConnectionListenerFactory? tlsListener;
     private volatile Lifecycle lifecycle;
     private ReplicaStatus? finalStatus;
     private int disposed;
@@ -68,7 +69,7 @@ public sealed partial class RaftReplica : IAsyncDisposable
 
     /// <summary>A snapshot of this replica's Raft state.</summary>
     public ReplicaStatus Status => cluster is { } node && wal is { } log
-        ? ReplicaStatusReader.Read(options, node, log)
+        ? ReplicaStatusReader.Read(options, node, log, tlsListener)
         : finalStatus ?? ReplicaStatusReader.NotRunning(options);
 
     /// <summary>
@@ -97,8 +98,9 @@ public sealed partial class RaftReplica : IAsyncDisposable
                 },
                 machine,
                 options.FlushBeforeAcknowledging);
-            var clients = new MemberConnectionFactory(options.ResolveHost ?? MemberConnectionFactory.SystemResolver, loggerFactory);
-            var node = RaftClusterFactory.Create(options, log, clients, loggerFactory);
+            var clients = new MemberConnectionFactory(options.ResolveHost ?? MemberConnectionFactory.SystemResolver, loggerFactory, options.Tls);
+            var listener = options.Tls is { } tls ? new TlsConnectionListenerFactory(tls, logger) : null;
+            var node = RaftClusterFactory.Create(options, log, clients, listener, loggerFactory);
             node.LeaderChanged += OnLeaderChanged;
             try
             {
@@ -114,7 +116,7 @@ public sealed partial class RaftReplica : IAsyncDisposable
                 throw;
             }
 
-            (cluster, wal, connections, lifecycle) = (node, log, clients, Lifecycle.Running);
+            (cluster, wal, connections, tlsListener, lifecycle) = (node, log, clients, listener, Lifecycle.Running);
             LogStarted(logger, options.RaftEndPoint, options.Members.Count, log.LastCommittedEntryIndex);
         }
         finally
@@ -135,7 +137,7 @@ public sealed partial class RaftReplica : IAsyncDisposable
             lifecycle = Lifecycle.Stopped;
             if (wasRunning && cluster is { } node && wal is { } log)
             {
-                finalStatus = ReplicaStatusReader.Read(options, node, log) with { Leader = null, IsLeader = false };
+                finalStatus = ReplicaStatusReader.Read(options, node, log, tlsListener) with { Leader = null, IsLeader = false };
                 (cluster, wal) = (null, null);
                 await ShutdownAsync(node, log).ConfigureAwait(false);
                 connections?.Dispose();

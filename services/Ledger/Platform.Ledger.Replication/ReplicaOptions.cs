@@ -30,6 +30,12 @@ public sealed record ReplicaOptions
     /// </summary>
     public HostResolver? ResolveHost { get; init; }
 
+    /// <summary>
+    /// Mutual TLS on the Raft transport (see <see cref="ReplicaTls"/>); <see langword="null"/> means plaintext, which
+    /// every member must then agree on. A TLS replica refuses plaintext peers and peers from other authorities.
+    /// </summary>
+    public ReplicaTls? Tls { get; init; }
+
     /// <summary>Lower bound of the randomized election timeout; heartbeats are sent every half of it.</summary>
     public TimeSpan LowerElectionTimeout { get; init; } = TimeSpan.FromMilliseconds(150);
 

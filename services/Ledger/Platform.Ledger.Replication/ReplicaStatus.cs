@@ -15,6 +15,8 @@ namespace Platform.Ledger.Replication;
 /// <c>LeaderCommitIndex - LastAppliedIndex</c> is how far it is behind.
 /// </param>
 /// <param name="FlushedAppends">How many times, as a follower, this replica flushed received entries to disk before acknowledging them.</param>
+/// <param name="Tls">Whether the Raft transport requires mutual TLS.</param>
+/// <param name="RefusedConnections">Incoming Raft connections dropped because the peer failed the TLS handshake.</param>
 public sealed record ReplicaStatus(
     EndPoint Self,
     EndPoint? Leader,
@@ -24,7 +26,9 @@ public sealed record ReplicaStatus(
     long LastAppliedIndex,
     IReadOnlyList<MemberStatus> Members,
     long LeaderCommitIndex = 0,
-    long FlushedAppends = 0)
+    long FlushedAppends = 0,
+    bool Tls = false,
+    long RefusedConnections = 0)
 {
     /// <summary>Committed entries this replica has not applied yet (0 when it is up to date).</summary>
     public long Lag => Math.Max(0, Math.Max(LeaderCommitIndex, CommitIndex) - LastAppliedIndex);

@@ -8,7 +8,7 @@ namespace Platform.Ledger.Replication;
 /// <summary>Translates DotNext's view of the node into <see cref="ReplicaStatus"/>.</summary>
 internal static class ReplicaStatusReader
 {
-    internal static ReplicaStatus Read(ReplicaOptions options, RaftCluster node, DurableWriteAheadLog log)
+    internal static ReplicaStatus Read(ReplicaOptions options, RaftCluster node, DurableWriteAheadLog log, TlsConnectionListenerFactory? tls)
     {
         var known = node.Members.ToDictionary(m => m.EndPoint, m => m.Status);
         return new ReplicaStatus(
@@ -20,7 +20,9 @@ internal static class ReplicaStatusReader
             log.LastAppliedIndex,
             [.. options.Members.Select(m => new MemberStatus(m, IsSelf(options, m), Reachability(options, m, known)))],
             log.HighestKnownCommitIndex,
-            log.FollowerFlushes);
+            log.FollowerFlushes,
+            options.Tls is not null,
+            tls?.Refused ?? 0);
     }
 
     internal static ReplicaStatus NotRunning(ReplicaOptions options) =>

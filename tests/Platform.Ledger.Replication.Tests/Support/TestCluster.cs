@@ -24,7 +24,7 @@ internal sealed class TestCluster : IAsyncDisposable
     private readonly string root = Path.Combine(Path.GetTempPath(), "raft-replication-tests", Guid.NewGuid().ToString("N"));
     private readonly ILoggerFactory loggerFactory;
 
-    private TestCluster(int size, ITestOutputHelper output, bool named = false)
+    private TestCluster(int size, ITestOutputHelper output, bool named = false, Func<int, ReplicaTls?>? tls = null)
     {
         loggerFactory = LoggerFactory.Create(builder => builder.AddProvider(new TestOutputLoggerProvider(output)));
         var ports = FreePort.Allocate(size);
@@ -50,6 +50,7 @@ internal sealed class TestCluster : IAsyncDisposable
                 ResolveHost = named ? Resolve : null,
                 LowerElectionTimeout = LowerElectionTimeout,
                 UpperElectionTimeout = UpperElectionTimeout,
+                Tls = tls?.Invoke(i),
             },
             loggerFactory))];
     }
@@ -66,9 +67,9 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public IEnumerable<TestNode> Running => Nodes.Where(n => n.IsRunning);
 
-    public static async Task<TestCluster> StartAsync(int size, ITestOutputHelper output, bool named = false)
+    public static async Task<TestCluster> StartAsync(int size, ITestOutputHelper output, bool named = false, Func<int, ReplicaTls?>? tls = null)
     {
-        var cluster = new TestCluster(size, output, named);
+        var cluster = new TestCluster(size, output, named, tls);
         try
         {
             await Task.WhenAll(cluster.Nodes.Select(n => n.StartAsync()));
