@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Platform.Crypto.Software;
+using Platform.Ledger.Replication;
 using Platform.Ledger.Verification;
 
 namespace Platform.Ledger.FaultHarness;
@@ -25,6 +26,7 @@ public sealed class FaultCluster : IAsyncDisposable
     private readonly SoftwareKeyProvider publisherKeys;
     private readonly string clusterToken = Convert.ToHexString(Guid.NewGuid().ToByteArray());
     private readonly Dictionary<string, string> environment = [];
+    private readonly ReplicaCertificateAuthority raftAuthority = ReplicaCertificateAuthority.Create("fault harness ledger Raft CA", TimeSpan.FromDays(1));
 
     private FaultCluster(string root, int subnet)
     {
@@ -108,7 +110,34 @@ public sealed class FaultCluster : IAsyncDisposable
             ["Data__Directory"] = replica.DataDirectory,
             ["Keys__Software__KeyDirectory"] = Path.Combine(replica.DataDirectory, "keys"),
         };
+        foreach (var (key, value) in RaftCertificates(replica))
+            own[key] = value;
         replica.Start(own);
+    }
+
+    /// <summary>
+    /// The replica's Raft certificate, issued once by the harness's CA for its name (peers dial names; the address
+    /// may change), written where a mounted Secret would be.
+    /// </summary>
+    private Dictionary<string, string> RaftCertificates(ReplicaProcess replica)
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(root, "raft-tls")).FullName;
+        var authority = Path.Combine(directory, "ca.crt");
+        var certificate = Path.Combine(directory, replica.Name + ".crt");
+        var key = Path.Combine(directory, replica.Name + ".key");
+        if (!File.Exists(authority))
+            File.WriteAllText(authority, raftAuthority.Certificate.ExportCertificatePem());
+        if (!File.Exists(certificate))
+        {
+            using var issued = raftAuthority.Issue(replica.Name, [replica.Name], [], TimeSpan.FromDays(1));
+            ReplicaCertificateAuthority.WritePem(issued, certificate, key);
+        }
+        return new()
+        {
+            ["Ledger__RaftTls__CertificateFile"] = certificate,
+            ["Ledger__RaftTls__KeyFile"] = key,
+            ["Ledger__RaftTls__AuthorityFile"] = authority,
+        };
     }
 
     /// <summary>Restarts a killed replica where it was (same name, address and data directory) and waits until it is ready.</summary>
@@ -221,6 +250,7 @@ public sealed class FaultCluster : IAsyncDisposable
             replica.Dispose();
         Http.Dispose();
         publisherKeys.Dispose();
+        raftAuthority.Dispose();
         try
         {
             Directory.Delete(root, recursive: true);

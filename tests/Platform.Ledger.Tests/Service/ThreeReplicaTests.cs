@@ -164,4 +164,32 @@ public sealed class ThreeReplicaTests : IAsyncLifetime
             await Task.Delay(200);
         }
     }
+
+    [Fact]
+    public async Task Raft_traffic_is_mutual_TLS_and_a_plaintext_peer_is_refused()
+    {
+        var leader = await _cluster.LeaderAsync();
+        var status = await _cluster.Client(leader).GetFromJsonAsync<JsonElement>("/cluster/status");
+        var raft = status.GetProperty("raft");
+        Assert.True(raft.GetProperty("tls").GetBoolean());
+        var refusedBefore = raft.GetProperty("refusedConnections").GetInt64();
+
+        // A peer that speaks DotNext's Raft protocol in plaintext (here: any plaintext bytes) never gets an answer.
+        var self = System.Net.IPEndPoint.Parse(raft.GetProperty("self").GetString()!);
+        using (var client = new System.Net.Sockets.TcpClient())
+        {
+            await client.ConnectAsync(self);
+            var stream = client.GetStream();
+            await stream.WriteAsync(new byte[64]);
+            var buffer = new byte[16];
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            var read = await stream.ReadAsync(buffer, timeout.Token);
+            // A TLS server answers garbage with at most an alert record (content type 21), never protocol data.
+            Assert.True(read == 0 || buffer[0] == 21, $"the Raft port answered plaintext with {read} bytes starting {buffer[0]}");
+        }
+
+        await Platform.Testing.Eventually.TrueAsync(async () =>
+            (await _cluster.Client(leader).GetFromJsonAsync<JsonElement>("/cluster/status")).GetProperty("raft").GetProperty("refusedConnections").GetInt64() > refusedBefore,
+            "the plaintext connection to be counted as refused", TimeSpan.FromSeconds(10));
+    }
 }

@@ -94,6 +94,8 @@ public static class LedgerEndpoints
                         leaderCommitIndex = status.LeaderCommitIndex,
                         lastAppliedIndex = status.LastAppliedIndex,
                         flushedAppends = status.FlushedAppends,
+                        tls = status.Tls,
+                        refusedConnections = status.RefusedConnections,
                         members = status.Members.Select(m => new { endPoint = RaftEndPoints.Format(m.EndPoint), m.IsSelf, reachability = m.Reachability.ToString() }),
                     },
                     treeSize = node.State.TreeSize,

@@ -23,6 +23,10 @@ public static class LedgerNodeSetup
             .PostConfigure(o => ApplyDefaults(o, builder.Configuration))
             .Validate(o => o.Replicas.Count(r => r.Name == o.ReplicaName) == 1, "Ledger:ReplicaName must name exactly one of Ledger:Replicas.")
             .Validate(o => o.Replicas.Count == 1 || !string.IsNullOrEmpty(o.ClusterToken), "Ledger:ClusterToken is required with more than one replica.")
+            .Validate(o => !o.RaftTls.IsPartlyConfigured, "Ledger:RaftTls needs all of CertificateFile, KeyFile and AuthorityFile.")
+            .Validate(o => o.Replicas.Count == 1 || o.RaftTls.IsConfigured || o.RaftTls.Disabled,
+                "Ledger:RaftTls (CertificateFile, KeyFile, AuthorityFile) is required with more than one replica; set Ledger:RaftTls:Disabled=true to run Raft in plaintext on a network trusted otherwise.")
+            .Validate(o => !(o.RaftTls.IsConfigured && o.RaftTls.Disabled), "Ledger:RaftTls: files given and Disabled=true contradict each other.")
             .ValidateOnStart();
 
         services.AddSingleton(sp =>
@@ -52,6 +56,9 @@ public static class LedgerNodeSetup
                 ListenEndPoint = ListenEndPoint(node, self),
                 ResolveHost = resolver.ResolveAsync,
                 FlushBeforeAcknowledging = node.DurableAcknowledgements,
+                Tls = node.RaftTls.IsConfigured
+                    ? ReplicaTls.FromPemFiles(node.RaftTls.CertificateFile!, node.RaftTls.KeyFile!, node.RaftTls.AuthorityFile!)
+                    : null,
             };
             return new RaftReplica(options, (index, command, _) =>
             {
