@@ -21,17 +21,21 @@ public sealed class FaultCluster : IAsyncDisposable
     public const string ServiceToken = "fault-harness-service-token";
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>The replicas' <c>Ledger:CommitTimeout</c>: how long a write waits for a majority before a 503.</summary>
+    public static readonly TimeSpan CommitTimeout = TimeSpan.FromSeconds(3);
+
     private readonly string root;
-    private readonly string hostsFile;
+    private readonly bool partitionable;
+    private readonly Dictionary<(string From, string To), LinkProxy> links = [];
     private readonly SoftwareKeyProvider publisherKeys;
     private readonly string clusterToken = Convert.ToHexString(Guid.NewGuid().ToByteArray());
     private readonly Dictionary<string, string> environment = [];
     private readonly ReplicaCertificateAuthority raftAuthority = ReplicaCertificateAuthority.Create("fault harness ledger Raft CA", TimeSpan.FromDays(1));
 
-    private FaultCluster(string root, int subnet)
+    private FaultCluster(string root, int subnet, bool partitionable)
     {
         this.root = root;
-        hostsFile = Path.Combine(root, "hosts");
+        this.partitionable = partitionable;
         publisherKeys = new SoftwareKeyProvider(new SoftwareKeyProviderOptions { KeyDirectory = Path.Combine(root, "publisher") }, NullLogger<SoftwareKeyProvider>.Instance);
         var ports = FreePorts(6);
         Replicas = [.. Enumerable.Range(0, 3).Select(i => new ReplicaProcess(
@@ -48,10 +52,12 @@ public sealed class FaultCluster : IAsyncDisposable
 
     public HarnessEvents Events { get; private set; } = null!;
 
-    public static async Task<FaultCluster> StartAsync(string? root = null)
+    /// <param name="root">Where the replicas' data directories go (a fresh temp directory by default).</param>
+    /// <param name="partitionable">Route every replica-to-replica connection through a <see cref="LinkProxy"/>, so links can be cut.</param>
+    public static async Task<FaultCluster> StartAsync(string? root = null, bool partitionable = false)
     {
         root ??= Directory.CreateTempSubdirectory("ledger-faults-").FullName;
-        var cluster = new FaultCluster(root, Random.Shared.Next(1, 250));
+        var cluster = new FaultCluster(root, Random.Shared.Next(1, 250), partitionable);
         try
         {
             await cluster.InitializeAsync();
@@ -71,9 +77,8 @@ public sealed class FaultCluster : IAsyncDisposable
         var jwk = key.GetPublicJwk();
         environment["Ledger__LedgerId"] = "fault-harness-ledger";
         environment["Ledger__ClusterToken"] = clusterToken;
-        environment["Ledger__HostsFile"] = hostsFile;
         environment["Ledger__BlockInterval"] = "00:00:00.100";
-        environment["Ledger__CommitTimeout"] = "00:00:03";
+        environment["Ledger__CommitTimeout"] = CommitTimeout.ToString("c", CultureInfo.InvariantCulture);
         environment["Ledger__ServiceTokens__consent"] = ServiceToken;
         environment["Ledger__Publishers__0__Issuer"] = "consent";
         foreach (var (field, value) in new[] { ("Kty", jwk.Kty), ("Crv", jwk.Crv), ("X", jwk.X), ("Y", jwk.Y), ("Kid", jwk.Kid), ("Alg", jwk.Alg), ("Use", jwk.Use) })
@@ -95,6 +100,14 @@ public sealed class FaultCluster : IAsyncDisposable
             environment[$"Ledger__Replicas__{i}__RaftEndPoint"] = string.Create(CultureInfo.InvariantCulture, $"{r.Name}:{r.RaftPort}");
             environment[$"Ledger__Replicas__{i}__ApiUrl"] = string.Create(CultureInfo.InvariantCulture, $"http://{r.Name}:{r.ApiPort}/");
         }
+        if (partitionable)
+        {
+            foreach (var from in Replicas)
+            {
+                foreach (var to in Replicas.Where(r => r != from))
+                    links[(from.Name, to.Name)] = new LinkProxy(from.Name, to.Name, LinkAddress(from, to), [to.RaftPort, to.ApiPort], () => to.Address);
+            }
+        }
         WriteHostsFile();
         foreach (var replica in Replicas)
             Start(replica);
@@ -109,6 +122,7 @@ public sealed class FaultCluster : IAsyncDisposable
             ["Ledger__ReplicaName"] = replica.Name,
             ["Data__Directory"] = replica.DataDirectory,
             ["Keys__Software__KeyDirectory"] = Path.Combine(replica.DataDirectory, "keys"),
+            ["Ledger__HostsFile"] = HostsFile(replica),
         };
         foreach (var (key, value) in RaftCertificates(replica))
             own[key] = value;
@@ -191,6 +205,22 @@ public sealed class FaultCluster : IAsyncDisposable
         throw new TimeoutException("No leader that every running replica agrees on.");
     }
 
+    /// <summary>The replica among <paramref name="names"/> that leads and that the others among them follow.</summary>
+    public async Task<ReplicaProcess> LeaderAmongAsync(IReadOnlyCollection<string> names, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        var group = Replicas.Where(r => names.Contains(r.Name)).ToList();
+        while (DateTime.UtcNow < deadline)
+        {
+            var statuses = await Task.WhenAll(group.Select(StatusAsync));
+            var leaders = group.Zip(statuses).Where(p => p.Second?.IsLeader == true).Select(p => p.First).ToList();
+            if (leaders.Count == 1 && statuses.All(s => s?.LeaderName == leaders[0].Name))
+                return leaders[0];
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"No leader among {string.Join(", ", names)}.");
+    }
+
     public async Task WaitUntilAcceptingAsync()
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -227,12 +257,47 @@ public sealed class FaultCluster : IAsyncDisposable
     public string Diagnostics() =>
         string.Join("\n\n", Replicas.Select(r => $"--- {r.Name} at {r.Address} ({(r.IsRunning ? "running" : "down")}):\n{r.OutputTail(15)}"));
 
+    /// <summary>
+    /// Cuts every link to and from <paramref name="replica"/> (both directions, Raft and HTTP): it keeps running
+    /// and answering clients, but cannot reach a peer nor be reached by one.
+    /// </summary>
+    public void Isolate(ReplicaProcess replica)
+    {
+        if (!partitionable)
+            throw new InvalidOperationException("Start the cluster with partitionable: true to cut links.");
+        foreach (var link in links.Values.Where(l => l.From == replica.Name || l.To == replica.Name))
+            link.Cut();
+    }
+
+    /// <summary>Restores every cut link.</summary>
+    public void Heal()
+    {
+        foreach (var link in links.Values)
+            link.Restore();
+    }
+
+    private string HostsFile(ReplicaProcess replica) => Path.Combine(root, $"hosts-{replica.Name}");
+
+    // Each direction of each link has its own loopback address: 127.<subnet>.<100 + from>.<10 + to>.
+    private IPAddress LinkAddress(ReplicaProcess from, ReplicaProcess to) =>
+        IPAddress.Parse(string.Create(CultureInfo.InvariantCulture, $"127.{Subnet}.{100 + IndexOf(from)}.{10 + IndexOf(to)}"));
+
+    private int IndexOf(ReplicaProcess replica) => Replicas.ToList().IndexOf(replica);
+
+    /// <summary>
+    /// Each replica's own view of the names: itself and, directly or through the link proxy, every peer. Written
+    /// whole and renamed, so a replica resolving at that moment reads the old or the new file, never half.
+    /// </summary>
     private void WriteHostsFile()
     {
-        // Written whole and renamed, so a replica resolving at that moment reads the old or the new file, never half.
-        var temporary = hostsFile + ".tmp";
-        File.WriteAllLines(temporary, Replicas.Select(r => $"{r.Address} {r.Name}"));
-        File.Move(temporary, hostsFile, overwrite: true);
+        foreach (var self in Replicas)
+        {
+            var file = HostsFile(self);
+            var temporary = file + ".tmp";
+            File.WriteAllLines(temporary, Replicas.Select(r =>
+                $"{(r != self && links.TryGetValue((self.Name, r.Name), out var link) ? link.Address : r.Address)} {r.Name}"));
+            File.Move(temporary, file, overwrite: true);
+        }
     }
 
     private static int[] FreePorts(int count)
@@ -244,10 +309,12 @@ public sealed class FaultCluster : IAsyncDisposable
         return ports;
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         foreach (var replica in Replicas)
             replica.Dispose();
+        foreach (var link in links.Values)
+            await link.DisposeAsync();
         Http.Dispose();
         publisherKeys.Dispose();
         raftAuthority.Dispose();
@@ -259,7 +326,6 @@ public sealed class FaultCluster : IAsyncDisposable
         {
             // a killed process's files may still be closing; the OS cleans temp
         }
-        return ValueTask.CompletedTask;
     }
 
     public sealed record ClusterStatus(string Replica, bool IsLeader, string? Leader, string? LeaderName, long TreeSize, long? LatestFinalCheckpoint);

@@ -22,6 +22,7 @@ foreach (var (title, run) in new (string, Func<Task<ScenarioResult>>)[]
              ("kill a minority", () => Scenarios.MinorityKillAsync(Log)),
              ("kill a majority", () => Scenarios.MajorityKillAsync(Log)),
              ("restart at a new address", () => Scenarios.MoveAsync(Log)),
+             ("isolate the leader", () => Scenarios.PartitionAsync(TimeSpan.FromSeconds(20), Log)),
          })
 {
     Console.WriteLine($"scenario: {title}");

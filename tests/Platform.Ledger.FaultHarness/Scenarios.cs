@@ -128,16 +128,61 @@ public static class Scenarios
             return 2;
         });
 
+    /// <summary>
+    /// Cuts every link of the leader (a loopback TCP proxy sits between each pair of replicas): the old leader keeps
+    /// running and answering clients but is alone, so it must commit nothing and answer 503 quorum_unavailable; the
+    /// other two elect a new leader and go on. Then the links are restored and the old leader must rejoin.
+    /// </summary>
+    public static Task<ScenarioResult> PartitionAsync(TimeSpan isolation, Action<string>? log = null) =>
+        RunAsync("isolate the leader", async (cluster, load, receipts, recoveries, problems) =>
+        {
+            var isolated = await cluster.LeaderAsync();
+            var majority = cluster.Replicas.Where(r => r != isolated).Select(r => r.Name).ToList();
+            await KeepReceiptAsync(cluster, load, receipts);
+            var at = load.Now;
+            cluster.Isolate(isolated);
+
+            // The majority side elects a leader and acknowledges again.
+            recoveries.Add(await load.WaitForAcknowledgementAfterAsync(at, RecoveryTimeout, majority));
+            var newLeader = await cluster.LeaderAmongAsync(majority);
+            log?.Invoke($"  {isolated.Name} isolated: {newLeader.Name} leads the majority, writes acknowledged again after {recoveries[^1].TotalMilliseconds:F0} ms");
+
+            // Past the requests that were in flight at the cut (commit timeout), the isolated side commits nothing.
+            await Task.Delay(FaultCluster.CommitTimeout + TimeSpan.FromSeconds(1));
+            var acknowledgedByIsolated = load.AcknowledgedBy.GetValueOrDefault(isolated.Name);
+            var refusedByIsolated = load.RefusedBy.GetValueOrDefault(isolated.Name);
+            var acknowledgedByMajority = majority.Sum(n => load.AcknowledgedBy.GetValueOrDefault(n));
+            await Task.Delay(isolation);
+            if (load.AcknowledgedBy.GetValueOrDefault(isolated.Name) != acknowledgedByIsolated)
+                problems.Add($"{isolated.Name} acknowledged a write while it was cut off from the majority.");
+            if (load.RefusedBy.GetValueOrDefault(isolated.Name) == refusedByIsolated)
+                problems.Add($"{isolated.Name} answered no 503 quorum_unavailable with Retry-After while it was cut off.");
+            if (majority.Sum(n => load.AcknowledgedBy.GetValueOrDefault(n)) == acknowledgedByMajority)
+                problems.Add("The majority side acknowledged nothing while the leader was isolated.");
+            log?.Invoke($"  over {isolation.TotalSeconds:F0} s: {isolated.Name} refused {load.RefusedBy.GetValueOrDefault(isolated.Name) - refusedByIsolated} writes with 503, " +
+                        $"the majority acknowledged {majority.Sum(n => load.AcknowledgedBy.GetValueOrDefault(n)) - acknowledgedByMajority}");
+
+            // Healed: the old leader follows the new one and catches up (the audit compares every log).
+            var healedAt = Stopwatch.StartNew();
+            cluster.Heal();
+            await cluster.LeaderAsync(RecoveryTimeout);
+            recoveries.Add(healedAt.Elapsed);
+            log?.Invoke($"  healed: one leader agreed by all three {healedAt.Elapsed.TotalMilliseconds:F0} ms later");
+            return 0;
+        }, partitionable: true, writers: 6);
+
     private delegate Task<int> Body(FaultCluster cluster, EventLoad load, List<Receipt> receipts, List<TimeSpan> recoveries, List<string> problems);
 
-    private static async Task<ScenarioResult> RunAsync(string name, Body body)
+    // Writers are sequential: one waiting out a commit timeout on a cut-off replica sends nothing else meanwhile, so
+    // the partition scenario runs more of them to keep load on both sides.
+    private static async Task<ScenarioResult> RunAsync(string name, Body body, bool partitionable = false, int writers = 2)
     {
-        await using var cluster = await FaultCluster.StartAsync();
+        await using var cluster = await FaultCluster.StartAsync(partitionable: partitionable);
         var receipts = new List<Receipt>();
         var recoveries = new List<TimeSpan>();
         var problems = new List<string>();
         int kills;
-        var load = new EventLoad(cluster);
+        var load = new EventLoad(cluster, writers);
         try
         {
             load.Start();

@@ -1,6 +1,5 @@
 using System.Net;
 using DotNext.Net.Cluster.Consensus.Raft;
-using DotNext.Net.Cluster.Consensus.Raft.Membership;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Logging;
@@ -9,12 +8,12 @@ using Microsoft.Extensions.Options;
 namespace Platform.Ledger.Replication;
 
 /// <summary>
-/// Builds a DotNext <see cref="RaftCluster"/> with a fixed membership on a TCP transport whose outgoing connections
+/// Builds a DotNext <see cref="RaftCluster"/> with a persisted membership on a TCP transport whose outgoing connections
 /// resolve member names on every connect (<see cref="MemberConnectionFactory"/>).
 /// </summary>
 internal static class RaftClusterFactory
 {
-    internal static RaftCluster Create(ReplicaOptions options, IPersistentState log, MemberConnectionFactory clients, TlsConnectionListenerFactory? tlsListener, ILoggerFactory loggerFactory)
+    internal static RaftCluster Create(ReplicaOptions options, IPersistentState log, MembershipFile membership, MemberConnectionFactory clients, TlsConnectionListenerFactory? tlsListener, ILoggerFactory loggerFactory)
     {
         // Kestrel's socket listener, or with TLS our own that hands DotNext authenticated connections only; either
         // binds the wildcard (or configured) address, so a new pod IP changes nothing here.
@@ -30,22 +29,14 @@ internal static class RaftClusterFactory
             // (half the lower timeout, 75 ms) leaves no room for a DNS lookup in a busy cluster.
             ConnectTimeout = options.UpperElectionTimeout,
 
-            // Membership is explicit and the same on every replica: no node may bootstrap a
-            // one-member cluster of its own (ColdStart) and nobody announces itself.
+            // Nobody bootstraps a cluster of its own (ColdStart) or announces itself: the membership is the one in
+            // the data directory (seeded from ReplicaOptions.Members), changed only through the leader's
+            // AddMemberAsync/RemoveMemberAsync, one member at a time. FailureDetectorFactory stays unset, so the
+            // leader never removes an unreachable member by itself: a majority stays a majority of the membership.
             ColdStart = false,
-
-            // null selects DotNext's in-memory storage, seeded below from the static member list.
-            // Nothing ever appends a configuration entry (FailureDetectorFactory stays unset, so the
-            // leader never auto-removes an unreachable member), hence the membership cannot drift.
-            ConfigurationStorage = null!,
+            ConfigurationStorage = membership,
             LoggerFactory = loggerFactory,
         };
-
-        var storage = (InMemoryClusterConfigurationStorage<EndPoint>)configuration.ConfigurationStorage;
-        var members = storage.CreateInitialConfigurationBuilder();
-        foreach (var member in options.Members)
-            members.Add(member);
-        members.Build();
 
         return new RaftCluster(configuration) { AuditTrail = log };
     }

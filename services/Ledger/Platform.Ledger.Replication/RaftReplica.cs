@@ -31,6 +31,7 @@ public sealed partial class RaftReplica : IAsyncDisposable
     private volatile DurableWriteAheadLog? wal;
     private MemberConnectionFactory? connections;
     private TlsConnectionListenerFactory? tlsListener;
+    private MembershipFile? membership;
     private volatile Lifecycle lifecycle;
     private ReplicaStatus? finalStatus;
     private int disposed;
@@ -100,10 +101,12 @@ public sealed partial class RaftReplica : IAsyncDisposable
                 options.FlushBeforeAcknowledging);
             var clients = new MemberConnectionFactory(options.ResolveHost ?? MemberConnectionFactory.SystemResolver, loggerFactory, options.Tls);
             var listener = options.Tls is { } tls ? new TlsConnectionListenerFactory(tls, logger) : null;
-            var node = RaftClusterFactory.Create(options, log, clients, listener, loggerFactory);
+            var members = new MembershipFile(Path.Combine(Path.GetFullPath(options.DataDirectory), MembershipFile.FileName));
+            var node = RaftClusterFactory.Create(options, log, members, clients, listener, loggerFactory);
             node.LeaderChanged += OnLeaderChanged;
             try
             {
+                await members.SeedAsync(options.RaftEndPoint, options.Members, ct).ConfigureAwait(false);
                 await ReplayAsync(log, machine, ct).ConfigureAwait(false);
 
                 // Initializes the WAL again (a second, cheap hash pass), opens the listener and starts following.
@@ -113,11 +116,12 @@ public sealed partial class RaftReplica : IAsyncDisposable
             {
                 await ShutdownAsync(node, log).ConfigureAwait(false);
                 clients.Dispose();
+                members.Dispose();
                 throw;
             }
 
-            (cluster, wal, connections, tlsListener, lifecycle) = (node, log, clients, listener, Lifecycle.Running);
-            LogStarted(logger, options.RaftEndPoint, options.Members.Count, log.LastCommittedEntryIndex);
+            (cluster, wal, connections, tlsListener, membership, lifecycle) = (node, log, clients, listener, members, Lifecycle.Running);
+            LogStarted(logger, options.RaftEndPoint, node.Members.Count, log.LastCommittedEntryIndex);
         }
         finally
         {
@@ -141,6 +145,7 @@ public sealed partial class RaftReplica : IAsyncDisposable
                 (cluster, wal) = (null, null);
                 await ShutdownAsync(node, log).ConfigureAwait(false);
                 connections?.Dispose();
+                membership?.Dispose();
                 LogStopped(logger, options.RaftEndPoint);
             }
         }
@@ -217,7 +222,7 @@ public sealed partial class RaftReplica : IAsyncDisposable
             throw new QuorumUnavailableException(
                 lease is null
                     ? NoLeaderMessage(timeout)
-                    : $"The command was not acknowledged by a majority ({options.Majority} of {options.Members.Count}) within {timeout}: " +
+                    : $"The command was not acknowledged by a majority ({Majority(node)} of {node.Members.Count}) within {timeout}: " +
                       "too many replicas are unreachable. It is NOT committed now, but may still commit if they return.",
                 e);
         }
@@ -317,8 +322,15 @@ public sealed partial class RaftReplica : IAsyncDisposable
         }
     }
 
+    private static int Majority(RaftCluster node) => (node.Members.Count / 2) + 1;
+
     private string NoLeaderMessage(TimeSpan timeout) =>
-        $"No leader was elected within {timeout}: fewer than a majority ({options.Majority} of {options.Members.Count}) " +
+        cluster is { Members.Count: 0 }
+            ? $"Replica {options.RaftEndPoint} is not a member of the cluster yet: it waits until the leader adds it."
+            : NoMajorityMessage(timeout);
+
+    private string NoMajorityMessage(TimeSpan timeout) =>
+        $"No leader was elected within {timeout}: fewer than a majority ({(cluster is { } node ? Majority(node) : options.Majority)} of {cluster?.Members.Count ?? options.Members.Count}) " +
         $"of the configured replicas are reachable from {options.RaftEndPoint}.";
 
     private sealed record Leadership(CancellationToken Token, long Term);

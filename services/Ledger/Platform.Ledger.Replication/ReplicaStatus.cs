@@ -9,7 +9,7 @@ namespace Platform.Ledger.Replication;
 /// <param name="Term">Current Raft term (persisted).</param>
 /// <param name="CommitIndex">Highest log index known to be committed by a majority.</param>
 /// <param name="LastAppliedIndex">Highest log index applied locally (no-op entries included).</param>
-/// <param name="Members">Every configured member, in configuration order.</param>
+/// <param name="Members">The current membership (ordered by name), empty while this replica waits to be added.</param>
 /// <param name="LeaderCommitIndex">
 /// The highest commit index this replica has heard of (from the leader's heartbeats, or its own as leader):
 /// <c>LeaderCommitIndex - LastAppliedIndex</c> is how far it is behind.

@@ -18,7 +18,8 @@ internal static class ReplicaStatusReader
             ((IPersistentState)log).Term,
             log.LastCommittedEntryIndex,
             log.LastAppliedIndex,
-            [.. options.Members.Select(m => new MemberStatus(m, IsSelf(options, m), Reachability(options, m, known)))],
+            [.. node.Members.Select(m => m.EndPoint).OrderBy(RaftEndPoints.Format, StringComparer.Ordinal)
+                .Select(m => new MemberStatus(m, IsSelf(options, m), Reachability(options, m, known)))],
             log.HighestKnownCommitIndex,
             log.FollowerFlushes,
             options.Tls is not null,

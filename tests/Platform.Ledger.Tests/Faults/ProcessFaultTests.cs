@@ -27,6 +27,10 @@ public sealed class ProcessFaultTests(ITestOutputHelper output)
     public async Task A_replica_restarted_under_its_name_at_a_new_address_rejoins_without_restarting_its_peers() =>
         AssertClean(await Scenarios.MoveAsync(output.WriteLine), expectedKills: 2);
 
+    [Fact]
+    public async Task An_isolated_leader_commits_nothing_while_the_majority_elects_another_and_goes_on() =>
+        AssertClean(await Scenarios.PartitionAsync(TimeSpan.FromSeconds(6), output.WriteLine), expectedKills: 0);
+
     private void AssertClean(ScenarioResult result, int expectedKills)
     {
         output.WriteLine($"{result.Scenario}: kills {result.Kills}, acknowledged {result.Acknowledged}, lost {result.Lost}, duplicated {result.Duplicated}, recovery {result.RecoveryText}");

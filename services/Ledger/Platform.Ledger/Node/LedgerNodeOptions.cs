@@ -11,6 +11,22 @@ public sealed class LedgerNodeOptions
     /// <summary>The whole membership, explicitly (StatefulSet DNS names when deployed, loopback in the dev host).</summary>
     public List<ReplicaEndpoint> Replicas { get; set; } = [];
 
+    /// <summary>
+    /// Names (from <see cref="Replicas"/>) of the replicas that form the cluster when it is first started; empty means
+    /// all of them. A replica whose data directory has no membership yet and that is not listed here starts outside
+    /// the cluster and waits for <c>POST /admin/members/{name}</c> on the leader (docs/ledger.md#membership-changes).
+    /// Once a data directory has a membership, this setting is not read again.
+    /// </summary>
+    public List<string> BootstrapMembers { get; set; } = [];
+
+    /// <summary>Static bearer token for the membership endpoints, for deployments without the identity service in front.</summary>
+    public string AdminToken { get; set; } = "";
+
+    /// <summary>The replicas of the first membership (see <see cref="BootstrapMembers"/>).</summary>
+    public IReadOnlyList<ReplicaEndpoint> Founders => BootstrapMembers.Count == 0
+        ? Replicas
+        : [.. Replicas.Where(r => BootstrapMembers.Contains(r.Name, StringComparer.Ordinal))];
+
     /// <summary>Where the write-ahead log lives (a PersistentVolume when deployed).</summary>
     public string DataDirectory { get; set; } = "data/ledger";
 

@@ -23,6 +23,7 @@ public static class LedgerNodeSetup
             .PostConfigure(o => ApplyDefaults(o, builder.Configuration))
             .Validate(o => o.Replicas.Count(r => r.Name == o.ReplicaName) == 1, "Ledger:ReplicaName must name exactly one of Ledger:Replicas.")
             .Validate(o => o.Replicas.Count == 1 || !string.IsNullOrEmpty(o.ClusterToken), "Ledger:ClusterToken is required with more than one replica.")
+            .Validate(o => o.BootstrapMembers.All(b => o.Replicas.Any(r => r.Name == b)), "Ledger:BootstrapMembers must name replicas of Ledger:Replicas.")
             .Validate(o => !o.RaftTls.IsPartlyConfigured, "Ledger:RaftTls needs all of CertificateFile, KeyFile and AuthorityFile.")
             .Validate(o => o.Replicas.Count == 1 || o.RaftTls.IsConfigured || o.RaftTls.Disabled,
                 "Ledger:RaftTls (CertificateFile, KeyFile, AuthorityFile) is required with more than one replica; set Ledger:RaftTls:Disabled=true to run Raft in plaintext on a network trusted otherwise.")
@@ -35,7 +36,9 @@ public static class LedgerNodeSetup
             return new LedgerState(new LedgerOptions
             {
                 LedgerId = builder.Configuration["Ledger:LedgerId"] ?? new LedgerOptions().LedgerId,
-                ReplicaCount = node.Replicas.Count,
+                // Checkpoints are final at a majority of the founding replicas, and of every replica that registered a
+                // key since (LedgerState counts both), so replicas added later raise the bar as they join.
+                ReplicaCount = node.Founders.Count,
             });
         });
         services.AddSingleton(sp => new HostsFileResolver(sp.GetRequiredService<IOptions<LedgerNodeOptions>>().Value.HostsFile));
@@ -49,7 +52,7 @@ public static class LedgerNodeSetup
             {
                 DataDirectory = Path.Combine(node.DataDirectory, "raft"),
                 RaftEndPoint = self,
-                Members = node.Replicas.Select(r => r.ParseRaftEndPoint()).ToArray(),
+                Members = node.Founders.Select(r => r.ParseRaftEndPoint()).ToArray(),
 
                 // Bound to the replica's name within its ledger: a pod recreated with a new IP keeps its volume.
                 Identity = $"{state.Options.LedgerId}/{node.ReplicaName}",
