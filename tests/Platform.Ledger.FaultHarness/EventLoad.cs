@@ -82,7 +82,7 @@ public sealed class EventLoad(FaultCluster cluster, int writers = 2) : IAsyncDis
         while (!ct.IsCancellationRequested)
         {
             var started = clock.Elapsed;
-            var targets = cluster.Replicas.Where(r => r.IsRunning).ToList();
+            var targets = cluster.RunningMembers;
             if (targets.Count > 0)
             {
                 var target = targets[turn++ % targets.Count];

@@ -19,6 +19,7 @@ namespace Platform.Ledger.FaultHarness;
 public sealed class FaultCluster : IAsyncDisposable
 {
     public const string ServiceToken = "fault-harness-service-token";
+    public const string AdminToken = "fault-harness-admin-token";
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>The replicas' <c>Ledger:CommitTimeout</c>: how long a write waits for a majority before a 503.</summary>
@@ -32,15 +33,18 @@ public sealed class FaultCluster : IAsyncDisposable
     private readonly Dictionary<string, string> environment = [];
     private readonly ReplicaCertificateAuthority raftAuthority = ReplicaCertificateAuthority.Create("fault harness ledger Raft CA", TimeSpan.FromDays(1));
 
-    private FaultCluster(string root, int subnet, bool partitionable)
+    private readonly HashSet<string> members;
+
+    private FaultCluster(string root, int subnet, bool partitionable, int total, int initial)
     {
         this.root = root;
         this.partitionable = partitionable;
         publisherKeys = new SoftwareKeyProvider(new SoftwareKeyProviderOptions { KeyDirectory = Path.Combine(root, "publisher") }, NullLogger<SoftwareKeyProvider>.Instance);
-        var ports = FreePorts(6);
-        Replicas = [.. Enumerable.Range(0, 3).Select(i => new ReplicaProcess(
+        var ports = FreePorts(2 * total);
+        Replicas = [.. Enumerable.Range(0, total).Select(i => new ReplicaProcess(
             $"ledger-{i}", IPAddress.Parse($"127.{subnet}.0.{10 + i}"), ports[2 * i], ports[(2 * i) + 1], Path.Combine(root, $"ledger-{i}")))];
         Subnet = subnet;
+        members = [.. Replicas.Take(initial).Select(r => r.Name)];
     }
 
     public IReadOnlyList<ReplicaProcess> Replicas { get; }
@@ -54,10 +58,12 @@ public sealed class FaultCluster : IAsyncDisposable
 
     /// <param name="root">Where the replicas' data directories go (a fresh temp directory by default).</param>
     /// <param name="partitionable">Route every replica-to-replica connection through a <see cref="LinkProxy"/>, so links can be cut.</param>
-    public static async Task<FaultCluster> StartAsync(string? root = null, bool partitionable = false)
+    /// <param name="total">How many named replicas exist (every replica knows all their names and addresses).</param>
+    /// <param name="initial">How many of them form the cluster and are started; the others wait for <see cref="JoinAsync"/>.</param>
+    public static async Task<FaultCluster> StartAsync(string? root = null, bool partitionable = false, int total = 3, int? initial = null)
     {
         root ??= Directory.CreateTempSubdirectory("ledger-faults-").FullName;
-        var cluster = new FaultCluster(root, Random.Shared.Next(1, 250), partitionable);
+        var cluster = new FaultCluster(root, Random.Shared.Next(1, 250), partitionable, total, initial ?? total);
         try
         {
             await cluster.InitializeAsync();
@@ -80,6 +86,7 @@ public sealed class FaultCluster : IAsyncDisposable
         environment["Ledger__BlockInterval"] = "00:00:00.100";
         environment["Ledger__CommitTimeout"] = CommitTimeout.ToString("c", CultureInfo.InvariantCulture);
         environment["Ledger__ServiceTokens__consent"] = ServiceToken;
+        environment["Ledger__AdminToken"] = AdminToken;
         environment["Ledger__Publishers__0__Issuer"] = "consent";
         foreach (var (field, value) in new[] { ("Kty", jwk.Kty), ("Crv", jwk.Crv), ("X", jwk.X), ("Y", jwk.Y), ("Kid", jwk.Kid), ("Alg", jwk.Alg), ("Use", jwk.Use) })
             environment[$"Ledger__Publishers__0__Jwk__{field}"] = value ?? "";
@@ -108,10 +115,13 @@ public sealed class FaultCluster : IAsyncDisposable
                     links[(from.Name, to.Name)] = new LinkProxy(from.Name, to.Name, LinkAddress(from, to), [to.RaftPort, to.ApiPort], () => to.Address);
             }
         }
+        var founders = Replicas.Where(IsMember).ToList();
+        for (var i = 0; i < founders.Count; i++)
+            environment[$"Ledger__BootstrapMembers__{i}"] = founders[i].Name;
         WriteHostsFile();
-        foreach (var replica in Replicas)
+        foreach (var replica in founders)
             Start(replica);
-        await Task.WhenAll(Replicas.Select(r => r.WaitReadyAsync(Http, StartTimeout)));
+        await Task.WhenAll(founders.Select(r => r.WaitReadyAsync(Http, StartTimeout)));
         await WaitUntilAcceptingAsync();
     }
 
@@ -195,7 +205,7 @@ public sealed class FaultCluster : IAsyncDisposable
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         while (DateTime.UtcNow < deadline)
         {
-            var running = Replicas.Where(r => r.IsRunning).ToList();
+            var running = Replicas.Where(r => r.IsRunning && IsMember(r)).ToList();
             var statuses = await Task.WhenAll(running.Select(StatusAsync));
             var leaders = running.Zip(statuses).Where(p => p.Second?.IsLeader == true).Select(p => p.First).ToList();
             if (leaders.Count == 1 && statuses.All(s => s?.LeaderName == leaders[0].Name))
@@ -203,6 +213,68 @@ public sealed class FaultCluster : IAsyncDisposable
             await Task.Delay(50);
         }
         throw new TimeoutException("No leader that every running replica agrees on.");
+    }
+
+    /// <summary>Whether the replica is in the membership (as far as the harness changed it).</summary>
+    public bool IsMember(ReplicaProcess replica)
+    {
+        lock (members)
+            return members.Contains(replica.Name);
+    }
+
+    /// <summary>The running members: where the load goes and what the audit reads.</summary>
+    public IReadOnlyList<ReplicaProcess> RunningMembers => [.. Replicas.Where(r => r.IsRunning && IsMember(r))];
+
+    /// <summary>
+    /// Starts a replica that is not a member (it waits, not ready, outside the cluster), then adds it through the
+    /// leader's <c>POST /admin/members/{name}</c> and waits until it is ready (caught up, following the leader).
+    /// </summary>
+    public async Task JoinAsync(ReplicaProcess replica)
+    {
+        Start(replica);
+        await replica.WaitReadyAsync(Http, StartTimeout, "health/live");
+        await ChangeMembershipAsync(replica, HttpMethod.Post);
+        lock (members)
+            members.Add(replica.Name);
+        await replica.WaitReadyAsync(Http, StartTimeout);
+    }
+
+    /// <summary>Removes a replica through the leader's <c>DELETE /admin/members/{name}</c>, then stops its process.</summary>
+    public async Task LeaveAsync(ReplicaProcess replica)
+    {
+        await ChangeMembershipAsync(replica, HttpMethod.Delete);
+        lock (members)
+            members.Remove(replica.Name);
+        replica.Kill();
+    }
+
+    // The leader can move while a change is requested: follow 421 (not the leader), wait out 409 and 503.
+    private async Task ChangeMembershipAsync(ReplicaProcess replica, HttpMethod method)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        string? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            var leader = await LeaderAsync();
+            using var request = new HttpRequestMessage(method, new Uri(leader.Api, $"admin/members/{replica.Name}"));
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminToken);
+            try
+            {
+                using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(70) };
+                using var response = await client.SendAsync(request);
+                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+                if (response.IsSuccessStatusCode)
+                    return;
+                if (response.StatusCode is not (HttpStatusCode.MisdirectedRequest or HttpStatusCode.Conflict or HttpStatusCode.ServiceUnavailable))
+                    throw new InvalidOperationException($"{method} admin/members/{replica.Name}: {last}");
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                last = e.Message;
+            }
+            await Task.Delay(500);
+        }
+        throw new TimeoutException($"{method} admin/members/{replica.Name} never succeeded: {last}\n{Diagnostics()}");
     }
 
     /// <summary>The replica among <paramref name="names"/> that leads and that the others among them follow.</summary>
@@ -227,7 +299,7 @@ public sealed class FaultCluster : IAsyncDisposable
         while (DateTime.UtcNow < deadline)
         {
             var (_, jws) = await Events.NextAsync();
-            foreach (var replica in Replicas.Where(r => r.IsRunning))
+            foreach (var replica in RunningMembers)
             {
                 try
                 {
@@ -328,7 +400,11 @@ public sealed class FaultCluster : IAsyncDisposable
         }
     }
 
-    public sealed record ClusterStatus(string Replica, bool IsLeader, string? Leader, string? LeaderName, long TreeSize, long? LatestFinalCheckpoint);
+    public sealed record ClusterStatus(string Replica, bool IsLeader, string? Leader, string? LeaderName, long TreeSize, long? LatestFinalCheckpoint, RaftView? Raft = null);
+
+    public sealed record RaftView(IReadOnlyList<MemberView> Members);
+
+    public sealed record MemberView(string EndPoint);
 
     private sealed record KeysView(IReadOnlyList<ReplicaKey> Keys);
 }

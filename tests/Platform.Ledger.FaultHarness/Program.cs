@@ -23,6 +23,7 @@ foreach (var (title, run) in new (string, Func<Task<ScenarioResult>>)[]
              ("kill a majority", () => Scenarios.MajorityKillAsync(Log)),
              ("restart at a new address", () => Scenarios.MoveAsync(Log)),
              ("isolate the leader", () => Scenarios.PartitionAsync(TimeSpan.FromSeconds(20), Log)),
+             ("3 -> 5 -> 3 replicas", () => Scenarios.MembershipAsync(Log)),
          })
 {
     Console.WriteLine($"scenario: {title}");

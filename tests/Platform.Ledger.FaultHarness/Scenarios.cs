@@ -171,13 +171,77 @@ public static class Scenarios
             return 0;
         }, partitionable: true, writers: 6);
 
+    /// <summary>
+    /// Grows the cluster from three to five replicas and shrinks it back, one member at a time through the leader's
+    /// admin endpoint, under load; nobody is restarted. Each new replica is a new process on an empty volume that
+    /// catches up from the leader before it counts. Time to recover = join requested → the new replica ready.
+    /// </summary>
+    public static Task<ScenarioResult> MembershipAsync(Action<string>? log = null) =>
+        RunAsync("3 -> 5 -> 3 replicas", async (cluster, load, receipts, recoveries, problems) =>
+        {
+            await KeepReceiptAsync(cluster, load, receipts);
+            var joiners = cluster.Replicas.Where(r => !cluster.IsMember(r)).ToList();
+            foreach (var joiner in joiners)
+            {
+                var before = load.Acknowledged.Count;
+                var started = Stopwatch.StartNew();
+                await cluster.JoinAsync(joiner);
+                recoveries.Add(started.Elapsed);
+                log?.Invoke($"  {joiner.Name} added: ready {started.Elapsed.TotalMilliseconds:F0} ms after its start; {load.Acknowledged.Count - before} writes acknowledged meanwhile");
+                if (load.Acknowledged.Count == before)
+                    problems.Add($"No write was acknowledged while {joiner.Name} joined.");
+            }
+            await AssertMembersAsync(cluster, 5, problems);
+            await load.WaitForAcknowledgementAfterAsync(load.Now, RecoveryTimeout, joiners.Select(j => j.Name).ToList());
+            await KeepReceiptAsync(cluster, load, receipts);
+
+            foreach (var leaving in joiners.AsEnumerable().Reverse())
+            {
+                var before = load.Acknowledged.Count;
+                var started = Stopwatch.StartNew();
+                await cluster.LeaveAsync(leaving);
+                var at = load.Now;
+                await load.WaitForAcknowledgementAfterAsync(at, RecoveryTimeout);
+                log?.Invoke($"  {leaving.Name} removed in {started.Elapsed.TotalMilliseconds:F0} ms; {load.Acknowledged.Count - before} writes acknowledged meanwhile");
+            }
+            await AssertMembersAsync(cluster, 3, problems);
+
+            // Three is the whole cluster again: with one of them down, the other two are its majority.
+            var spare = cluster.RunningMembers.First(r => r != cluster.RunningMembers[0]);
+            spare.Kill();
+            var killedAt = load.Now;
+            recoveries.Add(await load.WaitForAcknowledgementAfterAsync(killedAt, RecoveryTimeout));
+            log?.Invoke($"  then {spare.Name} killed: writes acknowledged again after {recoveries[^1].TotalMilliseconds:F0} ms (2 of 3 are a majority)");
+            await cluster.RestartAsync(spare);
+            return 1;
+        }, total: 5, initial: 3);
+
+    // Every running member reports the same membership of the expected size.
+    private static async Task AssertMembersAsync(FaultCluster cluster, int expected, List<string> problems)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var statuses = await Task.WhenAll(cluster.RunningMembers.Select(cluster.StatusAsync));
+            var counts = statuses.Select(s => s?.Raft?.Members.Count ?? -1).ToList();
+            if (counts.All(c => c == expected) && counts.Count == expected)
+                return;
+            if (deadline.Elapsed > RecoveryTimeout)
+            {
+                problems.Add($"Expected {expected} members everywhere, the running members report {string.Join(", ", counts)}.");
+                return;
+            }
+            await Task.Delay(100);
+        }
+    }
+
     private delegate Task<int> Body(FaultCluster cluster, EventLoad load, List<Receipt> receipts, List<TimeSpan> recoveries, List<string> problems);
 
     // Writers are sequential: one waiting out a commit timeout on a cut-off replica sends nothing else meanwhile, so
     // the partition scenario runs more of them to keep load on both sides.
-    private static async Task<ScenarioResult> RunAsync(string name, Body body, bool partitionable = false, int writers = 2)
+    private static async Task<ScenarioResult> RunAsync(string name, Body body, bool partitionable = false, int writers = 2, int total = 3, int initial = 3)
     {
-        await using var cluster = await FaultCluster.StartAsync(partitionable: partitionable);
+        await using var cluster = await FaultCluster.StartAsync(partitionable: partitionable, total: total, initial: initial);
         var receipts = new List<Receipt>();
         var recoveries = new List<TimeSpan>();
         var problems = new List<string>();
