@@ -61,7 +61,13 @@ public sealed partial class RaftReplica
             var changed = add
                 ? await node.AddMemberAsync(member, deadline.Token).ConfigureAwait(false)
                 : await node.RemoveMemberAsync(member, deadline.Token).ConfigureAwait(false);
-            return changed ? MembershipChange.Changed : add ? MembershipChange.NotCaughtUp : MembershipChange.Unchanged;
+            if (!changed)
+                return add ? MembershipChange.NotCaughtUp : MembershipChange.Unchanged;
+
+            // Committed; DotNext applies the new member list from its configuration loop a moment later.
+            while (node.Members.Any(m => m.EndPoint.Equals(member)) != add && !deadline.IsCancellationRequested)
+                await Task.Delay(TimeSpan.FromMilliseconds(5), deadline.Token).ConfigureAwait(false);
+            return MembershipChange.Changed;
         }
         catch (RaftCluster.ConcurrentMembershipModificationException)
         {

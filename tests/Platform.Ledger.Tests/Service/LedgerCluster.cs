@@ -22,6 +22,7 @@ namespace Platform.Ledger.Tests.Service;
 public sealed class LedgerCluster : IAsyncDisposable
 {
     public const string ServiceToken = "test-consent-service-token";
+    public const string AdminToken = "test-ledger-admin-token";
     private readonly string _root = Directory.CreateTempSubdirectory("ledger-cluster-").FullName;
     private readonly SoftwareKeyProvider _publisherKeys;
     private readonly (int Api, int Raft)[] _ports;
@@ -180,6 +181,7 @@ public sealed class LedgerCluster : IAsyncDisposable
             ["Ledger:BlockInterval"] = "00:00:00.050",
             ["Ledger:CommitTimeout"] = "00:00:03",
             ["Ledger:ServiceTokens:consent"] = ServiceToken,
+            ["Ledger:AdminToken"] = AdminToken,
         };
         foreach (var (key, value) in PublisherSettings.For(0, "consent", jwk))
         {

@@ -192,4 +192,49 @@ public sealed class ThreeReplicaTests : IAsyncLifetime
             (await _cluster.Client(leader).GetFromJsonAsync<JsonElement>("/cluster/status")).GetProperty("raft").GetProperty("refusedConnections").GetInt64() > refusedBefore,
             "the plaintext connection to be counted as refused", TimeSpan.FromSeconds(10));
     }
+
+    [Fact]
+    public async Task Membership_changes_need_an_administrator_and_the_leader()
+    {
+        var leader = await _cluster.LeaderAsync();
+        var follower = Follower(leader);
+        async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(int replica, HttpMethod method, string name, string? token)
+        {
+            using var request = new HttpRequestMessage(method, $"/admin/members/{name}");
+            if (token is not null)
+            {
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            }
+            using var response = await _cluster.Client(replica).SendAsync(request);
+            Assert.Equal("application/problem+json", response.StatusCode == HttpStatusCode.OK ? "application/problem+json" : response.Content.Headers.ContentType?.MediaType);
+            return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>());
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(leader, HttpMethod.Delete, $"ledger-{follower}", null)).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(leader, HttpMethod.Delete, $"ledger-{follower}", LedgerCluster.ServiceToken)).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(leader, HttpMethod.Delete, $"ledger-{follower}", _cluster.ClusterToken)).Status);
+
+        var misdirected = await SendAsync(follower, HttpMethod.Delete, $"ledger-{follower}", LedgerCluster.AdminToken);
+        Assert.Equal(HttpStatusCode.MisdirectedRequest, misdirected.Status);
+        Assert.Equal("not_leader", misdirected.Body.GetProperty("code").GetString());
+        Assert.Equal($"ledger-{leader}", misdirected.Body.GetProperty("leader").GetString());
+
+        var unknown = await SendAsync(leader, HttpMethod.Post, "ledger-9", LedgerCluster.AdminToken);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.Status);
+        Assert.Equal("unknown_replica", unknown.Body.GetProperty("code").GetString());
+
+        var unchanged = await SendAsync(leader, HttpMethod.Post, $"ledger-{follower}", LedgerCluster.AdminToken);
+        Assert.Equal(HttpStatusCode.OK, unchanged.Status);
+        Assert.Equal("unchanged", unchanged.Body.GetProperty("change").GetString());
+
+        var removed = await SendAsync(leader, HttpMethod.Delete, $"ledger-{follower}", LedgerCluster.AdminToken);
+        Assert.Equal(HttpStatusCode.OK, removed.Status);
+        Assert.Equal("removed", removed.Body.GetProperty("change").GetString());
+        Assert.Equal(2, removed.Body.GetProperty("members").GetArrayLength());
+        Assert.DoesNotContain($"ledger-{follower}", removed.Body.GetProperty("members").EnumerateArray().Select(m => m.GetString()));
+
+        // The two that are left are the whole cluster: writes still commit.
+        var (jws, _) = await _cluster.SignConsentEventAsync();
+        Assert.Equal("committed", (await SubmitAsync(leader, jws)).GetProperty("status").GetString());
+    }
 }
