@@ -116,8 +116,7 @@ public sealed class FaultCluster : IAsyncDisposable
             }
         }
         var founders = Replicas.Where(IsMember).ToList();
-        for (var i = 0; i < founders.Count; i++)
-            environment[$"Ledger__BootstrapMembers__{i}"] = founders[i].Name;
+        environment["Ledger__InitialMembers"] = founders.Count.ToString(CultureInfo.InvariantCulture);
         WriteHostsFile();
         foreach (var replica in founders)
             Start(replica);

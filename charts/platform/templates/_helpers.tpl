@@ -378,6 +378,18 @@ with the very Secret its service reads, then identity.clients.
   value: "http://{{ $sts }}-{{ $i }}.{{ $domain }}:8080/"
 {{- end }}
 {{ include "platform.secretEnv" (dict "name" "Ledger__ClusterToken" "secret" $v.clusterTokenSecret.name "key" $v.clusterTokenSecret.key) }}
+{{- with $v.membership }}
+{{- if gt (int .initialMembers) (int $v.replicas) }}
+{{- fail "ledger.membership.initialMembers cannot exceed ledger.replicas: remove members through the leader before scaling down (docs/deploy.md#scaling)" }}
+{{- end }}
+{{- if gt (int .initialMembers) 0 }}
+- name: Ledger__InitialMembers
+  value: {{ .initialMembers | quote }}
+{{- end }}
+{{- if .adminTokenSecret.name }}
+{{ include "platform.secretEnv" (dict "name" "Ledger__AdminToken" "secret" .adminTokenSecret.name "key" .adminTokenSecret.key) }}
+{{- end }}
+{{- end }}
 {{- if $v.tls.disabled }}
 - name: Ledger__RaftTls__Disabled
   value: "true"

@@ -12,20 +12,18 @@ public sealed class LedgerNodeOptions
     public List<ReplicaEndpoint> Replicas { get; set; } = [];
 
     /// <summary>
-    /// Names (from <see cref="Replicas"/>) of the replicas that form the cluster when it is first started; empty means
-    /// all of them. A replica whose data directory has no membership yet and that is not listed here starts outside
+    /// How many replicas, the first of <see cref="Replicas"/>, formed the cluster when it was first started; 0 means
+    /// all of them. A replica whose data directory has no membership yet and that is not among them starts outside
     /// the cluster and waits for <c>POST /admin/members/{name}</c> on the leader (docs/ledger.md#membership-changes).
-    /// Once a data directory has a membership, this setting is not read again.
+    /// Once a data directory has a membership, it is not read again for it.
     /// </summary>
-    public List<string> BootstrapMembers { get; set; } = [];
+    public int InitialMembers { get; set; }
 
     /// <summary>Static bearer token for the membership endpoints, for deployments without the identity service in front.</summary>
     public string AdminToken { get; set; } = "";
 
-    /// <summary>The replicas of the first membership (see <see cref="BootstrapMembers"/>).</summary>
-    public IReadOnlyList<ReplicaEndpoint> Founders => BootstrapMembers.Count == 0
-        ? Replicas
-        : [.. Replicas.Where(r => BootstrapMembers.Contains(r.Name, StringComparer.Ordinal))];
+    /// <summary>The replicas of the first membership (see <see cref="InitialMembers"/>).</summary>
+    public IReadOnlyList<ReplicaEndpoint> Founders => InitialMembers <= 0 ? Replicas : [.. Replicas.Take(InitialMembers)];
 
     /// <summary>Where the write-ahead log lives (a PersistentVolume when deployed).</summary>
     public string DataDirectory { get; set; } = "data/ledger";

@@ -23,7 +23,7 @@ public static class LedgerNodeSetup
             .PostConfigure(o => ApplyDefaults(o, builder.Configuration))
             .Validate(o => o.Replicas.Count(r => r.Name == o.ReplicaName) == 1, "Ledger:ReplicaName must name exactly one of Ledger:Replicas.")
             .Validate(o => o.Replicas.Count == 1 || !string.IsNullOrEmpty(o.ClusterToken), "Ledger:ClusterToken is required with more than one replica.")
-            .Validate(o => o.BootstrapMembers.All(b => o.Replicas.Any(r => r.Name == b)), "Ledger:BootstrapMembers must name replicas of Ledger:Replicas.")
+            .Validate(o => o.InitialMembers >= 0 && o.InitialMembers <= o.Replicas.Count, "Ledger:InitialMembers must be between 0 (all) and the number of Ledger:Replicas.")
             .Validate(o => !o.RaftTls.IsPartlyConfigured, "Ledger:RaftTls needs all of CertificateFile, KeyFile and AuthorityFile.")
             .Validate(o => o.Replicas.Count == 1 || o.RaftTls.IsConfigured || o.RaftTls.Disabled,
                 "Ledger:RaftTls (CertificateFile, KeyFile, AuthorityFile) is required with more than one replica; set Ledger:RaftTls:Disabled=true to run Raft in plaintext on a network trusted otherwise.")
