@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The ledger fault harness, long version: three replicas of the ledger service binary as separate processes on
 # loopback, each with its own data directory; the leader SIGKILLed N times (default 20) under continuous load, then a
-# minority, a majority, and a replica restarted under its name at a new address. After each scenario every
+# minority, a majority, a replica restarted under its name at a new address, the leader isolated for 20 s by
+# loopback TCP proxies between the replicas (then healed), and the cluster grown from 3 to 5 replicas and shrunk
+# back through the leader's admin endpoint. Replicas talk mutual TLS. After each scenario every
 # acknowledged (201) event must be in every replica's log exactly once, in the same order, and receipts taken before
 # the kills must still verify. Prints a summary table; the last line reads
 #   kills: N, acknowledged: N, lost: N, duplicated: N

@@ -19,6 +19,8 @@ internal sealed partial class TlsConnectionListenerFactory(ReplicaTls tls, ILogg
 {
     private long refused;
 
+    private ReplicaTls Tls => tls;
+
     /// <summary>Connections dropped because the peer failed the handshake (plaintext, wrong CA, no certificate, timeout).</summary>
     internal long Refused => Interlocked.Read(ref refused);
 
@@ -138,6 +140,4 @@ internal sealed partial class TlsConnectionListenerFactory(ReplicaTls tls, ILogg
             }
         }
     }
-
-    private ReplicaTls Tls => tls;
 }
