@@ -30,6 +30,15 @@ public sealed class EventLoad(FaultCluster cluster, int writers = 2) : IAsyncDis
     /// <summary>503 answers that were problem+json with code quorum_unavailable and a Retry-After header.</summary>
     public long WellFormedQuorumRefusals => Interlocked.Read(ref wellFormedRefusals);
 
+    /// <summary>Acknowledgements (201) per replica the request was sent to.</summary>
+    public ConcurrentDictionary<string, int> AcknowledgedBy { get; } = new();
+
+    /// <summary>Well-formed 503 quorum_unavailable answers per replica the request was sent to.</summary>
+    public ConcurrentDictionary<string, int> RefusedBy { get; } = new();
+
+    /// <summary>When the latest 201 from each replica arrived (on this load's clock).</summary>
+    public ConcurrentDictionary<string, TimeSpan> LastAcknowledgedAtBy { get; } = new();
+
     /// <summary>Answers that were neither 201 nor a well-formed 503 (connection errors to a killed replica excluded).</summary>
     public ConcurrentQueue<string> UnexpectedAnswers { get; } = new();
 
@@ -49,13 +58,17 @@ public sealed class EventLoad(FaultCluster cluster, int writers = 2) : IAsyncDis
         }
     }
 
-    /// <summary>Waits for the first acknowledgement after <paramref name="since"/>; returns how long after it that came.</summary>
-    public async Task<TimeSpan> WaitForAcknowledgementAfterAsync(TimeSpan since, TimeSpan timeout)
+    /// <summary>
+    /// Waits for the first acknowledgement after <paramref name="since"/> (from one of <paramref name="by"/> when
+    /// given); returns how long after it that came.
+    /// </summary>
+    public async Task<TimeSpan> WaitForAcknowledgementAfterAsync(TimeSpan since, TimeSpan timeout, IReadOnlyCollection<string>? by = null)
     {
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < timeout)
         {
-            if (LastAcknowledgedAt is { } at && at > since)
+            var latest = by is null ? LastAcknowledgedAt : by.Select(n => LastAcknowledgedAtBy.TryGetValue(n, out var t) ? t : (TimeSpan?)null).Max();
+            if (latest is { } at && at > since)
                 return at - since;
             await Task.Delay(10);
         }
@@ -69,7 +82,7 @@ public sealed class EventLoad(FaultCluster cluster, int writers = 2) : IAsyncDis
         while (!ct.IsCancellationRequested)
         {
             var started = clock.Elapsed;
-            var targets = cluster.Replicas.Where(r => r.IsRunning).ToList();
+            var targets = cluster.RunningMembers;
             if (targets.Count > 0)
             {
                 var target = targets[turn++ % targets.Count];
@@ -103,6 +116,8 @@ public sealed class EventLoad(FaultCluster cluster, int writers = 2) : IAsyncDis
                 var leafIndex = JsonDocument.Parse(body).RootElement.GetProperty("leafIndex").GetInt64();
                 if (!Acknowledged.TryAdd(eventId, leafIndex))
                     UnexpectedAnswers.Enqueue($"event {eventId} acknowledged twice");
+                AcknowledgedBy.AddOrUpdate(target.Name, 1, (_, n) => n + 1);
+                LastAcknowledgedAtBy[target.Name] = clock.Elapsed;
                 Interlocked.Exchange(ref lastAcknowledgedTicks, clock.Elapsed.Ticks);
             }
             else if (response.StatusCode == HttpStatusCode.ServiceUnavailable
@@ -110,6 +125,7 @@ public sealed class EventLoad(FaultCluster cluster, int writers = 2) : IAsyncDis
                      && body.Contains("\"quorum_unavailable\"", StringComparison.Ordinal)
                      && response.Headers.RetryAfter is not null)
             {
+                RefusedBy.AddOrUpdate(target.Name, 1, (_, n) => n + 1);
                 Interlocked.Increment(ref wellFormedRefusals);
             }
             else

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Platform.Crypto.Software;
+using Platform.Ledger.Replication;
 using Platform.Ledger.Verification;
 
 namespace Platform.Ledger.FaultHarness;
@@ -18,28 +19,37 @@ namespace Platform.Ledger.FaultHarness;
 public sealed class FaultCluster : IAsyncDisposable
 {
     public const string ServiceToken = "fault-harness-service-token";
+    public const string AdminToken = "fault-harness-admin-token";
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>The replicas' <c>Ledger:CommitTimeout</c>: how long a write waits for a majority before a 503.</summary>
+    public static readonly TimeSpan CommitTimeout = TimeSpan.FromSeconds(3);
+
     private readonly string root;
-    private readonly string hostsFile;
+    private readonly bool partitionable;
+    private readonly Dictionary<(string From, string To), LinkProxy> links = [];
     private readonly SoftwareKeyProvider publisherKeys;
     private readonly string clusterToken = Convert.ToHexString(Guid.NewGuid().ToByteArray());
 
     /// <summary>The replicas' shared secret; it also admits reading the (private) entries.</summary>
     public string ClusterToken => clusterToken;
     private readonly Dictionary<string, string> environment = [];
+    private readonly ReplicaCertificateAuthority raftAuthority = ReplicaCertificateAuthority.Create("fault harness ledger Raft CA", TimeSpan.FromDays(1));
 
-    private FaultCluster(string root, int subnet, IReadOnlyDictionary<string, string>? settings)
+    private readonly HashSet<string> members;
+
+    private FaultCluster(string root, int subnet, IReadOnlyDictionary<string, string>? settings, bool partitionable, int total, int initial)
     {
         this.root = root;
+        this.partitionable = partitionable;
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             environment[key] = value;
-        hostsFile = Path.Combine(root, "hosts");
         publisherKeys = new SoftwareKeyProvider(new SoftwareKeyProviderOptions { KeyDirectory = Path.Combine(root, "publisher") }, NullLogger<SoftwareKeyProvider>.Instance);
-        var ports = FreePorts(6);
-        Replicas = [.. Enumerable.Range(0, 3).Select(i => new ReplicaProcess(
+        var ports = FreePorts(2 * total);
+        Replicas = [.. Enumerable.Range(0, total).Select(i => new ReplicaProcess(
             $"ledger-{i}", IPAddress.Parse($"127.{subnet}.0.{10 + i}"), ports[2 * i], ports[(2 * i) + 1], Path.Combine(root, $"ledger-{i}")))];
         Subnet = subnet;
+        members = [.. Replicas.Take(initial).Select(r => r.Name)];
     }
 
     public IReadOnlyList<ReplicaProcess> Replicas { get; }
@@ -53,10 +63,14 @@ public sealed class FaultCluster : IAsyncDisposable
 
     /// <param name="root">Where the replicas' data directories go (a fresh temp directory by default).</param>
     /// <param name="settings">Environment for every replica on top of the harness's own (e.g. <c>Ledger__SnapshotInterval</c>).</param>
-    public static async Task<FaultCluster> StartAsync(string? root = null, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="partitionable">Route every replica-to-replica connection through a <see cref="LinkProxy"/>, so links can be cut.</param>
+    /// <param name="total">How many named replicas exist (every replica knows all their names and addresses).</param>
+    /// <param name="initial">How many of them form the cluster and are started; the others wait for <see cref="JoinAsync"/>.</param>
+    public static async Task<FaultCluster> StartAsync(
+        string? root = null, IReadOnlyDictionary<string, string>? settings = null, bool partitionable = false, int total = 3, int? initial = null)
     {
         root ??= Directory.CreateTempSubdirectory("ledger-faults-").FullName;
-        var cluster = new FaultCluster(root, Random.Shared.Next(1, 250), settings);
+        var cluster = new FaultCluster(root, Random.Shared.Next(1, 250), settings, partitionable, total, initial ?? total);
         try
         {
             await cluster.InitializeAsync();
@@ -76,10 +90,10 @@ public sealed class FaultCluster : IAsyncDisposable
         var jwk = key.GetPublicJwk();
         environment["Ledger__LedgerId"] = "fault-harness-ledger";
         environment["Ledger__ClusterToken"] = clusterToken;
-        environment["Ledger__HostsFile"] = hostsFile;
         environment["Ledger__BlockInterval"] = "00:00:00.100";
-        environment["Ledger__CommitTimeout"] = "00:00:03";
+        environment["Ledger__CommitTimeout"] = CommitTimeout.ToString("c", CultureInfo.InvariantCulture);
         environment["Ledger__ServiceTokens__consent"] = ServiceToken;
+        environment["Ledger__AdminToken"] = AdminToken;
         environment["Ledger__Publishers__0__Issuer"] = "consent";
         foreach (var (field, value) in new[] { ("Kty", jwk.Kty), ("Crv", jwk.Crv), ("X", jwk.X), ("Y", jwk.Y), ("Kid", jwk.Kid), ("Alg", jwk.Alg), ("Use", jwk.Use) })
             environment[$"Ledger__Publishers__0__Jwk__{field}"] = value ?? "";
@@ -100,10 +114,20 @@ public sealed class FaultCluster : IAsyncDisposable
             environment[$"Ledger__Replicas__{i}__RaftEndPoint"] = string.Create(CultureInfo.InvariantCulture, $"{r.Name}:{r.RaftPort}");
             environment[$"Ledger__Replicas__{i}__ApiUrl"] = string.Create(CultureInfo.InvariantCulture, $"http://{r.Name}:{r.ApiPort}/");
         }
+        if (partitionable)
+        {
+            foreach (var from in Replicas)
+            {
+                foreach (var to in Replicas.Where(r => r != from))
+                    links[(from.Name, to.Name)] = new LinkProxy(from.Name, to.Name, LinkAddress(from, to), [to.RaftPort, to.ApiPort], () => to.Address);
+            }
+        }
+        var founders = Replicas.Where(IsMember).ToList();
+        environment["Ledger__InitialMembers"] = founders.Count.ToString(CultureInfo.InvariantCulture);
         WriteHostsFile();
-        foreach (var replica in Replicas)
+        foreach (var replica in founders)
             Start(replica);
-        await Task.WhenAll(Replicas.Select(r => r.WaitReadyAsync(Http, StartTimeout)));
+        await Task.WhenAll(founders.Select(r => r.WaitReadyAsync(Http, StartTimeout)));
         await WaitUntilAcceptingAsync();
     }
 
@@ -114,8 +138,36 @@ public sealed class FaultCluster : IAsyncDisposable
             ["Ledger__ReplicaName"] = replica.Name,
             ["Data__Directory"] = replica.DataDirectory,
             ["Keys__Software__KeyDirectory"] = Path.Combine(replica.DataDirectory, "keys"),
+            ["Ledger__HostsFile"] = HostsFile(replica),
         };
+        foreach (var (key, value) in RaftCertificates(replica))
+            own[key] = value;
         replica.Start(own);
+    }
+
+    /// <summary>
+    /// The replica's Raft certificate, issued once by the harness's CA for its name (peers dial names; the address
+    /// may change), written where a mounted Secret would be.
+    /// </summary>
+    private Dictionary<string, string> RaftCertificates(ReplicaProcess replica)
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(root, "raft-tls")).FullName;
+        var authority = Path.Combine(directory, "ca.crt");
+        var certificate = Path.Combine(directory, replica.Name + ".crt");
+        var key = Path.Combine(directory, replica.Name + ".key");
+        if (!File.Exists(authority))
+            File.WriteAllText(authority, raftAuthority.Certificate.ExportCertificatePem());
+        if (!File.Exists(certificate))
+        {
+            using var issued = raftAuthority.Issue(replica.Name, [replica.Name], [], TimeSpan.FromDays(1));
+            ReplicaCertificateAuthority.WritePem(issued, certificate, key);
+        }
+        return new()
+        {
+            ["Ledger__RaftTls__CertificateFile"] = certificate,
+            ["Ledger__RaftTls__KeyFile"] = key,
+            ["Ledger__RaftTls__AuthorityFile"] = authority,
+        };
     }
 
     /// <summary>Restarts a killed replica where it was (same name, address and data directory) and waits until it is ready.</summary>
@@ -183,7 +235,7 @@ public sealed class FaultCluster : IAsyncDisposable
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         while (DateTime.UtcNow < deadline)
         {
-            var running = Replicas.Where(r => r.IsRunning).ToList();
+            var running = Replicas.Where(r => r.IsRunning && IsMember(r)).ToList();
             var statuses = await Task.WhenAll(running.Select(StatusAsync));
             var leaders = running.Zip(statuses).Where(p => p.Second?.IsLeader == true).Select(p => p.First).ToList();
             if (leaders.Count == 1 && statuses.All(s => s?.LeaderName == leaders[0].Name))
@@ -193,13 +245,91 @@ public sealed class FaultCluster : IAsyncDisposable
         throw new TimeoutException("No leader that every running replica agrees on.");
     }
 
+    /// <summary>Whether the replica is in the membership (as far as the harness changed it).</summary>
+    public bool IsMember(ReplicaProcess replica)
+    {
+        lock (members)
+            return members.Contains(replica.Name);
+    }
+
+    /// <summary>The running members: where the load goes and what the audit reads.</summary>
+    public IReadOnlyList<ReplicaProcess> RunningMembers => [.. Replicas.Where(r => r.IsRunning && IsMember(r))];
+
+    /// <summary>
+    /// Starts a replica that is not a member (it waits, not ready, outside the cluster), then adds it through the
+    /// leader's <c>POST /admin/members/{name}</c> and waits until it is ready (caught up, following the leader).
+    /// </summary>
+    public async Task JoinAsync(ReplicaProcess replica)
+    {
+        Start(replica);
+        await replica.WaitReadyAsync(Http, StartTimeout, "health/live");
+        await ChangeMembershipAsync(replica, HttpMethod.Post);
+        lock (members)
+            members.Add(replica.Name);
+        await replica.WaitReadyAsync(Http, StartTimeout);
+    }
+
+    /// <summary>Removes a replica through the leader's <c>DELETE /admin/members/{name}</c>, then stops its process.</summary>
+    public async Task LeaveAsync(ReplicaProcess replica)
+    {
+        await ChangeMembershipAsync(replica, HttpMethod.Delete);
+        lock (members)
+            members.Remove(replica.Name);
+        replica.Kill();
+    }
+
+    // The leader can move while a change is requested: follow 421 (not the leader), wait out 409 and 503.
+    private async Task ChangeMembershipAsync(ReplicaProcess replica, HttpMethod method)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        string? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            var leader = await LeaderAsync();
+            using var request = new HttpRequestMessage(method, new Uri(leader.Api, $"admin/members/{replica.Name}"));
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminToken);
+            try
+            {
+                using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(70) };
+                using var response = await client.SendAsync(request);
+                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+                if (response.IsSuccessStatusCode)
+                    return;
+                if (response.StatusCode is not (HttpStatusCode.MisdirectedRequest or HttpStatusCode.Conflict or HttpStatusCode.ServiceUnavailable))
+                    throw new InvalidOperationException($"{method} admin/members/{replica.Name}: {last}");
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                last = e.Message;
+            }
+            await Task.Delay(500);
+        }
+        throw new TimeoutException($"{method} admin/members/{replica.Name} never succeeded: {last}\n{Diagnostics()}");
+    }
+
+    /// <summary>The replica among <paramref name="names"/> that leads and that the others among them follow.</summary>
+    public async Task<ReplicaProcess> LeaderAmongAsync(IReadOnlyCollection<string> names, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        var group = Replicas.Where(r => names.Contains(r.Name)).ToList();
+        while (DateTime.UtcNow < deadline)
+        {
+            var statuses = await Task.WhenAll(group.Select(StatusAsync));
+            var leaders = group.Zip(statuses).Where(p => p.Second?.IsLeader == true).Select(p => p.First).ToList();
+            if (leaders.Count == 1 && statuses.All(s => s?.LeaderName == leaders[0].Name))
+                return leaders[0];
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"No leader among {string.Join(", ", names)}.");
+    }
+
     public async Task WaitUntilAcceptingAsync()
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline)
         {
             var (_, jws) = await Events.NextAsync();
-            foreach (var replica in Replicas.Where(r => r.IsRunning))
+            foreach (var replica in RunningMembers)
             {
                 try
                 {
@@ -229,12 +359,47 @@ public sealed class FaultCluster : IAsyncDisposable
     public string Diagnostics() =>
         string.Join("\n\n", Replicas.Select(r => $"--- {r.Name} at {r.Address} ({(r.IsRunning ? "running" : "down")}):\n{r.OutputTail(15)}"));
 
+    /// <summary>
+    /// Cuts every link to and from <paramref name="replica"/> (both directions, Raft and HTTP): it keeps running
+    /// and answering clients, but cannot reach a peer nor be reached by one.
+    /// </summary>
+    public void Isolate(ReplicaProcess replica)
+    {
+        if (!partitionable)
+            throw new InvalidOperationException("Start the cluster with partitionable: true to cut links.");
+        foreach (var link in links.Values.Where(l => l.From == replica.Name || l.To == replica.Name))
+            link.Cut();
+    }
+
+    /// <summary>Restores every cut link.</summary>
+    public void Heal()
+    {
+        foreach (var link in links.Values)
+            link.Restore();
+    }
+
+    private string HostsFile(ReplicaProcess replica) => Path.Combine(root, $"hosts-{replica.Name}");
+
+    // Each direction of each link has its own loopback address: 127.<subnet>.<100 + from>.<10 + to>.
+    private IPAddress LinkAddress(ReplicaProcess from, ReplicaProcess to) =>
+        IPAddress.Parse(string.Create(CultureInfo.InvariantCulture, $"127.{Subnet}.{100 + IndexOf(from)}.{10 + IndexOf(to)}"));
+
+    private int IndexOf(ReplicaProcess replica) => Replicas.ToList().IndexOf(replica);
+
+    /// <summary>
+    /// Each replica's own view of the names: itself and, directly or through the link proxy, every peer. Written
+    /// whole and renamed, so a replica resolving at that moment reads the old or the new file, never half.
+    /// </summary>
     private void WriteHostsFile()
     {
-        // Written whole and renamed, so a replica resolving at that moment reads the old or the new file, never half.
-        var temporary = hostsFile + ".tmp";
-        File.WriteAllLines(temporary, Replicas.Select(r => $"{r.Address} {r.Name}"));
-        File.Move(temporary, hostsFile, overwrite: true);
+        foreach (var self in Replicas)
+        {
+            var file = HostsFile(self);
+            var temporary = file + ".tmp";
+            File.WriteAllLines(temporary, Replicas.Select(r =>
+                $"{(r != self && links.TryGetValue((self.Name, r.Name), out var link) ? link.Address : r.Address)} {r.Name}"));
+            File.Move(temporary, file, overwrite: true);
+        }
     }
 
     private static int[] FreePorts(int count)
@@ -246,12 +411,15 @@ public sealed class FaultCluster : IAsyncDisposable
         return ports;
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         foreach (var replica in Replicas)
             replica.Dispose();
+        foreach (var link in links.Values)
+            await link.DisposeAsync();
         Http.Dispose();
         publisherKeys.Dispose();
+        raftAuthority.Dispose();
         try
         {
             Directory.Delete(root, recursive: true);
@@ -260,10 +428,13 @@ public sealed class FaultCluster : IAsyncDisposable
         {
             // a killed process's files may still be closing; the OS cleans temp
         }
-        return ValueTask.CompletedTask;
     }
 
-    public sealed record ClusterStatus(string Replica, bool IsLeader, string? Leader, string? LeaderName, long TreeSize, long? LatestFinalCheckpoint);
+    public sealed record ClusterStatus(string Replica, bool IsLeader, string? Leader, string? LeaderName, long TreeSize, long? LatestFinalCheckpoint, RaftView? Raft = null);
+
+    public sealed record RaftView(IReadOnlyList<MemberView> Members);
+
+    public sealed record MemberView(string EndPoint);
 
     /// <summary>Index of the newest snapshot, snapshots taken and installed since the process started.</summary>
     public sealed record SnapshotStatus(long Index, long Taken, long Installed);

@@ -27,7 +27,7 @@ public static class LogAudit
         // Every replica must have applied everything committed before its log is compared.
         var logs = new Dictionary<string, List<string>>();
         var sizes = await WaitForEqualTreeSizesAsync(cluster, problems);
-        foreach (var replica in cluster.Replicas)
+        foreach (var replica in cluster.RunningMembers)
         {
             var entries = new List<string>();
             for (long i = 0; i < sizes; i++)
@@ -66,10 +66,14 @@ public static class LogAudit
             }
         }
 
-        var keys = await cluster.KeysAsync(cluster.Replicas[0]);
+        // A receipt is checked against the keys it names (the replicas of its time: the membership may have grown
+        // since), provided every one of them is a key the ledger holds now; keys are only ever added to the log.
+        var keys = await cluster.KeysAsync(cluster.RunningMembers[0]);
         foreach (var receipt in receipts)
         {
-            var result = ReceiptVerifier.Verify(receipt, keys);
+            if (receipt.ReplicaKeys.Any(k => !keys.Any(known => known.Kid == k.Kid && known.Replica == k.Replica && known.X == k.X && known.Y == k.Y)))
+                problems.Add($"Receipt for leaf {receipt.LeafIndex} names a replica key the ledger does not hold.");
+            var result = ReceiptVerifier.Verify(receipt, receipt.ReplicaKeys);
             if (!result.IsValid)
                 problems.Add($"Receipt for leaf {receipt.LeafIndex} no longer verifies: {result.Reason}");
             else if (receipt.LeafIndex >= reference.Count
@@ -109,7 +113,7 @@ public static class LogAudit
         long[] sizes = [];
         while (DateTime.UtcNow < deadline)
         {
-            var statuses = await Task.WhenAll(cluster.Replicas.Select(cluster.StatusAsync));
+            var statuses = await Task.WhenAll(cluster.RunningMembers.Select(cluster.StatusAsync));
             sizes = [.. statuses.Select(s => s?.TreeSize ?? -1)];
             if (sizes.All(s => s >= 0) && sizes.Distinct().Count() == 1)
                 return sizes[0];

@@ -23,6 +23,8 @@ foreach (var (title, run) in new (string, Func<Task<ScenarioResult>>)[]
              ("kill a majority", () => Scenarios.MajorityKillAsync(Log)),
              ("restart at a new address", () => Scenarios.MoveAsync(Log)),
              ("wipe a replica's volume", () => Scenarios.WipedVolumeAsync(Log)),
+             ("isolate the leader", () => Scenarios.PartitionAsync(TimeSpan.FromSeconds(20), Log)),
+             ("3 -> 5 -> 3 replicas", () => Scenarios.MembershipAsync(Log)),
          })
 {
     Console.WriteLine($"scenario: {title}");

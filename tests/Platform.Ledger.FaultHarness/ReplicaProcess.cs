@@ -98,7 +98,7 @@ public sealed class ReplicaProcess : IDisposable
     }
 
     /// <summary>Waits until <c>/health/ready</c> answers 200 (a leader is known and the replica has caught up).</summary>
-    public async Task WaitReadyAsync(HttpClient http, TimeSpan timeout)
+    public async Task WaitReadyAsync(HttpClient http, TimeSpan timeout, string probe = "health/ready")
     {
         var deadline = Stopwatch.StartNew();
         while (true)
@@ -107,7 +107,7 @@ public sealed class ReplicaProcess : IDisposable
                 throw new InvalidOperationException($"{Name} exited ({p.ExitCode}) before it was ready:\n{OutputTail()}");
             try
             {
-                using var response = await http.GetAsync(new Uri(Api, "health/ready"));
+                using var response = await http.GetAsync(new Uri(Api, probe));
                 if (response.IsSuccessStatusCode)
                     return;
             }

@@ -184,16 +184,126 @@ public static class Scenarios
 
     private const int WipeSnapshotInterval = 100;
 
+    /// <summary>
+    /// Cuts every link of the leader (a loopback TCP proxy sits between each pair of replicas): the old leader keeps
+    /// running and answering clients but is alone, so it must commit nothing and answer 503 quorum_unavailable; the
+    /// other two elect a new leader and go on. Then the links are restored and the old leader must rejoin.
+    /// </summary>
+    public static Task<ScenarioResult> PartitionAsync(TimeSpan isolation, Action<string>? log = null) =>
+        RunAsync("isolate the leader", async (cluster, load, receipts, recoveries, problems) =>
+        {
+            var isolated = await cluster.LeaderAsync();
+            var majority = cluster.Replicas.Where(r => r != isolated).Select(r => r.Name).ToList();
+            await KeepReceiptAsync(cluster, load, receipts);
+            var at = load.Now;
+            cluster.Isolate(isolated);
+
+            // The majority side elects a leader and acknowledges again.
+            recoveries.Add(await load.WaitForAcknowledgementAfterAsync(at, RecoveryTimeout, majority));
+            var newLeader = await cluster.LeaderAmongAsync(majority);
+            log?.Invoke($"  {isolated.Name} isolated: {newLeader.Name} leads the majority, writes acknowledged again after {recoveries[^1].TotalMilliseconds:F0} ms");
+
+            // Past the requests that were in flight at the cut (commit timeout), the isolated side commits nothing.
+            await Task.Delay(FaultCluster.CommitTimeout + TimeSpan.FromSeconds(1));
+            var acknowledgedByIsolated = load.AcknowledgedBy.GetValueOrDefault(isolated.Name);
+            var refusedByIsolated = load.RefusedBy.GetValueOrDefault(isolated.Name);
+            var acknowledgedByMajority = majority.Sum(n => load.AcknowledgedBy.GetValueOrDefault(n));
+            await Task.Delay(isolation);
+            if (load.AcknowledgedBy.GetValueOrDefault(isolated.Name) != acknowledgedByIsolated)
+                problems.Add($"{isolated.Name} acknowledged a write while it was cut off from the majority.");
+            if (load.RefusedBy.GetValueOrDefault(isolated.Name) == refusedByIsolated)
+                problems.Add($"{isolated.Name} answered no 503 quorum_unavailable with Retry-After while it was cut off.");
+            if (majority.Sum(n => load.AcknowledgedBy.GetValueOrDefault(n)) == acknowledgedByMajority)
+                problems.Add("The majority side acknowledged nothing while the leader was isolated.");
+            log?.Invoke($"  over {isolation.TotalSeconds:F0} s: {isolated.Name} refused {load.RefusedBy.GetValueOrDefault(isolated.Name) - refusedByIsolated} writes with 503, " +
+                        $"the majority acknowledged {majority.Sum(n => load.AcknowledgedBy.GetValueOrDefault(n)) - acknowledgedByMajority}");
+
+            // Healed: the old leader follows the new one and catches up (the audit compares every log).
+            var healedAt = Stopwatch.StartNew();
+            cluster.Heal();
+            await cluster.LeaderAsync(RecoveryTimeout);
+            recoveries.Add(healedAt.Elapsed);
+            log?.Invoke($"  healed: one leader agreed by all three {healedAt.Elapsed.TotalMilliseconds:F0} ms later");
+            return 0;
+        }, partitionable: true, writers: 6);
+
+    /// <summary>
+    /// Grows the cluster from three to five replicas and shrinks it back, one member at a time through the leader's
+    /// admin endpoint, under load; nobody is restarted. Each new replica is a new process on an empty volume that
+    /// catches up from the leader before it counts. Time to recover = join requested → the new replica ready.
+    /// </summary>
+    public static Task<ScenarioResult> MembershipAsync(Action<string>? log = null) =>
+        RunAsync("3 -> 5 -> 3 replicas", async (cluster, load, receipts, recoveries, problems) =>
+        {
+            await KeepReceiptAsync(cluster, load, receipts);
+            var joiners = cluster.Replicas.Where(r => !cluster.IsMember(r)).ToList();
+            foreach (var joiner in joiners)
+            {
+                var before = load.Acknowledged.Count;
+                var started = Stopwatch.StartNew();
+                await cluster.JoinAsync(joiner);
+                recoveries.Add(started.Elapsed);
+                log?.Invoke($"  {joiner.Name} added: ready {started.Elapsed.TotalMilliseconds:F0} ms after its start; {load.Acknowledged.Count - before} writes acknowledged meanwhile");
+                if (load.Acknowledged.Count == before)
+                    problems.Add($"No write was acknowledged while {joiner.Name} joined.");
+            }
+            await AssertMembersAsync(cluster, 5, problems);
+            await load.WaitForAcknowledgementAfterAsync(load.Now, RecoveryTimeout, joiners.Select(j => j.Name).ToList());
+            await KeepReceiptAsync(cluster, load, receipts);
+
+            foreach (var leaving in joiners.AsEnumerable().Reverse())
+            {
+                var before = load.Acknowledged.Count;
+                var started = Stopwatch.StartNew();
+                await cluster.LeaveAsync(leaving);
+                var at = load.Now;
+                await load.WaitForAcknowledgementAfterAsync(at, RecoveryTimeout);
+                log?.Invoke($"  {leaving.Name} removed in {started.Elapsed.TotalMilliseconds:F0} ms; {load.Acknowledged.Count - before} writes acknowledged meanwhile");
+            }
+            await AssertMembersAsync(cluster, 3, problems);
+
+            // Three is the whole cluster again: with one of them down, the other two are its majority.
+            var spare = cluster.RunningMembers.First(r => r != cluster.RunningMembers[0]);
+            spare.Kill();
+            var killedAt = load.Now;
+            recoveries.Add(await load.WaitForAcknowledgementAfterAsync(killedAt, RecoveryTimeout));
+            log?.Invoke($"  then {spare.Name} killed: writes acknowledged again after {recoveries[^1].TotalMilliseconds:F0} ms (2 of 3 are a majority)");
+            await cluster.RestartAsync(spare);
+            return 1;
+        }, total: 5, initial: 3);
+
+    // Every running member reports the same membership of the expected size.
+    private static async Task AssertMembersAsync(FaultCluster cluster, int expected, List<string> problems)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var statuses = await Task.WhenAll(cluster.RunningMembers.Select(cluster.StatusAsync));
+            var counts = statuses.Select(s => s?.Raft?.Members.Count ?? -1).ToList();
+            if (counts.All(c => c == expected) && counts.Count == expected)
+                return;
+            if (deadline.Elapsed > RecoveryTimeout)
+            {
+                problems.Add($"Expected {expected} members everywhere, the running members report {string.Join(", ", counts)}.");
+                return;
+            }
+            await Task.Delay(100);
+        }
+    }
+
     private delegate Task<int> Body(FaultCluster cluster, EventLoad load, List<Receipt> receipts, List<TimeSpan> recoveries, List<string> problems);
 
-    private static async Task<ScenarioResult> RunAsync(string name, Body body, IReadOnlyDictionary<string, string>? settings = null)
+    // Writers are sequential: one waiting out a commit timeout on a cut-off replica sends nothing else meanwhile, so
+    // the partition scenario runs more of them to keep load on both sides.
+    private static async Task<ScenarioResult> RunAsync(
+        string name, Body body, IReadOnlyDictionary<string, string>? settings = null, bool partitionable = false, int writers = 2, int total = 3, int initial = 3)
     {
-        await using var cluster = await FaultCluster.StartAsync(settings: settings);
+        await using var cluster = await FaultCluster.StartAsync(settings: settings, partitionable: partitionable, total: total, initial: initial);
         var receipts = new List<Receipt>();
         var recoveries = new List<TimeSpan>();
         var problems = new List<string>();
         int kills;
-        var load = new EventLoad(cluster);
+        var load = new EventLoad(cluster, writers);
         try
         {
             load.Start();

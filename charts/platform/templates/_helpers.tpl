@@ -378,6 +378,30 @@ with the very Secret its service reads, then identity.clients.
   value: "http://{{ $sts }}-{{ $i }}.{{ $domain }}:8080/"
 {{- end }}
 {{ include "platform.secretEnv" (dict "name" "Ledger__ClusterToken" "secret" $v.clusterTokenSecret.name "key" $v.clusterTokenSecret.key) }}
+{{- with $v.membership }}
+{{- if gt (int .initialMembers) (int $v.replicas) }}
+{{- fail "ledger.membership.initialMembers cannot exceed ledger.replicas: remove members through the leader before scaling down (docs/deploy.md#scaling)" }}
+{{- end }}
+{{- if gt (int .initialMembers) 0 }}
+- name: Ledger__InitialMembers
+  value: {{ .initialMembers | quote }}
+{{- end }}
+{{- if .adminTokenSecret.name }}
+{{ include "platform.secretEnv" (dict "name" "Ledger__AdminToken" "secret" .adminTokenSecret.name "key" .adminTokenSecret.key) }}
+{{- end }}
+{{- end }}
+{{- if $v.tls.disabled }}
+- name: Ledger__RaftTls__Disabled
+  value: "true"
+{{- else }}
+{{- /* Mounted from ledger.tls.existingSecret (the raft-tls volume of the pod template). */}}
+- name: Ledger__RaftTls__CertificateFile
+  value: /etc/ledger/raft-tls/tls.crt
+- name: Ledger__RaftTls__KeyFile
+  value: /etc/ledger/raft-tls/tls.key
+- name: Ledger__RaftTls__AuthorityFile
+  value: /etc/ledger/raft-tls/ca.crt
+{{- end }}
 - name: Ledger__DataDirectory
   value: /var/lib/ledger
 - name: Ledger__LedgerId
@@ -499,6 +523,11 @@ spec:
         {{- if eq $id "ledger" }}
         - name: data
           mountPath: /var/lib/ledger
+        {{- if not $v.tls.disabled }}
+        - name: raft-tls
+          mountPath: /etc/ledger/raft-tls
+          readOnly: true
+        {{- end }}
         {{- end }}
         {{- if and $keys.enabled (eq $keys.provider "Pkcs11") $keys.pkcs11.volume }}
         - name: hsm
@@ -525,6 +554,20 @@ spec:
     {{- if and $keys.enabled (eq $keys.provider "Pkcs11") $keys.pkcs11.volume }}
     - name: hsm
       {{- toYaml $keys.pkcs11.volume | nindent 6 }}
+    {{- end }}
+    {{- if and (eq $id "ledger") (not $v.tls.disabled) }}
+    # The Raft certificate, key and CA (ledger.tls); the key is readable by the pod's group only.
+    - name: raft-tls
+      secret:
+        secretName: {{ $v.tls.existingSecret | quote }}
+        defaultMode: 0440
+        items:
+          - key: {{ $v.tls.certificateKey | quote }}
+            path: tls.crt
+          - key: {{ $v.tls.privateKeyKey | quote }}
+            path: tls.key
+          - key: {{ $v.tls.caKey | quote }}
+            path: ca.crt
     {{- end }}
     {{- include "platform.trustedCAVolume" $root | nindent 4 }}
     {{- with $root.Values.pod.extraVolumes }}

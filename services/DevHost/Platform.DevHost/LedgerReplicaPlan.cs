@@ -40,6 +40,11 @@ public static class LedgerReplicaPlan
                 // flushes buy nothing here, and a killed process (the crash tests) loses nothing from the page cache.
                 ["Ledger:DurableAcknowledgements"] = "false",
             };
+            if (count > 1)
+            {
+                foreach (var (key, value) in DevHostRaftCertificates.Ensure(options.DataDirectory, ReplicaName(i)))
+                    settings[key] = value;
+            }
             if (i > 0)
             {
                 settings["ConnectionStrings:ledger"] = $"Data Source={Path.Combine(options.DataDirectory, ServiceName(i) + ".db")};Cache=Shared;Pooling=True";

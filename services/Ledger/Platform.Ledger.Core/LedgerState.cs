@@ -283,7 +283,10 @@ public sealed partial class LedgerState(LedgerOptions options)
         {
             return null; // a signature that does not verify never counts
         }
-        if (!record.Add(new CheckpointSignature(sign.Replica, sign.Kid, sign.Signature), Options.Majority))
+        // A majority of the configured replicas, and never less than a majority of every replica that ever registered a
+        // key: that is what a verifier counts (CheckpointVerifier), also after members were added or removed.
+        var majority = Math.Max(Options.Majority, (_replicaKeys.Select(k => k.Replica).Distinct(StringComparer.Ordinal).Count() / 2) + 1);
+        if (!record.Add(new CheckpointSignature(sign.Replica, sign.Kid, sign.Signature), majority))
         {
             return null;
         }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
@@ -15,9 +16,11 @@ namespace Platform.Ledger.Replication;
 /// DotNext's own TCP client would resolve a <see cref="DnsEndPoint"/> through the system resolver only; this
 /// factory takes the resolver from <see cref="ReplicaOptions.ResolveHost"/>, so a host can also name its members
 /// without DNS (the dev host and the fault tests map names to loopback addresses). The bytes on the wire are
-/// DotNext's Raft protocol over Kestrel's socket transport, the pairing DotNext's own tests use.
+/// DotNext's Raft protocol over Kestrel's socket transport, the pairing DotNext's own tests use; with
+/// <see cref="ReplicaTls"/> it is the same protocol inside a mutually authenticated TLS 1.3 session, and the peer
+/// must present a certificate for the name (or address) dialled, issued by the configured authorities.
 /// </remarks>
-internal sealed class MemberConnectionFactory(HostResolver resolve, ILoggerFactory loggerFactory) : IConnectionFactory, IDisposable
+internal sealed class MemberConnectionFactory(HostResolver resolve, ILoggerFactory loggerFactory, ReplicaTls? tls = null) : IConnectionFactory, IDisposable
 {
     private readonly SocketConnectionContextFactory contexts = new(new SocketConnectionFactoryOptions(), loggerFactory.CreateLogger<MemberConnectionFactory>());
 
@@ -39,7 +42,9 @@ internal sealed class MemberConnectionFactory(HostResolver resolve, ILoggerFacto
             try
             {
                 await socket.ConnectAsync(target, cancellationToken).ConfigureAwait(false);
-                return contexts.Create(socket);
+                if (tls is null)
+                    return contexts.Create(socket);
+                return await AuthenticateAsync(socket, endpoint, cancellationToken).ConfigureAwait(false);
             }
             catch (SocketException e)
             {
@@ -54,6 +59,31 @@ internal sealed class MemberConnectionFactory(HostResolver resolve, ILoggerFacto
         }
 
         throw last ?? new SocketException((int)SocketError.HostNotFound);
+    }
+
+    // A failed handshake (an untrusted or misnamed peer) is not a SocketException: it ends this attempt, it is not a
+    // reason to try the name's next address.
+    private async Task<ConnectionContext> AuthenticateAsync(Socket socket, EndPoint endpoint, CancellationToken ct)
+    {
+        var host = endpoint switch
+        {
+            DnsEndPoint dns => dns.Host,
+            IPEndPoint ip => ip.Address.ToString(),
+            _ => throw new NotSupportedException(),
+        };
+        var stream = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
+        try
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            deadline.CancelAfter(tls!.HandshakeTimeout);
+            await stream.AuthenticateAsClientAsync(tls.ClientOptions(host), deadline.Token).ConfigureAwait(false);
+            return new TlsConnection(socket, stream);
+        }
+        catch
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     public void Dispose() => contexts.Dispose();

@@ -1,6 +1,6 @@
 using System.Net;
 using DotNext.Net.Cluster.Consensus.Raft;
-using DotNext.Net.Cluster.Consensus.Raft.Membership;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -8,15 +8,16 @@ using Microsoft.Extensions.Options;
 namespace Platform.Ledger.Replication;
 
 /// <summary>
-/// Builds a DotNext <see cref="RaftCluster"/> with a fixed membership on a TCP transport whose outgoing connections
+/// Builds a DotNext <see cref="RaftCluster"/> with a persisted membership on a TCP transport whose outgoing connections
 /// resolve member names on every connect (<see cref="MemberConnectionFactory"/>).
 /// </summary>
 internal static class RaftClusterFactory
 {
-    internal static RaftCluster Create(ReplicaOptions options, IPersistentState log, MemberConnectionFactory clients, ILoggerFactory loggerFactory)
+    internal static RaftCluster Create(ReplicaOptions options, IPersistentState log, MembershipFile membership, MemberConnectionFactory clients, TlsConnectionListenerFactory? tlsListener, ILoggerFactory loggerFactory)
     {
-        // Kestrel's socket listener: binds the wildcard (or configured) address, so a new pod IP changes nothing here.
-        var listener = new SocketTransportFactory(Options.Create(new SocketTransportOptions()), loggerFactory);
+        // Kestrel's socket listener, or with TLS our own that hands DotNext authenticated connections only; either
+        // binds the wildcard (or configured) address, so a new pod IP changes nothing here.
+        IConnectionListenerFactory listener = tlsListener ?? (IConnectionListenerFactory)new SocketTransportFactory(Options.Create(new SocketTransportOptions()), loggerFactory);
         var configuration = new RaftCluster.CustomTransportConfiguration(options.EffectiveListenEndPoint, listener, clients)
         {
             // The advertised endpoint (a name, normally) is the member identity; it must equal this replica's entry in Members.
@@ -31,22 +32,14 @@ internal static class RaftClusterFactory
             // Long enough to send and install a snapshot (see ReplicaOptions.RequestTimeout).
             RequestTimeout = options.RequestTimeout,
 
-            // Membership is explicit and the same on every replica: no node may bootstrap a
-            // one-member cluster of its own (ColdStart) and nobody announces itself.
+            // Nobody bootstraps a cluster of its own (ColdStart) or announces itself: the membership is the one in
+            // the data directory (seeded from ReplicaOptions.Members), changed only through the leader's
+            // AddMemberAsync/RemoveMemberAsync, one member at a time. FailureDetectorFactory stays unset, so the
+            // leader never removes an unreachable member by itself: a majority stays a majority of the membership.
             ColdStart = false,
-
-            // null selects DotNext's in-memory storage, seeded below from the static member list.
-            // Nothing ever appends a configuration entry (FailureDetectorFactory stays unset, so the
-            // leader never auto-removes an unreachable member), hence the membership cannot drift.
-            ConfigurationStorage = null!,
+            ConfigurationStorage = membership,
             LoggerFactory = loggerFactory,
         };
-
-        var storage = (InMemoryClusterConfigurationStorage<EndPoint>)configuration.ConfigurationStorage;
-        var members = storage.CreateInitialConfigurationBuilder();
-        foreach (var member in options.Members)
-            members.Add(member);
-        members.Build();
 
         return new RaftCluster(configuration) { AuditTrail = log };
     }

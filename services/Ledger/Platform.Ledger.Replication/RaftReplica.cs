@@ -32,6 +32,8 @@ public sealed partial class RaftReplica : IAsyncDisposable
     private volatile DurableWriteAheadLog? wal;
     private volatile CommandStateMachine? stateMachine;
     private MemberConnectionFactory? connections;
+    private TlsConnectionListenerFactory? tlsListener;
+    private MembershipFile? membership;
     private volatile Lifecycle lifecycle;
     private ReplicaStatus? finalStatus;
     private int disposed;
@@ -78,7 +80,7 @@ public sealed partial class RaftReplica : IAsyncDisposable
 
     /// <summary>A snapshot of this replica's Raft state.</summary>
     public ReplicaStatus Status => cluster is { } node && wal is { } log && stateMachine is { } machine
-        ? ReplicaStatusReader.Read(options, node, log, machine)
+        ? ReplicaStatusReader.Read(options, node, log, machine, tlsListener)
         : finalStatus ?? ReplicaStatusReader.NotRunning(options);
 
     /// <summary>
@@ -122,11 +124,14 @@ public sealed partial class RaftReplica : IAsyncDisposable
                 },
                 machine,
                 options.FlushBeforeAcknowledging);
-            var clients = new MemberConnectionFactory(options.ResolveHost ?? MemberConnectionFactory.SystemResolver, loggerFactory);
-            var node = RaftClusterFactory.Create(options, log, clients, loggerFactory);
+            var clients = new MemberConnectionFactory(options.ResolveHost ?? MemberConnectionFactory.SystemResolver, loggerFactory, options.Tls);
+            var listener = options.Tls is { } tls ? new TlsConnectionListenerFactory(tls, logger) : null;
+            var members = new MembershipFile(Path.Combine(Path.GetFullPath(options.DataDirectory), MembershipFile.FileName));
+            var node = RaftClusterFactory.Create(options, log, members, clients, listener, loggerFactory);
             node.LeaderChanged += OnLeaderChanged;
             try
             {
+                await members.SeedAsync(options.RaftEndPoint, options.Members, ct).ConfigureAwait(false);
                 await ReplayAsync(log, machine, ct).ConfigureAwait(false);
 
                 // Initializes the WAL again (a second, cheap hash pass), opens the listener and starts following.
@@ -136,11 +141,12 @@ public sealed partial class RaftReplica : IAsyncDisposable
             {
                 await ShutdownAsync(node, log, machine).ConfigureAwait(false);
                 clients.Dispose();
+                members.Dispose();
                 throw;
             }
 
-            (cluster, wal, stateMachine, connections, lifecycle) = (node, log, machine, clients, Lifecycle.Running);
-            LogStarted(logger, options.RaftEndPoint, options.Members.Count, log.LastCommittedEntryIndex);
+            (cluster, wal, stateMachine, connections, tlsListener, membership, lifecycle) = (node, log, machine, clients, listener, members, Lifecycle.Running);
+            LogStarted(logger, options.RaftEndPoint, node.Members.Count, log.LastCommittedEntryIndex);
         }
         finally
         {
@@ -160,10 +166,11 @@ public sealed partial class RaftReplica : IAsyncDisposable
             lifecycle = Lifecycle.Stopped;
             if (wasRunning && cluster is { } node && wal is { } log && stateMachine is { } machine)
             {
-                finalStatus = ReplicaStatusReader.Read(options, node, log, machine) with { Leader = null, IsLeader = false };
+                finalStatus = ReplicaStatusReader.Read(options, node, log, machine, tlsListener) with { Leader = null, IsLeader = false };
                 (cluster, wal, stateMachine) = (null, null, null);
                 await ShutdownAsync(node, log, machine).ConfigureAwait(false);
                 connections?.Dispose();
+                membership?.Dispose();
                 LogStopped(logger, options.RaftEndPoint);
             }
         }
@@ -240,7 +247,7 @@ public sealed partial class RaftReplica : IAsyncDisposable
             throw new QuorumUnavailableException(
                 lease is null
                     ? NoLeaderMessage(timeout)
-                    : $"The command was not acknowledged by a majority ({options.Majority} of {options.Members.Count}) within {timeout}: " +
+                    : $"The command was not acknowledged by a majority ({Majority(node)} of {node.Members.Count}) within {timeout}: " +
                       "too many replicas are unreachable. It is NOT committed now, but may still commit if they return.",
                 e);
         }
@@ -348,8 +355,15 @@ public sealed partial class RaftReplica : IAsyncDisposable
         }
     }
 
+    private static int Majority(RaftCluster node) => (node.Members.Count / 2) + 1;
+
     private string NoLeaderMessage(TimeSpan timeout) =>
-        $"No leader was elected within {timeout}: fewer than a majority ({options.Majority} of {options.Members.Count}) " +
+        cluster is { Members.Count: 0 }
+            ? $"Replica {options.RaftEndPoint} is not a member of the cluster yet: it waits until the leader adds it."
+            : NoMajorityMessage(timeout);
+
+    private string NoMajorityMessage(TimeSpan timeout) =>
+        $"No leader was elected within {timeout}: fewer than a majority ({(cluster is { } node ? Majority(node) : options.Majority)} of {cluster?.Members.Count ?? options.Members.Count}) " +
         $"of the configured replicas are reachable from {options.RaftEndPoint}.";
 
     private sealed record Leadership(CancellationToken Token, long Term);

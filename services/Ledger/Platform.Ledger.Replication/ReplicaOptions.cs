@@ -15,7 +15,14 @@ public sealed record ReplicaOptions
     /// </summary>
     public required EndPoint RaftEndPoint { get; init; }
 
-    /// <summary>The whole membership, this replica included, identical on every replica (1, 3, 5… members).</summary>
+    /// <summary>
+    /// The initial membership, identical on every replica that starts the cluster (1, 3, 5… members): written into a
+    /// data directory that has no membership yet, ignored once it has one (the membership then changes only through
+    /// <see cref="RaftReplica.AddMemberAsync"/> and <see cref="RaftReplica.RemoveMemberAsync"/> and is persisted).
+    /// A replica that is not in it starts outside the cluster and waits until the leader adds it. Identity is the
+    /// exact endpoint: <c>127.0.0.1:7000</c> and <c>[::ffff:127.0.0.1]:7000</c> are different members, and so are a
+    /// name and its address.
+    /// </summary>
     public required IReadOnlyList<EndPoint> Members { get; init; }
 
     /// <summary>
@@ -29,6 +36,12 @@ public sealed record ReplicaOptions
     /// Defaults to the system resolver (<see cref="Dns.GetHostAddressesAsync(string, CancellationToken)"/>).
     /// </summary>
     public HostResolver? ResolveHost { get; init; }
+
+    /// <summary>
+    /// Mutual TLS on the Raft transport (see <see cref="ReplicaTls"/>); <see langword="null"/> means plaintext, which
+    /// every member must then agree on. A TLS replica refuses plaintext peers and peers from other authorities.
+    /// </summary>
+    public ReplicaTls? Tls { get; init; }
 
     /// <summary>Lower bound of the randomized election timeout; heartbeats are sent every half of it.</summary>
     public TimeSpan LowerElectionTimeout { get; init; } = TimeSpan.FromMilliseconds(150);
@@ -80,7 +93,7 @@ public sealed record ReplicaOptions
     /// </summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Number of members whose acknowledgement commits an entry.</summary>
+    /// <summary>Number of initial members whose acknowledgement commits an entry.</summary>
     public int Majority => (Members.Count / 2) + 1;
 
     /// <summary>Rejects configurations that would silently break Raft's safety or liveness.</summary>
@@ -101,10 +114,6 @@ public sealed record ReplicaOptions
         if (Members.Distinct().Count() != Members.Count)
             throw new ArgumentException("Members must not contain duplicates: a duplicate would distort the majority.", nameof(Members));
 
-        // Identity is the exact endpoint: 127.0.0.1:7000 and [::ffff:127.0.0.1]:7000 are different members, and so are
-        // a name and the address it resolves to.
-        if (!Members.Contains(RaftEndPoint))
-            throw new ArgumentException($"Members must contain this replica's RaftEndPoint {RaftEndPoint} (spelled exactly the same).", nameof(Members));
         if (LowerElectionTimeout < TimeSpan.FromMilliseconds(10))
             throw new ArgumentOutOfRangeException(nameof(LowerElectionTimeout), LowerElectionTimeout, "Must be at least 10 ms.");
         if (UpperElectionTimeout <= LowerElectionTimeout || UpperElectionTimeout.TotalMilliseconds > int.MaxValue)

@@ -9,13 +9,15 @@ namespace Platform.Ledger.Replication;
 /// <param name="Term">Current Raft term (persisted).</param>
 /// <param name="CommitIndex">Highest log index known to be committed by a majority.</param>
 /// <param name="LastAppliedIndex">Highest log index applied locally (no-op entries included).</param>
-/// <param name="Members">Every configured member, in configuration order.</param>
+/// <param name="Members">The current membership (ordered by name), empty while this replica waits to be added.</param>
 /// <param name="LeaderCommitIndex">
 /// The highest commit index this replica has heard of (from the leader's heartbeats, or its own as leader):
 /// <c>LeaderCommitIndex - LastAppliedIndex</c> is how far it is behind.
 /// </param>
 /// <param name="FlushedAppends">How many times, as a follower, this replica flushed received entries to disk before acknowledging them.</param>
 /// <param name="Snapshot">This replica's newest snapshot and what it did with snapshots since it started.</param>
+/// <param name="Tls">Whether the Raft transport requires mutual TLS.</param>
+/// <param name="RefusedConnections">Incoming Raft connections dropped because the peer failed the TLS handshake.</param>
 public sealed record ReplicaStatus(
     EndPoint Self,
     EndPoint? Leader,
@@ -26,7 +28,9 @@ public sealed record ReplicaStatus(
     IReadOnlyList<MemberStatus> Members,
     long LeaderCommitIndex = 0,
     long FlushedAppends = 0,
-    SnapshotStatus? Snapshot = null)
+    SnapshotStatus? Snapshot = null,
+    bool Tls = false,
+    long RefusedConnections = 0)
 {
     /// <summary>Committed entries this replica has not applied yet (0 when it is up to date).</summary>
     public long Lag => Math.Max(0, Math.Max(LeaderCommitIndex, CommitIndex) - LastAppliedIndex);

@@ -8,7 +8,7 @@ namespace Platform.Ledger.Replication;
 /// <summary>Translates DotNext's view of the node into <see cref="ReplicaStatus"/>.</summary>
 internal static class ReplicaStatusReader
 {
-    internal static ReplicaStatus Read(ReplicaOptions options, RaftCluster node, DurableWriteAheadLog log, CommandStateMachine machine)
+    internal static ReplicaStatus Read(ReplicaOptions options, RaftCluster node, DurableWriteAheadLog log, CommandStateMachine machine, TlsConnectionListenerFactory? tls)
     {
         var known = node.Members.ToDictionary(m => m.EndPoint, m => m.Status);
         return new ReplicaStatus(
@@ -18,10 +18,13 @@ internal static class ReplicaStatusReader
             ((IPersistentState)log).Term,
             log.LastCommittedEntryIndex,
             log.LastAppliedIndex,
-            [.. options.Members.Select(m => new MemberStatus(m, IsSelf(options, m), Reachability(options, m, known)))],
+            [.. node.Members.Select(m => m.EndPoint).OrderBy(RaftEndPoints.Format, StringComparer.Ordinal)
+                .Select(m => new MemberStatus(m, IsSelf(options, m), Reachability(options, m, known)))],
             log.HighestKnownCommitIndex,
             log.FollowerFlushes,
-            new SnapshotStatus(machine.SnapshotIndex, machine.SnapshotsTaken, machine.SnapshotsInstalled));
+            new SnapshotStatus(machine.SnapshotIndex, machine.SnapshotsTaken, machine.SnapshotsInstalled),
+            options.Tls is not null,
+            tls?.Refused ?? 0);
     }
 
     internal static ReplicaStatus NotRunning(ReplicaOptions options) =>

@@ -28,5 +28,5 @@ public static class LedgerService
                 events.AddSubscription<ConsentChangedV1, ConsentChangedHandler>()
                       .AddSubscription<RecordAccessedV1, RecordAccessedHandler>();
             },
-            app => app.MapLedgerEndpoints());
+            app => app.MapLedgerEndpoints().MapMembershipEndpoints());
 }

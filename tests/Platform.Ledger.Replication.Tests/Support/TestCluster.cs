@@ -24,7 +24,7 @@ internal sealed class TestCluster : IAsyncDisposable
     private readonly string root = Path.Combine(Path.GetTempPath(), "raft-replication-tests", Guid.NewGuid().ToString("N"));
     private readonly ILoggerFactory loggerFactory;
 
-    private TestCluster(int size, ITestOutputHelper output, bool named, long snapshotInterval)
+    private TestCluster(int size, ITestOutputHelper output, bool named = false, Func<int, ReplicaTls?>? tls = null, int? initialMembers = null, long snapshotInterval = 0)
     {
         loggerFactory = LoggerFactory.Create(builder => builder.AddProvider(new TestOutputLoggerProvider(output)));
         var ports = FreePort.Allocate(size);
@@ -44,13 +44,14 @@ internal sealed class TestCluster : IAsyncDisposable
             {
                 DataDirectory = Path.Combine(root, $"replica-{i}"),
                 RaftEndPoint = endpoint,
-                Members = members,
+                Members = members[..(initialMembers ?? size)],
                 Identity = named ? $"test-ledger/replica-{i}" : null,
                 ListenEndPoint = named ? new IPEndPoint(Names[$"replica-{i}"], ports[i].Port) : null,
                 ResolveHost = named ? Resolve : null,
                 LowerElectionTimeout = LowerElectionTimeout,
                 UpperElectionTimeout = UpperElectionTimeout,
                 SnapshotInterval = snapshotInterval,
+                Tls = tls?.Invoke(i),
             },
             loggerFactory))];
     }
@@ -67,13 +68,16 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public IEnumerable<TestNode> Running => Nodes.Where(n => n.IsRunning);
 
+    /// <param name="initialMembers">How many of the nodes form the initial membership (all by default); the others are
+    /// created outside it, not started, to be started and added by the test.</param>
     /// <param name="snapshotInterval">0: no snapshots (the log is kept whole); otherwise every node snapshots its applied log this often.</param>
-    public static async Task<TestCluster> StartAsync(int size, ITestOutputHelper output, bool named = false, long snapshotInterval = 0)
+    public static async Task<TestCluster> StartAsync(
+        int size, ITestOutputHelper output, bool named = false, Func<int, ReplicaTls?>? tls = null, int? initialMembers = null, long snapshotInterval = 0)
     {
-        var cluster = new TestCluster(size, output, named, snapshotInterval);
+        var cluster = new TestCluster(size, output, named, tls, initialMembers, snapshotInterval);
         try
         {
-            await Task.WhenAll(cluster.Nodes.Select(n => n.StartAsync()));
+            await Task.WhenAll(cluster.Nodes.Take(initialMembers ?? size).Select(n => n.StartAsync()));
             return cluster;
         }
         catch
@@ -108,7 +112,9 @@ internal sealed class TestCluster : IAsyncDisposable
 
     private (TestNode Node, long Term)? CurrentLeader()
     {
-        var running = Running.Select(n => (Node: n, Replica: n.ReplicaOrNull)).Where(n => n.Replica is not null).ToList();
+        // Nodes waiting to be added (outside the membership) follow nobody yet and do not count.
+        var running = Running.Select(n => (Node: n, Replica: n.ReplicaOrNull))
+            .Where(n => n.Replica is not null && n.Replica.Members.Contains(n.Node.EndPoint)).ToList();
         var leaders = running.Where(n => n.Replica!.IsLeader).ToList();
         return leaders.Count == 1 && running.All(n => Equals(n.Replica!.Leader, leaders[0].Node.EndPoint))
             ? (leaders[0].Node, leaders[0].Replica!.Status.Term)

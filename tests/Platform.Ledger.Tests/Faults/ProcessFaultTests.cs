@@ -31,6 +31,14 @@ public sealed class ProcessFaultTests(ITestOutputHelper output)
     public async Task A_replica_whose_volume_was_wiped_catches_up_from_a_snapshot_and_holds_every_acknowledged_event_once() =>
         AssertClean(await Scenarios.WipedVolumeAsync(output.WriteLine), expectedKills: 2);
 
+    [Fact]
+    public async Task An_isolated_leader_commits_nothing_while_the_majority_elects_another_and_goes_on() =>
+        AssertClean(await Scenarios.PartitionAsync(TimeSpan.FromSeconds(6), output.WriteLine), expectedKills: 0);
+
+    [Fact]
+    public async Task Two_replicas_join_and_leave_while_writes_go_on_and_nothing_is_lost_or_duplicated() =>
+        AssertClean(await Scenarios.MembershipAsync(output.WriteLine), expectedKills: 1);
+
     private void AssertClean(ScenarioResult result, int expectedKills)
     {
         output.WriteLine($"{result.Scenario}: kills {result.Kills}, acknowledged {result.Acknowledged}, lost {result.Lost}, duplicated {result.Duplicated}, recovery {result.RecoveryText}");

@@ -7,6 +7,7 @@ using Platform.Crypto.Software;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Ledger;
 using Platform.Ledger.Node;
+using Platform.Ledger.Replication;
 using Platform.Messaging.InProcess;
 using Platform.Ledger.Verification;
 using Platform.SignedEvents;
@@ -22,6 +23,7 @@ public sealed class LedgerCluster : IAsyncDisposable
 {
     public const string ServiceToken = "test-consent-service-token";
     public const string AuditorToken = "test-auditor-token";
+    public const string AdminToken = "test-ledger-admin-token";
     private readonly string _root = Directory.CreateTempSubdirectory("ledger-cluster-").FullName;
     private readonly SoftwareKeyProvider _publisherKeys;
     private readonly (int Api, int Raft)[] _ports;
@@ -38,6 +40,23 @@ public sealed class LedgerCluster : IAsyncDisposable
         var endpoints = FreePort.Allocate(replicas * 2);
         _ports = Enumerable.Range(0, replicas).Select(i => (endpoints[2 * i].Port, endpoints[(2 * i) + 1].Port)).ToArray();
         Replicas = new ServiceUnderTest?[replicas];
+        if (replicas > 1)
+        {
+            WriteRaftCertificates();
+        }
+    }
+
+    /// <summary>A private Raft CA and a certificate per replica (for 127.0.0.1, where they all listen), as a Secret would hold them.</summary>
+    private void WriteRaftCertificates()
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(_root, "raft-tls")).FullName;
+        using var authority = ReplicaCertificateAuthority.Create("test ledger Raft CA", TimeSpan.FromDays(1));
+        File.WriteAllText(Path.Combine(directory, "ca.crt"), authority.Certificate.ExportCertificatePem());
+        for (var i = 0; i < Replicas.Length; i++)
+        {
+            using var issued = authority.Issue($"ledger-{i}", [$"ledger-{i}"], [System.Net.IPAddress.Loopback], TimeSpan.FromDays(1));
+            ReplicaCertificateAuthority.WritePem(issued, Path.Combine(directory, $"ledger-{i}.crt"), Path.Combine(directory, $"ledger-{i}.key"));
+        }
     }
 
     public ServiceUnderTest?[] Replicas { get; }
@@ -173,10 +192,18 @@ public sealed class LedgerCluster : IAsyncDisposable
             ["Ledger:CommitTimeout"] = "00:00:03",
             ["Ledger:ServiceTokens:consent"] = ServiceToken,
             ["Ledger:AuditorTokens:auditor"] = AuditorToken,
+            ["Ledger:AdminToken"] = AdminToken,
         };
         foreach (var (key, value) in PublisherSettings.For(0, "consent", jwk).Concat(_extraSettings))
         {
             settings[key] = value;
+        }
+        if (_ports.Length > 1)
+        {
+            var tls = Path.Combine(_root, "raft-tls");
+            settings["Ledger:RaftTls:CertificateFile"] = Path.Combine(tls, $"ledger-{i}.crt");
+            settings["Ledger:RaftTls:KeyFile"] = Path.Combine(tls, $"ledger-{i}.key");
+            settings["Ledger:RaftTls:AuthorityFile"] = Path.Combine(tls, "ca.crt");
         }
         for (var r = 0; r < _ports.Length; r++)
         {

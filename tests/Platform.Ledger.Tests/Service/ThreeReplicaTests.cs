@@ -164,4 +164,78 @@ public sealed class ThreeReplicaTests : IAsyncLifetime
             await Task.Delay(200);
         }
     }
+
+    [Fact]
+    public async Task Raft_traffic_is_mutual_TLS_and_a_plaintext_peer_is_refused()
+    {
+        var leader = await _cluster.LeaderAsync();
+        var status = await _cluster.Client(leader).GetFromJsonAsync<JsonElement>("/cluster/status");
+        var raft = status.GetProperty("raft");
+        Assert.True(raft.GetProperty("tls").GetBoolean());
+        var refusedBefore = raft.GetProperty("refusedConnections").GetInt64();
+
+        // A peer that speaks DotNext's Raft protocol in plaintext (here: any plaintext bytes) never gets an answer.
+        var self = System.Net.IPEndPoint.Parse(raft.GetProperty("self").GetString()!);
+        using (var client = new System.Net.Sockets.TcpClient())
+        {
+            await client.ConnectAsync(self);
+            var stream = client.GetStream();
+            await stream.WriteAsync(new byte[64]);
+            var buffer = new byte[16];
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            var read = await stream.ReadAsync(buffer, timeout.Token);
+            // A TLS server answers garbage with at most an alert record (content type 21), never protocol data.
+            Assert.True(read == 0 || buffer[0] == 21, $"the Raft port answered plaintext with {read} bytes starting {buffer[0]}");
+        }
+
+        await Platform.Testing.Eventually.TrueAsync(async () =>
+            (await _cluster.Client(leader).GetFromJsonAsync<JsonElement>("/cluster/status")).GetProperty("raft").GetProperty("refusedConnections").GetInt64() > refusedBefore,
+            "the plaintext connection to be counted as refused", TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Membership_changes_need_an_administrator_and_the_leader()
+    {
+        var leader = await _cluster.LeaderAsync();
+        var follower = Follower(leader);
+        async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(int replica, HttpMethod method, string name, string? token)
+        {
+            using var request = new HttpRequestMessage(method, $"/admin/members/{name}");
+            if (token is not null)
+            {
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            }
+            using var response = await _cluster.Client(replica).SendAsync(request);
+            Assert.Equal("application/problem+json", response.StatusCode == HttpStatusCode.OK ? "application/problem+json" : response.Content.Headers.ContentType?.MediaType);
+            return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>());
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(leader, HttpMethod.Delete, $"ledger-{follower}", null)).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(leader, HttpMethod.Delete, $"ledger-{follower}", LedgerCluster.ServiceToken)).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(leader, HttpMethod.Delete, $"ledger-{follower}", _cluster.ClusterToken)).Status);
+
+        var misdirected = await SendAsync(follower, HttpMethod.Delete, $"ledger-{follower}", LedgerCluster.AdminToken);
+        Assert.Equal(HttpStatusCode.MisdirectedRequest, misdirected.Status);
+        Assert.Equal("not_leader", misdirected.Body.GetProperty("code").GetString());
+        Assert.Equal($"ledger-{leader}", misdirected.Body.GetProperty("leader").GetString());
+
+        var unknown = await SendAsync(leader, HttpMethod.Post, "ledger-9", LedgerCluster.AdminToken);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.Status);
+        Assert.Equal("unknown_replica", unknown.Body.GetProperty("code").GetString());
+
+        var unchanged = await SendAsync(leader, HttpMethod.Post, $"ledger-{follower}", LedgerCluster.AdminToken);
+        Assert.Equal(HttpStatusCode.OK, unchanged.Status);
+        Assert.Equal("unchanged", unchanged.Body.GetProperty("change").GetString());
+
+        var removed = await SendAsync(leader, HttpMethod.Delete, $"ledger-{follower}", LedgerCluster.AdminToken);
+        Assert.Equal(HttpStatusCode.OK, removed.Status);
+        Assert.Equal("removed", removed.Body.GetProperty("change").GetString());
+        Assert.Equal(2, removed.Body.GetProperty("members").GetArrayLength());
+        Assert.DoesNotContain($"ledger-{follower}", removed.Body.GetProperty("members").EnumerateArray().Select(m => m.GetString()));
+
+        // The two that are left are the whole cluster: writes still commit.
+        var (jws, _) = await _cluster.SignConsentEventAsync();
+        // (A retry inside SubmitAsync may find its own earlier attempt committed: "duplicate" is that same event.)
+        Assert.Contains((await SubmitAsync(leader, jws)).GetProperty("status").GetString(), new[] { "committed", "duplicate" });
+    }
 }

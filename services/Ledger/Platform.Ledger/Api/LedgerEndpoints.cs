@@ -98,6 +98,8 @@ public static class LedgerEndpoints
                         lastAppliedIndex = status.LastAppliedIndex,
                         flushedAppends = status.FlushedAppends,
                         snapshot = status.Snapshot is { } snapshot ? new { snapshot.Index, snapshot.Taken, snapshot.Installed } : null,
+                        tls = status.Tls,
+                        refusedConnections = status.RefusedConnections,
                         members = status.Members.Select(m => new { endPoint = RaftEndPoints.Format(m.EndPoint), m.IsSelf, reachability = m.Reachability.ToString() }),
                     },
                     treeSize = node.State.TreeSize,

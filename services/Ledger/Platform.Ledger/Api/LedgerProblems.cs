@@ -21,8 +21,8 @@ public static class LedgerProblems
             extensions: new Dictionary<string, object?> { ["code"] = "quorum_unavailable" });
     }
 
-    public static IResult NotFound(string detail) => Results.Problem(statusCode: StatusCodes.Status404NotFound,
-        title: "Not found.", detail: detail, extensions: new Dictionary<string, object?> { ["code"] = "not_found" });
+    public static IResult NotFound(string detail, string code = "not_found") => Results.Problem(statusCode: StatusCodes.Status404NotFound,
+        title: "Not found.", detail: detail, extensions: new Dictionary<string, object?> { ["code"] = code });
 
     public static IResult BadRequest(string detail, string code = "bad_request") => Results.Problem(statusCode: StatusCodes.Status400BadRequest,
         title: "The request is invalid.", detail: detail, extensions: new Dictionary<string, object?> { ["code"] = code });

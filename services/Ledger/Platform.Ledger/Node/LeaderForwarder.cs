@@ -19,13 +19,22 @@ public sealed class LeaderForwarder(HttpClient http, IOptions<LedgerNodeOptions>
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.Value.ClusterToken);
         HttpResponseMessage response;
+        // The leader answers within its commit timeout; a leader that does not is behind a partition or gone, and
+        // the caller should hear 503 about as soon as it would from the leader itself.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(options.Value.CommitTimeout + TimeSpan.FromSeconds(2));
         try
         {
-            response = await http.SendAsync(request, cancellationToken);
+            response = await http.SendAsync(request, deadline.Token);
         }
         catch (HttpRequestException ex)
         {
             throw new QuorumUnavailableException($"The leader at {leaderApi} could not be reached.", ex);
+        }
+        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The client's timeout, not the caller's: a partition swallows packets instead of refusing them.
+            throw new QuorumUnavailableException($"The leader at {leaderApi} did not answer in time.", ex);
         }
         using (response)
         {

@@ -74,6 +74,10 @@ public sealed class LedgerNode(LedgerState state, RaftReplica replica, LeaderFor
         return match.ApiUrl ?? throw new QuorumUnavailableException($"Replica {match.Name} has no ApiUrl to forward to.");
     }
 
+    /// <summary>The configured replica named <paramref name="name"/>, if any.</summary>
+    public ReplicaEndpoint? ReplicaNamed(string name) =>
+        _options.Replicas.FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.Ordinal));
+
     /// <summary>The configured replica whose Raft endpoint is <paramref name="member"/>, if any.</summary>
     public ReplicaEndpoint? ReplicaOf(EndPoint member) =>
         _options.Replicas.FirstOrDefault(r => r.ParseRaftEndPoint().Equals(member));

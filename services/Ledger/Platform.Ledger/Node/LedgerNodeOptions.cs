@@ -11,6 +11,20 @@ public sealed class LedgerNodeOptions
     /// <summary>The whole membership, explicitly (StatefulSet DNS names when deployed, loopback in the dev host).</summary>
     public List<ReplicaEndpoint> Replicas { get; set; } = [];
 
+    /// <summary>
+    /// How many replicas, the first of <see cref="Replicas"/>, formed the cluster when it was first started; 0 means
+    /// all of them. A replica whose data directory has no membership yet and that is not among them starts outside
+    /// the cluster and waits for <c>POST /admin/members/{name}</c> on the leader (docs/ledger.md#membership-changes).
+    /// Once a data directory has a membership, it is not read again for it.
+    /// </summary>
+    public int InitialMembers { get; set; }
+
+    /// <summary>Static bearer token for the membership endpoints, for deployments without the identity service in front.</summary>
+    public string AdminToken { get; set; } = "";
+
+    /// <summary>The replicas of the first membership (see <see cref="InitialMembers"/>).</summary>
+    public IReadOnlyList<ReplicaEndpoint> Founders => InitialMembers <= 0 ? Replicas : [.. Replicas.Take(InitialMembers)];
+
     /// <summary>Where the write-ahead log lives (a PersistentVolume when deployed).</summary>
     public string DataDirectory { get; set; } = "data/ledger";
 
@@ -62,6 +76,9 @@ public sealed class LedgerNodeOptions
     /// <summary>A replica whose applied log is more than this many entries behind the commit index it has heard of is not ready.</summary>
     public long ReadyLag { get; set; } = 1000;
 
+    /// <summary>Mutual TLS between replicas on the Raft port (required with more than one replica unless disabled).</summary>
+    public RaftTlsOptions RaftTls { get; set; } = new();
+
     /// <summary>Publisher keys the leader registers in the log at start (issuer + JWK).</summary>
     public List<PublisherKeyOption> Publishers { get; set; } = [];
 
@@ -91,6 +108,27 @@ public sealed class ReplicaEndpoint
             throw new InvalidOperationException($"Raft endpoint '{RaftEndPoint}' of {Name} is not host:port.", e);
         }
     }
+}
+
+/// <summary>
+/// <c>Ledger:RaftTls</c>: PEM files of this replica's certificate and key and of the CA bundle its peers' certificates
+/// must chain to. With more than one replica all three are required, unless <see cref="Disabled"/> says, explicitly,
+/// that Raft traffic goes in plaintext.
+/// </summary>
+public sealed class RaftTlsOptions
+{
+    public string? CertificateFile { get; set; }
+
+    public string? KeyFile { get; set; }
+
+    public string? AuthorityFile { get; set; }
+
+    /// <summary>Plaintext Raft: only where the network between replicas is trusted by other means.</summary>
+    public bool Disabled { get; set; }
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(CertificateFile) && !string.IsNullOrWhiteSpace(KeyFile) && !string.IsNullOrWhiteSpace(AuthorityFile);
+
+    public bool IsPartlyConfigured => !IsConfigured && !(string.IsNullOrWhiteSpace(CertificateFile) && string.IsNullOrWhiteSpace(KeyFile) && string.IsNullOrWhiteSpace(AuthorityFile));
 }
 
 public sealed class PublisherKeyOption

@@ -25,6 +25,11 @@ public static class LedgerNodeSetup
             .Validate(o => o.Replicas.Count == 1 || !string.IsNullOrEmpty(o.ClusterToken), "Ledger:ClusterToken is required with more than one replica.")
             .Validate(o => o.SnapshotInterval >= 0, "Ledger:SnapshotInterval must be 0 (never) or a positive number of log entries.")
             .Validate(o => o.RaftRequestTimeout > TimeSpan.Zero, "Ledger:RaftRequestTimeout must be positive.")
+            .Validate(o => o.InitialMembers >= 0 && o.InitialMembers <= o.Replicas.Count, "Ledger:InitialMembers must be between 0 (all) and the number of Ledger:Replicas.")
+            .Validate(o => !o.RaftTls.IsPartlyConfigured, "Ledger:RaftTls needs all of CertificateFile, KeyFile and AuthorityFile.")
+            .Validate(o => o.Replicas.Count == 1 || o.RaftTls.IsConfigured || o.RaftTls.Disabled,
+                "Ledger:RaftTls (CertificateFile, KeyFile, AuthorityFile) is required with more than one replica; set Ledger:RaftTls:Disabled=true to run Raft in plaintext on a network trusted otherwise.")
+            .Validate(o => !(o.RaftTls.IsConfigured && o.RaftTls.Disabled), "Ledger:RaftTls: files given and Disabled=true contradict each other.")
             .ValidateOnStart();
 
         services.AddSingleton(sp =>
@@ -33,7 +38,9 @@ public static class LedgerNodeSetup
             return new LedgerState(new LedgerOptions
             {
                 LedgerId = builder.Configuration["Ledger:LedgerId"] ?? new LedgerOptions().LedgerId,
-                ReplicaCount = node.Replicas.Count,
+                // Checkpoints are final at a majority of the founding replicas, and of every replica that registered a
+                // key since (LedgerState counts both), so replicas added later raise the bar as they join.
+                ReplicaCount = node.Founders.Count,
             });
         });
         services.AddSingleton(sp => new HostsFileResolver(sp.GetRequiredService<IOptions<LedgerNodeOptions>>().Value.HostsFile));
@@ -47,7 +54,7 @@ public static class LedgerNodeSetup
             {
                 DataDirectory = Path.Combine(node.DataDirectory, "raft"),
                 RaftEndPoint = self,
-                Members = node.Replicas.Select(r => r.ParseRaftEndPoint()).ToArray(),
+                Members = node.Founders.Select(r => r.ParseRaftEndPoint()).ToArray(),
 
                 // Bound to the replica's name within its ledger: a pod recreated with a new IP keeps its volume.
                 Identity = $"{state.Options.LedgerId}/{node.ReplicaName}",
@@ -56,6 +63,9 @@ public static class LedgerNodeSetup
                 FlushBeforeAcknowledging = node.DurableAcknowledgements,
                 SnapshotInterval = node.SnapshotInterval,
                 RequestTimeout = node.RaftRequestTimeout,
+                Tls = node.RaftTls.IsConfigured
+                    ? ReplicaTls.FromPemFiles(node.RaftTls.CertificateFile!, node.RaftTls.KeyFile!, node.RaftTls.AuthorityFile!)
+                    : null,
             };
             return new RaftReplica(options, (index, command, _) =>
             {

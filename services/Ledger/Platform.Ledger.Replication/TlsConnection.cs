@@ -1,0 +1,82 @@
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Platform.Ledger.Replication;
+
+/// <summary>A Raft connection after a successful mutual-TLS handshake: DotNext reads and writes its pipes, which are the TLS stream.</summary>
+internal sealed class TlsConnection : ConnectionContext
+{
+    private readonly Socket socket;
+    private readonly SslStream stream;
+    private readonly CancellationTokenSource closed = new();
+    private int disposed;
+
+    internal TlsConnection(Socket socket, SslStream stream)
+    {
+        this.socket = socket;
+        this.stream = stream;
+        Transport = new DuplexPipe(
+            PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true)),
+            PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true)));
+        ConnectionClosed = closed.Token;
+        LocalEndPoint = socket.LocalEndPoint;
+        RemoteEndPoint = socket.RemoteEndPoint;
+    }
+
+    public override string ConnectionId { get; set; } = Guid.NewGuid().ToString("N");
+
+    public override IFeatureCollection Features { get; } = new FeatureCollection();
+
+    public override IDictionary<object, object?> Items { get; set; } = new Dictionary<object, object?>();
+
+    public override IDuplexPipe Transport { get; set; }
+
+    public override EndPoint? LocalEndPoint { get; set; }
+
+    public override EndPoint? RemoteEndPoint { get; set; }
+
+    public override void Abort(ConnectionAbortedException abortReason)
+    {
+        CancelClosed();
+        socket.Dispose();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+            return;
+        CancelClosed();
+        try
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException)
+        {
+            // the peer is gone already
+        }
+        socket.Dispose();
+        closed.Dispose();
+    }
+
+    private void CancelClosed()
+    {
+        try
+        {
+            closed.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
+    {
+        public PipeReader Input => input;
+
+        public PipeWriter Output => output;
+    }
+}

@@ -1,0 +1,143 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
+
+namespace Platform.Ledger.Replication;
+
+/// <summary>
+/// The Raft listener with mutual TLS: accepts TCP connections and hands DotNext only those whose peer completed the
+/// handshake with a certificate from the configured authorities. Plaintext or untrusted peers are dropped.
+/// </summary>
+/// <remarks>
+/// Handshakes run concurrently, off the accept loop, each bounded by <see cref="ReplicaTls.HandshakeTimeout"/>: a
+/// client that connects and says nothing cannot hold back the real peers (DotNext accepts one connection at a time).
+/// </remarks>
+internal sealed partial class TlsConnectionListenerFactory(ReplicaTls tls, ILogger logger) : IConnectionListenerFactory
+{
+    private long refused;
+
+    private ReplicaTls Tls => tls;
+
+    /// <summary>Connections dropped because the peer failed the handshake (plaintext, wrong CA, no certificate, timeout).</summary>
+    internal long Refused => Interlocked.Read(ref refused);
+
+    public ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
+    {
+        if (endpoint is not IPEndPoint address)
+            throw new NotSupportedException($"The Raft listener binds an address, not a {endpoint.GetType().Name}.");
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (address.Address.Equals(IPAddress.IPv6Any))
+                socket.DualMode = true;
+            socket.Bind(address);
+            socket.Listen(512);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        return ValueTask.FromResult<IConnectionListener>(new Listener(this, socket));
+    }
+
+    private void OnRefused(EndPoint? peer, Exception e)
+    {
+        Interlocked.Increment(ref refused);
+        LogRefused(logger, peer, e.GetType().Name, e.Message);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Raft connection from {Peer} refused: the TLS handshake failed ({ErrorType}: {Reason}).")]
+    private static partial void LogRefused(ILogger logger, EndPoint? peer, string errorType, string reason);
+
+    private sealed class Listener : IConnectionListener
+    {
+        private readonly TlsConnectionListenerFactory owner;
+        private readonly Socket socket;
+        private readonly Channel<ConnectionContext> authenticated = Channel.CreateUnbounded<ConnectionContext>();
+        private readonly CancellationTokenSource stop = new();
+        private readonly Task accepting;
+
+        internal Listener(TlsConnectionListenerFactory owner, Socket socket)
+        {
+            this.owner = owner;
+            this.socket = socket;
+            EndPoint = socket.LocalEndPoint!;
+            accepting = AcceptLoopAsync();
+        }
+
+        public EndPoint EndPoint { get; }
+
+        public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                return await authenticated.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (ChannelClosedException)
+            {
+                return null;
+            }
+        }
+
+        public async ValueTask UnbindAsync(CancellationToken cancellationToken = default)
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            socket.Dispose();
+            await accepting.ConfigureAwait(false);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await UnbindAsync().ConfigureAwait(false);
+            while (authenticated.Reader.TryRead(out var pending))
+                await pending.DisposeAsync().ConfigureAwait(false);
+            stop.Dispose();
+        }
+
+        private async Task AcceptLoopAsync()
+        {
+            try
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    var peer = await socket.AcceptAsync(stop.Token).ConfigureAwait(false);
+                    peer.NoDelay = true;
+                    _ = HandshakeAsync(peer);
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                // stopped
+            }
+            finally
+            {
+                authenticated.Writer.TryComplete();
+            }
+        }
+
+        private async Task HandshakeAsync(Socket peer)
+        {
+            var remote = peer.RemoteEndPoint;
+            var stream = new SslStream(new NetworkStream(peer, ownsSocket: true), leaveInnerStreamOpen: false);
+            try
+            {
+                using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+                deadline.CancelAfter(owner.Tls.HandshakeTimeout);
+                await stream.AuthenticateAsServerAsync(owner.Tls.ServerOptions(), deadline.Token).ConfigureAwait(false);
+                var connection = new TlsConnection(peer, stream);
+                if (!authenticated.Writer.TryWrite(connection))
+                    await connection.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+                if (!stop.IsCancellationRequested)
+                    owner.OnRefused(remote, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using System.Net;
+using Platform.Ledger.Replication.Tests.Support;
+using Platform.Testing;
+using Xunit.Abstractions;
+
+namespace Platform.Ledger.Replication.Tests;
+
+/// <summary>Mutual TLS on the Raft transport: peers from the configured CA replicate; anyone else is refused.</summary>
+public sealed class TlsTransportTests(ITestOutputHelper output) : IDisposable
+{
+    private static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
+    private readonly ReplicaCertificateAuthority authority = ReplicaCertificateAuthority.Create("test ledger raft CA", Lifetime);
+    private readonly ReplicaCertificateAuthority stranger = ReplicaCertificateAuthority.Create("another ledger raft CA", Lifetime);
+
+    [Fact]
+    public async Task A_cluster_with_mutual_TLS_commits_and_replicates()
+    {
+        await using var cluster = await TestCluster.StartAsync(3, output, named: true, tls: i => Tls(authority, i));
+        var commands = Enumerable.Range(0, 20).Select(i => $"tls-{i}").ToArray();
+        await cluster.AppendAllAsync(commands);
+
+        await TestCluster.WaitForConvergenceAsync(cluster.Nodes, commands);
+        Assert.All(cluster.Nodes, n => Assert.True(n.Replica.Status.Tls));
+        Assert.All(cluster.Nodes, n => Assert.Equal(0, n.Replica.Status.RefusedConnections));
+    }
+
+    [Theory]
+    [InlineData("a certificate from another CA")]
+    [InlineData("no TLS at all")]
+    public async Task A_replica_the_others_cannot_authenticate_is_refused_and_never_receives_an_entry(string intruder)
+    {
+        // replica-2 trusts the right CA, but presents a certificate from another one (or speaks plaintext).
+        await using var cluster = await TestCluster.StartAsync(3, output, named: true, tls: i => i < 2
+            ? Tls(authority, i)
+            : intruder == "no TLS at all" ? null : new ReplicaTls(Issue(stranger, i), [authority.Certificate]));
+        var honest = cluster.Nodes.Take(2).ToList();
+        var rogue = cluster.Nodes[2];
+
+        // The two honest replicas are a majority of three: they elect a leader and commit without the third.
+        await Eventually.TrueAsync(() => honest.Count(n => n.Replica.IsLeader) == 1, "a leader among the two honest replicas", TestCluster.ConvergenceTimeout);
+        var leader = honest.Single(n => n.Replica.IsLeader);
+        for (var i = 0; i < 10; i++)
+            await leader.Replica.AppendAsync(TestCluster.Bytes($"honest-{i}"), TestCluster.AppendTimeout, CancellationToken.None);
+
+        await Eventually.TrueAsync(() => honest.Sum(n => n.Replica.Status.RefusedConnections) > 0, "the honest replicas to refuse the intruder's connections", TestCluster.ConvergenceTimeout);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal(0, rogue.Log.Count);
+        Assert.Null(rogue.Replica.Leader);
+        Assert.Equal(10, honest.Select(n => n.Log.Count).Max());
+    }
+
+    private static ReplicaTls Tls(ReplicaCertificateAuthority ca, int i) => ca.TlsFor(Issue(ca, i));
+
+    // The test cluster names member i "replica-i" (resolved to 127.0.0.(10+i)).
+    private static System.Security.Cryptography.X509Certificates.X509Certificate2 Issue(ReplicaCertificateAuthority ca, int i) =>
+        ca.Issue($"replica-{i}", [$"replica-{i}"], [IPAddress.Parse($"127.0.0.{10 + i}")], Lifetime);
+
+    public void Dispose()
+    {
+        authority.Dispose();
+        stranger.Dispose();
+    }
+}
