@@ -34,6 +34,11 @@ public sealed class SecurityPlatform : IAsyncLifetime
     public string ConsentId { get; private set; } = "";
     public string KycCaseId { get; private set; } = "";
 
+    /// <summary>A consent of the patient's that only the bad-input corpus aims at (narrow, revoke).</summary>
+    public string CorpusConsentId { get; private set; } = "";
+
+    public string DataDirectory => _data;
+
     public Principal Patient => Principals[PrincipalKinds.Patient];
     public Principal Admin => Principals[PrincipalKinds.Admin];
 
@@ -61,6 +66,7 @@ public sealed class SecurityPlatform : IAsyncLifetime
 
         RecordId = await CreateRecordAsync(patient);
         ConsentId = await GrantAsync(patient, Principals[PrincipalKinds.Clinician].Account!.Id);
+        CorpusConsentId = await GrantAsync(patient, "corpus-grantee-0001");
         using var kyc = await SendAsync("identity", HttpMethod.Post, "/kyc/cases", patient);
         KycCaseId = (await ReadJsonAsync(kyc, HttpStatusCode.Created)).GetProperty("id").GetString()!;
     }
@@ -144,6 +150,9 @@ public sealed class SecurityPlatform : IAsyncLifetime
         IReadOnlyDictionary<string, string>? headers = null)
     {
         var request = new HttpRequestMessage(method, new Uri(Address(service), path)) { Content = content };
+        // A body over the limit is refused before it is read: without 100-continue the client would still be writing it
+        // when the server answers 413 and closes, and see a broken pipe instead of the answer.
+        request.Headers.ExpectContinue = content is not null;
         if (principal.Token is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", principal.Token);
