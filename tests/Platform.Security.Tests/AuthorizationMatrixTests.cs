@@ -43,7 +43,7 @@ public sealed class AuthorizationMatrixTests(SecurityPlatform platform, ITestOut
             var expected = table.Rows[endpoint][principal];
             if (!expected.Accepts(observed))
             {
-                wrong.Add($"{endpoint} as {principal}: expected {expected}, got {observed}");
+                wrong.Add($"{endpoint} as {principal}: expected {expected}, got {observed} {result.Details.GetValueOrDefault((endpoint, principal))}");
             }
             else if (expected.Finding is not null)
             {
@@ -52,6 +52,7 @@ public sealed class AuthorizationMatrixTests(SecurityPlatform platform, ITestOut
                     : $"{endpoint} as {principal}: open finding {expected.Finding}, answers {observed}, the role table says {expected.Target}");
             }
         }
+        output.WriteLine($"{result.Outcomes.Count} cells asked, {result.Answers.Count} answers (redirect hops included)");
         foreach (var line in open)
         {
             output.WriteLine(line);

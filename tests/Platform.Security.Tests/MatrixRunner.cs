@@ -10,7 +10,11 @@ public sealed record Answer(EndpointKey Endpoint, string Principal, string Url, 
 }
 
 /// <summary>The outcome of every asked cell, and every answer (redirect hops of pages included).</summary>
-public sealed record MatrixResult(IReadOnlyDictionary<(EndpointKey Endpoint, string Principal), string> Outcomes, IReadOnlyList<Answer> Answers);
+public sealed record MatrixResult(IReadOnlyDictionary<(EndpointKey Endpoint, string Principal), string> Outcomes, IReadOnlyList<Answer> Answers)
+{
+    /// <summary>The problem code (or the start of the body) of each asked cell's answer, for failure messages.</summary>
+    public Dictionary<(EndpointKey Endpoint, string Principal), string> Details { get; } = [];
+}
 
 /// <summary>
 /// Walks AccessMatrix.md: each asked cell is one request as that principal. APIs answer with a status; pages are
@@ -24,21 +28,28 @@ public static class MatrixRunner
     {
         var outcomes = new Dictionary<(EndpointKey, string), string>();
         var answers = new List<Answer>();
+        var details = new Dictionary<(EndpointKey, string), string>();
         var anonymousBrowser = platform.NewBrowser();
-        foreach (var (endpoint, cells) in table.Rows.OrderBy(r => r.Key.Service, StringComparer.Ordinal))
+        foreach (var (endpoint, cells) in table.Rows.OrderBy(r => RequestCatalog.RunLast.Contains(r.Key)).ThenBy(r => r.Key.Service, StringComparer.Ordinal))
         {
             foreach (var (kind, expectation) in cells.Where(c => c.Value.Asked))
             {
                 var principal = platform.Principals[kind];
                 outcomes[(endpoint, kind)] = endpoint.Method == "PAGE"
                     ? await LoadPageAsync(platform, endpoint, principal, kind == PrincipalKinds.Anonymous ? anonymousBrowser : principal.Browser, answers)
-                    : await CallAsync(platform, endpoint, principal, answers);
+                    : await CallAsync(platform, endpoint, principal, answers, details);
             }
         }
-        return new MatrixResult(outcomes, answers);
+        var result = new MatrixResult(outcomes, answers);
+        foreach (var (key, detail) in details)
+        {
+            result.Details[key] = detail;
+        }
+        return result;
     }
 
-    private static async Task<string> CallAsync(SecurityPlatform platform, EndpointKey endpoint, Principal principal, List<Answer> answers)
+    private static async Task<string> CallAsync(SecurityPlatform platform, EndpointKey endpoint, Principal principal, List<Answer> answers,
+        Dictionary<(EndpointKey, string), string> details)
     {
         if (!RequestCatalog.Requests.TryGetValue(endpoint, out var factory))
         {
@@ -48,6 +59,8 @@ public static class MatrixRunner
         using var response = await platform.SendAsync(endpoint.Service, new HttpMethod(endpoint.Method == "*" ? "GET" : endpoint.Method), request.Path, principal, request.Body, request.Headers);
         await response.Content.LoadIntoBufferAsync();
         answers.Add(Capture(endpoint, principal.Kind, response));
+        var body = await response.Content.ReadAsStringAsync();
+        details[(endpoint, principal.Kind)] = body[..Math.Min(body.Length, 200)];
         return ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 

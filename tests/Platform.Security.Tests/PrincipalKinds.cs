@@ -27,8 +27,11 @@ public static class PrincipalKinds
     /// <summary>The platform's service client with <c>ledger.submit</c> (what consent and the vault publish with).</summary>
     public const string ServiceSubmit = "service-submit";
 
+    /// <summary>An unsigned token (<c>alg: none</c>) that claims to be an admin with a second factor and every scope.</summary>
+    public const string ForgedAdmin = "forged-admin";
+
     public static readonly string[] All =
     [
-        Anonymous, Patient, OtherPatient, PatientWithoutScopes, Clinician, ClinicianWithoutConsent, Reviewer, Admin, ServiceDecide, ServiceSubmit,
+        Anonymous, Patient, OtherPatient, PatientWithoutScopes, Clinician, ClinicianWithoutConsent, Reviewer, Admin, ServiceDecide, ServiceSubmit, ForgedAdmin,
     ];
 }

@@ -22,6 +22,17 @@ public static class RequestCatalog
 
     public static IReadOnlyDictionary<EndpointKey, Factory> Requests { get; } = Build();
 
+    /// <summary>
+    /// Calls that change keys every other call depends on; asked after all the rest. A token signed with a freshly
+    /// rotated identity key is refused by a resource service that fetched the JWKS less than five minutes earlier
+    /// (open finding "signing-key rotation", docs/security.md): rotating mid-matrix made the vault's decisions fail.
+    /// </summary>
+    public static readonly IReadOnlySet<EndpointKey> RunLast = new HashSet<EndpointKey>
+    {
+        new("identity", "POST", "/admin/signing-keys/rotate"),
+        new("record-vault", "POST", "/admin/keys/rotate"),
+    };
+
     private static Task<MatrixRequest> Path(string path, HttpContent? body = null, IReadOnlyDictionary<string, string>? headers = null) =>
         Task.FromResult(new MatrixRequest(path, body, headers));
 

@@ -63,6 +63,7 @@ public sealed class SecurityPlatform : IAsyncLifetime
         Principals[PrincipalKinds.PatientWithoutScopes] = await SignInAsync(PrincipalKinds.PatientWithoutScopes, patient.Account!, "openid");
         Principals[PrincipalKinds.ServiceDecide] = new Principal(PrincipalKinds.ServiceDecide, null, await ServiceTokenAsync("consent.decide"), null);
         Principals[PrincipalKinds.ServiceSubmit] = new Principal(PrincipalKinds.ServiceSubmit, null, await ServiceTokenAsync("ledger.submit"), null);
+        Principals[PrincipalKinds.ForgedAdmin] = new Principal(PrincipalKinds.ForgedAdmin, null, ForgedAdminToken(Principals[PrincipalKinds.Admin].Token!), null);
 
         RecordId = await CreateRecordAsync(patient);
         ConsentId = await GrantAsync(patient, Principals[PrincipalKinds.Clinician].Account!.Id);
@@ -108,6 +109,14 @@ public sealed class SecurityPlatform : IAsyncLifetime
         var browser = NewBrowser();
         var token = (await new CodeFlow(browser).SignInThroughPortalAsync(account, scope)).GetProperty("access_token").GetString()!;
         return new Principal(kind, account, token, browser);
+    }
+
+    /// <summary>The admin's own token with its header replaced by <c>{"alg":"none"}</c> and its signature dropped.</summary>
+    private static string ForgedAdminToken(string adminToken)
+    {
+        var parts = adminToken.Split('.');
+        var header = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode("{\"alg\":\"none\",\"typ\":\"at+jwt\"}");
+        return $"{header}.{parts[1]}.";
     }
 
     public async Task<string> ServiceTokenAsync(string scope)
