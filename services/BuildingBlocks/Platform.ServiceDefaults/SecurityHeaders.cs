@@ -9,7 +9,8 @@ namespace Platform.ServiceDefaults;
 /// run as HTML or script), a Content-Security-Policy, and framing refused (<c>frame-ancestors 'none'</c>, with
 /// <c>X-Frame-Options: DENY</c> for browsers without CSP level 2), so no page, the KYC reviewer's decision form
 /// included, can be clickjacked. The policy is chosen when the answer starts, from its Content-Type:
-/// HTML gets <see cref="PagePolicy"/>, everything else <see cref="ApiPolicy"/>.
+/// HTML gets <see cref="PagePolicy"/>, everything else <see cref="ApiPolicy"/>. An answer that does not set its own
+/// <c>Cache-Control</c> gets <c>no-store</c>.
 /// </summary>
 public static class SecurityHeaders
 {
@@ -35,6 +36,12 @@ public static class SecurityHeaders
             headers.XFrameOptions = "DENY";
             headers.ContentSecurityPolicy = IsHtml(response.ContentType) ? PagePolicy : ApiPolicy;
             headers["Referrer-Policy"] = "no-referrer";
+            // Nothing is cacheable unless its endpoint says for how long (the status list, the stylesheets): records,
+            // consents, tokens, KYC answers and the pages of a signed-in person must never stay in a browser or proxy cache.
+            if (string.IsNullOrEmpty(headers.CacheControl))
+            {
+                headers.CacheControl = "no-store";
+            }
             return Task.CompletedTask;
         }, context);
         return next(context);

@@ -14,6 +14,7 @@ public static class ServiceDefaultsExtensions
         builder.AddTelemetry();
         builder.AddRequestLimits();
         builder.Services.AddPlatformProblemDetails();
+        builder.Services.AddStrictRequestJson();
         builder.Services.AddPlatformRateLimiting(builder.Configuration);
         builder.Services.AddHealthChecks();
         builder.Services.AddOpenApi();

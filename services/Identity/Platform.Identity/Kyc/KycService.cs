@@ -52,6 +52,10 @@ public sealed class KycService(
         }
         var form = ReadForm(submission);
         var mrz = submission.Mrz?.Trim() is { Length: > 0 } m ? m : throw ProblemException.Unprocessable("mrz is required.", "mrz_required");
+        if (mrz.Any(c => char.IsControl(c) && c is not ('\n' or '\r')))
+        {
+            throw ProblemException.Unprocessable("The MRZ may not contain control characters other than line breaks.", "control_characters");
+        }
         var now = time.GetUtcNow();
         var commandId = submission.CommandId ?? Guid.NewGuid();
         var expected = submission.ExpectedVersion ?? kycCase.Version;
@@ -230,6 +234,12 @@ public sealed class KycService(
             || string.IsNullOrWhiteSpace(s.DocumentNumber) || s.GivenNames.Length > 100 || s.FamilyName.Length > 100 || s.DocumentNumber.Length > 20)
         {
             throw ProblemException.Unprocessable("givenNames, familyName (1-100 characters), nationality and documentNumber (1-20) are required.", "incomplete_form");
+        }
+        // A NUL or other control character is never part of a name or a document field; stored, it would reach the
+        // reviewer's page, the screening and the credential (and PostgreSQL refuses NUL in text: a 500 there).
+        if (new[] { s.GivenNames, s.FamilyName, s.Nationality, s.DocumentNumber, s.IssuingCountry }.Any(f => f is not null && f.Any(char.IsControl)))
+        {
+            throw ProblemException.Unprocessable("The form's fields may not contain control characters.", "control_characters");
         }
         if (!DateOnly.TryParseExact(s.BirthDate, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var birthDate))
         {

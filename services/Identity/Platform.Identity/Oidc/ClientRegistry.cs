@@ -103,6 +103,16 @@ public sealed class ClientRegistry(IOpenIddictApplicationManager applications)
         {
             throw Invalid("invalid_client_id", "clientId must be 1-100 ASCII letters, digits, '-', '_' or '.'.");
         }
+        // A NUL or other control character in a display name or secret is never meant: it would reach the consent
+        // screen and the application store (PostgreSQL refuses NUL in text, which would be a 500 there).
+        if (client.DisplayName is { } name && (name.Length > 200 || name.Any(char.IsControl)))
+        {
+            throw Invalid("invalid_display_name", "displayName must be at most 200 characters, without control characters.");
+        }
+        if (client.ClientSecret is { } secret && (secret.Length > 512 || secret.Any(char.IsControl)))
+        {
+            throw Invalid("invalid_client_secret", "A client secret must be at most 512 characters, without control characters.");
+        }
         if (client.Type is not (ClientTypes.Public or ClientTypes.Confidential))
         {
             throw Invalid("invalid_client_type", "type must be 'public' or 'confidential'.");

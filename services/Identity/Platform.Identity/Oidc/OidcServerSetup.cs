@@ -83,6 +83,7 @@ public static class OidcServerSetup
                 // S256 only: the plain method gives no protection against a stolen code.
                 options.Configure(o => o.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
                 options.AddPkceChallengeRule();
+                options.AddSingleValuedParameterRule();
                 var aspNetCore = options.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableTokenEndpointPassthrough()

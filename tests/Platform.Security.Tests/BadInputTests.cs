@@ -1,0 +1,88 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Xunit.Abstractions;
+
+namespace Platform.Security.Tests;
+
+/// <summary>
+/// The bad-input corpus against every write endpoint, sent by a caller the endpoint lets in: every answer is a
+/// 4xx with a problem+json body (the OAuth endpoints: RFC 6749's error JSON), never a 5xx or a success, and no
+/// table of any service's database gains or loses a row, nor the ledger an entry.
+/// </summary>
+[Collection(SecurityCollection.Name)]
+public sealed class BadInputTests(SecurityPlatform platform, ITestOutputHelper output)
+{
+    public static TheoryData<string> Endpoints() => [.. WriteEndpoints.All.Select(e => e.Name)];
+
+    [Theory]
+    [MemberData(nameof(Endpoints))]
+    public async Task Every_bad_input_is_refused_with_a_client_error_and_nothing_is_stored(string name)
+    {
+        var endpoint = WriteEndpoints.All.Single(e => e.Name == name);
+        var caller = platform.Principals[endpoint.Caller];
+        var before = await StoredRows.SettledAsync(platform.DataDirectory);
+        var ledgerBefore = await LedgerSizeAsync();
+
+        var failures = new List<string>();
+        var sent = 0;
+        var corpus = endpoint.Corpus(platform).ToList();
+        foreach (var input in corpus.Where(i => i.Finding is null))
+        {
+            var path = input.Path ?? endpoint.Path(platform);
+            using var response = await platform.SendAsync(endpoint.Service, new HttpMethod(endpoint.Method), path, caller, input.Body());
+            var body = await response.Content.ReadAsStringAsync();
+            sent++;
+            var status = (int)response.StatusCode;
+            var mediaType = response.Content.Headers.ContentType?.MediaType;
+            var problem = status is < 400 or >= 500
+                ? $"answered {status}"
+                : endpoint.IsOAuth
+                    ? IsOAuthError(mediaType, body) ? null : $"answered {status} {mediaType}, not an OAuth error"
+                    : mediaType == "application/problem+json" ? null : $"answered {status} {mediaType ?? "without a body"}, not problem+json";
+            if (problem is not null)
+            {
+                failures.Add($"{input.Name}: {problem}: {body[..Math.Min(body.Length, 300)]}");
+            }
+        }
+        output.WriteLine($"{name}: {sent} bad inputs sent");
+
+        var after = await StoredRows.SettledAsync(platform.DataDirectory);
+        var stored = StoredRows.Differences(before, after);
+        var ledgerAfter = await LedgerSizeAsync();
+        // Open findings last, after the counts: reported, never silently passed.
+        foreach (var input in corpus.Where(i => i.Finding is not null))
+        {
+            using var response = await platform.SendAsync(endpoint.Service, new HttpMethod(endpoint.Method), input.Path ?? endpoint.Path(platform), caller, input.Body());
+            output.WriteLine((int)response.StatusCode is >= 400 and < 500
+                ? $"{input.Name}: open finding {input.Finding} looks fixed (answers {(int)response.StatusCode}): drop the marker"
+                : $"{input.Name}: open finding {input.Finding}, answers {(int)response.StatusCode}");
+        }
+        Assert.True(failures.Count == 0, $"{failures.Count} of {sent} bad inputs were not refused properly:\n" + string.Join('\n', failures));
+        Assert.True(stored.Count == 0, "Rows changed while only bad inputs were sent:\n" + string.Join('\n', stored));
+        Assert.Equal(ledgerBefore, ledgerAfter);
+        Assert.True(sent >= 5, $"Only {sent} inputs.");
+    }
+
+    private static bool IsOAuthError(string? mediaType, string body)
+    {
+        if (mediaType != "application/json")
+        {
+            return false;
+        }
+        try
+        {
+            return JsonDocument.Parse(body).RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private async Task<long> LedgerSizeAsync()
+    {
+        using var http = new HttpClient();
+        var status = await http.GetFromJsonAsync<JsonElement>(new Uri(platform.Address("ledger"), "/cluster/status"));
+        return status.GetProperty("treeSize").GetInt64();
+    }
+}

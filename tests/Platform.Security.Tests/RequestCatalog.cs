@@ -1,0 +1,167 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Platform.Security.Tests;
+
+/// <summary>A request to send as some principal: the path (placeholders filled), and the body and headers it needs.</summary>
+public sealed record MatrixRequest(string Path, HttpContent? Body = null, IReadOnlyDictionary<string, string>? Headers = null);
+
+/// <summary>
+/// How to call each endpoint of AccessMatrix.md: a request that would succeed for a caller the endpoint allows,
+/// aimed at the seeded patient's resources. Destructive calls (erase, revoke, delete a client) get a fresh target
+/// per call, so one principal's success never changes what the next one meets.
+/// </summary>
+public static class RequestCatalog
+{
+    public delegate Task<MatrixRequest> Factory(SecurityPlatform platform, Principal caller);
+
+    private static readonly Dictionary<string, string> Treatment = new() { ["X-Purpose-Of-Use"] = "TREAT" };
+
+    /// <summary>Admins act on consents only with a stated reason; everyone else's calls ignore it.</summary>
+    private static readonly Dictionary<string, string> Reason = new() { ["X-Audit-Reason"] = "matrix check, ticket 17" };
+
+    public static IReadOnlyDictionary<EndpointKey, Factory> Requests { get; } = Build();
+
+    /// <summary>
+    /// Calls that change keys every other call depends on; asked after all the rest. A token signed with a freshly
+    /// rotated identity key is refused by a resource service that fetched the JWKS less than five minutes earlier
+    /// (open finding "signing-key rotation", docs/security.md): rotating mid-matrix made the vault's decisions fail.
+    /// </summary>
+    public static readonly IReadOnlySet<EndpointKey> RunLast = new HashSet<EndpointKey>
+    {
+        new("identity", "POST", "/admin/signing-keys/rotate"),
+        new("record-vault", "POST", "/admin/keys/rotate"),
+    };
+
+    private static Task<MatrixRequest> Path(string path, HttpContent? body = null, IReadOnlyDictionary<string, string>? headers = null) =>
+        Task.FromResult(new MatrixRequest(path, body, headers));
+
+    private static JsonContent Json(object value) => JsonContent.Create(value);
+
+    private static Dictionary<EndpointKey, Factory> Build()
+    {
+        var requests = new Dictionary<EndpointKey, Factory>();
+        void Add(string service, string method, string route, Factory factory) => requests.Add(new EndpointKey(service, method, route), factory);
+        void Plain(string service, string method, string route) => Add(service, method, route, (_, _) => Path(route));
+
+        foreach (var service in EndpointInventory.Services)
+        {
+            Plain(service, "GET", "/");
+            // Health checks answer every method (MapHealthChecks): asked with GET.
+            Plain(service, "*", "/health/live");
+            Plain(service, "*", "/health/ready");
+            Add(service, "GET", "/openapi/{documentName}.json", (_, _) => Path("/openapi/v1.json"));
+        }
+        Plain("identity", "GET", "/assets/site.css");
+        Plain("consent", "GET", "/assets/site.css");
+
+        // identity: OpenID Connect (asked without parameters: a protocol error, or the caller's own claims)
+        foreach (var method in new[] { "GET", "POST" })
+        {
+            Add("identity", method, "/connect/authorize", (_, _) => Path("/connect/authorize"));
+            Add("identity", method, "/connect/userinfo", (_, _) => Path("/connect/userinfo"));
+            Add("identity", method, "/connect/endsession", (_, _) => Path("/connect/endsession"));
+        }
+        foreach (var endpoint in new[] { "/connect/token", "/connect/introspect", "/connect/revoke", "/connect/par" })
+        {
+            Add("identity", "POST", endpoint, (_, _) => Path(endpoint, new FormUrlEncodedContent([])));
+        }
+        Plain("identity", "GET", "/.well-known/openid-configuration");
+        Plain("identity", "GET", "/.well-known/jwks");
+        Plain("identity", "GET", "/.well-known/jwt-vc-issuer");
+        Plain("identity", "GET", "/credentials/status-list");
+        Add("identity", "POST", "/credentials/revoke", (p, _) =>
+            Path("/credentials/revoke", Json(new { userId = p.Principals[PrincipalKinds.OtherPatient].Account!.Id, reason = "matrix_check" })));
+        Add("identity", "POST", "/credentials/verified-identity", (_, _) => Path("/credentials/verified-identity", Json(new { proof = "not-a-proof" })));
+
+        // identity: the admin API
+        Plain("identity", "GET", "/admin/clients");
+        Add("identity", "GET", "/admin/clients/{clientId}", (_, _) => Path("/admin/clients/clinician-portal"));
+        Add("identity", "PUT", "/admin/clients/{clientId}", (_, caller) => Path($"/admin/clients/matrix-{caller.Kind}", Json(MatrixClient())));
+        Add("identity", "DELETE", "/admin/clients/{clientId}", async (p, _) => new MatrixRequest($"/admin/clients/{await FreshClientAsync(p)}"));
+        Add("identity", "POST", "/admin/users/{userId}/activate-clinician", (p, _) =>
+            Path($"/admin/users/{p.Principals[PrincipalKinds.ClinicianWithoutConsent].Account!.Id}/activate-clinician"));
+        Plain("identity", "POST", "/admin/signing-keys/rotate");
+
+        // identity: KYC (the patient's case)
+        Plain("identity", "POST", "/kyc/cases");
+        Add("identity", "POST", "/kyc/cases/{id}/evidence", (p, _) => Path($"/kyc/cases/{p.KycCaseId}/evidence", Json(new { givenNames = "" })));
+        Add("identity", "GET", "/kyc/cases/{id}/evidence", (p, _) => Path($"/kyc/cases/{p.KycCaseId}/evidence"));
+        Add("identity", "GET", "/kyc/cases/{id}", (p, _) => Path($"/kyc/cases/{p.KycCaseId}"));
+        Plain("identity", "GET", "/kyc/review");
+        Add("identity", "POST", "/kyc/cases/{id}/decision", (p, _) =>
+            Path($"/kyc/cases/{p.KycCaseId}/decision", Json(new { decision = "approve", reason = "matrix check" })));
+
+        // consent
+        Plain("consent", "GET", "/codes");
+        Add("consent", "POST", "/decisions", (p, _) => Path("/decisions", Json(new
+        {
+            subject = p.Patient.Account!.Id,
+            actor = p.Principals[PrincipalKinds.Clinician].Account!.Id,
+            actorKind = "practitioner",
+            category = "observation",
+            purpose = "TREAT",
+            actorIsClinician = true,
+            action = "access",
+        })));
+        Add("consent", "POST", "/admin/projection/rebuild", (_, _) => Path("/admin/projection/rebuild?apply=false", null, Reason));
+        Add("consent", "GET", "/consents", (p, _) => Path($"/consents?subject={p.Patient.Account!.Id}", null, Reason));
+        Add("consent", "POST", "/consents", (p, _) => Path("/consents", Json(new
+        {
+            subject = p.Patient.Account!.Id,
+            grantee = new { kind = "practitioner", id = "matrix-" + Guid.NewGuid().ToString("N") },
+            categories = new[] { "observation" },
+            purposes = new[] { "TREAT" },
+        }), Reason));
+        Add("consent", "GET", "/consents/{id}", (p, _) => Path($"/consents/{p.ConsentId}", null, Reason));
+        Add("consent", "GET", "/consents/{id}/fhir", (p, _) => Path($"/consents/{p.ConsentId}/fhir", null, Reason));
+        Add("consent", "PATCH", "/consents/{id}", async (p, _) =>
+            new MatrixRequest($"/consents/{await p.GrantAsync(p.Patient, "matrix-" + Guid.NewGuid().ToString("N"))}",
+                Json(new { actions = new[] { "access" } }), Reason));
+        Add("consent", "POST", "/consents/{id}/revoke", async (p, _) =>
+            new MatrixRequest($"/consents/{await p.GrantAsync(p.Patient, "matrix-" + Guid.NewGuid().ToString("N"))}/revoke", Json(new { }), Reason));
+
+        // record-vault
+        Add("record-vault", "POST", "/patients/{patient}/records", (p, _) =>
+            Path($"/patients/{p.Patient.Account!.Id}/records", SecurityPlatform.Observation("matrix"), Treatment));
+        Add("record-vault", "GET", "/patients/{patient}/records", (p, _) => Path($"/patients/{p.Patient.Account!.Id}/records", null, Treatment));
+        Add("record-vault", "GET", "/patients/{patient}/access-log", (p, _) => Path($"/patients/{p.Patient.Account!.Id}/access-log"));
+        Add("record-vault", "GET", "/records/{id}", (p, _) => Path($"/records/{p.RecordId}", null, Treatment));
+        Add("record-vault", "PUT", "/records/{id}", (p, _) => Path($"/records/{p.RecordId}", SecurityPlatform.Observation("corrected"), Treatment));
+        Add("record-vault", "DELETE", "/records/{id}", async (p, _) => new MatrixRequest($"/records/{await p.CreateRecordAsync(p.Patient)}"));
+        Add("record-vault", "DELETE", "/admin/records/{id}", async (p, _) => new MatrixRequest($"/admin/records/{await p.CreateRecordAsync(p.Patient)}", null,
+            new Dictionary<string, string> { ["X-Audit-Reason"] = "matrix check, ticket 17" }));
+        Plain("record-vault", "POST", "/admin/keys/rotate");
+        Plain("record-vault", "GET", "/admin/keys/rewrap");
+
+        // ledger
+        Add("ledger", "POST", "/entries", (_, _) => Path("/entries", Json(new { signedEvent = "not.a.jws" })));
+        Add("ledger", "GET", "/entries/{leafIndex}", (_, _) => Path("/entries/0"));
+        Add("ledger", "GET", "/events/{eventId}/receipt", (_, _) => Path($"/events/{Guid.NewGuid()}/receipt"));
+        Plain("ledger", "GET", "/checkpoints/latest");
+        Add("ledger", "GET", "/checkpoints/{treeSize}", (_, _) => Path("/checkpoints/1"));
+        Plain("ledger", "GET", "/checkpoints");
+        Add("ledger", "GET", "/proofs/consistency", (_, _) => Path("/proofs/consistency?from=0&to=1"));
+        Plain("ledger", "GET", "/replicas/keys");
+        Plain("ledger", "GET", "/cluster/status");
+        Add("ledger", "POST", "/internal/commands", (_, _) => Path("/internal/commands", new ByteArrayContent([1, 2, 3])));
+        return requests;
+    }
+
+    private static object MatrixClient() => new
+    {
+        type = "confidential",
+        clientSecret = "matrix-client-secret-0123456789abcdefghij",
+        grantTypes = new[] { "client_credentials" },
+        scopes = new[] { "consent.decide" },
+    };
+
+    /// <summary>A client the admin registers just before someone tries to delete it.</summary>
+    private static async Task<string> FreshClientAsync(SecurityPlatform platform)
+    {
+        var id = "matrix-delete-" + Guid.NewGuid().ToString("N")[..12];
+        using var created = await platform.SendAsync("identity", HttpMethod.Put, $"/admin/clients/{id}", platform.Admin, Json(MatrixClient()));
+        await SecurityPlatform.ReadJsonAsync(created, System.Net.HttpStatusCode.Created);
+        return id;
+    }
+}

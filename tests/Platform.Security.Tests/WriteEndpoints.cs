@@ -1,0 +1,131 @@
+using System.Text;
+using System.Text.Json;
+using Platform.Identity.Tests.Infrastructure;
+
+namespace Platform.Security.Tests;
+
+/// <summary>
+/// A write endpoint under attack: who calls it (a principal the endpoint lets in, so refusals are about the input),
+/// where (resolved against the seeded resources), a valid body the corpus mutates, and attacks of its own.
+/// </summary>
+public sealed record WriteEndpoint(string Name, string Service, string Method, string Caller, Func<SecurityPlatform, string> Path,
+    string? ValidJson = null, IReadOnlyList<KeyValuePair<string, string>>? ValidForm = null, long BodyLimit = 1024 * 1024,
+    string MediaType = "application/json", Func<SecurityPlatform, IEnumerable<BadInput>>? Extra = null, bool BodyOptional = false)
+{
+    public bool IsOAuth => ValidForm is not null;
+
+    public IEnumerable<BadInput> Corpus(SecurityPlatform platform) =>
+        (ValidForm is not null ? BadInputs.ForForm(ValidForm) : ValidJson is not null ? BadInputs.ForJson(ValidJson, BodyLimit, MediaType) : [])
+        .Where(input => !(BodyOptional && input.Name == BadInputs.EmptyBody)) // no body is a valid request there
+        .Concat(Extra?.Invoke(platform) ?? []);
+
+    public override string ToString() => Name;
+}
+
+/// <summary>Every endpoint of the dev host that takes a body or names something to change, with its corpus.</summary>
+public static class WriteEndpoints
+{
+    private static HttpContent Json(string text, string mediaType = "application/json") => new StringContent(text, Encoding.UTF8, mediaType);
+
+    private static string Fhir(string extra = "") => "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"corpus\"}" + extra + "}";
+
+    /// <summary>FHIR content the vault must refuse: not a resource, an unknown type, required elements missing, bad codes and dates.</summary>
+    private static IEnumerable<BadInput> InvalidFhir(string? path = null) =>
+    [
+        new("FHIR: an unknown resourceType", () => Json("{\"resourceType\":\"NoSuchResource\",\"status\":\"final\"}", "application/fhir+json"), path),
+        new("FHIR: no resourceType", () => Json("{\"status\":\"final\",\"code\":{\"text\":\"x\"}}", "application/fhir+json"), path),
+        new("FHIR: an Observation without status and code", () => Json("{\"resourceType\":\"Observation\"}", "application/fhir+json"), path),
+        new("FHIR: a status outside its value set", () => Json("{\"resourceType\":\"Observation\",\"status\":\"bogus\",\"code\":{\"text\":\"x\"}}", "application/fhir+json"), path),
+        new("FHIR: a date that does not exist", () => Json(Fhir(",\"effectiveDateTime\":\"2026-13-45\""), "application/fhir+json"), path),
+        new("FHIR: a value of 1e400", () => Json(Fhir(",\"valueQuantity\":{\"value\":1e400}"), "application/fhir+json"), path),
+        new("FHIR: an element that does not exist", () => Json(Fhir(",\"noSuchElement\":true"), "application/fhir+json"), path),
+        new("FHIR: XML", () => Json("<Observation xmlns=\"http://hl7.org/fhir\"><status value=\"final\"/></Observation>", "application/fhir+xml"), path),
+        // Open finding F2, follow-up (docs/security.md "Open findings"): a sensitivity label outside the code list (HIV, PSY, or garbage) is ignored.
+        new("FHIR: a sensitivity label outside the code list", () => Json(Fhir(",\"meta\":{\"security\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ActCode\",\"code\":\"HIV\"}]}"), "application/fhir+json"), path, "F2"),
+    ];
+
+    private static IEnumerable<BadInput> PathAttacks(string prefix, string suffix, HttpContent? body = null) =>
+    [
+        new("path: ../ traversal", () => body, prefix + "..%2F..%2F..%2Fetc%2Fpasswd" + suffix),
+        new("path: dot segments", () => body, prefix + "%2e%2e" + suffix),
+        new("path: a backslash traversal", () => body, prefix + "..%5C..%5Cwin.ini" + suffix),
+        new("path: outside the BMP", () => body, prefix + Uri.EscapeDataString(BadInputs.NonBmp) + suffix),
+        new("path: an injection", () => body, prefix + Uri.EscapeDataString(BadInputs.Injections[0]) + suffix),
+        new("path: a lone surrogate's UTF-8", () => body, prefix + "%ED%A0%80" + suffix),
+        new("path: 4 000 characters", () => body, prefix + new string('a', 4_000) + suffix),
+    ];
+
+    public static IReadOnlyList<WriteEndpoint> All { get; } =
+    [
+        // consent
+        new("POST /consents", "consent", "POST", PrincipalKinds.Patient, _ => "/consents",
+            """{"grantee":{"kind":"practitioner","id":"corpus-grantee-0001"},"categories":["observation"],"purposes":["TREAT"],"validFrom":"2026-06-01T00:00:00Z","validUntil":"2027-06-01T00:00:00Z","actions":["access"]}""",
+            BodyLimit: 16 * 1024,
+            Extra: _ => [.. BadInputs.Injections.Concat([BadInputs.NonBmp]).Select(s => new BadInput($"grantee id '{s}'", () => Json(
+                "{\"grantee\":{\"kind\":\"practitioner\",\"id\":" + JsonSerializer.Serialize(s) + "},\"categories\":[\"observation\"],\"purposes\":[\"TREAT\"]}"))),
+                new BadInput("a category outside the code list", () => Json("""{"grantee":{"kind":"practitioner","id":"corpus-grantee-0001"},"categories":["' OR 1=1"],"purposes":["TREAT"]}""")),
+                new BadInput("a subject that is another patient", () => Json("""{"subject":"someone-else-0001","grantee":{"kind":"practitioner","id":"corpus-grantee-0001"},"categories":["observation"],"purposes":["TREAT"]}"""))]),
+        new("PATCH /consents/{id}", "consent", "PATCH", PrincipalKinds.Patient, p => $"/consents/{p.CorpusConsentId}",
+            """{"categories":["observation"],"purposes":["TREAT"],"validUntil":"2027-01-01T00:00:00Z","expectedVersion":1,"actions":["access"]}""",
+            BodyLimit: 16 * 1024, Extra: _ => PathAttacks("/consents/", "", Json("{}"))),
+        new("POST /consents/{id}/revoke", "consent", "POST", PrincipalKinds.Patient, p => $"/consents/{p.CorpusConsentId}/revoke",
+            """{"expectedVersion":1}""", BodyLimit: 16 * 1024, Extra: _ => PathAttacks("/consents/", "/revoke", Json("{}")), BodyOptional: true),
+        new("POST /decisions", "consent", "POST", PrincipalKinds.ServiceDecide, _ => "/decisions",
+            """{"subject":"corpus-patient-0001","actor":"corpus-clinician-0001","actorKind":"practitioner","category":"observation","purpose":"TREAT","breakGlass":false,"action":"access"}""",
+            BodyLimit: 16 * 1024),
+
+        // record-vault
+        new("POST /patients/{patient}/records", "record-vault", "POST", PrincipalKinds.Patient, p => $"/patients/{p.Patient.Account!.Id}/records",
+            Fhir(), BodyLimit: 25 * 1024 * 1024, MediaType: "application/fhir+json",
+            Extra: p => InvalidFhir().Concat(PathAttacks("/patients/", "/records", Json(Fhir(), "application/fhir+json")))),
+        new("PUT /records/{id}", "record-vault", "PUT", PrincipalKinds.Patient, p => $"/records/{p.RecordId}",
+            Fhir(), BodyLimit: 25 * 1024 * 1024, MediaType: "application/fhir+json",
+            Extra: p => InvalidFhir().Concat(PathAttacks("/records/", "", Json(Fhir(), "application/fhir+json")))),
+        new("DELETE /records/{id}", "record-vault", "DELETE", PrincipalKinds.Patient, p => $"/records/{p.RecordId}",
+            Extra: _ => PathAttacks("/records/", "")),
+        new("DELETE /admin/records/{id}", "record-vault", "DELETE", PrincipalKinds.Admin, p => $"/admin/records/{p.RecordId}",
+            Extra: _ => PathAttacks("/admin/records/", "")),
+
+        // identity
+        new("PUT /admin/clients/{clientId}", "identity", "PUT", PrincipalKinds.Admin, _ => "/admin/clients/corpus-client",
+            """{"displayName":"Corpus client","type":"confidential","clientSecret":"corpus-client-secret-0123456789abcdefghij","consentType":"explicit","grantTypes":["client_credentials"],"scopes":["consent.decide"],"redirectUris":[],"requirePushedAuthorization":false}""",
+            Extra: _ => PathAttacks("/admin/clients/", "", Json("""{"type":"public","grantTypes":["authorization_code"],"scopes":["openid"],"redirectUris":["https://corpus.example/cb"]}"""))
+                .Concat([new BadInput("a redirect URI that is javascript:", () => Json("""{"type":"public","grantTypes":["authorization_code"],"scopes":["openid"],"redirectUris":["javascript:alert(1)"]}""")),
+                         new BadInput("a grant type that does not exist", () => Json("""{"type":"confidential","grantTypes":["password' OR 1=1"],"scopes":["openid"]}"""))])),
+        new("POST /admin/users/{userId}/activate-clinician", "identity", "POST", PrincipalKinds.Admin, _ => "/admin/users/nobody/activate-clinician",
+            Extra: _ => PathAttacks("/admin/users/", "/activate-clinician")),
+        new("POST /credentials/revoke", "identity", "POST", PrincipalKinds.Admin, _ => "/credentials/revoke",
+            """{"userId":"corpus-nobody","reason":"corpus_check"}"""),
+        new("POST /credentials/verified-identity", "identity", "POST", PrincipalKinds.Patient, _ => "/credentials/verified-identity",
+            """{"proof":"eyJhbGciOiJFUzI1NiJ9.e30.c2ln"}"""),
+        new("POST /kyc/cases/{id}/evidence", "identity", "POST", PrincipalKinds.Patient, p => $"/kyc/cases/{p.KycCaseId}/evidence",
+            JsonSerializer.Serialize(KycApplications.Application("ERIKA", "MUSTERMANN", "C01X00T47", new DateOnly(1984, 8, 12)), JsonSerializerOptions.Web),
+            BodyLimit: 16 * 1024 * 1024, Extra: _ => PathAttacks("/kyc/cases/", "/evidence", Json("{}"))),
+        new("POST /kyc/cases/{id}/decision", "identity", "POST", PrincipalKinds.Reviewer, p => $"/kyc/cases/{p.KycCaseId}/decision",
+            """{"expectedVersion":1,"decision":"approve","reason":"corpus check","allowResubmission":true}""",
+            Extra: _ => PathAttacks("/kyc/cases/", "/decision", Json("{}"))),
+
+        // ledger
+        new("POST /entries", "ledger", "POST", PrincipalKinds.ServiceSubmit, _ => "/entries", """{"signedEvent":"eyJhbGciOiJFUzI1NiJ9.e30.c2ln"}"""),
+
+        // OAuth (RFC 6749 error JSON)
+        new("POST /connect/token", "identity", "POST", PrincipalKinds.Anonymous, _ => "/connect/token", ValidForm:
+        [
+            new("grant_type", "client_credentials"), new("scope", "consent.decide"),
+            new("client_id", Platform.DevHost.DevHostIdentity.ServiceClientId), new("client_secret", Platform.DevHost.DevHostIdentity.ServiceClientSecret),
+        ]),
+        new("POST /connect/par", "identity", "POST", PrincipalKinds.Anonymous, _ => "/connect/par", ValidForm:
+        [
+            new("client_id", "clinician-portal"), new("response_type", "code"), new("redirect_uri", "http://127.0.0.1:5173/callback"),
+            new("scope", "openid"), new("code_challenge", new string('a', 43)), new("code_challenge_method", "S256"),
+        ]),
+        new("POST /connect/introspect", "identity", "POST", PrincipalKinds.Anonymous, _ => "/connect/introspect", ValidForm:
+        [
+            new("token", "not-a-token"), new("client_id", Platform.DevHost.DevHostIdentity.ServiceClientId), new("client_secret", "wrong-secret"),
+        ]),
+        new("POST /connect/revoke", "identity", "POST", PrincipalKinds.Anonymous, _ => "/connect/revoke", ValidForm:
+        [
+            new("token", "not-a-token"), new("client_id", Platform.DevHost.DevHostIdentity.ServiceClientId), new("client_secret", "wrong-secret"),
+        ]),
+    ];
+}
