@@ -312,15 +312,17 @@ public sealed class FaultCluster : IAsyncDisposable
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         var group = Replicas.Where(r => names.Contains(r.Name)).ToList();
+        ClusterStatus?[] statuses = [];
         while (DateTime.UtcNow < deadline)
         {
-            var statuses = await Task.WhenAll(group.Select(StatusAsync));
+            statuses = await Task.WhenAll(group.Select(StatusAsync));
             var leaders = group.Zip(statuses).Where(p => p.Second?.IsLeader == true).Select(p => p.First).ToList();
             if (leaders.Count == 1 && statuses.All(s => s?.LeaderName == leaders[0].Name))
                 return leaders[0];
             await Task.Delay(50);
         }
-        throw new TimeoutException($"No leader among {string.Join(", ", names)}.");
+        throw new TimeoutException($"No leader among {string.Join(", ", names)}; they last said: " +
+            string.Join("; ", group.Zip(statuses).Select(p => $"{p.First.Name}: {(p.Second is { } s ? $"leader {s.LeaderName ?? s.Leader ?? "none"}, tree {s.TreeSize}" : "no answer")}")));
     }
 
     public async Task WaitUntilAcceptingAsync()
