@@ -1,4 +1,6 @@
 using System.Net.Http.Json;
+using Platform.Identity.Accounts;
+using Platform.Identity.Tests.Infrastructure;
 using System.Text.Json;
 
 namespace Platform.Security.Tests;
@@ -82,6 +84,9 @@ public static class RequestCatalog
         Add("identity", "POST", "/admin/users/{userId}/activate-clinician", (p, _) =>
             Path($"/admin/users/{p.Principals[PrincipalKinds.ClinicianWithoutConsent].Account!.Id}/activate-clinician"));
         Plain("identity", "POST", "/admin/signing-keys/rotate");
+        // A fresh account each time: revoking a principal's sessions would revoke its token for the rest of the matrix.
+        Add("identity", "POST", "/admin/users/{userId}/sessions/revoke", async (p, _) =>
+            new MatrixRequest($"/admin/users/{(await TestAccounts.CreateAsync(p.Host.ServicesOf("identity"), PlatformRoles.Patient, enrolTotp: false)).Id}/sessions/revoke"));
 
         // identity: KYC (the patient's case)
         Plain("identity", "POST", "/kyc/cases");
@@ -121,6 +126,19 @@ public static class RequestCatalog
         Add("consent", "POST", "/consents/{id}/revoke", async (p, _) =>
             new MatrixRequest($"/consents/{await p.GrantAsync(p.Patient, "matrix-" + Guid.NewGuid().ToString("N"))}/revoke", Json(new { }), Reason));
 
+        Add("consent", "GET", "/consents/notices", (_, _) => Path("/consents/notices"));
+
+        // consent: grants on a patient's behalf (four eyes). The suite has one admin, who proposes every target: its
+        // approval is that admin's own, which must be refused (self_approval); a second admin is the only way through.
+        Add("consent", "POST", "/admin/consent-proposals", (p, _) => Path("/admin/consent-proposals", Proposal(p), OnBehalfReason));
+        Add("consent", "GET", "/admin/consent-proposals", (_, _) => Path("/admin/consent-proposals", null, OnBehalfReason));
+        Add("consent", "GET", "/admin/consent-proposals/{id}", async (p, _) =>
+            new MatrixRequest($"/admin/consent-proposals/{await ProposeAsync(p)}", null, OnBehalfReason));
+        Add("consent", "POST", "/admin/consent-proposals/{id}/approve", async (p, _) =>
+            new MatrixRequest($"/admin/consent-proposals/{await ProposeAsync(p)}/approve", Json(new { }), OnBehalfReason));
+        Add("consent", "POST", "/admin/consent-proposals/{id}/reject", async (p, _) =>
+            new MatrixRequest($"/admin/consent-proposals/{await ProposeAsync(p)}/reject", Json(new { }), OnBehalfReason));
+
         // record-vault
         Add("record-vault", "POST", "/patients/{patient}/records", (p, _) =>
             Path($"/patients/{p.Patient.Account!.Id}/records", SecurityPlatform.Observation("matrix"), Treatment));
@@ -144,8 +162,29 @@ public static class RequestCatalog
         Add("ledger", "GET", "/proofs/consistency", (_, _) => Path("/proofs/consistency?from=0&to=1"));
         Plain("ledger", "GET", "/replicas/keys");
         Plain("ledger", "GET", "/cluster/status");
+        // Membership changes name a replica that does not exist: even an allowed caller changes nothing.
+        Add("ledger", "POST", "/admin/members/{name}", (_, _) => Path("/admin/members/matrix-no-such-replica"));
+        Add("ledger", "DELETE", "/admin/members/{name}", (_, _) => Path("/admin/members/matrix-no-such-replica"));
         Add("ledger", "POST", "/internal/commands", (_, _) => Path("/internal/commands", new ByteArrayContent([1, 2, 3])));
         return requests;
+    }
+
+    /// <summary>Proposing and approving on a patient's behalf need a meaningful reason (20-500 characters, 3 words).</summary>
+    private static readonly Dictionary<string, string> OnBehalfReason = new() { ["X-Audit-Reason"] = "matrix check of the four eyes rule, ticket 17" };
+
+    private static JsonContent Proposal(SecurityPlatform platform) => Json(new
+    {
+        subject = platform.Patient.Account!.Id,
+        grantee = new { kind = "practitioner", id = "matrix-" + Guid.NewGuid().ToString("N") },
+        categories = new[] { "observation" },
+        purposes = new[] { "TREAT" },
+    });
+
+    /// <summary>A pending proposal by the suite's admin, for someone to read, approve or reject.</summary>
+    private static async Task<string> ProposeAsync(SecurityPlatform platform)
+    {
+        using var proposed = await platform.SendAsync("consent", HttpMethod.Post, "/admin/consent-proposals", platform.Admin, Proposal(platform), OnBehalfReason);
+        return (await SecurityPlatform.ReadJsonAsync(proposed, System.Net.HttpStatusCode.Accepted)).GetProperty("id").GetString()!;
     }
 
     private static object MatrixClient() => new
