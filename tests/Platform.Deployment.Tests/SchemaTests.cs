@@ -21,6 +21,8 @@ public class SchemaTests
         { "identity.replica=3", "replica" },
         { "ledger.raftPort=8080", "/ledger/raftPort" },
         { "dapr.tracing.samplingRate=2", "/dapr/tracing/samplingRate" },
+        // The demo accounts' passwords are public: only a development install may seed them.
+        { "development.demoAccounts=true", "/development/enabled" },
     };
 
     [Theory]

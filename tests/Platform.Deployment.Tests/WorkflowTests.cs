@@ -117,6 +117,47 @@ public partial class WorkflowTests
     }
 
     [Fact]
+    public void The_end_to_end_workflow_runs_the_pub_sub_journey_as_a_blocking_step_after_install_pod_loss_and_upgrade()
+    {
+        var job = (YamlMappingNode)((YamlMappingNode)Load("e2e.yml").Children[new YamlScalarNode("jobs")]).Children[new YamlScalarNode("kind")];
+        Assert.False(job.Children.ContainsKey(new YamlScalarNode("continue-on-error")), "the e2e job must not continue on error");
+        var steps = ((YamlSequenceNode)job.Children[new YamlScalarNode("steps")]).Cast<YamlMappingNode>()
+            .Select(s => (Name: Scalar(s, "name"), Run: Scalar(s, "run"), Step: s)).ToList();
+        int Index(string name) => steps.FindIndex(s => s.Name?.StartsWith(name, StringComparison.Ordinal) == true);
+        var install = Index("Install the platform");
+        Assert.Contains("-f tests/e2e/values-e2e.yaml", steps[install].Run, StringComparison.Ordinal);
+
+        var journeys = steps.Select((s, i) => (s, i)).Where(x => x.s.Run?.Contains("tests/e2e/cluster-journey.sh", StringComparison.Ordinal) == true).ToList();
+        // After the first install, after losing a ledger replica, and after the rolling upgrade.
+        Assert.Equal(3, journeys.Count);
+        Assert.True(journeys[0].i > install);
+        Assert.Contains(journeys, j => j.i == Index("The ledger survives losing a replica"));
+        Assert.Contains(journeys, j => j.i == Index("A rolling upgrade of every service"));
+        var tools = Index("Tools of the journey");
+        Assert.InRange(tools, 0, journeys[0].i - 1);
+        Assert.Contains("oathtool", steps[tools].Run, StringComparison.Ordinal);
+        foreach (var (step, _) in journeys)
+        {
+            // A gate: no condition, no continue-on-error, and the journey is the step's last command, its exit
+            // status unmasked (Actions runs `bash -e`, which stops at the first failing command).
+            Assert.False(step.Step.Children.ContainsKey(new YamlScalarNode("continue-on-error")), step.Name);
+            Assert.False(step.Step.Children.ContainsKey(new YamlScalarNode("if")), step.Name);
+            Assert.False(step.Step.Children.ContainsKey(new YamlScalarNode("shell")), $"{step.Name}: the default shell is bash -e");
+            var last = step.Run!.TrimEnd().Split('\n')[^1].Trim();
+            Assert.Equal("bash tests/e2e/cluster-journey.sh", last);
+        }
+        // The scripts stop at the first failure, and the cluster wrapper runs the journey the dev host test runs.
+        foreach (var script in new[] { "journey.sh", "cluster-journey.sh" })
+        {
+            Assert.Contains("set -euo pipefail", Repository.Read("tests", "e2e", script), StringComparison.Ordinal);
+        }
+        Assert.Matches(@"\n\s*""\$here/journey\.sh""\s*$", Repository.Read("tests", "e2e", "cluster-journey.sh"));
+    }
+
+    private static string? Scalar(YamlMappingNode node, string key) =>
+        node.Children.TryGetValue(new YamlScalarNode(key), out var value) ? ((YamlScalarNode)value).Value : null;
+
+    [Fact]
     public void The_end_to_end_workflow_loads_every_image_the_chart_runs()
     {
         var text = File.ReadAllText(WorkflowPath("e2e.yml"));

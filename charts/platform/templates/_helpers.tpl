@@ -236,6 +236,14 @@ readinessProbe:
 - name: Identity__AllowHttp
   value: "true"
 {{- end }}
+{{- if $root.Values.development.demoAccounts }}
+{{- if not $root.Values.development.enabled }}
+{{- fail "development.demoAccounts seeds accounts whose passwords are public: it is allowed only with development.enabled (end-to-end tests)" }}
+{{- end }}
+{{- /* The README's demo accounts, for the scripted end-to-end journey (tests/e2e/journey.sh). */}}
+- name: Identity__Demo__Enabled
+  value: "true"
+{{- end }}
 {{- include "platform.identity.clients" $root }}
 {{- with $v.kyc }}{{- with .fingerprintKeySecret }}{{- if .name }}
 {{ include "platform.secretEnv" (dict "name" "Kyc__FingerprintKey" "secret" .name "key" .key) }}

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.RegularExpressions;
 using Platform.Testing;
 using Xunit.Abstractions;
@@ -176,54 +175,11 @@ public sealed class WalkthroughTests(ITestOutputHelper output)
         Assert.NotEmpty(log);
     }
 
-    /// <summary>Runs a script with bash in a folder, with extra environment; stdout and stderr together.</summary>
+    /// <summary>The page's script, written beside the work folder, run with bash in that folder.</summary>
     private static async Task<(int ExitCode, string Output)> RunBashAsync(string script, string workingDirectory, IReadOnlyDictionary<string, string> environment)
     {
         var scriptPath = Path.Combine(workingDirectory, "..", "walkthrough.sh");
         await File.WriteAllTextAsync(scriptPath, script);
-        var info = new ProcessStartInfo("bash")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory,
-        };
-        info.ArgumentList.Add(scriptPath);
-        // The test host's MSBuild variables would steer the `dotnet build` the page runs; a reader's shell has none.
-        foreach (var name in info.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            info.Environment.Remove(name);
-        }
-        foreach (var (name, value) in environment)
-        {
-            info.Environment[name] = value;
-        }
-        var text = new StringBuilder();
-        using var process = new Process { StartInfo = info };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (text) { text.Append(e.Data).Append('\n'); } } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (text) { text.Append(e.Data).Append('\n'); } } };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var timeout = new CancellationTokenSource(ScriptTimeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-            process.WaitForExit();
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            lock (text)
-            {
-                text.Append($"(the walkthrough did not finish within {ScriptTimeout.TotalMinutes} minutes and was stopped)\n");
-            }
-            return (-1, text.ToString());
-        }
-        lock (text)
-        {
-            return (process.ExitCode, text.ToString());
-        }
+        return await BashScript.RunAsync(scriptPath, workingDirectory, environment, ScriptTimeout);
     }
 }

@@ -6,8 +6,9 @@ using Microsoft.Extensions.Hosting;
 namespace Platform.Identity.Accounts;
 
 /// <summary>
-/// Creates the roles at start and, when <c>Identity:Demo:Enabled</c> is true (the dev host only), the demo
-/// accounts documented in README. Never enable the demo accounts in a deployment: their passwords are public.
+/// Creates the roles at start and, when <c>Identity:Demo:Enabled</c> is true (the dev host; the chart only for its
+/// end-to-end journey, <c>development.demoAccounts</c>), the demo accounts documented in README. Never enable the
+/// demo accounts in a deployment anyone relies on: their passwords are public.
 /// </summary>
 public sealed class AccountSeeder(IServiceScopeFactory scopes, IConfiguration configuration, TimeProvider time) : IHostedService
 {
