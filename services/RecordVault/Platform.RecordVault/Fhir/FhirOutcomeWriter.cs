@@ -6,7 +6,7 @@ using R4 = Hl7.Fhir.Model;
 namespace Platform.RecordVault.Fhir;
 
 /// <summary>
-/// Every error under <c>/fhir/r4</c> — thrown by the store, raised by authentication (401/403), routing (404/405),
+/// Every error under <c>/fhir</c> — thrown by the store, raised by authentication (401/403), routing (404/405),
 /// rate limiting (429) or an unexpected fault (500) — leaves as a FHIR <c>OperationOutcome</c>, because a FHIR client
 /// reads nothing else. Registered before the default problem+json writer; the status, <c>Retry-After</c> and the
 /// platform's stable code (in <c>issue.details.coding</c>) are the same as on the rest of the API.
@@ -24,7 +24,8 @@ public sealed class FhirOutcomeWriter : IProblemDetailsWriter
     public bool CanWrite(ProblemDetailsContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return context.HttpContext.Request.Path.StartsWithSegments(FhirEndpoints.BasePath, StringComparison.OrdinalIgnoreCase);
+        // All of /fhir, not only /fhir/r4: a client that mistypes the version (or a path that normalises to /fhir/) still reads FHIR.
+        return context.HttpContext.Request.Path.StartsWithSegments("/fhir", StringComparison.OrdinalIgnoreCase);
     }
 
     public async ValueTask WriteAsync(ProblemDetailsContext context)
