@@ -38,7 +38,9 @@ public sealed class BadInputTests(SecurityPlatform platform, ITestOutputHelper o
                 ? $"answered {status}"
                 : endpoint.IsOAuth
                     ? IsOAuthError(mediaType, body) ? null : $"answered {status} {mediaType}, not an OAuth error"
-                    : mediaType == "application/problem+json" ? null : $"answered {status} {mediaType ?? "without a body"}, not problem+json";
+                    : endpoint.IsFhir
+                        ? IsOperationOutcome(mediaType, body) ? null : $"answered {status} {mediaType ?? "without a body"}, not a FHIR OperationOutcome"
+                        : mediaType == "application/problem+json" ? null : $"answered {status} {mediaType ?? "without a body"}, not problem+json";
             if (problem is not null)
             {
                 failures.Add($"{input.Name}: {problem}: {body[..Math.Min(body.Length, 300)]}");
@@ -61,6 +63,25 @@ public sealed class BadInputTests(SecurityPlatform platform, ITestOutputHelper o
         Assert.True(stored.Count == 0, "Rows changed while only bad inputs were sent:\n" + string.Join('\n', stored));
         Assert.Equal(ledgerBefore, ledgerAfter);
         Assert.True(sent >= 5, $"Only {sent} inputs.");
+    }
+
+    /// <summary>FHIR endpoints answer errors as an OperationOutcome (application/fhir+json) with at least one issue.</summary>
+    private static bool IsOperationOutcome(string? mediaType, string body)
+    {
+        if (mediaType != "application/fhir+json")
+        {
+            return false;
+        }
+        try
+        {
+            var root = JsonDocument.Parse(body).RootElement;
+            return root.TryGetProperty("resourceType", out var type) && type.GetString() == "OperationOutcome"
+                && root.TryGetProperty("issue", out var issues) && issues.GetArrayLength() > 0;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     private static bool IsOAuthError(string? mediaType, string body)

@@ -149,6 +149,18 @@ public static class RequestCatalog
         Add("record-vault", "DELETE", "/records/{id}", async (p, _) => new MatrixRequest($"/records/{await p.CreateRecordAsync(p.Patient)}"));
         Add("record-vault", "DELETE", "/admin/records/{id}", async (p, _) => new MatrixRequest($"/admin/records/{await p.CreateRecordAsync(p.Patient)}", null,
             new Dictionary<string, string> { ["X-Audit-Reason"] = "matrix check, ticket 17" }));
+        // record-vault: the FHIR API, on the seeded patient's Observation
+        Plain("record-vault", "GET", "/fhir/r4/metadata");
+        Plain("record-vault", "GET", "/fhir/r4/.well-known/smart-configuration");
+        Add("record-vault", "GET", "/fhir/r4/{type}", (p, _) => Path($"/fhir/r4/Observation?patient=Patient/{p.Patient.Account!.Id}", null, Treatment));
+        Add("record-vault", "POST", "/fhir/r4/{type}/_search", (p, _) => Path("/fhir/r4/Observation/_search",
+            new FormUrlEncodedContent([new("patient", "Patient/" + p.Patient.Account!.Id)]), Treatment));
+        Add("record-vault", "POST", "/fhir/r4/{type}", (p, _) => Path("/fhir/r4/Observation", SecurityPlatform.FhirObservation(p.Patient.Account!.Id, "matrix"), Treatment));
+        Add("record-vault", "GET", "/fhir/r4/{type}/{id}", (p, _) => Path($"/fhir/r4/Observation/{p.RecordId}", null, Treatment));
+        Add("record-vault", "PUT", "/fhir/r4/{type}/{id}", (p, _) =>
+            Path($"/fhir/r4/Observation/{p.RecordId}", SecurityPlatform.FhirObservation(p.Patient.Account!.Id, "corrected", p.RecordId), Treatment));
+        Add("record-vault", "GET", "/fhir/r4/{type}/{id}/_history", (p, _) => Path($"/fhir/r4/Observation/{p.RecordId}/_history", null, Treatment));
+        Add("record-vault", "GET", "/fhir/r4/{type}/{id}/_history/{vid}", (p, _) => Path($"/fhir/r4/Observation/{p.RecordId}/_history/1", null, Treatment));
         Plain("record-vault", "POST", "/admin/keys/rotate");
         Plain("record-vault", "GET", "/admin/keys/rewrap");
 

@@ -56,6 +56,7 @@ public sealed class SecurityHeaderTests(SecurityPlatform platform)
     {
         var r when r.StartsWith("/records", StringComparison.Ordinal) || r.StartsWith("/patients", StringComparison.Ordinal) => true,
         var r when r.StartsWith("/consents", StringComparison.Ordinal) || r.StartsWith("/kyc", StringComparison.Ordinal) => true,
+        var r when r.StartsWith("/fhir/r4/{type}", StringComparison.Ordinal) => true,
         var r when r.StartsWith("/admin", StringComparison.Ordinal) || r.StartsWith("/my", StringComparison.Ordinal) => true,
         "/decisions" or "/connect/userinfo" or "/connect/token" or "/account" or "/account/totp" => true,
         _ => false,

@@ -152,6 +152,12 @@ public sealed class SecurityPlatform : IAsyncLifetime
     public static StringContent Observation(string text) =>
         new("{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"" + text + "\"}}", Encoding.UTF8, "application/fhir+json");
 
+    /// <summary>An Observation for the FHIR API, which files it under the patient its subject names (and, to update, carries its id).</summary>
+    public static StringContent FhirObservation(string patient, string text, string? id = null) =>
+        new("{\"resourceType\":\"Observation\"," + (id is null ? "" : "\"id\":\"" + id + "\",")
+            + "\"status\":\"final\",\"code\":{\"text\":\"" + text + "\"},\"subject\":{\"reference\":\"Patient/" + patient + "\"}}",
+            Encoding.UTF8, "application/fhir+json");
+
     private static readonly HttpClient Http = new(new SocketsHttpHandler { AllowAutoRedirect = false });
 
     /// <summary>Sends a request to a service as the principal (its bearer token; none for anonymous).</summary>

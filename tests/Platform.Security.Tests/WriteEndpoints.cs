@@ -10,7 +10,8 @@ namespace Platform.Security.Tests;
 /// </summary>
 public sealed record WriteEndpoint(string Name, string Service, string Method, string Caller, Func<SecurityPlatform, string> Path,
     string? ValidJson = null, IReadOnlyList<KeyValuePair<string, string>>? ValidForm = null, long BodyLimit = 1024 * 1024,
-    string MediaType = "application/json", Func<SecurityPlatform, IEnumerable<BadInput>>? Extra = null, bool BodyOptional = false)
+    string MediaType = "application/json", Func<SecurityPlatform, IEnumerable<BadInput>>? Extra = null, bool BodyOptional = false,
+    bool IsFhir = false)
 {
     public bool IsOAuth => ValidForm is not null;
 
@@ -43,6 +44,14 @@ public static class WriteEndpoints
         // Open finding F2, follow-up (docs/security.md "Open findings"): a sensitivity label outside the code list (HIV, PSY, or garbage) is ignored.
         new("FHIR: a sensitivity label outside the code list", () => Json(Fhir(",\"meta\":{\"security\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ActCode\",\"code\":\"HIV\"}]}"), "application/fhir+json"), path, "F2"),
     ];
+
+    /// <summary>An Observation naming a patient no one has (every corpus body must be refused, whatever it names).</summary>
+    private static string FhirWithSubject() => Fhir(",\"subject\":{\"reference\":\"Patient/corpus-patient-0001\"}");
+
+    /// <summary>Attacks on the FHIR type segment: an unknown type, traversal, and the rest of <see cref="PathAttacks"/>.</summary>
+    private static IEnumerable<BadInput> FhirPathAttacks(string suffix) =>
+        PathAttacks("/fhir/r4/", suffix, Json(FhirWithSubject(), "application/fhir+json"))
+            .Append(new("path: a FHIR type the API does not serve", () => Json(FhirWithSubject(), "application/fhir+json"), "/fhir/r4/Patient" + suffix));
 
     private static IEnumerable<BadInput> PathAttacks(string prefix, string suffix, HttpContent? body = null) =>
     [
@@ -81,6 +90,13 @@ public static class WriteEndpoints
         new("PUT /records/{id}", "record-vault", "PUT", PrincipalKinds.Patient, p => $"/records/{p.RecordId}",
             Fhir(), BodyLimit: 25 * 1024 * 1024, MediaType: "application/fhir+json",
             Extra: p => InvalidFhir().Concat(PathAttacks("/records/", "", Json(Fhir(), "application/fhir+json")))),
+        // record-vault: the FHIR API refuses with a FHIR OperationOutcome instead of problem+json
+        new("POST /fhir/r4/{type}", "record-vault", "POST", PrincipalKinds.Patient, _ => "/fhir/r4/Observation",
+            FhirWithSubject(), BodyLimit: 4 * 1024 * 1024, MediaType: "application/fhir+json", IsFhir: true,
+            Extra: _ => InvalidFhir().Concat(FhirPathAttacks(""))),
+        new("PUT /fhir/r4/{type}/{id}", "record-vault", "PUT", PrincipalKinds.Patient, p => $"/fhir/r4/Observation/{p.RecordId}",
+            FhirWithSubject(), BodyLimit: 4 * 1024 * 1024, MediaType: "application/fhir+json", IsFhir: true,
+            Extra: p => InvalidFhir().Concat(FhirPathAttacks("/" + p.RecordId))),
         new("DELETE /records/{id}", "record-vault", "DELETE", PrincipalKinds.Patient, p => $"/records/{p.RecordId}",
             Extra: _ => PathAttacks("/records/", "")),
         new("DELETE /admin/records/{id}", "record-vault", "DELETE", PrincipalKinds.Admin, p => $"/admin/records/{p.RecordId}",

@@ -11,6 +11,8 @@ using Platform.RecordVault.Api;
 using Platform.RecordVault.Core;
 using Platform.RecordVault.Data;
 using Platform.RecordVault.Events;
+using Platform.RecordVault.Fhir;
+using Microsoft.AspNetCore.Http;
 using Platform.RecordVault.Records;
 using Platform.ServiceDefaults;
 
@@ -53,6 +55,8 @@ public static class RecordVaultService
                     });
                 builder.Services.AddScoped<RecordAccessGate>();
                 builder.Services.AddScoped<RecordStore>();
+                // First among the problem writers: errors under /fhir/r4 leave as OperationOutcome, all others as problem+json.
+                builder.Services.Insert(0, ServiceDescriptor.Singleton<IProblemDetailsWriter, FhirOutcomeWriter>());
                 builder.Services.AddSingleton<KeyRotation>();
                 builder.Services.AddHostedService<RewrapWorker>();
                 builder.Services.AddAuthorization(RecordEndpoints.AddPolicy);
@@ -64,6 +68,7 @@ public static class RecordVaultService
             mapEndpoints: app =>
             {
                 app.MapRecordEndpoints();
+                app.MapFhirEndpoints();
                 app.MapAdminEndpoints();
                 app.MapAdminErasureEndpoints();
             });

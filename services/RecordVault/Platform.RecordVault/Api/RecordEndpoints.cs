@@ -24,7 +24,6 @@ public static class RecordEndpoints
 {
     public const string Policy = "records";
     public const string Scope = "records";
-    private static readonly FhirRecordValidator Fhir = new();
 
     public static void AddPolicy(AuthorizationOptions options)
     {
@@ -111,14 +110,7 @@ public static class RecordEndpoints
         var rows = await db.Records.AsNoTracking().Where(r => r.Patient == patient).OrderBy(r => r.CreatedAtMs).ToListAsync(ct);
         if (!caller.IsOwner(patient))
         {
-            var permitted = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var category in rows.Select(r => r.Category).Distinct(StringComparer.Ordinal))
-            {
-                if ((await gate.DecideAsync(caller, patient, category, RecordOperation.Read, ct)).Permits)
-                {
-                    permitted.Add(category);
-                }
-            }
+            var permitted = await gate.ReadableCategoriesAsync(caller, patient, rows.Select(r => r.Category), ct);
             rows = rows.Where(r => permitted.Contains(r.Category)).ToList();
         }
         var ids = rows.Select(r => r.Id).ToList();
@@ -144,29 +136,16 @@ public static class RecordEndpoints
     /// </summary>
     private static async Task<RecordPayload> ReadPayloadAsync(HttpContext http, string? category, CancellationToken ct)
     {
-        var contentType = http.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant() ?? "";
-        if (contentType is "application/fhir+json" or "application/json")
+        var contentType = FhirPayload.MediaTypeOf(http.Request.ContentType);
+        if (FhirPayload.IsFhirJson(contentType))
         {
-            using var buffer = new MemoryStream();
-            await http.Request.Body.CopyToAsync(buffer, ct);
-            if (buffer.Length > BinaryContentTypes.MaxFhirResourceBytes)
-            {
-                throw new ProblemException(StatusCodes.Status413PayloadTooLarge, "Too large.", "A FHIR resource is at most 4 MiB.", "too_large");
-            }
-            var result = Fhir.Validate(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
-            if (!result.IsValid)
-            {
-                var problem = result.Problems[0];
-                throw ProblemException.Unprocessable($"The FHIR resource is not valid: {problem.Message}", problem.Code);
-            }
-            var fhirCategory = result.Category!.Code;
-            if (category is not null && !string.Equals(category, fhirCategory, StringComparison.Ordinal))
+            var (payload, _) = await FhirPayload.ReadAsync(http.Request, ct);
+            if (category is not null && !string.Equals(category, payload.Category, StringComparison.Ordinal))
             {
                 throw ProblemException.Unprocessable(
-                    $"The resource's content makes it a '{fhirCategory}' record; ?category= cannot make it another. Leave the parameter out.", "category_conflict");
+                    $"The resource's content makes it a '{payload.Category}' record; ?category= cannot make it another. Leave the parameter out.", "category_conflict");
             }
-            buffer.Position = 0;
-            return new RecordPayload(RecordPayload.Fhir, "application/fhir+json", result.ResourceType, fhirCategory, new MemoryStream(buffer.ToArray(), writable: false));
+            return payload;
         }
         if (!BinaryContentTypes.IsAllowed(contentType))
         {

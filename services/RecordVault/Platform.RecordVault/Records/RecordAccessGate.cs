@@ -40,6 +40,25 @@ public sealed class RecordAccessGate(ConsentDecisionClient consent)
         var decision = await consent.DecideAsync(patient, caller.SubjectId, category, caller.Purpose, action, caller.BreakGlass, cancellationToken, caller.AccessToken);
         return new AccessDecision(decision.DecisionId, decision.Outcome, decision.Reason, caller.Purpose);
     }
+
+    /// <summary>
+    /// Which of a patient's categories the caller may read, one decision per category: what a list or a search may
+    /// show. Not audited (no content leaves); each record actually read is decided and audited again by the store.
+    /// </summary>
+    public async Task<IReadOnlySet<string>> ReadableCategoriesAsync(RecordCaller caller, string patient, IEnumerable<string> categories, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(categories);
+        var permitted = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var category in categories.Distinct(StringComparer.Ordinal))
+        {
+            if ((await DecideAsync(caller, patient, category, RecordOperation.Read, cancellationToken)).Permits)
+            {
+                permitted.Add(category);
+            }
+        }
+        return permitted;
+    }
 }
 
 /// <summary>The gate's answer: permit, deny or break-glass, the decision id and reason (for the audit and the 403 body).</summary>

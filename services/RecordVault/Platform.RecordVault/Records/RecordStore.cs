@@ -65,7 +65,9 @@ public sealed partial class RecordStore(
         return (record, version);
     }
 
-    public async Task<(RecordRow Record, RecordVersionRow Version)> AddVersionAsync(RecordCaller caller, Guid id, RecordPayload payload, CancellationToken cancellationToken)
+    /// <param name="expectedVersion">When set (FHIR <c>If-Match</c>), the version the caller last saw: any other current
+    /// version is <c>412 version_conflict</c>, checked only after the write permission, like the record's shape.</param>
+    public async Task<(RecordRow Record, RecordVersionRow Version)> AddVersionAsync(RecordCaller caller, Guid id, RecordPayload payload, CancellationToken cancellationToken, int? expectedVersion = null)
     {
         var record = await FindAsync(id, caller, cancellationToken);
         var current = await db.RecordVersions.AsNoTracking().SingleAsync(v => v.RecordId == id && v.Version == record.CurrentVersion, cancellationToken);
@@ -74,7 +76,11 @@ public sealed partial class RecordStore(
         {
             await RefuseAsync(caller, id, record.CurrentVersion, record.Patient, RecordOperation.Write, current.Hash, decision, cancellationToken);
         }
-        // Only after the permission check: the record's kind and category are not for callers who may not write it.
+        // Only after the permission check: the record's version, kind and category are not for callers who may not write it.
+        if (expectedVersion is { } expected && expected != record.CurrentVersion)
+        {
+            throw VersionConflict(id, expected);
+        }
         if (payload.Kind != record.Kind || payload.Category != record.Category)
         {
             throw ProblemException.Unprocessable($"A new version must keep the record's kind ({record.Kind}) and category ({record.Category}).", "record_shape_changed");
@@ -93,7 +99,9 @@ public sealed partial class RecordStore(
         }
         catch (DbUpdateConcurrencyException)
         {
-            throw ProblemException.Conflict("The record got a new version at the same time; read it again and retry.", "concurrent_version");
+            // A writer who named the version they saw lost a race for exactly that version: their precondition failed.
+            throw expectedVersion is { } seen ? VersionConflict(id, seen)
+                : ProblemException.Conflict("The record got a new version at the same time; read it again and retry.", "concurrent_version");
         }
         return (record, version);
     }
@@ -202,6 +210,10 @@ public sealed partial class RecordStore(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Actor} asked for record {RecordId}, answered as not found ({Why})")]
     private static partial void LogMiss(ILogger logger, string actor, Guid recordId, string why);
+
+    private static ProblemException VersionConflict(Guid id, int expected) =>
+        new(StatusCodes.Status412PreconditionFailed, "The record has changed.",
+            $"Record {id} is no longer at version {expected}; read it again and retry.", "version_conflict");
 
     private static ProblemException NoSuchRecord(Guid id) => ProblemException.NotFound($"No record {id}.");
 

@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Platform.RecordVault.Data;
+using Platform.RecordVault.Records;
+using Platform.ServiceDefaults;
+using R4 = Hl7.Fhir.Model;
+
+namespace Platform.RecordVault.Fhir;
+
+/// <summary>What a search found: how many the caller may read in all, and this page's resources.</summary>
+public sealed record FhirSearchResult(int Total, IReadOnlyList<R4.Resource> Page);
+
+/// <summary>
+/// A search in one patient's compartment. Matching uses metadata only (patient, type, id, last update), so no
+/// content is decrypted to decide what matches; the categories the caller may not read are dropped before counting
+/// (<see cref="RecordAccessGate.ReadableCategoriesAsync"/>, as the record list does), and each resource on the page is
+/// then read through <see cref="RecordStore.ReadAsync"/>: decided again, audited and sent to the ledger like any read.
+/// </summary>
+public sealed class FhirSearch(RecordVaultDbContext db, RecordAccessGate gate, RecordStore store)
+{
+    public async Task<FhirSearchResult> RunAsync(RecordCaller caller, string type, FhirSearchQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(query);
+        if (caller.BreakGlass)
+        {
+            throw ProblemException.Unprocessable("Break-glass applies to reading one record, not to searching.", "break_glass_not_for_lists");
+        }
+        var patient = query.Patient ?? (caller.IsPatient ? caller.SubjectId
+            : throw ProblemException.BadRequest("A clinician's search names the patient: ?patient=Patient/{id}.", "patient_required"));
+        if (!caller.IsOwner(patient) && !caller.IsClinician)
+        {
+            throw new ProblemException(StatusCodes.Status403Forbidden, "Not allowed.", "Only the patient and clinicians with consent search a patient's records.", "forbidden");
+        }
+
+        var candidates = await (
+            from r in db.Records.AsNoTracking()
+            where r.Patient == patient && r.ResourceType == type && r.Kind == RecordPayload.Fhir && r.ErasedAtMs == null
+            join v in db.RecordVersions.AsNoTracking() on new { Id = r.Id, Version = r.CurrentVersion } equals new { Id = v.RecordId, v.Version }
+            select new { r.Id, r.Category, v.CreatedAtMs }).ToListAsync(cancellationToken);
+
+        if (!caller.IsOwner(patient))
+        {
+            var readable = await gate.ReadableCategoriesAsync(caller, patient, candidates.Select(c => c.Category), cancellationToken);
+            candidates = candidates.Where(c => readable.Contains(c.Category)).ToList();
+        }
+        var matching = candidates
+            .Where(c => query.Ids.Count == 0 || query.Ids.Contains(c.Id))
+            .Where(c => query.LastUpdated.All(range => range.Matches(DateTimeOffset.FromUnixTimeMilliseconds(c.CreatedAtMs))))
+            .ToList();
+        var ordered = query.Descending
+            ? matching.OrderByDescending(c => c.CreatedAtMs).ThenByDescending(c => c.Id)
+            : matching.OrderBy(c => c.CreatedAtMs).ThenBy(c => c.Id);
+
+        var page = new List<R4.Resource>();
+        foreach (var candidate in ordered.Skip(query.Offset).Take(query.Count))
+        {
+            try
+            {
+                var (record, version, content) = await store.ReadAsync(caller, candidate.Id, null, cancellationToken);
+                page.Add(FhirContent.Stamped(content, record, version));
+            }
+            catch (ProblemException ex) when (ex.StatusCode is StatusCodes.Status404NotFound or StatusCodes.Status410Gone)
+            {
+                // Consent revoked or the record erased since the list was made: the store refused and audited it; the
+                // page is one shorter rather than an error that would tell which entry went.
+            }
+        }
+        return new FhirSearchResult(matching.Count, page);
+    }
+}
