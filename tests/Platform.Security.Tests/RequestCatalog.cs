@@ -55,6 +55,8 @@ public static class RequestCatalog
             Add(service, "GET", "/openapi/{documentName}.json", (_, _) => Path("/openapi/v1.json"));
         }
         Plain("identity", "GET", "/assets/site.css");
+        Plain("identity", "GET", "/assets/kyc-credential.js");
+        Plain("identity", "GET", "/assets/kyc-mrz.js");
         Plain("consent", "GET", "/assets/site.css");
 
         // identity: OpenID Connect (asked without parameters: a protocol error, or the caller's own claims)

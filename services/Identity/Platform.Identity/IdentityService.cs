@@ -26,7 +26,7 @@ public static class IdentityService
                 builder.AddAccounts();
                 builder.AddOidcServer();
                 // The pages live in this assembly, which is not the entry assembly under the dev host or the tests.
-                builder.Services.AddRazorPages(pages => pages.Conventions.AuthorizeFolder("/Kyc", KycSetup.ReviewerPagesPolicy))
+                builder.Services.AddRazorPages(pages => pages.Conventions.AuthorizeFolder("/Kyc", KycSetup.ReviewerPagesPolicy).AuthorizeFolder("/Onboarding"))
                     .AddApplicationPart(typeof(IdentityService).Assembly);
                 builder.Services.AddAuthorization(AdminEndpoints.AddAdminPolicy);
                 builder.Services.AddHostedService<AccountSeeder>();
@@ -36,6 +36,8 @@ public static class IdentityService
             {
                 app.MapRazorPages();
                 app.MapStylesheet(typeof(IdentityService).Assembly, "Platform.Identity.site.css");
+                app.MapPageScript(typeof(IdentityService).Assembly, "Platform.Identity.kyc-mrz.js", "/assets/kyc-mrz.js");
+                app.MapPageScript(typeof(IdentityService).Assembly, "Platform.Identity.kyc-credential.js", "/assets/kyc-credential.js");
                 app.MapAuthorizationEndpoints();
                 app.MapAdminEndpoints();
                 app.MapKycIfEnabled();

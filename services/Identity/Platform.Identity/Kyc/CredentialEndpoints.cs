@@ -10,8 +10,6 @@ using Platform.Identity.Credentials;
 using Platform.Identity.Data;
 using Platform.Messaging.Outbox;
 using Platform.ServiceDefaults;
-using CredentialAssurance = Platform.Identity.Credentials.AssuranceLevel;
-using CredentialClaims = Platform.Identity.Credentials.VerifiedIdentityClaims;
 
 namespace Platform.Identity.Kyc;
 
@@ -78,30 +76,11 @@ public static class CredentialEndpoints
             .WithTags("Credentials").WithSummary("Revokes every credential of a person and announces identity.revoked.");
 
         app.MapPost("/credentials/verified-identity", async (HttpContext http, CredentialRequest body, ClaimsPrincipal user,
-                IdentityServiceDbContext db, KycService kyc, IKeyProvider keys, TimeProvider time, CancellationToken ct) =>
+                VerifiedIdentityIssuance issuance, CancellationToken ct) =>
             {
-                var issuer = Issuer(http);
-                var holderKey = HolderProof.Verify(body.Proof, issuer, time.GetUtcNow());
                 var owner = user.GetClaim(OpenIddictConstants.Claims.Subject) ?? throw ProblemException.BadRequest("The token has no subject.");
-                var verified = await kyc.LatestVerifiedIdentityAsync(owner, ct)
-                    ?? throw ProblemException.Conflict("There is no approved KYC case for this account.", "not_verified");
-                var level = AssuranceMapper.Map(verified.Case).Code switch
-                {
-                    "high" => CredentialAssurance.High,
-                    "substantial" => CredentialAssurance.Substantial,
-                    _ => CredentialAssurance.Low,
-                };
-                var claims = new CredentialClaims(verified.Claims.GivenName!, verified.Claims.FamilyName!, verified.Claims.BirthDate!.Value,
-                    verified.Claims.Nationality!, level);
-                // A slot in the status list first, so the credential can be revoked.
-                var slot = new CredentialStatusRow { OwnerId = owner, CaseId = verified.CaseId, IssuedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds() };
-                db.CredentialStatuses.Add(slot);
-                await db.SaveChangesAsync(ct);
-                var signingKey = await keys.GetSigningKeyAsync(SigningKeyName, ct);
-                var credential = await new SdJwtIssuer(signingKey, time).IssueAsync(
-                    VerifiedIdentityCredential.CreateRequest(issuer, claims, holderKey, time.GetUtcNow(), Lifetime,
-                        new StatusListReference(StatusListUri(issuer), slot.Index)), ct);
-                return Results.Ok(new { format = SdJwtConstants.SdJwtVcType, credential = credential.Compact });
+                var credential = await issuance.IssueAsync(Issuer(http), body.Proof, owner, ct);
+                return Results.Ok(new { format = SdJwtConstants.SdJwtVcType, credential });
             })
             .RequireAuthorization(KycEndpoints.ApplicantPolicy)
             .RequireRateLimiting(RateLimitPolicies.Sensitive)
@@ -115,7 +94,7 @@ public static class CredentialEndpoints
     public static Uri StatusListUri(string issuer) => new(issuer.TrimEnd('/') + StatusListPath);
 
     /// <summary>The OpenID Connect issuer this service runs as (configured, or the request's origin).</summary>
-    private static string Issuer(HttpContext http) =>
+    public static string Issuer(HttpContext http) =>
         http.RequestServices.GetService(typeof(Microsoft.Extensions.Options.IOptions<Oidc.OidcOptions>)) is Microsoft.Extensions.Options.IOptions<Oidc.OidcOptions> { Value.Issuer: { } configured }
             ? configured.AbsoluteUri.TrimEnd('/')
             : $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";

@@ -144,6 +144,11 @@ public sealed class KycService(
         return new VerifiedIdentity(approved.Id, Restore(approved), claims);
     }
 
+    /// <summary>The account's most recently changed case (open, approved or rejected), or null when it has none: the applicant's pages show it.</summary>
+    public async Task<KycCase?> LatestForOwnerAsync(string ownerId, CancellationToken cancellationToken) =>
+        await db.KycCases.AsNoTracking().Where(c => c.OwnerId == ownerId).OrderByDescending(c => c.UpdatedAtMs).FirstOrDefaultAsync(cancellationToken)
+            is { } row ? Restore(row) : null;
+
     public async Task<KycCase> GetAsync(Guid caseId, CancellationToken cancellationToken) => Restore(await FindAsync(caseId, cancellationToken));
 
     public async Task<IReadOnlyList<KycCase>> ReviewQueueAsync(CancellationToken cancellationToken) =>

@@ -42,6 +42,7 @@ public static class KycSetup
             list.List!, fingerprinter, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<EvidenceCipher>();
         builder.Services.AddScoped<KycService>();
+        builder.Services.AddScoped<VerifiedIdentityIssuance>();
         builder.Services.AddAuthorization(KycEndpoints.AddPolicies);
         return builder;
     }

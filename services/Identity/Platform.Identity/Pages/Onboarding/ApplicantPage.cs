@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Identity.Accounts;
+using Platform.Identity.Kyc;
+
+namespace Platform.Identity.Pages.Onboarding;
+
+/// <summary>
+/// What the applicant's pages share: the signed-in account (the case owner, as the API's token subject) and the
+/// KYC service, called directly. With KYC switched off (no fingerprint key) the pages do not exist: 404, as the API.
+/// </summary>
+// Identity evidence and its outcome: never kept by a browser or proxy cache.
+[ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
+public abstract class ApplicantPage(UserManager<PlatformUser> users) : PageModel
+{
+    protected KycService Kyc { get; private set; } = null!;
+
+    protected string OwnerId => users.GetUserId(User) ?? throw new InvalidOperationException("The onboarding pages need a signed-in account.");
+
+    public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        if (context.HttpContext.RequestServices.GetService<KycService>() is not { } kyc)
+        {
+            context.Result = NotFound();
+            return;
+        }
+        Kyc = kyc;
+        await next();
+    }
+}
