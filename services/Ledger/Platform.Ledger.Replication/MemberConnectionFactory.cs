@@ -2,8 +2,6 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
-using Microsoft.Extensions.Logging;
 
 namespace Platform.Ledger.Replication;
 
@@ -19,11 +17,11 @@ namespace Platform.Ledger.Replication;
 /// DotNext's Raft protocol over Kestrel's socket transport, the pairing DotNext's own tests use; with
 /// <see cref="ReplicaTls"/> it is the same protocol inside a mutually authenticated TLS 1.3 session, and the peer
 /// must present a certificate for the name (or address) dialled, issued by the configured authorities.
+/// Every connection's stream is an <see cref="ElectionAnswerDeadlineStream"/>: a vote not answered within
+/// <paramref name="voteDeadline"/> aborts the connection, so a partitioned member cannot hold up an election.
 /// </remarks>
-internal sealed class MemberConnectionFactory(HostResolver resolve, ILoggerFactory loggerFactory, ReplicaTls? tls = null) : IConnectionFactory, IDisposable
+internal sealed class MemberConnectionFactory(HostResolver resolve, TimeSpan voteDeadline, ReplicaTls? tls = null) : IConnectionFactory
 {
-    private readonly SocketConnectionContextFactory contexts = new(new SocketConnectionFactoryOptions(), loggerFactory.CreateLogger<MemberConnectionFactory>());
-
     internal static HostResolver SystemResolver { get; } = static (host, ct) => new ValueTask<IPAddress[]>(Dns.GetHostAddressesAsync(host, ct));
 
     public async ValueTask<ConnectionContext> ConnectAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
@@ -43,7 +41,7 @@ internal sealed class MemberConnectionFactory(HostResolver resolve, ILoggerFacto
             {
                 await socket.ConnectAsync(target, cancellationToken).ConfigureAwait(false);
                 if (tls is null)
-                    return contexts.Create(socket);
+                    return Watched(socket, new NetworkStream(socket, ownsSocket: true));
                 return await AuthenticateAsync(socket, endpoint, cancellationToken).ConfigureAwait(false);
             }
             catch (SocketException e)
@@ -77,7 +75,7 @@ internal sealed class MemberConnectionFactory(HostResolver resolve, ILoggerFacto
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
             deadline.CancelAfter(tls!.HandshakeTimeout);
             await stream.AuthenticateAsClientAsync(tls.ClientOptions(host), deadline.Token).ConfigureAwait(false);
-            return new TlsConnection(socket, stream);
+            return Watched(socket, stream);
         }
         catch
         {
@@ -86,5 +84,6 @@ internal sealed class MemberConnectionFactory(HostResolver resolve, ILoggerFacto
         }
     }
 
-    public void Dispose() => contexts.Dispose();
+    private StreamConnection Watched(Socket socket, Stream stream) =>
+        new(socket, new ElectionAnswerDeadlineStream(stream, voteDeadline, socket.Dispose));
 }

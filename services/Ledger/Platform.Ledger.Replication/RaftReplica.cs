@@ -31,7 +31,6 @@ public sealed partial class RaftReplica : IAsyncDisposable
     private volatile RaftCluster? cluster;
     private volatile DurableWriteAheadLog? wal;
     private volatile CommandStateMachine? stateMachine;
-    private MemberConnectionFactory? connections;
     private TlsConnectionListenerFactory? tlsListener;
     private MembershipFile? membership;
     private volatile Lifecycle lifecycle;
@@ -124,7 +123,7 @@ public sealed partial class RaftReplica : IAsyncDisposable
                 },
                 machine,
                 options.FlushBeforeAcknowledging);
-            var clients = new MemberConnectionFactory(options.ResolveHost ?? MemberConnectionFactory.SystemResolver, loggerFactory, options.Tls);
+            var clients = new MemberConnectionFactory(options.ResolveHost ?? MemberConnectionFactory.SystemResolver, options.LowerElectionTimeout, options.Tls);
             var listener = options.Tls is { } tls ? new TlsConnectionListenerFactory(tls, logger) : null;
             var members = new MembershipFile(Path.Combine(Path.GetFullPath(options.DataDirectory), MembershipFile.FileName));
             var node = RaftClusterFactory.Create(options, log, members, clients, listener, loggerFactory);
@@ -140,12 +139,11 @@ public sealed partial class RaftReplica : IAsyncDisposable
             catch
             {
                 await ShutdownAsync(node, log, machine).ConfigureAwait(false);
-                clients.Dispose();
                 members.Dispose();
                 throw;
             }
 
-            (cluster, wal, stateMachine, connections, tlsListener, membership, lifecycle) = (node, log, machine, clients, listener, members, Lifecycle.Running);
+            (cluster, wal, stateMachine, tlsListener, membership, lifecycle) = (node, log, machine, listener, members, Lifecycle.Running);
             LogStarted(logger, options.RaftEndPoint, node.Members.Count, log.LastCommittedEntryIndex);
         }
         finally
@@ -169,7 +167,6 @@ public sealed partial class RaftReplica : IAsyncDisposable
                 finalStatus = ReplicaStatusReader.Read(options, node, log, machine, tlsListener) with { Leader = null, IsLeader = false };
                 (cluster, wal, stateMachine) = (null, null, null);
                 await ShutdownAsync(node, log, machine).ConfigureAwait(false);
-                connections?.Dispose();
                 membership?.Dispose();
                 LogStopped(logger, options.RaftEndPoint);
             }
