@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -19,12 +20,59 @@ namespace Platform.Ledger.Replication;
 /// must present a certificate for the name (or address) dialled, issued by the configured authorities.
 /// Every connection's stream is an <see cref="ElectionAnswerDeadlineStream"/>: a vote not answered within
 /// <paramref name="voteDeadline"/> aborts the connection, so a partitioned member cannot hold up an election.
+/// <para>
+/// Dialling is decoupled from the caller's wait. DotNext gives up waiting for a connection after its connect timeout
+/// (the lower election timeout: a vote to an unreachable member must fail before any candidate's election timeout),
+/// but a TLS handshake on a busy node can take longer than that. So the dial goes on in the background, bounded by
+/// <see cref="DialTimeout"/>, and a connection that arrives after its caller gave up is kept for the next request to
+/// that member (the next heartbeat), instead of being thrown away and dialled again, and again too late. At most one
+/// dial per member is in flight.
+/// </para>
 /// </remarks>
-internal sealed class MemberConnectionFactory(HostResolver resolve, TimeSpan voteDeadline, ReplicaTls? tls = null) : IConnectionFactory
+internal sealed class MemberConnectionFactory(HostResolver resolve, TimeSpan voteDeadline, ReplicaTls? tls = null) : IConnectionFactory, IDisposable
 {
+    private readonly ConcurrentDictionary<EndPoint, Task<ConnectionContext>> dials = new();
+
     internal static HostResolver SystemResolver { get; } = static (host, ct) => new ValueTask<IPAddress[]>(Dns.GetHostAddressesAsync(host, ct));
 
+    /// <summary>How long one dial (resolution, TCP connect and TLS handshake) may take in the background.</summary>
+    private TimeSpan DialTimeout => tls?.HandshakeTimeout ?? TimeSpan.FromSeconds(5);
+
     public async ValueTask<ConnectionContext> ConnectAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var dial = dials.GetOrAdd(endpoint, StartDial);
+            if (dial.IsFaulted || dial.IsCanceled)
+            {
+                // An earlier caller's failed dial, nobody waited for it: this request dials afresh.
+                dials.TryRemove(KeyValuePair.Create(endpoint, dial));
+                continue;
+            }
+
+            try
+            {
+                var connection = await dial.WaitAsync(cancellationToken).ConfigureAwait(false);
+
+                // Whoever removes the finished dial owns its connection; a loser dials (or waits) again.
+                if (dials.TryRemove(KeyValuePair.Create(endpoint, dial)))
+                    return connection;
+            }
+            catch when (!cancellationToken.IsCancellationRequested)
+            {
+                dials.TryRemove(KeyValuePair.Create(endpoint, dial));
+                throw;
+            }
+        }
+    }
+
+    private Task<ConnectionContext> StartDial(EndPoint endpoint) => Task.Run(async () =>
+    {
+        using var deadline = new CancellationTokenSource(DialTimeout);
+        return await DialAsync(endpoint, deadline.Token).ConfigureAwait(false);
+    });
+
+    private async Task<ConnectionContext> DialAsync(EndPoint endpoint, CancellationToken cancellationToken)
     {
         IPEndPoint[] targets = endpoint switch
         {
@@ -72,15 +120,23 @@ internal sealed class MemberConnectionFactory(HostResolver resolve, TimeSpan vot
         var stream = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
         try
         {
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            deadline.CancelAfter(tls!.HandshakeTimeout);
-            await stream.AuthenticateAsClientAsync(tls.ClientOptions(host), deadline.Token).ConfigureAwait(false);
+            await stream.AuthenticateAsClientAsync(tls!.ClientOptions(host), ct).ConfigureAwait(false);
             return Watched(socket, stream);
         }
         catch
         {
             await stream.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>Closes connections that were dialled but never claimed.</summary>
+    public void Dispose()
+    {
+        foreach (var (endpoint, dial) in dials)
+        {
+            if (dials.TryRemove(KeyValuePair.Create(endpoint, dial)) && dial.IsCompletedSuccessfully)
+                dial.Result.Abort();
         }
     }
 

@@ -31,6 +31,7 @@ public sealed partial class RaftReplica : IAsyncDisposable
     private volatile RaftCluster? cluster;
     private volatile DurableWriteAheadLog? wal;
     private volatile CommandStateMachine? stateMachine;
+    private MemberConnectionFactory? connections;
     private TlsConnectionListenerFactory? tlsListener;
     private MembershipFile? membership;
     private volatile Lifecycle lifecycle;
@@ -139,11 +140,12 @@ public sealed partial class RaftReplica : IAsyncDisposable
             catch
             {
                 await ShutdownAsync(node, log, machine).ConfigureAwait(false);
+                clients.Dispose();
                 members.Dispose();
                 throw;
             }
 
-            (cluster, wal, stateMachine, tlsListener, membership, lifecycle) = (node, log, machine, listener, members, Lifecycle.Running);
+            (cluster, wal, stateMachine, connections, tlsListener, membership, lifecycle) = (node, log, machine, clients, listener, members, Lifecycle.Running);
             LogStarted(logger, options.RaftEndPoint, node.Members.Count, log.LastCommittedEntryIndex);
         }
         finally
@@ -167,6 +169,7 @@ public sealed partial class RaftReplica : IAsyncDisposable
                 finalStatus = ReplicaStatusReader.Read(options, node, log, machine, tlsListener) with { Leader = null, IsLeader = false };
                 (cluster, wal, stateMachine) = (null, null, null);
                 await ShutdownAsync(node, log, machine).ConfigureAwait(false);
+                connections?.Dispose();
                 membership?.Dispose();
                 LogStopped(logger, options.RaftEndPoint);
             }
