@@ -6,16 +6,25 @@ using Xunit.Abstractions;
 namespace Platform.Ledger.Replication.Tests;
 
 /// <summary>
-/// A member behind a partition accepts connections and never answers. DotNext's candidate waits for every member's
-/// vote until its own election timeout, and the request timeout is long (30 s, for snapshots): without a vote deadline
-/// no candidate could ever win. The two reachable members must elect a leader and commit.
+/// A member behind a partition accepts connections and never answers (as the fault harness's proxy does; a TLS
+/// handshake with it never completes). DotNext's candidate waits for every member's vote until its own election
+/// timeout, and the request timeout is long (30 s, for snapshots): unless the wait for a connection to it is shorter
+/// than any election timeout, no candidate can ever win. The two reachable members must elect a leader and commit.
 /// </summary>
-public sealed class ElectionAnswerDeadlineTests(ITestOutputHelper output)
+public sealed class ElectionAnswerDeadlineTests(ITestOutputHelper output) : IDisposable
 {
+    private static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
+    private readonly ReplicaCertificateAuthority authority = ReplicaCertificateAuthority.Create("test ledger raft CA", Lifetime);
+
+    public void Dispose() => authority.Dispose();
+
+    private ReplicaTls Tls(int i) =>
+        authority.TlsFor(authority.Issue($"replica-{i}", [$"replica-{i}"], [IPAddress.Parse($"127.0.0.{10 + i}")], Lifetime));
+
     [Fact]
     public async Task Two_members_elect_a_leader_and_commit_while_the_third_accepts_connections_and_never_answers()
     {
-        await using var cluster = await TestCluster.StartAsync(3, output);
+        await using var cluster = await TestCluster.StartAsync(3, output, named: true, tls: Tls);
         await cluster.AppendAllAsync(["before"]);
         var leader = await cluster.WaitForLeaderAsync();
         var silent = cluster.Nodes.First(n => n != leader);
@@ -24,7 +33,7 @@ public sealed class ElectionAnswerDeadlineTests(ITestOutputHelper output)
 
         // The silent member's port now belongs to a black hole: connections are accepted, nothing is ever read or sent.
         await silent.KillAsync();
-        await using var blackHole = BlackHole.Listen((IPEndPoint)silent.EndPoint);
+        await using var blackHole = BlackHole.Listen(silent.Options.ListenEndPoint!);
 
         // Depose the leader: the remaining two must hold an election in which the silent member never answers.
         await leader.KillAsync();

@@ -3,17 +3,29 @@ namespace Platform.Ledger.Replication;
 /// <summary>
 /// The stream under an outgoing Raft connection that gives up on a vote that is not answered in time: when a Vote or
 /// PreVote request has been written and no answer byte arrives within the deadline, the connection is aborted, so
-/// DotNext sees the member as unavailable at once instead of after the (long) request timeout.
+/// DotNext sees the member as unavailable then instead of after the (long) request timeout.
 /// </summary>
 /// <remarks>
 /// Why: a DotNext 6.12 candidate waits for the answer of <em>every</em> member until its own election timeout, and
 /// counts the round as lost when that timeout comes first. Over a partition (packets dropped, the connection still
 /// open) a vote to the unreachable member would wait for <see cref="ReplicaOptions.RequestTimeout"/>, which must be
-/// long for snapshot installs, so no candidate could ever win. DotNext has one request timeout for every request
+/// long for snapshot installs, and hold up every round until then. DotNext has one request timeout for every request
 /// type; this stream tells the request types apart by the first byte DotNext writes for each request (its message
 /// type) and applies the short deadline to votes only. Log entries and snapshots keep the long timeout.
 /// </remarks>
-internal sealed class ElectionAnswerDeadlineStream(Stream inner, TimeSpan deadline, Action abort) : Stream
+/// <param name="deadline">
+/// The upper election timeout: from the moment the vote is written, no candidate is still waiting for it after that,
+/// so giving up then never loses a vote that could have counted. What it saves is the next round: DotNext sends one
+/// request at a time per member, so a vote left hanging would hold that member's line for the whole request timeout
+/// and every later round would wait behind it; once given up, the next round reconnects, and a connection attempt to an
+/// unreachable member fails within the connect wait (the lower election timeout).
+/// </param>
+/// <param name="exemptFirstRequest">
+/// For TLS connections: the first request on a fresh connection is not given up on. The completed handshake shows the
+/// peer is there, and its answer includes the peer finishing its side of the handshake (checking this replica's
+/// certificate), which on a busy node can exceed the deadline; aborting it would throw away a good connection each time.
+/// </param>
+internal sealed class ElectionAnswerDeadlineStream(Stream inner, TimeSpan deadline, Action abort, bool exemptFirstRequest) : Stream
 {
     // DotNext's MessageType values for the election requests (NetworkTransport/MessageType.cs).
     private const byte VoteMessage = 0b0000_0001;
@@ -21,6 +33,7 @@ internal sealed class ElectionAnswerDeadlineStream(Stream inner, TimeSpan deadli
 
     private readonly Lock gate = new();
     private bool nextWriteStartsRequest = true;
+    private bool firstRequest = true;
     private Timer? pendingVote;
 
     /// <summary>How many votes this stream gave up on (for tests).</summary>
@@ -107,7 +120,9 @@ internal sealed class ElectionAnswerDeadlineStream(Stream inner, TimeSpan deadli
             if (!nextWriteStartsRequest)
                 return;
             nextWriteStartsRequest = false;
-            if (first is VoteMessage or PreVoteMessage)
+            var exempt = firstRequest && exemptFirstRequest;
+            firstRequest = false;
+            if (!exempt && first is VoteMessage or PreVoteMessage)
                 pendingVote = new Timer(_ => GiveUp(), null, deadline, Timeout.InfiniteTimeSpan);
         }
     }

@@ -89,7 +89,7 @@ internal sealed class MemberConnectionFactory(HostResolver resolve, TimeSpan vot
             {
                 await socket.ConnectAsync(target, cancellationToken).ConfigureAwait(false);
                 if (tls is null)
-                    return Watched(socket, new NetworkStream(socket, ownsSocket: true));
+                    return Watched(socket, new NetworkStream(socket, ownsSocket: true), exemptFirstRequest: false);
                 return await AuthenticateAsync(socket, endpoint, cancellationToken).ConfigureAwait(false);
             }
             catch (SocketException e)
@@ -121,7 +121,7 @@ internal sealed class MemberConnectionFactory(HostResolver resolve, TimeSpan vot
         try
         {
             await stream.AuthenticateAsClientAsync(tls!.ClientOptions(host), ct).ConfigureAwait(false);
-            return Watched(socket, stream);
+            return Watched(socket, stream, exemptFirstRequest: true);
         }
         catch
         {
@@ -140,6 +140,6 @@ internal sealed class MemberConnectionFactory(HostResolver resolve, TimeSpan vot
         }
     }
 
-    private StreamConnection Watched(Socket socket, Stream stream) =>
-        new(socket, new ElectionAnswerDeadlineStream(stream, voteDeadline, socket.Dispose));
+    private StreamConnection Watched(Socket socket, Stream stream, bool exemptFirstRequest) =>
+        new(socket, new ElectionAnswerDeadlineStream(stream, voteDeadline, socket.Dispose, exemptFirstRequest));
 }
