@@ -7,6 +7,7 @@ namespace Platform.Ledger.Cli;
 /// <c>ledger verify RECEIPT.json [--keys KEYS.json] [--opening OPENING.json]</c> and
 /// <c>ledger verify-consistency OLDER.json NEWER.json PROOF.json --keys KEYS.json</c>.
 /// Works offline on files. Exit codes: 0 valid, 1 invalid (the reason is printed), 2 the command could not run.
+/// <c>ledger members</c> is the one online command (<see cref="MembersCommand"/>).
 /// </summary>
 public static class LedgerCli
 {
@@ -18,6 +19,7 @@ public static class LedgerCli
         usage:
           ledger verify RECEIPT.json [--keys KEYS.json] [--opening OPENING.json]
           ledger verify-consistency OLDER-CHECKPOINT.json NEWER-CHECKPOINT.json PROOF.json --keys KEYS.json
+          ledger members add|remove NAME --url URL --token-file FILE   (online; see `ledger members`)
 
         KEYS.json holds the replicas' public keys as the ledger serves them at GET /replicas/keys; obtain it
         independently of the receipt. Without --keys, `verify` trusts the keys inside the receipt and says so.

@@ -1,3 +1,5 @@
 using Platform.Ledger.Cli;
 
-return LedgerCli.Run(args, Console.Out, Console.Error);
+return args is ["members", ..]
+    ? await MembersCommand.RunAsync(args, Console.Out, Console.Error)
+    : LedgerCli.Run(args, Console.Out, Console.Error);

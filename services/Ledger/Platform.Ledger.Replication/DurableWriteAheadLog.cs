@@ -35,6 +35,15 @@ internal sealed class DurableWriteAheadLog(WriteAheadLog.Options options, Comman
     /// <summary>The highest commit index a leader has announced to this replica (or this replica committed as leader).</summary>
     internal long HighestKnownCommitIndex => Math.Max(Volatile.Read(ref highestKnownCommitIndex), LastCommittedEntryIndex);
 
+    /// <summary>
+    /// Whether this process has been told a commit index since it started: by a leader whose log this replica's log
+    /// matches (DotNext commits only after the consistency check passed), or by itself as leader. Until then the
+    /// commit index it knows is only what it had before, and its lag cannot be measured.
+    /// </summary>
+    internal bool HasHeardCommitIndex => Volatile.Read(ref commitNotices) != 0;
+
+    private int commitNotices;
+
     /// <summary>Entries flushed because a follower received them; for tests and diagnostics.</summary>
     internal long FollowerFlushes => Volatile.Read(ref followerFlushes);
 
@@ -68,6 +77,7 @@ internal sealed class DurableWriteAheadLog(WriteAheadLog.Options options, Comman
     ValueTask<long> IAuditTrail.CommitAsync(long endIndex, CancellationToken token)
     {
         // A follower is told the leader's commit index, which may be ahead of what it holds: that gap is its lag.
+        Volatile.Write(ref commitNotices, 1);
         var seen = Volatile.Read(ref highestKnownCommitIndex);
         while (endIndex > seen && Interlocked.CompareExchange(ref highestKnownCommitIndex, endIndex, seen) != seen)
             seen = Volatile.Read(ref highestKnownCommitIndex);

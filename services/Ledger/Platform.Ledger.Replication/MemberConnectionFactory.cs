@@ -1,9 +1,8 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
-using Microsoft.Extensions.Logging;
 
 namespace Platform.Ledger.Replication;
 
@@ -19,14 +18,61 @@ namespace Platform.Ledger.Replication;
 /// DotNext's Raft protocol over Kestrel's socket transport, the pairing DotNext's own tests use; with
 /// <see cref="ReplicaTls"/> it is the same protocol inside a mutually authenticated TLS 1.3 session, and the peer
 /// must present a certificate for the name (or address) dialled, issued by the configured authorities.
+/// Every connection's stream is an <see cref="ElectionAnswerDeadlineStream"/>: a vote not answered within
+/// <paramref name="voteDeadline"/> aborts the connection, so a partitioned member cannot hold up an election.
+/// <para>
+/// Dialling is decoupled from the caller's wait. DotNext gives up waiting for a connection after its connect timeout
+/// (the lower election timeout: a vote to an unreachable member must fail before any candidate's election timeout),
+/// but a TLS handshake on a busy node can take longer than that. So the dial goes on in the background, bounded by
+/// <see cref="DialTimeout"/>, and a connection that arrives after its caller gave up is kept for the next request to
+/// that member (the next heartbeat), instead of being thrown away and dialled again, and again too late. At most one
+/// dial per member is in flight.
+/// </para>
 /// </remarks>
-internal sealed class MemberConnectionFactory(HostResolver resolve, ILoggerFactory loggerFactory, ReplicaTls? tls = null) : IConnectionFactory, IDisposable
+internal sealed class MemberConnectionFactory(HostResolver resolve, TimeSpan voteDeadline, ReplicaTls? tls = null) : IConnectionFactory, IDisposable
 {
-    private readonly SocketConnectionContextFactory contexts = new(new SocketConnectionFactoryOptions(), loggerFactory.CreateLogger<MemberConnectionFactory>());
+    private readonly ConcurrentDictionary<EndPoint, Task<ConnectionContext>> dials = new();
 
     internal static HostResolver SystemResolver { get; } = static (host, ct) => new ValueTask<IPAddress[]>(Dns.GetHostAddressesAsync(host, ct));
 
+    /// <summary>How long one dial (resolution, TCP connect and TLS handshake) may take in the background.</summary>
+    private TimeSpan DialTimeout => tls?.HandshakeTimeout ?? TimeSpan.FromSeconds(5);
+
     public async ValueTask<ConnectionContext> ConnectAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var dial = dials.GetOrAdd(endpoint, StartDial);
+            if (dial.IsFaulted || dial.IsCanceled)
+            {
+                // An earlier caller's failed dial, nobody waited for it: this request dials afresh.
+                dials.TryRemove(KeyValuePair.Create(endpoint, dial));
+                continue;
+            }
+
+            try
+            {
+                var connection = await dial.WaitAsync(cancellationToken).ConfigureAwait(false);
+
+                // Whoever removes the finished dial owns its connection; a loser dials (or waits) again.
+                if (dials.TryRemove(KeyValuePair.Create(endpoint, dial)))
+                    return connection;
+            }
+            catch when (!cancellationToken.IsCancellationRequested)
+            {
+                dials.TryRemove(KeyValuePair.Create(endpoint, dial));
+                throw;
+            }
+        }
+    }
+
+    private Task<ConnectionContext> StartDial(EndPoint endpoint) => Task.Run(async () =>
+    {
+        using var deadline = new CancellationTokenSource(DialTimeout);
+        return await DialAsync(endpoint, deadline.Token).ConfigureAwait(false);
+    });
+
+    private async Task<ConnectionContext> DialAsync(EndPoint endpoint, CancellationToken cancellationToken)
     {
         IPEndPoint[] targets = endpoint switch
         {
@@ -43,7 +89,7 @@ internal sealed class MemberConnectionFactory(HostResolver resolve, ILoggerFacto
             {
                 await socket.ConnectAsync(target, cancellationToken).ConfigureAwait(false);
                 if (tls is null)
-                    return contexts.Create(socket);
+                    return Watched(socket, new NetworkStream(socket, ownsSocket: true), exemptFirstRequest: false);
                 return await AuthenticateAsync(socket, endpoint, cancellationToken).ConfigureAwait(false);
             }
             catch (SocketException e)
@@ -74,10 +120,8 @@ internal sealed class MemberConnectionFactory(HostResolver resolve, ILoggerFacto
         var stream = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
         try
         {
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            deadline.CancelAfter(tls!.HandshakeTimeout);
-            await stream.AuthenticateAsClientAsync(tls.ClientOptions(host), deadline.Token).ConfigureAwait(false);
-            return new TlsConnection(socket, stream);
+            await stream.AuthenticateAsClientAsync(tls!.ClientOptions(host), ct).ConfigureAwait(false);
+            return Watched(socket, stream, exemptFirstRequest: true);
         }
         catch
         {
@@ -86,5 +130,16 @@ internal sealed class MemberConnectionFactory(HostResolver resolve, ILoggerFacto
         }
     }
 
-    public void Dispose() => contexts.Dispose();
+    /// <summary>Closes connections that were dialled but never claimed.</summary>
+    public void Dispose()
+    {
+        foreach (var (endpoint, dial) in dials)
+        {
+            if (dials.TryRemove(KeyValuePair.Create(endpoint, dial)) && dial.IsCompletedSuccessfully)
+                dial.Result.Abort();
+        }
+    }
+
+    private StreamConnection Watched(Socket socket, Stream stream, bool exemptFirstRequest) =>
+        new(socket, new ElectionAnswerDeadlineStream(stream, voteDeadline, socket.Dispose, exemptFirstRequest));
 }

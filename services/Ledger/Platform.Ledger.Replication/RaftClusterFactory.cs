@@ -25,9 +25,12 @@ internal static class RaftClusterFactory
             LowerElectionTimeout = (int)options.LowerElectionTimeout.TotalMilliseconds,
             UpperElectionTimeout = (int)options.UpperElectionTimeout.TotalMilliseconds,
 
-            // Resolving a name and connecting must fit in well under an election timeout, but DotNext's default
-            // (half the lower timeout, 75 ms) leaves no room for a DNS lookup in a busy cluster.
-            ConnectTimeout = options.UpperElectionTimeout,
+            // Resolving a name, connecting and the TLS handshake must fail before a candidate's election timeout
+            // (at least the lower one): a DotNext candidate waits for every member's vote until then, so a member
+            // that cannot be reached (a partition: connections hang rather than being refused) must be given up on
+            // first, or no candidate ever wins. The dial itself goes on in the background (MemberConnectionFactory), so a
+            // slow handshake on a busy node is not thrown away. Votes on an open connection: ElectionAnswerDeadlineStream.
+            ConnectTimeout = options.LowerElectionTimeout,
 
             // Long enough to send and install a snapshot (see ReplicaOptions.RequestTimeout).
             RequestTimeout = options.RequestTimeout,

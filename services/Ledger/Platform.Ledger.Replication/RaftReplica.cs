@@ -124,7 +124,7 @@ public sealed partial class RaftReplica : IAsyncDisposable
                 },
                 machine,
                 options.FlushBeforeAcknowledging);
-            var clients = new MemberConnectionFactory(options.ResolveHost ?? MemberConnectionFactory.SystemResolver, loggerFactory, options.Tls);
+            var clients = new MemberConnectionFactory(options.ResolveHost ?? MemberConnectionFactory.SystemResolver, options.UpperElectionTimeout, options.Tls);
             var listener = options.Tls is { } tls ? new TlsConnectionListenerFactory(tls, logger) : null;
             var members = new MembershipFile(Path.Combine(Path.GetFullPath(options.DataDirectory), MembershipFile.FileName));
             var node = RaftClusterFactory.Create(options, log, members, clients, listener, loggerFactory);

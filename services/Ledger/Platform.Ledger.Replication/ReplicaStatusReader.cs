@@ -11,10 +11,11 @@ internal static class ReplicaStatusReader
     internal static ReplicaStatus Read(ReplicaOptions options, RaftCluster node, DurableWriteAheadLog log, CommandStateMachine machine, TlsConnectionListenerFactory? tls)
     {
         var known = node.Members.ToDictionary(m => m.EndPoint, m => m.Status);
+        var isLeader = !node.LeadershipToken.IsCancellationRequested;
         return new ReplicaStatus(
             options.RaftEndPoint,
             node.Leader?.EndPoint,
-            !node.LeadershipToken.IsCancellationRequested,
+            isLeader,
             ((IPersistentState)log).Term,
             log.LastCommittedEntryIndex,
             log.LastAppliedIndex,
@@ -24,7 +25,8 @@ internal static class ReplicaStatusReader
             log.FollowerFlushes,
             new SnapshotStatus(machine.SnapshotIndex, machine.SnapshotsTaken, machine.SnapshotsInstalled),
             options.Tls is not null,
-            tls?.Refused ?? 0);
+            tls?.Refused ?? 0,
+            isLeader || log.HasHeardCommitIndex);
     }
 
     internal static ReplicaStatus NotRunning(ReplicaOptions options) =>

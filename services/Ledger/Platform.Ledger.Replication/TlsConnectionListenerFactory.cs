@@ -128,7 +128,7 @@ internal sealed partial class TlsConnectionListenerFactory(ReplicaTls tls, ILogg
                 using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
                 deadline.CancelAfter(owner.Tls.HandshakeTimeout);
                 await stream.AuthenticateAsServerAsync(owner.Tls.ServerOptions(), deadline.Token).ConfigureAwait(false);
-                var connection = new TlsConnection(peer, stream);
+                var connection = new StreamConnection(peer, stream);
                 if (!authenticated.Writer.TryWrite(connection))
                     await connection.DisposeAsync().ConfigureAwait(false);
             }

@@ -100,6 +100,9 @@ public sealed class LedgerCluster : IAsyncDisposable
             .GetRequiredService<Microsoft.Extensions.Options.IOptions<LedgerNodeOptions>>().Value.DataDirectory,
         "raft");
 
+    /// <summary>Replica <paramref name="i"/>'s API address, as an operator's tool would be given it.</summary>
+    public Uri ApiUrl(int i) => new($"http://127.0.0.1:{_ports[i].Api}/");
+
     public HttpClient Client(int i) => Replicas[i]?.Client ?? throw new InvalidOperationException($"Replica {i} is stopped.");
 
     public async Task<int> LeaderAsync(TimeSpan? timeout = null)

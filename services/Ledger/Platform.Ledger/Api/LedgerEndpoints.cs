@@ -95,6 +95,7 @@ public static class LedgerEndpoints
                         term = status.Term,
                         commitIndex = status.CommitIndex,
                         leaderCommitIndex = status.LeaderCommitIndex,
+                        heardCommitIndex = status.HeardCommitIndex,
                         lastAppliedIndex = status.LastAppliedIndex,
                         flushedAppends = status.FlushedAppends,
                         snapshot = status.Snapshot is { } snapshot ? new { snapshot.Index, snapshot.Taken, snapshot.Installed } : null,

@@ -123,7 +123,7 @@ public static class LedgerNodeSetup
 }
 
 /// <summary>
-/// Ready only while a leader is known and this replica has caught up: a replica that has not (re)joined a majority
+/// Ready only while a leader is known and this replica has caught up (<see cref="ReplicaReadiness"/>): a replica that has not (re)joined a majority
 /// cannot commit, one far behind the leader's commit index does not yet hold what it would serve, and a rollout that
 /// took either as ready would restart the next replica and could lose the quorum. (While the write-ahead log is
 /// replayed at start the host does not answer at all.) The headless Service publishes not-ready addresses, so peers
@@ -133,16 +133,7 @@ public sealed class RaftHealthCheck(RaftReplica replica, IOptions<LedgerNodeOpti
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (replica.Leader is null)
-        {
-            return Task.FromResult(HealthCheckResult.Unhealthy("No leader is known; writes wait for an election or a majority."));
-        }
-        var status = replica.Status;
-        if (status.Lag > options.Value.ReadyLag)
-        {
-            return Task.FromResult(HealthCheckResult.Unhealthy(
-                $"Catching up: {status.Lag} committed entries not applied yet (applied {status.LastAppliedIndex}, commit index {Math.Max(status.LeaderCommitIndex, status.CommitIndex)})."));
-        }
-        return Task.FromResult(HealthCheckResult.Healthy(replica.IsLeader ? "This replica leads." : "A leader is known."));
+        var (ready, reason) = ReplicaReadiness.Evaluate(replica.Status, options.Value.ReadyLag);
+        return Task.FromResult(ready ? HealthCheckResult.Healthy(reason) : HealthCheckResult.Unhealthy(reason));
     }
 }

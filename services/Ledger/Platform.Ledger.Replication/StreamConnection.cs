@@ -1,21 +1,23 @@
 using System.IO.Pipelines;
 using System.Net;
-using System.Net.Security;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Platform.Ledger.Replication;
 
-/// <summary>A Raft connection after a successful mutual-TLS handshake: DotNext reads and writes its pipes, which are the TLS stream.</summary>
-internal sealed class TlsConnection : ConnectionContext
+/// <summary>
+/// A Raft connection over a stream on a socket: DotNext reads and writes its pipes, which are the stream (the TLS
+/// session after a successful mutual handshake, or the deadline-watched stream of an outgoing connection).
+/// </summary>
+internal sealed class StreamConnection : ConnectionContext
 {
     private readonly Socket socket;
-    private readonly SslStream stream;
+    private readonly Stream stream;
     private readonly CancellationTokenSource closed = new();
     private int disposed;
 
-    internal TlsConnection(Socket socket, SslStream stream)
+    internal StreamConnection(Socket socket, Stream stream)
     {
         this.socket = socket;
         this.stream = stream;
