@@ -23,9 +23,25 @@ namespace Platform.Benchmarks;
 /// </summary>
 public static class OidcTokenBenchmark
 {
-    private const string ClientId = "bench-service";
-    private const string ClientSecret = "bench-service-secret-0123456789abcdefghij";
-    private const string Scope = "consent.decide ledger.submit";
+    internal const string ClientId = "bench-service";
+    internal const string ClientSecret = "bench-service-secret-0123456789abcdefghij";
+    internal const string Scope = "consent.decide ledger.submit";
+
+    /// <summary>The identity service as both token benchmarks run it: SQLite, software keys, one client, rate limits raised.</summary>
+    internal static Task<ServiceUnderTest> StartIdentityAsync() => ServiceUnderTest.StartAsync(IdentityService.Build, new Dictionary<string, string?>
+    {
+        ["Keys:Provider"] = "Software",
+        ["Identity:AllowHttp"] = "true",
+        ["Identity:Clients:0:ClientId"] = ClientId,
+        ["Identity:Clients:0:Type"] = "confidential",
+        ["Identity:Clients:0:ClientSecret"] = ClientSecret,
+        ["Identity:Clients:0:GrantTypes:0"] = "client_credentials",
+        ["Identity:Clients:0:Scopes:0"] = "consent.decide",
+        ["Identity:Clients:0:Scopes:1"] = "ledger.submit",
+        ["RateLimiting:per-client:PermitLimit"] = "100000000",
+        ["RateLimiting:sensitive:PermitLimit"] = "100000000",
+        ["Logging:LogLevel:Default"] = "Error",
+    });
 
     public static async Task RunAsync(TimeSpan duration, int concurrency)
     {
@@ -33,20 +49,7 @@ public static class OidcTokenBenchmark
             + $"{duration.TotalSeconds:F0} s per target, loopback, {Environment.ProcessorCount} cores, Release build");
         Console.WriteLine($"{"target",-52} {"requests/s",12} {"p50 ms",8} {"p99 ms",8} {"errors",7}");
 
-        await using var identity = await ServiceUnderTest.StartAsync(IdentityService.Build, new Dictionary<string, string?>
-        {
-            ["Keys:Provider"] = "Software",
-            ["Identity:AllowHttp"] = "true",
-            ["Identity:Clients:0:ClientId"] = ClientId,
-            ["Identity:Clients:0:Type"] = "confidential",
-            ["Identity:Clients:0:ClientSecret"] = ClientSecret,
-            ["Identity:Clients:0:GrantTypes:0"] = "client_credentials",
-            ["Identity:Clients:0:Scopes:0"] = "consent.decide",
-            ["Identity:Clients:0:Scopes:1"] = "ledger.submit",
-            ["RateLimiting:per-client:PermitLimit"] = "100000000",
-            ["RateLimiting:sensitive:PermitLimit"] = "100000000",
-            ["Logging:LogLevel:Default"] = "Error",
-        });
+        await using var identity = await StartIdentityAsync();
         var address = identity.Client.BaseAddress!;
         var basic = new AuthenticationHeaderValue("Basic",
             Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(ClientId)}:{Uri.EscapeDataString(ClientSecret)}")));

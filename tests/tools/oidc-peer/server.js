@@ -28,7 +28,7 @@ const provider = new Provider(`http://127.0.0.1:${port}`, {
   scopes: scopes.split(' '),
   jwks: { keys: [{ ...signingKey, alg: 'ES256', use: 'sig', kid: 'peer-es256' }] },
   cookies: { keys: [randomBytes(32).toString('base64url')] },
-  ttl: { ClientCredentials: 3600 }, // an hour, as the identity service's access tokens
+  ttl: { ClientCredentials: 300 }, // five minutes, as the identity service's access tokens
   features: {
     clientCredentials: { enabled: true },
     devInteractions: { enabled: false },
@@ -40,7 +40,7 @@ const provider = new Provider(`http://127.0.0.1:${port}`, {
       getResourceServerInfo: () => ({
         scope: scopes,
         audience: resource,
-        accessTokenTTL: 3600,
+        accessTokenTTL: 300,
         accessTokenFormat: 'jwt',
         jwt: { sign: { alg: 'ES256' } },
       }),
