@@ -29,6 +29,9 @@ public sealed class ExternalProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The operating system's process id, for benchmarks that read the server's CPU time and memory.</summary>
+    public int Id => _process.Id;
+
     public static ExternalProcess Start(string fileName, params string[] arguments)
     {
         var info = new ProcessStartInfo(fileName)

@@ -40,7 +40,9 @@ public static class ServiceDatabase
         {
             var directory = Path.GetFullPath(builder.Configuration["Data:Directory"] ?? "data");
             Directory.CreateDirectory(directory);
-            connectionString = $"Data Source={Path.Combine(directory, serviceName + ".db")};Cache=Shared;Pooling=True";
+            // Private cache (the default), not Cache=Shared: a shared cache locks whole tables, so in WAL mode a reader
+            // still waited for every writer (docs/benchmarks.md, identity tokens: a client lookup blocked behind token inserts).
+            connectionString = $"Data Source={Path.Combine(directory, serviceName + ".db")};Pooling=True";
         }
         if (string.IsNullOrWhiteSpace(connectionString))
         {

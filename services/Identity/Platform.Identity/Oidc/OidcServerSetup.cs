@@ -49,6 +49,8 @@ public static class OidcServerSetup
                 options.UseEntityFrameworkCore().UseDbContext<IdentityServiceDbContext>();
                 // Every revocation goes through the token manager: this one also tells the resource services.
                 options.ReplaceTokenManager<OpenIddictEntityFrameworkCoreToken, RevocationAnnouncingTokenManager>();
+                // Client secrets as HMAC-SHA256 under a server key: PBKDF2 cost several ms of CPU per token request.
+                options.ReplaceApplicationManager<OpenIddictEntityFrameworkCoreApplication, KeyedClientSecretApplicationManager>();
             })
             .AddServer(options =>
             {
@@ -104,6 +106,7 @@ public static class OidcServerSetup
         // the service defaults, before this runs) would answer problem+json where OAuth clients expect "error".
         builder.Services.Insert(0, ServiceDescriptor.Singleton<IExceptionHandler, OAuthRequestExceptionHandler>());
         builder.Services.AddSingleton<SigningKeyRing>();
+        builder.Services.AddSingleton<ClientSecretKey>();
         builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, SigningKeyRingServerOptions>();
         builder.Services.AddHostedService<SigningKeyMaintenance>();
         builder.Services.AddScoped<ClientRegistry>();
