@@ -88,7 +88,7 @@ public sealed class DaprLedgerCrashTests(LedgerProcessPlatform platform, ITestOu
         }
         output.WriteLine($"{changes.Count} acknowledged changes, {reads} acknowledged reads; {missing.Count} without a receipt {waited.Elapsed.TotalSeconds:F1} s after the last restart");
         Assert.True(missing.Count == 0, $"{missing.Count} acknowledged events have no receipt after {ReceiptsWithin}: {string.Join(", ", missing.Take(20))}\n{platform.OutputTail("ledger")}");
-        var clinicianReads = log.Count(e => e.GetProperty("actor").GetString() == clinician.Id && e.GetProperty("outcome").GetString() == "allow");
+        var clinicianReads = log.Count(e => e.GetProperty("actor").GetString() == clinician.Id && e.GetProperty("outcome").GetString() == "permit");
         Assert.True(clinicianReads >= reads, $"{reads} reads were acknowledged but the access log holds {clinicianReads}");
 
         var keys = await platform.LedgerKeysAsync();

@@ -87,7 +87,7 @@ public sealed class ClinicianReads
         using var ledger = Client(host.LedgerPort, null);
         var keys = (await ledger.GetFromJsonAsync<JsonElement>("/replicas/keys")).GetProperty("keys").Deserialize<List<ReplicaKey>>(JsonSerializerOptions.Web)!;
         var log = (await vault.GetFromJsonAsync<JsonElement>($"/patients/{_patient}/access-log")).EnumerateArray().ToList();
-        var reads = log.Count(e => e.GetProperty("actor").GetString() == _clinician && e.GetProperty("outcome").GetString() == "allow"
+        var reads = log.Count(e => e.GetProperty("actor").GetString() == _clinician && e.GetProperty("outcome").GetString() == "permit"
                                    && e.GetProperty("recordId").GetGuid() == _record);
         Assert.True(reads >= Acknowledged, $"{Acknowledged} reads were acknowledged but the access log holds {reads}");
         var missing = log.Where(e => e.GetProperty("receipt").ValueKind != JsonValueKind.Object).Select(e => e.GetProperty("eventId").GetString()).ToList();
