@@ -50,6 +50,10 @@ public sealed class DaprLedgerCrashTests(LedgerProcessPlatform platform, ITestOu
             using var stop = new CancellationTokenSource();
             var load = Enumerable.Range(0, Writers).Select(w => WriteAsync(patientToken, $"crash-{kill}-{w}", changes, stop.Token))
                 .Append(ReadAsync(clinicianToken, recordId, () => Interlocked.Increment(ref reads), stop.Token)).ToArray();
+            // Kill only once this round has had both kinds of work acknowledged (a busy machine may take a while).
+            var (changesAtStart, readsAtStart) = (changes.Count, Volatile.Read(ref reads));
+            await Eventually.TrueAsync(() => changes.Count > changesAtStart && Volatile.Read(ref reads) > readsAtStart,
+                "a change and a read are acknowledged before the kill", TimeSpan.FromSeconds(60));
             await Task.Delay(TimeSpan.FromSeconds(loadSeconds * (0.5 + (Random.Shared.NextDouble() / 2))));
             var refusedBefore = RefusedLedgerDeliveries();
             await platform.KillAsync("ledger");

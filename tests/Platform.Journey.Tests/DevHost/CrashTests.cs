@@ -7,6 +7,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Platform.Identity.Tests.Infrastructure;
 using Platform.Ledger.Verification;
+using Platform.Testing;
 using Xunit.Abstractions;
 
 namespace Platform.Journey.Tests.DevHost;
@@ -57,7 +58,11 @@ public sealed class CrashTests(ITestOutputHelper output)
                 using var stop = new CancellationTokenSource();
                 var load = Enumerable.Range(0, Workers).Select(w => LoadAsync(host, token, $"crash-{kill}-{w}", acknowledged, interrupted, stop.Token))
                     .Concat(Enumerable.Range(0, Readers).Select(_ => reads.LoadAsync(host, stop.Token))).ToArray();
-                // Kill at a different moment each time, always with requests in flight.
+                // Kill at a different moment each time, always with requests in flight, and only once this round has
+                // had both kinds of work acknowledged (a busy machine may take a while for the first).
+                var (changesAtStart, readsAtStart) = (acknowledged.Count, reads.Acknowledged);
+                await Eventually.TrueAsync(() => acknowledged.Count > changesAtStart && reads.Acknowledged > readsAtStart,
+                    "a change and a read are acknowledged before the kill", TimeSpan.FromSeconds(90));
                 await Task.Delay(TimeSpan.FromSeconds(loadSeconds * (0.5 + (Random.Shared.NextDouble() / 2))));
                 var before = acknowledged.Count;
                 var readsBefore = reads.Acknowledged;
