@@ -23,6 +23,6 @@ public sealed class LedgerProcessPlatform : CrossServicePlatform
         ["Receipts:FirstRoundDelay"] = "00:00:01",
         ["Receipts:Interval"] = "00:00:01",
         ["Receipts:MinAge"] = "00:00:03",
-        ["Receipts:RepublishAfter"] = "00:00:10",
+        ["Receipts:RepublishAfter"] = "00:00:15",
     };
 }
