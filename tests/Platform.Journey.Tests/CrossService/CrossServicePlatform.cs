@@ -31,12 +31,23 @@ public sealed class CrossServiceCollection : ICollectionFixture<CrossServicePlat
 /// <c>EventBus:Transport=Dapr</c> with its own sidecar from <see cref="DaprHarness"/>, API and app tokens on every
 /// sidecar, and the record vault's consent decisions through Dapr service invocation (as charts/platform sets
 /// RecordVault:ConsentUrl). One ledger replica. A service can be stopped and started again on the same port and data.
+/// A derived fixture may run the ledger as a child process of its own instead (<see cref="LedgerProcessPlatform"/>), so
+/// that it can be killed with SIGKILL under its sidecar.
 /// </summary>
-public sealed class CrossServicePlatform : IAsyncLifetime
+public class CrossServicePlatform : IAsyncLifetime
 {
     public static readonly string[] AppIds = ["identity", "consent", "record-vault", "ledger"];
 
     private readonly Dictionary<string, HostedApp> _apps = new(StringComparer.Ordinal);
+    private readonly bool _ledgerAsProcess;
+
+    public CrossServicePlatform()
+        : this(ledgerAsProcess: false)
+    {
+    }
+
+    /// <param name="ledgerAsProcess">Run the ledger as <c>dotnet Platform.Ledger.dll</c> (a real process) rather than in this one.</param>
+    protected CrossServicePlatform(bool ledgerAsProcess) => _ledgerAsProcess = ledgerAsProcess;
     private readonly Dictionary<string, (string Api, string App)> _tokens = new(StringComparer.Ordinal);
 
     public string DataDirectory { get; } = Directory.CreateTempSubdirectory("platform-cross-service-").FullName;
@@ -57,9 +68,12 @@ public sealed class CrossServicePlatform : IAsyncLifetime
     public IServiceProvider ServicesOf(string appId) =>
         _apps[appId].App?.Services ?? throw new InvalidOperationException($"{appId} is stopped.");
 
-    public bool IsRunning(string appId) => _apps[appId].App is not null;
+    public bool IsRunning(string appId) => _apps[appId] is { App: not null } or { Process.IsRunning: true };
 
-    public async Task InitializeAsync()
+    /// <summary>Extra settings of every service (a derived fixture's test-sized timings); applied over the defaults.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>();
+
+    public virtual async Task InitializeAsync()
     {
         var ports = FreePort.Allocate(5);
         var options = new DevHostOptions(DataDirectory, ports[0].Port, ports[1].Port, ports[2].Port, ports[3].Port, "127.0.0.1",
@@ -127,6 +141,10 @@ public sealed class CrossServicePlatform : IAsyncLifetime
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
         };
+        foreach (var (key, value) in ExtraSettings)
+        {
+            settings[key] = value;
+        }
         _apps[appId] = new HostedApp(appId, port, build, settings);
     }
 
@@ -140,9 +158,20 @@ public sealed class CrossServicePlatform : IAsyncLifetime
     public async Task StartAsync(string appId)
     {
         var hosted = _apps[appId];
-        if (hosted.App is not null)
+        if (IsRunning(appId))
         {
             throw new InvalidOperationException($"{appId} already runs.");
+        }
+        if (_ledgerAsProcess && appId == "ledger")
+        {
+            if (hosted.Process is { } exited)
+            {
+                await exited.DisposeAsync();
+            }
+            hosted.Process = await ServiceProcess.StartAsync(ServiceProcess.Binary("services", "Ledger", "Platform.Ledger"), hosted.Settings,
+                hosted.Settings["Data:Directory"]!, AddressOf(appId), TimeSpan.FromSeconds(90));
+            await Dapr.AttachAppAsync(appId, AddressOf(appId));
+            return;
         }
         var app = hosted.Build([], builder =>
         {
@@ -165,7 +194,25 @@ public sealed class CrossServicePlatform : IAsyncLifetime
             await app.StopAsync();
             await app.DisposeAsync();
         }
+        if (hosted.Process is { } process)
+        {
+            hosted.Process = null;
+            await process.DisposeAsync();
+        }
     }
+
+    /// <summary>
+    /// SIGKILL of a service that runs as a process. Its sidecar is not told: like daprd without app health checks
+    /// (the chart enables none), it goes on delivering, sees refused connections, retries and dead-letters.
+    /// </summary>
+    public async Task KillAsync(string appId)
+    {
+        var process = _apps[appId].Process ?? throw new InvalidOperationException($"{appId} does not run as a process.");
+        await process.KillAsync();
+    }
+
+    /// <summary>The last lines of a service process's output (for failure messages); empty for in-process services.</summary>
+    public string OutputTail(string appId) => _apps[appId].Process?.OutputTail() ?? "";
 
     public async Task WaitForLedgerLeaderAsync()
     {
@@ -192,7 +239,7 @@ public sealed class CrossServicePlatform : IAsyncLifetime
         Assert.Fail("The ledger replica did not lead within 60 s; last status: " + last);
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         foreach (var appId in AppIds.Reverse())
         {
@@ -307,5 +354,6 @@ public sealed class CrossServicePlatform : IAsyncLifetime
         public Func<string[], Action<WebApplicationBuilder>, WebApplication> Build { get; } = build;
         public IReadOnlyDictionary<string, string?> Settings { get; } = settings;
         public WebApplication? App { get; set; }
+        public ServiceProcess? Process { get; set; }
     }
 }

@@ -16,6 +16,7 @@ public sealed class DevHostProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private bool _disposed;
 
     private DevHostProcess(Process process, string dataDirectory, int firstPort)
     {
@@ -146,8 +147,14 @@ public sealed class DevHostProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>Idempotent: a test's finally may dispose a host that a failed restart already replaced and disposed.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
         if (!_process.HasExited)
         {
             await StopAsync(TimeSpan.FromSeconds(20));
