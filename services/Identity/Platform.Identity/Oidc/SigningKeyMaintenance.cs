@@ -6,8 +6,8 @@ namespace Platform.Identity.Oidc;
 
 /// <summary>
 /// Loads the signing key ring at start, rotates it on schedule (<c>Identity:SigningKeys:RotateEvery</c>), and
-/// re-reads it regularly so a rotation made by one replica (or the admin API) reaches every replica, and at the
-/// moment a staged generation is due to start signing.
+/// re-reads it regularly so a rotation made by one replica (or the admin API) reaches every replica (the ring itself
+/// re-reads it when a staged generation is due to start signing).
 /// </summary>
 public sealed partial class SigningKeyMaintenance(
     SigningKeyRing ring, IOptions<SigningKeyOptions> options, TimeProvider time, ILogger<SigningKeyMaintenance> logger) : IHostedService, IDisposable
@@ -36,7 +36,7 @@ public sealed partial class SigningKeyMaintenance(
         {
             try
             {
-                await Task.Delay(NextWait(), time, stopping).ConfigureAwait(false);
+                await Task.Delay(options.Value.RefreshEvery, time, stopping).ConfigureAwait(false);
                 if (await ring.NewestSigningSinceAsync(stopping).ConfigureAwait(false) is { } since && time.GetUtcNow() - since >= options.Value.RotateEvery)
                 {
                     var rotation = await ring.RotateAsync(immediate: false, stopping).ConfigureAwait(false);
@@ -53,18 +53,6 @@ public sealed partial class SigningKeyMaintenance(
                 LogRefreshFailed(logger, ex);
             }
         }
-    }
-
-    /// <summary>The refresh period, or less when a staged generation activates sooner (so it starts signing on time).</summary>
-    private TimeSpan NextWait()
-    {
-        var wait = options.Value.RefreshEvery;
-        if (ring.NextActivation is { } activation)
-        {
-            var untilActivation = activation - time.GetUtcNow() + TimeSpan.FromMilliseconds(10);
-            wait = untilActivation < wait ? untilActivation : wait;
-        }
-        return wait < TimeSpan.FromMilliseconds(10) ? TimeSpan.FromMilliseconds(10) : wait;
     }
 
     public void Dispose() => _stopping.Dispose();

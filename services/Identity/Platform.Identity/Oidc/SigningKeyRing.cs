@@ -24,8 +24,10 @@ public sealed class SigningKeyRing(
     IOptions<OidcOptions> oidcOptions,
     IOptions<SigningKeyOptions> keyOptions,
     IOptionsMonitorCache<OpenIddictServerOptions> serverOptionsCache,
-    IOptionsMonitorCache<OpenIddictValidationOptions> validationOptionsCache)
+    IOptionsMonitorCache<OpenIddictValidationOptions> validationOptionsCache) : IDisposable
 {
+    private ITimer? _activationTimer;
+
     private readonly ConcurrentDictionary<int, SigningCredentials> _credentialsByGeneration = new();
     private readonly SemaphoreSlim _refreshGate = new(1, 1);
     private volatile IReadOnlyList<SigningCredentials>? _published;
@@ -71,6 +73,7 @@ public sealed class SigningKeyRing(
             }
             var schedule = SigningKeySchedule.At(generations, time.GetUtcNow(), oidcOptions.Value.RetiredKeyPublication);
             NextActivation = schedule.NextActivation;
+            ScheduleActivation(schedule.NextActivation);
             // The active generation leads: the same set of keys with another one signing is a change too.
             var fingerprint = string.Join(',', schedule.Published.Select(g => g.Number));
             if (_published is not null && fingerprint == _publishedFingerprint)
@@ -132,6 +135,35 @@ public sealed class SigningKeyRing(
         await RefreshAsync(cancellationToken).ConfigureAwait(false);
         return new SigningKeyRotation(next, activatesAt, Staged: !immediate);
     }
+
+    /// <summary>Re-reads the ring when the staged generation is due, so it starts signing on time on every replica that knows it.</summary>
+    private void ScheduleActivation(DateTimeOffset? activation)
+    {
+        _activationTimer?.Dispose();
+        _activationTimer = null;
+        if (activation is not { } at)
+        {
+            return;
+        }
+        var due = at - time.GetUtcNow();
+        // A little after the moment itself: the schedule compares with "now", which must have passed it.
+        due = (due < TimeSpan.Zero ? TimeSpan.Zero : due) + TimeSpan.FromMilliseconds(20);
+        _activationTimer = time.CreateTimer(_ => _ = ActivateAsync(), null, due, Timeout.InfiniteTimeSpan);
+    }
+
+    private async Task ActivateAsync()
+    {
+        try
+        {
+            await RefreshAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The database or key provider is unavailable: the maintenance loop retries (and logs) within RefreshEvery.
+        }
+    }
+
+    public void Dispose() => _activationTimer?.Dispose();
 
     /// <summary>When the generation that signs now (or the staged one, if any) started or starts signing: drives scheduled rotation.</summary>
     public async Task<DateTimeOffset?> NewestSigningSinceAsync(CancellationToken cancellationToken)
