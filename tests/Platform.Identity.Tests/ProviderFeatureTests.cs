@@ -141,16 +141,44 @@ public sealed class ProviderFeatureTests(IdentityServerFixture fixture) : IClass
         }
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(session, HttpMethod.Get, "/admin/clients/bad-client", adminToken, null)).Status);
 
+        // A rotation stages the next key: published in the JWKS at once, signing only after the publish-ahead period.
         var rotated = await SendAsync(session, HttpMethod.Post, "/admin/signing-keys/rotate", adminToken, null);
         Assert.Equal(HttpStatusCode.OK, rotated.Status);
+        Assert.True(rotated.Body.GetProperty("staged").GetBoolean());
+        Assert.True(rotated.Body.GetProperty("activatesAt").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(9));
+        var staged = rotated.Body.GetProperty("generation").GetInt32();
         var jwks = await session.Http.GetFromJsonAsync<JsonElement>("/.well-known/jwks");
         var kids = jwks.GetProperty("keys").EnumerateArray().Select(k => k.GetProperty("kid").GetString()).ToList();
         Assert.Contains(oldKid, kids);
+        Assert.Equal(2, kids.Distinct().Count());
+        var stagedKid = kids.Single(k => k != oldKid);
+        Assert.Equal(oldKid, await ServiceTokenKidAsync(session, secret));
+        // Asking again while one is staged returns that one (two replicas' schedules, or a double click).
+        var again = await SendAsync(session, HttpMethod.Post, "/admin/signing-keys/rotate", adminToken, null);
+        Assert.Equal(staged, again.Body.GetProperty("generation").GetInt32());
+
+        // An emergency rotation signs with a new key at once; the staged key never signs.
+        var immediate = await SendAsync(session, HttpMethod.Post, "/admin/signing-keys/rotate?immediate=true", adminToken, null);
+        Assert.Equal(HttpStatusCode.OK, immediate.Status);
+        Assert.False(immediate.Body.GetProperty("staged").GetBoolean());
+        Assert.Equal(staged + 1, immediate.Body.GetProperty("generation").GetInt32());
+        var newKid = await ServiceTokenKidAsync(session, secret);
+        Assert.NotEqual(oldKid, newKid);
+        Assert.NotEqual(stagedKid, newKid);
+        kids = (await session.Http.GetFromJsonAsync<JsonElement>("/.well-known/jwks")).GetProperty("keys").EnumerateArray()
+            .Select(k => k.GetProperty("kid").GetString()).ToList();
+        Assert.Contains(newKid, kids);
+        Assert.Contains(oldKid, kids); // tokens it signed still verify until they expire
+        Assert.DoesNotContain(stagedKid, kids);
+        var notBool = await SendAsync(session, HttpMethod.Post, "/admin/signing-keys/rotate?immediate=maybe", adminToken, null);
+        Assert.Equal(HttpStatusCode.BadRequest, notBool.Status);
+    }
+
+    private static async Task<string?> ServiceTokenKidAsync(FormSession session, string secret)
+    {
         var (_, fresh) = await new CodeFlow(session).TokenAsync(
             new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["scope"] = "ledger.submit" }, "reporting-job", secret);
-        var newKid = Jwt.Header(fresh.GetProperty("access_token").GetString()!).GetProperty("kid").GetString();
-        Assert.NotEqual(oldKid, newKid);
-        Assert.Contains(newKid, kids);
+        return Jwt.Header(fresh.GetProperty("access_token").GetString()!).GetProperty("kid").GetString();
     }
 
     [Fact]

@@ -135,6 +135,32 @@ public sealed class VaultPermissionTests(VaultPlatform platform)
     }
 
     [Fact]
+    public async Task An_hl7_sensitivity_label_is_never_dropped_it_maps_to_a_sensitive_category_or_the_record_is_refused()
+    {
+        var (patient, token) = await platform.UserAsync(PlatformRoles.Patient);
+        var path = $"/patients/{patient.Id}/records";
+
+        // Before: stored as an ordinary observation, released under any observation grant.
+        var (created, record, _) = await platform.VaultAsync(HttpMethod.Post, path, token, Observation("viral load", "HIV"));
+        Assert.True(created == HttpStatusCode.Created, record.ToString());
+        Assert.Equal("sexual-health", record.GetProperty("category").GetString());
+        var (_, psy, _) = await platform.VaultAsync(HttpMethod.Post, path, token, Observation("assessment", "PSY"));
+        Assert.Equal("mental-health", psy.GetProperty("category").GetString());
+
+        foreach (var label in new[] { "TBOO", "SDV", "NO-SUCH-LABEL" })
+        {
+            var (status, problem, raw) = await platform.VaultAsync(HttpMethod.Post, path, token, Observation("refused", label));
+            Assert.Equal((HttpStatusCode.UnprocessableEntity, "unsupported_sensitivity_label"), (status, problem.GetProperty("code").GetString()));
+            Assert.Equal("application/problem+json", raw.Content.Headers.ContentType?.MediaType);
+            // A new version may not smuggle it in either.
+            var (again, againProblem, _) = await platform.VaultAsync(HttpMethod.Put, $"/records/{record.GetProperty("id").GetString()}", token, Observation("refused", label));
+            Assert.Equal((HttpStatusCode.UnprocessableEntity, "unsupported_sensitivity_label"), (again, againProblem.GetProperty("code").GetString()));
+        }
+        var (_, stored, _) = await platform.VaultAsync(HttpMethod.Get, path, token);
+        Assert.Equal(2, stored.GetArrayLength());
+    }
+
+    [Fact]
     public async Task A_new_version_from_someone_without_write_permission_learns_nothing_about_the_record()
     {
         var (patient, patientToken) = await platform.UserAsync(PlatformRoles.Patient);

@@ -33,6 +33,9 @@ public sealed class VaultPlatform : IAsyncLifetime
     public ServiceUnderTest Consent { get; private set; } = null!;
     public ServiceUnderTest Vault { get; private set; } = null!;
     public string VaultConnectionString { get; private set; } = "";
+
+    /// <summary>How long a staged identity signing key waits before it signs, in this fixture.</summary>
+    public static readonly TimeSpan PublishAhead = TimeSpan.FromSeconds(4);
     private int _consentPort;
 
     public async Task InitializeAsync()
@@ -40,7 +43,11 @@ public sealed class VaultPlatform : IAsyncLifetime
         await Postgres.InitializeAsync();
         VaultConnectionString = await Postgres.CreateDatabaseAsync("vault");
         // On the same bus as the others: its revocation events reach consent and the vault (identity.token-revoked).
-        Identity = await IdentityServer.StartAsync(configure: builder => builder.Services.AddSingleton(Broker));
+        // A staged signing key signs after 4 s, and consent and the vault refetch the JWKS every second: the same
+        // relation as the defaults (10 min ahead, refetched every 2 min) at a pace a test can watch (SigningKeyRotationTests).
+        Identity = await IdentityServer.StartAsync(
+            new Dictionary<string, string?> { ["Identity:SigningKeys:PublishAhead"] = PublishAhead.ToString() },
+            configure: builder => builder.Services.AddSingleton(Broker));
         _consentPort = FreePort.Next();
         Vault = await StartVaultAsync();
 
@@ -68,6 +75,7 @@ public sealed class VaultPlatform : IAsyncLifetime
             ["Keys:Software:KeyDirectory"] = _consentKeys,
             ["Authentication:Authority"] = Identity.BaseAddress.AbsoluteUri,
             ["Authentication:RequireHttpsMetadata"] = "false",
+            ["Authentication:SigningKeys:RefreshEvery"] = "00:00:01",
             ["RateLimiting:per-client:PermitLimit"] = "100000",
         }, builder => builder.Services.AddSingleton(Broker));
     }
@@ -83,6 +91,7 @@ public sealed class VaultPlatform : IAsyncLifetime
         ["Keys:Pkcs11:UserPin"] = Hsm.UserPin,
         ["Authentication:Authority"] = Identity.BaseAddress.AbsoluteUri,
         ["Authentication:RequireHttpsMetadata"] = "false",
+        ["Authentication:SigningKeys:RefreshEvery"] = "00:00:01",
         ["ServiceClient:ClientId"] = IdentityServer.ServiceClient,
         ["ServiceClient:ClientSecret"] = IdentityServer.ServiceSecret,
         ["RecordVault:ConsentUrl"] = $"http://127.0.0.1:{_consentPort}/",

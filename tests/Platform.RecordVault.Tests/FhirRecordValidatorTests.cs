@@ -74,6 +74,76 @@ public sealed class FhirRecordValidatorTests
         Assert.True(result.Category.IsSensitive);
     }
 
+    [Theory]
+    [InlineData("PSY", RecordCategories.MentalHealth)]
+    [InlineData("PSYTHPN", RecordCategories.MentalHealth)]
+    [InlineData("BH", RecordCategories.MentalHealth)]
+    [InlineData("EMOTDIS", RecordCategories.MentalHealth)]
+    [InlineData("HIV", RecordCategories.SexualHealth)]
+    [InlineData("STD", RecordCategories.SexualHealth)]
+    [InlineData("PREGNANT", RecordCategories.SexualHealth)]
+    [InlineData("SCA", RecordCategories.Genetic)]
+    [InlineData("SICKLE", RecordCategories.Genetic)]
+    [InlineData("SUD", RecordCategories.SubstanceUse)]
+    [InlineData("ETHUD", RecordCategories.SubstanceUse)]
+    [InlineData("OPIOIDUD", RecordCategories.SubstanceUse)]
+    [InlineData("42CFRPart2", RecordCategories.SubstanceUse)]
+    public void Hl7_sensitivity_codes_outside_the_code_list_map_to_the_sensitive_category_that_protects_them(string actCode, string expected)
+    {
+        var result = Validator.Validate(Labelled(Observation, actCode));
+
+        Assert.True(result.IsValid, string.Join("; ", result.Problems.Select(p => p.Message)));
+        Assert.Equal(expected, result.Category!.Code);
+        Assert.True(result.Category.IsSensitive);
+    }
+
+    [Theory]
+    [InlineData("SDV")]
+    [InlineData("MST")]
+    [InlineData("COGN")]
+    [InlineData("DVD")]
+    [InlineData("TBOO")]
+    [InlineData("SPI")]
+    [InlineData("IDS")]
+    [InlineData("NORDSCLCD")]
+    [InlineData("hiv")]
+    [InlineData("ANYTHING")]
+    public void An_ActCode_label_that_maps_to_no_category_is_refused_rather_than_dropped(string actCode)
+    {
+        var result = Validator.Validate(Labelled(Observation, actCode));
+
+        Assert.False(result.IsValid);
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal(FhirProblemCodes.UnsupportedSensitivityLabel, problem.Code);
+        Assert.Contains(actCode, problem.Message, StringComparison.Ordinal);
+        Assert.Null(result.Category);
+        // Next to a label it does map, the unknown one still refuses the resource.
+        Assert.Equal(FhirProblemCodes.UnsupportedSensitivityLabel, Assert.Single(Validator.Validate(Labelled(Observation, "MH", actCode)).Problems).Code);
+    }
+
+    [Fact]
+    public void Two_hl7_codes_of_one_category_agree_and_of_two_categories_conflict()
+    {
+        Assert.Equal(RecordCategories.MentalHealth, Validator.Validate(Labelled(Observation, "MH", "PSY", "PSYTHPN")).Category!.Code);
+        Assert.Equal(FhirProblemCodes.ConflictingSensitivityLabels, Assert.Single(Validator.Validate(Labelled(Observation, "HIV", "SUD")).Problems).Code);
+    }
+
+    [Fact]
+    public void Every_mapped_code_names_a_sensitive_category_of_the_code_list()
+    {
+        Assert.NotEmpty(ActCodeSensitivities.All);
+        foreach (var (code, category) in ActCodeSensitivities.All)
+        {
+            Assert.True(RecordCategories.TryGet(category, out var known), $"{code} -> {category}");
+            Assert.True(known.IsSensitive, $"{code} -> {category}");
+        }
+        // The code list's own codes are among them.
+        foreach (var sensitive in RecordCategories.All.Where(c => c.IsSensitive))
+        {
+            Assert.Equal(sensitive.Code, ActCodeSensitivities.All[sensitive.FhirCodes[0]]);
+        }
+    }
+
     [Fact]
     public void Labels_of_other_systems_or_codes_do_not_change_the_category_and_a_label_without_system_does()
     {

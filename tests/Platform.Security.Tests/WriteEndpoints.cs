@@ -41,8 +41,10 @@ public static class WriteEndpoints
         new("FHIR: a value of 1e400", () => Json(Fhir(",\"valueQuantity\":{\"value\":1e400}"), "application/fhir+json"), path),
         new("FHIR: an element that does not exist", () => Json(Fhir(",\"noSuchElement\":true"), "application/fhir+json"), path),
         new("FHIR: XML", () => Json("<Observation xmlns=\"http://hl7.org/fhir\"><status value=\"final\"/></Observation>", "application/fhir+xml"), path),
-        // Open finding F2, follow-up (docs/security.md "Open findings"): a sensitivity label outside the code list (HIV, PSY, or garbage) is ignored.
-        new("FHIR: a sensitivity label outside the code list", () => Json(Fhir(",\"meta\":{\"security\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ActCode\",\"code\":\"HIV\"}]}"), "application/fhir+json"), path, "F2"),
+        // Finding 2, follow-up (docs/security.md): an HL7 ActCode label no sensitive category covers is refused, never dropped
+        // (HIV, PSY and the other well-known codes map to a sensitive category and are stored under it).
+        new("FHIR: a sensitivity label no category covers (TBOO)", () => Json(Fhir(",\"meta\":{\"security\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ActCode\",\"code\":\"TBOO\"}]}"), "application/fhir+json"), path),
+        new("FHIR: a made-up ActCode label", () => Json(Fhir(",\"meta\":{\"security\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ActCode\",\"code\":\"NO-SUCH-LABEL\"}]}"), "application/fhir+json"), path),
     ];
 
     /// <summary>An Observation naming a patient no one has (every corpus body must be refused, whatever it names).</summary>

@@ -10,7 +10,8 @@ namespace Platform.ServiceDefaults;
 /// <summary>
 /// Access-token validation for the platform's resource services (consent, record-vault, ledger): JWTs from the
 /// identity service, checked for issuer, audience (this service's name), lifetime and an ES256 signature by a key
-/// from the issuer's JWKS (refetched when an unknown key id appears, so signing-key rotation needs no restart).
+/// from the issuer's JWKS, refetched every <c>Authentication:SigningKeys:RefreshEvery</c> (<see cref="IssuerKeyRefresh"/>)
+/// and when an unknown key id appears, so a signing key published ahead of its use is known before its first token.
 /// Configuration: <c>Authentication:Authority</c> (issuer URL), <c>Authentication:Audience</c> (default: the
 /// service name), <c>Authentication:RequireHttpsMetadata</c> (default true; the dev host and tests use loopback http).
 /// Tokens the identity service revoked before their expiry are refused too (<see cref="RevokedTokenCheck"/>).
@@ -31,6 +32,9 @@ public static class TokenValidationSetup
             return builder;
         }
         builder.AddRevokedTokens();
+        builder.Services.Configure<IssuerKeyRefreshOptions>(section.GetSection("SigningKeys"));
+        builder.Services.AddHostedService<IssuerKeyRefresh>();
+        var keyRefresh = section.GetSection("SigningKeys").Get<IssuerKeyRefreshOptions>() ?? new IssuerKeyRefreshOptions();
         var audience = section["Audience"] ?? builder.Configuration["Service:Name"]
             ?? throw new InvalidOperationException("Authentication:Audience or Service:Name is required.");
         authentication.AddJwtBearer(Scheme, options =>
@@ -40,6 +44,9 @@ public static class TokenValidationSetup
             options.RequireHttpsMetadata = section.GetValue("RequireHttpsMetadata", true);
             options.MapInboundClaims = false;
             options.RefreshOnIssuerKeyNotFound = true;
+            // Kept fresh on a schedule (IssuerKeyRefresh); an unknown key id may force a fetch at most this often.
+            options.RefreshInterval = keyRefresh.UnknownKeyRefetchInterval;
+            options.AutomaticRefreshInterval = TimeSpan.FromMinutes(5);
             // Revoked before their expiry: refused from the moment identity.token-revoked arrives.
             options.Events = RevokedTokenCheck.Events();
             options.TokenValidationParameters = new TokenValidationParameters

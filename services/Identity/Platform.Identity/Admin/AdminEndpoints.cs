@@ -46,7 +46,7 @@ public static partial class AdminEndpoints
         admin.MapPost("/users/{userId}/activate-clinician", ActivateClinicianAsync).WithSummary("Activates a clinician account after the licence is checked.");
         admin.MapPost("/users/{userId}/sessions/revoke", RevokeSessionsAsync)
             .WithSummary("Ends every sign-in session of the account and revokes its authorizations and refresh tokens.");
-        admin.MapPost("/signing-keys/rotate", RotateSigningKeyAsync).WithSummary("Creates a new token-signing key; the old one stays published until its tokens expire.");
+        admin.MapPost("/signing-keys/rotate", RotateSigningKeyAsync).WithSummary("Creates the next token-signing key: published at once, signing after Identity:SigningKeys:PublishAhead (10 min); ?immediate=true signs with it at once (a compromised key). The old key stays published until its tokens expire.");
         return app;
     }
 
@@ -142,11 +142,15 @@ public static partial class AdminEndpoints
         return Results.Ok(revoked);
     }
 
-    private static async Task<IResult> RotateSigningKeyAsync(SigningKeyRing ring, ClaimsPrincipal admin, ILoggerFactory loggers, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stages the next key (published now, signing after the publish-ahead period); <c>?immediate=true</c> switches
+    /// at once for a compromised key, accepting that a resource service may refuse new tokens until it refetches the JWKS.
+    /// </summary>
+    private static async Task<IResult> RotateSigningKeyAsync(SigningKeyRing ring, ClaimsPrincipal admin, ILoggerFactory loggers, CancellationToken cancellationToken, bool immediate = false)
     {
-        var generation = await ring.RotateAsync(cancellationToken);
-        LogRotated(loggers.CreateLogger("Platform.Identity.Admin"), generation, admin.GetClaim(OpenIddictConstants.Claims.Subject));
-        return Results.Ok(new { generation, keyName = SigningKeyGeneration.KeyNameFor(generation) });
+        var rotation = await ring.RotateAsync(immediate, cancellationToken);
+        LogRotated(loggers.CreateLogger("Platform.Identity.Admin"), rotation.Generation, rotation.ActivatesAt, immediate, admin.GetClaim(OpenIddictConstants.Claims.Subject));
+        return Results.Ok(new { generation = rotation.Generation, keyName = rotation.KeyName, activatesAt = rotation.ActivatesAt, staged = rotation.Staged });
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Client {ClientId} saved by admin {AdminId}")]
@@ -161,6 +165,6 @@ public static partial class AdminEndpoints
     [LoggerMessage(Level = LogLevel.Information, Message = "Sessions of {UserId} revoked by admin {AdminId}: {Sessions} sessions ended, {Authorizations} authorizations revoked")]
     private static partial void LogSessionsRevoked(ILogger logger, string userId, int sessions, long authorizations, string adminId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Token-signing key rotated to generation {Generation} by admin {AdminId}")]
-    private static partial void LogRotated(ILogger logger, int generation, string? adminId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Token-signing key generation {Generation} created by admin {AdminId}; signs from {ActivatesAt:O} (immediate: {Immediate})")]
+    private static partial void LogRotated(ILogger logger, int generation, DateTimeOffset activatesAt, bool immediate, string? adminId);
 }

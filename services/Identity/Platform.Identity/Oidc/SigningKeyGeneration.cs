@@ -3,7 +3,9 @@ namespace Platform.Identity.Oidc;
 /// <summary>
 /// One generation of the token-signing key. Each generation is its own key in the key provider
 /// (<c>oidc-signing-{Number}</c>), so rotation works the same on an HSM, Key Vault or the software provider.
-/// The newest unretired generation signs; retired ones stay in the JWKS until every token they signed has expired.
+/// A new generation is published in the JWKS from <see cref="CreatedAt"/> but signs only from <see cref="ActivatesAt"/>
+/// (staged in between), so every resource service has fetched it before the first token it signs arrives. The
+/// generation it replaces signs until then (<see cref="RetiredAt"/>) and stays published until every token it signed has expired.
 /// </summary>
 public sealed class SigningKeyGeneration
 {
@@ -11,9 +13,16 @@ public sealed class SigningKeyGeneration
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>When it starts signing; null for generations that signed from their creation (the first, and rows from before staging).</summary>
+    public DateTimeOffset? ActivatesAt { get; set; }
+
+    /// <summary>When it stops (or stopped) signing; may lie in the future while its successor is staged.</summary>
     public DateTimeOffset? RetiredAt { get; set; }
 
     public string KeyName => KeyNameFor(Number);
+
+    /// <summary>When this generation starts signing.</summary>
+    public DateTimeOffset SignsFrom => ActivatesAt ?? CreatedAt;
 
     public static string KeyNameFor(int number) => $"oidc-signing-{number}";
 }

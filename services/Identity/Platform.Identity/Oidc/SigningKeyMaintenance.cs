@@ -6,7 +6,8 @@ namespace Platform.Identity.Oidc;
 
 /// <summary>
 /// Loads the signing key ring at start, rotates it on schedule (<c>Identity:SigningKeys:RotateEvery</c>), and
-/// re-reads it regularly so a rotation made by one replica (or the admin API) reaches every replica.
+/// re-reads it regularly so a rotation made by one replica (or the admin API) reaches every replica (the ring itself
+/// re-reads it when a staged generation is due to start signing).
 /// </summary>
 public sealed partial class SigningKeyMaintenance(
     SigningKeyRing ring, IOptions<SigningKeyOptions> options, TimeProvider time, ILogger<SigningKeyMaintenance> logger) : IHostedService, IDisposable
@@ -36,10 +37,10 @@ public sealed partial class SigningKeyMaintenance(
             try
             {
                 await Task.Delay(options.Value.RefreshEvery, time, stopping).ConfigureAwait(false);
-                if (await ring.ActiveSinceAsync(stopping).ConfigureAwait(false) is { } since && time.GetUtcNow() - since >= options.Value.RotateEvery)
+                if (await ring.NewestSigningSinceAsync(stopping).ConfigureAwait(false) is { } since && time.GetUtcNow() - since >= options.Value.RotateEvery)
                 {
-                    var generation = await ring.RotateAsync(stopping).ConfigureAwait(false);
-                    LogRotated(logger, generation);
+                    var rotation = await ring.RotateAsync(immediate: false, stopping).ConfigureAwait(false);
+                    LogRotated(logger, rotation.Generation, rotation.ActivatesAt);
                 }
                 await ring.RefreshAsync(stopping).ConfigureAwait(false);
             }
@@ -56,8 +57,8 @@ public sealed partial class SigningKeyMaintenance(
 
     public void Dispose() => _stopping.Dispose();
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Token-signing key rotated on schedule; generation {Generation} now signs")]
-    private static partial void LogRotated(ILogger logger, int generation);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Token-signing key rotated on schedule; generation {Generation} is published and signs from {ActivatesAt:O}")]
+    private static partial void LogRotated(ILogger logger, int generation, DateTimeOffset activatesAt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refreshing the token-signing key ring failed; the previous ring stays in use")]
     private static partial void LogRefreshFailed(ILogger logger, Exception exception);

@@ -12,8 +12,9 @@ using Platform.Identity.Data;
 namespace Platform.Identity.Oidc;
 
 /// <summary>
-/// The token-signing keys this provider publishes: the active generation first (it signs), then retired
-/// generations still inside their publication window (they only verify). OpenIddict reads them through its
+/// The token-signing keys this provider publishes: the active generation first (it signs), then a staged generation
+/// (published ahead of signing, <see cref="SigningKeySchedule"/>) and retired generations still inside their
+/// publication window (they only verify). OpenIddict reads them through its
 /// options; after a change the cached options are dropped so the next request rebuilds them with the new ring.
 /// </summary>
 public sealed class SigningKeyRing(
@@ -21,9 +22,12 @@ public sealed class SigningKeyRing(
     IKeyProvider keyProvider,
     TimeProvider time,
     IOptions<OidcOptions> oidcOptions,
+    IOptions<SigningKeyOptions> keyOptions,
     IOptionsMonitorCache<OpenIddictServerOptions> serverOptionsCache,
-    IOptionsMonitorCache<OpenIddictValidationOptions> validationOptionsCache)
+    IOptionsMonitorCache<OpenIddictValidationOptions> validationOptionsCache) : IDisposable
 {
+    private ITimer? _activationTimer;
+
     private readonly ConcurrentDictionary<int, SigningCredentials> _credentialsByGeneration = new();
     private readonly SemaphoreSlim _refreshGate = new(1, 1);
     private volatile IReadOnlyList<SigningCredentials>? _published;
@@ -51,6 +55,9 @@ public sealed class SigningKeyRing(
     /// <summary>The generation that signs new tokens.</summary>
     public int ActiveGeneration { get; private set; }
 
+    /// <summary>When the next staged generation starts signing, if one is staged (the maintenance loop wakes up then).</summary>
+    public DateTimeOffset? NextActivation { get; private set; }
+
     /// <summary>Re-reads the generations (creating the first one if none exists) and republishes when they changed.</summary>
     public async Task<IReadOnlyList<SigningCredentials>> RefreshAsync(CancellationToken cancellationToken)
     {
@@ -64,26 +71,21 @@ public sealed class SigningKeyRing(
                 await TryCreateGenerationAsync(1, cancellationToken).ConfigureAwait(false);
                 generations = await LoadGenerationsAsync(cancellationToken).ConfigureAwait(false);
             }
-            var now = time.GetUtcNow();
-            var window = oidcOptions.Value.RetiredKeyPublication;
-            var active = generations.Where(g => g.RetiredAt is null).MaxBy(g => g.Number)
-                         ?? throw new InvalidOperationException("Every signing key generation is retired; rotate to create a new one.");
-            var visible = generations
-                .Where(g => g.Number == active.Number || (g.RetiredAt is { } retired && retired + window > now))
-                .OrderByDescending(g => g.Number == active.Number)
-                .ThenByDescending(g => g.Number)
-                .ToList();
-            var fingerprint = string.Join(',', visible.Select(g => g.Number));
+            var schedule = SigningKeySchedule.At(generations, time.GetUtcNow(), oidcOptions.Value.RetiredKeyPublication);
+            NextActivation = schedule.NextActivation;
+            ScheduleActivation(schedule.NextActivation);
+            // The active generation leads: the same set of keys with another one signing is a change too.
+            var fingerprint = string.Join(',', schedule.Published.Select(g => g.Number));
             if (_published is not null && fingerprint == _publishedFingerprint)
             {
                 return _published;
             }
-            var credentials = new List<SigningCredentials>(visible.Count);
-            foreach (var generation in visible)
+            var credentials = new List<SigningCredentials>(schedule.Published.Count);
+            foreach (var generation in schedule.Published)
             {
                 credentials.Add(await CredentialsForAsync(generation.Number, cancellationToken).ConfigureAwait(false));
             }
-            ActiveGeneration = active.Number;
+            ActiveGeneration = schedule.Active.Number;
             _publishedFingerprint = fingerprint;
             _published = credentials;
             // OpenIddict caches its options; drop them so the next request sees this ring.
@@ -97,35 +99,78 @@ public sealed class SigningKeyRing(
         }
     }
 
-    /// <summary>Creates the next generation, retires the current one, and publishes; returns the new generation number.</summary>
-    public async Task<int> RotateAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates the next generation and publishes it. Normally it is staged: published in the JWKS at once, signing
+    /// only after <see cref="SigningKeyOptions.PublishAhead"/>, while the current generation signs until then; a
+    /// rotation asked for while one is staged returns that one. <paramref name="immediate"/> (a compromised key)
+    /// makes it sign at once and retires every other generation now, staged ones included.
+    /// </summary>
+    public async Task<SigningKeyRotation> RotateAsync(bool immediate, CancellationToken cancellationToken)
     {
         var generations = await LoadGenerationsAsync(cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        if (!immediate && generations.Where(g => g.SignsFrom > now && (g.RetiredAt is null || g.RetiredAt > now)).MaxBy(g => g.Number) is { } pending)
+        {
+            return new SigningKeyRotation(pending.Number, pending.SignsFrom, Staged: true);
+        }
         var next = generations.Count == 0 ? 1 : generations.Max(g => g.Number) + 1;
+        var activatesAt = immediate ? now : now + keyOptions.Value.PublishAhead;
         // Create the key first: a generation row must never point at a key the provider does not have.
         await keyProvider.GetSigningKeyAsync(SigningKeyGeneration.KeyNameFor(next), cancellationToken).ConfigureAwait(false);
         using (var scope = scopes.CreateScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<IdentityServiceDbContext>();
-            var now = time.GetUtcNow();
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var current in await db.SigningKeyGenerations.Where(g => g.RetiredAt == null).ToListAsync(cancellationToken).ConfigureAwait(false))
+            foreach (var current in await db.SigningKeyGenerations.ToListAsync(cancellationToken).ConfigureAwait(false))
             {
-                current.RetiredAt = now;
+                if (current.RetiredAt is null || current.RetiredAt > activatesAt)
+                {
+                    current.RetiredAt = activatesAt;
+                }
             }
-            db.SigningKeyGenerations.Add(new SigningKeyGeneration { Number = next, CreatedAt = now });
+            db.SigningKeyGenerations.Add(new SigningKeyGeneration { Number = next, CreatedAt = now, ActivatesAt = activatesAt });
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
         await RefreshAsync(cancellationToken).ConfigureAwait(false);
-        return next;
+        return new SigningKeyRotation(next, activatesAt, Staged: !immediate);
     }
 
-    /// <summary>When the active generation was created (drives scheduled rotation).</summary>
-    public async Task<DateTimeOffset?> ActiveSinceAsync(CancellationToken cancellationToken)
+    /// <summary>Re-reads the ring when the staged generation is due, so it starts signing on time on every replica that knows it.</summary>
+    private void ScheduleActivation(DateTimeOffset? activation)
+    {
+        _activationTimer?.Dispose();
+        _activationTimer = null;
+        if (activation is not { } at)
+        {
+            return;
+        }
+        var due = at - time.GetUtcNow();
+        // A little after the moment itself: the schedule compares with "now", which must have passed it.
+        due = (due < TimeSpan.Zero ? TimeSpan.Zero : due) + TimeSpan.FromMilliseconds(20);
+        _activationTimer = time.CreateTimer(_ => _ = ActivateAsync(), null, due, Timeout.InfiniteTimeSpan);
+    }
+
+    private async Task ActivateAsync()
+    {
+        try
+        {
+            await RefreshAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The database or key provider is unavailable: the maintenance loop retries (and logs) within RefreshEvery.
+        }
+    }
+
+    public void Dispose() => _activationTimer?.Dispose();
+
+    /// <summary>When the generation that signs now (or the staged one, if any) started or starts signing: drives scheduled rotation.</summary>
+    public async Task<DateTimeOffset?> NewestSigningSinceAsync(CancellationToken cancellationToken)
     {
         var generations = await LoadGenerationsAsync(cancellationToken).ConfigureAwait(false);
-        return generations.Where(g => g.RetiredAt is null).MaxBy(g => g.Number)?.CreatedAt;
+        var now = time.GetUtcNow();
+        return generations.Where(g => g.RetiredAt is null || g.RetiredAt > now).MaxBy(g => g.Number)?.SignsFrom;
     }
 
     private async Task<EncryptingCredentials> LoadEncryptionKeyAsync(CancellationToken cancellationToken)

@@ -19,4 +19,8 @@ public static class FhirProblemCodes
     /// <summary>The resource carries sensitivity labels of more than one sensitive category (e.g. MH and ETH): a
     /// record has exactly one category, and choosing one would release it under the other's consent (422).</summary>
     public const string ConflictingSensitivityLabels = "conflicting_sensitivity_labels";
+
+    /// <summary>The resource carries an HL7 ActCode security label the vault does not map to a sensitive category
+    /// (e.g. SDV, TBOO, an obligation code): storing it as an ordinary record would drop the label (422).</summary>
+    public const string UnsupportedSensitivityLabel = "unsupported_sensitivity_label";
 }

@@ -23,8 +23,8 @@ namespace Platform.RecordVault.Core;
 /// POCO validator (adds narrative XHTML and invariants) (<see cref="FhirProblemCodes.InvalidResource"/>);</item>
 /// <item>category: <see cref="RecordCategories.ForResourceType"/>, overridden by one sensitivity label
 /// (<see cref="SensitivityLabels"/>); a type outside the code list is <see cref="FhirProblemCodes.UnsupportedCategory"/>
-/// even with a label, and labels of two sensitive categories are
-/// <see cref="FhirProblemCodes.ConflictingSensitivityLabels"/>.</item>
+/// even with a label, labels of two sensitive categories are <see cref="FhirProblemCodes.ConflictingSensitivityLabels"/>,
+/// and an ActCode label that maps to no category is <see cref="FhirProblemCodes.UnsupportedSensitivityLabel"/>.</item>
 /// </list>
 /// Size is the caller's to bound first (<see cref="BinaryContentTypes.MaxFhirResourceBytes"/>). Thread-safe.
 /// </remarks>
@@ -101,7 +101,15 @@ public sealed class FhirRecordValidator
             return FhirValidationResult.Invalid(type, FhirProblemCodes.UnsupportedCategory,
                 $"{type} is not a record type the vault stores; supported types: {supported}.", type);
         }
-        var sensitive = SensitivityLabels.SensitiveCategoriesOf(resource);
+        var labels = SensitivityLabels.Read(resource);
+        if (labels.UnsupportedCodes.Count > 0)
+        {
+            return FhirValidationResult.Invalid(type, FhirProblemCodes.UnsupportedSensitivityLabel,
+                $"The resource is labelled {string.Join(", ", labels.UnsupportedCodes)} ({RecordCategories.ActCodeSystem}), which the vault "
+                + "cannot honour: no sensitive category of the code list covers it. Use one of "
+                + $"{string.Join(", ", ActCodeSensitivities.All.Keys.Order(StringComparer.Ordinal))}, or keep the record elsewhere.", $"{type}.meta.security");
+        }
+        var sensitive = labels.Categories;
         if (sensitive.Count > 1)
         {
             return FhirValidationResult.Invalid(type, FhirProblemCodes.ConflictingSensitivityLabels,
