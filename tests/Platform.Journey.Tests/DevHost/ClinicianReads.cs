@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -101,26 +100,8 @@ public sealed class ClinicianReads
     }
 
     /// <summary>The demo clinician of README (password and second factor; the TOTP secret is public by design).</summary>
-    private static async Task<string> ClinicianTokenAsync(DevHostProcess host)
-    {
-        using var session = new FormSession(new Uri($"http://localhost:{host.IdentityPort}"));
-        var flow = new CodeFlow(session);
-        var pkce = Pkce.Create();
-        const string redirectUri = "http://localhost:5173/callback";
-        var redirect = await flow.RunAsync(CodeFlow.AuthorizeUrl("clinician-portal", redirectUri, "openid records", pkce),
-            new TestAccount("", "clinician@demo.local", "demo-clinician-password", Base32.Decode(AccountSeeder.DemoTotpSecret)));
-        var (status, body) = await flow.RedeemCodeAsync(CodeFlow.QueryOf(redirect)["code"], "clinician-portal", redirectUri, pkce.Verifier);
-        Assert.True(status == HttpStatusCode.OK, body.ToString());
-        return body.GetProperty("access_token").GetString()!;
-    }
+    private static Task<string> ClinicianTokenAsync(DevHostProcess host) =>
+        DemoSignIn.TokenAsync(host, new TestAccount("", "clinician@demo.local", "demo-clinician-password", Base32.Decode(AccountSeeder.DemoTotpSecret)), "openid records");
 
-    private static HttpClient Client(int port, string? token)
-    {
-        var http = new HttpClient { BaseAddress = new Uri($"http://localhost:{port}"), Timeout = TimeSpan.FromSeconds(30) };
-        if (token is not null)
-        {
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-        return http;
-    }
+    private static HttpClient Client(int port, string? token) => DemoSignIn.Client(port, token);
 }

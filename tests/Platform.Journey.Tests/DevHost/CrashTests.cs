@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Platform.Identity.Tests.Infrastructure;
@@ -278,28 +277,10 @@ public sealed class CrashTests(ITestOutputHelper output)
         output.WriteLine($"ledger: {size} entries ({events.Count} signed events, each once), {seen.Count} consent changes, each once; all {acknowledged.Count} acknowledged changes have receipts that verify");
     }
 
-    private static async Task<string> PatientTokenAsync(DevHostProcess host)
-    {
-        using var session = new FormSession(new Uri($"http://localhost:{host.IdentityPort}"));
-        var flow = new CodeFlow(session);
-        var pkce = Pkce.Create();
-        const string redirectUri = "http://localhost:5173/callback";
-        var redirect = await flow.RunAsync(CodeFlow.AuthorizeUrl("clinician-portal", redirectUri, "openid consent.manage records", pkce),
-            new TestAccount("patient", "patient@demo.local", "demo-patient-password", null));
-        var (status, body) = await flow.RedeemCodeAsync(CodeFlow.QueryOf(redirect)["code"], "clinician-portal", redirectUri, pkce.Verifier);
-        Assert.True(status == HttpStatusCode.OK, body.ToString());
-        return body.GetProperty("access_token").GetString()!;
-    }
+    private static Task<string> PatientTokenAsync(DevHostProcess host) =>
+        DemoSignIn.TokenAsync(host, new TestAccount("patient", "patient@demo.local", "demo-patient-password", null), "openid consent.manage records");
 
-    private static HttpClient Client(int port, string? token)
-    {
-        var http = new HttpClient { BaseAddress = new Uri($"http://localhost:{port}"), Timeout = TimeSpan.FromSeconds(30) };
-        if (token is not null)
-        {
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-        return http;
-    }
+    private static HttpClient Client(int port, string? token) => DemoSignIn.Client(port, token);
 
     private static int Setting(string name, int fallback) =>
         int.TryParse(System.Environment.GetEnvironmentVariable(name), CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;

@@ -1,0 +1,33 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Platform.Identity.Tests.Infrastructure;
+
+namespace Platform.Journey.Tests.DevHost;
+
+/// <summary>Access tokens for the dev host's demo accounts (README), and clients that present them to its services.</summary>
+internal static class DemoSignIn
+{
+    /// <summary>A code flow with PKCE through the public <c>clinician-portal</c> client, as the account, for the scopes.</summary>
+    public static async Task<string> TokenAsync(DevHostProcess host, TestAccount account, string scope)
+    {
+        using var session = new FormSession(new Uri($"http://localhost:{host.IdentityPort}"));
+        var flow = new CodeFlow(session);
+        var pkce = Pkce.Create();
+        const string redirectUri = "http://localhost:5173/callback";
+        var redirect = await flow.RunAsync(CodeFlow.AuthorizeUrl("clinician-portal", redirectUri, scope, pkce), account);
+        var (status, body) = await flow.RedeemCodeAsync(CodeFlow.QueryOf(redirect)["code"], "clinician-portal", redirectUri, pkce.Verifier);
+        Assert.True(status == HttpStatusCode.OK, body.ToString());
+        return body.GetProperty("access_token").GetString()!;
+    }
+
+    /// <summary>A client for one of the dev host's services, with the bearer token when one is given.</summary>
+    public static HttpClient Client(int port, string? token)
+    {
+        var http = new HttpClient { BaseAddress = new Uri($"http://localhost:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+        if (token is not null)
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        return http;
+    }
+}
