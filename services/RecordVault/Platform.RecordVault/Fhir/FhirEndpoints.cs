@@ -126,8 +126,7 @@ public static class FhirEndpoints
         var patient = FhirResourceTypes.PatientPseudonym(resource);
         var (record, version) = await store.CreateAsync(caller, patient, payload, ct);
         FhirContent.Stamp(resource, record, version);
-        return FhirContent.Resource(http, resource, StatusCodes.Status201Created,
-            $"{FhirContent.BaseUrl(http.Request)}/{type}/{record.Id:D}/_history/{version.Version.ToString(CultureInfo.InvariantCulture)}");
+        return FhirContent.Resource(http, resource, StatusCodes.Status201Created, VersionUrl(http, type, record, version));
     }
 
     private static async Task<IResult> UpdateAsync(HttpContext http, string type, string id, RecordVaultDbContext db, RecordStore store, CancellationToken ct)
@@ -147,9 +146,12 @@ public static class FhirEndpoints
         var recordId = await RequireTypeAsync(db, type, id, patient, ct);
         var (record, version) = await store.AddVersionAsync(caller, recordId, payload, ct, expected);
         FhirContent.Stamp(resource, record, version);
-        return FhirContent.Resource(http, resource, StatusCodes.Status200OK,
-            $"{FhirContent.BaseUrl(http.Request)}/{type}/{record.Id:D}/_history/{version.Version.ToString(CultureInfo.InvariantCulture)}");
+        return FhirContent.Resource(http, resource, StatusCodes.Status200OK, VersionUrl(http, type, record, version));
     }
+
+    /// <summary>Where a created or updated version can be read again (<c>Location</c>: the vread URL).</summary>
+    private static string VersionUrl(HttpContext http, string type, RecordRow record, RecordVersionRow version) =>
+        $"{FhirContent.BaseUrl(http.Request)}/{type}/{record.Id:D}/_history/{version.Version.ToString(CultureInfo.InvariantCulture)}";
 
     private static async Task<IResult> SearchAsync(HttpContext http, string type, RecordVaultDbContext db, RecordAccessGate gate, RecordStore store, CancellationToken ct)
     {
