@@ -29,7 +29,7 @@ public sealed class BadInputTests(SecurityPlatform platform, ITestOutputHelper o
         foreach (var input in corpus.Where(i => i.Finding is null))
         {
             var path = input.Path ?? endpoint.Path(platform);
-            using var response = await platform.SendAsync(endpoint.Service, new HttpMethod(endpoint.Method), path, caller, input.Body());
+            using var response = await platform.SendAsync(endpoint.Service, new HttpMethod(endpoint.Method), path, caller, input.Body(), endpoint.Headers);
             var body = await response.Content.ReadAsStringAsync();
             sent++;
             var status = (int)response.StatusCode;
@@ -54,7 +54,7 @@ public sealed class BadInputTests(SecurityPlatform platform, ITestOutputHelper o
         // Open findings last, after the counts: reported, never silently passed.
         foreach (var input in corpus.Where(i => i.Finding is not null))
         {
-            using var response = await platform.SendAsync(endpoint.Service, new HttpMethod(endpoint.Method), input.Path ?? endpoint.Path(platform), caller, input.Body());
+            using var response = await platform.SendAsync(endpoint.Service, new HttpMethod(endpoint.Method), input.Path ?? endpoint.Path(platform), caller, input.Body(), endpoint.Headers);
             output.WriteLine((int)response.StatusCode is >= 400 and < 500
                 ? $"{input.Name}: open finding {input.Finding} looks fixed (answers {(int)response.StatusCode}): drop the marker"
                 : $"{input.Name}: open finding {input.Finding}, answers {(int)response.StatusCode}");

@@ -11,7 +11,7 @@ namespace Platform.Security.Tests;
 public sealed record WriteEndpoint(string Name, string Service, string Method, string Caller, Func<SecurityPlatform, string> Path,
     string? ValidJson = null, IReadOnlyList<KeyValuePair<string, string>>? ValidForm = null, long BodyLimit = 1024 * 1024,
     string MediaType = "application/json", Func<SecurityPlatform, IEnumerable<BadInput>>? Extra = null, bool BodyOptional = false,
-    bool IsFhir = false)
+    bool IsFhir = false, IReadOnlyDictionary<string, string>? Headers = null)
 {
     public bool IsOAuth => ValidForm is not null;
 
@@ -66,6 +66,8 @@ public static class WriteEndpoints
         new("path: 4 000 characters", () => body, prefix + new string('a', 4_000) + suffix),
     ];
 
+    private static readonly Dictionary<string, string> OnBehalfReason = new() { ["X-Audit-Reason"] = "corpus check of the four eyes rule, ticket 17" };
+
     public static IReadOnlyList<WriteEndpoint> All { get; } =
     [
         // consent
@@ -85,6 +87,12 @@ public static class WriteEndpoints
             """{"subject":"corpus-patient-0001","actor":"corpus-clinician-0001","actorKind":"practitioner","category":"observation","purpose":"TREAT","breakGlass":false,"action":"access"}""",
             BodyLimit: 16 * 1024),
 
+        // consent: an admin's proposal to grant on a patient's behalf (the reason header is valid, so only the body is bad)
+        new("POST /admin/consent-proposals", "consent", "POST", PrincipalKinds.Admin, _ => "/admin/consent-proposals",
+            """{"subject":"corpus-patient-0001","grantee":{"kind":"practitioner","id":"corpus-grantee-0001"},"categories":["observation"],"purposes":["TREAT"],"validUntil":"2027-06-01T00:00:00Z"}""",
+            BodyLimit: 16 * 1024, Headers: OnBehalfReason),
+        new("POST /admin/consent-proposals/{id}/approve", "consent", "POST", PrincipalKinds.Admin, _ => $"/admin/consent-proposals/{Guid.Empty}/approve",
+            Headers: OnBehalfReason, Extra: _ => PathAttacks("/admin/consent-proposals/", "/approve")),
         // record-vault
         new("POST /patients/{patient}/records", "record-vault", "POST", PrincipalKinds.Patient, p => $"/patients/{p.Patient.Account!.Id}/records",
             Fhir(), BodyLimit: 25 * 1024 * 1024, MediaType: "application/fhir+json",
