@@ -45,10 +45,21 @@ public sealed class VaultPlatform : IAsyncLifetime
         // On the same bus as the others: its revocation events reach consent and the vault (identity.token-revoked).
         // A staged signing key signs after 4 s, and consent and the vault refetch the JWKS every second: the same
         // relation as the defaults (10 min ahead, refetched every 2 min) at a pace a test can watch (SigningKeyRotationTests).
-        Identity = await IdentityServer.StartAsync(
-            new Dictionary<string, string?> { ["Identity:SigningKeys:PublishAhead"] = PublishAhead.ToString() },
-            configure: builder => builder.Services.AddSingleton(Broker));
+        // The identity service asks the consent service (with its own service token) whom a clinician may pick at a
+        // SMART launch: both on ports known before they start.
         _consentPort = FreePort.Next();
+        var identityUrl = $"http://127.0.0.1:{FreePort.Next()}";
+        Identity = await IdentityServer.StartAsync(
+            new Dictionary<string, string?>
+            {
+                ["Urls"] = identityUrl,
+                ["Identity:SigningKeys:PublishAhead"] = PublishAhead.ToString(),
+                ["Identity:Smart:ConsentUrl"] = $"http://127.0.0.1:{_consentPort}/",
+                ["ServiceClient:Authority"] = identityUrl + "/",
+                ["ServiceClient:ClientId"] = IdentityServer.ServiceClient,
+                ["ServiceClient:ClientSecret"] = IdentityServer.ServiceSecret,
+            },
+            configure: builder => builder.Services.AddSingleton(Broker));
         Vault = await StartVaultAsync();
 
         JsonWebKeyInfo consentKey;

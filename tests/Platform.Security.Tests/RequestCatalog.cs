@@ -118,6 +118,12 @@ public static class RequestCatalog
             actorIsClinician = true,
             action = "access",
         })));
+        Add("consent", "POST", "/decisions/patients", (p, _) => Path("/decisions/patients", Json(new
+        {
+            actor = p.Principals[PrincipalKinds.Clinician].Account!.Id,
+            actorKind = "practitioner",
+            purpose = "TREAT",
+        })));
         Add("consent", "POST", "/admin/projection/rebuild", (_, _) => Path("/admin/projection/rebuild?apply=false", null, Reason));
         Add("consent", "GET", "/consents", (p, _) => Path($"/consents?subject={p.Patient.Account!.Id}", null, Reason));
         Add("consent", "POST", "/consents", (p, _) => Path("/consents", Json(new

@@ -86,6 +86,8 @@ public static class WriteEndpoints
         new("POST /decisions", "consent", "POST", PrincipalKinds.ServiceDecide, _ => "/decisions",
             """{"subject":"corpus-patient-0001","actor":"corpus-clinician-0001","actorKind":"practitioner","category":"observation","purpose":"TREAT","breakGlass":false,"action":"access"}""",
             BodyLimit: 16 * 1024),
+        new("POST /decisions/patients", "consent", "POST", PrincipalKinds.ServiceDecide, _ => "/decisions/patients",
+            """{"actor":"corpus-clinician-0001","actorKind":"practitioner","purpose":"TREAT"}""", BodyLimit: 16 * 1024),
 
         // consent: an admin's proposal to grant on a patient's behalf (the reason header is valid, so only the body is bad)
         new("POST /admin/consent-proposals", "consent", "POST", PrincipalKinds.Admin, _ => "/admin/consent-proposals",

@@ -52,7 +52,10 @@ public sealed class ServiceTokenSource(IHttpClientFactory http, IConfiguration c
 
     private async Task<Uri> DiscoverTokenEndpointAsync(HttpClient client, CancellationToken cancellationToken)
     {
-        var authority = configuration["Authentication:Authority"] ?? throw new InvalidOperationException("Authentication:Authority is not configured.");
+        // ServiceClient:Authority for a service that asks tokens of an issuer it does not validate tokens from (the
+        // identity service asking itself, for the SMART patient picker); otherwise the issuer it validates.
+        var authority = configuration["ServiceClient:Authority"] ?? configuration["Authentication:Authority"]
+            ?? throw new InvalidOperationException("Authentication:Authority (or ServiceClient:Authority) is not configured.");
         var discovery = await client.GetFromJsonAsync<JsonElement>(new Uri(new Uri(authority.TrimEnd('/') + "/"), ".well-known/openid-configuration"), cancellationToken);
         return new Uri(discovery.GetProperty("token_endpoint").GetString()!);
     }

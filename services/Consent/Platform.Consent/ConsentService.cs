@@ -40,6 +40,7 @@ public static class ConsentService
                 builder.Services.AddOptions<OnBehalfOptions>().Bind(builder.Configuration.GetSection("Consent:OnBehalf"))
                     .Validate(o => o.IsValid, "Consent:OnBehalf:ProposalLifetime must be more than zero and at most 7 days.").ValidateOnStart();
                 builder.Services.AddScoped<DecisionService>();
+                builder.Services.AddScoped<CoveredPatients>();
                 builder.Services.Configure<SubjectTokenOptions>(builder.Configuration.GetSection("Consent:SubjectToken"));
                 builder.Services.AddSingleton<SubjectTokenValidator>();
                 builder.Services.Configure<BreakGlassOptions>(builder.Configuration.GetSection("Consent:BreakGlass"));

@@ -3,8 +3,8 @@ using Platform.Identity.Oidc;
 namespace Platform.DevHost;
 
 /// <summary>
-/// The dev host's sign-in setup: the identity service's issuer, the demo accounts, the two documented clients
-/// (public <c>clinician-portal</c>, confidential <c>platform-services</c>), and where the other services find
+/// The dev host's sign-in setup: the identity service's issuer, the demo accounts, the documented clients
+/// (public <c>clinician-portal</c> and <c>smart-demo-app</c>, confidential <c>platform-services</c>), and where the other services find
 /// the issuer. The secrets here are public on purpose (README) and exist only in the dev host.
 /// </summary>
 public static class DevHostIdentity
@@ -12,6 +12,7 @@ public static class DevHostIdentity
     public const string PortalClientId = "clinician-portal";
     public const string ServiceClientId = "platform-services";
     public const string ServiceClientSecret = "dev-only-platform-services-secret-0123456789";
+    public const string SmartAppClientId = "smart-demo-app";
     public const string ConsentPagesClientId = "consent-pages";
     public const string ConsentPagesSecret = "dev-only-consent-pages-secret-0123456789";
     public const string DevFingerprintKey = "ZGV2LW9ubHkta3ljLWZpbmdlcnByaW50LWtleS0wMTIzNDU2Nzg5";
@@ -30,6 +31,13 @@ public static class DevHostIdentity
         if (options.IdentityPort != 0)
         {
             settings["Identity:Issuer"] = Issuer(options).AbsoluteUri;
+            // SMART launch: fhirUser under the vault's FHIR base, and the patient picker asks consent with the
+            // platform's service client, whose tokens it gets from this very issuer.
+            settings["Identity:Smart:FhirBaseUrl"] = $"http://localhost:{options.RecordVaultPort}/fhir/r4";
+            settings["Identity:Smart:ConsentUrl"] = $"http://localhost:{options.ConsentPort}/";
+            settings["ServiceClient:Authority"] = Issuer(options).AbsoluteUri;
+            settings["ServiceClient:ClientId"] = ServiceClientId;
+            settings["ServiceClient:ClientSecret"] = ServiceClientSecret;
         }
         return settings;
     }
@@ -55,6 +63,17 @@ public static class DevHostIdentity
             ClientSecret = ServiceClientSecret,
             GrantTypes = ["client_credentials"],
             Scopes = ["consent.decide", "ledger.submit", "ledger.audit"],
+        },
+        // A SMART on FHIR app (docs/fhir.md): public, code + PKCE, asks the user, SMART v2 scopes and launch/patient.
+        new()
+        {
+            ClientId = SmartAppClientId,
+            DisplayName = "SMART demo app",
+            Type = ClientTypes.Public,
+            ConsentType = ClientConsentTypes.Explicit,
+            GrantTypes = ["authorization_code", "refresh_token"],
+            RedirectUris = ["http://localhost:9090/smart/callback", "http://127.0.0.1:9090/smart/callback"],
+            Scopes = ["openid", "fhirUser", "offline_access", "launch/patient", "patient/*.cruds", "user/*.cruds"],
         },
         new()
         {

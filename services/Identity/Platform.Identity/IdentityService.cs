@@ -7,6 +7,7 @@ using Platform.Identity.Data;
 using Platform.Identity.Kyc;
 using Platform.Identity.Oidc;
 using Platform.Identity.Pages;
+using Platform.Identity.Smart;
 using Platform.ServiceDefaults;
 using Platform.WebUi;
 
@@ -27,6 +28,7 @@ public static class IdentityService
             {
                 builder.AddAccounts();
                 builder.AddOidcServer();
+                builder.AddSmartAppLaunch();
                 // The pages live in this assembly, which is not the entry assembly under the dev host or the tests.
                 builder.Services.AddRazorPages(pages => pages.Conventions.AuthorizeFolder("/Kyc", KycSetup.ReviewerPagesPolicy).AuthorizeFolder("/Onboarding"))
                     .AddApplicationPart(typeof(IdentityService).Assembly)

@@ -60,6 +60,7 @@ public static class RecordVaultService
                 builder.Services.AddSingleton<KeyRotation>();
                 builder.Services.AddHostedService<RewrapWorker>();
                 builder.Services.AddAuthorization(RecordEndpoints.AddPolicy);
+                builder.Services.AddAuthorization(FhirAuthorization.AddPolicy);
                 builder.Services.AddAuthorization(AdminEndpoints.AddPolicy);
                 events.AddSubscription<LedgerCommittedV1, LedgerCommittedHandler>()
                       .AddSubscription<IdentityVerifiedV1, IdentityVerifiedHandler>()

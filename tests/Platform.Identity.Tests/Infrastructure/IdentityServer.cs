@@ -24,6 +24,8 @@ public sealed class IdentityServer : IAsyncDisposable
     public const string ThirdPartyRedirect = "https://third-party.example/callback";
     public const string JwtClient = "jwt-service";
     public const string ResourceServerSecret = "record-vault-secret-0123456789abcdefghij";
+    public const string SmartClient = "smart-app";
+    public const string SmartRedirect = "http://127.0.0.1:9090/smart/callback";
 
     private IdentityServer(ServiceUnderTest service, ECDsa jwtClientKey)
     {
@@ -84,6 +86,17 @@ public sealed class IdentityServer : IAsyncDisposable
                 JsonWebKeySet = jwks,
                 GrantTypes = ["client_credentials"],
                 Scopes = ["ledger.submit"],
+            },
+            // A SMART on FHIR app: public, code + PKCE, asks the user (explicit consent) for SMART v2 scopes.
+            new()
+            {
+                ClientId = SmartClient,
+                DisplayName = "SMART demo app",
+                Type = ClientTypes.Public,
+                ConsentType = ClientConsentTypes.Explicit,
+                GrantTypes = ["authorization_code", "refresh_token"],
+                RedirectUris = [SmartRedirect],
+                Scopes = ["openid", "fhirUser", "offline_access", "launch/patient", "patient/*.cruds", "user/*.cruds"],
             },
             // The record vault as a client of its own: it introspects tokens whose audience it is.
             new()

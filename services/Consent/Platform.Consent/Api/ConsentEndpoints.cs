@@ -61,6 +61,14 @@ public static partial class ConsentEndpoints
             .WithTags("Decisions")
             .WithSummary("Permit or deny an actor's action (access = read, correct = write) on a category of a patient's records for a purpose, from current consents.");
 
+        app.MapPost("/decisions/patients", async (CoveredPatientsBody body, CoveredPatients covered, CancellationToken ct) =>
+                Results.Ok(new { patients = await covered.ListAsync(body, ct) }))
+            .RequireAuthorization(DecidePolicy)
+            .RequireRateLimiting(RateLimitPolicies.PerClient)
+            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
+            .WithTags("Decisions")
+            .WithSummary("The patients whose consents in force let an actor read at least one category for a purpose now (the SMART patient picker's list; services only).");
+
         app.MapGet("/codes", () => Results.Ok(new
             {
                 categories = RecordCategories.All.Select(c => new { c.Code, c.Display, sensitive = c.IsSensitive }),

@@ -11,6 +11,7 @@ using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using Platform.Identity.Accounts;
 using Platform.Identity.Sessions;
+using Platform.Identity.Smart;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Platform.Identity.Oidc;
@@ -44,6 +45,7 @@ public static class AuthorizationEndpoints
         IOpenIddictScopeManager scopes,
         IAntiforgery antiforgery,
         SessionAuthorizations sessionAuthorizations,
+        SmartLaunch smartLaunch,
         TimeProvider time)
     {
         var request = context.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
@@ -119,6 +121,19 @@ public static class AuthorizationEndpoints
             }
         }
 
+        // SMART launch context before consent: the consent page then carries the chosen patient on with the request.
+        var launch = await smartLaunch.DecideAsync(context, request, user, context.RequestAborted);
+        if (launch.Refusal is { } refusal)
+        {
+            return Forbid(Errors.AccessDenied, refusal);
+        }
+        if (launch.NeedsPicker)
+        {
+            return request.HasPromptValue(PromptValues.None)
+                ? Forbid(Errors.InteractionRequired, "The user must choose a patient.")
+                : Results.Redirect(SmartLaunch.PickerPath + "?returnUrl=" + Uri.EscapeDataString(returnUrl));
+        }
+
         var consentType = await applications.GetConsentTypeAsync(application);
         var needsConsent = consentType == ConsentTypes.Explicit && (existing.Count == 0 || request.HasPromptValue(PromptValues.Consent)) && !consentGiven;
         if (needsConsent)
@@ -132,6 +147,7 @@ public static class AuthorizationEndpoints
 
         var identity = await tokenClaims.ForUserAsync(user, requestedScopes, multiFactor, authenticatedAt);
         identity.SetResources(await ListAsync(scopes.ListResourcesAsync(identity.GetScopes())));
+        await smartLaunch.ApplyAsync(identity, user, launch.Patient);
         if (consentGiven && existing.Count == 0)
         {
             // The permanent authorization only records the user's consent to this client; no token hangs off it.
@@ -181,7 +197,8 @@ public static class AuthorizationEndpoints
             var identity = await tokenClaims.ForUserAsync(user, previous.GetScopes(), multiFactor, authTime);
             identity.SetResources(previous.GetResources());
             identity.SetAuthorizationId(previous.GetAuthorizationId());
-            return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+            var properties = SmartLaunch.CarryOver(previous, identity);
+            return Results.SignIn(new ClaimsPrincipal(identity), properties, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         }
 
         return Forbid(Errors.UnsupportedGrantType, "This grant type is not supported.");

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Smart;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Platform.Identity.Oidc;
@@ -90,6 +91,11 @@ public sealed class ClientRegistry(IOpenIddictApplicationManager applications)
             {
                 permissions.Add(Permissions.Prefixes.Scope + scope);
             }
+            // A SMART client registered for patient/*.rs may ask for any narrower scope (patient/Observation.r, …).
+            foreach (var narrower in SmartScopes.CoveredBy(scope))
+            {
+                permissions.Add(Permissions.Prefixes.Scope + narrower);
+            }
         }
         return descriptor;
     }
@@ -166,8 +172,8 @@ public sealed class ClientRegistry(IOpenIddictApplicationManager applications)
                 throw Invalid("invalid_redirect_uri", $"'{uri}' must be an absolute https URI (http only on loopback) without a fragment.");
             }
         }
-        var knownScopes = IdentityScopes.Concat(OidcScopes.Api.Keys).ToHashSet(StringComparer.Ordinal);
-        if (client.Scopes.FirstOrDefault(s => !knownScopes.Contains(s)) is { } unknown)
+        var knownScopes = IdentityScopes.Concat(OidcScopes.Api.Keys).Append(SmartScopes.LaunchPatient).Append(SmartScopes.FhirUser).ToHashSet(StringComparer.Ordinal);
+        if (client.Scopes.FirstOrDefault(s => !knownScopes.Contains(s) && !SmartScopes.IsOffered(s)) is { } unknown)
         {
             throw Invalid("unknown_scope", $"Scope '{unknown}' is not defined. Known scopes: {string.Join(", ", knownScopes)}.");
         }

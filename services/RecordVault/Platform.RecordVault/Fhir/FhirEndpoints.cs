@@ -9,6 +9,7 @@ using Platform.RecordVault.Core;
 using Platform.RecordVault.Data;
 using Platform.RecordVault.Records;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Smart;
 using R4 = Hl7.Fhir.Model;
 
 namespace Platform.RecordVault.Fhir;
@@ -33,7 +34,7 @@ public static class FhirEndpoints
             .AllowAnonymous()
             .WithSummary("SMART App Launch discovery: where to authorize and get tokens (the identity service), and what it supports.");
 
-        var fhir = app.MapGroup(BasePath).RequireAuthorization(RecordEndpoints.Policy).RequireRateLimiting(RateLimitPolicies.PerClient).WithTags("FHIR");
+        var fhir = app.MapGroup(BasePath).RequireAuthorization(FhirAuthorization.Policy).RequireRateLimiting(RateLimitPolicies.PerClient).WithTags("FHIR");
         var limit = new RequestSizeLimitAttribute(BinaryContentTypes.MaxFhirResourceBytes);
         fhir.MapGet("/{type}", SearchAsync).WithSummary("Search in the patient compartment (patient, _id, _lastUpdated, _sort, _count): a searchset Bundle of what the caller may read, every entry audited.");
         fhir.MapPost("/{type}/_search", SearchAsync).WithSummary("The same search with the parameters in a form body.");
@@ -54,7 +55,7 @@ public static class FhirEndpoints
     private static async Task<IResult> ReadAsync(HttpContext http, string type, string id, RecordVaultDbContext db, RecordStore store, CancellationToken ct)
     {
         FhirContent.RequireAcceptable(http.Request);
-        var recordId = await RequireTypeAsync(db, type, id, null, ct);
+        var recordId = await RequireTypeAsync(db, type, id, ReadLimit(http, type), ct);
         var (record, version, content) = await store.ReadAsync(RecordCaller.From(http), recordId, null, ct);
         return FhirContent.Resource(http, FhirContent.Stamped(content, record, version));
     }
@@ -62,7 +63,7 @@ public static class FhirEndpoints
     private static async Task<IResult> VersionReadAsync(HttpContext http, string type, string id, string vid, RecordVaultDbContext db, RecordStore store, CancellationToken ct)
     {
         FhirContent.RequireAcceptable(http.Request);
-        var recordId = await RequireTypeAsync(db, type, id, null, ct);
+        var recordId = await RequireTypeAsync(db, type, id, ReadLimit(http, type), ct);
         // A version id that is not a number names no version; asked as version 0 so that the store still decides (and
         // audits) before saying so, exactly as for a number that does not exist.
         var number = int.TryParse(vid, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
@@ -73,7 +74,7 @@ public static class FhirEndpoints
     private static async Task<IResult> HistoryAsync(HttpContext http, string type, string id, RecordVaultDbContext db, RecordStore store, CancellationToken ct)
     {
         FhirContent.RequireAcceptable(http.Request);
-        var recordId = await RequireTypeAsync(db, type, id, null, ct);
+        var recordId = await RequireTypeAsync(db, type, id, ReadLimit(http, type), ct);
         var caller = RecordCaller.From(http);
         var (record, current, content) = await store.ReadAsync(caller, recordId, null, ct);
         var baseUrl = FhirContent.BaseUrl(http.Request);
@@ -119,11 +120,13 @@ public static class FhirEndpoints
     {
         FhirContent.RequireAcceptable(http.Request);
         FhirResourceTypes.RequireServed(type);
+        var limit = SmartAccess.Require(http, type, SmartPermissions.Create);
         FhirContent.RequireFhirJsonBody(http.Request);
         var caller = RecordCaller.From(http);
         var (payload, resource) = await FhirPayload.ReadAsync(http.Request, ct);
         RequireSameType(type, resource);
         var patient = FhirResourceTypes.PatientPseudonym(resource);
+        SmartAccess.RequireSamePatient(limit, patient);
         var (record, version) = await store.CreateAsync(caller, patient, payload, ct);
         FhirContent.Stamp(resource, record, version);
         return FhirContent.Resource(http, resource, StatusCodes.Status201Created, VersionUrl(http, type, record, version));
@@ -133,6 +136,7 @@ public static class FhirEndpoints
     {
         FhirContent.RequireAcceptable(http.Request);
         FhirResourceTypes.RequireServed(type);
+        var limit = SmartAccess.Require(http, type, SmartPermissions.Update);
         FhirContent.RequireFhirJsonBody(http.Request);
         var caller = RecordCaller.From(http);
         var expected = FhirContent.ExpectedVersion(http.Request);
@@ -143,6 +147,7 @@ public static class FhirEndpoints
             throw ProblemException.BadRequest("An update carries the resource's id, the same as in the URL.", "id_mismatch");
         }
         var patient = FhirResourceTypes.PatientPseudonym(resource);
+        SmartAccess.RequireSamePatient(limit, patient);
         var recordId = await RequireTypeAsync(db, type, id, patient, ct);
         var (record, version) = await store.AddVersionAsync(caller, recordId, payload, ct, expected);
         FhirContent.Stamp(resource, record, version);
@@ -168,6 +173,12 @@ public static class FhirEndpoints
             parameters = parameters.Concat(await http.Request.ReadFormAsync(ct));
         }
         var query = FhirSearchQuery.Parse(parameters);
+        if (SmartAccess.Require(http, type, SmartPermissions.Search) is { } limit)
+        {
+            // A patient/ scope searches the patient in context: named or not, no other.
+            SmartAccess.RequireSamePatient(limit, query.Patient ?? limit);
+            query = query with { Patient = limit };
+        }
         var caller = RecordCaller.From(http);
         var result = await new FhirSearch(db, gate, store).RunAsync(caller, type, query, ct);
 
@@ -206,6 +217,13 @@ public static class FhirEndpoints
             });
         }
         return FhirContent.Json(http, bundle);
+    }
+
+    /// <summary>The SMART read check (r covers read, vread and history): the patient a patient/ scope limits it to, or null.</summary>
+    private static string? ReadLimit(HttpContext http, string type)
+    {
+        FhirResourceTypes.RequireServed(type);
+        return SmartAccess.Require(http, type, SmartPermissions.Read);
     }
 
     private static void RequireSameType(string type, R4.Resource resource)

@@ -6,9 +6,10 @@ namespace Platform.RecordVault.Fhir;
 /// <summary>
 /// SMART App Launch 2.x discovery (<c>[base]/.well-known/smart-configuration</c>): the identity service's OAuth
 /// endpoints (from <c>Authentication:Authority</c>) and what it truly supports — authorization code with PKCE S256
-/// only, refresh tokens, OpenID Connect sign-in, public and secret-holding clients. The scopes are the platform's
-/// (<c>records</c> reaches this API); SMART's <c>patient/*.rs</c> scopes and launch context are not offered yet, so
-/// neither they nor the <c>permission-v2</c> and <c>context-*</c> capabilities are listed (docs/fhir.md).
+/// only, refresh tokens, OpenID Connect sign-in with <c>fhirUser</c>, public and secret-holding clients, v2 scopes for
+/// the patient in context and for the user (<see cref="SmartAccess"/>), and the standalone launch with a patient in
+/// context (a patient's own, or one a clinician picks). Not offered, so not listed: the EHR launch, encounter context,
+/// v1 scopes, granular <c>?param=</c> scopes, asymmetric client authentication (docs/fhir.md).
 /// </summary>
 public sealed record SmartConfiguration(
     [property: JsonPropertyName("issuer")] string? Issuer,
@@ -46,8 +47,10 @@ public sealed record SmartConfiguration(
             GrantTypesSupported: ["authorization_code", "refresh_token"],
             ResponseTypesSupported: ["code"],
             TokenEndpointAuthMethodsSupported: ["client_secret_basic", "client_secret_post"],
-            ScopesSupported: ["openid", "profile", "offline_access", "records"],
+            ScopesSupported: ["openid", "fhirUser", "profile", "offline_access", "launch/patient",
+                "patient/*.rs", "patient/*.crus", "user/*.rs", "user/*.crus", "records"],
             CodeChallengeMethodsSupported: ["S256"],
-            Capabilities: ["launch-standalone", "client-public", "client-confidential-symmetric", "sso-openid-connect", "permission-offline", "authorize-post"]);
+            Capabilities: ["launch-standalone", "context-standalone-patient", "client-public", "client-confidential-symmetric",
+                "sso-openid-connect", "permission-offline", "permission-patient", "permission-user", "permission-v2", "authorize-post"]);
     }
 }

@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Smart;
+
+namespace Platform.Identity.Smart;
+
+/// <summary>
+/// SMART App Launch 2.x at the identity service: every offered v2 resource scope, <c>launch/patient</c> and
+/// <c>fhirUser</c> registered with OpenIddict (it accepts only scopes it knows), the <c>patient</c> and
+/// <c>fhirUser</c> claims, and the launch logic with its consent-service client.
+/// </summary>
+public static class SmartSetup
+{
+    public static WebApplicationBuilder AddSmartAppLaunch(this WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection("Identity:Smart");
+        builder.Services.Configure<SmartOptions>(section);
+        builder.Services.AddOpenIddict().AddServer(options =>
+        {
+            options.RegisterScopes([SmartScopes.LaunchPatient, SmartScopes.FhirUser, .. SmartScopes.Offered]);
+            options.RegisterClaims([SmartScopes.PatientClaim, SmartScopes.FhirUserClaim]);
+        });
+        builder.Services.AddScoped<SmartLaunch>();
+        builder.Services.AddScoped<ConsentedPatients>();
+        var consentUrl = section.Get<SmartOptions>()?.ConsentUrl;
+        if (consentUrl is not null)
+        {
+            builder.Services.AddServiceClient(ConsentedPatients.HttpClientName, ConsentedPatients.Scope)
+                .ConfigureHttpClient(client => client.BaseAddress = consentUrl);
+        }
+        else
+        {
+            builder.Services.AddHttpClient(ConsentedPatients.HttpClientName);
+        }
+        return builder;
+    }
+}
