@@ -55,10 +55,8 @@ public static class RequestCatalog
             Plain(service, "*", "/health/ready");
             Add(service, "GET", "/openapi/{documentName}.json", (_, _) => Path("/openapi/v1.json"));
         }
-        Plain("identity", "GET", "/assets/site.css");
         Plain("identity", "GET", "/assets/kyc-credential.js");
         Plain("identity", "GET", "/assets/kyc-mrz.js");
-        Plain("consent", "GET", "/assets/site.css");
         // The design system (Platform.WebUi), served by every service with pages.
         foreach (var service in new[] { "identity", "consent" })
         {

@@ -1,10 +1,12 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using Platform.Consent;
 using Platform.Identity;
 using Platform.Ledger;
 using Platform.RecordVault;
 using Platform.ServiceDefaults;
 using Platform.Testing;
+using Platform.WebUi;
 
 namespace Platform.Services.Tests;
 
@@ -33,23 +35,32 @@ public sealed class SecurityHeadersTests
     [Theory]
     [InlineData("identity", "/account/login")]
     [InlineData("consent", "/access-denied")]
-    public async Task Pages_carry_the_page_policy_and_their_stylesheet_comes_from_their_own_origin(string name, string page)
+    public async Task Pages_carry_the_page_policy_and_load_the_design_system_from_their_own_origin(string name, string page)
     {
         await using var service = await StartAsync(name);
 
         using var response = await service.Client.GetAsync(page);
         AssertHeaders(response, SecurityHeaders.PagePolicy);
         var html = await response.Content.ReadAsStringAsync();
-        // Nothing the policy would block: no inline styles or scripts.
+        // Nothing the policy would block: no inline styles, and every script a file of the page's own origin.
         Assert.DoesNotContain("<style", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("style=", html, StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains($"href=\"{Stylesheets.Path}\"", html, StringComparison.Ordinal);
+        var scripts = Regex.Matches(html, "<script[^>]*>(.*?)</script>", RegexOptions.Singleline | RegexOptions.IgnoreCase);
+        Assert.NotEmpty(scripts);
+        foreach (Match script in scripts)
+        {
+            Assert.Matches("src=\"/assets/[^\"]+\"", script.Value);
+            Assert.True(string.IsNullOrWhiteSpace(script.Groups[1].Value), script.Value);
+        }
+        Assert.Contains($"href=\"{WebUiAssets.Stylesheet}\"", html, StringComparison.Ordinal);
 
-        using var css = await service.Client.GetAsync(Stylesheets.Path);
+        using var css = await service.Client.GetAsync(WebUiAssets.Stylesheet);
         Assert.Equal(HttpStatusCode.OK, css.StatusCode);
         Assert.Equal("text/css", css.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("font-family", await css.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var stylesheet = await css.Content.ReadAsStringAsync();
+        Assert.Contains("--nhsuk-frontend-version:\"" + WebUiAssets.NhsukFrontendVersion + "\"", stylesheet, StringComparison.Ordinal);
+        // Nothing from another origin (the NHS font, say): the policy would refuse it.
+        Assert.DoesNotContain("url(http", stylesheet, StringComparison.OrdinalIgnoreCase);
     }
 
     private static void AssertHeaders(HttpResponseMessage response, string policy)

@@ -15,8 +15,9 @@ namespace Platform.ServiceDefaults;
 public static class SecurityHeaders
 {
     /// <summary>
-    /// The pages load nothing but their own stylesheet (<see cref="Stylesheets"/>) and inline images of the evidence
-    /// (<c>data:</c>); they run no script. <c>form-action</c> is left out on purpose: browsers apply it to the
+    /// The pages load nothing but the design system's files and their own scripts from their own origin
+    /// (Platform.WebUi's <c>WebUiAssets</c>, <see cref="PageScripts"/>) and inline images of the evidence
+    /// (<c>data:</c>); no inline style or script. <c>form-action</c> is left out on purpose: browsers apply it to the
     /// redirect after a form, and the sign-in and consent forms end in a redirect to the OAuth client.
     /// </summary>
     public const string PagePolicy =

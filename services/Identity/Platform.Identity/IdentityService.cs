@@ -40,7 +40,6 @@ public static class IdentityService
             mapEndpoints: app =>
             {
                 app.MapRazorPages();
-                app.MapStylesheet(typeof(IdentityService).Assembly, "Platform.Identity.site.css");
                 app.MapWebUiAssets();
                 app.MapPageScript(typeof(IdentityService).Assembly, "Platform.Identity.kyc-mrz.js", "/assets/kyc-mrz.js");
                 app.MapPageScript(typeof(IdentityService).Assembly, "Platform.Identity.kyc-credential.js", "/assets/kyc-credential.js");

@@ -60,7 +60,7 @@ public sealed class KycOnboardingBrowserTests(BrowserFixture fixture) : IClassFi
             Assert.Equal(7, await page.Locator("#checks tbody tr").CountAsync());
             await AccessibilityCheck.AssertNoSeriousViolationsAsync(page);
             await BrowserSteps.ScreenshotForDocsAsync(page, "kyc-status-approved");
-            await page.GetByRole(AriaRole.Link, new() { Name = "Get your credential" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Get your credential" }).ClickAsync();
 
             await BrowserSteps.WaitForPathAsync(page, "/kyc/credential");
             await AccessibilityCheck.AssertNoSeriousViolationsAsync(page);
@@ -120,7 +120,7 @@ public sealed class KycOnboardingBrowserTests(BrowserFixture fixture) : IClassFi
             await Assertions.Expect(page.Locator("#checks tr[data-check=minimum_age]")).ToContainTextAsync("Not passed");
             await AccessibilityCheck.AssertNoSeriousViolationsAsync(page);
             await BrowserSteps.ScreenshotForDocsAsync(page, "kyc-status-rejected");
-            await page.GetByRole(AriaRole.Link, new() { Name = "Correct and submit again" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Correct and submit again" }).ClickAsync();
             await BrowserSteps.WaitForPathAsync(page, "/kyc/application");
             Assert.Equal("Correct and submit again", (await page.Locator("h1").InnerTextAsync()).Trim());
             // Nothing to collect before an approval: the credential page says so.

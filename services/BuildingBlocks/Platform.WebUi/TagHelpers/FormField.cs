@@ -44,10 +44,13 @@ public abstract class FormField : TagHelper
 
     protected string FieldId => Id ?? (FieldName.Length > 0 ? TagBuilder.CreateSanitizedId(FieldName, "_") : throw new InvalidOperationException("A form field needs an id, a name or asp-for."));
 
-    /// <summary>What the control shows: what was typed (a form sent back with errors), else the model's value.</summary>
+    /// <summary>
+    /// What the control shows: <see cref="Value"/>; with <c>asp-for</c>, what was typed (a form sent back with
+    /// errors), else the model's value. Without either the field starts empty: the page decides what it echoes.
+    /// </summary>
     protected string? CurrentValue(string? format = null)
     {
-        if (Value is not null)
+        if (Value is not null || For is null)
         {
             return Value;
         }

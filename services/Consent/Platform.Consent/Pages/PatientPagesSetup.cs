@@ -80,7 +80,6 @@ public static class PatientPagesSetup
         if (app.Services.GetService<PatientPagesEnabled>() is not null)
         {
             app.MapRazorPages();
-            app.MapStylesheet(typeof(ConsentService).Assembly, "Platform.Consent.site.css");
             app.MapWebUiAssets();
         }
         return app;

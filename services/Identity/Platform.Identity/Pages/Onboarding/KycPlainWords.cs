@@ -16,13 +16,13 @@ public static class KycPlainWords
         _ => state,
     };
 
-    /// <summary>The tag colour class of the state (the stylesheet defines them with AA contrast).</summary>
-    public static string StateTagClass(string state) => state switch
+    /// <summary>The status tag's colour for the state (a colour of the design system's tag, AA contrast).</summary>
+    public static string StateTagColour(string state) => state switch
     {
-        "Approved" => "tag tag-green",
-        "Rejected" => "tag tag-red",
-        "ManualReview" or "EvidenceSubmitted" or "AutomatedChecks" => "tag tag-yellow",
-        _ => "tag tag-grey",
+        "Approved" => "green",
+        "Rejected" => "red",
+        "ManualReview" or "EvidenceSubmitted" or "AutomatedChecks" => "yellow",
+        _ => "grey",
     };
 
     public static string WhatHappensNext(string state, bool resubmissionAllowed) => state switch

@@ -45,7 +45,7 @@
   function say(text, ok, items) {
     output.textContent = '';
     var p = document.createElement('p');
-    p.className = ok ? 'mrz-ok' : 'mrz-problem';
+    p.className = ok ? 'app-mrz-ok' : 'app-mrz-problem';
     p.textContent = text;
     output.appendChild(p);
     if (items && items.length) {

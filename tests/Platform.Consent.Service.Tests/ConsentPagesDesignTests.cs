@@ -1,0 +1,71 @@
+using Microsoft.Playwright;
+using Platform.Identity.Accounts;
+using Platform.Identity.Tests.Infrastructure;
+using Platform.Testing.Browser;
+
+namespace Platform.Consent.Service.Tests;
+
+/// <summary>
+/// The patients' consent page in a real (headless) Chromium, signed in through the identity service's pages: drawn by
+/// the shared design system (Platform.WebUi) like every other page, accessible, and usable on a 390-pixel-wide phone.
+/// </summary>
+public sealed class ConsentPagesDesignTests(ConsentPlatform platform) : IClassFixture<ConsentPlatform>, IAsyncLifetime
+{
+    private const string ChromiumPath = "/usr/bin/chromium";
+
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public async Task InitializeAsync()
+    {
+        Assert.True(File.Exists(ChromiumPath), $"The browser tests need Chromium at {ChromiumPath} (Debian: apt-get install chromium).");
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    [Fact]
+    public async Task The_consent_page_uses_the_design_system_and_works_on_a_phone()
+    {
+        var patient = await TestAccounts.CreateAsync(platform.Identity.Service.Services, PlatformRoles.Patient, enrolTotp: false);
+        await using var context = await _browser!.NewContextAsync(new() { Locale = "en-GB" });
+        context.SetDefaultTimeout(30_000);
+        var page = await context.NewPageAsync();
+        await BrowserSteps.WithScreenshotOnFailureAsync(page, async () =>
+        {
+            await page.GotoAsync(new Uri(platform.Consent.Client.BaseAddress!, "/my/consents").AbsoluteUri);
+            await BrowserSteps.WaitForPathAsync(page, "/account/login");
+            await page.GetByLabel("E-mail address", new() { Exact = true }).FillAsync(patient.Email);
+            await page.GetByLabel("Password", new() { Exact = true }).FillAsync(patient.Password);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await BrowserSteps.WaitForPathAsync(page, "/my/consents");
+
+            await DesignSystemCheck.AssertAsync(page);
+            await AccessibilityCheck.AssertNoSeriousViolationsAsync(page);
+
+            // Give access, then the table of consents (seven columns) still fits a phone: it stacks.
+            await page.GetByLabel("Their id").FillAsync("dr-design-000001");
+            await page.GetByLabel("Observations").CheckAsync();
+            await page.GetByLabel("treatment", new() { Exact = true }).CheckAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Give access" }).ClickAsync();
+            await Assertions.Expect(page.Locator("#message")).ToHaveTextAsync("Access given.");
+            await Assertions.Expect(page.Locator("#consents")).ToContainTextAsync("dr-design-000001");
+            await DesignSystemCheck.AssertNoSidewaysScrollOnPhoneAsync(page);
+            await AccessibilityCheck.AssertNoSeriousViolationsAsync(page);
+            await BrowserSteps.ScreenshotForDocsAsync(page, "my-consents");
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+        _playwright?.Dispose();
+    }
+}
