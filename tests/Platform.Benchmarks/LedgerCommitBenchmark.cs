@@ -14,49 +14,102 @@ namespace Platform.Benchmarks;
 /// <summary>
 /// Committed signed events per second and commit latency on a 3-replica Raft cluster in this process (loopback TCP,
 /// persistent write-ahead logs in a temp folder), at several concurrency levels. Each signed event is checked once
-/// on submit and again by every replica as it applies. Baseline, same cluster, same run: unsigned 8-byte entries.
+/// on submit and again by every replica as it applies (the leader remembers its submit check). Workloads, each on a
+/// fresh cluster: unsigned 8-byte entries (baseline), signed events one per Raft entry, and signed events with group
+/// commit (SubmissionBatcher, the ledger node's own path). Beside them, the machine's verification bound measured in
+/// the same run: cores ÷ (replicas × one ES256 verification).
 /// </summary>
 public static class LedgerCommitBenchmark
 {
     public static async Task RunAsync(TimeSpan duration, int[] concurrencies)
     {
         Console.WriteLine($"Ledger commits: 3 replicas in one process, loopback TCP, persistent WAL, {duration.TotalSeconds:F0} s per row, {Environment.ProcessorCount} cores");
-        Console.WriteLine($"{"workload",-36} {"clients",8} {"commits/s",10} {"p50 ms",8} {"p99 ms",8} {"errors",7}");
+        var verification = await VerificationCost.MeasureAsync();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"one ES256 verification (reused key, one thread): {verification.VerifyMicroseconds:F1} µs; whole validation of a signed event: {verification.ValidateMicroseconds:F1} µs"));
+        var bound = Environment.ProcessorCount / (Replicas * verification.VerifyMicroseconds / 1_000_000);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"verification bound = cores ÷ (replicas × verification) = {Environment.ProcessorCount} ÷ ({Replicas} × {verification.VerifyMicroseconds:F1} µs) = {bound:F0} events/s (80 %: {bound * 0.8:F0})"));
+        Console.WriteLine($"{"workload",-46} {"clients",8} {"commits/s",10} {"% bound",8} {"p50 ms",8} {"p99 ms",8} {"errors",7} {"heap MiB/replica",17} {"RSS MiB/replica",16}");
 
         // A fresh cluster per workload, so each starts from an empty log.
+        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
         await using (var cluster = await BenchCluster.StartAsync())
         {
             var baseline = new byte[8];
             foreach (var clients in concurrencies)
             {
                 Print("unsigned 8-byte entries (baseline)", clients, await DriveAsync(duration, clients, () => baseline,
-                    async (bytes, ct) => await cluster.Leader.AppendAsync(bytes, TimeSpan.FromSeconds(10), ct)));
+                    async (bytes, ct) => await cluster.Leader.AppendAsync(bytes, TimeSpan.FromSeconds(10), ct)), bound, heapBefore);
             }
         }
+
+        heapBefore = GC.GetTotalMemory(forceFullCollection: true);
         await using (var cluster = await BenchCluster.StartAsync())
         {
             foreach (var clients in concurrencies)
             {
                 var pool = await PreSignAsync(cluster.ConsentKey, EstimateNeeded(duration, clients));
                 var next = -1;
-                Print("signed consent events (ES256)", clients, await DriveAsync(duration, clients,
+                var result = await DriveAsync(duration, clients,
                     () => pool[Interlocked.Increment(ref next) % pool.Length],
                     async (bytes, ct) =>
                     {
-                        var jws = System.Text.Encoding.ASCII.GetString(bytes);
-                        if (!cluster.LeaderState.Validate(jws).IsValid)
-                        {
-                            throw new InvalidOperationException("pre-validation refused a genuine event");
-                        }
+                        var jws = PreValidate(cluster, bytes);
                         var index = await cluster.Leader.AppendAsync(new SubmitEvent(jws).ToBytes(), TimeSpan.FromSeconds(10), ct);
                         if (cluster.LeaderState.OutcomeAt(index)?.Status is not (SubmitStatus.Committed or SubmitStatus.Duplicate))
                         {
                             throw new InvalidOperationException("the event was not committed");
                         }
-                    }));
+                    });
+                pool = []; // not counted as replica memory
+                Print("signed ES256, one per entry", clients, result, bound, heapBefore);
             }
             Console.WriteLine($"tree size after the run: {cluster.LeaderState.TreeSize}; all replicas at the same size: {await cluster.ConvergedAsync()}");
         }
+
+        heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+        await using (var cluster = await BenchCluster.StartAsync())
+        {
+            // The ledger node's own path: pre-validate on the leader, then SubmissionBatcher puts concurrent
+            // submissions into one SubmitBatch entry; every follower validates every event of it as it applies.
+            await using var batcher = new SubmissionBatcher(async (batch, ct) =>
+            {
+                var index = await cluster.Leader.AppendAsync(batch.ToBytes(), TimeSpan.FromSeconds(10), ct);
+                return cluster.LeaderState.OutcomesAt(index) ?? throw new InvalidOperationException("the batch's outcomes are not known");
+            }, new GroupCommitOptions());
+            foreach (var clients in concurrencies)
+            {
+                var pool = await PreSignAsync(cluster.ConsentKey, EstimateNeeded(duration, clients));
+                var next = -1;
+                var result = await DriveAsync(duration, clients,
+                    () => pool[Interlocked.Increment(ref next) % pool.Length],
+                    async (bytes, ct) =>
+                    {
+                        var outcome = await batcher.SubmitAsync(PreValidate(cluster, bytes), ct);
+                        if (outcome.Status is not (SubmitStatus.Committed or SubmitStatus.Duplicate))
+                        {
+                            throw new InvalidOperationException($"the event was not committed ({outcome.ErrorCode})");
+                        }
+                    });
+                pool = [];
+                Print("signed ES256, group commit", clients, result, bound, heapBefore);
+            }
+            Console.WriteLine($"tree size after the run: {cluster.LeaderState.TreeSize}; all replicas at the same size: {await cluster.ConvergedAsync()}");
+        }
+    }
+
+    private const int Replicas = 3;
+
+    // What LedgerNode.SubmitAsync does first: the leader checks the event (and remembers the pass for its own apply).
+    private static string PreValidate(BenchCluster cluster, byte[] bytes)
+    {
+        var jws = System.Text.Encoding.ASCII.GetString(bytes);
+        if (!cluster.LeaderState.Validate(jws).IsValid)
+        {
+            throw new InvalidOperationException("pre-validation refused a genuine event");
+        }
+        return jws;
     }
 
     /// <summary>Three replicas with a trusted consent key, in a temporary folder removed afterwards.</summary>
@@ -184,10 +237,15 @@ public static class LedgerCommitBenchmark
 
     private static string? _firstError;
 
-    private static void Print(string workload, int clients, Result r)
+    private static void Print(string workload, int clients, Result r, double bound, long heapBefore)
     {
+        // The replicas share this process: memory is what the process holds beyond what it held before the cluster,
+        // divided by the replicas (the load driver's pre-signed events are dropped before measuring).
+        var heap = (GC.GetTotalMemory(forceFullCollection: true) - heapBefore) / (double)Replicas / (1 << 20);
+        var rss = Environment.WorkingSet / (double)Replicas / (1 << 20);
+        var rate = r.Count / r.Seconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{workload,-36} {clients,8} {r.Count / r.Seconds,10:F0} {r.P50,8:F2} {r.P99,8:F2} {r.Errors,7}"));
+            $"{workload,-46} {clients,8} {rate,10:F0} {100 * rate / bound,7:F0}% {r.P50,8:F2} {r.P99,8:F2} {r.Errors,7} {heap,17:F1} {rss,16:F1}"));
         if (Interlocked.Exchange(ref _firstError, null) is { } error)
         {
             Console.WriteLine($"    first error: {error}");
