@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 
 namespace Platform.Ledger.Core;
@@ -31,13 +32,17 @@ public sealed class SubmissionBatcher : IAsyncDisposable
         _options = options;
         _inFlight = new SemaphoreSlim(options.MaxInFlight);
         _stoppingToken = _stopping.Token;
-        _loop = Task.Run(RunAsync);
+        // The loop must not inherit the constructing caller's context (its trace, for one): each batch takes its own.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _loop = Task.Run(RunAsync);
+        }
     }
 
     /// <summary>Submits one signed event (already pre-validated by the caller); completes with its outcome.</summary>
     public Task<SubmitOutcome> SubmitAsync(string signedEvent, CancellationToken cancellationToken)
     {
-        var pending = new Pending(signedEvent, new TaskCompletionSource<SubmitOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(signedEvent, new TaskCompletionSource<SubmitOutcome>(TaskCreationOptions.RunContinuationsAsynchronously), Activity.Current);
         if (!_queue.Writer.TryWrite(pending))
         {
             throw new ObjectDisposedException(nameof(SubmissionBatcher));
@@ -131,6 +136,10 @@ public sealed class SubmissionBatcher : IAsyncDisposable
             _inFlight.Release();
             return;
         }
+        // The batch's commit continues the trace of its first submission (a span has one parent); the others' traces
+        // are linked to it by the append (see LedgerNode), which finds them in BatchSubmitters.
+        Activity.Current = batch[0].Submitter;
+        BatchSubmitters.Value = batch.Select(p => p.Submitter?.Context ?? default).Where(c => c != default).ToArray();
         try
         {
             var outcomes = await _append(new SubmitBatch(batch.Select(p => p.SignedEvent).ToArray()), _stoppingToken).ConfigureAwait(false);
@@ -156,6 +165,9 @@ public sealed class SubmissionBatcher : IAsyncDisposable
         }
     }
 
+    /// <summary>While a batch is being appended: the trace contexts of the submissions in it (for span links).</summary>
+    public static readonly AsyncLocal<IReadOnlyList<ActivityContext>?> BatchSubmitters = new();
+
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
@@ -163,5 +175,5 @@ public sealed class SubmissionBatcher : IAsyncDisposable
         await _loop.ConfigureAwait(false);
     }
 
-    private sealed record Pending(string SignedEvent, TaskCompletionSource<SubmitOutcome> Outcome);
+    private sealed record Pending(string SignedEvent, TaskCompletionSource<SubmitOutcome> Outcome, Activity? Submitter);
 }
