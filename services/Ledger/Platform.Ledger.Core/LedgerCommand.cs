@@ -18,11 +18,17 @@ public abstract record LedgerCommand
 {
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { AllowOutOfOrderMetadataProperties = true };
 
-    public byte[] ToBytes() => JsonSerializer.SerializeToUtf8Bytes(this, Options);
+    /// <summary>The log entry: JSON (format 1) for every command but a batch, which has its own binary format.</summary>
+    public virtual byte[] ToBytes() => JsonSerializer.SerializeToUtf8Bytes(this, Options);
 
     /// <summary>Reads a command; null for bytes that are not one (such an entry is skipped by every replica alike).</summary>
     public static LedgerCommand? FromBytes(ReadOnlySpan<byte> bytes)
     {
+        // The first byte tells the entry format apart: a JSON entry (format 1) starts with '{', a batch with its version byte.
+        if (!bytes.IsEmpty && bytes[0] == SubmitBatch.FormatVersion)
+        {
+            return SubmitBatch.FromEntry(bytes);
+        }
         try
         {
             return JsonSerializer.Deserialize<LedgerCommand>(bytes, Options);

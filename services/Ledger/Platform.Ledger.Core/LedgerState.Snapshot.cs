@@ -201,7 +201,9 @@ public sealed partial class LedgerState
             _latestFinalSize = latestFinal;
             Interlocked.Exchange(ref _rejected, rejected);
             _outcomes.Clear();
+            _batchOutcomes.Clear();
             _outcomeOrder.Clear();
+            ReleaseFinalityWaiters();
         }
         return ValueTask.CompletedTask;
     }

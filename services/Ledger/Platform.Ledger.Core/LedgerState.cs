@@ -15,7 +15,7 @@ namespace Platform.Ledger.Core;
 /// </summary>
 public sealed partial class LedgerState(LedgerOptions options)
 {
-    private const int RememberedOutcomes = 100_000;
+    private const int RememberedOutcomeEntries = 100_000;
 
     private readonly Lock _gate = new();
     // Replaced as a whole only by RestoreSnapshotAsync, under the lock.
@@ -28,6 +28,7 @@ public sealed partial class LedgerState(LedgerOptions options)
     private List<ReplicaKey> _replicaKeys = [];
     private SortedDictionary<long, CheckpointRecord> _checkpoints = [];
     private readonly Dictionary<long, SubmitOutcome> _outcomes = [];
+    private readonly Dictionary<long, SubmitOutcome[]> _batchOutcomes = [];
     private readonly Queue<long> _outcomeOrder = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _verifiedHere = new(StringComparer.Ordinal);
     private long? _latestFinalSize;
@@ -45,12 +46,20 @@ public sealed partial class LedgerState(LedgerOptions options)
     {
         Checkpoint? closed = null;
         SignedCheckpoint? final = null;
+        var command = LedgerCommand.FromBytes(bytes);
+        // A batch's signatures are checked before taking the lock and across cores: only Apply changes the key
+        // registry, and Apply never runs concurrently with itself, so the keys read now are the keys of this entry.
+        var batchValidations = command is SubmitBatch batch ? ValidateBatch(batch.SignedEvents) : null;
         lock (_gate)
         {
-            switch (LedgerCommand.FromBytes(bytes))
+            switch (command)
             {
                 case SubmitEvent submit:
-                    Remember(index, Submit(submit.SignedEvent));
+                    Remember(index, Submit(submit.SignedEvent, SignedEventValidator.Validate(submit.SignedEvent,
+                        kid => _publisherKeys.GetValueOrDefault(kid), _verifiedHere.TryRemove(submit.SignedEvent, out _))));
+                    break;
+                case SubmitBatch submitBatch:
+                    RememberBatch(index, submitBatch.SignedEvents, batchValidations!);
                     break;
                 case RegisterPublisherKey register:
                     // First registration of a kid wins: a kid never changes its key, so old events keep verifying.
@@ -91,6 +100,19 @@ public sealed partial class LedgerState(LedgerOptions options)
         lock (_gate)
         {
             return _outcomes.GetValueOrDefault(index);
+        }
+    }
+
+    /// <summary>
+    /// The outcomes of the submit or batch command at a Raft index, once applied on this replica: one per event, in
+    /// the command's order (one for a <see cref="SubmitEvent"/>).
+    /// </summary>
+    public IReadOnlyList<SubmitOutcome>? OutcomesAt(long index)
+    {
+        lock (_gate)
+        {
+            return _batchOutcomes.TryGetValue(index, out var batch) ? batch
+                : _outcomes.TryGetValue(index, out var single) ? [single] : null;
         }
     }
 
@@ -240,10 +262,8 @@ public sealed partial class LedgerState(LedgerOptions options)
         }
     }
 
-    private SubmitOutcome Submit(string signedEvent)
+    private SubmitOutcome Submit(string signedEvent, SignedEventValidation validation)
     {
-        var verified = _verifiedHere.TryRemove(signedEvent, out _);
-        var validation = SignedEventValidator.Validate(signedEvent, kid => _publisherKeys.GetValueOrDefault(kid), verified);
         if (!validation.IsValid)
         {
             Interlocked.Increment(ref _rejected);
@@ -291,16 +311,37 @@ public sealed partial class LedgerState(LedgerOptions options)
             return null;
         }
         _latestFinalSize = Math.Max(_latestFinalSize ?? 0, sign.TreeSize);
+        ReleaseFinalityWaiters();
         return record.ToSigned();
     }
 
     private void Remember(long index, SubmitOutcome outcome)
     {
         _outcomes[index] = outcome;
-        _outcomeOrder.Enqueue(index);
-        if (_outcomeOrder.Count > RememberedOutcomes)
+        Forget(index);
+    }
+
+    private void RememberBatch(long index, IReadOnlyList<string> signedEvents, SignedEventValidation[] validations)
+    {
+        // In batch order, as if each event had its own entry: a repeat within the batch is a duplicate of the first.
+        var outcomes = new SubmitOutcome[signedEvents.Count];
+        for (var i = 0; i < outcomes.Length; i++)
         {
-            _outcomes.Remove(_outcomeOrder.Dequeue());
+            outcomes[i] = Submit(signedEvents[i], validations[i]);
+        }
+        _batchOutcomes[index] = outcomes;
+        Forget(index);
+    }
+
+    // Outcomes are kept for the leader's answer right after applying; only the newest ones are remembered.
+    private void Forget(long index)
+    {
+        _outcomeOrder.Enqueue(index);
+        if (_outcomeOrder.Count > RememberedOutcomeEntries)
+        {
+            var oldest = _outcomeOrder.Dequeue();
+            _outcomes.Remove(oldest);
+            _batchOutcomes.Remove(oldest);
         }
     }
 }

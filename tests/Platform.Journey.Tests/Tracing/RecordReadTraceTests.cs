@@ -121,7 +121,7 @@ public sealed class RecordReadTraceTests
 
             // 4. The commit through Raft (on the leader; a follower's attempt forwards to it over HTTP), under the consume span.
             var commit = Assert.Single(spans.Spans, s => s.Source == LedgerTelemetry.Name && s.Tag("ledger.raft.index") is not null);
-            Assert.Equal("SubmitEvent commit", commit.Name);
+            Assert.Equal("SubmitBatch commit", commit.Name); // group commit (docs/ledger.md#group-commit)
             Assert.StartsWith("ledger-", commit.Tag("ledger.replica"), StringComparison.Ordinal);
             // Committed once, under the consume span that handled the event.
             var consume = Assert.Single(consumes, c => spans.Descends(commit, c));

@@ -144,9 +144,9 @@ public static class LedgerEndpoints
         await http.Request.Body.CopyToAsync(body, http.RequestAborted);
         // Replicas may only send what replicas produce; closing blocks and trusting publishers stay with the leader.
         var command = LedgerCommand.FromBytes(body.ToArray());
-        if (command is not (SubmitEvent or RegisterReplicaKey or SignCheckpoint))
+        if (command is not (SubmitEvent or SubmitBatch or RegisterReplicaKey or SignCheckpoint))
         {
-            return LedgerProblems.BadRequest("Only submit, replica-key and checkpoint-signature commands are accepted.", "invalid_command");
+            return LedgerProblems.BadRequest("Only submit, submit-batch, replica-key and checkpoint-signature commands are accepted.", "invalid_command");
         }
         if (!node.Replica.IsLeader)
         {

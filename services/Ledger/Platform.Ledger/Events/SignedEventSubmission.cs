@@ -43,16 +43,25 @@ public sealed partial class SignedEventSubmission(LedgerNode node, LedgerDbConte
             return EventHandlingResult.Drop;
         }
 
-        var deadline = time.GetUtcNow() + ReceiptWait;
-        while (node.State.ReceiptFor(outcome.EventId!.Value) is var lookup && lookup.Status != ReceiptStatus.Ready)
+        // No polling: the wait ends with the signature that makes a checkpoint covering the event final.
+        ReceiptLookup lookup;
+        using (var wait = new CancellationTokenSource(ReceiptWait, time))
+        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(wait.Token, cancellationToken))
         {
-            if (time.GetUtcNow() > deadline)
+            try
+            {
+                lookup = await node.State.ReceiptWhenFinalAsync(outcome.EventId!.Value, outcome.LeafIndex!.Value, linked.Token);
+            }
+            catch (OperationCanceledException) when (wait.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
                 return EventHandlingResult.Retry; // committed; the receipt comes with a later block
             }
-            await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancellationToken);
         }
-        var receipt = node.State.ReceiptFor(outcome.EventId!.Value).Receipt!;
+        if (lookup.Status != ReceiptStatus.Ready)
+        {
+            return EventHandlingResult.Retry; // cannot happen for a committed event; retrying is safe (idempotent)
+        }
+        var receipt = lookup.Receipt!;
         db.AddIntegrationEvent(new LedgerCommittedV1(outcome.EventId.Value, outcome.LeafIndex!.Value, JsonSerializer.Serialize(receipt, EventSerializer.Options)), "ledger");
         await db.SaveChangesAsync(cancellationToken);
         return EventHandlingResult.Success;

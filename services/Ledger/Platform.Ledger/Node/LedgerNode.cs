@@ -10,9 +10,23 @@ namespace Platform.Ledger.Node;
 /// This replica of the ledger: the replicated state machine and the Raft replica that feeds it. Writes go to the
 /// leader; on a follower they are forwarded to it, so callers may talk to any replica.
 /// </summary>
-public sealed class LedgerNode(LedgerState state, RaftReplica replica, LeaderForwarder forwarder, IOptions<LedgerNodeOptions> options)
+public sealed class LedgerNode : IAsyncDisposable
 {
-    private readonly LedgerNodeOptions _options = options.Value;
+    private readonly LedgerState state;
+    private readonly RaftReplica replica;
+    private readonly LeaderForwarder forwarder;
+    private readonly LedgerNodeOptions _options;
+    private readonly SubmissionBatcher? _batcher;
+
+    public LedgerNode(LedgerState state, RaftReplica replica, LeaderForwarder forwarder, IOptions<LedgerNodeOptions> options)
+    {
+        this.state = state;
+        this.replica = replica;
+        this.forwarder = forwarder;
+        _options = options.Value;
+        // On a follower the batch is formed here and forwarded whole, so the HTTP hop is paid per batch too.
+        _batcher = _options.GroupCommit.Enabled ? new SubmissionBatcher(AppendBatchAsync, _options.GroupCommit) : null;
+    }
 
     public LedgerState State => state;
 
@@ -38,8 +52,18 @@ public sealed class LedgerNode(LedgerState state, RaftReplica replica, LeaderFor
         {
             return SubmitOutcome.Duplicate(payload.EventId, existing);
         }
+        if (_batcher is not null)
+        {
+            return await _batcher.SubmitAsync(signedEvent, cancellationToken);
+        }
         var result = await AppendAsync(new SubmitEvent(signedEvent), cancellationToken);
         return result.Outcome ?? throw new QuorumUnavailableException("The entry was committed but its outcome is not known here.");
+    }
+
+    private async Task<IReadOnlyList<SubmitOutcome>> AppendBatchAsync(SubmitBatch batch, CancellationToken cancellationToken)
+    {
+        var result = await AppendAsync(batch, cancellationToken);
+        return result.Outcomes ?? throw new QuorumUnavailableException("The batch was committed but its outcomes are not known here.");
     }
 
     /// <summary>Appends a command through the leader; on the leader the outcome of a submit is returned with the index.</summary>
@@ -51,7 +75,9 @@ public sealed class LedgerNode(LedgerState state, RaftReplica replica, LeaderFor
             // The replica waits out an election and the new leader's first entry itself; it refuses only on a follower.
             var index = await replica.AppendAsync(command.ToBytes(), _options.CommitTimeout, cancellationToken);
             activity?.SetTag("ledger.raft.index", index);
-            return new AppendResult(index, state.OutcomeAt(index));
+            return command is SubmitBatch
+                ? new AppendResult(index, null, state.OutcomesAt(index))
+                : new AppendResult(index, state.OutcomeAt(index));
         }
         catch (NotLeaderException notLeader) when (notLeader.Leader is { } leader)
         {
@@ -78,10 +104,18 @@ public sealed class LedgerNode(LedgerState state, RaftReplica replica, LeaderFor
     public ReplicaEndpoint? ReplicaNamed(string name) =>
         _options.Replicas.FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.Ordinal));
 
+    public async ValueTask DisposeAsync()
+    {
+        if (_batcher is not null)
+        {
+            await _batcher.DisposeAsync();
+        }
+    }
+
     /// <summary>The configured replica whose Raft endpoint is <paramref name="member"/>, if any.</summary>
     public ReplicaEndpoint? ReplicaOf(EndPoint member) =>
         _options.Replicas.FirstOrDefault(r => r.ParseRaftEndPoint().Equals(member));
 }
 
-/// <summary>The Raft index a command got and, for a submit, what applying it did.</summary>
-public sealed record AppendResult(long Index, SubmitOutcome? Outcome);
+/// <summary>The Raft index a command got and, for a submit, what applying it did (for a batch, per event in batch order).</summary>
+public sealed record AppendResult(long Index, SubmitOutcome? Outcome, IReadOnlyList<SubmitOutcome>? Outcomes = null);

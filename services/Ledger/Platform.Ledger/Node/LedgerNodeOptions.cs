@@ -43,6 +43,9 @@ public sealed class LedgerNodeOptions
     /// <summary>How often the leader closes a block when entries arrived.</summary>
     public TimeSpan BlockInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>Group commit: how submissions are batched into one Raft entry (<c>Ledger:GroupCommit:*</c>).</summary>
+    public Platform.Ledger.Core.GroupCommitOptions GroupCommit { get; set; } = new();
+
     /// <summary>How long a submission may wait for a majority before it is refused.</summary>
     public TimeSpan CommitTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -30,6 +30,10 @@ public static class LedgerNodeSetup
             .Validate(o => o.Replicas.Count == 1 || o.RaftTls.IsConfigured || o.RaftTls.Disabled,
                 "Ledger:RaftTls (CertificateFile, KeyFile, AuthorityFile) is required with more than one replica; set Ledger:RaftTls:Disabled=true to run Raft in plaintext on a network trusted otherwise.")
             .Validate(o => !(o.RaftTls.IsConfigured && o.RaftTls.Disabled), "Ledger:RaftTls: files given and Disabled=true contradict each other.")
+            .Validate(o => o.GroupCommit.MaxEvents >= 1 && o.GroupCommit.MaxInFlight >= 1 && o.GroupCommit.Linger >= TimeSpan.Zero,
+                "Ledger:GroupCommit needs MaxEvents and MaxInFlight of at least 1 and a Linger that is not negative.")
+            .Validate(o => o.GroupCommit.MaxBytes is >= 16 * 1024 and <= 1024 * 1024,
+                "Ledger:GroupCommit:MaxBytes must be between 16 KiB (two events at the 8 KiB limit) and 1 MiB (the largest Raft command).")
             .ValidateOnStart();
 
         services.AddSingleton(sp =>

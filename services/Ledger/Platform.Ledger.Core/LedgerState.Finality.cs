@@ -1,0 +1,58 @@
+namespace Platform.Ledger.Core;
+
+/// <summary>
+/// Waiting for a receipt without polling: a waiter is released by the very signature that makes a checkpoint
+/// covering its event final (or by a snapshot restore that brings one), so the receipt is ready the moment it exists.
+/// </summary>
+public sealed partial class LedgerState
+{
+    // Ordered by leaf index, so a new final checkpoint releases a prefix. Guarded by _gate.
+    private readonly PriorityQueue<TaskCompletionSource, long> _finalityWaiters = new();
+
+    /// <summary>
+    /// Completes with the receipt of the event committed at <paramref name="leafIndex"/> once a final checkpoint on this
+    /// replica covers that leaf (at once if one does already). The leaf index comes from the commit outcome and is the
+    /// same on every replica, so a replica that forwarded the event to the leader and has not applied it yet waits too.
+    /// </summary>
+    public async Task<ReceiptLookup> ReceiptWhenFinalAsync(Guid eventId, long leafIndex, CancellationToken cancellationToken)
+    {
+        TaskCompletionSource waiter;
+        lock (_gate)
+        {
+            if (_latestFinalSize is { } size && size > leafIndex)
+            {
+                return ReceiptFor(eventId);
+            }
+            // Continuations run off the applier's thread: the waiter then builds its receipt under the same lock.
+            waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _finalityWaiters.Enqueue(waiter, leafIndex);
+        }
+        await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return ReceiptFor(eventId);
+    }
+
+    /// <summary>Number of callers still waiting for finality (an abandoned wait stays until its checkpoint is final).</summary>
+    public int FinalityWaiterCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _finalityWaiters.Count;
+            }
+        }
+    }
+
+    // Under _gate, whenever _latestFinalSize grew.
+    private void ReleaseFinalityWaiters()
+    {
+        if (_latestFinalSize is not { } size)
+        {
+            return;
+        }
+        while (_finalityWaiters.TryPeek(out _, out var leaf) && leaf < size)
+        {
+            _finalityWaiters.Dequeue().TrySetResult();
+        }
+    }
+}
