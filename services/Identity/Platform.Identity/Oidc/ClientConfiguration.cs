@@ -19,6 +19,7 @@ public static class ClientConfiguration
             [prefix + "JsonWebKeySet"] = client.JsonWebKeySet,
             [prefix + "ConsentType"] = client.ConsentType,
             [prefix + "RequirePushedAuthorization"] = client.RequirePushedAuthorization ? "true" : "false",
+            [prefix + "IdTokenSignedResponseAlg"] = client.IdTokenSignedResponseAlg,
         };
         void List(string name, List<string> values)
         {
