@@ -87,6 +87,7 @@ public static class OidcServerSetup
                 options.AddPkceChallengeRule();
                 options.AddSingleValuedParameterRule();
                 options.AddIdentityTokenAlgorithmSelection();
+                options.AddDiscoveryCompletion();
                 var aspNetCore = options.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableTokenEndpointPassthrough()
