@@ -114,6 +114,8 @@ public static class OidcServerSetup
         builder.Services.AddScoped<ClientRegistry>();
         builder.Services.AddHostedService<ClientAndScopeSeeder>();
         builder.Services.AddHostedService<TokenPruning>();
+        builder.Services.AddSingleton<ClientOrigins>();
+        builder.Services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, OAuthEndpointCorsStartupFilter>();
         return builder;
     }
 }
