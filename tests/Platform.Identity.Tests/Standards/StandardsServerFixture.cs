@@ -14,6 +14,8 @@ public sealed class StandardsServerFixture : IAsyncLifetime
     public const string SpaClient = "browser-spa";
     public const string SpaOrigin = "https://spa.example";
     public const string SpaRedirect = SpaOrigin + "/callback";
+    public const string DpopRequiredClient = "dpop-required-app";
+    public const string DpopRequiredRedirect = "https://dpop-app.example/callback";
 
     public IdentityServer Server { get; private set; } = null!;
 
@@ -43,6 +45,19 @@ public sealed class StandardsServerFixture : IAsyncLifetime
                      RedirectUris = [SpaRedirect],
                      Scopes = ["openid", "profile", "offline_access", "records"],
                  }.ToSettings(11))
+        {
+            settings[key] = value;
+        }
+        foreach (var (key, value) in new ClientDefinition
+                 {
+                     ClientId = DpopRequiredClient,
+                     Type = ClientTypes.Public,
+                     ConsentType = ClientConsentTypes.Implicit,
+                     GrantTypes = ["authorization_code", "refresh_token"],
+                     RedirectUris = [DpopRequiredRedirect],
+                     Scopes = ["openid", "offline_access", "records"],
+                     RequireDpop = true,
+                 }.ToSettings(12))
         {
             settings[key] = value;
         }

@@ -20,6 +20,7 @@ public static class ClientConfiguration
             [prefix + "ConsentType"] = client.ConsentType,
             [prefix + "RequirePushedAuthorization"] = client.RequirePushedAuthorization ? "true" : "false",
             [prefix + "IdTokenSignedResponseAlg"] = client.IdTokenSignedResponseAlg,
+            [prefix + "RequireDpop"] = client.RequireDpop ? "true" : "false",
         };
         void List(string name, List<string> values)
         {

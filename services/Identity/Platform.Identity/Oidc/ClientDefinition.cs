@@ -37,6 +37,9 @@ public sealed class ClientDefinition
     /// Dynamic Client Registration 1.0 <c>id_token_signed_response_alg</c>). Access tokens are ES256 whatever it says.
     /// </summary>
     public string? IdTokenSignedResponseAlg { get; set; }
+
+    /// <summary>Token requests must carry a DPoP proof (RFC 9449); the client's access and refresh tokens are then always bound.</summary>
+    public bool RequireDpop { get; set; }
 }
 
 public static class ClientTypes

@@ -52,6 +52,10 @@ public sealed class ClientRegistry(IOpenIddictApplicationManager applications)
         {
             descriptor.Properties[IdentityTokenAlgorithmSelection.PropertyName] = JsonSerializer.SerializeToElement(idTokenAlgorithm);
         }
+        if (client.RequireDpop)
+        {
+            descriptor.Properties[DpopTokenBinding.RequireProperty] = JsonSerializer.SerializeToElement(true);
+        }
         if (client.JsonWebKeySet is not null)
         {
             descriptor.JsonWebKeySet = new JsonWebKeySet(client.JsonWebKeySet);

@@ -39,6 +39,7 @@ public static class DiscoveryCompletion
                 }
             }
             context.Response["acr_values_supported"] = new OpenIddictParameter([.. AcrValues]);
+            context.Response["dpop_signing_alg_values_supported"] = new OpenIddictParameter([.. Platform.ServiceDefaults.Dpop.DpopProofValidator.Algorithms]);
             return default;
         }).SetOrder(0));
 }
