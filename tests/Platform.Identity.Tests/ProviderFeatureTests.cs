@@ -148,9 +148,12 @@ public sealed class ProviderFeatureTests(IdentityServerFixture fixture) : IClass
         Assert.True(rotated.Body.GetProperty("activatesAt").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(9));
         var staged = rotated.Body.GetProperty("generation").GetInt32();
         var jwks = await session.Http.GetFromJsonAsync<JsonElement>("/.well-known/jwks");
-        var kids = jwks.GetProperty("keys").EnumerateArray().Select(k => k.GetProperty("kid").GetString()).ToList();
+        // Each generation publishes an ES256 key and its RS256 twin (for clients asking for RS256 ID tokens).
+        var kids = jwks.GetProperty("keys").EnumerateArray().Where(k => k.GetProperty("alg").GetString() == "ES256")
+            .Select(k => k.GetProperty("kid").GetString()).ToList();
         Assert.Contains(oldKid, kids);
         Assert.Equal(2, kids.Distinct().Count());
+        Assert.Equal(2, jwks.GetProperty("keys").EnumerateArray().Count(k => k.GetProperty("alg").GetString() == "RS256"));
         var stagedKid = kids.Single(k => k != oldKid);
         Assert.Equal(oldKid, await ServiceTokenKidAsync(session, secret));
         // Asking again while one is staged returns that one (two replicas' schedules, or a double click).
@@ -166,7 +169,7 @@ public sealed class ProviderFeatureTests(IdentityServerFixture fixture) : IClass
         Assert.NotEqual(oldKid, newKid);
         Assert.NotEqual(stagedKid, newKid);
         kids = (await session.Http.GetFromJsonAsync<JsonElement>("/.well-known/jwks")).GetProperty("keys").EnumerateArray()
-            .Select(k => k.GetProperty("kid").GetString()).ToList();
+            .Where(k => k.GetProperty("alg").GetString() == "ES256").Select(k => k.GetProperty("kid").GetString()).ToList();
         Assert.Contains(newKid, kids);
         Assert.Contains(oldKid, kids); // tokens it signed still verify until they expire
         Assert.DoesNotContain(stagedKid, kids);

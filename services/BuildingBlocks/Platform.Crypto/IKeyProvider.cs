@@ -14,6 +14,9 @@ public interface IKeyProvider
     /// <summary>Returns the named ES256 signing key, creating it when it does not exist (where the provider can).</summary>
     Task<ISigningKey> GetSigningKeyAsync(string name, CancellationToken cancellationToken);
 
+    /// <summary>Returns the named RS256 (RSA 2048) signing key, creating it when it does not exist (where the provider can).</summary>
+    Task<IRsaSigningKey> GetRsaSigningKeyAsync(string name, CancellationToken cancellationToken);
+
     /// <summary>Creates a new version of the named KEK and makes it current; returns the new version.</summary>
     Task<string> RotateKeyEncryptionKeyAsync(string name, CancellationToken cancellationToken);
 

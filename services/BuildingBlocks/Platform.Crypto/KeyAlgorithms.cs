@@ -14,4 +14,10 @@ public static class KeyAlgorithms
 
     /// <summary>ECDSA on P-256 over SHA-256, JOSE raw r||s signature.</summary>
     public const string ES256 = "ES256";
+
+    /// <summary>RSASSA-PKCS1-v1_5 over SHA-256 (RFC 7518 §3.3); ID tokens for relying parties that only accept RS256.</summary>
+    public const string RS256 = "RS256";
+
+    /// <summary>Size of the RSA signing keys every provider creates (RFC 7518 §3.3 asks for at least 2048).</summary>
+    public const int RsaSigningKeySize = 2048;
 }

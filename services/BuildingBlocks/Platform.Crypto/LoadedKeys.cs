@@ -14,10 +14,14 @@ internal sealed class LoadedKeys<TKeyEncryptionKey, TSigningKey> : IDisposable
 {
     private readonly ConcurrentDictionary<string, TKeyEncryptionKey> _keyEncryptionKeys = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TSigningKey> _signingKeys = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IRsaSigningKey> _rsaSigningKeys = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     /// <summary>Names of the loaded keys: KEKs first, then signing keys.</summary>
-    public IEnumerable<string> Names => _keyEncryptionKeys.Keys.Concat(_signingKeys.Keys);
+    public IEnumerable<string> Names => _keyEncryptionKeys.Keys.Concat(_signingKeys.Keys).Concat(_rsaSigningKeys.Keys);
+
+    /// <summary>The loaded RSA signing keys (for providers whose keys hold resources to dispose).</summary>
+    public IEnumerable<IRsaSigningKey> RsaSigningKeys => _rsaSigningKeys.Values;
 
     /// <summary>The loaded signing keys (for providers whose signing keys hold resources to dispose).</summary>
     public IEnumerable<TSigningKey> SigningKeys => _signingKeys.Values;
@@ -31,6 +35,11 @@ internal sealed class LoadedKeys<TKeyEncryptionKey, TSigningKey> : IDisposable
     public Task<TSigningKey> GetOrLoadSigningKeyAsync(string name, Func<CancellationToken, Task<TSigningKey>> load,
         CancellationToken cancellationToken) =>
         GetOrLoadAsync(_signingKeys, name, load, cancellationToken);
+
+    /// <summary>Returns the loaded RSA signing key, or runs <paramref name="load"/> under the gate and keeps its result.</summary>
+    public Task<IRsaSigningKey> GetOrLoadRsaSigningKeyAsync(string name, Func<CancellationToken, Task<IRsaSigningKey>> load,
+        CancellationToken cancellationToken) =>
+        GetOrLoadAsync(_rsaSigningKeys, name, load, cancellationToken);
 
     /// <summary>Runs <paramref name="action"/> (a rotation) while no load or other rotation is running.</summary>
     public async Task<T> RunExclusiveAsync<T>(Func<CancellationToken, Task<T>> action, CancellationToken cancellationToken)

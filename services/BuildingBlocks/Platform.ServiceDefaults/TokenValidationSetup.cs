@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.IdentityModel.Tokens;
+using Platform.ServiceDefaults.Dpop;
 
 namespace Platform.ServiceDefaults;
 
@@ -32,6 +33,7 @@ public static class TokenValidationSetup
             return builder;
         }
         builder.AddRevokedTokens();
+        builder.AddDpopProofValidation();
         builder.Services.Configure<IssuerKeyRefreshOptions>(section.GetSection("SigningKeys"));
         builder.Services.AddHostedService<IssuerKeyRefresh>();
         var keyRefresh = section.GetSection("SigningKeys").Get<IssuerKeyRefreshOptions>() ?? new IssuerKeyRefreshOptions();
@@ -48,7 +50,8 @@ public static class TokenValidationSetup
             options.RefreshInterval = keyRefresh.UnknownKeyRefetchInterval;
             options.AutomaticRefreshInterval = TimeSpan.FromMinutes(5);
             // Revoked before their expiry: refused from the moment identity.token-revoked arrives.
-            options.Events = RevokedTokenCheck.Events();
+            // DPoP-bound tokens (RFC 9449) need a fresh proof by their key; see DpopAccessTokenCheck.
+            options.Events = DpopAccessTokenCheck.Around(RevokedTokenCheck.Events());
             options.TokenValidationParameters = new TokenValidationParameters
             {
                 ValidAudience = audience,
@@ -66,6 +69,23 @@ public static class TokenValidationSetup
             };
         });
         return builder;
+    }
+
+    /// <summary>DPoP proof checking, with the proof ids in Redis when configured (shared by replicas), else in memory.</summary>
+    public static void AddDpopProofValidation(this WebApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<DpopProofValidator>();
+        if (RedisSetup.IsConfigured(builder.Configuration))
+        {
+            var service = builder.Configuration["Service:Name"] ?? "service";
+            builder.Services.TryAddSingleton<IDpopReplayCache>(sp => new RedisDpopReplayCache(
+                sp.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>(), service, sp.GetRequiredService<TimeProvider>()));
+        }
+        else
+        {
+            builder.Services.TryAddSingleton<IDpopReplayCache, InMemoryDpopReplayCache>();
+        }
     }
 
     /// <summary>The deny-list of revoked access tokens: in Redis when configured (shared by replicas), else in memory (a host may register a shared one first).</summary>

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Buffers.Text;
 using System.Diagnostics;
 using System.Text;
@@ -126,6 +127,35 @@ public sealed class AzureKeyVaultKeyProviderTests
         Assert.Equal(64, signature.Length);
         Assert.True(Jwk.VerifyEs256(key.GetPublicJwk(), data, signature));
         Assert.False(Jwk.VerifyEs256(key.GetPublicJwk(), Encoding.UTF8.GetBytes("consent-event-43"), signature));
+    }
+
+    [Fact]
+    public async Task Rs256_key_is_created_as_rsa_hsm_2048_and_its_signature_verifies()
+    {
+        var provider = Replay("vault-sign-rs256.json");
+        var data = Encoding.UTF8.GetBytes("header.payload");
+
+        var key = await provider.GetRsaSigningKeyAsync("oidc-signing-rsa-1", None);
+        var signature = await key.SignDigestAsync(SHA256.HashData(data), None);
+
+        _handler!.AssertAllExchangesPlayed();
+        Assert.Equal("RS256", key.Algorithm);
+        Assert.Equal($"https://{VaultHost}/keys/oidc-signing-rsa-1/5c1d2e3f40516273849506a7b8c9d0e1", key.KeyId);
+        using var rsa = RSA.Create(key.PublicParameters);
+        Assert.Equal(2048, rsa.KeySize);
+        Assert.True(rsa.VerifyData(data, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+        Assert.False(rsa.VerifyData(Encoding.UTF8.GetBytes("header.payload2"), signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+    }
+
+    [Fact]
+    public async Task Rs256_signature_that_does_not_verify_is_refused()
+    {
+        var provider = Replay("vault-sign-rs256-bad-signature.json");
+        var key = await provider.GetRsaSigningKeyAsync("oidc-signing-rsa-1", None);
+
+        await Assert.ThrowsAsync<KeyProviderException>(() => key.SignDigestAsync(SHA256.HashData("header.payload"u8.ToArray()), None));
+
+        _handler!.AssertAllExchangesPlayed();
     }
 
     [Fact]

@@ -150,6 +150,38 @@ public sealed class Pkcs11KeyProviderTests(SoftHsmFixture hsm)
     }
 
     [Fact]
+    public async Task Rs256_key_is_generated_on_the_token_non_extractable_and_its_signature_verifies()
+    {
+        var name = UniqueName("rsa");
+        var data = Encoding.UTF8.GetBytes("header.payload");
+        using var provider = CreateProvider();
+        var key = await provider.GetRsaSigningKeyAsync(name, None);
+
+        var signature = await key.SignDigestAsync(SHA256.HashData(data), None);
+
+        Assert.Equal(("RS256", $"{name}/1"), (key.Algorithm, key.KeyId));
+        using var rsa = RSA.Create(key.PublicParameters);
+        Assert.Equal(2048, rsa.KeySize);
+        Assert.Equal(256, signature.Length);
+        Assert.True(rsa.VerifyData(data, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+        Assert.False(rsa.VerifyData(Encoding.UTF8.GetBytes("header.payloaD"), signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+        var attributes = provider.RunInSession(session =>
+        {
+            var f = session.Factories.ObjectAttributeFactory;
+            var handle = session.FindAllObjects([f.Create(CKA.CKA_CLASS, CKO.CKO_PRIVATE_KEY), f.Create(CKA.CKA_LABEL, provider.LabelFor(name))]).Single();
+            var values = session.GetAttributeValue(handle, [CKA.CKA_SENSITIVE, CKA.CKA_EXTRACTABLE, CKA.CKA_KEY_TYPE]);
+            return (values[0].GetValueAsBool(), values[1].GetValueAsBool(), values[2].GetValueAsUlong());
+        });
+        Assert.Equal((true, false, (ulong)CKK.CKK_RSA), attributes);
+        await Assert.ThrowsAsync<ArgumentException>(() => key.SignDigestAsync(new byte[48], None));
+
+        // The same key after a restart (a new provider on the same token).
+        using var restarted = CreateProvider();
+        var again = await restarted.GetRsaSigningKeyAsync(name, None);
+        Assert.Equal(key.PublicParameters.Modulus, again.PublicParameters.Modulus);
+    }
+
+    [Fact]
     public async Task Es256_signature_verifies_with_the_public_jwk_and_fails_for_altered_data()
     {
         var name = UniqueName("sig");

@@ -118,6 +118,29 @@ public sealed class SoftwareKeyProviderTests : IDisposable
     }
 
     [Fact]
+    public async Task Rs256_key_is_rsa_2048_survives_a_restart_and_its_signature_verifies()
+    {
+        using var provider = CreateProvider();
+        var key = await provider.GetRsaSigningKeyAsync("oidc-signing-rsa-1", None);
+        var data = Encoding.UTF8.GetBytes("header.payload");
+
+        var signature = await key.SignDigestAsync(SHA256.HashData(data), None);
+
+        Assert.Equal(("RS256", "oidc-signing-rsa-1/1"), (key.Algorithm, key.KeyId));
+        Assert.Null(key.PublicParameters.D);
+        using var rsa = RSA.Create(key.PublicParameters);
+        Assert.Equal(2048, rsa.KeySize);
+        Assert.True(rsa.VerifyData(data, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+        Assert.False(rsa.VerifyData(Encoding.UTF8.GetBytes("header.payloaD"), signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+        await Assert.ThrowsAsync<ArgumentException>(() => key.SignDigestAsync(new byte[20], None));
+        using var restarted = CreateProvider();
+        Assert.Equal(key.PublicParameters.Modulus, (await restarted.GetRsaSigningKeyAsync("oidc-signing-rsa-1", None)).PublicParameters.Modulus);
+        // An ES256 key's file is not an RSA key: asking for it as one is refused, not misused.
+        await provider.GetSigningKeyAsync("consent-signing", None);
+        await Assert.ThrowsAsync<KeyProviderException>(() => restarted.GetRsaSigningKeyAsync("consent-signing", None));
+    }
+
+    [Fact]
     public async Task Es256_signature_verifies_with_the_public_jwk_and_fails_for_altered_data()
     {
         using var provider = CreateProvider();

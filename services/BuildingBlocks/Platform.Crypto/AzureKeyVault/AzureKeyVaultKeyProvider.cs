@@ -15,7 +15,8 @@ namespace Platform.Crypto.AzureKeyVault;
 /// <item><term>create / rotate</term><description><c>POST {vault}/keys/{name}/create</c> with
 /// <c>{"kty":"RSA-HSM","key_size":3072,"key_ops":["wrapKey","unwrapKey"]}</c> (vault KEK; <c>RSA</c> when
 /// <see cref="AzureKeyVaultOptions.HsmBackedKeys"/> is false), <c>{"kty":"oct-HSM","key_size":256,"key_ops":["wrapKey","unwrapKey"]}</c>
-/// (Managed HSM KEK) or <c>{"kty":"EC-HSM","crv":"P-256","key_ops":["sign","verify"]}</c> (signing key). Creating an
+/// (Managed HSM KEK), <c>{"kty":"EC-HSM","crv":"P-256","key_ops":["sign","verify"]}</c> (ES256 signing key) or
+/// <c>{"kty":"RSA-HSM","key_size":2048,"key_ops":["sign","verify"]}</c> (RS256 signing key). Creating an
 /// existing name adds a new version: that is rotation.</description></item>
 /// <item><term>wrap</term><description><c>POST {vault}/keys/{name}/{version}/wrapkey</c> with
 /// <c>{"alg":"RSA-OAEP-256","value":"&lt;base64url data key&gt;"}</c> (<c>"A256KW"</c> for <c>oct</c> keys);
@@ -23,7 +24,8 @@ namespace Platform.Crypto.AzureKeyVault;
 /// <item><term>unwrap</term><description><c>POST {vault}/keys/{name}/{version}/unwrapkey</c>, same body shape with the wrapped
 /// bytes and the version recorded in the <see cref="WrappedKey"/>; 400/404 become <see cref="KeyUnwrapException"/>.</description></item>
 /// <item><term>sign</term><description><c>POST {vault}/keys/{name}/{version}/sign</c> with
-/// <c>{"alg":"ES256","value":"&lt;base64url SHA-256 digest&gt;"}</c>; answer value is the 64-byte r||s signature.</description></item>
+/// <c>{"alg":"ES256","value":"&lt;base64url SHA-256 digest&gt;"}</c>; answer value is the 64-byte r||s signature
+/// (<c>"alg":"RS256"</c> for RSA keys: the PKCS#1 v1.5 signature, checked with the public key).</description></item>
 /// </list>
 /// Any other non-success answer (401, 403, 429 after retries, 5xx) is a <see cref="KeyVaultRequestException"/> with the
 /// status, Key Vault's <c>error.code</c> and Retry-After. The transport is injectable so tests replay recorded exchanges.
@@ -69,6 +71,13 @@ public sealed partial class AzureKeyVaultKeyProvider : IKeyProvider, IDisposable
         KeyNames.Validate(name);
         return await _loadedKeys.GetOrLoadSigningKeyAsync(name, token => LoadOrCreateSigningKeyAsync(name, token), cancellationToken)
             .ConfigureAwait(false);
+    }
+
+    public async Task<IRsaSigningKey> GetRsaSigningKeyAsync(string name, CancellationToken cancellationToken)
+    {
+        KeyNames.Validate(name);
+        return await _loadedKeys.GetOrLoadRsaSigningKeyAsync(name, async token => await LoadOrCreateRsaSigningKeyAsync(name, token).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<string> RotateKeyEncryptionKeyAsync(string name, CancellationToken cancellationToken)
@@ -122,6 +131,18 @@ public sealed partial class AzureKeyVaultKeyProvider : IKeyProvider, IDisposable
         return new AzureKeyVaultSigningKey(_client, name, key.Version, JsonWebKeyInfo.ForP256(key.X, key.Y, key.Kid));
     }
 
+    private async Task<AzureKeyVaultRsaSigningKey> LoadOrCreateRsaSigningKeyAsync(string name, CancellationToken cancellationToken)
+    {
+        var key = await GetKeyAsync(name, cancellationToken).ConfigureAwait(false)
+                  ?? await CreateKeyAsync(name, RsaSigningCreateBody(), "RSA signing key", cancellationToken).ConfigureAwait(false);
+        if (key.Kty is not ("RSA" or "RSA-HSM") || key.N is null || key.E is null || key.N.Length * 8 < KeyAlgorithms.RsaSigningKeySize)
+        {
+            throw new KeyProviderException($"Key Vault key '{name}' is {key.Kty}; RS256 signing needs an RSA key of at least {KeyAlgorithms.RsaSigningKeySize} bits.");
+        }
+        return new AzureKeyVaultRsaSigningKey(_client, name, key.Version, key.Kid,
+            new System.Security.Cryptography.RSAParameters { Modulus = key.N, Exponent = key.E });
+    }
+
     private async Task<KeyVaultKey?> GetKeyAsync(string name, CancellationToken cancellationToken)
     {
         using var document = await _client.SendAsync(RequestMethod.Get, "get", name, [], null, notFoundIsNull: true, cancellationToken)
@@ -151,6 +172,14 @@ public sealed partial class AzureKeyVaultKeyProvider : IKeyProvider, IDisposable
     {
         ["kty"] = _options.ManagedHsm || _options.HsmBackedKeys ? "EC-HSM" : "EC",
         ["crv"] = "P-256",
+        ["key_ops"] = new JsonArray("sign", "verify"),
+    };
+
+    // Managed HSM has RSA-HSM keys too; a vault without HSM backing gets a software-protected RSA key.
+    private JsonObject RsaSigningCreateBody() => new()
+    {
+        ["kty"] = _options.ManagedHsm || _options.HsmBackedKeys ? "RSA-HSM" : "RSA",
+        ["key_size"] = KeyAlgorithms.RsaSigningKeySize,
         ["key_ops"] = new JsonArray("sign", "verify"),
     };
 

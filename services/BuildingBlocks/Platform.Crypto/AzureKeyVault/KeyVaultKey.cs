@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Platform.Crypto.AzureKeyVault;
 
 /// <summary>The parts of a Key Vault key bundle (<c>{"key":{"kid":...,"kty":...}}</c>) this provider uses.</summary>
-internal sealed record KeyVaultKey(string Kid, string Version, string Kty, string? Crv, byte[]? X, byte[]? Y)
+internal sealed record KeyVaultKey(string Kid, string Version, string Kty, string? Crv, byte[]? X, byte[]? Y, byte[]? N = null, byte[]? E = null)
 {
     public static KeyVaultKey Parse(JsonDocument document, string keyName)
     {
@@ -18,7 +18,9 @@ internal sealed record KeyVaultKey(string Kid, string Version, string Kty, strin
                 key.GetProperty("kty").GetString()!,
                 key.TryGetProperty("crv", out var crv) ? crv.GetString() : null,
                 key.TryGetProperty("x", out var x) ? Base64Url.DecodeFromChars(x.GetString()) : null,
-                key.TryGetProperty("y", out var y) ? Base64Url.DecodeFromChars(y.GetString()) : null);
+                key.TryGetProperty("y", out var y) ? Base64Url.DecodeFromChars(y.GetString()) : null,
+                key.TryGetProperty("n", out var n) ? Base64Url.DecodeFromChars(n.GetString()) : null,
+                key.TryGetProperty("e", out var e) ? Base64Url.DecodeFromChars(e.GetString()) : null);
         }
         catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
         {

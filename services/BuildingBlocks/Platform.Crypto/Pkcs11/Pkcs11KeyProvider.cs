@@ -49,6 +49,13 @@ public sealed partial class Pkcs11KeyProvider : IKeyProvider, IDisposable
             .ConfigureAwait(false);
     }
 
+    public async Task<IRsaSigningKey> GetRsaSigningKeyAsync(string name, CancellationToken cancellationToken)
+    {
+        KeyNames.Validate(name);
+        return await _loadedKeys.GetOrLoadRsaSigningKeyAsync(name, _ => Task.FromResult<IRsaSigningKey>(LoadOrCreateRsaSigningKey(name)), cancellationToken)
+            .ConfigureAwait(false);
+    }
+
     public async Task<string> RotateKeyEncryptionKeyAsync(string name, CancellationToken cancellationToken)
     {
         var kek = (Pkcs11KeyEncryptionKey)await GetKeyEncryptionKeyAsync(name, cancellationToken).ConfigureAwait(false);
@@ -141,6 +148,41 @@ public sealed partial class Pkcs11KeyProvider : IKeyProvider, IDisposable
         }
         var (x, y) = Pkcs11Objects.ReadP256Point(point);
         return new Pkcs11SigningKey(_token, label, version, JsonWebKeyInfo.ForP256(x, y, $"{name}/{version}"));
+    }
+
+    private Pkcs11RsaSigningKey LoadOrCreateRsaSigningKey(string name)
+    {
+        var label = LabelFor(name);
+        var (version, modulus, exponent, created) = Execute("open RSA signing key", label, session =>
+        {
+            var versions = Pkcs11Objects.ListVersions(session, CKO.CKO_PRIVATE_KEY, label);
+            var created = versions.Count == 0;
+            var current = created ? KeyVersions.First : KeyVersions.Format(versions.Max());
+            if (created)
+            {
+                Pkcs11Objects.GenerateRsaSigningKeyPair(session, label, current);
+            }
+            var privateKey = Pkcs11Objects.Find(session, CKO.CKO_PRIVATE_KEY, label, current) ?? throw Missing(label, current);
+            Pkcs11Objects.EnsureProtected(session, privateKey, label, current);
+            var publicKey = Pkcs11Objects.Find(session, CKO.CKO_PUBLIC_KEY, label, current)
+                            ?? throw new KeyProviderException($"Signing key '{label}' version {current} has no public key object.");
+            var values = session.GetAttributeValue(publicKey, [CKA.CKA_KEY_TYPE, CKA.CKA_MODULUS, CKA.CKA_PUBLIC_EXPONENT]);
+            if (values[0].GetValueAsUlong() != (ulong)CKK.CKK_RSA)
+            {
+                throw new KeyProviderException($"Signing key '{label}' version {current} is not an RSA key.");
+            }
+            return (current, values[1].GetValueAsByteArray(), values[2].GetValueAsByteArray(), created);
+        });
+        if (created)
+        {
+            LogKeyCreated(_logger, "RSA signing key", label, version, _options.TokenLabel);
+        }
+        if (modulus.Length * 8 < KeyAlgorithms.RsaSigningKeySize)
+        {
+            throw new KeyProviderException($"Signing key '{label}' version {version} has {modulus.Length * 8} bits; RS256 needs at least {KeyAlgorithms.RsaSigningKeySize}.");
+        }
+        return new Pkcs11RsaSigningKey(_token, label, version, $"{name}/{version}",
+            new System.Security.Cryptography.RSAParameters { Modulus = modulus, Exponent = exponent });
     }
 
     /// <summary>Runs a key-management step with the token's retries; what is left is a <see cref="KeyProviderException"/>.</summary>

@@ -67,6 +67,34 @@ internal static class Pkcs11Objects
         session.GenerateKeyPair(mechanism, publicTemplate.Attributes, privateTemplate.Attributes, out _, out _);
     }
 
+    /// <summary>RSA 2048 key pair (e = 65537) generated on the token for RS256; the private half is sensitive and never extractable.</summary>
+    public static void GenerateRsaSigningKeyPair(ISession session, string label, string version)
+    {
+        var f = session.Factories.ObjectAttributeFactory;
+        using var publicTemplate = new Pkcs11Template(
+        [
+            f.Create(CKA.CKA_TOKEN, true),
+            f.Create(CKA.CKA_PRIVATE, false),
+            f.Create(CKA.CKA_MODULUS_BITS, (ulong)KeyAlgorithms.RsaSigningKeySize),
+            f.Create(CKA.CKA_PUBLIC_EXPONENT, new byte[] { 0x01, 0x00, 0x01 }),
+            f.Create(CKA.CKA_VERIFY, true),
+            f.Create(CKA.CKA_LABEL, label),
+            f.Create(CKA.CKA_ID, VersionId(version)),
+        ]);
+        using var privateTemplate = new Pkcs11Template(
+        [
+            f.Create(CKA.CKA_TOKEN, true),
+            f.Create(CKA.CKA_PRIVATE, true),
+            f.Create(CKA.CKA_SENSITIVE, true),
+            f.Create(CKA.CKA_EXTRACTABLE, false),
+            f.Create(CKA.CKA_SIGN, true),
+            f.Create(CKA.CKA_LABEL, label),
+            f.Create(CKA.CKA_ID, VersionId(version)),
+        ]);
+        using var mechanism = session.Factories.MechanismFactory.Create(CKM.CKM_RSA_PKCS_KEY_PAIR_GEN);
+        session.GenerateKeyPair(mechanism, publicTemplate.Attributes, privateTemplate.Attributes, out _, out _);
+    }
+
     /// <summary>Template for a temporary in-session copy of a clear data key (wrap input / unwrap output).</summary>
     public static Pkcs11Template SessionDataKeyTemplate(ISession session, byte[]? value)
     {

@@ -52,6 +52,13 @@ public sealed partial class SoftwareKeyProvider : IKeyProvider, IDisposable
             _ => Task.FromResult(LoadOrCreateSigningKey(name)), cancellationToken).ConfigureAwait(false);
     }
 
+    public Task<IRsaSigningKey> GetRsaSigningKeyAsync(string name, CancellationToken cancellationToken)
+    {
+        KeyNames.Validate(name);
+        cancellationToken.ThrowIfCancellationRequested();
+        return _loadedKeys.GetOrLoadRsaSigningKeyAsync(name, _ => Task.FromResult<IRsaSigningKey>(LoadOrCreateRsaSigningKey(name)), cancellationToken);
+    }
+
     public Task<string> RotateKeyEncryptionKeyAsync(string name, CancellationToken cancellationToken)
     {
         KeyNames.Validate(name);
@@ -82,6 +89,10 @@ public sealed partial class SoftwareKeyProvider : IKeyProvider, IDisposable
     public void Dispose()
     {
         foreach (var key in _loadedKeys.SigningKeys)
+        {
+            key.Dispose();
+        }
+        foreach (var key in _loadedKeys.RsaSigningKeys.OfType<IDisposable>())
         {
             key.Dispose();
         }
@@ -118,6 +129,27 @@ public sealed partial class SoftwareKeyProvider : IKeyProvider, IDisposable
         try
         {
             return new SoftwareSigningKey(name, version, pkcs8);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(pkcs8);
+        }
+    }
+
+    private SoftwareRsaSigningKey LoadOrCreateRsaSigningKey(string name)
+    {
+        var directory = _store.SigningDirectory(name);
+        var versions = SoftwareKeyStore.ListVersions(directory, SigningExtension);
+        if (versions.Count == 0)
+        {
+            SoftwareRsaSigningKey.TryCreateVersion(directory, KeyVersions.First);
+            versions = SoftwareKeyStore.ListVersions(directory, SigningExtension);
+        }
+        var version = KeyVersions.Format(versions.Max());
+        var pkcs8 = File.ReadAllBytes(SoftwareKeyStore.SigningFile(directory, version));
+        try
+        {
+            return new SoftwareRsaSigningKey(name, version, pkcs8);
         }
         finally
         {

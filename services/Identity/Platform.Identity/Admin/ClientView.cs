@@ -1,4 +1,5 @@
 using OpenIddict.Abstractions;
+using Platform.Identity.Oidc;
 
 namespace Platform.Identity.Admin;
 
@@ -13,6 +14,7 @@ public sealed record ClientView(
     IReadOnlyList<string> Permissions,
     IReadOnlyList<string> Requirements,
     bool HasJsonWebKeySet,
+    string? IdTokenSignedResponseAlg,
     string? ClientSecret = null)
 {
     public static async Task<ClientView> FromAsync(IOpenIddictApplicationManager applications, object application, CancellationToken cancellationToken)
@@ -27,6 +29,7 @@ public sealed record ClientView(
             [.. await applications.GetPostLogoutRedirectUrisAsync(application, cancellationToken)],
             [.. await applications.GetPermissionsAsync(application, cancellationToken)],
             [.. await applications.GetRequirementsAsync(application, cancellationToken)],
-            await applications.GetJsonWebKeySetAsync(application, cancellationToken) is not null);
+            await applications.GetJsonWebKeySetAsync(application, cancellationToken) is not null,
+            await IdentityTokenAlgorithmSelection.RequestedAlgorithmAsync(applications, application, cancellationToken));
     }
 }

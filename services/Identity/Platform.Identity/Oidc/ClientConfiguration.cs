@@ -19,6 +19,8 @@ public static class ClientConfiguration
             [prefix + "JsonWebKeySet"] = client.JsonWebKeySet,
             [prefix + "ConsentType"] = client.ConsentType,
             [prefix + "RequirePushedAuthorization"] = client.RequirePushedAuthorization ? "true" : "false",
+            [prefix + "IdTokenSignedResponseAlg"] = client.IdTokenSignedResponseAlg,
+            [prefix + "RequireDpop"] = client.RequireDpop ? "true" : "false",
         };
         void List(string name, List<string> values)
         {

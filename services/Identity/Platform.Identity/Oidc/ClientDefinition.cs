@@ -31,6 +31,15 @@ public sealed class ClientDefinition
 
     /// <summary>Authorization requests must be pushed first (PAR, RFC 9126).</summary>
     public bool RequirePushedAuthorization { get; set; }
+
+    /// <summary>
+    /// <c>ES256</c> (default when unset) or <c>RS256</c>: how this client's ID tokens are signed (OpenID Connect
+    /// Dynamic Client Registration 1.0 <c>id_token_signed_response_alg</c>). Access tokens are ES256 whatever it says.
+    /// </summary>
+    public string? IdTokenSignedResponseAlg { get; set; }
+
+    /// <summary>Token requests must carry a DPoP proof (RFC 9449); the client's access and refresh tokens are then always bound.</summary>
+    public bool RequireDpop { get; set; }
 }
 
 public static class ClientTypes

@@ -49,6 +49,14 @@ public sealed class ClientRegistry(IOpenIddictApplicationManager applications)
             ClientSecret = client.Type == ClientTypes.Confidential ? client.ClientSecret : null,
             ConsentType = client.ConsentType == ClientConsentTypes.Implicit ? ConsentTypes.Implicit : ConsentTypes.Explicit,
         };
+        if (client.IdTokenSignedResponseAlg is { } idTokenAlgorithm)
+        {
+            descriptor.Properties[IdentityTokenAlgorithmSelection.PropertyName] = JsonSerializer.SerializeToElement(idTokenAlgorithm);
+        }
+        if (client.RequireDpop)
+        {
+            descriptor.Properties[DpopTokenBinding.RequireProperty] = JsonSerializer.SerializeToElement(true);
+        }
         if (client.JsonWebKeySet is not null)
         {
             descriptor.JsonWebKeySet = new JsonWebKeySet(client.JsonWebKeySet);
@@ -126,6 +134,11 @@ public sealed class ClientRegistry(IOpenIddictApplicationManager applications)
         if (client.ConsentType is not (ClientConsentTypes.Implicit or ClientConsentTypes.Explicit))
         {
             throw Invalid("invalid_consent_type", "consentType must be 'implicit' or 'explicit'.");
+        }
+        if (client.IdTokenSignedResponseAlg is { } algorithm && !IdentityTokenAlgorithmSelection.SupportedAlgorithms.Contains(algorithm))
+        {
+            throw Invalid("invalid_id_token_signed_response_alg",
+                $"idTokenSignedResponseAlg must be one of: {string.Join(", ", IdentityTokenAlgorithmSelection.SupportedAlgorithms)} (or absent for ES256).");
         }
         if (client.GrantTypes.Count == 0 || client.GrantTypes.Any(g => !SupportedGrantTypes.Contains(g)))
         {

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using OpenIddict.EntityFrameworkCore.Models;
 using OpenIddict.Server;
 using Platform.Identity.Data;
+using Platform.ServiceDefaults;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Platform.Identity.Oidc;
@@ -86,6 +87,9 @@ public static class OidcServerSetup
                 options.Configure(o => o.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
                 options.AddPkceChallengeRule();
                 options.AddSingleValuedParameterRule();
+                options.AddIdentityTokenAlgorithmSelection();
+                options.AddDiscoveryCompletion();
+                options.AddDpopTokenBinding();
                 var aspNetCore = options.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableTokenEndpointPassthrough()
@@ -112,6 +116,10 @@ public static class OidcServerSetup
         builder.Services.AddScoped<ClientRegistry>();
         builder.Services.AddHostedService<ClientAndScopeSeeder>();
         builder.Services.AddHostedService<TokenPruning>();
+        builder.Services.AddSingleton<ClientOrigins>();
+        builder.Services.AddSingleton<DpopNonces>();
+        builder.AddDpopProofValidation();
+        builder.Services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, OAuthEndpointCorsStartupFilter>();
         return builder;
     }
 }

@@ -25,4 +25,10 @@ public sealed class SigningKeyGeneration
     public DateTimeOffset SignsFrom => ActivatesAt ?? CreatedAt;
 
     public static string KeyNameFor(int number) => $"oidc-signing-{number}";
+
+    /// <summary>
+    /// The generation's RS256 key, <c>oidc-signing-rsa-{Number}</c>: published, staged, active and retired together with
+    /// the ES256 key, and used only for the ID tokens of clients registered with <c>id_token_signed_response_alg=RS256</c>.
+    /// </summary>
+    public static string RsaKeyNameFor(int number) => $"oidc-signing-rsa-{number}";
 }

@@ -29,11 +29,32 @@ public sealed class SigningKeyRing(
     private ITimer? _activationTimer;
 
     private readonly ConcurrentDictionary<int, SigningCredentials> _credentialsByGeneration = new();
+    private readonly ConcurrentDictionary<int, SigningCredentials> _rsaCredentialsByGeneration = new();
+    private volatile SigningCredentials? _activeRsa;
     private readonly SemaphoreSlim _refreshGate = new(1, 1);
     private volatile IReadOnlyList<SigningCredentials>? _published;
     private string _publishedFingerprint = "";
 
-    /// <summary>Published credentials, active first; loads the ring on first use.</summary>
+    /// <summary>
+    /// The RS256 credentials of the active generation: the ID tokens of clients that asked for RS256 are signed with
+    /// them (<see cref="IdentityTokenAlgorithmSelection"/>); everything else is signed with the active ES256 key.
+    /// </summary>
+    public SigningCredentials ActiveRsa
+    {
+        get
+        {
+            if (_activeRsa is null)
+            {
+                RefreshAsync(CancellationToken.None).GetAwaiter().GetResult();
+            }
+            return _activeRsa!;
+        }
+    }
+
+    /// <summary>
+    /// Published credentials: the ES256 keys (active first; OpenIddict signs access tokens with the first one) then the
+    /// RS256 keys of the same generations (published ahead and retired with them); loads the ring on first use.
+    /// </summary>
     public IReadOnlyList<SigningCredentials> Published =>
         _published ?? RefreshAsync(CancellationToken.None).GetAwaiter().GetResult();
 
@@ -80,11 +101,18 @@ public sealed class SigningKeyRing(
             {
                 return _published;
             }
-            var credentials = new List<SigningCredentials>(schedule.Published.Count);
+            var credentials = new List<SigningCredentials>(schedule.Published.Count * 2);
             foreach (var generation in schedule.Published)
             {
                 credentials.Add(await CredentialsForAsync(generation.Number, cancellationToken).ConfigureAwait(false));
             }
+            // After every ES256 key: OpenIddict keeps this order (its sort only moves symmetric and X.509 keys), and the
+            // first key signs access tokens, which the resource services accept as ES256 only.
+            foreach (var generation in schedule.Published)
+            {
+                credentials.Add(await RsaCredentialsForAsync(generation.Number, cancellationToken).ConfigureAwait(false));
+            }
+            _activeRsa = await RsaCredentialsForAsync(schedule.Active.Number, cancellationToken).ConfigureAwait(false);
             ActiveGeneration = schedule.Active.Number;
             _publishedFingerprint = fingerprint;
             _published = credentials;
@@ -115,8 +143,9 @@ public sealed class SigningKeyRing(
         }
         var next = generations.Count == 0 ? 1 : generations.Max(g => g.Number) + 1;
         var activatesAt = immediate ? now : now + keyOptions.Value.PublishAhead;
-        // Create the key first: a generation row must never point at a key the provider does not have.
+        // Create the keys first: a generation row must never point at a key the provider does not have.
         await keyProvider.GetSigningKeyAsync(SigningKeyGeneration.KeyNameFor(next), cancellationToken).ConfigureAwait(false);
+        await keyProvider.GetRsaSigningKeyAsync(SigningKeyGeneration.RsaKeyNameFor(next), cancellationToken).ConfigureAwait(false);
         using (var scope = scopes.CreateScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<IdentityServiceDbContext>();
@@ -215,6 +244,7 @@ public sealed class SigningKeyRing(
     private async Task TryCreateGenerationAsync(int number, CancellationToken cancellationToken)
     {
         await keyProvider.GetSigningKeyAsync(SigningKeyGeneration.KeyNameFor(number), cancellationToken).ConfigureAwait(false);
+        await keyProvider.GetRsaSigningKeyAsync(SigningKeyGeneration.RsaKeyNameFor(number), cancellationToken).ConfigureAwait(false);
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<IdentityServiceDbContext>();
         db.SigningKeyGenerations.Add(new SigningKeyGeneration { Number = number, CreatedAt = time.GetUtcNow() });
@@ -237,5 +267,20 @@ public sealed class SigningKeyRing(
         var key = await keyProvider.GetSigningKeyAsync(SigningKeyGeneration.KeyNameFor(generation), cancellationToken).ConfigureAwait(false);
         var securityKey = new ECDsaSecurityKey(new ProviderBackedECDsa(key)) { KeyId = key.KeyId };
         return _credentialsByGeneration.GetOrAdd(generation, new SigningCredentials(securityKey, SecurityAlgorithms.EcdsaSha256));
+    }
+
+    /// <summary>
+    /// The generation's RS256 credentials. Generations made before RS256 existed get their RSA key here, on first use
+    /// (created by the provider); it is published from then on, like the ES256 key it accompanies.
+    /// </summary>
+    private async Task<SigningCredentials> RsaCredentialsForAsync(int generation, CancellationToken cancellationToken)
+    {
+        if (_rsaCredentialsByGeneration.TryGetValue(generation, out var cached))
+        {
+            return cached;
+        }
+        var key = await keyProvider.GetRsaSigningKeyAsync(SigningKeyGeneration.RsaKeyNameFor(generation), cancellationToken).ConfigureAwait(false);
+        var securityKey = new RsaSecurityKey(new ProviderBackedRsa(key)) { KeyId = key.KeyId };
+        return _rsaCredentialsByGeneration.GetOrAdd(generation, new SigningCredentials(securityKey, SecurityAlgorithms.RsaSha256));
     }
 }
