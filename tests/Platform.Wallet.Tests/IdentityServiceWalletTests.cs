@@ -43,11 +43,11 @@ public sealed class IdentityServiceWalletTests : IAsyncLifetime
         var credential = _folder.File("credential.txt");
         Assert.Equal(0, (await WalletRun.RunAsync(null, "key", "--out", key)).ExitCode);
 
-        // Before KYC approval the issuer says why, as one line, and nothing is written.
+        // Before KYC approval the issuer says why (OpenID4VCI's credential_request_denied), as one line, and nothing is written.
         var early = await WalletRun.RunAsync(_http, "request", "--issuer", issuer, "--token", token, "--key", key, "--out", credential);
         Assert.Equal(1, early.ExitCode);
-        Assert.Contains("409", early.Stderr, StringComparison.Ordinal);
-        Assert.Contains("not_verified", early.Stderr, StringComparison.Ordinal);
+        Assert.Contains("HTTP 400 credential_request_denied", early.Stderr, StringComparison.Ordinal);
+        Assert.Contains("no approved KYC case", early.Stderr, StringComparison.Ordinal);
         Assert.Single(early.Stderr.Trim().Split('\n'));
         Assert.DoesNotContain(token, early.Stdout + early.Stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(credential));
