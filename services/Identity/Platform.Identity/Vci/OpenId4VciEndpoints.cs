@@ -208,9 +208,11 @@ public static class OpenId4VciEndpoints
         }
         try
         {
-            return await JsonNode.ParseAsync(http.Request.Body, cancellationToken: ct) as JsonObject;
+            var node = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: ct);
+            // Counting materialises the properties, so a duplicate name fails here rather than in a later lookup.
+            return node is JsonObject body && body.Count >= 0 ? body : null;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException)
         {
             return null;
         }
