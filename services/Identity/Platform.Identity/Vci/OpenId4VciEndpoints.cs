@@ -61,7 +61,8 @@ public static class OpenId4VciEndpoints
                 }, statusCode: StatusCodes.Status201Created);
             })
             .RequireAuthorization(KycEndpoints.ApplicantPolicy)
-            .RequireRateLimiting(RateLimitPolicies.Sensitive)
+            // Per client, not "sensitive": only the approved applicant can ask, and guessing is stopped per code (3 tries).
+            .RequireRateLimiting(RateLimitPolicies.PerClient)
             .WithTags("OpenID4VCI").WithSummary("A credential offer (pre-authorized code, 6-digit tx_code) for the caller's approved KYC case.");
 
         app.MapGet(OffersPath + "/{id}", async (string id, HttpContext http, CredentialOffers offers, CancellationToken ct) =>
@@ -87,11 +88,14 @@ public static class OpenId4VciEndpoints
 
         app.MapPost(CredentialIssuerMetadata.CredentialPath, CredentialAsync)
             .RequireAuthorization(CredentialPolicy)
-            .RequireRateLimiting(RateLimitPolicies.Sensitive)
+            // Not "sensitive": every credential needs a fresh single-use nonce and a token, and a wallet retrying
+            // after invalid_nonce must not be locked out by a limit shared with the sign-in pages.
+            .RequireRateLimiting(RateLimitPolicies.PerClient)
             .WithTags("OpenID4VCI").WithSummary("Issues the verified-identity SD-JWT VC bound to the key of a jwt proof (OpenID4VCI 1.0 §8).");
 
         app.MapPost(CredentialIssuerMetadata.NotificationPath, NotificationAsync)
             .RequireAuthorization(CredentialPolicy)
+            .RequireRateLimiting(RateLimitPolicies.PerClient)
             .WithTags("OpenID4VCI").WithSummary("The wallet reports whether it kept the credential (OpenID4VCI 1.0 §11).");
         return app;
     }
@@ -110,17 +114,16 @@ public static class OpenId4VciEndpoints
         {
             return VciErrors.Error(http, VciErrors.InvalidCredentialRequest, "The body must be a JSON object (application/json).");
         }
-        var hasConfiguration = body.TryGetPropertyValue("credential_configuration_id", out var configuration);
         if (body.ContainsKey("credential_identifier"))
         {
             // This issuer returns no authorization_details, so no credential identifiers exist (§8.2).
             return VciErrors.Error(http, VciErrors.UnknownCredentialIdentifier, "This issuer issues no credential identifiers; use credential_configuration_id.");
         }
-        if (!hasConfiguration || configuration is not JsonValue id || id.GetValueKind() != JsonValueKind.String)
+        if (Text(body["credential_configuration_id"]) is not { } configurationId)
         {
             return VciErrors.Error(http, VciErrors.InvalidCredentialRequest, "credential_configuration_id is required.");
         }
-        if (id.GetValue<string>() != CredentialIssuerMetadata.VerifiedIdentityConfigurationId)
+        if (configurationId != CredentialIssuerMetadata.VerifiedIdentityConfigurationId)
         {
             return VciErrors.Error(http, VciErrors.UnknownCredentialConfiguration, "Unknown credential_configuration_id.");
         }
@@ -137,7 +140,7 @@ public static class OpenId4VciEndpoints
             // No batch_credential_issuance in the metadata: one key, one credential.
             return VciErrors.Error(http, VciErrors.InvalidProof, "This issuer issues one credential per request: send one jwt proof.");
         }
-        if (jwts[0] is not JsonValue jwt || jwt.GetValueKind() != JsonValueKind.String)
+        if (Text(jwts[0]) is not { } proof)
         {
             return VciErrors.Error(http, VciErrors.InvalidProof, "A jwt proof must be a string (compact JWS).");
         }
@@ -146,7 +149,6 @@ public static class OpenId4VciEndpoints
         var notificationId = Digest.RandomToken(16);
         try
         {
-            var proof = jwt.GetValue<string>();
             // The proof's iss, when present, names the client; an anonymous wallet's proof must not claim one (App. F.1).
             var client = user.GetClaim(OpenIddictConstants.Claims.ClientId);
             if (ProofIssuer(proof) is { } proofIss && proofIss != client)
@@ -174,18 +176,14 @@ public static class OpenId4VciEndpoints
     private static async Task<IResult> NotificationAsync(HttpContext http, ClaimsPrincipal user, IdentityServiceDbContext db,
         ILoggerFactory loggers, CancellationToken ct)
     {
-        if (await ReadObjectAsync(http, ct) is not { } body ||
-            body["notification_id"] is not JsonValue idValue || idValue.GetValueKind() != JsonValueKind.String ||
-            body["event"] is not JsonValue eventValue || eventValue.GetValueKind() != JsonValueKind.String)
+        if (await ReadObjectAsync(http, ct) is not { } body || Text(body["notification_id"]) is not { } id || Text(body["event"]) is not { } walletEvent)
         {
             return VciErrors.Error(http, VciErrors.InvalidNotificationRequest, "notification_id and event are required strings.");
         }
-        var walletEvent = eventValue.GetValue<string>();
         if (walletEvent is not ("credential_accepted" or "credential_failure" or "credential_deleted"))
         {
             return VciErrors.Error(http, VciErrors.InvalidNotificationRequest, "event must be credential_accepted, credential_failure or credential_deleted.");
         }
-        var id = idValue.GetValue<string>();
         var owner = Subject(user);
         // Someone else's notification id is as unknown as a made-up one.
         var slot = id.Length <= 64 ? await db.CredentialStatuses.FirstOrDefaultAsync(c => c.NotificationId == id && c.OwnerId == owner, ct) : null;
@@ -216,6 +214,40 @@ public static class OpenId4VciEndpoints
         {
             return null;
         }
+    }
+
+    /// <summary>A JSON string's value; null for anything else, and for a string that is not valid UTF-16 (a lone surrogate).</summary>
+    private static string? Text(JsonNode? node)
+    {
+        if (node is not JsonValue value || value.GetValueKind() != JsonValueKind.String)
+        {
+            return null;
+        }
+        try
+        {
+            var text = value.GetValue<string>();
+            return HasLoneSurrogate(text) ? null : text;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static bool HasLoneSurrogate(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static string? ProofIssuer(string proof)
