@@ -22,19 +22,19 @@ public sealed class CredentialIssuanceTests(IdentityServerFixture fixture) : ICl
         var person = await TestAccounts.CreateAsync(Server.Service.Services, PlatformRoles.Patient, enrolTotp: false);
         var token = await TokenAsync(person);
         using var holder = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var issuer = Server.BaseAddress.AbsoluteUri.TrimEnd('/');
+        var issuer = Server.BaseAddress.AbsoluteUri; // the one issuer identifier, with the bare origin's "/" path
 
-        var (early, earlyProblem) = await RequestCredentialAsync(token, Proof(holder, issuer));
+        var (early, earlyProblem) = await RequestCredentialAsync(token, await ProofAsync(holder, issuer));
         Assert.Equal(HttpStatusCode.Conflict, early);
         Assert.Equal("not_verified", earlyProblem.GetProperty("code").GetString());
 
         await KycApplications.ApproveAsync(Server, token, "LENA", "HOLDER");
-        Assert.Equal(HttpStatusCode.BadRequest, (await RequestCredentialAsync(token, Proof(holder, "https://another-issuer.example"))).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await RequestCredentialAsync(token, await ProofAsync(holder, "https://another-issuer.example"))).Status);
         using (var stranger = ECDsa.Create(ECCurve.NamedCurves.nistP256))
         {
-            Assert.Equal(HttpStatusCode.BadRequest, (await RequestCredentialAsync(token, Proof(holder, issuer, signWith: stranger))).Status);
+            Assert.Equal(HttpStatusCode.BadRequest, (await RequestCredentialAsync(token, await ProofAsync(holder, issuer, signWith: stranger))).Status);
         }
-        var (status, issued) = await RequestCredentialAsync(token, Proof(holder, issuer));
+        var (status, issued) = await RequestCredentialAsync(token, await ProofAsync(holder, issuer));
         Assert.True(status == HttpStatusCode.OK, issued.ToString());
         var credential = SdJwtHolder.Accept(issued.GetProperty("credential").GetString()!);
 
@@ -163,19 +163,12 @@ public sealed class CredentialIssuanceTests(IdentityServerFixture fixture) : ICl
     private static string StatusBits(string statusListToken) =>
         Jwt.Payload(statusListToken).GetProperty("status_list").GetProperty("lst").GetString()!;
 
-    private static string Proof(ECDsa holder, string audience, ECDsa? signWith = null)
+    /// <summary>A proof with a fresh c_nonce from the nonce endpoint (the legacy endpoint requires one too).</summary>
+    private async Task<string> ProofAsync(ECDsa holder, string audience, ECDsa? signWith = null)
     {
-        var parameters = holder.ExportParameters(false);
-        var header = JsonSerializer.SerializeToUtf8Bytes(new
-        {
-            alg = "ES256",
-            typ = "openid4vci-proof+jwt",
-            jwk = new { kty = "EC", crv = "P-256", x = Base64Url.EncodeToString(parameters.Q.X), y = Base64Url.EncodeToString(parameters.Q.Y) },
-        });
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new { aud = audience, iat = DateTimeOffset.UtcNow.ToUnixTimeSeconds() });
-        var input = Base64Url.EncodeToString(header) + "." + Base64Url.EncodeToString(payload);
-        var signature = (signWith ?? holder).SignData(Encoding.ASCII.GetBytes(input), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-        return input + "." + Base64Url.EncodeToString(signature);
+        using var response = await Server.Service.Client.PostAsync("/credentials/nonce", null);
+        var nonce = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("c_nonce").GetString();
+        return OpenId4VciIssuanceTests.Proof(holder, audience, nonce, signWith);
     }
 
     private async Task<(HttpStatusCode Status, JsonElement Body)> RequestCredentialAsync(string token, string proof)

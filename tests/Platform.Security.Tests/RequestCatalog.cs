@@ -82,6 +82,14 @@ public static class RequestCatalog
         Add("identity", "POST", "/credentials/revoke", (p, _) =>
             Path("/credentials/revoke", Json(new { userId = p.Principals[PrincipalKinds.OtherPatient].Account!.Id, reason = "matrix_check" })));
         Add("identity", "POST", "/credentials/verified-identity", (_, _) => Path("/credentials/verified-identity", Json(new { proof = "not-a-proof" })));
+        Plain("identity", "GET", "/.well-known/openid-credential-issuer");
+        Add("identity", "POST", "/credentials/nonce", (_, _) => Path("/credentials/nonce"));
+        Add("identity", "POST", "/credentials/offers", (_, _) => Path("/credentials/offers"));
+        Add("identity", "GET", "/credentials/offers/{id}", (_, _) => Path("/credentials/offers/no-such-offer-0123456789"));
+        Add("identity", "POST", "/credentials/issue", (_, _) => Path("/credentials/issue",
+            Json(new { credential_configuration_id = "verified_identity_sd_jwt", proofs = new { jwt = new[] { "not-a-proof" } } })));
+        Add("identity", "POST", "/credentials/notification", (_, _) => Path("/credentials/notification",
+            Json(new { notification_id = "no-such-notification", @event = "credential_accepted" })));
 
         // identity: the admin API
         Plain("identity", "GET", "/admin/clients");

@@ -11,9 +11,10 @@ namespace Platform.Security.Tests;
 public sealed record WriteEndpoint(string Name, string Service, string Method, string Caller, Func<SecurityPlatform, string> Path,
     string? ValidJson = null, IReadOnlyList<KeyValuePair<string, string>>? ValidForm = null, long BodyLimit = 1024 * 1024,
     string MediaType = "application/json", Func<SecurityPlatform, IEnumerable<BadInput>>? Extra = null, bool BodyOptional = false,
-    bool IsFhir = false, IReadOnlyDictionary<string, string>? Headers = null)
+    bool IsFhir = false, IReadOnlyDictionary<string, string>? Headers = null, bool OAuthErrors = false)
 {
-    public bool IsOAuth => ValidForm is not null;
+    /// <summary>Answers errors as OAuth's <c>{"error": ...}</c>: the form-encoded OAuth endpoints, and OpenID4VCI's JSON ones.</summary>
+    public bool IsOAuth => ValidForm is not null || OAuthErrors;
 
     public IEnumerable<BadInput> Corpus(SecurityPlatform platform) =>
         (ValidForm is not null ? BadInputs.ForForm(ValidForm) : ValidJson is not null ? BadInputs.ForJson(ValidJson, BodyLimit, MediaType) : [])
@@ -126,6 +127,11 @@ public static class WriteEndpoints
             """{"userId":"corpus-nobody","reason":"corpus_check"}"""),
         new("POST /credentials/verified-identity", "identity", "POST", PrincipalKinds.Patient, _ => "/credentials/verified-identity",
             """{"proof":"eyJhbGciOiJFUzI1NiJ9.e30.c2ln"}"""),
+        // OpenID4VCI's own error format ({"error": ...} as application/json), not problem+json (§8.3.1.2, §11.3).
+        new("POST /credentials/issue", "identity", "POST", PrincipalKinds.Patient, _ => "/credentials/issue",
+            """{"credential_configuration_id":"verified_identity_sd_jwt","proofs":{"jwt":["eyJhbGciOiJFUzI1NiJ9.e30.c2ln"]}}""", OAuthErrors: true),
+        new("POST /credentials/notification", "identity", "POST", PrincipalKinds.Patient, _ => "/credentials/notification",
+            """{"notification_id":"corpus-notification","event":"credential_accepted"}""", OAuthErrors: true),
         new("POST /kyc/cases/{id}/evidence", "identity", "POST", PrincipalKinds.Patient, p => $"/kyc/cases/{p.KycCaseId}/evidence",
             JsonSerializer.Serialize(KycApplications.Application("ERIKA", "MUSTERMANN", "C01X00T47", new DateOnly(1984, 8, 12)), JsonSerializerOptions.Web),
             BodyLimit: 16 * 1024 * 1024, Extra: _ => PathAttacks("/kyc/cases/", "/evidence", Json("{}"))),

@@ -17,8 +17,10 @@ namespace Platform.Wallet.Tests;
 /// </summary>
 public sealed class InProcessIssuer : IAsyncLifetime
 {
-    public const string IssuerId = "https://issuer.example";
-    public static readonly Uri StatusListUri = new(IssuerId + "/credentials/status-list");
+    /// <summary>A bare origin's issuer identifier, written as a URL writes it (with its "/" path), as the identity service does.</summary>
+    public const string IssuerId = "https://issuer.example/";
+    private const string Origin = "https://issuer.example";
+    public static readonly Uri StatusListUri = new(Origin + "/credentials/status-list");
 
     private readonly string _keys = Path.Combine(Path.GetTempPath(), "wallet-issuer-keys-" + Guid.NewGuid().ToString("N"));
     private readonly HashSet<long> _revoked = [];
@@ -89,7 +91,17 @@ public sealed class InProcessIssuer : IAsyncLifetime
             var token = await StatusListToken.IssueAsync(SigningKey, StatusListUri, 1024, revoked, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5), cancellationToken);
             return Text(token, "application/statuslist+jwt");
         }
-        if (request.Method == HttpMethod.Post && uri.AbsoluteUri == IssuerId + "/credentials/nonce")
+        if (request.Method == HttpMethod.Get && uri.AbsoluteUri == Origin + "/.well-known/openid-credential-issuer")
+        {
+            // Only what the wallet reads: OpenID4VCI credential issuer metadata with its endpoints.
+            return Text(new JsonObject
+            {
+                ["credential_issuer"] = IssuerId,
+                ["credential_endpoint"] = Origin + "/credentials/issue",
+                ["nonce_endpoint"] = Origin + "/credentials/nonce",
+            }.ToJsonString(), "application/json");
+        }
+        if (request.Method == HttpMethod.Post && uri.AbsoluteUri == Origin + "/credentials/nonce")
         {
             var nonce = "c-nonce-" + Guid.NewGuid().ToString("N");
             lock (_revoked)
@@ -98,15 +110,15 @@ public sealed class InProcessIssuer : IAsyncLifetime
             }
             return Text(new JsonObject { ["c_nonce"] = nonce }.ToJsonString(), "application/json");
         }
-        if (request.Method == HttpMethod.Post && uri.AbsoluteUri == IssuerId + "/credentials/verified-identity")
+        if (request.Method == HttpMethod.Post && uri.AbsoluteUri == Origin + "/credentials/issue")
         {
             if (request.Headers.Authorization?.Parameter != AccessToken)
             {
                 return new HttpResponseMessage(HttpStatusCode.Unauthorized);
             }
-            var proof = JsonNode.Parse(await request.Content!.ReadAsStringAsync(cancellationToken))!["proof"]!.GetValue<string>();
+            var proof = JsonNode.Parse(await request.Content!.ReadAsStringAsync(cancellationToken))!["proofs"]!["jwt"]![0]!.GetValue<string>();
             // The identity service's own proof check (typ, ES256, jwk, aud, iat), then the nonce this issuer handed out.
-            var holderKey = HolderProof.Verify(proof, IssuerId, DateTimeOffset.UtcNow);
+            var holderKey = HolderProof.Verify(proof, IssuerId, DateTimeOffset.UtcNow).Key;
             var payload = JsonNode.Parse(Base64Url.DecodeFromChars(proof.Split('.')[1]))!.AsObject();
             var nonce = payload["nonce"]?.GetValue<string>();
             lock (_revoked)
@@ -115,14 +127,14 @@ public sealed class InProcessIssuer : IAsyncLifetime
                 {
                     return new HttpResponseMessage(HttpStatusCode.BadRequest)
                     {
-                        Content = new StringContent("""{"title":"Bad proof","code":"invalid_nonce","detail":"proof nonce is not one this issuer handed out."}""",
-                            Encoding.UTF8, "application/problem+json"),
+                        Content = new StringContent("""{"error":"invalid_nonce","error_description":"proof nonce is not one this issuer handed out."}""",
+                            Encoding.UTF8, "application/json"),
                     };
                 }
                 ProofNonces.Add(nonce);
             }
             var (credential, _) = await IssueAsync(holderKey);
-            return Text(new JsonObject { ["format"] = "dc+sd-jwt", ["credential"] = credential }.ToJsonString(), "application/json");
+            return Text(new JsonObject { ["credentials"] = new JsonArray(new JsonObject { ["credential"] = credential }) }.ToJsonString(), "application/json");
         }
         return new HttpResponseMessage(HttpStatusCode.NotFound);
     }

@@ -8,31 +8,35 @@ using Platform.Identity.Credentials;
 namespace Platform.Wallet.Cli;
 
 /// <summary>
-/// The identity service seen from the wallet: issuer metadata, the optional OpenID4VCI nonce, credential requests and
-/// the status list. Failures become one-line <see cref="CliException"/>s (problem+json summarised; never a token).
+/// The identity service seen from the wallet, through OpenID4VCI 1.0: credential issuer metadata, the authorization
+/// server's token endpoint (pre-authorized code grant), the nonce endpoint, the credential and notification endpoints,
+/// the SD-JWT VC issuer keys and the status list. Failures become one-line <see cref="CliException"/>s
+/// (problem+json or OAuth errors summarised; never a token or a code).
 /// </summary>
 internal sealed class IssuerClient(HttpClient http, string issuer)
 {
-    public const string CredentialPath = "/credentials/verified-identity";
     public const string CredentialIssuerMetadataPath = "/.well-known/openid-credential-issuer";
-    public const string NoncePath = "/credentials/nonce";
+    public const string AuthorizationServerMetadataPath = "/.well-known/oauth-authorization-server";
+    public const string VerifiedIdentityConfigurationId = "verified_identity_sd_jwt";
 
     public string Issuer { get; } = issuer;
 
-    /// <summary>Normalises an <c>--issuer</c> value (no trailing <c>/</c>) and checks it can name an SD-JWT VC issuer.</summary>
+    /// <summary>
+    /// Checks an issuer identifier (https, or http on loopback; no query or fragment) and writes it as a URL:
+    /// a bare origin gains its <c>/</c> path (RFC 3986 §6.2.3: the same URL), which is how the issuer writes itself.
+    /// </summary>
     /// <exception cref="CliException">Usage error.</exception>
     public static string NormaliseIssuer(string value)
     {
-        var issuer = value.TrimEnd('/');
         try
         {
-            _ = JwtVcIssuerMetadata.MetadataUri(issuer);
+            _ = JwtVcIssuerMetadata.MetadataUri(value);
+            return new Uri(value, UriKind.Absolute).AbsoluteUri;
         }
-        catch (ArgumentException)
+        catch (Exception ex) when (ex is ArgumentException or UriFormatException)
         {
             throw CliException.Usage($"--issuer '{value}' must be an https URL (http only on localhost) without query or fragment.");
         }
-        return issuer;
     }
 
     /// <summary>GET <c>/.well-known/jwt-vc-issuer</c>: the issuer's signing keys.</summary>
@@ -50,58 +54,123 @@ internal sealed class IssuerClient(HttpClient http, string issuer)
         }
     }
 
-    /// <summary>
-    /// A fresh <c>c_nonce</c> when the issuer offers one (OpenID4VCI: POST to the <c>nonce_endpoint</c> of
-    /// <c>/.well-known/openid-credential-issuer</c>, else to <c>/credentials/nonce</c>); null when it does not.
-    /// </summary>
-    public async Task<string?> TryGetNonceAsync(CancellationToken cancellationToken)
+    /// <summary>The credential issuer metadata (OpenID4VCI §12.2); its <c>credential_issuer</c> must be exactly this issuer.</summary>
+    public async Task<JsonObject> GetCredentialIssuerMetadataAsync(CancellationToken cancellationToken)
     {
-        var metadataUri = new Uri(Issuer + CredentialIssuerMetadataPath);
-        Uri? advertised = null;
-        using (var metadata = await SendAsync(new HttpRequestMessage(HttpMethod.Get, metadataUri), cancellationToken).ConfigureAwait(false))
+        var uri = WellKnownUri.For(Issuer, CredentialIssuerMetadataPath);
+        var document = TryParseObject(await GetStringAsync(uri, "application/json", cancellationToken).ConfigureAwait(false))
+            ?? throw CliException.Failure($"the credential issuer metadata at {uri} is not a JSON object.");
+        // §12.2.4: compared as plain strings; a mismatch means the document must not be used.
+        if (Text(document, "credential_issuer") != Issuer)
         {
-            if (metadata.IsSuccessStatusCode
-                && TryParseObject(await metadata.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)) is { } document
-                && document["nonce_endpoint"] is JsonValue endpointValue && endpointValue.GetValueKind() == JsonValueKind.String
-                && Uri.TryCreate(endpointValue.GetValue<string>(), UriKind.Absolute, out var endpointUri))
-            {
-                advertised = endpointUri;
-            }
+            throw CliException.Failure($"the credential issuer metadata at {uri} names another issuer ({Text(document, "credential_issuer")}).");
         }
-        // Without metadata, the conventional place on this platform's issuer; absent (404/405) means "no nonce".
-        var endpoint = advertised ?? new Uri(Issuer + NoncePath);
-        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, endpoint), cancellationToken).ConfigureAwait(false);
-        var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
+        if (Text(document, "credential_endpoint") is null)
         {
-            return advertised is null ? null : throw CliException.Failure(Describe("POST", endpoint, response, body));
+            throw CliException.Failure($"the credential issuer metadata at {uri} has no credential_endpoint.");
         }
-        if (TryParseObject(body)?["c_nonce"] is JsonValue nonce && nonce.GetValueKind() == JsonValueKind.String)
-        {
-            return nonce.GetValue<string>();
-        }
-        return advertised is null ? null : throw CliException.Failure($"the nonce endpoint {endpoint} answered without a c_nonce.");
+        return document;
     }
 
-    /// <summary>POST <c>/credentials/verified-identity</c> with the bearer token and the proof; the compact SD-JWT VC.</summary>
-    public async Task<string> RequestCredentialAsync(string accessToken, string proof, CancellationToken cancellationToken)
+    /// <summary>The token endpoint of the issuer's authorization server (its <c>authorization_servers</c>, else the issuer itself).</summary>
+    public async Task<Uri> GetTokenEndpointAsync(JsonObject credentialIssuerMetadata, CancellationToken cancellationToken)
     {
-        var uri = new Uri(Issuer + CredentialPath);
-        using var request = new HttpRequestMessage(HttpMethod.Post, uri)
+        var server = (credentialIssuerMetadata["authorization_servers"] as JsonArray)?.OfType<JsonValue>().Select(v => v.ToString()).FirstOrDefault() ?? Issuer;
+        var uri = WellKnownUri.For(server, AuthorizationServerMetadataPath);
+        var document = TryParseObject(await GetStringAsync(uri, "application/json", cancellationToken).ConfigureAwait(false))
+            ?? throw CliException.Failure($"the authorization server metadata at {uri} is not a JSON object.");
+        // RFC 8414 §3.3: the issuer must be identical to the identifier the metadata was fetched for.
+        if (Text(document, "issuer") != server)
         {
-            Content = new StringContent(new JsonObject { ["proof"] = proof }.ToJsonString(), Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+            throw CliException.Failure($"the authorization server metadata at {uri} names another issuer ({Text(document, "issuer")}).");
+        }
+        return Uri.TryCreate(Text(document, "token_endpoint"), UriKind.Absolute, out var token) ? token
+            : throw CliException.Failure($"the authorization server metadata at {uri} has no token_endpoint.");
+    }
+
+    /// <summary>The pre-authorized code (and transaction code) for an access token at the token endpoint, as an anonymous client.</summary>
+    public async Task<string> RedeemPreAuthorizedCodeAsync(Uri tokenEndpoint, string code, string? txCode, CancellationToken cancellationToken)
+    {
+        var form = new Dictionary<string, string> { ["grant_type"] = CredentialOffer.PreAuthorizedGrant, ["pre-authorized_code"] = code };
+        if (txCode is not null)
+        {
+            form["tx_code"] = txCode;
+        }
+        using var request = new HttpRequestMessage(HttpMethod.Post, tokenEndpoint) { Content = new FormUrlEncodedContent(form) };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
         var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
-            throw CliException.Failure(Describe("POST", uri, response, body));
+            throw CliException.Failure(Describe("POST", tokenEndpoint, response, body));
         }
-        return TryParseObject(body)?["credential"] is JsonValue credential && credential.GetValueKind() == JsonValueKind.String
-            ? credential.GetValue<string>()
-            : throw CliException.Failure($"POST {uri} answered without a 'credential'.");
+        return Text(TryParseObject(body), "access_token") ?? throw CliException.Failure($"POST {tokenEndpoint} answered without an access_token.");
+    }
+
+    /// <summary>A fresh <c>c_nonce</c> from the metadata's <c>nonce_endpoint</c>; null when the issuer has none (§7).</summary>
+    public async Task<string?> GetNonceAsync(JsonObject credentialIssuerMetadata, CancellationToken cancellationToken)
+    {
+        if (!Uri.TryCreate(Text(credentialIssuerMetadata, "nonce_endpoint"), UriKind.Absolute, out var endpoint))
+        {
+            return null;
+        }
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, endpoint), cancellationToken).ConfigureAwait(false);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw CliException.Failure(Describe("POST", endpoint, response, body));
+        }
+        return Text(TryParseObject(body), "c_nonce") ?? throw CliException.Failure($"the nonce endpoint {endpoint} answered without a c_nonce.");
+    }
+
+    /// <summary>POST to the credential endpoint (§8.2) with one <c>jwt</c> proof: the compact SD-JWT VC and the notification id.</summary>
+    public async Task<(string Credential, string? NotificationId)> RequestCredentialAsync(JsonObject credentialIssuerMetadata, string configurationId,
+        string accessToken, string proof, CancellationToken cancellationToken)
+    {
+        var uri = new Uri(Text(credentialIssuerMetadata, "credential_endpoint")!);
+        var body = new JsonObject
+        {
+            ["credential_configuration_id"] = configurationId,
+            ["proofs"] = new JsonObject { ["jwt"] = new JsonArray(proof) },
+        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw CliException.Failure(Describe("POST", uri, response, text));
+        }
+        var answer = TryParseObject(text);
+        var credential = (answer?["credentials"] as JsonArray)?.FirstOrDefault() is JsonObject first ? Text(first, "credential") : null;
+        return credential is null
+            ? throw CliException.Failure($"POST {uri} answered without a credential.")
+            : (credential, Text(answer, "notification_id"));
+    }
+
+    /// <summary>Tells the issuer what became of the credential (§11); a failure here is reported but loses nothing.</summary>
+    public async Task<string?> NotifyAsync(JsonObject credentialIssuerMetadata, string accessToken, string notificationId, string walletEvent,
+        CancellationToken cancellationToken)
+    {
+        if (!Uri.TryCreate(Text(credentialIssuerMetadata, "notification_endpoint"), UriKind.Absolute, out var endpoint))
+        {
+            return null;
+        }
+        var body = new JsonObject { ["notification_id"] = notificationId, ["event"] = walletEvent };
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return response.IsSuccessStatusCode ? null
+            : Describe("POST", endpoint, response, await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>GET of a <c>credential_offer_uri</c> (§4.1.3): the offer object.</summary>
+    public static async Task<JsonObject> GetOfferAsync(HttpClient http, Uri reference, CancellationToken cancellationToken)
+    {
+        var client = new IssuerClient(http, reference.AbsoluteUri);
+        return TryParseObject(await client.GetStringAsync(reference, "application/json", cancellationToken).ConfigureAwait(false))
+            ?? throw CliException.Failure($"the credential offer at {reference.GetLeftPart(UriPartial.Path)} is not a JSON object.");
     }
 
     /// <summary>GET of a status list token (<c>statuslist+jwt</c>).</summary>

@@ -19,8 +19,12 @@ public static class WalletCli
 
           key      --out FILE [--force]
                    new P-256 holder key as a private JWK file (0600); prints its public JWK thumbprint
+          receive  --offer URI|JSON|- --tx-code CODE|- --key FILE --out FILE|-
+                   takes an OpenID4VCI credential offer (the QR code's text), redeems its pre-authorized code with
+                   the transaction code, proves the key with a fresh c_nonce and saves the credential
           request  --issuer URL --token TOKEN|- --key FILE --out FILE|-
-                   asks the issuer for the verified-identity credential, bound to the key; prints the claim names
+                   asks the issuer for the verified-identity credential with your own access token (scope kyc),
+                   bound to the key; prints the claim names
           show     FILE|-
                    the credential's issuer-signed claims and its disclosable claims with their values (not verified)
           present  --credential FILE|- --key FILE [--disclose a,b,...] --audience AUD --nonce NONCE [--out FILE|-]
@@ -48,13 +52,15 @@ public static class WalletCli
         {
             if (args.Length == 0)
             {
-                throw CliException.Usage("a command is required (key, request, show, present, verify).");
+                throw CliException.Usage("a command is required (key, receive, request, show, present, verify).");
             }
             var rest = args.Skip(1).ToArray();
             switch (args[0])
             {
                 case "key":
                     return await WalletCommands.KeyAsync(io, rest, cancellationToken).ConfigureAwait(false);
+                case "receive":
+                    return await WalletCommands.ReceiveAsync(io, rest, Http, cancellationToken).ConfigureAwait(false);
                 case "request":
                     return await WalletCommands.RequestAsync(io, rest, Http, cancellationToken).ConfigureAwait(false);
                 case "show":
@@ -67,7 +73,7 @@ public static class WalletCli
                     await stdout.WriteLineAsync(Usage).ConfigureAwait(false);
                     return ExitOk;
                 default:
-                    throw CliException.Usage($"unknown command '{args[0]}' (key, request, show, present, verify).");
+                    throw CliException.Usage($"unknown command '{args[0]}' (key, receive, request, show, present, verify).");
             }
         }
         catch (CliException ex)

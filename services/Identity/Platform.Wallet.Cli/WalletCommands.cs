@@ -73,13 +73,86 @@ internal static class WalletCommands
         using var key = await LoadKeyAsync(io, keyPath, cancellationToken).ConfigureAwait(false);
         var client = new IssuerClient(http(), issuer);
 
-        // The issuer's keys first: they check the answer, and an unreachable issuer shows up here with a plain message.
+        // The issuer's metadata and keys first: they check the answer, and an unreachable issuer shows up here plainly.
+        var vciMetadata = await client.GetCredentialIssuerMetadataAsync(cancellationToken).ConfigureAwait(false);
         var metadata = await client.GetMetadataAsync(cancellationToken).ConfigureAwait(false);
-        var nonce = await client.TryGetNonceAsync(cancellationToken).ConfigureAwait(false);
-        var proof = await HolderKeys.CreateProofAsync(key, issuer, DateTimeOffset.UtcNow, nonce, cancellationToken).ConfigureAwait(false);
-        var compact = await client.RequestCredentialAsync(token, proof, cancellationToken).ConfigureAwait(false);
+        var (compact, _) = await ObtainAsync(client, vciMetadata, key, token, cancellationToken).ConfigureAwait(false);
+        await AcceptAndSaveAsync(io, compact, key, metadata, output, cancellationToken).ConfigureAwait(false);
+        return WalletCli.ExitOk;
+    }
 
-        // RFC 9901 §7.2: the holder checks what it received before keeping it.
+    // receive --offer URI|JSON|- --tx-code CODE|- --key FILE --out FILE|-
+    public static async Task<int> ReceiveAsync(WalletIo io, string[] args, Func<HttpClient> http, CancellationToken cancellationToken)
+    {
+        var options = CliArguments.Parse(args, ["offer", "tx-code", "key", "out"]);
+        var offerText = options.Required("offer");
+        var keyPath = options.Required("key");
+        var output = options.Required("out");
+        var txCode = options.Optional("tx-code");
+        if (offerText == WalletIo.StandardStream)
+        {
+            offerText = (await io.Stdin.ReadLineAsync(cancellationToken).ConfigureAwait(false))?.Trim() ?? "";
+        }
+        else if (txCode == WalletIo.StandardStream)
+        {
+            txCode = (await io.Stdin.ReadLineAsync(cancellationToken).ConfigureAwait(false))?.Trim();
+        }
+        using var key = await LoadKeyAsync(io, keyPath, cancellationToken).ConfigureAwait(false);
+
+        // OpenID4VCI §4.1: the QR code's text is the offer by value or a reference to fetch.
+        var (inline, reference) = CredentialOffer.Read(offerText);
+        var offer = CredentialOffer.From(inline ?? await IssuerClient.GetOfferAsync(http(), reference!, cancellationToken).ConfigureAwait(false));
+        if (offer.TxCodeRequired && string.IsNullOrEmpty(txCode))
+        {
+            throw CliException.Usage("this offer needs a transaction code: pass --tx-code" +
+                (offer.TxCodeDescription is null ? "." : $" ({offer.TxCodeDescription})"));
+        }
+        if (!offer.ConfigurationIds.Contains(IssuerClient.VerifiedIdentityConfigurationId))
+        {
+            throw CliException.Failure($"the offer is for {string.Join(", ", offer.ConfigurationIds)}; this wallet takes {IssuerClient.VerifiedIdentityConfigurationId} only.");
+        }
+        var issuer = IssuerClient.NormaliseIssuer(offer.CredentialIssuer);
+        if (issuer != offer.CredentialIssuer)
+        {
+            throw CliException.Failure($"the offer's credential_issuer '{offer.CredentialIssuer}' is not an issuer identifier in its canonical form.");
+        }
+        var client = new IssuerClient(http(), issuer);
+        var vciMetadata = await client.GetCredentialIssuerMetadataAsync(cancellationToken).ConfigureAwait(false);
+        var metadata = await client.GetMetadataAsync(cancellationToken).ConfigureAwait(false);
+        var tokenEndpoint = await client.GetTokenEndpointAsync(vciMetadata, cancellationToken).ConfigureAwait(false);
+        var token = await client.RedeemPreAuthorizedCodeAsync(tokenEndpoint, offer.PreAuthorizedCode, offer.TxCodeRequired ? txCode : null, cancellationToken)
+            .ConfigureAwait(false);
+        var (compact, notificationId) = await ObtainAsync(client, vciMetadata, key, token, cancellationToken).ConfigureAwait(false);
+        string walletEvent = "credential_failure";
+        try
+        {
+            await AcceptAndSaveAsync(io, compact, key, metadata, output, cancellationToken).ConfigureAwait(false);
+            walletEvent = "credential_accepted";
+        }
+        finally
+        {
+            if (notificationId is not null &&
+                await client.NotifyAsync(vciMetadata, token, notificationId, walletEvent, cancellationToken).ConfigureAwait(false) is { } failed)
+            {
+                await io.Stderr.WriteLineAsync("wallet: note: the issuer was not told the outcome: " + failed).ConfigureAwait(false);
+            }
+        }
+        return WalletCli.ExitOk;
+    }
+
+    /// <summary>Nonce, proof (aud = the issuer identifier, nonce = c_nonce) and credential request.</summary>
+    private static async Task<(string Credential, string? NotificationId)> ObtainAsync(IssuerClient client, JsonObject vciMetadata, ECDsa key,
+        string token, CancellationToken cancellationToken)
+    {
+        var nonce = await client.GetNonceAsync(vciMetadata, cancellationToken).ConfigureAwait(false);
+        var proof = await HolderKeys.CreateProofAsync(key, client.Issuer, DateTimeOffset.UtcNow, nonce, cancellationToken).ConfigureAwait(false);
+        return await client.RequestCredentialAsync(vciMetadata, IssuerClient.VerifiedIdentityConfigurationId, token, proof, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>RFC 9901 §7.2: the holder checks what it received (bound to its key, signed by the issuer) before keeping it.</summary>
+    private static async Task AcceptAndSaveAsync(WalletIo io, string compact, ECDsa key, JwtVcIssuerMetadata metadata, string output,
+        CancellationToken cancellationToken)
+    {
         SdJwt credential;
         try
         {
@@ -113,7 +186,6 @@ internal static class WalletCommands
             $"credential {(output == WalletIo.StandardStream ? "written to stdout" : $"saved in {output}")}: {JsonString(payload, "vct")} from {JsonString(payload, "iss")}"
             + (expires is null ? "" : $", valid until {expires}")).ConfigureAwait(false);
         await notes.WriteLineAsync("disclosable claims: " + string.Join(", ", SdJwtInspection.DisclosableClaimNames(credential))).ConfigureAwait(false);
-        return WalletCli.ExitOk;
     }
 
     // show FILE|-

@@ -82,12 +82,30 @@ public sealed class KycOnboardingBrowserTests(BrowserFixture fixture) : IClassFi
             var challenge = new KeyBindingChallenge("https://verifier.example", "nonce-" + Guid.NewGuid().ToString("N"));
             var presentation = await SdJwtHolder.PresentWithKeyBindingAsync(credential, SdJwtHolder.SelectByClaimName(credential, ["family_name", "age_over_18"]),
                 challenge, Es256Signers.FromECDsa(holder), DateTimeOffset.UtcNow, CancellationToken.None);
-            var issuer = Server.BaseAddress.AbsoluteUri.TrimEnd('/');
+            var issuer = Server.BaseAddress.AbsoluteUri;
             var metadata = JwtVcIssuerMetadata.Parse(await Server.Service.Client.GetStringAsync("/.well-known/jwt-vc-issuer"), issuer);
             var result = await new SdJwtVerifier(new SdJwtVerifierOptions { ResolveIssuerKey = metadata.ToKeyResolver() })
                 .VerifyAsync(presentation.Compact, challenge, CancellationToken.None);
             Assert.True(result.IsValid, result.Error?.ToString());
             Assert.Equal("BROWSER", result.Claims!["family_name"]!.GetValue<string>());
+
+            // The same page shows an OpenID4VCI offer as a QR code with its transaction code; a wallet redeems them.
+            await page.GetByRole(AriaRole.Button, new() { Name = "Show a QR code for my wallet" }).ClickAsync();
+            await page.Locator("#offer-qr svg").WaitForAsync();
+            var txCode = (await page.Locator("#tx-code").InnerTextAsync()).Trim();
+            Assert.Matches("^[0-9]{6}$", txCode);
+            await AccessibilityCheck.AssertNoSeriousViolationsAsync(page);
+            await BrowserSteps.ScreenshotForDocsAsync(page, "kyc-credential-offer");
+            var offerUri = (await page.Locator("#offer-link").GetAttributeAsync("href"))!;
+            var reference = new Uri(Uri.UnescapeDataString(offerUri.Split("credential_offer_uri=")[1]));
+            var offer = JsonDocument.Parse(await Server.Service.Client.GetStringAsync(reference.PathAndQuery)).RootElement;
+            Assert.Equal(issuer, offer.GetProperty("credential_issuer").GetString());
+            var code = offer.GetProperty("grants").GetProperty("urn:ietf:params:oauth:grant-type:pre-authorized_code").GetProperty("pre-authorized_code").GetString()!;
+            using var redeemed = await Server.Service.Client.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["grant_type"] = "urn:ietf:params:oauth:grant-type:pre-authorized_code", ["pre-authorized_code"] = code, ["tx_code"] = txCode,
+            }));
+            Assert.Equal(System.Net.HttpStatusCode.OK, redeemed.StatusCode);
         });
     }
 

@@ -95,5 +95,6 @@ public class IdentityServiceDbContext(DbContextOptions options) : IdentityDbCont
             key.Property(k => k.KekVersion).HasMaxLength(256);
             key.Property(k => k.Algorithm).HasMaxLength(64);
         });
+        Vci.OpenId4VciModel.Configure(builder);
     }
 }

@@ -93,11 +93,8 @@ public static class CredentialEndpoints
 
     public static Uri StatusListUri(string issuer) => new(issuer.TrimEnd('/') + StatusListPath);
 
-    /// <summary>The OpenID Connect issuer this service runs as (configured, or the request's origin).</summary>
-    public static string Issuer(HttpContext http) =>
-        http.RequestServices.GetService(typeof(Microsoft.Extensions.Options.IOptions<Oidc.OidcOptions>)) is Microsoft.Extensions.Options.IOptions<Oidc.OidcOptions> { Value.Issuer: { } configured }
-            ? configured.AbsoluteUri.TrimEnd('/')
-            : $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";
+    /// <summary>The issuer identifier (<see cref="Oidc.IssuerIdentifier"/>): one string for tokens, credentials and proofs.</summary>
+    public static string Issuer(HttpContext http) => Oidc.IssuerIdentifier.Of(http);
 }
 
 /// <summary>POST /credentials/revoke (admins).</summary>

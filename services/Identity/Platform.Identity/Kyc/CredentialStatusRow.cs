@@ -10,4 +10,10 @@ public sealed class CredentialStatusRow
     public bool Revoked { get; set; }
     public long IssuedAtMs { get; set; }
     public long? RevokedAtMs { get; set; }
+
+    /// <summary>OpenID4VCI <c>notification_id</c> given to the wallet with this credential (null for other routes).</summary>
+    public string? NotificationId { get; set; }
+
+    /// <summary>The last notification event the wallet sent (<c>credential_accepted</c>, <c>credential_failure</c>, <c>credential_deleted</c>).</summary>
+    public string? WalletEvent { get; set; }
 }

@@ -9,7 +9,9 @@ namespace Platform.Identity.Kyc;
 /// <summary>
 /// The holder's proof of possession when asking for a credential: a compact JWS (ES256, <c>typ</c>
 /// <c>openid4vci-proof+jwt</c>) carrying the holder's public key in its header (<c>jwk</c>) and, in its payload,
-/// this issuer as <c>aud</c> and a fresh <c>iat</c>. The credential is bound to that key (<c>cnf.jwk</c>).
+/// this issuer as <c>aud</c> (exactly the issuer identifier), a fresh <c>iat</c> and the <c>c_nonce</c> from the nonce
+/// endpoint as <c>nonce</c> (consumed by <see cref="VerifiedIdentityIssuance"/>). The credential is bound to that key
+/// (<c>cnf.jwk</c>).
 /// </summary>
 public static class HolderProof
 {
@@ -17,7 +19,7 @@ public static class HolderProof
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(60);
 
     /// <exception cref="ProblemException">The proof is malformed, signed by another key, for another issuer, or stale.</exception>
-    public static JsonWebKeyInfo Verify(string? proof, string issuer, DateTimeOffset now)
+    public static VerifiedHolderProof Verify(string? proof, string issuer, DateTimeOffset now)
     {
         static ProblemException Invalid(string detail) => ProblemException.BadRequest(detail, "invalid_proof");
         var parts = proof?.Split('.') ?? [];
@@ -75,6 +77,19 @@ public static class HolderProof
         {
             throw Invalid("proof iat must be within a minute of now.");
         }
-        return jwk;
+        string? nonce = null;
+        if (payload.TryGetProperty("nonce", out var nonceElement))
+        {
+            nonce = nonceElement.ValueKind == JsonValueKind.String ? nonceElement.GetString() : throw Invalid("proof nonce must be a string.");
+        }
+        string? iss = null;
+        if (payload.TryGetProperty("iss", out var issElement))
+        {
+            iss = issElement.ValueKind == JsonValueKind.String ? issElement.GetString() : throw Invalid("proof iss must be a string.");
+        }
+        return new VerifiedHolderProof(jwk, nonce, iss);
     }
 }
+
+/// <summary>A proof whose signature, type, audience and age checked out: the holder key, and the nonce and iss it carries.</summary>
+public sealed record VerifiedHolderProof(JsonWebKeyInfo Key, string? Nonce, string? Issuer);

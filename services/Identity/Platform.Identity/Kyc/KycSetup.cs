@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Platform.Identity.Vci;
 
 namespace Platform.Identity.Kyc;
 
@@ -44,6 +45,7 @@ public static class KycSetup
         builder.Services.AddScoped<KycService>();
         builder.Services.AddScoped<VerifiedIdentityIssuance>();
         builder.Services.AddAuthorization(KycEndpoints.AddPolicies);
+        builder.AddOpenId4Vci();
         return builder;
     }
 
@@ -54,6 +56,7 @@ public static class KycSetup
         {
             app.MapKycEndpoints();
             app.MapCredentialEndpoints();
+            app.MapOpenId4VciEndpoints();
         }
         return app;
     }

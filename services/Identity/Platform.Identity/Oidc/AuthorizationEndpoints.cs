@@ -169,6 +169,10 @@ public static class AuthorizationEndpoints
         IOpenIddictScopeManager scopes)
     {
         var request = context.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
+        if (request.GrantType == Vci.PreAuthorizedCodeGrant.GrantType)
+        {
+            return await Vci.PreAuthorizedCodeGrant.ExchangeAsync(context, request);
+        }
         if (request.IsClientCredentialsGrantType())
         {
             var application = await applications.FindByClientIdAsync(request.ClientId!) ?? throw new InvalidOperationException("Unknown client.");

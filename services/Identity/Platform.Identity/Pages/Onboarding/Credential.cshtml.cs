@@ -13,7 +13,9 @@ namespace Platform.Identity.Pages.Onboarding;
 /// /kyc/credential: the verified-identity SD-JWT VC for an approved applicant. The browser makes the holder key
 /// (WebCrypto, P-256), saves it as the wallet's key file and sends only the signed holder proof; the answer is the
 /// credential as a file, bound to that key. Issued by <see cref="VerifiedIdentityIssuance"/>, as by the API, and
-/// rate-limited as the API is. Until OpenID4VCI exists there is no credential offer to scan: a download meanwhile.
+/// rate-limited as the API is. The proof carries a single-use c_nonce the page hands out. "Show a QR code for my
+/// wallet" makes an OpenID4VCI credential offer (pre-authorized code by reference) and shows it as a QR code with its
+/// six-digit transaction code, for a wallet on another device (or the wallet CLI's <c>receive</c>).
 /// </summary>
 [EnableRateLimiting(RateLimitPolicies.Sensitive)]
 public sealed class CredentialModel(UserManager<PlatformUser> users) : ApplicantPage(users)
@@ -25,6 +27,37 @@ public sealed class CredentialModel(UserManager<PlatformUser> users) : Applicant
     public string Issuer { get; private set; } = "";
 
     public string? Error { get; private set; }
+
+    /// <summary>The c_nonce the browser's proof must carry (single use, five minutes).</summary>
+    public string Nonce { get; private set; } = "";
+
+    /// <summary>After "Show a QR code": the offer URI (<c>openid-credential-offer://?credential_offer_uri=...</c>), its QR code and tx code.</summary>
+    public string? OfferUri { get; private set; }
+
+    public string? OfferQrSvg { get; private set; }
+
+    public string? TxCode { get; private set; }
+
+    public DateTimeOffset? OfferExpiresAt { get; private set; }
+
+    public async Task<IActionResult> OnPostOfferAsync(CancellationToken cancellationToken)
+    {
+        await LoadAsync(cancellationToken);
+        try
+        {
+            var offer = await HttpContext.RequestServices.GetRequiredService<Vci.CredentialOffers>().CreateAsync(OwnerId, Issuer, cancellationToken);
+            OfferUri = Vci.OpenId4VciEndpoints.OfferUri(HttpContext, offer.Id);
+            OfferQrSvg = AuthenticatorQrCode.Svg(OfferUri);
+            TxCode = offer.TxCode;
+            OfferExpiresAt = offer.ExpiresAt;
+        }
+        catch (ProblemException problem)
+        {
+            Error = problem.Message;
+            Response.StatusCode = problem.StatusCode;
+        }
+        return Page();
+    }
 
     public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
 
@@ -48,5 +81,9 @@ public sealed class CredentialModel(UserManager<PlatformUser> users) : Applicant
     {
         Issuer = CredentialEndpoints.Issuer(HttpContext);
         Verified = await Kyc.LatestVerifiedIdentityAsync(OwnerId, cancellationToken) is not null;
+        if (Verified)
+        {
+            Nonce = await HttpContext.RequestServices.GetRequiredService<Vci.CredentialNonces>().IssueAsync(cancellationToken);
+        }
     }
 }

@@ -1,5 +1,5 @@
 // Makes the holder key in the browser (WebCrypto, P-256), saves it as the wallet's key file (private JWK with its
-// RFC 7638 thumbprint as kid, the format of `wallet key`), signs the openid4vci-proof+jwt (aud = issuer, iat = now)
+// RFC 7638 thumbprint as kid, the format of `wallet key`), signs the openid4vci-proof+jwt (aud = issuer, iat = now, nonce = the page's c_nonce)
 // and submits only the proof: the private key never leaves this browser.
 (function () {
   'use strict';
@@ -37,7 +37,7 @@
           var kid = b64url(thumbprint);
           save('holder.jwk', JSON.stringify({ kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, d: jwk.d, kid: kid }));
           var header = b64url(utf8(JSON.stringify({ alg: 'ES256', typ: 'openid4vci-proof+jwt', jwk: publicJwk })));
-          var payload = b64url(utf8(JSON.stringify({ aud: form.getAttribute('data-issuer'), iat: Math.floor(Date.now() / 1000) })));
+          var payload = b64url(utf8(JSON.stringify({ aud: form.getAttribute('data-issuer'), iat: Math.floor(Date.now() / 1000), nonce: form.getAttribute('data-nonce') })));
           return subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, pair.privateKey, utf8(header + '.' + payload)).then(function (signature) {
             document.getElementById('proof').value = header + '.' + payload + '.' + b64url(signature);
             progress.textContent = 'Your key is saved as holder.jwk. Asking for your credential…';

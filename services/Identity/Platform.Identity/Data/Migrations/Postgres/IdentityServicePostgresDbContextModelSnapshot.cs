@@ -508,6 +508,10 @@ namespace Platform.Identity.Data.Migrations.Postgres
                     b.Property<long>("IssuedAtMs")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("NotificationId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("OwnerId")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -519,7 +523,14 @@ namespace Platform.Identity.Data.Migrations.Postgres
                     b.Property<long?>("RevokedAtMs")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("WalletEvent")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.HasKey("Index");
+
+                    b.HasIndex("NotificationId")
+                        .IsUnique();
 
                     b.HasIndex("OwnerId");
 
@@ -711,6 +722,76 @@ namespace Platform.Identity.Data.Migrations.Postgres
                     b.HasIndex("UserId");
 
                     b.ToTable("SignInSessions", (string)null);
+                });
+
+            modelBuilder.Entity("Platform.Identity.Vci.CredentialNonceRow", b =>
+                {
+                    b.Property<string>("NonceHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("ExpiresAtMs")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("NonceHash");
+
+                    b.HasIndex("ExpiresAtMs");
+
+                    b.ToTable("CredentialNonces", (string)null);
+                });
+
+            modelBuilder.Entity("Platform.Identity.Vci.CredentialOfferRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("CodeHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ExpiresAtMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("FailedTxCodeAttempts")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("Invalidated")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ProtectedCode")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<long?>("RedeemedAtMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("TxCodeHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CodeHash")
+                        .IsUnique();
+
+                    b.HasIndex("ExpiresAtMs");
+
+                    b.ToTable("CredentialOffers", (string)null);
                 });
 
             modelBuilder.Entity("Platform.Messaging.Inbox.InboxEntry", b =>

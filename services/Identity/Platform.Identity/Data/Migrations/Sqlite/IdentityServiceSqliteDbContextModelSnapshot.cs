@@ -497,6 +497,10 @@ namespace Platform.Identity.Data.Migrations.Sqlite
                     b.Property<long>("IssuedAtMs")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("NotificationId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("OwnerId")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -508,7 +512,14 @@ namespace Platform.Identity.Data.Migrations.Sqlite
                     b.Property<long?>("RevokedAtMs")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("WalletEvent")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Index");
+
+                    b.HasIndex("NotificationId")
+                        .IsUnique();
 
                     b.HasIndex("OwnerId");
 
@@ -700,6 +711,76 @@ namespace Platform.Identity.Data.Migrations.Sqlite
                     b.HasIndex("UserId");
 
                     b.ToTable("SignInSessions", (string)null);
+                });
+
+            modelBuilder.Entity("Platform.Identity.Vci.CredentialNonceRow", b =>
+                {
+                    b.Property<string>("NonceHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAtMs")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("NonceHash");
+
+                    b.HasIndex("ExpiresAtMs");
+
+                    b.ToTable("CredentialNonces", (string)null);
+                });
+
+            modelBuilder.Entity("Platform.Identity.Vci.CredentialOfferRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CodeHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ExpiresAtMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FailedTxCodeAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Invalidated")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedCode")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RedeemedAtMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TxCodeHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CodeHash")
+                        .IsUnique();
+
+                    b.HasIndex("ExpiresAtMs");
+
+                    b.ToTable("CredentialOffers", (string)null);
                 });
 
             modelBuilder.Entity("Platform.Messaging.Inbox.InboxEntry", b =>
