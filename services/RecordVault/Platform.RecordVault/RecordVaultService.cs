@@ -12,6 +12,7 @@ using Platform.RecordVault.Core;
 using Platform.RecordVault.Data;
 using Platform.RecordVault.Events;
 using Platform.RecordVault.Fhir;
+using Platform.RecordVault.Pages;
 using Microsoft.AspNetCore.Http;
 using Platform.RecordVault.Records;
 using Platform.ServiceDefaults;
@@ -61,6 +62,7 @@ public static class RecordVaultService
                 builder.Services.AddHostedService<RewrapWorker>();
                 builder.Services.AddAuthorization(RecordEndpoints.AddPolicy);
                 builder.Services.AddAuthorization(AdminEndpoints.AddPolicy);
+                builder.AddPatientPortal();
                 events.AddSubscription<LedgerCommittedV1, LedgerCommittedHandler>()
                       .AddSubscription<IdentityVerifiedV1, IdentityVerifiedHandler>()
                       .AddReceiptReconciliation<RecordVaultDbContext, AccessReceiptHolder>(builder.Configuration);
@@ -71,5 +73,6 @@ public static class RecordVaultService
                 app.MapFhirEndpoints();
                 app.MapAdminEndpoints();
                 app.MapAdminErasureEndpoints();
+                app.MapPatientPortal();
             });
 }
