@@ -7,6 +7,7 @@ using Platform.Consent.Consents;
 using Platform.Crypto;
 using Platform.Crypto.Software;
 using Platform.Identity.Accounts;
+using Platform.Identity.Oidc;
 using Platform.Identity.Tests.Infrastructure;
 using Platform.Ledger;
 using Platform.Ledger.Node;
@@ -37,6 +38,13 @@ public sealed class VaultPlatform : IAsyncLifetime
     /// <summary>How long a staged identity signing key waits before it signs, in this fixture.</summary>
     public static readonly TimeSpan PublishAhead = TimeSpan.FromSeconds(4);
     private int _consentPort;
+    private int _ledgerPort;
+
+    /// <summary>The patient portal's OpenID Connect client secret (the vault's pages, /my).</summary>
+    public const string PortalSecret = "record-vault-pages-secret-0123456789abcdef";
+
+    /// <summary>The vault's fixed port: the portal's redirect URI is registered with the identity service before the vault starts.</summary>
+    public int VaultPort { get; } = FreePort.Next();
 
     public async Task InitializeAsync()
     {
@@ -45,10 +53,20 @@ public sealed class VaultPlatform : IAsyncLifetime
         // On the same bus as the others: its revocation events reach consent and the vault (identity.token-revoked).
         // A staged signing key signs after 4 s, and consent and the vault refetch the JWKS every second: the same
         // relation as the defaults (10 min ahead, refetched every 2 min) at a pace a test can watch (SigningKeyRotationTests).
-        Identity = await IdentityServer.StartAsync(
-            new Dictionary<string, string?> { ["Identity:SigningKeys:PublishAhead"] = PublishAhead.ToString() },
-            configure: builder => builder.Services.AddSingleton(Broker));
+        var identitySettings = new ClientDefinition
+        {
+            ClientId = "record-vault-pages",
+            Type = ClientTypes.Confidential,
+            ClientSecret = PortalSecret,
+            ConsentType = ClientConsentTypes.Implicit,
+            GrantTypes = ["authorization_code"],
+            RedirectUris = [$"http://127.0.0.1:{VaultPort}/signin-oidc"],
+            Scopes = ["openid", "roles", "records"],
+        }.ToSettings(5);
+        identitySettings["Identity:SigningKeys:PublishAhead"] = PublishAhead.ToString();
+        Identity = await IdentityServer.StartAsync(identitySettings, configure: builder => builder.Services.AddSingleton(Broker));
         _consentPort = FreePort.Next();
+        _ledgerPort = FreePort.Next();
         Vault = await StartVaultAsync();
 
         JsonWebKeyInfo consentKey;
@@ -66,6 +84,7 @@ public sealed class VaultPlatform : IAsyncLifetime
         ledgerSettings["Ledger:Replicas:0:Name"] = "ledger-0";
         ledgerSettings["Ledger:Replicas:0:RaftEndPoint"] = $"127.0.0.1:{FreePort.Next()}";
         ledgerSettings["Ledger:BlockInterval"] = "00:00:00.050";
+        ledgerSettings["Urls"] = $"http://127.0.0.1:{_ledgerPort}";
         Ledger = await ServiceUnderTest.StartAsync(LedgerService.Build, ledgerSettings, builder => builder.Services.AddSingleton(Broker));
 
         Consent = await ServiceUnderTest.StartAsync(ConsentService.Build, new Dictionary<string, string?>
@@ -97,6 +116,11 @@ public sealed class VaultPlatform : IAsyncLifetime
         ["RecordVault:ConsentUrl"] = $"http://127.0.0.1:{_consentPort}/",
         ["RecordVault:MaxAttachmentBytes"] = "1048576",
         ["RateLimiting:per-client:PermitLimit"] = "100000",
+        ["Urls"] = $"http://127.0.0.1:{VaultPort}",
+        ["RecordVault:Pages:ClientSecret"] = PortalSecret,
+        // The portal checks receipts against the replica keys the ledger publishes.
+        ["RecordVault:Pages:LedgerUrl"] = $"http://127.0.0.1:{_ledgerPort}/",
+        ["RecordVault:Pages:ConsentPagesUrl"] = $"http://127.0.0.1:{_consentPort}/",
     }, builder => builder.Services.AddSingleton(Broker));
 
     public async Task RestartVaultAsync()
