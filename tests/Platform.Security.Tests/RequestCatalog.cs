@@ -59,6 +59,7 @@ public static class RequestCatalog
         Plain("identity", "GET", "/assets/kyc-credential.js");
         Plain("identity", "GET", "/assets/kyc-mrz.js");
         Plain("consent", "GET", "/assets/site.css");
+        Plain("record-vault", "GET", "/assets/site.css");
 
         // identity: OpenID Connect (asked without parameters: a protocol error, or the caller's own claims)
         foreach (var method in new[] { "GET", "POST" })
