@@ -17,20 +17,20 @@ public sealed record RecordSummary(string Title, string? Value, string? When, IR
         return resource switch
         {
             Observation o => new(Concept(o.Code) ?? "Observation", ObservationValue(o), Moment(o.Effective),
-                Labelled(("Status", o.Status?.ToString()), ("Components", Components(o)), ("Interpretation", string.Join(", ", o.Interpretation.Select(Concept).OfType<string>())))),
+                Labelled(("Status", Words(o.Status)), ("Components", Components(o)), ("Interpretation", string.Join(", ", o.Interpretation.Select(Concept).OfType<string>())))),
             Condition c => new(Concept(c.Code) ?? "Condition", Concept(c.ClinicalStatus), Moment(c.Onset) ?? Moment(c.RecordedDateElement),
                 Labelled(("Verification", Concept(c.VerificationStatus)), ("Severity", Concept(c.Severity)))),
-            MedicationStatement m => new(Concept(m.Medication as CodeableConcept) ?? "Medication", m.Status?.ToString(), Moment(m.Effective) ?? Moment(m.DateAssertedElement),
+            MedicationStatement m => new(Concept(m.Medication as CodeableConcept) ?? "Medication", Words(m.Status), Moment(m.Effective) ?? Moment(m.DateAssertedElement),
                 Labelled(("Dose", string.Join("; ", m.Dosage.Select(d => d.Text).OfType<string>())))),
-            MedicationRequest m => new(Concept(m.Medication as CodeableConcept) ?? "Medication", m.Status?.ToString(), Moment(m.AuthoredOnElement),
-                Labelled(("Dose", string.Join("; ", m.DosageInstruction.Select(d => d.Text).OfType<string>())), ("Intent", m.Intent?.ToString()))),
-            Immunization i => new(Concept(i.VaccineCode) ?? "Immunisation", i.Status?.ToString(), Moment(i.Occurrence),
+            MedicationRequest m => new(Concept(m.Medication as CodeableConcept) ?? "Medication", Words(m.Status), Moment(m.AuthoredOnElement),
+                Labelled(("Dose", string.Join("; ", m.DosageInstruction.Select(d => d.Text).OfType<string>())), ("Intent", Words(m.Intent)))),
+            Immunization i => new(Concept(i.VaccineCode) ?? "Immunisation", Words(i.Status), Moment(i.Occurrence),
                 Labelled(("Lot", i.LotNumber), ("Dose", i.DoseQuantity is { } q ? Quantity(q) : null))),
             AllergyIntolerance a => new(Concept(a.Code) ?? "Allergy", Concept(a.ClinicalStatus), Moment(a.Onset) ?? Moment(a.RecordedDateElement),
-                Labelled(("Reaction", string.Join("; ", a.Reaction.SelectMany(r => r.Manifestation).Select(Concept).OfType<string>())), ("Criticality", a.Criticality?.ToString()))),
-            Procedure p => new(Concept(p.Code) ?? "Procedure", p.Status?.ToString(), Moment(p.Performed), Labelled()),
-            DiagnosticReport d => new(Concept(d.Code) ?? "Diagnostic report", d.Conclusion ?? d.Status?.ToString(), Moment(d.Effective) ?? Moment(d.IssuedElement), Labelled()),
-            DocumentReference d => new(d.Description ?? Concept(d.Type) ?? "Document", d.Status?.ToString(), Moment(d.DateElement),
+                Labelled(("Reaction", string.Join("; ", a.Reaction.SelectMany(r => r.Manifestation).Select(Concept).OfType<string>())), ("Criticality", Words(a.Criticality)))),
+            Procedure p => new(Concept(p.Code) ?? "Procedure", Words(p.Status), Moment(p.Performed), Labelled()),
+            DiagnosticReport d => new(Concept(d.Code) ?? "Diagnostic report", d.Conclusion ?? Words(d.Status), Moment(d.Effective) ?? Moment(d.IssuedElement), Labelled()),
+            DocumentReference d => new(d.Description ?? Concept(d.Type) ?? "Document", Words(d.Status), Moment(d.DateElement),
                 Labelled(("Attachments", string.Join(", ", d.Content.Select(c => c.Attachment?.Title ?? c.Attachment?.ContentType).OfType<string>())))),
             _ => new(resource.TypeName, null, null, Labelled()),
         };
@@ -49,6 +49,9 @@ public sealed record RecordSummary(string Title, string? Value, string? When, IR
 
     private static string? Components(Observation o) => o.Component.Count == 0 ? null
         : string.Join("; ", o.Component.Select(c => $"{Concept(c.Code) ?? "value"}: {(c.Value is R4.Quantity q ? Quantity(q) : c.Value?.ToString())}"));
+
+    /// <summary>A FHIR code of a required value set (status, intent) in words: its literal, dashes as spaces.</summary>
+    private static string? Words(Enum? code) => code is null ? null : Hl7.Fhir.Utility.EnumUtility.GetLiteral(code)?.Replace('-', ' ');
 
     /// <summary>Value and unit as written (the unit's human form, else its UCUM code).</summary>
     public static string Quantity(R4.Quantity q)
