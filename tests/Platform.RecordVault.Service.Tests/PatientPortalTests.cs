@@ -155,7 +155,7 @@ public sealed class PatientPortalTests(VaultPlatform platform, PortalBrowser bro
 
             // Erase: a confirmation page first (the GET erases nothing), then the store's erasure.
             await page.GotoAsync($"/my/records/{documentId}");
-            await page.GetByRole(AriaRole.Link, new() { Name = "Erase this record" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Erase this record" }).ClickAsync();
             await BrowserSteps.WaitForPathAsync(page, $"/my/records/{documentId}/erase");
             Assert.Equal(HttpStatusCode.OK, (await platform.VaultAsync(HttpMethod.Get, $"/records/{documentId}", patientToken)).Status);
             await AccessibilityCheck.AssertNoSeriousViolationsAsync(page);

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Platform.RecordVault.Api;
 using Platform.RecordVault.Pages.Portal;
 using Platform.ServiceDefaults;
+using Platform.WebUi;
 
 namespace Platform.RecordVault.Pages;
 
@@ -90,9 +91,20 @@ public static class PatientPortalSetup
         builder.Services.AddSingleton<AccessReceiptCheck>();
         builder.Services.AddSingleton<ReplicaKeySource>();
         builder.Services.AddHttpClient(ReplicaKeySource.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(5));
+        var consents = builder.Configuration.GetSection("RecordVault:Pages").Get<PortalOptions>()?.ConsentsLink ?? "/my/consents";
         builder.Services.AddRazorPages(pages => pages.Conventions.AuthorizeFolder("/My", Policy))
             // The pages live in this assembly, which is not the entry assembly under the dev host or the tests.
-            .AddApplicationPart(typeof(RecordVaultService).Assembly);
+            .AddApplicationPart(typeof(RecordVaultService).Assembly)
+            // One navigation for the patient across services: the consent pages live on the consent service. The
+            // overview is the header's home link (/my): as a navigation link it would be marked current on every page below it.
+            .AddWebUi(new ServiceNavigation("/my",
+            [
+                new NavigationLink("Records", "/my/records", SignedInOnly: true),
+                new NavigationLink("Who looked at my records", "/my/access-log", SignedInOnly: true),
+                new NavigationLink("Who may see my records", consents, SignedInOnly: true),
+                new NavigationLink("Notifications", "/my/notifications", SignedInOnly: true),
+                new NavigationLink("Export", "/my/export", SignedInOnly: true),
+            ]));
         return builder;
     }
 
@@ -102,7 +114,7 @@ public static class PatientPortalSetup
         if (app.Services.GetService<PatientPortalEnabled>() is not null)
         {
             app.MapRazorPages();
-            app.MapStylesheet(typeof(RecordVaultService).Assembly, "Platform.RecordVault.site.css");
+            app.MapWebUiAssets();
         }
         return app;
     }
