@@ -7,6 +7,7 @@ using Platform.Consent.Consents;
 using Platform.Crypto;
 using Platform.Crypto.Software;
 using Platform.Identity.Accounts;
+using Platform.Identity.Oidc;
 using Platform.Identity.Tests.Infrastructure;
 using Platform.Ledger;
 using Platform.Ledger.Node;
@@ -37,6 +38,13 @@ public sealed class VaultPlatform : IAsyncLifetime
     /// <summary>How long a staged identity signing key waits before it signs, in this fixture.</summary>
     public static readonly TimeSpan PublishAhead = TimeSpan.FromSeconds(4);
     private int _consentPort;
+    private int _ledgerPort;
+
+    /// <summary>The patient portal's OpenID Connect client secret (the vault's pages, /my).</summary>
+    public const string PortalSecret = "record-vault-pages-secret-0123456789abcdef";
+
+    /// <summary>The vault's fixed port: the portal's redirect URI is registered with the identity service before the vault starts.</summary>
+    public int VaultPort { get; } = FreePort.Next();
 
     public async Task InitializeAsync()
     {
@@ -46,20 +54,27 @@ public sealed class VaultPlatform : IAsyncLifetime
         // A staged signing key signs after 4 s, and consent and the vault refetch the JWKS every second: the same
         // relation as the defaults (10 min ahead, refetched every 2 min) at a pace a test can watch (SigningKeyRotationTests).
         // The identity service asks the consent service (with its own service token) whom a clinician may pick at a
-        // SMART launch: both on ports known before they start.
+        // SMART launch: both on ports known before they start. The patient portal's client signs in at the vault.
         _consentPort = FreePort.Next();
+        _ledgerPort = FreePort.Next();
         var identityUrl = $"http://127.0.0.1:{FreePort.Next()}";
-        Identity = await IdentityServer.StartAsync(
-            new Dictionary<string, string?>
-            {
-                ["Urls"] = identityUrl,
-                ["Identity:SigningKeys:PublishAhead"] = PublishAhead.ToString(),
-                ["Identity:Smart:ConsentUrl"] = $"http://127.0.0.1:{_consentPort}/",
-                ["ServiceClient:Authority"] = identityUrl + "/",
-                ["ServiceClient:ClientId"] = IdentityServer.ServiceClient,
-                ["ServiceClient:ClientSecret"] = IdentityServer.ServiceSecret,
-            },
-            configure: builder => builder.Services.AddSingleton(Broker));
+        var identitySettings = new ClientDefinition
+        {
+            ClientId = "record-vault-pages",
+            Type = ClientTypes.Confidential,
+            ClientSecret = PortalSecret,
+            ConsentType = ClientConsentTypes.Implicit,
+            GrantTypes = ["authorization_code"],
+            RedirectUris = [$"http://127.0.0.1:{VaultPort}/signin-oidc"],
+            Scopes = ["openid", "roles", "records"],
+        }.ToSettings(6); // after the six clients IdentityServer registers (0–5)
+        identitySettings["Urls"] = identityUrl;
+        identitySettings["Identity:SigningKeys:PublishAhead"] = PublishAhead.ToString();
+        identitySettings["Identity:Smart:ConsentUrl"] = $"http://127.0.0.1:{_consentPort}/";
+        identitySettings["ServiceClient:Authority"] = identityUrl + "/";
+        identitySettings["ServiceClient:ClientId"] = IdentityServer.ServiceClient;
+        identitySettings["ServiceClient:ClientSecret"] = IdentityServer.ServiceSecret;
+        Identity = await IdentityServer.StartAsync(identitySettings, configure: builder => builder.Services.AddSingleton(Broker));
         Vault = await StartVaultAsync();
 
         JsonWebKeyInfo consentKey;
@@ -77,6 +92,7 @@ public sealed class VaultPlatform : IAsyncLifetime
         ledgerSettings["Ledger:Replicas:0:Name"] = "ledger-0";
         ledgerSettings["Ledger:Replicas:0:RaftEndPoint"] = $"127.0.0.1:{FreePort.Next()}";
         ledgerSettings["Ledger:BlockInterval"] = "00:00:00.050";
+        ledgerSettings["Urls"] = $"http://127.0.0.1:{_ledgerPort}";
         Ledger = await ServiceUnderTest.StartAsync(LedgerService.Build, ledgerSettings, builder => builder.Services.AddSingleton(Broker));
 
         Consent = await ServiceUnderTest.StartAsync(ConsentService.Build, new Dictionary<string, string?>
@@ -108,6 +124,11 @@ public sealed class VaultPlatform : IAsyncLifetime
         ["RecordVault:ConsentUrl"] = $"http://127.0.0.1:{_consentPort}/",
         ["RecordVault:MaxAttachmentBytes"] = "1048576",
         ["RateLimiting:per-client:PermitLimit"] = "100000",
+        ["Urls"] = $"http://127.0.0.1:{VaultPort}",
+        ["RecordVault:Pages:ClientSecret"] = PortalSecret,
+        // The portal checks receipts against the replica keys the ledger publishes.
+        ["RecordVault:Pages:LedgerUrl"] = $"http://127.0.0.1:{_ledgerPort}/",
+        ["RecordVault:Pages:ConsentPagesUrl"] = $"http://127.0.0.1:{_consentPort}/",
     }, builder => builder.Services.AddSingleton(Broker));
 
     public async Task RestartVaultAsync()

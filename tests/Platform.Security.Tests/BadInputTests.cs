@@ -100,10 +100,24 @@ public sealed class BadInputTests(SecurityPlatform platform, ITestOutputHelper o
         }
     }
 
+    /// <summary>
+    /// The ledger's size once it stops growing (three equal readings 500 ms apart, at most 30 s): audit events of earlier
+    /// tests (the matrix's record reads, the portal pages' reads) reach the ledger through outboxes whose rows do not
+    /// change count when relayed, so the table counts can settle before the ledger has.
+    /// </summary>
     private async Task<long> LedgerSizeAsync()
     {
         using var http = new HttpClient();
-        var status = await http.GetFromJsonAsync<JsonElement>(new Uri(platform.Address("ledger"), "/cluster/status"));
-        return status.GetProperty("treeSize").GetInt64();
+        async Task<long> ReadAsync() =>
+            (await http.GetFromJsonAsync<JsonElement>(new Uri(platform.Address("ledger"), "/cluster/status"))).GetProperty("treeSize").GetInt64();
+        var previous = await ReadAsync();
+        for (var (stable, attempt) = (0, 0); stable < 2 && attempt < 60; attempt++)
+        {
+            await Task.Delay(500);
+            var current = await ReadAsync();
+            stable = current == previous ? stable + 1 : 0;
+            previous = current;
+        }
+        return previous;
     }
 }

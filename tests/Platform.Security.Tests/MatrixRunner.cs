@@ -70,7 +70,9 @@ public static class MatrixRunner
         {
             return "no-browser"; // service clients have no browser: their page cells must be '-'
         }
-        var url = new Uri(platform.Address(endpoint.Service), endpoint.Route.Replace("{id}", platform.KycCaseId, StringComparison.Ordinal));
+        // A page's {id}: the seeded patient's record on the vault (the portal), the seeded KYC case elsewhere (the reviewer's pages).
+        var id = endpoint.Service == "record-vault" ? platform.RecordId : platform.KycCaseId;
+        var url = new Uri(platform.Address(endpoint.Service), endpoint.Route.Replace("{id}", id, StringComparison.Ordinal));
         var platformPorts = EndpointInventory.Services.Select(s => platform.Address(s).Port).ToHashSet();
         for (var hop = 0; hop < 10; hop++)
         {

@@ -58,7 +58,7 @@ public static class RequestCatalog
         Plain("identity", "GET", "/assets/kyc-credential.js");
         Plain("identity", "GET", "/assets/kyc-mrz.js");
         // The design system (Platform.WebUi), served by every service with pages.
-        foreach (var service in new[] { "identity", "consent" })
+        foreach (var service in new[] { "identity", "consent", "record-vault" })
         {
             Add(service, "GET", "/assets/nhsuk/{file}", (_, _) => Path("/assets/nhsuk/nhsuk-frontend.min.css"));
             Add(service, "GET", "/assets/web-ui/{file}", (_, _) => Path("/assets/web-ui/platform.css"));

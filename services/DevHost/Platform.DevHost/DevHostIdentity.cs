@@ -15,6 +15,8 @@ public static class DevHostIdentity
     public const string SmartAppClientId = "smart-demo-app";
     public const string ConsentPagesClientId = "consent-pages";
     public const string ConsentPagesSecret = "dev-only-consent-pages-secret-0123456789";
+    public const string VaultPagesClientId = "record-vault-pages";
+    public const string VaultPagesSecret = "dev-only-record-vault-pages-secret-0123456789";
     public const string DevFingerprintKey = "ZGV2LW9ubHkta3ljLWZpbmdlcnByaW50LWtleS0wMTIzNDU2Nzg5";
 
     public static Uri Issuer(DevHostOptions options) => new($"http://localhost:{options.IdentityPort}/");
@@ -86,6 +88,18 @@ public static class DevHostIdentity
             RedirectUris = [$"http://localhost:{options.ConsentPort}/signin-oidc"],
             Scopes = ["openid", "roles"],
         },
+        // The patient portal (/my on the record vault) signs patients in with the API's own records scope.
+        new()
+        {
+            ClientId = VaultPagesClientId,
+            DisplayName = "Patient portal",
+            Type = ClientTypes.Confidential,
+            ClientSecret = VaultPagesSecret,
+            ConsentType = ClientConsentTypes.Implicit,
+            GrantTypes = ["authorization_code"],
+            RedirectUris = [$"http://localhost:{options.RecordVaultPort}/signin-oidc"],
+            Scopes = ["openid", "roles", "records"],
+        },
     ];
 
     /// <summary>Token validation and the service client for consent, record-vault and the ledger replicas.</summary>
@@ -102,5 +116,8 @@ public static class DevHostIdentity
             ["Receipts:LedgerUrl"] = $"http://localhost:{options.LedgerPort}/",
             ["Consent:Pages:ClientSecret"] = ConsentPagesSecret,
             ["RecordVault:ConsentUrl"] = $"http://localhost:{options.ConsentPort}/",
+            ["RecordVault:Pages:ClientSecret"] = VaultPagesSecret,
+            // Each service has its own port here: the portal's navigation links to the consent pages by their address.
+            ["RecordVault:Pages:ConsentPagesUrl"] = $"http://localhost:{options.ConsentPort}/",
         };
 }

@@ -12,6 +12,7 @@ using Platform.RecordVault.Core;
 using Platform.RecordVault.Data;
 using Platform.RecordVault.Events;
 using Platform.RecordVault.Fhir;
+using Platform.RecordVault.Pages;
 using Microsoft.AspNetCore.Http;
 using Platform.RecordVault.Records;
 using Platform.ServiceDefaults;
@@ -62,6 +63,7 @@ public static class RecordVaultService
                 builder.Services.AddAuthorization(RecordEndpoints.AddPolicy);
                 builder.Services.AddAuthorization(FhirAuthorization.AddPolicy);
                 builder.Services.AddAuthorization(AdminEndpoints.AddPolicy);
+                builder.AddPatientPortal();
                 events.AddSubscription<LedgerCommittedV1, LedgerCommittedHandler>()
                       .AddSubscription<IdentityVerifiedV1, IdentityVerifiedHandler>()
                       .AddReceiptReconciliation<RecordVaultDbContext, AccessReceiptHolder>(builder.Configuration);
@@ -72,5 +74,6 @@ public static class RecordVaultService
                 app.MapFhirEndpoints();
                 app.MapAdminEndpoints();
                 app.MapAdminErasureEndpoints();
+                app.MapPatientPortal();
             });
 }

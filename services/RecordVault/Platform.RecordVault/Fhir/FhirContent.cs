@@ -128,7 +128,17 @@ public static class FhirContent
     {
         ArgumentNullException.ThrowIfNull(http);
         http.Response.Headers.CacheControl = "no-store";
-        return Results.Text(Serializer.SerializeToString(resource), MediaType, System.Text.Encoding.UTF8, status);
+        return Results.Text(Serialize(resource), MediaType, System.Text.Encoding.UTF8, status);
+    }
+
+    /// <summary>The resource as FHIR JSON, as every answer of the API writes it (the portal's export too).</summary>
+    public static string Serialize(R4.Resource resource) => Serializer.SerializeToString(resource);
+
+    /// <summary>Parses a stored resource without stamping it (the portal renders what was stored).</summary>
+    public static R4.Resource? Parse(byte[] content)
+    {
+        Deserializer.TryDeserializeResource(new System.Text.Json.Utf8JsonReader(content), out var resource, out _);
+        return resource;
     }
 
     /// <summary>The absolute base of the FHIR API as the client reached it (fullUrl, links, Location).</summary>

@@ -1,0 +1,124 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.RecordVault.Api;
+using Platform.RecordVault.Pages.Portal;
+using Platform.ServiceDefaults;
+using Platform.WebUi;
+
+namespace Platform.RecordVault.Pages;
+
+/// <summary>
+/// The patient portal (<c>/my</c>): server-rendered pages signed in through the identity service with OpenID Connect
+/// (code + PKCE, confidential client <c>RecordVault:Pages:ClientId</c>, secret <c>RecordVault:Pages:ClientSecret</c>),
+/// session in an encrypted cookie, as the consent service's pages. The session asks for the <c>records</c> scope, the
+/// API's own: the pages are allowed for the patient role with that scope granted, and act through the same
+/// <see cref="Records.RecordStore"/> as the API, so every read the pages show is decided and audited as an API read.
+/// Registered only when an authority and a client secret are set.
+/// </summary>
+public static class PatientPortalSetup
+{
+    public const string CookieScheme = "vault-pages";
+    public const string OidcScheme = "vault-oidc";
+    public const string Policy = "patient-portal";
+
+    public static WebApplicationBuilder AddPatientPortal(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var authority = builder.Configuration["Authentication:Authority"];
+        var clientSecret = builder.Configuration["RecordVault:Pages:ClientSecret"];
+        if (string.IsNullOrWhiteSpace(authority) || string.IsNullOrWhiteSpace(clientSecret))
+        {
+            return builder;
+        }
+        builder.Services.Configure<PortalOptions>(builder.Configuration.GetSection("RecordVault:Pages"));
+        builder.Services.AddAuthentication()
+            .AddCookie(CookieScheme, cookie =>
+            {
+                cookie.Cookie.Name = "platform.records";
+                cookie.Cookie.HttpOnly = true;
+                cookie.Cookie.SameSite = SameSiteMode.Lax;
+                cookie.ExpireTimeSpan = TimeSpan.FromHours(1);
+                cookie.AccessDeniedPath = "/access-denied";
+                cookie.ForwardChallenge = OidcScheme;
+            })
+            .AddOpenIdConnect(OidcScheme, oidc =>
+            {
+                oidc.Authority = authority;
+                oidc.RequireHttpsMetadata = builder.Configuration.GetValue("Authentication:RequireHttpsMetadata", true);
+                oidc.ClientId = builder.Configuration["RecordVault:Pages:ClientId"] ?? PortalOptions.DefaultClientId;
+                oidc.ClientSecret = clientSecret;
+                oidc.SignInScheme = CookieScheme;
+                oidc.ResponseType = "code";
+                // Query, not form_post: the return works without JavaScript.
+                oidc.ResponseMode = "query";
+                oidc.UsePkce = true;
+                oidc.Scope.Clear();
+                oidc.Scope.Add("openid");
+                oidc.Scope.Add("roles");
+                oidc.Scope.Add(RecordEndpoints.Scope);
+                oidc.MapInboundClaims = false;
+                oidc.GetClaimsFromUserInfoEndpoint = false;
+                oidc.SaveTokens = false;
+                oidc.TokenValidationParameters.NameClaimType = "sub";
+                oidc.TokenValidationParameters.RoleClaimType = "role";
+                oidc.CorrelationCookie.SameSite = SameSiteMode.Lax;
+                oidc.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                oidc.NonceCookie.SameSite = SameSiteMode.Lax;
+                oidc.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                oidc.Events.OnTokenValidated = context =>
+                {
+                    // The identity token names no scopes: the granted ones come with the token response. Kept as the
+                    // session's scope claim so that the policy asks for the API's scope exactly as the API does.
+                    if (context.TokenEndpointResponse?.Scope is { Length: > 0 } granted && context.Principal?.Identity is ClaimsIdentity identity)
+                    {
+                        identity.AddClaim(new Claim("scope", granted));
+                    }
+                    return Task.CompletedTask;
+                };
+            });
+        builder.Services.AddAuthorization(options => options.AddPolicy(Policy, policy => policy
+            .AddAuthenticationSchemes(CookieScheme)
+            .RequireAuthenticatedUser()
+            .RequireClaim("role", "patient")
+            .RequireScope(RecordEndpoints.Scope)));
+        builder.Services.AddSingleton<PatientPortalEnabled>();
+        builder.Services.AddScoped<PatientRecordReader>();
+        builder.Services.AddScoped<PatientNotifications>();
+        builder.Services.AddSingleton<AccessReceiptCheck>();
+        builder.Services.AddSingleton<ReplicaKeySource>();
+        builder.Services.AddHttpClient(ReplicaKeySource.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(5));
+        var consents = builder.Configuration.GetSection("RecordVault:Pages").Get<PortalOptions>()?.ConsentsLink ?? "/my/consents";
+        builder.Services.AddRazorPages(pages => pages.Conventions.AuthorizeFolder("/My", Policy))
+            // The pages live in this assembly, which is not the entry assembly under the dev host or the tests.
+            .AddApplicationPart(typeof(RecordVaultService).Assembly)
+            // One navigation for the patient across services: the consent pages live on the consent service. The
+            // overview is the header's home link (/my): as a navigation link it would be marked current on every page below it.
+            .AddWebUi(new ServiceNavigation("/my",
+            [
+                new NavigationLink("Records", "/my/records", SignedInOnly: true),
+                new NavigationLink("Who looked at my records", "/my/access-log", SignedInOnly: true),
+                new NavigationLink("Who may see my records", consents, SignedInOnly: true),
+                new NavigationLink("Notifications", "/my/notifications", SignedInOnly: true),
+                new NavigationLink("Export", "/my/export", SignedInOnly: true),
+            ]));
+        return builder;
+    }
+
+    public static WebApplication MapPatientPortal(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        if (app.Services.GetService<PatientPortalEnabled>() is not null)
+        {
+            app.MapRazorPages();
+            app.MapWebUiAssets();
+        }
+        return app;
+    }
+}
+
+/// <summary>Marks that the portal was registered (an authority and a client secret were configured).</summary>
+internal sealed class PatientPortalEnabled;

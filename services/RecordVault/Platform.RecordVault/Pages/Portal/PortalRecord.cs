@@ -1,0 +1,19 @@
+using Platform.Consent.Core;
+using Platform.RecordVault.Data;
+
+namespace Platform.RecordVault.Pages.Portal;
+
+/// <summary>One of the patient's records as the portal lists it: its metadata, and for a FHIR record what it says.</summary>
+public sealed record PortalRecord(RecordRow Record, RecordSummary? Summary)
+{
+    public bool IsErased => Record.ErasedAtMs is not null;
+
+    public bool IsDocument => Record.Kind == Records.RecordPayload.Binary;
+
+    public string Title => Summary?.Title ?? (IsDocument ? $"Document ({DocumentKind(Record.ContentType)})" : Record.ResourceType ?? "Record");
+
+    public static string CategoryName(string code) => RecordCategories.TryGet(code, out var category) ? category.Display : code;
+
+    public static string DocumentKind(string contentType) =>
+        Core.BinaryContentTypes.TryGet(contentType, out var type) ? type!.Description : contentType;
+}
