@@ -4,6 +4,7 @@ using Platform.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Platform.ClinicianPortal;
 using Platform.Consent;
 using Platform.Identity;
 using Platform.Messaging.InProcess;
@@ -18,7 +19,9 @@ namespace Platform.DevHost;
 /// Starts all four services in this process on their own loopback ports, sharing one in-process broker,
 /// each with its own SQLite file under the data folder.
 /// </summary>
-public sealed class DevHostRunner(DevHostOptions options) : IAsyncDisposable
+/// <param name="options">Ports, data folder, replicas.</param>
+/// <param name="configureService">Tests only: a last say over one service's builder (by name), e.g. a test clock.</param>
+public sealed class DevHostRunner(DevHostOptions options, Action<string, WebApplicationBuilder>? configureService = null) : IAsyncDisposable
 {
     private readonly InProcessBroker _broker = new();
 
@@ -34,6 +37,10 @@ public sealed class DevHostRunner(DevHostOptions options) : IAsyncDisposable
         new("consent", options.ConsentPort, ConsentService.Build),
         new("record-vault", options.RecordVaultPort, RecordVaultService.Build),
         .. LedgerReplicaPlan.For(options),
+        // The portal needs the identity service at a known address to sign in through: only with fixed ports.
+        .. options.PortalPort is { } portalPort && options.IdentityPort != 0
+            ? [new EmbeddedService("clinician-portal", portalPort, ClinicianPortalApp.Build, DevHostIdentity.PortalSettings(options))]
+            : Array.Empty<EmbeddedService>(),
     ];
 
     /// <summary>The address each service listens on (resolved after start, so port 0 works for tests).</summary>
@@ -112,6 +119,7 @@ public sealed class DevHostRunner(DevHostOptions options) : IAsyncDisposable
         builder.Services.AddSingleton(_broker);
         builder.Services.AddSingleton<IRevokedTokens>(_revokedTokens);
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        configureService?.Invoke(service.Name, builder);
     }
 
     /// <summary>Each embedded service keeps its software keys in its own folder, as separate pods would.</summary>
