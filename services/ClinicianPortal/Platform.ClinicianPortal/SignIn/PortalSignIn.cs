@@ -50,6 +50,8 @@ public static class PortalSignIn
                 cookie.ExpireTimeSpan = options.SessionLifetime;
                 cookie.SlidingExpiration = false;
                 cookie.AccessDeniedPath = "/access-denied";
+                // No sign-in page of its own: an anonymous visitor goes to the identity service.
+                cookie.ForwardChallenge = OidcScheme;
             })
             .AddOpenIdConnect(OidcScheme, oidc =>
             {

@@ -22,8 +22,9 @@ public sealed class RecordModel(ClinicianApis apis) : PageModel
             return;
         }
         Response.StatusCode = (int)read.Status;
-        Error = read.Status == System.Net.HttpStatusCode.Forbidden
-            ? "You may not read this record: the patient has not given you access to it, or your access has ended. Ask them for access again."
+        // The vault answers a clinician without a covering consent as if the record did not exist (404), so the two read alike here.
+        Error = read.Status is System.Net.HttpStatusCode.Forbidden or System.Net.HttpStatusCode.NotFound
+            ? "You cannot read this record: the patient has not given you access to it, your access has ended, or there is no such record. Ask them for access again."
             : read.Refusal;
     }
 }
