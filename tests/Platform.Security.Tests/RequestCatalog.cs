@@ -59,6 +59,12 @@ public static class RequestCatalog
         Plain("identity", "GET", "/assets/kyc-credential.js");
         Plain("identity", "GET", "/assets/kyc-mrz.js");
         Plain("consent", "GET", "/assets/site.css");
+        // The design system (Platform.WebUi), served by every service with pages.
+        foreach (var service in new[] { "identity", "consent" })
+        {
+            Add(service, "GET", "/assets/nhsuk/{file}", (_, _) => Path("/assets/nhsuk/nhsuk-frontend.min.css"));
+            Add(service, "GET", "/assets/web-ui/{file}", (_, _) => Path("/assets/web-ui/platform.css"));
+        }
 
         // identity: OpenID Connect (asked without parameters: a protocol error, or the caller's own claims)
         foreach (var method in new[] { "GET", "POST" })

@@ -6,7 +6,9 @@ using Platform.Identity.Admin;
 using Platform.Identity.Data;
 using Platform.Identity.Kyc;
 using Platform.Identity.Oidc;
+using Platform.Identity.Pages;
 using Platform.ServiceDefaults;
+using Platform.WebUi;
 
 namespace Platform.Identity;
 
@@ -27,7 +29,8 @@ public static class IdentityService
                 builder.AddOidcServer();
                 // The pages live in this assembly, which is not the entry assembly under the dev host or the tests.
                 builder.Services.AddRazorPages(pages => pages.Conventions.AuthorizeFolder("/Kyc", KycSetup.ReviewerPagesPolicy).AuthorizeFolder("/Onboarding"))
-                    .AddApplicationPart(typeof(IdentityService).Assembly);
+                    .AddApplicationPart(typeof(IdentityService).Assembly)
+                    .AddWebUi(IdentityNavigation.Create());
                 builder.Services.AddAuthorization(AdminEndpoints.AddAdminPolicy);
                 builder.Services.AddHostedService<AccountSeeder>();
                 builder.AddKyc();
@@ -36,6 +39,7 @@ public static class IdentityService
             {
                 app.MapRazorPages();
                 app.MapStylesheet(typeof(IdentityService).Assembly, "Platform.Identity.site.css");
+                app.MapWebUiAssets();
                 app.MapPageScript(typeof(IdentityService).Assembly, "Platform.Identity.kyc-mrz.js", "/assets/kyc-mrz.js");
                 app.MapPageScript(typeof(IdentityService).Assembly, "Platform.Identity.kyc-credential.js", "/assets/kyc-credential.js");
                 app.MapAuthorizationEndpoints();

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.ServiceDefaults;
+using Platform.WebUi;
 
 namespace Platform.Consent.Pages;
 
@@ -68,7 +69,8 @@ public static class PatientPagesSetup
         builder.Services.AddSingleton<PatientPagesEnabled>();
         builder.Services.AddRazorPages(pages => pages.Conventions.AuthorizeFolder("/My", Policy))
             // The pages live in this assembly, which is not the entry assembly under the dev host or the tests.
-            .AddApplicationPart(typeof(ConsentService).Assembly);
+            .AddApplicationPart(typeof(ConsentService).Assembly)
+            .AddWebUi(new ServiceNavigation("/my/consents", [new NavigationLink("Your consents", "/my/consents", SignedInOnly: true)]));
         return builder;
     }
 
@@ -79,6 +81,7 @@ public static class PatientPagesSetup
         {
             app.MapRazorPages();
             app.MapStylesheet(typeof(ConsentService).Assembly, "Platform.Consent.site.css");
+            app.MapWebUiAssets();
         }
         return app;
     }
