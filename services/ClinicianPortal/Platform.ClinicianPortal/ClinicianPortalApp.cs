@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Platform.ClinicianPortal.Apis;
 using Platform.ClinicianPortal.SignIn;
 using Platform.ServiceDefaults;
+using Platform.WebUi;
 
 namespace Platform.ClinicianPortal;
 
@@ -14,6 +15,16 @@ namespace Platform.ClinicianPortal;
 public static class ClinicianPortalApp
 {
     public static readonly ServiceIdentity Identity = ServiceIdentity.For<PortalOptions>("clinician-portal");
+
+    /// <summary>The header's links, all for the signed-in clinician.</summary>
+    public static readonly ServiceNavigation Navigation = new("/",
+    [
+        new NavigationLink("My patients", "/", SignedInOnly: true),
+        new NavigationLink("Request access", "/request-access", SignedInOnly: true),
+        new NavigationLink("My access history", "/history", SignedInOnly: true),
+        new NavigationLink("Emergency access", "/break-glass", SignedInOnly: true),
+        new NavigationLink("Sign out", "/sign-out", SignedInOnly: true),
+    ]);
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configureHost = null)
     {
@@ -36,7 +47,8 @@ public static class ClinicianPortalApp
                 pages.Conventions.AllowAnonymousToPage("/AccessDenied");
             })
             // The pages live in this assembly, which is not the entry assembly under the dev host or the tests.
-            .AddApplicationPart(typeof(ClinicianPortalApp).Assembly);
+            .AddApplicationPart(typeof(ClinicianPortalApp).Assembly)
+            .AddWebUi(Navigation);
 
         var app = builder.Build();
         app.UseSecurityHeaders();
@@ -46,8 +58,7 @@ public static class ClinicianPortalApp
         app.UseAuthorization();
         app.UseRateLimiter();
         app.MapHealthEndpoints();
-        app.MapStylesheet(typeof(ClinicianPortalApp).Assembly, "Platform.ClinicianPortal.site.css");
-        app.MapPortalSignOut();
+        app.MapWebUiAssets();
         app.MapRazorPages().RequireRateLimiting(RateLimitPolicies.PerClient);
         return app;
     }

@@ -17,7 +17,7 @@ namespace Platform.DevHost;
 
 /// <summary>
 /// Starts all four services in this process on their own loopback ports, sharing one in-process broker,
-/// each with its own SQLite file under the data folder.
+/// each with its own SQLite file under the data folder, and the clinician portal when it has a port.
 /// </summary>
 /// <param name="options">Ports, data folder, replicas.</param>
 /// <param name="configureService">Tests only: a last say over one service's builder (by name), e.g. a test clock.</param>
@@ -75,7 +75,11 @@ public sealed class DevHostRunner(DevHostOptions options, Action<string, WebAppl
         // waits for it rather than finding nobody.
         foreach (var (_, app) in _running)
         {
-            InProcessSubscriptions.Declare(app.Services);
+            // The clinician portal has no event bus of its own.
+            if (app.Services.GetService<Platform.Messaging.SubscriptionRegistry>() is not null)
+            {
+                InProcessSubscriptions.Declare(app.Services);
+            }
         }
         // Together: ledger replicas wait for each other to elect a leader.
         await Task.WhenAll(_running.Select(r => r.App.StartAsync(cancellationToken)));

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Platform.DevHost;
@@ -50,6 +51,11 @@ public sealed class PortalPlatform : IAsyncLifetime
         Options = new DevHostOptions(_data, ports[0], ports[1], ports[2], ports[3], "127.0.0.1", LedgerReplicas: 1, LedgerRaftPort: ports[4], PortalPort: ports[5]);
         Host = new DevHostRunner(Options, (service, builder) =>
         {
+            if (service == "identity")
+            {
+                // Every sign-in of every test comes from 127.0.0.1: the sign-in pages' budget (10 a minute per address) is for attackers.
+                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["RateLimiting:sensitive:PermitLimit"] = "1000" });
+            }
             if (service == "consent")
             {
                 // Before the service's own TryAdd of the system clock, so decisions and expiry read this one.

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -74,6 +73,8 @@ public static class PortalSignIn
                     oidc.Scope.Add(scope);
                 }
                 oidc.MapInboundClaims = false;
+                // The handler drops acr from the session by default; the portal's policy needs it on every request.
+                oidc.ClaimActions.Remove("acr");
                 oidc.GetClaimsFromUserInfoEndpoint = false;
                 // Into the server-side ticket, not the browser: the APIs are called with the access token.
                 oidc.SaveTokens = true;
@@ -113,18 +114,5 @@ public static class PortalSignIn
             .RequireClaim("role", "clinician")
             .RequireClaim("acr", PlatformPolicies.MultiFactorAcr)));
         return builder;
-    }
-
-    /// <summary><c>POST /sign-out</c> (a form with its antiforgery token): forgets the session and ends it at the identity service.</summary>
-    public static IEndpointRouteBuilder MapPortalSignOut(this IEndpointRouteBuilder app)
-    {
-        app.MapPost("/sign-out", async (HttpContext http, Microsoft.AspNetCore.Antiforgery.IAntiforgery antiforgery) =>
-            {
-                await antiforgery.ValidateRequestAsync(http);
-                await http.SignOutAsync(CookieScheme);
-                return Results.SignOut(new AuthenticationProperties { RedirectUri = "/signed-out" }, [OidcScheme]);
-            })
-            .RequireAuthorization(Policy);
-        return app;
     }
 }
