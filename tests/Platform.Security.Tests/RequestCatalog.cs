@@ -158,8 +158,9 @@ public static class RequestCatalog
             durationMinutes = 60,
         })));
         Add("consent", "GET", "/access-requests", (_, _) => Path("/access-requests"));
+        // Reading changes nothing: one target for every principal, so the clinician stays under the cap on unanswered requests.
         Add("consent", "GET", "/access-requests/{id}", async (p, _) =>
-            new MatrixRequest($"/access-requests/{await AccessRequestAsync(p, PrincipalKinds.Clinician)}"));
+            new MatrixRequest($"/access-requests/{await ReadTargets.GetValue(p, platform => AccessRequestAsync(platform, PrincipalKinds.Clinician))}"));
         Add("consent", "POST", "/access-requests/{id}/approve", async (p, _) =>
             new MatrixRequest($"/access-requests/{await AccessRequestAsync(p, PrincipalKinds.ClinicianWithoutConsent)}/approve", Json(new { })));
         Add("consent", "POST", "/access-requests/{id}/decline", async (p, _) =>
@@ -226,6 +227,8 @@ public static class RequestCatalog
         using var proposed = await platform.SendAsync("consent", HttpMethod.Post, "/admin/consent-proposals", platform.Admin, Proposal(platform), OnBehalfReason);
         return (await SecurityPlatform.ReadJsonAsync(proposed, System.Net.HttpStatusCode.Accepted)).GetProperty("id").GetString()!;
     }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SecurityPlatform, Task<string>> ReadTargets = new();
 
     /// <summary>A pending request by <paramref name="requester"/> to the seeded patient, for someone to read, approve or decline.</summary>
     private static async Task<string> AccessRequestAsync(SecurityPlatform platform, string requester)
