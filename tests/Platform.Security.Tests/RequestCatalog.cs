@@ -160,11 +160,31 @@ public static class RequestCatalog
         Add("consent", "POST", "/admin/consent-proposals/{id}/reject", async (p, _) =>
             new MatrixRequest($"/admin/consent-proposals/{await ProposeAsync(p)}/reject", Json(new { }), OnBehalfReason));
 
+        // consent: clinicians' requests for access, answered by the patient. Targets ask for immunizations (the seeded
+        // record is an observation), so an approval never lets clinician-no-consent read what the other rows aim at.
+        Add("consent", "POST", "/access-requests", (_, _) => Path("/access-requests", Json(new
+        {
+            patient = "matrix-" + Guid.NewGuid().ToString("N"),
+            categories = new[] { "immunization" },
+            purposes = new[] { "TREAT" },
+            durationMinutes = 60,
+        })));
+        Add("consent", "GET", "/access-requests", (_, _) => Path("/access-requests"));
+        // Reading changes nothing: one target for every principal, so the clinician stays under the cap on unanswered requests.
+        Add("consent", "GET", "/access-requests/{id}", async (p, _) =>
+            new MatrixRequest($"/access-requests/{await ReadTargets.GetValue(p, platform => AccessRequestAsync(platform, PrincipalKinds.Clinician))}"));
+        Add("consent", "POST", "/access-requests/{id}/approve", async (p, _) =>
+            new MatrixRequest($"/access-requests/{await AccessRequestAsync(p, PrincipalKinds.ClinicianWithoutConsent)}/approve", Json(new { })));
+        Add("consent", "POST", "/access-requests/{id}/decline", async (p, _) =>
+            new MatrixRequest($"/access-requests/{await AccessRequestAsync(p, PrincipalKinds.Clinician)}/decline", Json(new { })));
+        Add("consent", "GET", "/clinicians/me/consents", (_, _) => Path("/clinicians/me/consents"));
+
         // record-vault
         Add("record-vault", "POST", "/patients/{patient}/records", (p, _) =>
             Path($"/patients/{p.Patient.Account!.Id}/records", SecurityPlatform.Observation("matrix"), Treatment));
         Add("record-vault", "GET", "/patients/{patient}/records", (p, _) => Path($"/patients/{p.Patient.Account!.Id}/records", null, Treatment));
         Add("record-vault", "GET", "/patients/{patient}/access-log", (p, _) => Path($"/patients/{p.Patient.Account!.Id}/access-log"));
+        Add("record-vault", "GET", "/access-log/mine", (_, _) => Path("/access-log/mine"));
         Add("record-vault", "GET", "/records/{id}", (p, _) => Path($"/records/{p.RecordId}", null, Treatment));
         Add("record-vault", "PUT", "/records/{id}", (p, _) => Path($"/records/{p.RecordId}", SecurityPlatform.Observation("corrected"), Treatment));
         Add("record-vault", "DELETE", "/records/{id}", async (p, _) => new MatrixRequest($"/records/{await p.CreateRecordAsync(p.Patient)}"));
@@ -218,6 +238,21 @@ public static class RequestCatalog
     {
         using var proposed = await platform.SendAsync("consent", HttpMethod.Post, "/admin/consent-proposals", platform.Admin, Proposal(platform), OnBehalfReason);
         return (await SecurityPlatform.ReadJsonAsync(proposed, System.Net.HttpStatusCode.Accepted)).GetProperty("id").GetString()!;
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SecurityPlatform, Task<string>> ReadTargets = new();
+
+    /// <summary>A pending request by <paramref name="requester"/> to the seeded patient, for someone to read, approve or decline.</summary>
+    private static async Task<string> AccessRequestAsync(SecurityPlatform platform, string requester)
+    {
+        using var requested = await platform.SendAsync("consent", HttpMethod.Post, "/access-requests", platform.Principals[requester], Json(new
+        {
+            patient = platform.Patient.Account!.Id,
+            categories = new[] { "immunization" },
+            purposes = new[] { "TREAT" },
+            durationMinutes = 60,
+        }));
+        return (await SecurityPlatform.ReadJsonAsync(requested, System.Net.HttpStatusCode.Created)).GetProperty("id").GetString()!;
     }
 
     private static object MatrixClient() => new

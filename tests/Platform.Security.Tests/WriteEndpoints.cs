@@ -96,6 +96,18 @@ public static class WriteEndpoints
             BodyLimit: 16 * 1024, Headers: OnBehalfReason),
         new("POST /admin/consent-proposals/{id}/approve", "consent", "POST", PrincipalKinds.Admin, _ => $"/admin/consent-proposals/{Guid.Empty}/approve",
             Headers: OnBehalfReason, Extra: _ => PathAttacks("/admin/consent-proposals/", "/approve")),
+        // consent: a clinician asks a patient for access; the patient approves or declines (no such request: 404)
+        new("POST /access-requests", "consent", "POST", PrincipalKinds.Clinician, _ => "/access-requests",
+            """{"patient":"corpus-patient-0001","categories":["observation"],"purposes":["TREAT"],"durationMinutes":60}""",
+            BodyLimit: 16 * 1024,
+            Extra: _ => [new BadInput("a window of 0 minutes", () => Json("""{"patient":"corpus-patient-0001","categories":["observation"],"purposes":["TREAT"],"durationMinutes":0}""")),
+                         new BadInput("a window of a year", () => Json("""{"patient":"corpus-patient-0001","categories":["observation"],"purposes":["TREAT"],"durationMinutes":525600}""")),
+                         new BadInput("a patient id that is not a pseudonym", () => Json("""{"patient":"../etc/passwd","categories":["observation"],"purposes":["TREAT"],"durationMinutes":60}""")),
+                         new BadInput("an unknown category", () => Json("""{"patient":"corpus-patient-0001","categories":["everything"],"purposes":["TREAT"],"durationMinutes":60}"""))]),
+        new("POST /access-requests/{id}/approve", "consent", "POST", PrincipalKinds.Patient, _ => $"/access-requests/{Guid.Empty}/approve",
+            Extra: _ => PathAttacks("/access-requests/", "/approve")),
+        new("POST /access-requests/{id}/decline", "consent", "POST", PrincipalKinds.Patient, _ => $"/access-requests/{Guid.Empty}/decline",
+            Extra: _ => PathAttacks("/access-requests/", "/decline")),
         // record-vault
         new("POST /patients/{patient}/records", "record-vault", "POST", PrincipalKinds.Patient, p => $"/patients/{p.Patient.Account!.Id}/records",
             Fhir(), BodyLimit: 25 * 1024 * 1024, MediaType: "application/fhir+json",

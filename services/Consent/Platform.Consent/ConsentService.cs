@@ -39,6 +39,9 @@ public static class ConsentService
                 builder.Services.AddScoped<OnBehalfCommands>();
                 builder.Services.AddOptions<OnBehalfOptions>().Bind(builder.Configuration.GetSection("Consent:OnBehalf"))
                     .Validate(o => o.IsValid, "Consent:OnBehalf:ProposalLifetime must be more than zero and at most 7 days.").ValidateOnStart();
+                builder.Services.AddScoped<AccessRequestCommands>();
+                builder.Services.AddOptions<AccessRequestOptions>().Bind(builder.Configuration.GetSection("Consent:AccessRequests"))
+                    .Validate(o => o.IsValid, "Consent:AccessRequests:Lifetime must be more than zero and at most 7 days, MaxPendingPerClinician 1-1000.").ValidateOnStart();
                 builder.Services.AddScoped<DecisionService>();
                 builder.Services.AddScoped<CoveredPatients>();
                 builder.Services.Configure<SubjectTokenOptions>(builder.Configuration.GetSection("Consent:SubjectToken"));
@@ -49,6 +52,7 @@ public static class ConsentService
                 builder.Services.AddHostedService(sp => sp.GetRequiredService<ConsentExpiry>());
                 builder.Services.AddAuthorization(ConsentEndpoints.AddPolicies);
                 builder.Services.AddAuthorization(RebuildEndpoints.AddPolicy);
+                builder.Services.AddAuthorization(AccessRequestEndpoints.AddPolicy);
                 builder.AddPatientPages();
                 if (builder.Configuration["Consent:LedgerUrl"] is { Length: > 0 } ledgerUrl)
                 {
@@ -67,6 +71,7 @@ public static class ConsentService
             {
                 app.MapConsentEndpoints();
                 app.MapOnBehalfEndpoints();
+                app.MapAccessRequestEndpoints();
                 app.MapRebuildEndpoints();
                 app.MapPatientPages();
             });

@@ -53,8 +53,9 @@ public static class DevHostIdentity
             Type = ClientTypes.Public,
             ConsentType = ClientConsentTypes.Implicit,
             GrantTypes = ["authorization_code", "refresh_token"],
-            RedirectUris = ["http://localhost:5173/callback", "http://127.0.0.1:5173/callback"],
-            PostLogoutRedirectUris = ["http://localhost:5173/"],
+            // The documented origin always (the README's curl flow and the tests' code flows use it), and the portal's own when it runs elsewhere.
+            RedirectUris = [.. PortalOrigins(options).SelectMany(o => new[] { $"http://localhost:{o}/callback", $"http://127.0.0.1:{o}/callback" })],
+            PostLogoutRedirectUris = [.. PortalOrigins(options).SelectMany(o => new[] { $"http://localhost:{o}/signout-callback", $"http://localhost:{o}/" })],
             Scopes = ["openid", "profile", "email", "roles", "offline_access", "records", "consent.manage", "identity.admin", "kyc", "verified_claims"],
         },
         new()
@@ -101,6 +102,20 @@ public static class DevHostIdentity
             Scopes = ["openid", "roles", "records"],
         },
     ];
+
+    /// <summary>The documented portal port, and the running portal's when it differs (the client stays registered without a portal running).</summary>
+    private static int[] PortalOrigins(DevHostOptions options) =>
+        options.PortalPort is > 0 and not DocumentedPortalPort and var port ? [DocumentedPortalPort, port] : [DocumentedPortalPort];
+
+    public const int DocumentedPortalPort = 5173;
+
+    /// <summary>The clinician portal: where it finds the consent service and the record vault (sign-in as for the resource services).</summary>
+    public static Dictionary<string, string?> PortalSettings(DevHostOptions options) => new()
+    {
+        ["Portal:ClientId"] = PortalClientId,
+        ["Portal:ConsentUrl"] = $"http://localhost:{options.ConsentPort}/",
+        ["Portal:RecordVaultUrl"] = $"http://localhost:{options.RecordVaultPort}/",
+    };
 
     /// <summary>Token validation and the service client for consent, record-vault and the ledger replicas.</summary>
     public static Dictionary<string, string?> ResourceServiceSettings(DevHostOptions options) => options.IdentityPort == 0

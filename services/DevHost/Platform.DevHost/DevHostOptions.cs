@@ -6,9 +6,11 @@ namespace Platform.DevHost;
 /// Dev host settings, from the command line (<c>--data ./data --identity-port 5101</c>) or environment
 /// (<c>DEVHOST_DATA</c>, <c>DEVHOST_IDENTITY_PORT</c>, …). <c>--traces</c> (or <c>DEVHOST_TRACES=true</c>) prints every
 /// span of every embedded service to the console and adds the trace id to log lines (docs/observability.md).
+/// <c>PortalPort</c> is where the clinician portal listens (<c>--portal-port</c>, default 5173, the <c>clinician-portal</c>
+/// client's registered origin); null (as tests construct it) starts no portal.
 /// </summary>
 public sealed record DevHostOptions(string DataDirectory, int IdentityPort, int ConsentPort, int RecordVaultPort, int LedgerPort, string BindAddress,
-    int LedgerReplicas = 3, int LedgerRaftPort = 5204, bool Traces = false)
+    int LedgerReplicas = 3, int LedgerRaftPort = 5204, bool Traces = false, int? PortalPort = null)
 {
     public static DevHostOptions From(string[] args)
     {
@@ -28,6 +30,7 @@ public sealed record DevHostOptions(string DataDirectory, int IdentityPort, int 
                 ["--ledger-replicas"] = "LEDGER_REPLICAS",
                 ["--ledger-raft-port"] = "LEDGER_RAFT_PORT",
                 ["--traces"] = "TRACES",
+                ["--portal-port"] = "PORTAL_PORT",
             })
             .Build();
         return new DevHostOptions(
@@ -39,7 +42,8 @@ public sealed record DevHostOptions(string DataDirectory, int IdentityPort, int 
             config["BIND"] ?? "localhost",
             Replicas(config),
             Port(config, "LEDGER_RAFT_PORT", 5204),
-            tracesSwitch || Flag(config, "TRACES"));
+            tracesSwitch || Flag(config, "TRACES"),
+            Port(config, "PORTAL_PORT", 5173));
     }
 
     private static bool Flag(IConfiguration config, string key) =>

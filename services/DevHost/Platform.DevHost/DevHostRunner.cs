@@ -4,6 +4,7 @@ using Platform.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Platform.ClinicianPortal;
 using Platform.Consent;
 using Platform.Identity;
 using Platform.Messaging.InProcess;
@@ -16,9 +17,11 @@ namespace Platform.DevHost;
 
 /// <summary>
 /// Starts all four services in this process on their own loopback ports, sharing one in-process broker,
-/// each with its own SQLite file under the data folder.
+/// each with its own SQLite file under the data folder, and the clinician portal when it has a port.
 /// </summary>
-public sealed class DevHostRunner(DevHostOptions options) : IAsyncDisposable
+/// <param name="options">Ports, data folder, replicas.</param>
+/// <param name="configureService">Tests only: a last say over one service's builder (by name), e.g. a test clock.</param>
+public sealed class DevHostRunner(DevHostOptions options, Action<string, WebApplicationBuilder>? configureService = null) : IAsyncDisposable
 {
     private readonly InProcessBroker _broker = new();
 
@@ -34,6 +37,10 @@ public sealed class DevHostRunner(DevHostOptions options) : IAsyncDisposable
         new("consent", options.ConsentPort, ConsentService.Build),
         new("record-vault", options.RecordVaultPort, RecordVaultService.Build),
         .. LedgerReplicaPlan.For(options),
+        // The portal needs the identity service at a known address to sign in through: only with fixed ports.
+        .. options.PortalPort is { } portalPort && options.IdentityPort != 0
+            ? [new EmbeddedService("clinician-portal", portalPort, ClinicianPortalApp.Build, DevHostIdentity.PortalSettings(options))]
+            : Array.Empty<EmbeddedService>(),
     ];
 
     /// <summary>The address each service listens on (resolved after start, so port 0 works for tests).</summary>
@@ -68,7 +75,11 @@ public sealed class DevHostRunner(DevHostOptions options) : IAsyncDisposable
         // waits for it rather than finding nobody.
         foreach (var (_, app) in _running)
         {
-            InProcessSubscriptions.Declare(app.Services);
+            // The clinician portal has no event bus of its own.
+            if (app.Services.GetService<Platform.Messaging.SubscriptionRegistry>() is not null)
+            {
+                InProcessSubscriptions.Declare(app.Services);
+            }
         }
         // Together: ledger replicas wait for each other to elect a leader.
         await Task.WhenAll(_running.Select(r => r.App.StartAsync(cancellationToken)));
@@ -112,6 +123,7 @@ public sealed class DevHostRunner(DevHostOptions options) : IAsyncDisposable
         builder.Services.AddSingleton(_broker);
         builder.Services.AddSingleton<IRevokedTokens>(_revokedTokens);
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        configureService?.Invoke(service.Name, builder);
     }
 
     /// <summary>Each embedded service keeps its software keys in its own folder, as separate pods would.</summary>

@@ -18,7 +18,7 @@ try
 }
 catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
 {
-    await Console.Error.WriteLineAsync($"{ex.Message} Stop whatever uses that port or choose others, e.g. --identity-port 6101 --consent-port 6102 --record-vault-port 6103 --ledger-port 6104.");
+    await Console.Error.WriteLineAsync($"{ex.Message} Stop whatever uses that port or choose others, e.g. --identity-port 6101 --consent-port 6102 --record-vault-port 6103 --ledger-port 6104 --portal-port 6173.");
     return 1;
 }
 

@@ -92,6 +92,8 @@ public sealed class DevHostProcess : IAsyncDisposable
                      EntryAssembly(), "--data", dataDirectory,
                      "--identity-port", $"{first}", "--consent-port", $"{first + 1}", "--record-vault-port", $"{first + 2}",
                      "--ledger-port", $"{first + 3}", "--ledger-raft-port", $"{first + 6}",
+                     // The clinician portal on a port of the system's choosing: 5173 may be taken by another host.
+                     "--portal-port", "0",
                  })
         {
             info.ArgumentList.Add(argument);

@@ -36,4 +36,13 @@ public static class ConsentErrorCodes
 
     public const string ProposalExpired = "proposal_expired";
     public const string ProposalNotPending = "proposal_not_pending";
+
+    /// <summary>An access request's window is shorter than <see cref="AccessRequest.MinDuration"/> or longer than <see cref="AccessRequest.MaxDuration"/>.</summary>
+    public const string DurationOutOfRange = "duration_out_of_range";
+
+    /// <summary>A clinician asked for access to their own records.</summary>
+    public const string SelfRequest = "self_request";
+
+    public const string RequestExpired = "request_expired";
+    public const string RequestNotPending = "request_not_pending";
 }

@@ -13,7 +13,7 @@ public static class ConsentProblems
     private static readonly HashSet<string> StateConflicts = new(StringComparer.Ordinal)
     {
         ConsentErrorCodes.NotActive, ConsentErrorCodes.ConsentExpired, ConsentErrorCodes.NeverExpires, ConsentErrorCodes.NotYetExpired, ConsentErrorCodes.NoChange,
-        ConsentErrorCodes.ProposalExpired, ConsentErrorCodes.ProposalNotPending,
+        ConsentErrorCodes.ProposalExpired, ConsentErrorCodes.ProposalNotPending, ConsentErrorCodes.RequestExpired, ConsentErrorCodes.RequestNotPending,
     };
 
     public static ProblemException From(ConsentError error)

@@ -16,6 +16,8 @@ public class ConsentDbContext(DbContextOptions options) : DbContext(options)
 
     public DbSet<PatientNoticeRow> PatientNotices => Set<PatientNoticeRow>();
 
+    public DbSet<AccessRequestRow> AccessRequests => Set<AccessRequestRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.AddOutboxAndInbox().AddIdempotencyKeys();
@@ -77,6 +79,19 @@ public class ConsentDbContext(DbContextOptions options) : DbContext(options)
             notice.Property(n => n.Patient).HasMaxLength(128);
             notice.Property(n => n.Kind).HasMaxLength(64);
             notice.HasIndex(n => new { n.Patient, n.CreatedAtMs });
+        });
+        modelBuilder.Entity<AccessRequestRow>(request =>
+        {
+            request.ToTable("AccessRequests");
+            request.HasKey(r => r.Id);
+            request.Property(r => r.Status).HasMaxLength(16).IsConcurrencyToken();
+            request.Property(r => r.Patient).HasMaxLength(128);
+            request.Property(r => r.Clinician).HasMaxLength(128);
+            request.Property(r => r.Categories).HasMaxLength(1024);
+            request.Property(r => r.Purposes).HasMaxLength(256);
+            // The patient lists the requests addressed to them, the clinician those they made (and counts the pending ones).
+            request.HasIndex(r => new { r.Patient, r.Status });
+            request.HasIndex(r => new { r.Clinician, r.Status });
         });
     }
 }

@@ -47,6 +47,7 @@ public static class RecordEndpoints
         records.MapPut("/records/{id}", AddVersionAsync).WithMetadata(new RequestSizeLimitAttribute(maxBytes)).WithIdempotencyKey().WithSummary("Stores a new version (same kind and category). Clinicians need a consent granting correct; break-glass never writes.");
         records.MapDelete("/records/{id}", EraseAsync).WithIdempotencyKey().WithSummary("The patient erases their record by destroying its data keys; a tombstone with hashes remains. Clinicians never erase (admins: DELETE /admin/records/{id}).");
         records.MapGet("/patients/{patient}/access-log", AccessLogAsync).WithSummary("Who accessed the patient's records, with each entry's ledger receipt.");
+        records.MapGet("/access-log/mine", MyAccessesAsync).WithSummary("A clinician's own accesses (reads, refusals, break-glass), newest first, at most 200.");
         return app;
     }
 
@@ -126,6 +127,21 @@ public static class RecordEndpoints
         }
         var entries = await db.AccessLog.AsNoTracking().Where(a => a.Patient == patient).OrderBy(a => a.AtMs).ToListAsync(ct);
         return Results.Ok(entries.Select(AccessLogView.From));
+    }
+
+    /// <summary>
+    /// The clinician's own trail, as the patients see it in theirs: which record of which patient, when, why and with
+    /// what outcome. No content, no signed event, no ledger opening: those are the patient's.
+    /// </summary>
+    private static async Task<IResult> MyAccessesAsync(HttpContext http, RecordVaultDbContext db, CancellationToken ct)
+    {
+        var caller = RecordCaller.From(http);
+        if (!caller.IsClinician)
+        {
+            throw new ProblemException(StatusCodes.Status403Forbidden, "Not allowed.", "This is a clinician's own access history; patients read theirs at /patients/{patient}/access-log.", "forbidden");
+        }
+        var entries = await db.AccessLog.AsNoTracking().Where(a => a.Actor == caller.SubjectId).OrderByDescending(a => a.AtMs).Take(200).ToListAsync(ct);
+        return Results.Ok(entries.Select(ClinicianAccessView.From));
     }
 
     /// <summary>

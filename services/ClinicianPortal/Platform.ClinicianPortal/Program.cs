@@ -1,0 +1,4 @@
+using Platform.ClinicianPortal;
+
+var app = ClinicianPortalApp.Build(args);
+await app.RunAsync();

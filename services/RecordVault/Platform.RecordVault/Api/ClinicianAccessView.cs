@@ -1,0 +1,15 @@
+using Platform.RecordVault.Data;
+
+namespace Platform.RecordVault.Api;
+
+/// <summary>One of a clinician's own accesses (<c>GET /access-log/mine</c>); <c>committed</c> once the ledger holds its event.</summary>
+public sealed record ClinicianAccessView(
+    Guid EventId, Guid RecordId, string Patient, string Action, string Outcome, string? Purpose, string? Reason, DateTimeOffset At, bool Committed)
+{
+    public static ClinicianAccessView From(AccessLogRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return new ClinicianAccessView(row.EventId, row.RecordId, row.Patient, row.Action, row.Outcome, row.Purpose, row.Reason,
+            DateTimeOffset.FromUnixTimeMilliseconds(row.AtMs), row.LeafIndex is not null);
+    }
+}
