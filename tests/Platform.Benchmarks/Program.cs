@@ -10,7 +10,7 @@ using Platform.Benchmarks;
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- ledger [seconds] [clients,clients,...]
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- ledger-snapshots [events] [snapshot interval]
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- oidc [seconds] [concurrency]
-//   dotnet run -c Release --project tests/Platform.Benchmarks -- tokens [seconds] [concurrency] [rounds]   (ours vs node-oidc-provider; needs node and npm)
+//   dotnet run -c Release --project tests/Platform.Benchmarks -- tokens [seconds] [concurrency] [rounds] [sqlite|postgres]   (ours vs node-oidc-provider; needs node and npm)
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- decisions [seconds] [concurrency] [patients] [consents per patient]
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- vault [seconds] [concurrency] [records] [rounds]
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- all      (everything, with short jobs)
@@ -45,7 +45,8 @@ switch (mode)
         var tokenSeconds = rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 10;
         var tokenConcurrency = rest.Length > 1 ? int.Parse(rest[1], CultureInfo.InvariantCulture) : 16;
         var tokenRounds = rest.Length > 2 ? int.Parse(rest[2], CultureInfo.InvariantCulture) : 2;
-        await TokenPeerBenchmark.RunAsync(TimeSpan.FromSeconds(tokenSeconds), tokenConcurrency, tokenRounds);
+        var tokenStore = rest.Length > 3 ? rest[3] : "sqlite";
+        await TokenPeerBenchmark.RunAsync(TimeSpan.FromSeconds(tokenSeconds), tokenConcurrency, tokenRounds, tokenStore);
         break;
     case "decisions":
         var decisionSeconds = rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 10;

@@ -86,6 +86,7 @@ public static class OidcServerSetup
                 options.Configure(o => o.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
                 options.AddPkceChallengeRule();
                 options.AddSingleValuedParameterRule();
+                options.AddUnstoredServiceTokens(oidc.StoreClientCredentialsAccessTokens);
                 var aspNetCore = options.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableTokenEndpointPassthrough()
