@@ -129,7 +129,7 @@ public static class DecisionBenchmark
             return (true, answer.Reason);
         }
         var inProcess = await DriveAsync(inProcessTime, 1, DecideInProcess);
-        Print("DecisionService.DecideAsync (scope, EF query, rules), 1 thread", inProcess);
+        Print("DecisionService.DecideAsync (scope, SQL query, rules), 1 thread", inProcess);
         Console.WriteLine($"  answers: {Mix(inProcess)}");
         Print($"DecisionService.DecideAsync, {Environment.ProcessorCount} threads", await DriveAsync(inProcessTime, Environment.ProcessorCount, DecideInProcess));
         Print("EF Core query alone (scope + DbContext per call), 1 thread", await DriveAsync(inProcessTime, 1, async random =>

@@ -29,7 +29,17 @@ public static class OidcTokenBenchmark
     internal const string Scope = "consent.decide ledger.submit";
 
     /// <summary>The identity service as both token benchmarks run it: SQLite, software keys, one client, rate limits raised.</summary>
-    internal static Task<ServiceUnderTest> StartIdentityAsync() => ServiceUnderTest.StartAsync(IdentityService.Build, new Dictionary<string, string?>
+    internal static Task<ServiceUnderTest> StartIdentityAsync(IReadOnlyDictionary<string, string?>? overrides = null)
+    {
+        var settings = IdentitySettings();
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+        return ServiceUnderTest.StartAsync(IdentityService.Build, settings);
+    }
+
+    private static Dictionary<string, string?> IdentitySettings() => new()
     {
         ["Keys:Provider"] = "Software",
         ["Identity:AllowHttp"] = "true",
@@ -42,7 +52,7 @@ public static class OidcTokenBenchmark
         ["RateLimiting:per-client:PermitLimit"] = "100000000",
         ["RateLimiting:sensitive:PermitLimit"] = "100000000",
         ["Logging:LogLevel:Default"] = "Error",
-    });
+    };
 
     public static async Task RunAsync(TimeSpan duration, int concurrency)
     {

@@ -10,7 +10,8 @@ using Platform.Benchmarks;
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- ledger [seconds] [clients,clients,...]
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- ledger-snapshots [events] [snapshot interval]
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- oidc [seconds] [concurrency]
-//   dotnet run -c Release --project tests/Platform.Benchmarks -- tokens [seconds] [concurrency] [rounds]   (ours vs node-oidc-provider; needs node and npm)
+//   dotnet run -c Release --project tests/Platform.Benchmarks -- tokens [seconds] [concurrency] [rounds] [sqlite|postgres]   (ours vs node-oidc-provider; needs node and npm)
+//   dotnet run -c Release --project tests/Platform.Benchmarks -- code-flow [seconds] [concurrency]   (authorization-code exchanges and refreshes, ours only)
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- decisions [seconds] [concurrency] [patients] [consents per patient]
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- vault [seconds] [concurrency] [records] [rounds]
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- all      (everything, with short jobs)
@@ -45,7 +46,13 @@ switch (mode)
         var tokenSeconds = rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 10;
         var tokenConcurrency = rest.Length > 1 ? int.Parse(rest[1], CultureInfo.InvariantCulture) : 16;
         var tokenRounds = rest.Length > 2 ? int.Parse(rest[2], CultureInfo.InvariantCulture) : 2;
-        await TokenPeerBenchmark.RunAsync(TimeSpan.FromSeconds(tokenSeconds), tokenConcurrency, tokenRounds);
+        var tokenStore = rest.Length > 3 ? rest[3] : "sqlite";
+        await TokenPeerBenchmark.RunAsync(TimeSpan.FromSeconds(tokenSeconds), tokenConcurrency, tokenRounds, tokenStore);
+        break;
+    case "code-flow":
+        var flowSeconds = rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 10;
+        var flowConcurrency = rest.Length > 1 ? int.Parse(rest[1], CultureInfo.InvariantCulture) : 16;
+        await CodeFlowBenchmark.RunAsync(TimeSpan.FromSeconds(flowSeconds), flowConcurrency);
         break;
     case "decisions":
         var decisionSeconds = rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 10;
@@ -73,7 +80,7 @@ switch (mode)
         await VaultReadBenchmark.RunAsync(TimeSpan.FromSeconds(5), 16, 200, 1);
         break;
     default:
-        Console.Error.WriteLine($"Unknown mode '{mode}'. Use micro, http, ledger, ledger-snapshots, oidc, tokens, decisions, vault or all.");
+        Console.Error.WriteLine($"Unknown mode '{mode}'. Use micro, http, ledger, ledger-snapshots, oidc, tokens, code-flow, decisions, vault or all.");
         return 2;
 }
 return 0;

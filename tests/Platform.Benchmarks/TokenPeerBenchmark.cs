@@ -22,8 +22,16 @@ namespace Platform.Benchmarks;
 /// </summary>
 public static class TokenPeerBenchmark
 {
-    public static async Task RunAsync(TimeSpan duration, int concurrency, int rounds)
+    /// <param name="store">
+    /// <c>sqlite</c> (a file in a temp folder, as the tests start the service) or <c>postgres</c> (the chart's store: a
+    /// PostgreSQL server started as the tests start it, one database per identity instance).
+    /// </param>
+    public static async Task RunAsync(TimeSpan duration, int concurrency, int rounds, string store)
     {
+        if (store is not ("sqlite" or "postgres"))
+        {
+            throw new ArgumentException($"Unknown store '{store}': sqlite or postgres.", nameof(store));
+        }
         var peerFolder = RepositoryRoot.Combine("tests", "tools", "oidc-peer");
         if (!Directory.Exists(Path.Combine(peerFolder, "node_modules", "oidc-provider")))
         {
@@ -34,15 +42,33 @@ public static class TokenPeerBenchmark
         await using var peer = ExternalProcess.Start("node", Path.Combine(peerFolder, "server.js"), peerPort.ToString(CultureInfo.InvariantCulture),
             OidcTokenBenchmark.ClientId, OidcTokenBenchmark.ClientSecret, OidcTokenBenchmark.Scope);
         await FreePort.WaitUntilListeningAsync(peerPort, TimeSpan.FromSeconds(30), () => peer.Output);
-        await using var ours = await OidcTokenBenchmark.StartIdentityAsync();
+        await using var postgres = store == "postgres" ? new PostgresServer() : null;
+        if (postgres is not null)
+        {
+            await postgres.InitializeAsync();
+        }
+        async Task<Dictionary<string, string?>> StoreSettingsAsync(string name) => postgres is null ? [] : new()
+        {
+            ["Database:Provider"] = "Postgres",
+            ["ConnectionStrings:identity"] = await postgres.CreateDatabaseAsync(name),
+        };
+        // The same service twice: as it is now (no token entry per client_credentials access token) and as before
+        // (an entry per token, Identity:StoreClientCredentialsAccessTokens=true), the same-run baseline for the change.
+        var withEntrySettings = await StoreSettingsAsync("identity_entries");
+        withEntrySettings["Identity:StoreClientCredentialsAccessTokens"] = "true";
+        await using var ours = await OidcTokenBenchmark.StartIdentityAsync(await StoreSettingsAsync("identity_ours"));
+        await using var withEntries = await OidcTokenBenchmark.StartIdentityAsync(withEntrySettings);
 
         var targets = new[]
         {
             new Target("node-oidc-provider 9.13.3 POST /token", new Uri($"http://127.0.0.1:{peerPort}/token"), Process.GetProcessById(peer.Id)),
+            new Target("identity, a token entry per token (before)", new Uri(withEntries.Client.BaseAddress!, "/connect/token"), Process.GetCurrentProcess()),
             new Target("identity POST /connect/token", new Uri(ours.Client.BaseAddress!, "/connect/token"), Process.GetCurrentProcess()),
         };
+        Console.WriteLine($"(load average at the start: {File.ReadAllText("/proc/loadavg").Trim()})");
         Console.WriteLine($"Tokens, ours vs the peer: client_credentials, client_secret_basic, ES256 JWT access tokens; {concurrency} callers, "
-            + $"2 s warm-up + {duration.TotalSeconds:F0} s per row, {rounds} rounds alternating, loopback, {Environment.ProcessorCount} cores, Release build");
+            + $"2 s warm-up + {duration.TotalSeconds:F0} s per row, {rounds} rounds alternating, loopback, {Environment.ProcessorCount} cores, Release build, "
+            + $"our store {(postgres is null ? "SQLite" : "PostgreSQL")}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{"round target",-44} {"tokens/s",9} {"p50 ms",7} {"p99 ms",7} {"errors",6} {"server CPU ms/token",19} {"server WS MiB",13} {"this process KiB/req",20}"));
         var totals = targets.ToDictionary(t => t.Name, _ => new List<Row>());
@@ -61,10 +87,13 @@ public static class TokenPeerBenchmark
             }
         }
         var peerRate = totals[targets[0].Name].Average(r => r.PerSecond);
-        var ourRate = totals[targets[1].Name].Average(r => r.PerSecond);
+        var beforeRate = totals[targets[1].Name].Average(r => r.PerSecond);
+        var ourRate = totals[targets[2].Name].Average(r => r.PerSecond);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"mean over {rounds} rounds: peer {peerRate:F0} tokens/s (p99 {totals[targets[0].Name].Average(r => r.P99):F1} ms), ours {ourRate:F0} tokens/s "
-            + $"(p99 {totals[targets[1].Name].Average(r => r.P99):F1} ms): ours/peer = {ourRate / peerRate:F2}x (target 2x, p99 below the peer's)"));
+            $"mean over {rounds} rounds: peer {peerRate:F0} tokens/s (p99 {totals[targets[0].Name].Average(r => r.P99):F1} ms), "
+            + $"ours with an entry per token {beforeRate:F0} tokens/s (p99 {totals[targets[1].Name].Average(r => r.P99):F1} ms, {beforeRate / peerRate:F2}x), "
+            + $"ours {ourRate:F0} tokens/s (p99 {totals[targets[2].Name].Average(r => r.P99):F1} ms): ours/peer = {ourRate / peerRate:F2}x (target 2x, p99 below the peer's)"));
+        Console.WriteLine($"(load average at the end: {File.ReadAllText("/proc/loadavg").Trim()})");
         Console.WriteLine("(server CPU and working set of ours include this process's load driver; the peer rows show what the driver alone costs in this process)");
     }
 

@@ -53,4 +53,46 @@ public sealed class TokenRevocationTests(VaultPlatform platform, Xunit.Abstracti
         // Only that token: the same patient's other sign-in still reads.
         Assert.Equal(HttpStatusCode.OK, (await platform.VaultAsync(HttpMethod.Get, path, secondSignIn)).Status);
     }
+
+    [Fact]
+    public async Task A_revoked_service_token_without_a_token_entry_is_refused_at_consent()
+    {
+        // Issue 18: client_credentials tokens have no token entry; the deny-list keys them by jti.
+        using var identity = new HttpClient { BaseAddress = platform.Identity.BaseAddress };
+        var basic = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{IdentityServer.ServiceClient}:{IdentityServer.ServiceSecret}")));
+        async Task<string> ServiceTokenAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/token")
+            {
+                Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["scope"] = "consent.decide" }),
+            };
+            request.Headers.Authorization = basic;
+            using var response = await identity.SendAsync(request);
+            var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+            return body.GetProperty("access_token").GetString()!;
+        }
+        var token = await ServiceTokenAsync();
+        var other = await ServiceTokenAsync();
+        Assert.False(Jwt.Payload(token).TryGetProperty("oi_tkn_id", out _));
+        var decision = new { subject = "nobody", actor = "nobody", category = "observation", purpose = "TREAT" };
+        Assert.NotEqual(HttpStatusCode.Unauthorized, (await platform.ConsentAsync(HttpMethod.Post, "/decisions", token, decision)).Status);
+
+        using var revoke = new HttpRequestMessage(HttpMethod.Post, "/connect/revoke")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = token }),
+        };
+        revoke.Headers.Authorization = basic;
+        using var revoked = await identity.SendAsync(revoke);
+        Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+
+        HttpResponseMessage refused = null!;
+        await Eventually.TrueAsync(async () =>
+        {
+            (_, _, refused) = await platform.ConsentAsync(HttpMethod.Post, "/decisions", token, decision);
+            return refused.StatusCode == HttpStatusCode.Unauthorized;
+        }, "consent refuses the revoked service token", TimeSpan.FromSeconds(10));
+        Assert.Contains("revoked", refused.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        Assert.NotEqual(HttpStatusCode.Unauthorized, (await platform.ConsentAsync(HttpMethod.Post, "/decisions", other, decision)).Status);
+    }
 }

@@ -19,7 +19,7 @@ public static class RevokedTokenCheck
     {
         OnTokenValidated = async context =>
         {
-            if (await IsRevokedAsync(context.Principal?.FindFirst(IRevokedTokens.TokenIdClaim)?.Value, context.HttpContext.RequestServices, context.HttpContext.RequestAborted))
+            if (await IsRevokedAsync(IRevokedTokens.KeyOf(context.Principal), context.HttpContext.RequestServices, context.HttpContext.RequestAborted))
             {
                 context.Fail(new AccessTokenRevokedException());
             }
@@ -35,7 +35,7 @@ public static class RevokedTokenCheck
         },
     };
 
-    /// <summary>Whether the token entry id names a revoked token; a token without one (not from the identity service's store) never is.</summary>
+    /// <summary>Whether the key (<see cref="IRevokedTokens.KeyOf"/>) names a revoked token; a token without one (not from the identity service) never is.</summary>
     public static async Task<bool> IsRevokedAsync(string? tokenId, IServiceProvider services, CancellationToken cancellationToken) =>
         tokenId is not null && await services.GetRequiredService<IRevokedTokens>().IsRevokedAsync(tokenId, cancellationToken);
 }

@@ -160,6 +160,28 @@ public sealed class SoftwareKeyProviderTests : IDisposable
     }
 
     [Fact]
+    public async Task Concurrent_signatures_all_verify()
+    {
+        // The key signs on one ECDsa per core (issue 18): every signature made at once must still be valid.
+        using var provider = CreateProvider();
+        var key = await provider.GetSigningKeyAsync("oidc-signing", None);
+        var signed = await Task.WhenAll(Enumerable.Range(0, 8).Select(thread => Task.Run(async () =>
+        {
+            var results = new List<(byte[] Data, byte[] Signature)>();
+            for (var i = 0; i < 100; i++)
+            {
+                var data = Encoding.UTF8.GetBytes($"token-{thread}-{i}");
+                results.Add((data, await key.SignAsync(data, None)));
+            }
+            return results;
+        })));
+
+        var all = signed.SelectMany(r => r).ToList();
+        Assert.Equal(800, all.Count);
+        Assert.All(all, s => Assert.True(Jwk.VerifyEs256(key.GetPublicJwk(), s.Data, s.Signature)));
+    }
+
+    [Fact]
     public async Task Digest_signature_verifies_over_the_data_and_a_wrong_size_digest_is_refused()
     {
         using var provider = CreateProvider();

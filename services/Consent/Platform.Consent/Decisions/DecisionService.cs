@@ -30,11 +30,7 @@ public sealed partial class DecisionService(ConsentDbContext db, BreakGlassGuard
                 "A decision is for the person whose access token was forwarded; leave actor out or name that person.", "actor_mismatch");
         }
         var request = Validate(body with { Actor = subject?.Id ?? body.Actor }, isClinician: subject?.IsClinician ?? false);
-        var rows = new List<ConsentRow>();
-        await foreach (var row in ConsentsBetween(db, request.SubjectPseudonym, request.ActorId).WithCancellation(cancellationToken))
-        {
-            rows.Add(row);
-        }
+        var rows = await ConsentsBetweenQuery.ReadAsync(db, request.SubjectPseudonym, request.ActorId, cancellationToken);
         var decision = DecisionEngine.Decide(request, rows.Select(r => r.ToConsent()));
         var decisionId = Guid.NewGuid();
         if (decision.Outcome == DecisionOutcome.BreakGlass)
@@ -51,11 +47,6 @@ public sealed partial class DecisionService(ConsentDbContext db, BreakGlassGuard
         }
         return new DecisionResponse(decisionId, decision.OutcomeCode, decision.Reason, decision.ConsentId, decision.ConsentVersion);
     }
-
-    // Compiled once: decisions are the hot path, and translating the LINQ query on every call costs more than the SQL.
-    private static readonly Func<ConsentDbContext, string, string, IAsyncEnumerable<ConsentRow>> ConsentsBetween =
-        EF.CompileAsyncQuery((ConsentDbContext context, string subject, string actor) =>
-            context.Consents.AsNoTracking().Where(c => c.Subject == subject && c.GranteeId == actor));
 
     private DecisionRequest Validate(DecisionBody body, bool isClinician)
     {

@@ -39,7 +39,7 @@ public sealed class SubjectTokenValidator(IOptionsMonitor<JwtBearerOptions> bear
         var user = new ClaimsPrincipal(result.ClaimsIdentity);
         if (user.FindFirstValue("sub") is not { Length: > 0 } subject
             || PlatformPolicies.IsServiceToken(user)
-            || await RevokedTokenCheck.IsRevokedAsync(user.FindFirstValue(IRevokedTokens.TokenIdClaim), services, cancellationToken))
+            || await RevokedTokenCheck.IsRevokedAsync(IRevokedTokens.KeyOf(user), services, cancellationToken))
         {
             return null;
         }

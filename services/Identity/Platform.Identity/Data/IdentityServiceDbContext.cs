@@ -29,6 +29,8 @@ public class IdentityServiceDbContext(DbContextOptions options) : IdentityDbCont
 
     public DbSet<SignInSession> SignInSessions => Set<SignInSession>();
 
+    public DbSet<RevokedAccessTokenRow> RevokedAccessTokens => Set<RevokedAccessTokenRow>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -86,6 +88,13 @@ public class IdentityServiceDbContext(DbContextOptions options) : IdentityDbCont
             session.Property(s => s.EndedBy).HasMaxLength(64);
             session.HasIndex(s => s.UserId);
             session.HasIndex(s => s.ExpiresAt);
+        });
+        builder.Entity<RevokedAccessTokenRow>(revoked =>
+        {
+            revoked.ToTable("RevokedAccessTokens");
+            revoked.HasKey(r => r.TokenId);
+            revoked.Property(r => r.TokenId).HasMaxLength(64);
+            revoked.HasIndex(r => r.ExpiresAtMs);
         });
         builder.Entity<TokenEncryptionKey>(key =>
         {

@@ -28,6 +28,13 @@ public sealed class OidcOptions
     /// </summary>
     public TimeSpan RefreshTokenReuseLeeway { get; set; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// Whether each client_credentials access token gets a token entry in the database. Off by default (issue 18:
+    /// the write per token was the token endpoint's bottleneck); revocation and introspection work either way
+    /// (<see cref="UnstoredServiceTokens"/>).
+    /// </summary>
+    public bool StoreClientCredentialsAccessTokens { get; set; }
+
     /// <summary>How long a retired signing key stays published: the longest signed token lifetime plus clock skew.</summary>
     public TimeSpan RetiredKeyPublication =>
         (AccessTokenLifetime > IdentityTokenLifetime ? AccessTokenLifetime : IdentityTokenLifetime) + TimeSpan.FromMinutes(5);

@@ -90,6 +90,7 @@ public static class OidcServerSetup
                 options.AddIdentityTokenAlgorithmSelection();
                 options.AddDiscoveryCompletion();
                 options.AddDpopTokenBinding();
+                options.AddUnstoredServiceTokens(oidc.StoreClientCredentialsAccessTokens);
                 var aspNetCore = options.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableTokenEndpointPassthrough()

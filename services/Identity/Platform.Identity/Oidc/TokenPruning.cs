@@ -42,6 +42,8 @@ public sealed partial class TokenPruning(IServiceScopeFactory scopes, TimeProvid
         var tokens = await scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>().PruneAsync(threshold, cancellationToken).ConfigureAwait(false);
         var authorizations = await scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>().PruneAsync(threshold, cancellationToken).ConfigureAwait(false);
         var sessions = await scope.ServiceProvider.GetRequiredService<Sessions.SignInSessions>().PruneAsync(cancellationToken).ConfigureAwait(false);
+        // Revoked tokens without an entry: their rows matter only until the tokens expire.
+        tokens += await scope.ServiceProvider.GetRequiredService<UnstoredTokenRevocations>().PruneAsync(cancellationToken).ConfigureAwait(false);
         LogPruned(logger, tokens, authorizations, sessions);
         return (tokens, authorizations, sessions);
     }

@@ -636,6 +636,25 @@ namespace Platform.Identity.Data.Migrations.Postgres
                     b.ToTable("KycEvidence", (string)null);
                 });
 
+            modelBuilder.Entity("Platform.Identity.Oidc.RevokedAccessTokenRow", b =>
+                {
+                    b.Property<string>("TokenId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("ExpiresAtMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RevokedAtMs")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("TokenId");
+
+                    b.HasIndex("ExpiresAtMs");
+
+                    b.ToTable("RevokedAccessTokens", (string)null);
+                });
+
             modelBuilder.Entity("Platform.Identity.Oidc.SigningKeyGeneration", b =>
                 {
                     b.Property<int>("Number")

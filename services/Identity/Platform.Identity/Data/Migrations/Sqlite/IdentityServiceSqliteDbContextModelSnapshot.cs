@@ -625,6 +625,25 @@ namespace Platform.Identity.Data.Migrations.Sqlite
                     b.ToTable("KycEvidence", (string)null);
                 });
 
+            modelBuilder.Entity("Platform.Identity.Oidc.RevokedAccessTokenRow", b =>
+                {
+                    b.Property<string>("TokenId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAtMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RevokedAtMs")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("TokenId");
+
+                    b.HasIndex("ExpiresAtMs");
+
+                    b.ToTable("RevokedAccessTokens", (string)null);
+                });
+
             modelBuilder.Entity("Platform.Identity.Oidc.SigningKeyGeneration", b =>
                 {
                     b.Property<int>("Number")
