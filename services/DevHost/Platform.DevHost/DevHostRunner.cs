@@ -92,11 +92,16 @@ public sealed class DevHostRunner(DevHostOptions options, Action<string, WebAppl
     public Task WaitForShutdownAsync() =>
         Task.WhenAny(_running.Select(r => r.App.WaitForShutdownAsync()));
 
+    // Kestrel refuses a port of the system's choosing on "localhost" (two sockets, v4 and v6, could get different
+    // ports): such a service (e.g. --portal-port 0) listens on the IPv4 loopback instead.
+    private string ListenHost(int port) =>
+        port == 0 && string.Equals(options.BindAddress, "localhost", StringComparison.OrdinalIgnoreCase) ? "127.0.0.1" : options.BindAddress;
+
     private void Configure(WebApplicationBuilder builder, EmbeddedService service)
     {
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Urls"] = $"http://{options.BindAddress}:{service.Port}",
+            ["Urls"] = $"http://{ListenHost(service.Port)}:{service.Port}",
             ["Data:Directory"] = options.DataDirectory,
             ["Database:Provider"] = "Sqlite",
             // The dev host brings each SQLite file to the latest migration at start (deployments run `migrate` first).

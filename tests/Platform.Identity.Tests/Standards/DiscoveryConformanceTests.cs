@@ -98,7 +98,10 @@ public sealed class DiscoveryConformanceTests(StandardsServerFixture fixture) : 
         // acr_values_supported: OPTIONAL; the acr values this provider issues.
         Assert.Equal(["urn:platform:acr:password", "urn:platform:acr:mfa"], Strings(document, "acr_values_supported"));
         // grant_types_supported: OPTIONAL; when present, what clients may use.
-        Assert.Equal(["authorization_code", "client_credentials", "refresh_token"], Strings(document, "grant_types_supported").Order());
+        // The pre-authorized code grant is OpenID4VCI's (docs/kyc.md).
+        Assert.Equal(
+            ["authorization_code", "client_credentials", "refresh_token", "urn:ietf:params:oauth:grant-type:pre-authorized_code"],
+            Strings(document, "grant_types_supported").Order(StringComparer.Ordinal));
         // response_modes_supported: OPTIONAL.
         Assert.Contains("query", Strings(document, "response_modes_supported"));
         // claims_parameter_supported, request_parameter_supported: OPTIONAL booleans when present.
