@@ -70,9 +70,16 @@ public sealed class SafeHarborDeidentifierTests
     {
         var request = Record<R4.MedicationRequest>();
 
-        var medication = Assert.IsType<R4.Medication>(Assert.Single(request.Contained));
-        Assert.Equal("c1", medication.Id);
-        Assert.Equal("#c1", Assert.IsType<R4.ResourceReference>(request.Medication).Reference);
+        Assert.Equal(2, request.Contained.Count);
+        var prescriber = Assert.IsType<R4.Practitioner>(request.Contained[0]);
+        var medication = Assert.IsType<R4.Medication>(request.Contained[1]);
+        Assert.Equal(("c1", "c2"), (prescriber.Id, medication.Id));
+        Assert.Equal("#c1", request.Requester!.Reference);
+        Assert.Equal("#c2", Assert.IsType<R4.ResourceReference>(request.Medication).Reference);
+        Assert.Empty(prescriber.Name);
+        Assert.Empty(prescriber.Telecom);
+        Assert.Empty(prescriber.Address);
+        Assert.Empty(prescriber.Identifier);
         Assert.Null(medication.Batch?.LotNumber);
         Assert.Null(medication.Code!.Text);
         Assert.Empty(request.Identifier);

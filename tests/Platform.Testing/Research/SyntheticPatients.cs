@@ -190,6 +190,15 @@ public static class SyntheticPatients
             ["id"] = "rx-" + id["record-id"],
             ["contained"] = new JsonArray(new JsonObject
             {
+                // A prescriber written into the record: names, contacts and addresses inside a record, not only the Patient's.
+                ["resourceType"] = "Practitioner",
+                ["id"] = "prescriber",
+                ["identifier"] = new JsonArray(Ident("urn:licence", id["licence"])),
+                ["name"] = new JsonArray(new JsonObject { ["text"] = id["practitioner-name"] }),
+                ["telecom"] = new JsonArray(new JsonObject { ["system"] = "fax", ["value"] = id["fax"] }),
+                ["address"] = new JsonArray(new JsonObject { ["line"] = new JsonArray(id["street"]), ["city"] = id["city"], ["postalCode"] = id["postal-code"] }),
+            }, new JsonObject
+            {
                 ["resourceType"] = "Medication",
                 ["id"] = "med-" + id["prescription-number"],
                 ["code"] = Concept("http://www.nlm.nih.gov/research/umls/rxnorm", "860975", id["code-text"]),
@@ -201,7 +210,7 @@ public static class SyntheticPatients
             ["medicationReference"] = Ref("#med-" + id["prescription-number"]),
             ["subject"] = subject.DeepClone(),
             ["authoredOn"] = id["event-date"],
-            ["requester"] = practitioner.DeepClone(),
+            ["requester"] = Ref("#prescriber", id["practitioner-name"]),
             ["dosageInstruction"] = new JsonArray(new JsonObject
             {
                 ["text"] = "Take with breakfast, call " + id["phone"],

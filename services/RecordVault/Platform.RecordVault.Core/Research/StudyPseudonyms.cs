@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Numerics;
 using System.Security.Cryptography;
@@ -62,7 +63,7 @@ public sealed class StudyPseudonyms : IDisposable
     public int DateShiftDays(string patientPseudonym)
     {
         var mac = Mac("date-shift", patientPseudonym);
-        var magnitude = 1 + (int)(BitConverter.ToUInt32(mac, 0) % MaxDateShiftDays);
+        var magnitude = 1 + (int)(BinaryPrimitives.ReadUInt32BigEndian(mac) % MaxDateShiftDays);
         return (mac[4] & 1) == 0 ? magnitude : -magnitude;
     }
 
