@@ -19,4 +19,5 @@ public static class ResearchErrorCodes
     public const string UnknownDeidentificationLevel = "unknown_deidentification_level";
     public const string InvalidPeriod = "invalid_period";
     public const string InvalidCompensation = "invalid_compensation";
+    public const string StudyEnded = "study_ended";
 }
