@@ -7,10 +7,12 @@ namespace Platform.Testing.Research;
 
 /// <summary>
 /// Generates synthetic patients (no download, no real person): a FHIR R4 Patient and one record of each type the
-/// vault stores, each carrying every kind of identifier HIPAA Safe Harbor lists that FHIR can hold — names, address
-/// parts below the state, dates, ages over 89, phone, fax, e-mail, social security, medical record, health plan,
-/// account, licence, vehicle-free device and serial numbers, URLs, IP-free free text, DICOM UIDs, photos — with
-/// values unique to the patient (<see cref="SyntheticPatient.Identifiers"/>). Deterministic for a seed.
+/// vault stores, carrying the HIPAA Safe Harbor identifiers FHIR has a place for in these types — names (the patient's,
+/// a relative's, a prescriber's), address parts below the state, dates and instants, an age over 89, phone, fax,
+/// e-mail, social security, medical record, health plan, account and licence numbers, device ids and serial numbers,
+/// lot and prescription numbers, URLs, free text, DICOM UIDs and accession numbers, photos and documents — with
+/// values unique to the patient (<see cref="SyntheticPatient.Identifiers"/>). Vehicle identifiers, IP addresses and
+/// biometrics have no element in these types. Deterministic for a seed.
 /// </summary>
 public static class SyntheticPatients
 {
