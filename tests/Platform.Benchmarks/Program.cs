@@ -49,6 +49,9 @@ switch (mode)
         var tokenStore = rest.Length > 3 ? rest[3] : "sqlite";
         await TokenPeerBenchmark.RunAsync(TimeSpan.FromSeconds(tokenSeconds), tokenConcurrency, tokenRounds, tokenStore);
         break;
+    case OutOfProcessIdentity.Mode: // the child process of the tokens mode
+        await OutOfProcessIdentity.ServeAsync(rest);
+        break;
     case "code-flow":
         var flowSeconds = rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 10;
         var flowConcurrency = rest.Length > 1 ? int.Parse(rest[1], CultureInfo.InvariantCulture) : 16;
