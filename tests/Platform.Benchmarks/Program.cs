@@ -11,6 +11,7 @@ using Platform.Benchmarks;
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- ledger-snapshots [events] [snapshot interval]
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- oidc [seconds] [concurrency]
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- tokens [seconds] [concurrency] [rounds] [sqlite|postgres]   (ours vs node-oidc-provider; needs node and npm)
+//     (it starts this program again as "identity-server key=value..." for the row of ours in a process of its own)
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- code-flow [seconds] [concurrency]   (authorization-code exchanges and refreshes, ours only)
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- decisions [seconds] [concurrency] [patients] [consents per patient]
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- vault [seconds] [concurrency] [records] [rounds]
