@@ -11,6 +11,7 @@ using Platform.Benchmarks;
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- ledger-snapshots [events] [snapshot interval]
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- oidc [seconds] [concurrency]
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- tokens [seconds] [concurrency] [rounds] [sqlite|postgres]   (ours vs node-oidc-provider; needs node and npm)
+//     (it starts this program again as "identity-server key=value..." for the row of ours in a process of its own)
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- code-flow [seconds] [concurrency]   (authorization-code exchanges and refreshes, ours only)
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- decisions [seconds] [concurrency] [patients] [consents per patient]
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- vault [seconds] [concurrency] [records] [rounds]
@@ -48,6 +49,9 @@ switch (mode)
         var tokenRounds = rest.Length > 2 ? int.Parse(rest[2], CultureInfo.InvariantCulture) : 2;
         var tokenStore = rest.Length > 3 ? rest[3] : "sqlite";
         await TokenPeerBenchmark.RunAsync(TimeSpan.FromSeconds(tokenSeconds), tokenConcurrency, tokenRounds, tokenStore);
+        break;
+    case OutOfProcessIdentity.Mode: // the child process of the tokens mode
+        await OutOfProcessIdentity.ServeAsync(rest);
         break;
     case "code-flow":
         var flowSeconds = rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 10;

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Primitives;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
@@ -160,11 +161,10 @@ public static class AuthorizationEndpoints
         return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
+    // The account services are resolved only for the grants that need them (issue 18): a UserManager costs a meter
+    // from the shared meter factory (a lock) on every construction, and client_credentials has no user.
     private static async Task<IResult> ExchangeAsync(
         HttpContext context,
-        UserManager<PlatformUser> users,
-        AccountGate gate,
-        TokenClaims tokenClaims,
         IOpenIddictApplicationManager applications,
         IOpenIddictScopeManager scopes)
     {
@@ -187,6 +187,9 @@ public static class AuthorizationEndpoints
 
         if (request.IsAuthorizationCodeGrantType() || request.IsRefreshTokenGrantType())
         {
+            var users = context.RequestServices.GetRequiredService<UserManager<PlatformUser>>();
+            var gate = context.RequestServices.GetRequiredService<AccountGate>();
+            var tokenClaims = context.RequestServices.GetRequiredService<TokenClaims>();
             var result = await context.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
             var previous = result.Principal ?? throw new InvalidOperationException("The grant was validated but carries no principal.");
             var user = await users.FindByIdAsync(previous.GetClaim(Claims.Subject) ?? "");

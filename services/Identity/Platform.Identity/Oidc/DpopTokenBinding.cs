@@ -13,7 +13,7 @@ namespace Platform.Identity.Oidc;
 /// <c>POST</c> to this endpoint with the server's current nonce (<c>use_dpop_nonce</c> and a <c>DPoP-Nonce</c> header
 /// otherwise); the access token it gets is bound to the proof's key (<c>cnf.jkt</c>, <c>token_type: DPoP</c>), and so is a
 /// public client's refresh token, which then refreshes only with a proof by the same key. A client registered with
-/// <c>RequireDpop</c> gets no token without a proof. Every token response carries a fresh <c>DPoP-Nonce</c>.
+/// <c>RequireDpop</c> gets no token without a proof. Every token response carries a <c>DPoP-Nonce</c> (renewed every 30 s, <see cref="DpopNonces.Current"/>).
 /// </summary>
 public static class DpopTokenBinding
 {
@@ -105,7 +105,7 @@ public static class DpopTokenBinding
     {
         public ValueTask HandleAsync(ApplyTokenResponseContext context)
         {
-            context.Transaction.GetHttpRequest()!.HttpContext.Response.Headers[DpopProofValidator.NonceHeaderName] = nonces.Issue();
+            context.Transaction.GetHttpRequest()!.HttpContext.Response.Headers[DpopProofValidator.NonceHeaderName] = nonces.Current();
             if (context.Response.AccessToken is not null && context.Transaction.Properties.ContainsKey(ThumbprintProperty))
             {
                 context.Response.TokenType = DpopProofValidator.Scheme;

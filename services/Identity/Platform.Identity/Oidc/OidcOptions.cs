@@ -35,6 +35,14 @@ public sealed class OidcOptions
     /// </summary>
     public bool StoreClientCredentialsAccessTokens { get; set; }
 
+    /// <summary>
+    /// How long a client or scope read from the database is reused by later requests (issue 18: OpenIddict read the
+    /// client at least twice and the scopes once on every token request). A client or scope removed or changed through
+    /// this service's managers (admin API, seeding) is dropped at once; one changed behind its back (another replica,
+    /// a direct database edit) stops being honoured after at most this long. Zero reads the database every time.
+    /// </summary>
+    public TimeSpan EntityCacheLifetime { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long a retired signing key stays published: the longest signed token lifetime plus clock skew.</summary>
     public TimeSpan RetiredKeyPublication =>
         (AccessTokenLifetime > IdentityTokenLifetime ? AccessTokenLifetime : IdentityTokenLifetime) + TimeSpan.FromMinutes(5);

@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenIddict.Abstractions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenIddict.EntityFrameworkCore.Models;
@@ -110,6 +112,12 @@ public static class OidcServerSetup
         // First in line: exception handlers are asked in registration order, and the platform's catch-all (added by
         // the service defaults, before this runs) would answer problem+json where OAuth clients expect "error".
         builder.Services.Insert(0, ServiceDescriptor.Singleton<IExceptionHandler, OAuthRequestExceptionHandler>());
+        // Clients and scopes shared across requests for a few seconds (OidcOptions.EntityCacheLifetime) instead of
+        // OpenIddict's caches, which live for one request.
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(typeof(SharedEntitySnapshots<>));
+        builder.Services.AddScoped<IOpenIddictApplicationCache<OpenIddictEntityFrameworkCoreApplication>, ShortLivedApplicationCache>();
+        builder.Services.AddScoped<IOpenIddictScopeCache<OpenIddictEntityFrameworkCoreScope>, ShortLivedScopeCache>();
         builder.Services.AddSingleton<SigningKeyRing>();
         builder.Services.AddSingleton<ClientSecretKey>();
         builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, SigningKeyRingServerOptions>();
