@@ -175,7 +175,8 @@ public sealed class BulkExportTests(VaultPlatform platform)
         Assert.Equal(HttpStatusCode.NotFound, afterFile);
         using var scope = platform.Vault.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<RecordVaultDbContext>();
-        Assert.False(await db.ExportFiles.AnyAsync(f => f.JobId == Guid.Parse(statusUrl.Segments[^1])));
+        var jobId = Guid.Parse(statusUrl.Segments[^1]);
+        Assert.False(await db.ExportFiles.AnyAsync(f => f.JobId == jobId));
     }
 
     [Fact]
