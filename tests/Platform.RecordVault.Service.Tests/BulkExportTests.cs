@@ -3,6 +3,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Hl7.Fhir.Rest;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Identity.Accounts;
@@ -90,6 +91,14 @@ public sealed class BulkExportTests(VaultPlatform platform)
     }
 
     [Fact]
+    public async Task Export_is_named_in_the_capability_statement()
+    {
+        var statement = await FhirApi.Client(platform, null).CapabilityStatementAsync();
+        var operation = Assert.Single(statement!.Rest[0].Operation);
+        Assert.Equal(("export", "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export"), (operation.Name, operation.Definition));
+    }
+
+    [Fact]
     public async Task Export_filters_on_type_and_since()
     {
         var (patient, token) = await platform.UserAsync(PlatformRoles.Patient);
@@ -135,6 +144,7 @@ public sealed class BulkExportTests(VaultPlatform platform)
             (kickOff + "?_since=2026-01-01T10:00:00", token, true, HttpStatusCode.BadRequest, "invalid_export_parameter"),
             (kickOff + "?_outputFormat=application/fhir%2Bjson", token, true, HttpStatusCode.BadRequest, "invalid_export_parameter"),
             (kickOff + "?_typeFilter=Observation%3Fcode%3D1", token, true, HttpStatusCode.BadRequest, "unsupported_export_parameter"),
+            (kickOff + "?" + string.Join("&", Enumerable.Repeat("_type=Observation", 200)), token, true, HttpStatusCode.BadRequest, "invalid_export_parameter"),
             ($"{FhirApi.Base}/Patient/{other.Id}/$export", token, true, HttpStatusCode.Forbidden, "export_own_data_only"),
             (kickOff, clinicianToken, true, HttpStatusCode.Forbidden, "export_own_data_only"),
             ($"{FhirApi.Base}/bulk-export/{Guid.NewGuid()}", token, true, HttpStatusCode.NotFound, null),

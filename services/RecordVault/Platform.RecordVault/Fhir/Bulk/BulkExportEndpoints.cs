@@ -23,6 +23,12 @@ public static class BulkExportEndpoints
 {
     public const string StatusPath = "/bulk-export";
 
+    /// <summary>The manifest repeats the kick-off URL; its column holds this much.</summary>
+    private const int MaxRequestUrlLength = 2048;
+
+    /// <summary>The Bulk Data IG's patient-level export, as the CapabilityStatement names it.</summary>
+    public const string PatientExportDefinition = "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export";
+
     /// <summary>Maps the routes on the FHIR API's authorized group (FhirEndpoints).</summary>
     public static RouteGroupBuilder MapBulkExportEndpoints(this RouteGroupBuilder fhir)
     {
@@ -56,6 +62,11 @@ public static class BulkExportEndpoints
         var request = BulkExportRequest.Parse(http.Request);
         var types = ScopedTypes(http, patient, request.Types);
 
+        var requestUrl = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{http.Request.Path}{http.Request.QueryString}";
+        if (requestUrl.Length > MaxRequestUrlLength)
+        {
+            throw BulkExportProblems.BadRequest($"The kick-off URL is longer than {MaxRequestUrlLength} characters.", BulkExportProblems.InvalidExportParameter);
+        }
         var now = time.GetUtcNow();
         var active = await db.ExportJobs.CountAsync(j => j.Requester == caller.SubjectId
             && (j.Status == ExportJobRow.Accepted || j.Status == ExportJobRow.Running), ct);
@@ -71,7 +82,7 @@ public static class BulkExportEndpoints
             Patient = patient,
             Types = string.Join(",", types),
             SinceMs = request.Since?.ToUnixTimeMilliseconds(),
-            Request = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{http.Request.Path}{http.Request.QueryString}",
+            Request = requestUrl,
             Status = ExportJobRow.Accepted,
             CreatedAtMs = now.ToUnixTimeMilliseconds(),
             ExpiresAtMs = now.Add(options.Value.FileLifetime).ToUnixTimeMilliseconds(),
@@ -170,6 +181,11 @@ public static class BulkExportEndpoints
         if (fileRow is null)
         {
             throw ProblemException.NotFound("No such file in this export.");
+        }
+        if (fileRow.Kind == ExportFileRow.Output)
+        {
+            // The same subject with a narrower SMART token gets no type its scopes do not cover.
+            SmartAccess.RequireSamePatient(SmartAccess.Require(http, fileRow.ResourceType, SmartPermissions.Read), row.Patient);
         }
         var content = await cipher.DecryptAsync(fileRow, row.Patient, ct);
         http.Response.Headers.CacheControl = "no-store";
