@@ -202,6 +202,15 @@ public static class RequestCatalog
             Path($"/fhir/r4/Observation/{p.RecordId}", SecurityPlatform.FhirObservation(p.Patient.Account!.Id, "corrected", p.RecordId), Treatment));
         Add("record-vault", "GET", "/fhir/r4/{type}/{id}/_history", (p, _) => Path($"/fhir/r4/Observation/{p.RecordId}/_history", null, Treatment));
         Add("record-vault", "GET", "/fhir/r4/{type}/{id}/_history/{vid}", (p, _) => Path($"/fhir/r4/Observation/{p.RecordId}/_history/1", null, Treatment));
+        // record-vault: the patient's bulk export; the status, cancel and file routes aim at the seeded patient's own jobs.
+        Add("record-vault", "GET", "/fhir/r4/Patient/{id}/$export", (p, _) => Path($"/fhir/r4/Patient/{p.Patient.Account!.Id}/$export", null, RespondAsync));
+        Add("record-vault", "GET", "/fhir/r4/bulk-export/{job}", async (p, _) => new MatrixRequest((await ExportTargets.GetValue(p, ExportAsync)).Job));
+        Add("record-vault", "DELETE", "/fhir/r4/bulk-export/{job}", async (p, _) => new MatrixRequest((await ExportAsync(p)).Job));
+        Add("record-vault", "GET", "/fhir/r4/bulk-export/{job}/{file}", async (p, _) => new MatrixRequest((await ExportTargets.GetValue(p, ExportAsync)).File));
+        // consent: consents as FHIR
+        Plain("consent", "GET", "/fhir/r4/metadata");
+        Add("consent", "GET", "/fhir/r4/Consent", (p, _) => Path($"/fhir/r4/Consent?patient=Patient/{p.Patient.Account!.Id}"));
+        Add("consent", "GET", "/fhir/r4/Consent/{id}", (p, _) => Path($"/fhir/r4/Consent/{p.ConsentId}"));
         Plain("record-vault", "POST", "/admin/keys/rotate");
         Plain("record-vault", "GET", "/admin/keys/rewrap");
 
@@ -241,6 +250,32 @@ public static class RequestCatalog
     }
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SecurityPlatform, Task<string>> ReadTargets = new();
+
+    private static readonly Dictionary<string, string> RespondAsync = new() { ["Prefer"] = "respond-async" };
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SecurityPlatform, Task<(string Job, string File)>> ExportTargets = new();
+
+    /// <summary>A finished export of the seeded patient's records: its status path and its first file's path (waited for, so
+    /// the patient never has more running exports than the vault allows).</summary>
+    private static async Task<(string Job, string File)> ExportAsync(SecurityPlatform platform)
+    {
+        using var kickOff = await platform.SendAsync("record-vault", HttpMethod.Get, $"/fhir/r4/Patient/{platform.Patient.Account!.Id}/$export", platform.Patient,
+            headers: RespondAsync);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, kickOff.StatusCode);
+        var job = kickOff.Content.Headers.ContentLocation!.PathAndQuery;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            using var status = await platform.SendAsync("record-vault", HttpMethod.Get, job, platform.Patient);
+            if (status.StatusCode == System.Net.HttpStatusCode.OK)
+            {
+                var manifest = await SecurityPlatform.ReadJsonAsync(status, System.Net.HttpStatusCode.OK);
+                return (job, new Uri(manifest.GetProperty("output")[0].GetProperty("url").GetString()!).PathAndQuery);
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"The export did not finish: {(int)status.StatusCode}");
+            await Task.Delay(200);
+        }
+    }
 
     /// <summary>A pending request by <paramref name="requester"/> to the seeded patient, for someone to read, approve or decline.</summary>
     private static async Task<string> AccessRequestAsync(SecurityPlatform platform, string requester)

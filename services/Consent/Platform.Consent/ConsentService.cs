@@ -7,6 +7,9 @@ using Platform.Consent.Consents;
 using Platform.Consent.Data;
 using Platform.Consent.Decisions;
 using Platform.Consent.Events;
+using Platform.Consent.Fhir;
+using Platform.Fhir;
+using Microsoft.AspNetCore.Http;
 using Platform.Consent.Pages;
 using Platform.Contracts.Events;
 using Platform.Hosting;
@@ -53,6 +56,9 @@ public static class ConsentService
                 builder.Services.AddAuthorization(ConsentEndpoints.AddPolicies);
                 builder.Services.AddAuthorization(RebuildEndpoints.AddPolicy);
                 builder.Services.AddAuthorization(AccessRequestEndpoints.AddPolicy);
+                builder.Services.AddAuthorization(ConsentFhirAuthorization.AddPolicy);
+                // First among the problem writers: errors under /fhir leave as OperationOutcome, all others as problem+json.
+                builder.Services.Insert(0, ServiceDescriptor.Singleton<IProblemDetailsWriter, FhirOutcomeWriter>());
                 builder.AddPatientPages();
                 if (builder.Configuration["Consent:LedgerUrl"] is { Length: > 0 } ledgerUrl)
                 {
@@ -73,6 +79,7 @@ public static class ConsentService
                 app.MapOnBehalfEndpoints();
                 app.MapAccessRequestEndpoints();
                 app.MapRebuildEndpoints();
+                app.MapConsentFhirEndpoints();
                 app.MapPatientPages();
             });
 }

@@ -11,7 +11,9 @@ using Platform.RecordVault.Api;
 using Platform.RecordVault.Core;
 using Platform.RecordVault.Data;
 using Platform.RecordVault.Events;
+using Platform.Fhir;
 using Platform.RecordVault.Fhir;
+using Platform.RecordVault.Fhir.Bulk;
 using Platform.RecordVault.Pages;
 using Microsoft.AspNetCore.Http;
 using Platform.RecordVault.Records;
@@ -59,6 +61,7 @@ public static class RecordVaultService
                 // First among the problem writers: errors under /fhir/r4 leave as OperationOutcome, all others as problem+json.
                 builder.Services.Insert(0, ServiceDescriptor.Singleton<IProblemDetailsWriter, FhirOutcomeWriter>());
                 builder.Services.AddSingleton<KeyRotation>();
+                builder.Services.AddBulkExport(builder.Configuration);
                 builder.Services.AddHostedService<RewrapWorker>();
                 builder.Services.AddAuthorization(RecordEndpoints.AddPolicy);
                 builder.Services.AddAuthorization(FhirAuthorization.AddPolicy);

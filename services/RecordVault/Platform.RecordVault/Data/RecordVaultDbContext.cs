@@ -15,6 +15,10 @@ public class RecordVaultDbContext(DbContextOptions options) : DbContext(options)
 
     public DbSet<KnownPatientRow> KnownPatients => Set<KnownPatientRow>();
 
+    public DbSet<ExportJobRow> ExportJobs => Set<ExportJobRow>();
+
+    public DbSet<ExportFileRow> ExportFiles => Set<ExportFileRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.AddOutboxAndInbox().AddIdempotencyKeys();
@@ -63,6 +67,33 @@ public class RecordVaultDbContext(DbContextOptions options) : DbContext(options)
             known.ToTable("KnownPatients");
             known.HasKey(k => k.Patient);
             known.Property(k => k.Patient).HasMaxLength(128);
+        });
+        modelBuilder.Entity<ExportJobRow>(job =>
+        {
+            job.ToTable("ExportJobs");
+            job.HasKey(j => j.Id);
+            job.Property(j => j.Requester).HasMaxLength(128);
+            job.Property(j => j.Patient).HasMaxLength(128);
+            job.Property(j => j.Types).HasMaxLength(1024);
+            job.Property(j => j.Request).HasMaxLength(2048);
+            job.Property(j => j.Status).HasMaxLength(16);
+            job.Property(j => j.Error).HasMaxLength(64);
+            job.HasIndex(j => new { j.Status, j.CreatedAtMs });
+            job.HasIndex(j => j.Requester);
+            job.HasIndex(j => j.ExpiresAtMs);
+        });
+        modelBuilder.Entity<ExportFileRow>(file =>
+        {
+            file.ToTable("ExportFiles");
+            file.HasKey(f => f.Id);
+            file.Property(f => f.Kind).HasMaxLength(16);
+            file.Property(f => f.ResourceType).HasMaxLength(64);
+            file.Property(f => f.KekName).HasMaxLength(127);
+            file.Property(f => f.KekVersion).HasMaxLength(256);
+            file.Property(f => f.WrapAlgorithm).HasMaxLength(64);
+            file.Property(f => f.Hash).HasMaxLength(64);
+            // A job's files go with it (cancel, expiry).
+            file.HasOne<ExportJobRow>().WithMany().HasForeignKey(f => f.JobId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 }

@@ -62,6 +62,8 @@ public static class FhirCapabilities
                     Mode = R4.CapabilityStatement.RestfulCapabilityMode.Server,
                     Security = security,
                     Resource = FhirResourceTypes.All.Select(Resource).ToList(),
+                    // Patient/{id}/$export, the patient's own records (docs/fhir.md, "Bulk export").
+                    Operation = [new R4.CapabilityStatement.OperationComponent { Name = "export", Definition = Bulk.BulkExportEndpoints.PatientExportDefinition }],
                 },
             ],
         };

@@ -18,33 +18,8 @@ public static class FhirContent
     private static readonly FhirJsonSerializer Serializer = new();
     private static readonly FhirJsonDeserializer Deserializer = new(new DeserializerSettings());
 
-    private static readonly string[] JsonFormats = ["json", MediaType, "application/json"];
-
-    /// <summary>406 unless the client accepts FHIR JSON (XML and RDF are not served).</summary>
-    public static void RequireAcceptable(HttpRequest request)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var format = request.Query["_format"].ToString();
-        if (format.Length > 0)
-        {
-            if (!JsonFormats.Contains(format.Split(';')[0].Trim(), StringComparer.OrdinalIgnoreCase))
-            {
-                throw NotAcceptable();
-            }
-            return;
-        }
-        var accept = request.GetTypedHeaders().Accept;
-        if (accept.Count == 0)
-        {
-            return;
-        }
-        var acceptable = accept.Any(a => a.Quality is not 0 && a.MediaType.Value is { } type
-            && (type is "*/*" or "application/*" || JsonFormats.Contains(type, StringComparer.OrdinalIgnoreCase)));
-        if (!acceptable)
-        {
-            throw NotAcceptable();
-        }
-    }
+    /// <summary>406 unless the client accepts FHIR JSON (XML and RDF are not served); shared with the consent service's FHIR API.</summary>
+    public static void RequireAcceptable(HttpRequest request) => Platform.Fhir.FhirMediaTypes.RequireAcceptable(request);
 
     /// <summary>415 unless the body is FHIR JSON.</summary>
     public static void RequireFhirJsonBody(HttpRequest request)
@@ -56,9 +31,6 @@ public static class FhirContent
                 $"This server reads FHIR as {MediaType} only.", "unsupported_content_type");
         }
     }
-
-    private static ProblemException NotAcceptable() =>
-        new(StatusCodes.Status406NotAcceptable, "Not acceptable.", $"This server answers in {MediaType} only.", "not_acceptable");
 
     /// <summary>The stored resource as the server serves it: its logical id, version id and last-updated instant are the vault's.</summary>
     public static R4.Resource Stamped(byte[] content, RecordRow record, RecordVersionRow version)

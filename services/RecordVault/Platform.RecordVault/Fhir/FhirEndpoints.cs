@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Platform.RecordVault.Api;
 using Platform.RecordVault.Core;
 using Platform.RecordVault.Data;
+using Platform.RecordVault.Fhir.Bulk;
 using Platform.RecordVault.Records;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Smart;
@@ -43,6 +44,7 @@ public static class FhirEndpoints
         fhir.MapPut("/{type}/{id}", UpdateAsync).WithMetadata(limit).WithSummary("A new version; If-Match W/\"n\" makes it conditional (412 when the resource moved on).");
         fhir.MapGet("/{type}/{id}/_history", HistoryAsync).WithSummary("Every version, newest first, as a history Bundle; each version read is audited.");
         fhir.MapGet("/{type}/{id}/_history/{vid}", VersionReadAsync).WithSummary("Reads one version (vread); audited.");
+        fhir.MapBulkExportEndpoints();
         return app;
     }
 

@@ -3,10 +3,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using R4 = Hl7.Fhir.Model;
 
-namespace Platform.RecordVault.Fhir;
+namespace Platform.Fhir;
 
 /// <summary>
-/// Every error under <c>/fhir</c> — thrown by the store, raised by authentication (401/403), routing (404/405),
+/// Every error under <c>/fhir</c> (the record vault's and the consent service's FHIR APIs) — thrown by a handler, raised by authentication (401/403), routing (404/405),
 /// rate limiting (429) or an unexpected fault (500) — leaves as a FHIR <c>OperationOutcome</c>, because a FHIR client
 /// reads nothing else. Registered before the default problem+json writer; the status, <c>Retry-After</c> and the
 /// platform's stable code (in <c>issue.details.coding</c>) are the same as on the rest of the API.
@@ -41,7 +41,7 @@ public sealed class FhirOutcomeWriter : IProblemDetailsWriter
             outcome.Issue[0].Extension.Add(new R4.Extension(TraceIdExtension, new R4.FhirString(traceId.ToString())));
         }
         var response = context.HttpContext.Response;
-        response.ContentType = FhirContent.MediaType;
+        response.ContentType = FhirMediaTypes.FhirJson;
         await response.WriteAsync(Serializer.SerializeToString(outcome), context.HttpContext.RequestAborted);
     }
 
