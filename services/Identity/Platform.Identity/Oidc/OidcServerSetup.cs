@@ -89,6 +89,7 @@ public static class OidcServerSetup
                 options.AddSingleValuedParameterRule();
                 options.AddIdentityTokenAlgorithmSelection();
                 options.AddDiscoveryCompletion();
+                Logout.BackchannelLogoutSetup.AddBackchannelLogoutDiscovery(options);
                 options.AddDpopTokenBinding();
                 options.AddUnstoredServiceTokens(oidc.StoreClientCredentialsAccessTokens);
                 var aspNetCore = options.UseAspNetCore()
@@ -111,6 +112,7 @@ public static class OidcServerSetup
         // the service defaults, before this runs) would answer problem+json where OAuth clients expect "error".
         builder.Services.Insert(0, ServiceDescriptor.Singleton<IExceptionHandler, OAuthRequestExceptionHandler>());
         builder.Services.AddSingleton<SigningKeyRing>();
+        Logout.BackchannelLogoutSetup.AddBackchannelLogout(builder);
         builder.Services.AddSingleton<ClientSecretKey>();
         builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, SigningKeyRingServerOptions>();
         builder.Services.AddHostedService<SigningKeyMaintenance>();
