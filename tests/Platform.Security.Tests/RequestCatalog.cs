@@ -75,6 +75,12 @@ public static class RequestCatalog
         {
             Add("identity", "POST", endpoint, (_, _) => Path(endpoint, new FormUrlEncodedContent([])));
         }
+        // Back-Channel Logout receivers of the patient pages: the logout token is the credential, so everyone is let
+        // in and a request without one is refused on its content (400, OpenID Connect Back-Channel Logout 1.0 §2.8).
+        foreach (var service in new[] { "consent", "record-vault" })
+        {
+            Add(service, "POST", "/backchannel-logout", (_, _) => Path("/backchannel-logout", new FormUrlEncodedContent([])));
+        }
         Plain("identity", "GET", "/.well-known/openid-configuration");
         Plain("identity", "GET", "/.well-known/jwks");
         Plain("identity", "GET", "/.well-known/jwt-vc-issuer");

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Platform.ClinicianPortal.Apis;
 using Platform.ClinicianPortal.SignIn;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.BackchannelLogout;
 using Platform.WebUi;
 
 namespace Platform.ClinicianPortal;
@@ -39,6 +40,7 @@ public static class ClinicianPortalApp
         var options = builder.Configuration.GetSection("Portal").Get<PortalOptions>() ?? new PortalOptions();
         builder.Services.Configure<PortalOptions>(builder.Configuration.GetSection("Portal"));
         builder.AddPortalSignIn(options);
+        builder.AddBackchannelLogoutReceiver(PortalSignIn.CookieScheme, PortalSignIn.OidcScheme);
         builder.Services.AddPlatformApis(options);
         builder.Services.AddRazorPages(pages =>
             {
@@ -59,6 +61,7 @@ public static class ClinicianPortalApp
         app.UseRateLimiter();
         app.MapHealthEndpoints();
         app.MapWebUiAssets();
+        app.MapBackchannelLogout(PortalSignIn.OidcScheme);
         app.MapRazorPages().RequireRateLimiting(RateLimitPolicies.PerClient);
         return app;
     }

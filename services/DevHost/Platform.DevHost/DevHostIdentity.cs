@@ -57,6 +57,9 @@ public static class DevHostIdentity
             RedirectUris = [.. PortalOrigins(options).SelectMany(o => new[] { $"http://localhost:{o}/callback", $"http://127.0.0.1:{o}/callback" })],
             PostLogoutRedirectUris = [.. PortalOrigins(options).SelectMany(o => new[] { $"http://localhost:{o}/signout-callback", $"http://localhost:{o}/" })],
             Scopes = ["openid", "profile", "email", "roles", "offline_access", "records", "consent.manage", "identity.admin", "kyc", "verified_claims"],
+            // Logout at the identity service ends the portal's session too (Back-Channel Logout, docs/identity.md).
+            BackchannelLogoutUri = $"http://localhost:{PortalOrigins(options)[^1]}/backchannel-logout",
+            BackchannelLogoutSessionRequired = true,
         },
         new()
         {
@@ -88,6 +91,8 @@ public static class DevHostIdentity
             GrantTypes = ["authorization_code"],
             RedirectUris = [$"http://localhost:{options.ConsentPort}/signin-oidc"],
             Scopes = ["openid", "roles"],
+            BackchannelLogoutUri = $"http://localhost:{options.ConsentPort}/backchannel-logout",
+            BackchannelLogoutSessionRequired = true,
         },
         // The patient portal (/my on the record vault) signs patients in with the API's own records scope.
         new()
@@ -100,6 +105,8 @@ public static class DevHostIdentity
             GrantTypes = ["authorization_code"],
             RedirectUris = [$"http://localhost:{options.RecordVaultPort}/signin-oidc"],
             Scopes = ["openid", "roles", "records"],
+            BackchannelLogoutUri = $"http://localhost:{options.RecordVaultPort}/backchannel-logout",
+            BackchannelLogoutSessionRequired = true,
         },
     ];
 

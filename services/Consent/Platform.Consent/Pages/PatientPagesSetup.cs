@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.BackchannelLogout;
 using Platform.WebUi;
 
 namespace Platform.Consent.Pages;
@@ -66,6 +67,7 @@ public static class PatientPagesSetup
             .AddAuthenticationSchemes(CookieScheme)
             .RequireAuthenticatedUser()
             .RequireClaim("role", "patient")));
+        builder.AddBackchannelLogoutReceiver(CookieScheme, OidcScheme);
         builder.Services.AddSingleton<PatientPagesEnabled>();
         builder.Services.AddRazorPages(pages => pages.Conventions.AuthorizeFolder("/My", Policy))
             // The pages live in this assembly, which is not the entry assembly under the dev host or the tests.
@@ -81,6 +83,7 @@ public static class PatientPagesSetup
         {
             app.MapRazorPages();
             app.MapWebUiAssets();
+            app.MapBackchannelLogout(OidcScheme);
         }
         return app;
     }

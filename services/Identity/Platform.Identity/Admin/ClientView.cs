@@ -15,11 +15,14 @@ public sealed record ClientView(
     IReadOnlyList<string> Requirements,
     bool HasJsonWebKeySet,
     string? IdTokenSignedResponseAlg,
+    string? BackchannelLogoutUri,
+    bool BackchannelLogoutSessionRequired,
     string? ClientSecret = null)
 {
     public static async Task<ClientView> FromAsync(IOpenIddictApplicationManager applications, object application, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(applications);
+        var logout = await Logout.BackchannelLogoutRegistration.OfAsync(applications, application, cancellationToken);
         return new ClientView(
             await applications.GetClientIdAsync(application, cancellationToken) ?? "",
             await applications.GetDisplayNameAsync(application, cancellationToken),
@@ -30,6 +33,8 @@ public sealed record ClientView(
             [.. await applications.GetPermissionsAsync(application, cancellationToken)],
             [.. await applications.GetRequirementsAsync(application, cancellationToken)],
             await applications.GetJsonWebKeySetAsync(application, cancellationToken) is not null,
-            await IdentityTokenAlgorithmSelection.RequestedAlgorithmAsync(applications, application, cancellationToken));
+            await IdentityTokenAlgorithmSelection.RequestedAlgorithmAsync(applications, application, cancellationToken),
+            logout?.LogoutUri.OriginalString,
+            logout?.SessionRequired ?? false);
     }
 }

@@ -146,7 +146,9 @@ public static class AuthorizationEndpoints
             return Results.Redirect("/connect/consent?returnUrl=" + Uri.EscapeDataString(returnUrl));
         }
 
-        var identity = await tokenClaims.ForUserAsync(user, requestedScopes, multiFactor, authenticatedAt);
+        var sessionId = SignInSessions.IdOf(session.Properties);
+        var identity = await tokenClaims.ForUserAsync(user, requestedScopes, multiFactor, authenticatedAt,
+            sessionId is null ? null : Logout.SessionIdentifier.Of(sessionId));
         identity.SetResources(await ListAsync(scopes.ListResourcesAsync(identity.GetScopes())));
         await smartLaunch.ApplyAsync(identity, user, launch.Patient);
         if (consentGiven && existing.Count == 0)
@@ -157,7 +159,7 @@ public static class AuthorizationEndpoints
         // Each flow gets its own authorization, so OpenIddict's reuse detection (a replayed code, a reused refresh
         // token) revokes this flow's chain and not every session the user has on the client.
         identity.SetAuthorizationId(await sessionAuthorizations.CreateForFlowAsync(
-            identity, user.Id, applicationId!, SignInSessions.IdOf(session.Properties), context.RequestAborted));
+            identity, user.Id, applicationId!, sessionId, context.RequestAborted));
         return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
@@ -201,7 +203,8 @@ public static class AuthorizationEndpoints
             var multiFactor = previous.GetClaims(Claims.AuthenticationMethodReference).Contains("mfa");
             DateTimeOffset? authTime = long.TryParse(previous.GetClaim(Claims.AuthenticationTime), out var seconds)
                 ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
-            var identity = await tokenClaims.ForUserAsync(user, previous.GetScopes(), multiFactor, authTime);
+            // The session id the code was issued in stays with every refresh, so later ID tokens carry the same sid.
+            var identity = await tokenClaims.ForUserAsync(user, previous.GetScopes(), multiFactor, authTime, previous.GetClaim(Logout.SessionIdentifier.Claim));
             identity.SetResources(previous.GetResources());
             identity.SetAuthorizationId(previous.GetAuthorizationId());
             var properties = SmartLaunch.CarryOver(previous, identity);

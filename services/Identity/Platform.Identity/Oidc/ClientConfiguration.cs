@@ -21,6 +21,8 @@ public static class ClientConfiguration
             [prefix + "RequirePushedAuthorization"] = client.RequirePushedAuthorization ? "true" : "false",
             [prefix + "IdTokenSignedResponseAlg"] = client.IdTokenSignedResponseAlg,
             [prefix + "RequireDpop"] = client.RequireDpop ? "true" : "false",
+            [prefix + "BackchannelLogoutUri"] = client.BackchannelLogoutUri,
+            [prefix + "BackchannelLogoutSessionRequired"] = client.BackchannelLogoutSessionRequired ? "true" : "false",
         };
         void List(string name, List<string> values)
         {

@@ -40,6 +40,15 @@ public sealed class ClientDefinition
 
     /// <summary>Token requests must carry a DPoP proof (RFC 9449); the client's access and refresh tokens are then always bound.</summary>
     public bool RequireDpop { get; set; }
+
+    /// <summary>
+    /// Where this client receives logout tokens (OpenID Connect Back-Channel Logout 1.0 <c>backchannel_logout_uri</c>):
+    /// https, or http on loopback; no fragment.
+    /// </summary>
+    public string? BackchannelLogoutUri { get; set; }
+
+    /// <summary>The client needs <c>sid</c> in every logout token (<c>backchannel_logout_session_required</c>).</summary>
+    public bool BackchannelLogoutSessionRequired { get; set; }
 }
 
 public static class ClientTypes

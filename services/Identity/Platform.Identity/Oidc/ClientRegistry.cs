@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
+using Platform.Identity.Logout;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Smart;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -56,6 +57,11 @@ public sealed class ClientRegistry(IOpenIddictApplicationManager applications)
         if (client.RequireDpop)
         {
             descriptor.Properties[DpopTokenBinding.RequireProperty] = JsonSerializer.SerializeToElement(true);
+        }
+        if (client.BackchannelLogoutUri is { } logoutUri)
+        {
+            descriptor.Properties[BackchannelLogoutRegistration.UriProperty] = JsonSerializer.SerializeToElement(logoutUri);
+            descriptor.Properties[BackchannelLogoutRegistration.SessionRequiredProperty] = JsonSerializer.SerializeToElement(client.BackchannelLogoutSessionRequired);
         }
         if (client.JsonWebKeySet is not null)
         {
@@ -184,6 +190,16 @@ public sealed class ClientRegistry(IOpenIddictApplicationManager applications)
             {
                 throw Invalid("invalid_redirect_uri", $"'{uri}' must be an absolute https URI (http only on loopback) without a fragment.");
             }
+        }
+        if (client.BackchannelLogoutUri is { } backchannel &&
+            (!Uri.TryCreate(backchannel, UriKind.Absolute, out var logoutUri) || !string.IsNullOrEmpty(logoutUri.Fragment) ||
+             !(logoutUri.Scheme == Uri.UriSchemeHttps || (logoutUri.Scheme == Uri.UriSchemeHttp && logoutUri.IsLoopback))))
+        {
+            throw Invalid("invalid_backchannel_logout_uri", $"'{backchannel}' must be an absolute https URI (http only on loopback) without a fragment.");
+        }
+        if (client.BackchannelLogoutSessionRequired && client.BackchannelLogoutUri is null)
+        {
+            throw Invalid("invalid_backchannel_logout_uri", "backchannelLogoutSessionRequired needs a backchannelLogoutUri.");
         }
         var knownScopes = IdentityScopes.Concat(OidcScopes.Api.Keys).Append(SmartScopes.LaunchPatient).Append(SmartScopes.FhirUser).ToHashSet(StringComparer.Ordinal);
         if (client.Scopes.FirstOrDefault(s => !knownScopes.Contains(s) && !SmartScopes.IsOffered(s)) is { } unknown)

@@ -91,6 +91,7 @@ public static class OidcServerSetup
                 options.AddSingleValuedParameterRule();
                 options.AddIdentityTokenAlgorithmSelection();
                 options.AddDiscoveryCompletion();
+                Logout.BackchannelLogoutSetup.AddBackchannelLogoutDiscovery(options);
                 options.AddDpopTokenBinding();
                 options.AddUnstoredServiceTokens(oidc.StoreClientCredentialsAccessTokens);
                 var aspNetCore = options.UseAspNetCore()
@@ -119,6 +120,7 @@ public static class OidcServerSetup
         builder.Services.AddScoped<IOpenIddictApplicationCache<OpenIddictEntityFrameworkCoreApplication>, ShortLivedApplicationCache>();
         builder.Services.AddScoped<IOpenIddictScopeCache<OpenIddictEntityFrameworkCoreScope>, ShortLivedScopeCache>();
         builder.Services.AddSingleton<SigningKeyRing>();
+        Logout.BackchannelLogoutSetup.AddBackchannelLogout(builder);
         builder.Services.AddSingleton<ClientSecretKey>();
         builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, SigningKeyRingServerOptions>();
         builder.Services.AddHostedService<SigningKeyMaintenance>();

@@ -15,7 +15,8 @@ public sealed class TokenClaims(UserManager<PlatformUser> users, IServiceProvide
 {
     /// <param name="multiFactor">The session was established with a password and a TOTP code.</param>
     /// <param name="authenticatedAt">When the user signed in (the <c>auth_time</c> claim).</param>
-    public async Task<ClaimsIdentity> ForUserAsync(PlatformUser user, IEnumerable<string> scopes, bool multiFactor, DateTimeOffset? authenticatedAt)
+    /// <param name="sid">The sign-in session's <c>sid</c> (<see cref="Logout.SessionIdentifier"/>), for ID tokens and back-channel logout.</param>
+    public async Task<ClaimsIdentity> ForUserAsync(PlatformUser user, IEnumerable<string> scopes, bool multiFactor, DateTimeOffset? authenticatedAt, string? sid = null)
     {
         ArgumentNullException.ThrowIfNull(user);
         var granted = scopes.ToHashSet(StringComparer.Ordinal);
@@ -37,6 +38,10 @@ public sealed class TokenClaims(UserManager<PlatformUser> users, IServiceProvide
         if (authenticatedAt is { } at)
         {
             identity.SetClaim(Claims.AuthenticationTime, at.ToUnixTimeSeconds());
+        }
+        if (sid is not null)
+        {
+            identity.SetClaim(Logout.SessionIdentifier.Claim, sid);
         }
         // KYC is optional (on when configured): ask for its service only when the client asked for verified_claims.
         if (granted.Contains(OidcScopes.VerifiedClaims) && services.GetService(typeof(Kyc.KycService)) is Kyc.KycService kyc &&
@@ -78,6 +83,10 @@ public sealed class TokenClaims(UserManager<PlatformUser> users, IServiceProvide
                 yield break;
             case Claims.AuthenticationContextReference or Claims.AuthenticationMethodReference or Claims.AuthenticationTime:
                 yield return OpenIddictConstants.Destinations.AccessToken;
+                yield return OpenIddictConstants.Destinations.IdentityToken;
+                yield break;
+            case Logout.SessionIdentifier.Claim:
+                // OpenID Connect Back-Channel Logout 1.0 §2.1: the ID token names the session logout tokens will name.
                 yield return OpenIddictConstants.Destinations.IdentityToken;
                 yield break;
             case PlatformClaims.VerifiedClaims:

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Platform.Identity.Data;
+using Platform.Identity.Logout;
 
 namespace Platform.Identity.Sessions;
 
@@ -10,7 +11,7 @@ namespace Platform.Identity.Sessions;
 /// checked on every request that carries one (<see cref="SessionCookieEvents"/>), ended by logout, by a replacing
 /// sign-in or by an administrator.
 /// </summary>
-public sealed class SignInSessions(IdentityServiceDbContext db, SessionAuthorizations authorizations, TimeProvider time)
+public sealed class SignInSessions(IdentityServiceDbContext db, SessionAuthorizations authorizations, BackchannelLogoutNotifier logoutNotifier, TimeProvider time)
 {
     /// <summary>Where the cookie's authentication properties (encrypted with the cookie) keep the session id.</summary>
     public const string PropertyKey = ".platform.session";
@@ -54,11 +55,17 @@ public sealed class SignInSessions(IdentityServiceDbContext db, SessionAuthoriza
         {
             return;
         }
-        if (session.EndedAt is null)
+        var endedNow = session.EndedAt is null;
+        if (endedNow)
         {
             session.EndedAt = Now();
             session.EndReason = reason;
             await db.SaveChangesAsync(cancellationToken);
+        }
+        if (revokeTokens && endedNow)
+        {
+            // A logout reaches the clients this session signed in to (Back-Channel Logout); a replaced session's do not.
+            await logoutNotifier.SessionEndedAsync(session.UserId, session.Id, cancellationToken);
         }
         if (revokeTokens)
         {
@@ -83,6 +90,8 @@ public sealed class SignInSessions(IdentityServiceDbContext db, SessionAuthoriza
             session.EndedBy = adminId;
         }
         await db.SaveChangesAsync(cancellationToken);
+        // Before the revocation: the clients to tell are those still holding a valid authorization.
+        await logoutNotifier.SubjectRevokedAsync(userId, cancellationToken);
         var revoked = await authorizations.RevokeAllAsync(userId, cancellationToken);
         return new SessionsRevoked(userId, ended, revoked);
     }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Platform.RecordVault.Api;
 using Platform.RecordVault.Pages.Portal;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.BackchannelLogout;
 using Platform.WebUi;
 
 namespace Platform.RecordVault.Pages;
@@ -85,6 +86,7 @@ public static class PatientPortalSetup
             .RequireAuthenticatedUser()
             .RequireClaim("role", "patient")
             .RequireScope(RecordEndpoints.Scope)));
+        builder.AddBackchannelLogoutReceiver(CookieScheme, OidcScheme);
         builder.Services.AddSingleton<PatientPortalEnabled>();
         builder.Services.AddScoped<PatientRecordReader>();
         builder.Services.AddScoped<PatientNotifications>();
@@ -115,6 +117,7 @@ public static class PatientPortalSetup
         {
             app.MapRazorPages();
             app.MapWebUiAssets();
+            app.MapBackchannelLogout(OidcScheme);
         }
         return app;
     }
