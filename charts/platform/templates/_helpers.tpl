@@ -245,6 +245,26 @@ readinessProbe:
   value: "true"
 {{- end }}
 {{- include "platform.identity.clients" $root }}
+{{- with $v.smart }}
+{{- with .fhirBaseUrl }}
+- name: Identity__Smart__FhirBaseUrl
+  value: {{ . | quote }}
+{{- end }}
+{{- with .consentUrl }}
+{{- if not (and $v.serviceClient.enabled (has "consent.decide" $v.serviceClient.scopes)) }}
+{{- fail "identity.smart.consentUrl: the patient picker asks the consent service with the identity service's own client; enable identity.serviceClient with scope consent.decide" }}
+{{- end }}
+- name: Identity__Smart__ConsentUrl
+  value: {{ . | quote }}
+{{- end }}
+- name: Identity__Smart__Purpose
+  value: {{ .purpose | quote }}
+{{- end }}
+{{- if $v.serviceClient.enabled }}
+{{- /* The identity service validates no tokens of an issuer (it is the issuer): its service client asks its own public URL. */}}
+- name: ServiceClient__Authority
+  value: {{ $root.Values.issuer | quote }}
+{{- end }}
 {{- with $v.kyc }}{{- with .fingerprintKeySecret }}{{- if .name }}
 {{ include "platform.secretEnv" (dict "name" "Kyc__FingerprintKey" "secret" .name "key" .key) }}
 {{- end }}{{- end }}{{- end }}
@@ -270,6 +290,17 @@ readinessProbe:
 {{- /* Receipt reconciliation asks the ledger for receipts its access events have not brought back. */}}
 - name: Receipts__LedgerUrl
   value: {{ printf "http://%s:8080/" (include "platform.componentName" (dict "root" $root "id" "ledger")) | quote }}
+{{- end }}
+{{- if and $v.pages $v.pages.enabled }}
+{{- $section := ternary "Consent" "RecordVault" (eq $id "consent") }}
+- name: {{ $section }}__Pages__ClientId
+  value: {{ $v.pages.clientId | quote }}
+{{ include "platform.secretEnv" (dict "name" (printf "%s__Pages__ClientSecret" $section) "secret" $v.pages.clientSecret.existingSecret "key" $v.pages.clientSecret.key) }}
+{{- if and (eq $id "record-vault") $root.Values.consent.enabled $root.Values.consent.pages.enabled }}
+{{- /* The portal's navigation links to the consent pages at their public origin. */}}
+- name: RecordVault__Pages__ConsentPagesUrl
+  value: {{ include "platform.pages.origin" (dict "root" $root "id" "consent") | quote }}
+{{- end }}
 {{- end }}
 {{- if and $v.serviceClient $v.serviceClient.enabled }}
 - name: ServiceClient__ClientId
@@ -333,7 +364,9 @@ readinessProbe:
 
 {{/*
 The OAuth clients the identity service registers at start (Identity:Clients): first every enabled service client,
-with the very Secret its service reads, then the clinician portal (public, at its public origin), then identity.clients.
+with the very Secret its service reads, then the patient pages of consent and record-vault (confidential, the
+Secret of `<service>.pages.clientSecret`), then the clinician portal (public, at its public origin), then
+identity.clients.
 */}}
 {{- define "platform.identity.clients" -}}
 {{- $root := . }}
@@ -342,6 +375,13 @@ with the very Secret its service reads, then the clinician portal (public, at it
 {{- $v := index $root.Values (include "platform.valuesKey" $id) }}
 {{- if and $v.enabled $v.serviceClient $v.serviceClient.enabled }}
 {{- $clients = append $clients (dict "clientId" $v.serviceClient.clientId "displayName" (printf "%s service" $id) "type" "confidential" "grantTypes" (list "client_credentials") "scopes" $v.serviceClient.scopes "clientSecret" (dict "name" $v.serviceClient.existingSecret "key" $v.serviceClient.key)) }}
+{{- end }}
+{{- end }}
+{{- range $id := list "consent" "record-vault" }}
+{{- $v := index $root.Values (include "platform.valuesKey" $id) }}
+{{- if and $v.enabled $v.pages $v.pages.enabled }}
+{{- $scopes := ternary (list "openid" "roles") (list "openid" "roles" "records") (eq $id "consent") }}
+{{- $clients = append $clients (dict "clientId" $v.pages.clientId "displayName" (ternary "Consent pages" "Patient portal" (eq $id "consent")) "type" "confidential" "consentType" "implicit" "grantTypes" (list "authorization_code") "scopes" $scopes "redirectUris" (list (printf "%ssignin-oidc" (include "platform.pages.origin" (dict "root" $root "id" $id)))) "clientSecret" (dict "name" $v.pages.clientSecret.existingSecret "key" $v.pages.clientSecret.key)) }}
 {{- end }}
 {{- end }}
 {{- if $root.Values.clinicianPortal.enabled }}
@@ -849,4 +889,14 @@ annotations:
 {{- with $v.extraEnv }}
 {{ toYaml . }}
 {{- end }}
+{{- end }}
+
+{{/* The public origin of a service's patient pages, with a trailing slash: (dict "root" $ "id" "consent"). */}}
+{{- define "platform.pages.origin" -}}
+{{- $key := include "platform.valuesKey" .id }}
+{{- $url := (index .root.Values $key).pages.publicUrl }}
+{{- if and (hasPrefix "http://" $url) (not .root.Values.authentication.allowHttp) }}
+{{- fail (printf "%s.pages.publicUrl is http://: only with authentication.allowHttp (development)" $key) }}
+{{- end }}
+{{- printf "%s/" (trimSuffix "/" $url) }}
 {{- end }}
