@@ -76,6 +76,20 @@ public class ImageTests(BuiltImages images)
 
     [Theory]
     [MemberData(nameof(AppIds))]
+    public void Every_image_carries_the_same_platform_labels_as_build_container_props_sets(string appId)
+    {
+        var labels = images.Of(appId).RuntimeConfig["Labels"]?.AsObject() ?? [];
+        var props = System.Xml.Linq.XDocument.Load(Repository.Path("build", "Container.props"));
+        var expected = props.Descendants("ContainerLabel").ToDictionary(l => l.Attribute("Include")!.Value, l => l.Attribute("Value")!.Value);
+        Assert.NotEmpty(expected);
+        foreach (var (name, value) in expected)
+        {
+            Assert.Equal(value, (string?)labels[name]);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(AppIds))]
     public void The_image_is_built_for_linux_x64_only(string appId)
     {
         var image = images.Of(appId);
