@@ -53,7 +53,7 @@ $list && exit 0
 echo "== changed images"
 git status --porcelain -- docs/images | sed 's/^/  /'
 # Every image a doc shows must exist (a renamed screenshot leaves a broken picture behind).
-missing=$(grep -rhoE '\(images/[A-Za-z0-9._-]+\.png\)' docs README.md | tr -d '()' | sort -u | while read -r image; do
+missing=$(grep -rhoE '!\[[^]]*\]\(images/[A-Za-z0-9._-]+\.png\)' docs | sed 's/.*(\(images\/[^)]*\))/\1/' | sort -u | while read -r image; do
   [[ -f "docs/$image" ]] || echo "docs/$image"
 done)
 if [[ -n "$missing" ]]; then
