@@ -878,10 +878,7 @@ annotations:
 - name: Portal__SessionLifetime
   value: {{ . | quote }}
 {{- end }}
-{{- with $root.Values.telemetry.otlpEndpoint }}
-- name: OTEL_EXPORTER_OTLP_ENDPOINT
-  value: {{ . | quote }}
-{{- end }}
+{{- /* No OTEL_EXPORTER_OTLP_ENDPOINT: the portal exports no telemetry yet (it does not call AddTelemetry). */}}
 {{- range $key, $value := $v.settings }}
 - name: {{ $key | replace ":" "__" }}
   value: {{ $value | toString | quote }}
