@@ -105,9 +105,13 @@ public partial class ConfigurationTests
             "identity.clients[0].clientId=portal", "identity.clients[0].type=public",
             "identity.clients[0].redirectUris[0]=https://portal.example.org/callback", "identity.clients[0].grantTypes[0]=authorization_code"));
         var identity = Assert.Single(manifests.ServiceWorkloads, w => w.Component == "identity").MainContainer;
-        Assert.Equal("portal", Env(identity, "Identity__Clients__2__ClientId").Value);
-        Assert.Equal("https://portal.example.org/callback", Env(identity, "Identity__Clients__2__RedirectUris__0").Value);
-        Assert.DoesNotContain(identity.Env, e => e.Name == "Identity__Clients__2__ClientSecret");
+        // 0 and 1: the consent and record-vault service clients; 2 and 3: their patient pages; 4: the clinician portal.
+        Assert.Equal("consent-pages", Env(identity, "Identity__Clients__2__ClientId").Value);
+        Assert.Equal("record-vault-pages", Env(identity, "Identity__Clients__3__ClientId").Value);
+        Assert.Equal("clinician-portal", Env(identity, "Identity__Clients__4__ClientId").Value);
+        Assert.Equal("portal", Env(identity, "Identity__Clients__5__ClientId").Value);
+        Assert.Equal("https://portal.example.org/callback", Env(identity, "Identity__Clients__5__RedirectUris__0").Value);
+        Assert.DoesNotContain(identity.Env, e => e.Name == "Identity__Clients__5__ClientSecret");
     }
 
     [Theory]

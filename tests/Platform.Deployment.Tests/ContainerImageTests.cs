@@ -7,7 +7,7 @@ using k8s.Models;
 namespace Platform.Deployment.Tests;
 
 /// <summary>
-/// The four images (build/Container.props, imported by each service project) as MSBuild evaluates them:
+/// The five images (build/Container.props, imported by each service project and the clinician portal's) as MSBuild evaluates them:
 /// a chiseled non-root base, the names and tag the chart expects, the ports the chart opens.
 /// </summary>
 public partial class ContainerImageTests
@@ -18,12 +18,13 @@ public partial class ContainerImageTests
         ["consent"] = "services/Consent/Platform.Consent/Platform.Consent.csproj",
         ["record-vault"] = "services/RecordVault/Platform.RecordVault/Platform.RecordVault.csproj",
         ["ledger"] = "services/Ledger/Platform.Ledger/Platform.Ledger.csproj",
+        [Platform.Portal] = "services/ClinicianPortal/Platform.ClinicianPortal/Platform.ClinicianPortal.csproj",
     };
 
     private static readonly Lazy<Dictionary<string, Evaluation>> Evaluations = new(() =>
         Projects.AsParallel().ToDictionary(p => p.Key, p => Evaluate(p.Value)));
 
-    public static TheoryData<string> AppIds() => new(Platform.AppIds);
+    public static TheoryData<string> AppIds() => new(Platform.ImageIds);
 
     [Theory]
     [MemberData(nameof(AppIds))]
@@ -69,7 +70,7 @@ public partial class ContainerImageTests
     public void The_image_has_the_name_and_tag_the_chart_deploys(string appId)
     {
         var image = Evaluations.Value[appId];
-        var workload = Assert.Single(Manifests.Of("values-minimal.yaml").ServiceWorkloads, w => w.Component == appId);
+        var workload = Assert.Single(Manifests.Of("values-minimal.yaml").ImageWorkloads, w => w.Component == appId);
         // values-minimal.yaml runs the images from the node's store: exactly repository:tag as published.
         Assert.Equal($"{image.Properties["ContainerRepository"]}:{image.Properties["ContainerImageTag"]}", workload.MainContainer.Image);
         var chart = Repository.Read("charts", "platform", "Chart.yaml");
@@ -81,7 +82,7 @@ public partial class ContainerImageTests
     public void The_image_exposes_the_ports_the_pod_opens(string appId)
     {
         var image = Evaluations.Value[appId];
-        var workload = Assert.Single(Manifests.Of("values.yaml").ServiceWorkloads, w => w.Component == appId);
+        var workload = Assert.Single(Manifests.Of("values.yaml").ImageWorkloads, w => w.Component == appId);
         Assert.Equal(
             workload.MainContainer.Ports.Select(p => p.ContainerPort).Order(),
             image.Ports.Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture)).Order());

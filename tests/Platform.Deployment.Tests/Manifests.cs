@@ -69,6 +69,9 @@ public sealed class Manifests
 
     /// <summary>The four platform services' pod templates (component label identity, consent, record-vault or ledger).</summary>
     public IEnumerable<Workload> ServiceWorkloads => Workloads.Where(w => Platform.AppIds.Contains(w.Component));
+
+    /// <summary>The pod templates of every image the repository builds: the four services and the clinician portal (no hooks).</summary>
+    public IEnumerable<Workload> ImageWorkloads => Workloads.Where(w => !w.IsHook && Platform.ImageIds.Contains(w.Component));
 }
 
 public sealed record Workload(string Kind, string Name, V1ObjectMeta Metadata, V1PodSpec Spec, bool IsHook)
@@ -88,12 +91,23 @@ public static class Platform
     /// <summary>Dapr app-ids, which are also the services' names in configuration.</summary>
     public static readonly string[] AppIds = ["identity", "consent", "record-vault", "ledger"];
 
+    /// <summary>The clinician portal's component label: a deployable with an image, but no Dapr app-id, database or key provider.</summary>
+    public const string Portal = "clinician-portal";
+
+    /// <summary>Everything the repository builds an image for: the services and the clinician portal.</summary>
+    public static readonly string[] ImageIds = [.. AppIds, Portal];
+
     public const int HttpPort = 8080;
     public const int AppUser = 1654;
 
     public static string ResourceName(string appId) => $"{Helm.Release}-{appId}";
 
-    public static string ValuesKey(string appId) => appId == "record-vault" ? "recordVault" : appId;
+    public static string ValuesKey(string appId) => appId switch
+    {
+        "record-vault" => "recordVault",
+        Portal => "clinicianPortal",
+        _ => appId,
+    };
 }
 
 // Dapr resources (dapr.io/v1alpha1). Component is modelled field by field: every key the chart may write is

@@ -53,7 +53,7 @@ public class NetworkPolicyTests
             .Select(p => p.PodSelector?.MatchLabels?.TryGetValue("app.kubernetes.io/component", out var c) == true ? c : p.NamespaceSelector is not null ? "namespace" : "?")
             .Order()
             .ToArray();
-        Assert.Equal(["consent", "ledger", "namespace", "record-vault", "smoke-test"], callers);
+        Assert.Equal(["clinician-portal", "consent", "ledger", "namespace", "record-vault", "smoke-test"], callers);
     }
 
     [Fact]

@@ -9,16 +9,16 @@ public class SkaffoldTests
     private static readonly YamlMappingNode Config = Load(Repository.Path("skaffold.yaml"));
 
     [Fact]
-    public void It_builds_the_four_service_images_with_the_sdk_container_support()
+    public void It_builds_the_five_images_with_the_sdk_container_support()
     {
         var artifacts = Sequence(Config, "build", "artifacts").Cast<YamlMappingNode>().ToArray();
         var images = artifacts.Select(a => Scalar(a, "image")).ToArray();
-        var repositories = Platform.AppIds.Select(id => ValuesRepository(id));
+        var repositories = Platform.ImageIds.Select(id => ValuesRepository(id));
         Assert.Equal(repositories.Order(), images.Order());
         foreach (var artifact in artifacts)
         {
             var command = Scalar(artifact, "custom", "buildCommand");
-            var appId = Platform.AppIds.Single(id => ValuesRepository(id) == Scalar(artifact, "image"));
+            var appId = Platform.ImageIds.Single(id => ValuesRepository(id) == Scalar(artifact, "image"));
             var project = Path.GetDirectoryName(ContainerImageTests.Projects[appId])!.Replace('\\', '/');
             Assert.Contains($"dotnet publish {project} ", command, StringComparison.Ordinal);
             Assert.Contains("-t:PublishContainer", command, StringComparison.Ordinal);
@@ -71,12 +71,12 @@ public class SkaffoldTests
             .Select(s => s.Contains(".image.digest=", StringComparison.Ordinal) ? s[..(s.IndexOf('=') + 1)] + digest : s.Replace('_', '-'))
             .ToArray();
         var manifests = Manifests.Parse(Helm.Render("values-minimal.yaml", sets));
-        foreach (var workload in manifests.ServiceWorkloads)
+        foreach (var workload in manifests.ImageWorkloads)
         {
             var artifact = ValuesRepository(workload.Component!);
             Assert.Equal($"repo-{artifact}:tag-{artifact}@{digest}", workload.MainContainer.Image);
         }
-        Assert.Equal(4 * 3 + 1, templates.Count);
+        Assert.Equal(Platform.ImageIds.Length * 3 + 1, templates.Count);
     }
 
     private static string ValuesRepository(string appId)

@@ -209,7 +209,7 @@ public class WorkloadTests
             var protectedPods = manifests.Workloads.Where(w => Selects(pdb.Spec.Selector.MatchLabels, w.Metadata.Labels)).ToArray();
             Assert.True(protectedPods.Length == 1, $"{pdb.Metadata.Name} selects {protectedPods.Length} workloads");
         }
-        var expected = values == "values-minimal.yaml" ? new[] { "ledger" } : Platform.AppIds;
+        var expected = values == "values-minimal.yaml" ? new[] { "ledger" } : Platform.ImageIds;
         Assert.Equal(expected.Select(Platform.ResourceName).Order(), manifests.All<V1PodDisruptionBudget>().Select(p => p.Metadata.Name).Order());
     }
 

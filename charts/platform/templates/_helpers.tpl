@@ -55,7 +55,7 @@ app.kubernetes.io/component: {{ .id }}
 
 {{/* The values key of a service: record-vault lives under recordVault. */}}
 {{- define "platform.valuesKey" -}}
-{{- if eq . "record-vault" }}recordVault{{ else }}{{ . }}{{ end }}
+{{- if eq . "record-vault" }}recordVault{{ else if eq . "clinician-portal" }}clinicianPortal{{ else }}{{ . }}{{ end }}
 {{- end }}
 
 {{/* The four services, in a fixed order. */}}
@@ -245,6 +245,26 @@ readinessProbe:
   value: "true"
 {{- end }}
 {{- include "platform.identity.clients" $root }}
+{{- with $v.smart }}
+{{- with .fhirBaseUrl }}
+- name: Identity__Smart__FhirBaseUrl
+  value: {{ . | quote }}
+{{- end }}
+{{- with .consentUrl }}
+{{- if not (and $v.serviceClient.enabled (has "consent.decide" $v.serviceClient.scopes)) }}
+{{- fail "identity.smart.consentUrl: the patient picker asks the consent service with the identity service's own client; enable identity.serviceClient with scope consent.decide" }}
+{{- end }}
+- name: Identity__Smart__ConsentUrl
+  value: {{ . | quote }}
+{{- end }}
+- name: Identity__Smart__Purpose
+  value: {{ .purpose | quote }}
+{{- end }}
+{{- if $v.serviceClient.enabled }}
+{{- /* The identity service validates no tokens of an issuer (it is the issuer): its service client asks its own public URL. */}}
+- name: ServiceClient__Authority
+  value: {{ $root.Values.issuer | quote }}
+{{- end }}
 {{- with $v.kyc }}{{- with .fingerprintKeySecret }}{{- if .name }}
 {{ include "platform.secretEnv" (dict "name" "Kyc__FingerprintKey" "secret" .name "key" .key) }}
 {{- end }}{{- end }}{{- end }}
@@ -270,6 +290,17 @@ readinessProbe:
 {{- /* Receipt reconciliation asks the ledger for receipts its access events have not brought back. */}}
 - name: Receipts__LedgerUrl
   value: {{ printf "http://%s:8080/" (include "platform.componentName" (dict "root" $root "id" "ledger")) | quote }}
+{{- end }}
+{{- if and $v.pages $v.pages.enabled }}
+{{- $section := ternary "Consent" "RecordVault" (eq $id "consent") }}
+- name: {{ $section }}__Pages__ClientId
+  value: {{ $v.pages.clientId | quote }}
+{{ include "platform.secretEnv" (dict "name" (printf "%s__Pages__ClientSecret" $section) "secret" $v.pages.clientSecret.existingSecret "key" $v.pages.clientSecret.key) }}
+{{- if and (eq $id "record-vault") $root.Values.consent.enabled $root.Values.consent.pages.enabled }}
+{{- /* The portal's navigation links to the consent pages at their public origin. */}}
+- name: RecordVault__Pages__ConsentPagesUrl
+  value: {{ include "platform.pages.origin" (dict "root" $root "id" "consent") | quote }}
+{{- end }}
 {{- end }}
 {{- if and $v.serviceClient $v.serviceClient.enabled }}
 - name: ServiceClient__ClientId
@@ -333,7 +364,9 @@ readinessProbe:
 
 {{/*
 The OAuth clients the identity service registers at start (Identity:Clients): first every enabled service client,
-with the very Secret its service reads, then identity.clients.
+with the very Secret its service reads, then the patient pages of consent and record-vault (confidential, the
+Secret of `<service>.pages.clientSecret`), then the clinician portal (public, at its public origin), then
+identity.clients.
 */}}
 {{- define "platform.identity.clients" -}}
 {{- $root := . }}
@@ -343,6 +376,16 @@ with the very Secret its service reads, then identity.clients.
 {{- if and $v.enabled $v.serviceClient $v.serviceClient.enabled }}
 {{- $clients = append $clients (dict "clientId" $v.serviceClient.clientId "displayName" (printf "%s service" $id) "type" "confidential" "grantTypes" (list "client_credentials") "scopes" $v.serviceClient.scopes "clientSecret" (dict "name" $v.serviceClient.existingSecret "key" $v.serviceClient.key)) }}
 {{- end }}
+{{- end }}
+{{- range $id := list "consent" "record-vault" }}
+{{- $v := index $root.Values (include "platform.valuesKey" $id) }}
+{{- if and $v.enabled $v.pages $v.pages.enabled }}
+{{- $scopes := ternary (list "openid" "roles") (list "openid" "roles" "records") (eq $id "consent") }}
+{{- $clients = append $clients (dict "clientId" $v.pages.clientId "displayName" (ternary "Consent pages" "Patient portal" (eq $id "consent")) "type" "confidential" "consentType" "implicit" "grantTypes" (list "authorization_code") "scopes" $scopes "redirectUris" (list (printf "%ssignin-oidc" (include "platform.pages.origin" (dict "root" $root "id" $id)))) "clientSecret" (dict "name" $v.pages.clientSecret.existingSecret "key" $v.pages.clientSecret.key)) }}
+{{- end }}
+{{- end }}
+{{- if $root.Values.clinicianPortal.enabled }}
+{{- $clients = append $clients (include "platform.portal.client" $root | fromYaml) }}
 {{- end }}
 {{- $clients = concat $clients (default list $root.Values.identity.clients) }}
 {{- range $i, $c := $clients }}
@@ -779,4 +822,78 @@ annotations:
   helm.sh/hook: pre-install,pre-upgrade
   helm.sh/hook-weight: "-10"
   helm.sh/hook-delete-policy: before-hook-creation
+{{- end }}
+
+{{/* The clinician portal's public origin, with a trailing slash (clinicianPortal.publicUrl). */}}
+{{- define "platform.portal.origin" -}}
+{{- $url := .Values.clinicianPortal.publicUrl }}
+{{- if not (regexMatch "^https?://[^/]+" $url) }}
+{{- fail "clinicianPortal.publicUrl must be the portal's public origin, e.g. https://clinicians.example.org/" }}
+{{- end }}
+{{- if and (hasPrefix "http://" $url) (not .Values.authentication.allowHttp) }}
+{{- fail "clinicianPortal.publicUrl is http://: only with authentication.allowHttp (development)" }}
+{{- end }}
+{{- printf "%s/" (trimSuffix "/" $url) }}
+{{- end }}
+
+{{/* The clinician-portal client the identity service registers: redirect URIs at the portal's public origin. */}}
+{{- define "platform.portal.client" -}}
+{{- $v := .Values.clinicianPortal }}
+{{- $origin := include "platform.portal.origin" . }}
+{{- $redirects := $v.redirectUris | default (list (printf "%scallback" $origin)) }}
+{{- $logouts := $v.postLogoutRedirectUris | default (list (printf "%ssignout-callback" $origin) $origin) }}
+{{- toYaml (dict "clientId" $v.clientId "displayName" "Clinician portal" "type" "public" "consentType" "implicit" "grantTypes" (list "authorization_code") "scopes" (list "openid" "profile" "roles" "records" "consent.manage") "redirectUris" $redirects "postLogoutRedirectUris" $logouts) }}
+{{- end }}
+
+{{/* The environment of the clinician portal (services/ClinicianPortal, docs/clinician-portal.md#configuration). */}}
+{{- define "platform.portal.env" -}}
+{{- $root := .root }}
+{{- $v := $root.Values.clinicianPortal -}}
+- name: ASPNETCORE_HTTP_PORTS
+  value: "8080"
+- name: ASPNETCORE_ENVIRONMENT
+  value: Production
+{{- if $root.Values.trustForwardedHeaders }}
+{{- /* The redirect URI is built from the request: behind a TLS-terminating ingress it must see https. */}}
+- name: ASPNETCORE_FORWARDEDHEADERS_ENABLED
+  value: "true"
+{{- end }}
+- name: Data__Directory
+  value: /tmp/data
+{{ include "platform.secretEnv" (dict "name" "ConnectionStrings__Redis" "secret" $root.Values.redis.existingSecret "key" $root.Values.redis.connectionStringKey) }}
+- name: Authentication__Authority
+  value: {{ $root.Values.issuer | quote }}
+{{- if $root.Values.authentication.allowHttp }}
+- name: Authentication__RequireHttpsMetadata
+  value: "false"
+{{- end }}
+- name: Portal__ClientId
+  value: {{ $v.clientId | quote }}
+{{- /* The APIs over their Services: the clinician's token authorizes each call, no sidecar needed. */}}
+- name: Portal__ConsentUrl
+  value: {{ printf "http://%s:8080/" (include "platform.componentName" (dict "root" $root "id" "consent")) | quote }}
+- name: Portal__RecordVaultUrl
+  value: {{ printf "http://%s:8080/" (include "platform.componentName" (dict "root" $root "id" "record-vault")) | quote }}
+{{- with $v.sessionLifetime }}
+- name: Portal__SessionLifetime
+  value: {{ . | quote }}
+{{- end }}
+{{- /* No OTEL_EXPORTER_OTLP_ENDPOINT: the portal exports no telemetry yet (it does not call AddTelemetry). */}}
+{{- range $key, $value := $v.settings }}
+- name: {{ $key | replace ":" "__" }}
+  value: {{ $value | toString | quote }}
+{{- end }}
+{{- with $v.extraEnv }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/* The public origin of a service's patient pages, with a trailing slash: (dict "root" $ "id" "consent"). */}}
+{{- define "platform.pages.origin" -}}
+{{- $key := include "platform.valuesKey" .id }}
+{{- $url := (index .root.Values $key).pages.publicUrl }}
+{{- if and (hasPrefix "http://" $url) (not .root.Values.authentication.allowHttp) }}
+{{- fail (printf "%s.pages.publicUrl is http://: only with authentication.allowHttp (development)" $key) }}
+{{- end }}
+{{- printf "%s/" (trimSuffix "/" $url) }}
 {{- end }}

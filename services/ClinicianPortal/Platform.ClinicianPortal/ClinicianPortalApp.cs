@@ -36,6 +36,8 @@ public static class ClinicianPortalApp
         builder.Services.AddPlatformProblemDetails();
         builder.Services.AddPlatformRateLimiting(builder.Configuration);
         builder.Services.AddHealthChecks();
+        // With Redis (the chart): the Data Protection key ring shared by the replicas, and a readiness check.
+        builder.AddRedisIfConfigured();
         builder.AddLocalDataProtectionUnlessRedis();
         var options = builder.Configuration.GetSection("Portal").Get<PortalOptions>() ?? new PortalOptions();
         builder.Services.Configure<PortalOptions>(builder.Configuration.GetSection("Portal"));

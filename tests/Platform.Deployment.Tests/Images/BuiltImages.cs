@@ -4,7 +4,7 @@ using System.Diagnostics;
 namespace Platform.Deployment.Tests.Images;
 
 /// <summary>
-/// The four service images as the SDK builds them (<c>dotnet publish -t:PublishContainer</c>, build/Container.props)
+/// The five images (four services, the clinician portal) as the SDK builds them (<c>dotnet publish -t:PublishContainer</c>, build/Container.props)
 /// on top of <see cref="StandInBaseImage"/>, written to archives and read back. Built once per test run, on demand.
 /// </summary>
 public sealed class BuiltImages : IDisposable

@@ -13,7 +13,7 @@ namespace Platform.Deployment.Tests.Images;
 [Collection(nameof(BuiltImagesCollection))]
 public class ImageTests(BuiltImages images)
 {
-    public static TheoryData<string> AppIds() => new(Platform.AppIds);
+    public static TheoryData<string> AppIds() => new(Platform.ImageIds);
 
     [Theory]
     [MemberData(nameof(AppIds))]
@@ -41,7 +41,7 @@ public class ImageTests(BuiltImages images)
         var image = images.Of(appId);
         var user = (string?)image.RuntimeConfig["User"];
         Assert.Equal(Platform.AppUser.ToString(CultureInfo.InvariantCulture), user);
-        var workload = Assert.Single(Manifests.Of("values.yaml").ServiceWorkloads, w => w.Component == appId);
+        var workload = Assert.Single(Manifests.Of("values.yaml").ImageWorkloads, w => w.Component == appId);
         Assert.Equal(Platform.AppUser, workload.Spec.SecurityContext?.RunAsUser ?? workload.MainContainer.SecurityContext?.RunAsUser);
         // The app user must be able to read every file the service needs (the root filesystem is read-only in the pod).
         var unreadable = image.Files.Where(f => f.Key.StartsWith("/app/", StringComparison.Ordinal) && f.Value.Content is not null
@@ -56,7 +56,7 @@ public class ImageTests(BuiltImages images)
     {
         var image = images.Of(appId);
         var exposed = (image.RuntimeConfig["ExposedPorts"]?.AsObject() ?? []).Select(p => p.Key).Order(StringComparer.Ordinal);
-        var workload = Assert.Single(Manifests.Of("values.yaml").ServiceWorkloads, w => w.Component == appId);
+        var workload = Assert.Single(Manifests.Of("values.yaml").ImageWorkloads, w => w.Component == appId);
         Assert.Equal(workload.MainContainer.Ports.Select(p => $"{p.ContainerPort}/tcp").Order(StringComparer.Ordinal), exposed);
         Assert.Equal(Platform.HttpPort.ToString(CultureInfo.InvariantCulture), Env(image, "ASPNETCORE_HTTP_PORTS"));
     }
@@ -67,11 +67,25 @@ public class ImageTests(BuiltImages images)
     {
         var image = images.Of(appId);
         var appVersion = ChartVersionTests.AppVersion();
-        var workload = Assert.Single(Manifests.Of("values-minimal.yaml").ServiceWorkloads, w => w.Component == appId);
+        var workload = Assert.Single(Manifests.Of("values-minimal.yaml").ImageWorkloads, w => w.Component == appId);
         // values-minimal.yaml runs the images from the node's store: repository:tag exactly as the SDK names them.
         Assert.Contains(workload.MainContainer.Image, image.RepoTags.Select(t => t.Split('/')[^1]));
         Assert.EndsWith($":{appVersion}", workload.MainContainer.Image, StringComparison.Ordinal);
         Assert.Equal(appVersion, (string?)image.RuntimeConfig["Labels"]?["org.opencontainers.image.version"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(AppIds))]
+    public void Every_image_carries_the_same_platform_labels_as_build_container_props_sets(string appId)
+    {
+        var labels = images.Of(appId).RuntimeConfig["Labels"]?.AsObject() ?? [];
+        var props = System.Xml.Linq.XDocument.Load(Repository.Path("build", "Container.props"));
+        var expected = props.Descendants("ContainerLabel").ToDictionary(l => l.Attribute("Include")!.Value, l => l.Attribute("Value")!.Value);
+        Assert.NotEmpty(expected);
+        foreach (var (name, value) in expected)
+        {
+            Assert.Equal(value, (string?)labels[name]);
+        }
     }
 
     [Theory]

@@ -30,8 +30,8 @@ public static class BackchannelLogoutReceiver
         if (RedisSetup.IsConfigured(builder.Configuration))
         {
             var service = builder.Configuration["Service:Name"] ?? "service";
-            // A host that connected Redis (AddServiceDefaults) shares the list; one that did not (the single-replica
-            // clinician portal) keeps it in memory.
+            // A host that connected Redis (AddServiceDefaults, or AddRedisIfConfigured as the clinician portal does)
+            // shares the list with its replicas; one that did not keeps it in memory.
             builder.Services.TryAddSingleton<IEndedSessions>(sp => sp.GetService<StackExchange.Redis.IConnectionMultiplexer>() is { } redis
                 ? new RedisEndedSessions(redis, service, sp.GetRequiredService<TimeProvider>())
                 : new InMemoryEndedSessions(sp.GetRequiredService<TimeProvider>()));

@@ -14,7 +14,8 @@ namespace Platform.ClinicianPortal.SignIn;
 /// Sign-in through the identity service with OpenID Connect: the public <c>clinician-portal</c> client, code + PKCE,
 /// the answer at <c>/callback</c> (the registered redirect URI). The clinician's second factor is asked for by the
 /// identity service; the portal admits only an ID token whose <c>acr</c> says it was given, and only clinicians.
-/// The session is a cookie holding a key to a server-side ticket (<see cref="ServerSideTickets"/>) that keeps the tokens.
+/// The session is a cookie holding a key to a server-side ticket (<see cref="ServerSideTickets"/>, or
+/// <see cref="RedisTickets"/> when Redis is configured) that keeps the tokens.
 /// </summary>
 public static class PortalSignIn
 {
@@ -32,9 +33,17 @@ public static class PortalSignIn
         ArgumentNullException.ThrowIfNull(options);
         var authority = builder.Configuration["Authentication:Authority"]
             ?? throw new InvalidOperationException("The clinician portal signs clinicians in through the identity service: set Authentication:Authority.");
-        builder.Services.AddSingleton<ServerSideTickets>();
+        // Several replicas (the chart) share the tickets in Redis; one process (the dev host, tests) keeps them in memory.
+        if (RedisSetup.IsConfigured(builder.Configuration))
+        {
+            builder.Services.AddSingleton<ITicketStore, RedisTickets>();
+        }
+        else
+        {
+            builder.Services.AddSingleton<ITicketStore, ServerSideTickets>();
+        }
         builder.Services.AddOptions<CookieAuthenticationOptions>(CookieScheme)
-            .Configure<ServerSideTickets>((cookie, tickets) => cookie.SessionStore = tickets);
+            .Configure<ITicketStore>((cookie, tickets) => cookie.SessionStore = tickets);
         builder.Services.AddAuthentication(o =>
             {
                 o.DefaultScheme = CookieScheme;

@@ -7,7 +7,7 @@ namespace Platform.ClinicianPortal.SignIn;
 /// <summary>
 /// Keeps each session's ticket (the clinician's claims and the access token) in the portal's memory; the browser's
 /// cookie carries only a random key to it. So the access token never leaves the server, and signing out forgets it.
-/// One replica only: several would need a shared store (Redis), which is chart work still to do.
+/// One replica only: with <c>ConnectionStrings:Redis</c> set (the chart) the tickets live in Redis (<see cref="RedisTickets"/>).
 /// </summary>
 public sealed class ServerSideTickets(TimeProvider time) : ITicketStore
 {
