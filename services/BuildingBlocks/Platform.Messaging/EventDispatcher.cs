@@ -81,6 +81,7 @@ public sealed partial class EventDispatcher<TContext>(
                 });
                 await db.SaveChangesAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
+                scope.ServiceProvider.GetService<AfterHandlerCommit>()?.Run();
                 return result;
             }
         }
