@@ -123,6 +123,8 @@ public static class LedgerEndToEndBenchmark
                 {
                     ["Urls"] = $"http://127.0.0.1:{ports[2 * i].Port}",
                     ["Keys:Provider"] = "Software",
+                    // Warnings under load (a follower behind, a signature retried) would bury the table.
+                    ["Logging:LogLevel:Default"] = "Error",
                     ["Ledger:ReplicaName"] = $"ledger-{i}",
                     ["Ledger:ClusterToken"] = clusterToken,
                     // As in the dev host (three replicas in one process): followers acknowledge before flushing.
@@ -144,6 +146,7 @@ public static class LedgerEndToEndBenchmark
             {
                 ["Keys:Provider"] = "Software",
                 ["Keys:Software:KeyDirectory"] = consentKeys,
+                ["Logging:LogLevel:Default"] = "Error",
                 // Never called: grants go through ConsentCommands, not HTTP.
                 ["Authentication:Authority"] = "http://127.0.0.1:9/",
                 ["Authentication:RequireHttpsMetadata"] = "false",

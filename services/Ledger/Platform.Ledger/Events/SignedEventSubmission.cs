@@ -9,7 +9,7 @@ namespace Platform.Ledger.Events;
 
 /// <summary>
 /// Commits a signed event that arrived on the bus and acknowledges it once it is committed: the receipt it owes the
-/// publisher is recorded (<see cref="OwedReceipt"/>) in the same transaction as the inbox entry, and
+/// publisher is recorded (<see cref="OwedReceipt"/>) in the same SaveChanges (one transaction) as the inbox entry, and
 /// <see cref="FinalityReceiptPublisher"/> publishes <c>ledger.committed</c> when a final checkpoint covers it. A refused
 /// event is dropped to the dead-letter topic only when the refusal is about the event itself; a refusal that can
 /// resolve itself (<see cref="TransientRefusals"/>) or an unreachable majority means Retry, and the repeat is idempotent.
@@ -48,10 +48,11 @@ public sealed partial class SignedEventSubmission(
         // Committed (or a repeat of a committed event, which is announced again: the publisher may have lost the first
         // announcement). The receipt is owed from now on, durably; no wait for finality inside this transaction.
         var eventId = outcome.EventId!.Value;
+        // Only added: the dispatcher saves it with the inbox entry (the handlers are ISavesWithInboxEntry), so no
+        // database transaction is open while the Raft commit above runs.
         if (await db.OwedReceipts.FindAsync([eventId], cancellationToken) is null)
         {
             db.OwedReceipts.Add(new OwedReceipt { EventId = eventId, LeafIndex = outcome.LeafIndex!.Value, OwedSinceUtc = time.GetUtcNow().UtcDateTime });
-            await db.SaveChangesAsync(cancellationToken);
         }
         afterCommit.Add(receipts.ReceiptOwed);
         return EventHandlingResult.Success;
