@@ -8,6 +8,7 @@ using Platform.Benchmarks;
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- micro [BenchmarkDotNet options, e.g. --filter *KeyWrap*]
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- http [seconds] [concurrency]
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- ledger [seconds] [clients,clients,...]
+//   dotnet run -c Release --project tests/Platform.Benchmarks -- ledger-e2e [seconds] [rate,rate,...]   (consent service → bus → ledger → receipt back, offered events/s)
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- ledger-snapshots [events] [snapshot interval]
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- oidc [seconds] [concurrency]
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- tokens [seconds] [concurrency] [rounds] [sqlite|postgres]   (ours vs node-oidc-provider; needs node and npm)
@@ -32,6 +33,11 @@ switch (mode)
         var rowSeconds = rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 10;
         var clients = rest.Length > 1 ? rest[1].Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray() : [1, 16, 64, 256];
         await LedgerCommitBenchmark.RunAsync(TimeSpan.FromSeconds(rowSeconds), clients);
+        break;
+    case "ledger-e2e":
+        var e2eSeconds = rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 15;
+        var rates = rest.Length > 1 ? rest[1].Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToArray() : [50, 200, 500, 1000];
+        await LedgerEndToEndBenchmark.RunAsync(TimeSpan.FromSeconds(e2eSeconds), rates);
         break;
     case "ledger-snapshots":
         var snapshotEvents = rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 1_000_000;
@@ -84,7 +90,7 @@ switch (mode)
         await VaultReadBenchmark.RunAsync(TimeSpan.FromSeconds(5), 16, 200, 1);
         break;
     default:
-        Console.Error.WriteLine($"Unknown mode '{mode}'. Use micro, http, ledger, ledger-snapshots, oidc, tokens, code-flow, decisions, vault or all.");
+        Console.Error.WriteLine($"Unknown mode '{mode}'. Use micro, http, ledger, ledger-e2e, ledger-snapshots, oidc, tokens, code-flow, decisions, vault or all.");
         return 2;
 }
 return 0;

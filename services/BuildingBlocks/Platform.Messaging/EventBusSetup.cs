@@ -25,6 +25,8 @@ public static class EventBusSetup
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SubscriptionRegistry>();
         services.AddSingleton<IEventDispatcher, EventDispatcher<TContext>>();
+        services.AddScoped<AfterHandlerCommit>();
+        services.TryAddSingleton<OutboxWakeup>();
         services.Configure<OutboxOptions>(builder.Configuration.GetSection("EventBus:Outbox"));
 
         // IEventBus is only added when none is registered yet, so a host may wrap or replace the transport.

@@ -65,7 +65,11 @@ public sealed partial class EventDispatcher<TContext>(
             return EventHandlingResult.Success;
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // A handler that only adds to the context is saved with its inbox entry by one SaveChanges (one transaction of
+        // its own); any other handler runs inside an explicit transaction, since it may save on its own.
+        await using var transaction = typeof(ISavesWithInboxEntry).IsAssignableFrom(subscription.HandlerType)
+            ? null
+            : await db.Database.BeginTransactionAsync(cancellationToken);
         EventHandlingResult result;
         try
         {
@@ -80,13 +84,20 @@ public sealed partial class EventDispatcher<TContext>(
                     HandledAtUtc = time.GetUtcNow().UtcDateTime,
                 });
                 await db.SaveChangesAsync(cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
+                if (transaction is not null)
+                {
+                    await transaction.CommitAsync(cancellationToken);
+                }
+                scope.ServiceProvider.GetService<AfterHandlerCommit>()?.Run();
                 return result;
             }
         }
         catch (DbUpdateException ex)
         {
-            await transaction.RollbackAsync(CancellationToken.None);
+            if (transaction is not null)
+            {
+                await transaction.RollbackAsync(CancellationToken.None);
+            }
             if (await AlreadyHandledAsync(subscription, integrationEvent.Id))
             {
                 // A concurrent delivery of the same event won the race; its commit stands, ours rolled back.
@@ -100,7 +111,10 @@ public sealed partial class EventDispatcher<TContext>(
             LogHandlerFailed(logger, subscription.HandlerName, subscription.Topic, integrationEvent.Id, ex.GetType().Name, ex);
             result = EventHandlingResult.Retry;
         }
-        await transaction.RollbackAsync(CancellationToken.None);
+        if (transaction is not null)
+        {
+            await transaction.RollbackAsync(CancellationToken.None);
+        }
         return result;
     }
 

@@ -16,19 +16,40 @@ public sealed partial class LedgerState
     /// </summary>
     public async Task<ReceiptLookup> ReceiptWhenFinalAsync(Guid eventId, long leafIndex, CancellationToken cancellationToken)
     {
-        TaskCompletionSource waiter;
+        await WhenFinalAsync(leafIndex).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return ReceiptFor(eventId);
+    }
+
+    /// <summary>
+    /// Completes once a final checkpoint on this replica covers <paramref name="leafIndex"/> (already completed if one
+    /// does). Not cancellable by design: the task is released by the next final checkpoint that covers the leaf, so a
+    /// caller that stops waiting simply drops it.
+    /// </summary>
+    public Task WhenFinalAsync(long leafIndex)
+    {
         lock (_gate)
         {
             if (_latestFinalSize is { } size && size > leafIndex)
             {
-                return ReceiptFor(eventId);
+                return Task.CompletedTask;
             }
-            // Continuations run off the applier's thread: the waiter then builds its receipt under the same lock.
-            waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            // Continuations run off the applier's thread: a waiter then builds its receipt under the same lock.
+            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _finalityWaiters.Enqueue(waiter, leafIndex);
+            return waiter.Task;
         }
-        await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return ReceiptFor(eventId);
+    }
+
+    /// <summary>The tree size of the newest final checkpoint on this replica (0 before the first).</summary>
+    public long LatestFinalSize
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _latestFinalSize ?? 0;
+            }
+        }
     }
 
     /// <summary>Number of callers still waiting for finality (an abandoned wait stays until its checkpoint is final).</summary>

@@ -25,6 +25,9 @@ public static class LedgerService
             {
                 builder.AddLedgerNode();
                 builder.Services.AddScoped<SignedEventSubmission>();
+                // Publishes the receipts owed for events taken from the bus once final checkpoints cover them.
+                builder.Services.AddSingleton<FinalityReceiptPublisher>();
+                builder.Services.AddHostedService(sp => sp.GetRequiredService<FinalityReceiptPublisher>());
                 events.AddSubscription<ConsentChangedV1, ConsentChangedHandler>()
                       .AddSubscription<RecordAccessedV1, RecordAccessedHandler>();
             },

@@ -24,7 +24,8 @@ public sealed partial class OutboxRelay<TContext>(
     IEventBus bus,
     IOptions<OutboxOptions> options,
     TimeProvider time,
-    ILogger<OutboxRelay<TContext>> logger) : BackgroundService where TContext : DbContext
+    ILogger<OutboxRelay<TContext>> logger,
+    OutboxWakeup? wakeup = null) : BackgroundService where TContext : DbContext
 {
     private static readonly TimeSpan CleanupInterval = TimeSpan.FromMinutes(1);
 
@@ -38,6 +39,8 @@ public sealed partial class OutboxRelay<TContext>(
     {
         while (!stoppingToken.IsCancellationRequested)
         {
+            // Taken before looking for rows: a writer that wakes the relay after this round's query is not missed.
+            var woken = wakeup?.Next;
             var room = Math.Min(Window - _inFlight.Count, _options.BatchSize);
             var started = 0;
             if (room > 0)
@@ -57,11 +60,16 @@ public sealed partial class OutboxRelay<TContext>(
                     continue; // more may be due right now
                 }
             }
-            // Wake when a publish finishes (room for the next) or, with room left, after the poll interval (new rows).
+            // Wake when a publish finishes (room for the next) or, with room left, after the poll interval or when a
+            // writer says it added rows (OutboxWakeup).
             var wake = _inFlight.Values.ToList();
             if (_inFlight.Count < Window)
             {
                 wake.Add(Task.Delay(_options.PollInterval, time, stoppingToken));
+                if (woken is not null)
+                {
+                    wake.Add(woken);
+                }
             }
             await ((Task)Task.WhenAny(wake)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }

@@ -6,5 +6,16 @@ namespace Platform.Ledger.Data;
 /// <summary>The ledger service's own database. No other service reads it. Its schema comes from migrations, one set per provider (Data/Migrations; tests/tools/add-migration.sh).</summary>
 public class LedgerDbContext(DbContextOptions options) : DbContext(options)
 {
-    protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.AddOutboxAndInbox();
+    public DbSet<OwedReceipt> OwedReceipts => Set<OwedReceipt>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.AddOutboxAndInbox();
+        modelBuilder.Entity<OwedReceipt>(owed =>
+        {
+            owed.ToTable("owed_receipts");
+            owed.HasKey(o => o.EventId);
+            owed.HasIndex(o => o.LeafIndex);
+        });
+    }
 }

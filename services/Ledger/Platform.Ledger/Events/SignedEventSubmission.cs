@@ -1,25 +1,27 @@
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using Platform.Contracts.Events;
 using Platform.Ledger.Core;
 using Platform.Ledger.Data;
 using Platform.Ledger.Node;
 using Platform.Ledger.Replication;
 using Platform.Messaging;
-using Platform.Messaging.Outbox;
 
 namespace Platform.Ledger.Events;
 
 /// <summary>
-/// Commits a signed event that arrived on the bus and announces it with its receipt (<c>ledger.committed</c>),
-/// written to the outbox in the same transaction as the inbox entry. A refused event is dropped to the dead-letter
-/// topic only when the refusal is about the event itself; a refusal that can resolve itself (<see cref="TransientRefusals"/>),
-/// an unreachable majority or a receipt not ready yet means Retry, and the repeat is idempotent.
+/// Commits a signed event that arrived on the bus and acknowledges it once it is committed: the receipt it owes the
+/// publisher is recorded (<see cref="OwedReceipt"/>) in the same SaveChanges (one transaction) as the inbox entry, and
+/// <see cref="FinalityReceiptPublisher"/> publishes <c>ledger.committed</c> when a final checkpoint covers it. A refused
+/// event is dropped to the dead-letter topic only when the refusal is about the event itself; a refusal that can
+/// resolve itself (<see cref="TransientRefusals"/>) or an unreachable majority means Retry, and the repeat is idempotent.
 /// </summary>
-public sealed partial class SignedEventSubmission(LedgerNode node, LedgerDbContext db, TimeProvider time, ILogger<SignedEventSubmission> logger)
+public sealed partial class SignedEventSubmission(
+    LedgerNode node,
+    LedgerDbContext db,
+    AfterHandlerCommit afterCommit,
+    FinalityReceiptPublisher receipts,
+    TimeProvider time,
+    ILogger<SignedEventSubmission> logger)
 {
-    private static readonly TimeSpan ReceiptWait = TimeSpan.FromSeconds(10);
-
     public async Task<EventHandlingResult> SubmitAsync(string signedEvent, CancellationToken cancellationToken)
     {
         SubmitOutcome outcome;
@@ -43,27 +45,16 @@ public sealed partial class SignedEventSubmission(LedgerNode node, LedgerDbConte
             return EventHandlingResult.Drop;
         }
 
-        // No polling: the wait ends with the signature that makes a checkpoint covering the event final.
-        ReceiptLookup lookup;
-        using (var wait = new CancellationTokenSource(ReceiptWait, time))
-        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(wait.Token, cancellationToken))
+        // Committed (or a repeat of a committed event, which is announced again: the publisher may have lost the first
+        // announcement). The receipt is owed from now on, durably; no wait for finality inside this transaction.
+        var eventId = outcome.EventId!.Value;
+        // Only added: the dispatcher saves it with the inbox entry (the handlers are ISavesWithInboxEntry), so no
+        // database transaction is open while the Raft commit above runs.
+        if (await db.OwedReceipts.FindAsync([eventId], cancellationToken) is null)
         {
-            try
-            {
-                lookup = await node.State.ReceiptWhenFinalAsync(outcome.EventId!.Value, outcome.LeafIndex!.Value, linked.Token);
-            }
-            catch (OperationCanceledException) when (wait.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-            {
-                return EventHandlingResult.Retry; // committed; the receipt comes with a later block
-            }
+            db.OwedReceipts.Add(new OwedReceipt { EventId = eventId, LeafIndex = outcome.LeafIndex!.Value, OwedSinceUtc = time.GetUtcNow().UtcDateTime });
         }
-        if (lookup.Status != ReceiptStatus.Ready)
-        {
-            return EventHandlingResult.Retry; // cannot happen for a committed event; retrying is safe (idempotent)
-        }
-        var receipt = lookup.Receipt!;
-        db.AddIntegrationEvent(new LedgerCommittedV1(outcome.EventId.Value, outcome.LeafIndex!.Value, JsonSerializer.Serialize(receipt, EventSerializer.Options)), "ledger");
-        await db.SaveChangesAsync(cancellationToken);
+        afterCommit.Add(receipts.ReceiptOwed);
         return EventHandlingResult.Success;
     }
 

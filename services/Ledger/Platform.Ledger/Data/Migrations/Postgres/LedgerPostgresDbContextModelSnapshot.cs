@@ -22,6 +22,25 @@ namespace Platform.Ledger.Data.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Platform.Ledger.Data.OwedReceipt", b =>
+                {
+                    b.Property<Guid>("EventId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("LeafIndex")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("OwedSinceUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("EventId");
+
+                    b.HasIndex("LeafIndex");
+
+                    b.ToTable("owed_receipts", (string)null);
+                });
+
             modelBuilder.Entity("Platform.Messaging.Inbox.InboxEntry", b =>
                 {
                     b.Property<Guid>("EventId")

@@ -17,6 +17,25 @@ namespace Platform.Ledger.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Platform.Ledger.Data.OwedReceipt", b =>
+                {
+                    b.Property<Guid>("EventId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LeafIndex")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("OwedSinceUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("EventId");
+
+                    b.HasIndex("LeafIndex");
+
+                    b.ToTable("owed_receipts", (string)null);
+                });
+
             modelBuilder.Entity("Platform.Messaging.Inbox.InboxEntry", b =>
                 {
                     b.Property<Guid>("EventId")

@@ -1,0 +1,40 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Platform.Ledger.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class OwedReceipts : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "owed_receipts",
+                columns: table => new
+                {
+                    EventId = table.Column<Guid>(type: "uuid", nullable: false),
+                    LeafIndex = table.Column<long>(type: "bigint", nullable: false),
+                    OwedSinceUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_owed_receipts", x => x.EventId);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_owed_receipts_LeafIndex",
+                table: "owed_receipts",
+                column: "LeafIndex");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "owed_receipts");
+        }
+    }
+}
