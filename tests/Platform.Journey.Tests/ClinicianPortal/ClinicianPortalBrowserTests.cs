@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Platform.Identity.Accounts;
 using Platform.Identity.Tests.Infrastructure;
@@ -28,7 +27,7 @@ public sealed class ClinicianPortalBrowserTests(PortalPlatform platform) : IClas
         await using var _ = clinicianContext;
         await BrowserSteps.WithScreenshotOnFailureAsync(page, async () =>
         {
-            await SignInAsClinicianAsync(page, clinician);
+            await PortalSteps.SignInAsClinicianAsync(platform, page, clinician);
             await Expect(page.Locator("#no-patients")).ToBeVisibleAsync();
             await AccessibilityCheck.AssertNoSeriousViolationsAsync(page);
 
@@ -53,12 +52,7 @@ public sealed class ClinicianPortalBrowserTests(PortalPlatform platform) : IClas
         await using var __ = patientContext;
         await BrowserSteps.WithScreenshotOnFailureAsync(patientPage, async () =>
         {
-            await patientPage.GotoAsync(new Uri(platform.Consent, "my/requests").AbsoluteUri);
-            await BrowserSteps.WaitForPathAsync(patientPage, "/account/login");
-            await patientPage.GetByLabel("E-mail address", new() { Exact = true }).FillAsync(patient.Email);
-            await patientPage.GetByLabel("Password", new() { Exact = true }).FillAsync(patient.Password);
-            await patientPage.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-            await BrowserSteps.WaitForPathAsync(patientPage, "/my/requests");
+            await PortalSteps.SignInAsPatientAtAsync(patientPage, new Uri(platform.Consent, "my/requests"), patient);
             var pending = patientPage.Locator("#pending-requests li");
             await Expect(pending).ToHaveCountAsync(1);
             await Expect(pending).ToContainTextAsync(clinician.Id);
@@ -125,7 +119,7 @@ public sealed class ClinicianPortalBrowserTests(PortalPlatform platform) : IClas
         await using var _ = context;
         await BrowserSteps.WithScreenshotOnFailureAsync(page, async () =>
         {
-            await SignInAsClinicianAsync(page, clinician);
+            await PortalSteps.SignInAsClinicianAsync(platform, page, clinician);
             await page.GetByRole(AriaRole.Link, new() { Name = "Emergency access" }).ClickAsync();
             await BrowserSteps.WaitForPathAsync(page, "/break-glass");
             await Expect(page.Locator("#break-glass-warning")).ToContainTextAsync("has not shared with you");
@@ -160,19 +154,4 @@ public sealed class ClinicianPortalBrowserTests(PortalPlatform platform) : IClas
 
     private async Task<List<System.Text.Json.JsonElement>> ClinicianEntriesAsync(TestAccount patient, string patientToken, TestAccount clinician) =>
         [.. (await platform.AccessLogAsync(patient, patientToken)).EnumerateArray().Where(e => e.GetProperty("actor").GetString() == clinician.Id)];
-
-    /// <summary>Opens the portal, which sends the browser to the identity service; password, then the TOTP code, then back.</summary>
-    private async Task SignInAsClinicianAsync(IPage page, TestAccount clinician)
-    {
-        await page.GotoAsync(platform.Portal.AbsoluteUri);
-        await BrowserSteps.WaitForPathAsync(page, "/account/login");
-        await page.GetByLabel("E-mail address", new() { Exact = true }).FillAsync(clinician.Email);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(clinician.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await BrowserSteps.WaitForPathAsync(page, "/account/login-2fa");
-        await page.GetByLabel("6-digit code").FillAsync(clinician.NextCode());
-        await page.GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex("^" + Regex.Escape(platform.Portal.AbsoluteUri) + "$"));
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "My patients" })).ToBeVisibleAsync();
-    }
 }
