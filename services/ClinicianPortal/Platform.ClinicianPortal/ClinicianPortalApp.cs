@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.ClinicianPortal.Apis;
 using Platform.ClinicianPortal.SignIn;
+using Platform.ClinicianPortal.Text;
 using Platform.ServiceDefaults;
 using Platform.WebUi;
 
@@ -17,13 +18,14 @@ public static class ClinicianPortalApp
     public static readonly ServiceIdentity Identity = ServiceIdentity.For<PortalOptions>("clinician-portal");
 
     /// <summary>The header's links, all for the signed-in clinician.</summary>
+    /// <remarks>Built once, so in the default language (PortalText.resx); the shared layout draws the links as given.</remarks>
     public static readonly ServiceNavigation Navigation = new("/",
     [
-        new NavigationLink("My patients", "/", SignedInOnly: true),
-        new NavigationLink("Request access", "/request-access", SignedInOnly: true),
-        new NavigationLink("My access history", "/history", SignedInOnly: true),
-        new NavigationLink("Emergency access", "/break-glass", SignedInOnly: true),
-        new NavigationLink("Sign out", "/sign-out", SignedInOnly: true),
+        new NavigationLink(PortalText.Get("NavMyPatients"), "/", SignedInOnly: true),
+        new NavigationLink(PortalText.Get("NavRequestAccess"), "/request-access", SignedInOnly: true),
+        new NavigationLink(PortalText.Get("NavHistory"), "/history", SignedInOnly: true),
+        new NavigationLink(PortalText.Get("NavEmergency"), "/break-glass", SignedInOnly: true),
+        new NavigationLink(PortalText.Get("NavSignOut"), "/sign-out", SignedInOnly: true),
     ]);
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configureHost = null)
@@ -40,6 +42,7 @@ public static class ClinicianPortalApp
         builder.Services.Configure<PortalOptions>(builder.Configuration.GetSection("Portal"));
         builder.AddPortalSignIn(options);
         builder.Services.AddPlatformApis(options);
+        builder.Services.AddPortalLocalization();
         builder.Services.AddRazorPages(pages =>
             {
                 pages.Conventions.AuthorizeFolder("/", PortalSignIn.Policy);
@@ -52,6 +55,7 @@ public static class ClinicianPortalApp
 
         var app = builder.Build();
         app.UseSecurityHeaders();
+        app.UsePortalLocalization();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();

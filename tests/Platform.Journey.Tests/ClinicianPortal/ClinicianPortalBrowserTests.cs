@@ -15,6 +15,7 @@ namespace Platform.Journey.Tests.ClinicianPortal;
 public sealed class ClinicianPortalBrowserTests(PortalPlatform platform) : IClassFixture<PortalPlatform>
 {
     private const string ApiScope = "openid roles records consent.manage";
+    private const string EmergencyReason = "Unconscious in A&E \u2014 allergy status needed before treatment";
 
     [Fact]
     public async Task A_clinician_requests_access_the_patient_approves_the_clinician_reads_and_after_the_window_is_refused()
@@ -135,7 +136,7 @@ public sealed class ClinicianPortalBrowserTests(PortalPlatform platform) : IClas
             Assert.Empty(await ClinicianEntriesAsync(patient, patientToken, clinician));
 
             await page.GetByLabel("Record id").FillAsync(record);
-            await page.GetByLabel("Why is this an emergency? (required)").FillAsync("Unconscious in A&E, allergy status needed before treatment");
+            await page.GetByLabel("Why is this an emergency? (required)").FillAsync(EmergencyReason);
             await page.GetByLabel("I understand that this access is recorded, the patient is told, and it will be reviewed").CheckAsync();
             await BrowserSteps.ScreenshotForDocsAsync(page, "clinician-portal-break-glass");
             await page.GetByRole(AriaRole.Button, new() { Name = "Break the glass and read the record" }).ClickAsync();
@@ -144,12 +145,15 @@ public sealed class ClinicianPortalBrowserTests(PortalPlatform platform) : IClas
 
             await page.GetByRole(AriaRole.Link, new() { Name = "My access history" }).ClickAsync();
             await Expect(page.Locator("#accesses tr[data-outcome=break-glass]")).ToContainTextAsync("emergency access");
+            await Expect(page.Locator("#accesses tr[data-outcome=break-glass] [data-break-glass-reason]")).ToContainTextAsync(EmergencyReason);
             await AccessibilityCheck.AssertNoSeriousViolationsAsync(page);
         });
         // The patient's own upload is in their log too; the clinician's one entry is the break-glass read.
         var entry = Assert.Single(await ClinicianEntriesAsync(patient, patientToken, clinician));
         Assert.Equal("break-glass", entry.GetProperty("outcome").GetString());
         Assert.Equal(record, entry.GetProperty("recordId").GetString());
+        // The reason the clinician typed reaches the patient's access log word for word (non-ASCII included).
+        Assert.Equal(EmergencyReason, entry.GetProperty("breakGlassReason").GetString());
     }
 
     private async Task<List<System.Text.Json.JsonElement>> ClinicianEntriesAsync(TestAccount patient, string patientToken, TestAccount clinician) =>
