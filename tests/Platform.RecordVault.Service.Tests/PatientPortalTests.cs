@@ -228,7 +228,9 @@ public sealed class PatientPortalTests(VaultPlatform platform, PortalBrowser bro
     public async Task A_credential_revoked_by_the_identity_service_is_a_notification_in_the_patient_portal()
     {
         var (patient, _) = await platform.UserAsync(PlatformRoles.Patient);
-        var (_, adminToken) = await platform.UserAsync(PlatformRoles.Admin);
+        var admin = await TestAccounts.CreateAsync(platform.Identity.Service.Services, PlatformRoles.Admin);
+        using var adminSession = new FormSession(platform.Identity.BaseAddress);
+        var adminToken = (await new CodeFlow(adminSession).SignInThroughPortalAsync(admin, "openid identity.admin")).GetProperty("access_token").GetString()!;
         var (context, page) = await browser.NewPageAsync(platform.Vault.Client.BaseAddress!);
         await using var _ = context;
         await BrowserSteps.WithScreenshotOnFailureAsync(page, async () =>

@@ -63,6 +63,7 @@ public sealed partial class PortalTextTests
         text = Regex.Replace(text, @"@\*.*?\*@", "", RegexOptions.Singleline);
         text = Regex.Replace(text, @"@\{[^}]*\}", "");
         // Razor expressions: @(...), @identifier with member access, calls and indexers; parentheses and brackets balanced.
+        text = Regex.Replace(text, @"@(?:if|foreach|for|while|switch)\s*" + Parens, "");
         text = Regex.Replace(text, @"@" + Parens, "");
         text = Regex.Replace(text, @"@[A-Za-z_][\w]*(?:(?:\??\.[A-Za-z_]\w*)|" + Parens + "|" + Brackets + ")*", "");
         text = Regex.Replace(text, @"\belse\s+if\s*" + Parens, "");
@@ -78,6 +79,6 @@ public sealed partial class PortalTextTests
     private static partial Regex Letters();
 
     // T["Key"...] in views, text["Key"...] in page models, PortalText.Get("Key").
-    [GeneratedRegex(@"(?:\bT|\btext)\[""(?<key>\w+)""|PortalText\.Get\(""(?<key>\w+)""\)")]
+    [GeneratedRegex(@"(?:\bT|\btext)\[""(?<key>\w+)""\s*[\],]|PortalText\.Get\(""(?<key>\w+)""\)")]
     private static partial Regex Keys();
 }

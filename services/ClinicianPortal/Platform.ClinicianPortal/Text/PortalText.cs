@@ -5,7 +5,7 @@ namespace Platform.ClinicianPortal.Text;
 
 /// <summary>
 /// The portal's words, in PortalText.resx (English, the default): pages read them through
-/// <c>IStringLocalizer&lt;PortalText&gt;</c> (<c>T["Key"]</c>, injected in <c>_ViewImports.cshtml</c>), page models
+/// <c>IStringLocalizer&lt;PortalText&gt;</c> (<c>T["…"]</c>, injected in <c>_ViewImports.cshtml</c>), page models
 /// through the same localizer. A translation is a PortalText.&lt;culture&gt;.resx beside it, added to
 /// <see cref="PortalLocalization.Cultures"/>. <see cref="Get"/> is for what is built once at start-up (the header's links).
 /// </summary>
