@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Hl7.Fhir.Serialization;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Platform.Identity.Accounts;
 using Platform.Identity.Tests.Infrastructure;
@@ -39,7 +40,12 @@ public sealed class PatientPortalTests(VaultPlatform platform, PortalBrowser bro
             Fhir("""{"resourceType":"Condition","subject":{"display":"x"},"code":{"text":"Asthma"},"clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":"active"}]},"onsetDateTime":"2019-04-01"}"""));
         await platform.VaultAsync(HttpMethod.Post, $"/patients/{patient.Id}/records", patientToken,
             Fhir("""{"resourceType":"Immunization","status":"completed","vaccineCode":{"text":"Influenza vaccine"},"patient":{"display":"x"},"occurrenceDateTime":"2026-10-01"}"""));
-        var emergency = new Dictionary<string, string> { ["X-Purpose-Of-Use"] = "ETREAT", ["X-Break-Glass"] = "true" };
+        // The reason in the clinician's words, non-ASCII included (sent percent-encoded, shown decoded).
+        const string emergencyReason = "Arrhythmia in A&E \u2013 baseline heart rate needed";
+        var emergency = new Dictionary<string, string>
+        {
+            ["X-Purpose-Of-Use"] = "ETREAT", ["X-Break-Glass"] = "true", ["X-Break-Glass-Reason"] = Uri.EscapeDataString(emergencyReason),
+        };
         Assert.Equal(HttpStatusCode.OK, (await platform.VaultAsync(HttpMethod.Get, $"/records/{pulseId}", clinicianToken, headers: emergency)).Status);
 
         var (context, page) = await browser.NewPageAsync(platform.Vault.Client.BaseAddress!);
@@ -88,6 +94,7 @@ public sealed class PatientPortalTests(VaultPlatform platform, PortalBrowser bro
             await Assertions.Expect(breakGlass).ToContainTextAsync(clinician.Id);
             await Assertions.Expect(breakGlass).ToContainTextAsync("emergency treatment");
             Assert.Contains("break-glass", await breakGlass.GetAttributeAsync("class") ?? "", StringComparison.Ordinal);
+            await Assertions.Expect(breakGlass.Locator("[data-break-glass-reason]")).ToHaveTextAsync($"The clinician's reason: \u201C{emergencyReason}\u201D");
             // The patient's own reads are left out unless asked for.
             Assert.Equal(0, await page.Locator($"#access-log tr:has-text('You')").CountAsync());
             await AccessibilityCheck.AssertNoSeriousViolationsAsync(page);
@@ -108,6 +115,7 @@ public sealed class PatientPortalTests(VaultPlatform platform, PortalBrowser bro
             await page.GetByRole(AriaRole.Link, new() { Name = "Notifications" }).ClickAsync();
             await BrowserSteps.WaitForPathAsync(page, "/my/notifications");
             await Assertions.Expect(page.Locator("#notifications [data-kind=break-glass]")).ToContainTextAsync(clinician.Id);
+            await Assertions.Expect(page.Locator("#notifications [data-kind=break-glass]")).ToContainTextAsync(emergencyReason);
             await AccessibilityCheck.AssertNoSeriousViolationsAsync(page);
             await BrowserSteps.ScreenshotForDocsAsync(page, "portal-notifications");
         });
@@ -214,6 +222,51 @@ public sealed class PatientPortalTests(VaultPlatform platform, PortalBrowser bro
     {
         var download = await page.RunAndWaitForDownloadAsync(click);
         return await File.ReadAllTextAsync((await download.PathAsync())!);
+    }
+
+    [Fact]
+    public async Task A_credential_revoked_by_the_identity_service_is_a_notification_in_the_patient_portal()
+    {
+        var (patient, _) = await platform.UserAsync(PlatformRoles.Patient);
+        var admin = await TestAccounts.CreateAsync(platform.Identity.Service.Services, PlatformRoles.Admin);
+        using var adminSession = new FormSession(platform.Identity.BaseAddress);
+        var adminToken = (await new CodeFlow(adminSession).SignInThroughPortalAsync(admin, "openid identity.admin")).GetProperty("access_token").GetString()!;
+        var (context, page) = await browser.NewPageAsync(platform.Vault.Client.BaseAddress!);
+        await using var _ = context;
+        await BrowserSteps.WithScreenshotOnFailureAsync(page, async () =>
+        {
+            await SignInAtAsync(page, patient, "/my/notifications");
+            await Assertions.Expect(page.Locator("#no-notifications")).ToBeVisibleAsync();
+
+            // An administrator revokes the person's credentials at the identity service, which announces identity.revoked.
+            using (var revoke = new HttpRequestMessage(HttpMethod.Post, "/credentials/revoke") { Content = JsonContent.Create(new { userId = patient.Id, reason = "document_stolen" }) })
+            {
+                revoke.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", adminToken);
+                using var revoked = await platform.Identity.Service.Client.SendAsync(revoke);
+                Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+            }
+            var notice = page.Locator("#notifications [data-kind=credential-revoked]");
+            await Eventually.TrueAsync(async () =>
+            {
+                await page.ReloadAsync();
+                return await notice.CountAsync() == 1;
+            }, "the revocation reached the patient's notifications", TimeSpan.FromSeconds(30));
+            await Assertions.Expect(notice).ToContainTextAsync("Your identity credential was revoked");
+            await Assertions.Expect(notice).ToContainTextAsync("reported stolen");
+            // It comes from the identity service, not the access log: no link there.
+            await Assertions.Expect(notice.GetByRole(AriaRole.Link, new() { Name = "See it in your access log" })).ToHaveCountAsync(0);
+            await AccessibilityCheck.AssertNoSeriousViolationsAsync(page);
+            await BrowserSteps.ScreenshotForDocsAsync(page, "portal-notification-credential-revoked");
+
+            await page.GotoAsync("/my");
+            await Assertions.Expect(page.Locator("#notification-count")).ToContainTextAsync("1 thing");
+        });
+        // Another patient hears nothing of it.
+        var (other, _) = await platform.UserAsync(PlatformRoles.Patient);
+        using var scope = platform.Vault.Services.CreateScope();
+        var notifications = scope.ServiceProvider.GetRequiredService<Platform.RecordVault.Pages.Portal.PatientNotifications>();
+        Assert.Empty(await notifications.ForAsync(other.Id, CancellationToken.None));
+        Assert.Single(await notifications.ForAsync(patient.Id, CancellationToken.None));
     }
 
     private static async Task SignInAtAsync(IPage page, TestAccount account, string path)

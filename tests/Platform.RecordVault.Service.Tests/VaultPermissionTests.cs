@@ -16,7 +16,7 @@ namespace Platform.RecordVault.Service.Tests;
 [Collection(VaultCollection.Name)]
 public sealed class VaultPermissionTests(VaultPlatform platform)
 {
-    private static readonly Dictionary<string, string> BreakGlass = new() { ["X-Purpose-Of-Use"] = "ETREAT", ["X-Break-Glass"] = "true" };
+    private static readonly Dictionary<string, string> BreakGlass = new() { ["X-Purpose-Of-Use"] = "ETREAT", ["X-Break-Glass"] = "true", ["X-Break-Glass-Reason"] = "Collapsed in clinic, no consent possible" };
 
     private static StringContent Observation(string text, string? securityLabel = null) => new(
         "{\"resourceType\":\"Observation\","

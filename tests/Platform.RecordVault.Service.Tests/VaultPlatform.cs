@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Platform.Consent;
 using Platform.Consent.Consents;
@@ -34,6 +35,9 @@ public sealed class VaultPlatform : IAsyncLifetime
     public ServiceUnderTest Consent { get; private set; } = null!;
     public ServiceUnderTest Vault { get; private set; } = null!;
     public string VaultConnectionString { get; private set; } = "";
+
+    /// <summary>The vault's log lines (at its configured levels), for tests that prove free text never reaches them.</summary>
+    public CapturedLogs VaultLogs { get; } = new();
 
     /// <summary>How long a staged identity signing key waits before it signs, in this fixture.</summary>
     public static readonly TimeSpan PublishAhead = TimeSpan.FromSeconds(4);
@@ -129,7 +133,11 @@ public sealed class VaultPlatform : IAsyncLifetime
         // The portal checks receipts against the replica keys the ledger publishes.
         ["RecordVault:Pages:LedgerUrl"] = $"http://127.0.0.1:{_ledgerPort}/",
         ["RecordVault:Pages:ConsentPagesUrl"] = $"http://127.0.0.1:{_consentPort}/",
-    }, builder => builder.Services.AddSingleton(Broker));
+    }, builder =>
+    {
+        builder.Services.AddSingleton(Broker);
+        builder.Logging.AddProvider(VaultLogs);
+    });
 
     public async Task RestartVaultAsync()
     {

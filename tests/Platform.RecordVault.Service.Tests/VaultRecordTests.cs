@@ -96,7 +96,7 @@ public sealed class VaultRecordTests(VaultPlatform platform)
         Assert.Equal(HttpStatusCode.NotFound, afterRevoke);
         Assert.DoesNotContain("revoked", revokedProblem.ToString(), StringComparison.Ordinal);
 
-        var emergency = new Dictionary<string, string> { ["X-Purpose-Of-Use"] = "ETREAT", ["X-Break-Glass"] = "true" };
+        var emergency = new Dictionary<string, string> { ["X-Purpose-Of-Use"] = "ETREAT", ["X-Break-Glass"] = "true", ["X-Break-Glass-Reason"] = "Unconscious on arrival, history needed" };
         Assert.Equal(HttpStatusCode.OK, (await platform.VaultAsync(HttpMethod.Get, $"/records/{id}", clinicianToken, headers: emergency)).Status);
 
         // The patient sees every access — permits, denials and the break-glass read — each with a receipt once committed.

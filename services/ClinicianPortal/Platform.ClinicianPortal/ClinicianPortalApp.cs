@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.ClinicianPortal.Apis;
 using Platform.ClinicianPortal.SignIn;
+using Platform.ClinicianPortal.Text;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.BackchannelLogout;
 using Platform.WebUi;
@@ -18,13 +19,14 @@ public static class ClinicianPortalApp
     public static readonly ServiceIdentity Identity = ServiceIdentity.For<PortalOptions>("clinician-portal");
 
     /// <summary>The header's links, all for the signed-in clinician.</summary>
+    /// <remarks>Built once, so in the default language (PortalText.resx); the shared layout draws the links as given.</remarks>
     public static readonly ServiceNavigation Navigation = new("/",
     [
-        new NavigationLink("My patients", "/", SignedInOnly: true),
-        new NavigationLink("Request access", "/request-access", SignedInOnly: true),
-        new NavigationLink("My access history", "/history", SignedInOnly: true),
-        new NavigationLink("Emergency access", "/break-glass", SignedInOnly: true),
-        new NavigationLink("Sign out", "/sign-out", SignedInOnly: true),
+        new NavigationLink(PortalText.Get("NavMyPatients"), "/", SignedInOnly: true),
+        new NavigationLink(PortalText.Get("NavRequestAccess"), "/request-access", SignedInOnly: true),
+        new NavigationLink(PortalText.Get("NavHistory"), "/history", SignedInOnly: true),
+        new NavigationLink(PortalText.Get("NavEmergency"), "/break-glass", SignedInOnly: true),
+        new NavigationLink(PortalText.Get("NavSignOut"), "/sign-out", SignedInOnly: true),
     ]);
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configureHost = null)
@@ -44,6 +46,7 @@ public static class ClinicianPortalApp
         builder.AddPortalSignIn(options);
         builder.AddBackchannelLogoutReceiver(PortalSignIn.CookieScheme, PortalSignIn.OidcScheme);
         builder.Services.AddPlatformApis(options);
+        builder.Services.AddPortalLocalization();
         builder.Services.AddRazorPages(pages =>
             {
                 pages.Conventions.AuthorizeFolder("/", PortalSignIn.Policy);
@@ -56,6 +59,7 @@ public static class ClinicianPortalApp
 
         var app = builder.Build();
         app.UseSecurityHeaders();
+        app.UsePortalLocalization();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();

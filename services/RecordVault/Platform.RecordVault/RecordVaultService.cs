@@ -47,6 +47,7 @@ public static class RecordVaultService
                     new DataKeyCacheOptions { MaxEntries = options.DataKeyCacheEntries, TimeToLive = options.DataKeyCacheLifetime },
                     sp.GetRequiredService<TimeProvider>()));
                 builder.Services.AddSingleton(sp => new EnvelopeCipher(sp.GetRequiredService<DataKeyCache>()));
+                builder.Services.AddSingleton<BreakGlassReasonProtector>();
                 builder.Services.AddSingleton<AccessAudit>();
                 builder.Services.AddSingleton<RefusalQuota>();
                 builder.Services.AddSingleton<ConsentDecisionClient>();
@@ -69,6 +70,7 @@ public static class RecordVaultService
                 builder.AddPatientPortal();
                 events.AddSubscription<LedgerCommittedV1, LedgerCommittedHandler>()
                       .AddSubscription<IdentityVerifiedV1, IdentityVerifiedHandler>()
+                      .AddSubscription<IdentityRevokedV1, IdentityRevokedHandler>()
                       .AddReceiptReconciliation<RecordVaultDbContext, AccessReceiptHolder>(builder.Configuration);
             },
             mapEndpoints: app =>

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Platform.Identity.Accounts;
 using Platform.Identity.Tests.Infrastructure;
@@ -16,6 +15,7 @@ namespace Platform.Journey.Tests.ClinicianPortal;
 public sealed class ClinicianPortalBrowserTests(PortalPlatform platform) : IClassFixture<PortalPlatform>
 {
     private const string ApiScope = "openid roles records consent.manage";
+    private const string EmergencyReason = "Unconscious in A&E \u2014 allergy status needed before treatment";
 
     [Fact]
     public async Task A_clinician_requests_access_the_patient_approves_the_clinician_reads_and_after_the_window_is_refused()
@@ -28,7 +28,7 @@ public sealed class ClinicianPortalBrowserTests(PortalPlatform platform) : IClas
         await using var _ = clinicianContext;
         await BrowserSteps.WithScreenshotOnFailureAsync(page, async () =>
         {
-            await SignInAsClinicianAsync(page, clinician);
+            await PortalSteps.SignInAsClinicianAsync(platform, page, clinician);
             await Expect(page.Locator("#no-patients")).ToBeVisibleAsync();
             await AccessibilityCheck.AssertNoSeriousViolationsAsync(page);
 
@@ -53,12 +53,7 @@ public sealed class ClinicianPortalBrowserTests(PortalPlatform platform) : IClas
         await using var __ = patientContext;
         await BrowserSteps.WithScreenshotOnFailureAsync(patientPage, async () =>
         {
-            await patientPage.GotoAsync(new Uri(platform.Consent, "my/requests").AbsoluteUri);
-            await BrowserSteps.WaitForPathAsync(patientPage, "/account/login");
-            await patientPage.GetByLabel("E-mail address", new() { Exact = true }).FillAsync(patient.Email);
-            await patientPage.GetByLabel("Password", new() { Exact = true }).FillAsync(patient.Password);
-            await patientPage.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-            await BrowserSteps.WaitForPathAsync(patientPage, "/my/requests");
+            await PortalSteps.SignInAsPatientAtAsync(patientPage, new Uri(platform.Consent, "my/requests"), patient);
             var pending = patientPage.Locator("#pending-requests li");
             await Expect(pending).ToHaveCountAsync(1);
             await Expect(pending).ToContainTextAsync(clinician.Id);
@@ -125,7 +120,7 @@ public sealed class ClinicianPortalBrowserTests(PortalPlatform platform) : IClas
         await using var _ = context;
         await BrowserSteps.WithScreenshotOnFailureAsync(page, async () =>
         {
-            await SignInAsClinicianAsync(page, clinician);
+            await PortalSteps.SignInAsClinicianAsync(platform, page, clinician);
             await page.GetByRole(AriaRole.Link, new() { Name = "Emergency access" }).ClickAsync();
             await BrowserSteps.WaitForPathAsync(page, "/break-glass");
             await Expect(page.Locator("#break-glass-warning")).ToContainTextAsync("has not shared with you");
@@ -141,7 +136,7 @@ public sealed class ClinicianPortalBrowserTests(PortalPlatform platform) : IClas
             Assert.Empty(await ClinicianEntriesAsync(patient, patientToken, clinician));
 
             await page.GetByLabel("Record id").FillAsync(record);
-            await page.GetByLabel("Why is this an emergency? (required)").FillAsync("Unconscious in A&E, allergy status needed before treatment");
+            await page.GetByLabel("Why is this an emergency? (required)").FillAsync(EmergencyReason);
             await page.GetByLabel("I understand that this access is recorded, the patient is told, and it will be reviewed").CheckAsync();
             await BrowserSteps.ScreenshotForDocsAsync(page, "clinician-portal-break-glass");
             await page.GetByRole(AriaRole.Button, new() { Name = "Break the glass and read the record" }).ClickAsync();
@@ -150,29 +145,17 @@ public sealed class ClinicianPortalBrowserTests(PortalPlatform platform) : IClas
 
             await page.GetByRole(AriaRole.Link, new() { Name = "My access history" }).ClickAsync();
             await Expect(page.Locator("#accesses tr[data-outcome=break-glass]")).ToContainTextAsync("emergency access");
+            await Expect(page.Locator("#accesses tr[data-outcome=break-glass] [data-break-glass-reason]")).ToContainTextAsync(EmergencyReason);
             await AccessibilityCheck.AssertNoSeriousViolationsAsync(page);
         });
         // The patient's own upload is in their log too; the clinician's one entry is the break-glass read.
         var entry = Assert.Single(await ClinicianEntriesAsync(patient, patientToken, clinician));
         Assert.Equal("break-glass", entry.GetProperty("outcome").GetString());
         Assert.Equal(record, entry.GetProperty("recordId").GetString());
+        // The reason the clinician typed reaches the patient's access log word for word (non-ASCII included).
+        Assert.Equal(EmergencyReason, entry.GetProperty("breakGlassReason").GetString());
     }
 
     private async Task<List<System.Text.Json.JsonElement>> ClinicianEntriesAsync(TestAccount patient, string patientToken, TestAccount clinician) =>
         [.. (await platform.AccessLogAsync(patient, patientToken)).EnumerateArray().Where(e => e.GetProperty("actor").GetString() == clinician.Id)];
-
-    /// <summary>Opens the portal, which sends the browser to the identity service; password, then the TOTP code, then back.</summary>
-    private async Task SignInAsClinicianAsync(IPage page, TestAccount clinician)
-    {
-        await page.GotoAsync(platform.Portal.AbsoluteUri);
-        await BrowserSteps.WaitForPathAsync(page, "/account/login");
-        await page.GetByLabel("E-mail address", new() { Exact = true }).FillAsync(clinician.Email);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(clinician.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await BrowserSteps.WaitForPathAsync(page, "/account/login-2fa");
-        await page.GetByLabel("6-digit code").FillAsync(clinician.NextCode());
-        await page.GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex("^" + Regex.Escape(platform.Portal.AbsoluteUri) + "$"));
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "My patients" })).ToBeVisibleAsync();
-    }
 }

@@ -17,4 +17,4 @@ public sealed record RecordContent(Guid Id, string ContentType, string? Text, lo
 
 /// <summary>One of the clinician's own accesses, from the vault's audit (<c>GET /access-log/mine</c>).</summary>
 public sealed record MyAccess(Guid EventId, Guid RecordId, string Patient, string Action, string Outcome, string? Purpose,
-    string? Reason, DateTimeOffset At, bool Committed);
+    string? Reason, string? BreakGlassReason, DateTimeOffset At, bool Committed);

@@ -36,14 +36,20 @@ public sealed class ClinicianApis(IHttpClientFactory clients, IHttpContextAccess
     public Task<ApiAnswer<List<MyAccess>>> MyAccessesAsync(CancellationToken ct) =>
         SendAsync<List<MyAccess>>(RecordVault, HttpMethod.Get, "access-log/mine", null, ct);
 
-    /// <summary>Reads one record (audited by the vault); with <paramref name="breakGlass"/>, as an emergency (ETREAT + X-Break-Glass).</summary>
-    public async Task<ApiAnswer<RecordContent>> ReadAsync(Guid record, bool breakGlass, CancellationToken ct)
+    /// <summary>
+    /// Reads one record (audited by the vault); with an <paramref name="emergencyReason"/>, as an emergency (ETREAT,
+    /// X-Break-Glass, and the reason percent-encoded in X-Break-Glass-Reason, which the vault stores encrypted for the patient).
+    /// </summary>
+    public async Task<ApiAnswer<RecordContent>> ReadAsync(Guid record, string? emergencyReason, CancellationToken ct)
     {
+        var breakGlass = emergencyReason is not null;
         using var request = await RequestAsync(HttpMethod.Get, $"records/{record}", null);
         request.Headers.Add("X-Purpose-Of-Use", breakGlass ? EmergencyPurpose : ReadPurpose);
         if (breakGlass)
         {
             request.Headers.Add("X-Break-Glass", "true");
+            // Header values are ASCII; the clinician's words may not be.
+            request.Headers.Add("X-Break-Glass-Reason", Uri.EscapeDataString(emergencyReason!));
         }
         using var response = await clients.CreateClient(RecordVault).SendAsync(request, ct);
         if (!response.IsSuccessStatusCode)

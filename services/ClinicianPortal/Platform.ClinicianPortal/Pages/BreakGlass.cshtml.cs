@@ -1,17 +1,22 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 using Platform.ClinicianPortal.Apis;
+using Platform.ClinicianPortal.Text;
 
 namespace Platform.ClinicianPortal.Pages;
 
 /// <summary>
 /// Emergency access (break-glass) to one record without consent: a reason and an explicit acknowledgement are required
 /// before the portal asks the vault, which decides with the consent service (emergency treatment, a small budget per
-/// clinician), audits the read to the ledger and tells the patient.
+/// clinician), audits the read to the ledger, keeps the reason (encrypted) with the access-log entry and tells the patient.
 /// </summary>
-public sealed class BreakGlassModel(ClinicianApis apis) : PageModel
+public sealed class BreakGlassModel(ClinicianApis apis, IStringLocalizer<PortalText> text) : PageModel
 {
     public const int MinReasonLength = 10;
+
+    /// <summary>The vault's bound on the reason it keeps (X-Break-Glass-Reason).</summary>
+    public const int MaxReasonLength = 500;
 
     [BindProperty(SupportsGet = true)]
     public string? Patient { get; set; }
@@ -37,17 +42,21 @@ public sealed class BreakGlassModel(ClinicianApis apis) : PageModel
     {
         if (RecordId is not { } record)
         {
-            return Refuse("Give the id of the record you need.");
+            return Refuse(text["BreakGlassNeedRecord"]);
         }
         if (string.IsNullOrWhiteSpace(Reason) || Reason.Trim().Length < MinReasonLength)
         {
-            return Refuse($"Say why this is an emergency (at least {MinReasonLength} characters).");
+            return Refuse(text["BreakGlassNeedReason", MinReasonLength]);
+        }
+        if (Reason.Trim().Length > MaxReasonLength)
+        {
+            return Refuse(text["BreakGlassReasonTooLong", MaxReasonLength]);
         }
         if (!Acknowledged)
         {
-            return Refuse("Confirm that you understand this emergency access is recorded and reviewed.");
+            return Refuse(text["BreakGlassNeedAcknowledge"]);
         }
-        var read = await apis.ReadAsync(record, breakGlass: true, cancellationToken);
+        var read = await apis.ReadAsync(record, Reason.Trim(), cancellationToken);
         if (read.Ok)
         {
             Record = read.Value;
@@ -56,8 +65,8 @@ public sealed class BreakGlassModel(ClinicianApis apis) : PageModel
         Response.StatusCode = (int)read.Status;
         Error = read.Code switch
         {
-            "break_glass_rate_limited" => "Emergency access refused: you have used your emergency accesses for now. Contact the duty information governance lead.",
-            _ => "Emergency access refused: " + read.Refusal,
+            "break_glass_rate_limited" => text["BreakGlassBudget"],
+            _ => text["BreakGlassRefused", read.Refusal ?? ""],
         };
         return Page();
     }

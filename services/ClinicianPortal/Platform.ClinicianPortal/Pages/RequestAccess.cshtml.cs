@@ -1,15 +1,16 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 using Platform.ClinicianPortal.Apis;
+using Platform.ClinicianPortal.Text;
 
 namespace Platform.ClinicianPortal.Pages;
 
 /// <summary>Ask a patient for access: categories, purposes and how long, once they approve it in their portal.</summary>
-public sealed class RequestAccessModel(ClinicianApis apis) : PageModel
+public sealed class RequestAccessModel(ClinicianApis apis, IStringLocalizer<PortalText> text) : PageModel
 {
-    /// <summary>The lengths offered: a consultation, a day, an episode of care.</summary>
-    public static readonly IReadOnlyList<(int Minutes, string Label)> Durations =
-        [(60, "1 hour (a consultation)"), (240, "4 hours"), (1440, "1 day"), (10080, "7 days")];
+    /// <summary>The lengths offered, in minutes: a consultation, a day, an episode of care (their words: PortalText Duration&lt;minutes&gt;).</summary>
+    public static readonly IReadOnlyList<int> Durations = [60, 240, 1440, 10080];
 
     [BindProperty(SupportsGet = true)]
     public string? Patient { get; set; }
@@ -27,7 +28,7 @@ public sealed class RequestAccessModel(ClinicianApis apis) : PageModel
         var answer = await apis.RequestAccessAsync(Patient?.Trim() ?? "", categories, purposes, durationMinutes ?? 0, cancellationToken);
         if (answer.Ok)
         {
-            Message = $"Request sent. Patient {answer.Value!.Patient} can approve it in their portal until {answer.Value.ExpiresAt:u}.";
+            Message = text["RequestSent", answer.Value!.Patient, answer.Value.ExpiresAt.ToString("u", System.Globalization.CultureInfo.InvariantCulture)];
         }
         else
         {

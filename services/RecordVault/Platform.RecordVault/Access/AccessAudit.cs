@@ -14,7 +14,7 @@ namespace Platform.RecordVault.Access;
 /// one event (<see cref="LedgerBlinding"/>), kept in the access log and shown to the patient, so no ledger reader can
 /// tell whose records were touched, by whom, or link two accesses.
 /// </summary>
-public sealed class AccessAudit(IKeyProvider keys, TimeProvider time)
+public sealed class AccessAudit(IKeyProvider keys, BreakGlassReasonProtector reasons, TimeProvider time)
 {
     public const string KeyName = "record-vault-events";
 
@@ -51,6 +51,7 @@ public sealed class AccessAudit(IKeyProvider keys, TimeProvider time)
             Purpose = entry.Purpose,
             DecisionId = entry.DecisionId,
             Reason = entry.Reason,
+            ProtectedBreakGlassReason = reasons.Protect(entry.BreakGlassReason),
             RecordHash = entry.RecordHash,
             AtMs = now.ToUnixTimeMilliseconds(),
             SignedEvent = jws,
@@ -60,7 +61,10 @@ public sealed class AccessAudit(IKeyProvider keys, TimeProvider time)
     }
 }
 
-/// <summary>What one access was: who, to which record version, what they did and what the decision said.</summary>
+/// <summary>
+/// What one access was: who, to which record version, what they did and what the decision said; for a break-glass
+/// access, the clinician's reason (kept encrypted in the access log, never in the signed event or on the ledger).
+/// </summary>
 public sealed record AccessEntry(
     Guid RecordId, int? Version, string Patient, string Actor, string Action, string Outcome,
-    Guid DecisionId, string RecordHash, string? Purpose, string? Reason);
+    Guid DecisionId, string RecordHash, string? Purpose, string? Reason, string? BreakGlassReason = null);

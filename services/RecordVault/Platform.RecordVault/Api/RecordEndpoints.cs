@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Platform.Consent.Core;
 using Platform.Hosting.Idempotency;
+using Platform.RecordVault.Access;
 using Platform.RecordVault.Core;
 using Platform.RecordVault.Data;
 using Platform.RecordVault.Records;
@@ -43,7 +44,7 @@ public static class RecordEndpoints
         records.MapPost("/patients/{patient}/records", CreateAsync).WithMetadata(new RequestSizeLimitAttribute(maxBytes)).WithIdempotencyKey()
             .WithSummary("Stores a FHIR resource (application/fhir+json; its category comes from the content) or an attachment (?category=…); answers 201 with the version's hash. Clinicians need a consent granting correct.");
         records.MapGet("/patients/{patient}/records", ListAsync).WithSummary("A patient's records, metadata only: all for the patient, the consented categories for a clinician.");
-        records.MapGet("/records/{id}", ReadAsync).WithSummary("Reads a record (X-Purpose-Of-Use, X-Break-Glass); every read is audited.");
+        records.MapGet("/records/{id}", ReadAsync).WithSummary("Reads a record (X-Purpose-Of-Use; X-Break-Glass with X-Break-Glass-Reason, 10 to 500 characters, UTF-8 percent-encoded); every read is audited.");
         records.MapPut("/records/{id}", AddVersionAsync).WithMetadata(new RequestSizeLimitAttribute(maxBytes)).WithIdempotencyKey().WithSummary("Stores a new version (same kind and category). Clinicians need a consent granting correct; break-glass never writes.");
         records.MapDelete("/records/{id}", EraseAsync).WithIdempotencyKey().WithSummary("The patient erases their record by destroying its data keys; a tombstone with hashes remains. Clinicians never erase (admins: DELETE /admin/records/{id}).");
         records.MapGet("/patients/{patient}/access-log", AccessLogAsync).WithSummary("Who accessed the patient's records, with each entry's ledger receipt.");
@@ -119,21 +120,21 @@ public static class RecordEndpoints
         return Results.Ok(rows.Select(r => RecordView.From(r, versions.Single(v => v.RecordId == r.Id && v.Version == r.CurrentVersion))));
     }
 
-    private static async Task<IResult> AccessLogAsync(HttpContext http, string patient, RecordVaultDbContext db, CancellationToken ct)
+    private static async Task<IResult> AccessLogAsync(HttpContext http, string patient, RecordVaultDbContext db, BreakGlassReasonProtector reasons, CancellationToken ct)
     {
         if (!RecordCaller.From(http).IsOwner(patient))
         {
             throw new ProblemException(StatusCodes.Status403Forbidden, "Not allowed.", "Only the patient reads their access log.", "forbidden");
         }
         var entries = await db.AccessLog.AsNoTracking().Where(a => a.Patient == patient).OrderBy(a => a.AtMs).ToListAsync(ct);
-        return Results.Ok(entries.Select(AccessLogView.From));
+        return Results.Ok(entries.Select(e => AccessLogView.From(e, reasons)));
     }
 
     /// <summary>
     /// The clinician's own trail, as the patients see it in theirs: which record of which patient, when, why and with
     /// what outcome. No content, no signed event, no ledger opening: those are the patient's.
     /// </summary>
-    private static async Task<IResult> MyAccessesAsync(HttpContext http, RecordVaultDbContext db, CancellationToken ct)
+    private static async Task<IResult> MyAccessesAsync(HttpContext http, RecordVaultDbContext db, BreakGlassReasonProtector reasons, CancellationToken ct)
     {
         var caller = RecordCaller.From(http);
         if (!caller.IsClinician)
@@ -141,7 +142,7 @@ public static class RecordEndpoints
             throw new ProblemException(StatusCodes.Status403Forbidden, "Not allowed.", "This is a clinician's own access history; patients read theirs at /patients/{patient}/access-log.", "forbidden");
         }
         var entries = await db.AccessLog.AsNoTracking().Where(a => a.Actor == caller.SubjectId).OrderByDescending(a => a.AtMs).Take(200).ToListAsync(ct);
-        return Results.Ok(entries.Select(ClinicianAccessView.From));
+        return Results.Ok(entries.Select(e => ClinicianAccessView.From(e, reasons)));
     }
 
     /// <summary>

@@ -16,6 +16,12 @@ public sealed class AccessLogRow
     public string? Purpose { get; set; }
     public Guid DecisionId { get; set; }
     public string? Reason { get; set; }
+
+    /// <summary>
+    /// The clinician's reason for a break-glass access, encrypted (<see cref="Access.BreakGlassReasonProtector"/>):
+    /// free text that may describe the patient's condition. Null for every other access.
+    /// </summary>
+    public string? ProtectedBreakGlassReason { get; set; }
     public string RecordHash { get; set; } = "";
     public long AtMs { get; set; }
     public string SignedEvent { get; set; } = "";

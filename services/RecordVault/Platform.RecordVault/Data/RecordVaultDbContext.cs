@@ -19,6 +19,8 @@ public class RecordVaultDbContext(DbContextOptions options) : DbContext(options)
 
     public DbSet<ExportFileRow> ExportFiles => Set<ExportFileRow>();
 
+    public DbSet<PatientNoticeRow> PatientNotices => Set<PatientNoticeRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.AddOutboxAndInbox().AddIdempotencyKeys();
@@ -58,9 +60,20 @@ public class RecordVaultDbContext(DbContextOptions options) : DbContext(options)
             entry.Property(a => a.Outcome).HasMaxLength(16);
             entry.Property(a => a.Purpose).HasMaxLength(16);
             entry.Property(a => a.Reason).HasMaxLength(128);
+            // 500 characters of UTF-8 (up to 2,000 bytes), Data Protection's header and tag, base64url: well under 4,096.
+            entry.Property(a => a.ProtectedBreakGlassReason).HasMaxLength(4096);
             entry.Property(a => a.RecordHash).HasMaxLength(64);
             entry.HasIndex(a => new { a.Patient, a.AtMs });
             entry.Property(a => a.LedgerSalt).HasMaxLength(32);
+        });
+        modelBuilder.Entity<PatientNoticeRow>(notice =>
+        {
+            notice.ToTable("PatientNotices");
+            notice.HasKey(n => n.Id);
+            notice.Property(n => n.Patient).HasMaxLength(128);
+            notice.Property(n => n.Kind).HasMaxLength(32);
+            notice.Property(n => n.Code).HasMaxLength(64);
+            notice.HasIndex(n => new { n.Patient, n.AtMs });
         });
         modelBuilder.Entity<KnownPatientRow>(known =>
         {

@@ -8,10 +8,10 @@ namespace Platform.RecordVault.Records;
 /// <summary>
 /// Who is asking and why: a patient (their own records only) or a clinician (who needs a consent decision), the
 /// purpose of use (<c>X-Purpose-Of-Use</c>, default TREAT) and whether they invoke break-glass (<c>X-Break-Glass: true</c>,
-/// only with ETREAT).
+/// only with ETREAT) and, for a break-glass read, the reason they give (<see cref="Records.BreakGlassReason"/>).
 /// </summary>
 /// <param name="AccessToken">The caller's own access token, forwarded to the consent service so that it learns the actor from a token it validates.</param>
-public sealed record RecordCaller(string SubjectId, bool IsPatient, bool IsClinician, string Purpose, bool BreakGlass, string? AccessToken = null)
+public sealed record RecordCaller(string SubjectId, bool IsPatient, bool IsClinician, string Purpose, bool BreakGlass, string? AccessToken = null, string? BreakGlassReason = null)
 {
     public const string PurposeHeader = "X-Purpose-Of-Use";
     public const string BreakGlassHeader = "X-Break-Glass";
@@ -27,10 +27,16 @@ public sealed record RecordCaller(string SubjectId, bool IsPatient, bool IsClini
             throw ProblemException.Unprocessable($"Unknown purpose of use '{purpose}'.", "unknown_purpose");
         }
         var breakGlass = string.Equals(http.Request.Headers[BreakGlassHeader].ToString(), "true", StringComparison.OrdinalIgnoreCase);
+        var reason = Records.BreakGlassReason.From(http.Request);
+        if (reason is not null && !breakGlass)
+        {
+            // A reason is kept only as part of a break-glass access; accepting one elsewhere would store free text for nothing.
+            throw ProblemException.Unprocessable($"{Records.BreakGlassReason.Header} goes with {BreakGlassHeader}: true only.", "break_glass_reason_without_break_glass");
+        }
         return new RecordCaller(subject,
             IsPatient: user.HasClaim("role", "patient"),
             IsClinician: user.HasClaim("role", "clinician") && user.HasClaim("acr", PlatformPolicies.MultiFactorAcr),
-            purpose, breakGlass, BearerToken(http.Request));
+            purpose, breakGlass, BearerToken(http.Request), reason);
     }
 
     // The header authentication has just validated; the token is forwarded as received, never logged.

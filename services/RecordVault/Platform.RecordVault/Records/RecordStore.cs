@@ -109,6 +109,12 @@ public sealed partial class RecordStore(
     /// <summary>Decrypts the current (or a given) version for a permitted caller; the read is audited before the content leaves.</summary>
     public async Task<(RecordRow Record, RecordVersionRow Version, byte[] Content)> ReadAsync(RecordCaller caller, Guid id, int? versionNumber, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (caller.BreakGlass && caller.BreakGlassReason is null)
+        {
+            // Refused before the record is looked up: nothing is read, decided or stored without the reason.
+            throw BreakGlassReason.Required();
+        }
         var record = await FindAsync(id, caller, cancellationToken);
         var requested = await db.RecordVersions.AsNoTracking()
             .SingleOrDefaultAsync(v => v.RecordId == id && v.Version == (versionNumber ?? record.CurrentVersion), cancellationToken);
@@ -284,7 +290,8 @@ public sealed partial class RecordStore(
         // nobody: it is refused exactly the same way but never becomes a permanent ledger entry.
         if (version is not null || await IsKnownPatientAsync(patient, cancellationToken))
         {
-            await audit.AddAsync(db, new AccessEntry(id, version, patient, caller.SubjectId, action, "deny", decision.DecisionId, hash, decision.Purpose, decision.Reason), cancellationToken);
+            await audit.AddAsync(db, new AccessEntry(id, version, patient, caller.SubjectId, action, "deny", decision.DecisionId, hash, decision.Purpose, decision.Reason,
+                EmergencyReason(caller)), cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
         }
         // Whoever is refused on an existing record (another patient, a clinician without a consent that covers it,
@@ -304,5 +311,9 @@ public sealed partial class RecordStore(
         || await db.KnownPatients.AnyAsync(k => k.Patient == patient, cancellationToken);
 
     private static AccessEntry Entry(RecordCaller caller, RecordRow record, RecordVersionRow version, RecordOperation operation, AccessDecision decision) =>
-        new(record.Id, version.Version, record.Patient, caller.SubjectId, operation.AuditAction(), decision.Outcome, decision.DecisionId, version.Hash, decision.Purpose, decision.Reason);
+        new(record.Id, version.Version, record.Patient, caller.SubjectId, operation.AuditAction(), decision.Outcome, decision.DecisionId, version.Hash, decision.Purpose, decision.Reason,
+            EmergencyReason(caller));
+
+    /// <summary>The clinician's reason goes with every access made under break-glass, refused ones included, so the patient reads what was claimed.</summary>
+    private static string? EmergencyReason(RecordCaller caller) => caller.BreakGlass ? caller.BreakGlassReason : null;
 }

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 using Platform.ClinicianPortal.Apis;
+using Platform.ClinicianPortal.Text;
 using Platform.Consent.Core;
 
 namespace Platform.ClinicianPortal.Pages.Patients;
@@ -8,7 +10,7 @@ namespace Platform.ClinicianPortal.Pages.Patients;
 /// A patient's chart as the clinician may see it: the records the vault lists for them (only the categories consent
 /// permits), grouped by category, and every other category shown as withheld, without saying whether records exist in it.
 /// </summary>
-public sealed class ChartModel(ClinicianApis apis) : PageModel
+public sealed class ChartModel(ClinicianApis apis, IStringLocalizer<PortalText> text) : PageModel
 {
     public string Patient { get; private set; } = "";
 
@@ -33,7 +35,7 @@ public sealed class ChartModel(ClinicianApis apis) : PageModel
         Withheld = [.. RecordCategories.All.Where(c => !Covered.Contains(c.Code))];
         if (mine.Count == 0)
         {
-            Error = "This patient has not given you access, or your access has ended. Ask them for access, or use emergency access if their life or health is at risk now.";
+            Error = text["ChartNoAccess"];
             return;
         }
         var records = await apis.RecordsAsync(patient, cancellationToken);

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Platform.RecordVault.Access;
 using Platform.RecordVault.Api;
 using Platform.RecordVault.Data;
 using Platform.RecordVault.Pages.Portal;
@@ -15,7 +16,7 @@ namespace Platform.RecordVault.Pages.My;
 /// receipt and its opening downloadable for <c>ledger verify</c>. The patient's own views are left out unless asked
 /// for: opening the records page reads every record, and those reads would bury everyone else's.
 /// </summary>
-public sealed class AccessLogModel(RecordVaultDbContext db, AccessReceiptCheck receipts) : PortalPageModel
+public sealed class AccessLogModel(RecordVaultDbContext db, AccessReceiptCheck receipts, BreakGlassReasonProtector reasons) : PortalPageModel
 {
     public IReadOnlyList<AccessLogEntry> Entries { get; private set; } = [];
 
@@ -37,7 +38,7 @@ public sealed class AccessLogModel(RecordVaultDbContext db, AccessReceiptCheck r
                 OwnHidden++;
                 continue;
             }
-            entries.Add(new AccessLogEntry(row, await receipts.CheckAsync(row, cancellationToken), own));
+            entries.Add(new AccessLogEntry(row, await receipts.CheckAsync(row, cancellationToken), own, reasons.Unprotect(row.ProtectedBreakGlassReason)));
         }
         Entries = entries;
     }

@@ -2,8 +2,11 @@ using Platform.RecordVault.Data;
 
 namespace Platform.RecordVault.Pages.Portal;
 
-/// <summary>One access to the patient's records as the access-log page shows it: who, why, when, and the receipt's state.</summary>
-public sealed record AccessLogEntry(AccessLogRow Row, ReceiptCheckResult Receipt, bool ByPatient)
+/// <summary>
+/// One access to the patient's records as the access-log page shows it: who, why, when, the receipt's state, and for
+/// break-glass the clinician's reason (decrypted for this page).
+/// </summary>
+public sealed record AccessLogEntry(AccessLogRow Row, ReceiptCheckResult Receipt, bool ByPatient, string? BreakGlassReason = null)
 {
     public bool IsBreakGlass => Row.Outcome == "break-glass";
 

@@ -181,6 +181,10 @@ namespace Platform.RecordVault.Data.Migrations.Postgres
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
 
+                    b.Property<string>("ProtectedBreakGlassReason")
+                        .HasMaxLength(4096)
+                        .HasColumnType("character varying(4096)");
+
                     b.Property<string>("Purpose")
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
@@ -369,6 +373,37 @@ namespace Platform.RecordVault.Data.Migrations.Postgres
                     b.HasKey("Patient");
 
                     b.ToTable("KnownPatients", (string)null);
+                });
+
+            modelBuilder.Entity("Platform.RecordVault.Data.PatientNoticeRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("AtMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Patient")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Patient", "AtMs");
+
+                    b.ToTable("PatientNotices", (string)null);
                 });
 
             modelBuilder.Entity("Platform.RecordVault.Data.RecordRow", b =>

@@ -174,6 +174,10 @@ namespace Platform.RecordVault.Data.Migrations.Sqlite
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ProtectedBreakGlassReason")
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Purpose")
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
@@ -362,6 +366,37 @@ namespace Platform.RecordVault.Data.Migrations.Sqlite
                     b.HasKey("Patient");
 
                     b.ToTable("KnownPatients", (string)null);
+                });
+
+            modelBuilder.Entity("Platform.RecordVault.Data.PatientNoticeRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AtMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Patient")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Patient", "AtMs");
+
+                    b.ToTable("PatientNotices", (string)null);
                 });
 
             modelBuilder.Entity("Platform.RecordVault.Data.RecordRow", b =>
