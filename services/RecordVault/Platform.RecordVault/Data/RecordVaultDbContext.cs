@@ -15,6 +15,10 @@ public class RecordVaultDbContext(DbContextOptions options) : DbContext(options)
 
     public DbSet<KnownPatientRow> KnownPatients => Set<KnownPatientRow>();
 
+    public DbSet<RecordSearchKeyRow> SearchKeys => Set<RecordSearchKeyRow>();
+
+    public DbSet<SearchIndexKeyRow> SearchIndexKeys => Set<SearchIndexKeyRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.AddOutboxAndInbox().AddIdempotencyKeys();
@@ -57,6 +61,27 @@ public class RecordVaultDbContext(DbContextOptions options) : DbContext(options)
             entry.Property(a => a.RecordHash).HasMaxLength(64);
             entry.HasIndex(a => new { a.Patient, a.AtMs });
             entry.Property(a => a.LedgerSalt).HasMaxLength(32);
+        });
+        modelBuilder.Entity<RecordSearchKeyRow>(key =>
+        {
+            key.ToTable("RecordSearchKeys");
+            key.HasKey(k => k.Id);
+            key.Property(k => k.Patient).HasMaxLength(128);
+            key.Property(k => k.ResourceType).HasMaxLength(64);
+            key.Property(k => k.Parameter).HasMaxLength(16);
+            key.Property(k => k.Token).HasMaxLength(64);
+            // A search asks one patient's keys of one type and parameter (a token, or a date range).
+            key.HasIndex(k => new { k.Patient, k.ResourceType, k.Parameter, k.Token });
+            key.HasIndex(k => k.RecordId);
+        });
+        modelBuilder.Entity<SearchIndexKeyRow>(key =>
+        {
+            key.ToTable("SearchIndexKeys");
+            key.HasKey(k => k.Name);
+            key.Property(k => k.Name).HasMaxLength(64);
+            key.Property(k => k.KekName).HasMaxLength(127);
+            key.Property(k => k.KekVersion).HasMaxLength(256);
+            key.Property(k => k.WrapAlgorithm).HasMaxLength(64);
         });
         modelBuilder.Entity<KnownPatientRow>(known =>
         {

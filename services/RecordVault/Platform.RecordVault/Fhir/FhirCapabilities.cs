@@ -91,7 +91,15 @@ public static class FhirCapabilities
             Name = p.Name,
             Type = p.Type,
             Documentation = p.Documentation,
-        }).ToList(),
+        }).Concat(FhirContentSearch.For(type).Select(p => new R4.CapabilityStatement.SearchParamComponent
+        {
+            Name = p.Name,
+            Definition = p.Url,
+            Type = p.Type,
+            Documentation = p.Type == R4.SearchParamType.Token
+                ? "Token (code, system|code, |code, system|; comma for any of several), matched by keyed hashes stored when the version was written; no modifiers."
+                : "The resource's clinical date, with the prefixes eq, ne, gt, lt, ge, le, sa, eb; repeatable (all must hold).",
+        })).ToList(),
     };
 
     private static R4.CapabilityStatement.ResourceInteractionComponent Interaction(R4.CapabilityStatement.TypeRestfulInteraction code) => new() { Code = code };

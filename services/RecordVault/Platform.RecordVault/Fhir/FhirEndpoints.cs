@@ -36,7 +36,7 @@ public static class FhirEndpoints
 
         var fhir = app.MapGroup(BasePath).RequireAuthorization(FhirAuthorization.Policy).RequireRateLimiting(RateLimitPolicies.PerClient).WithTags("FHIR");
         var limit = new RequestSizeLimitAttribute(BinaryContentTypes.MaxFhirResourceBytes);
-        fhir.MapGet("/{type}", SearchAsync).WithSummary("Search in the patient compartment (patient, _id, _lastUpdated, _sort, _count): a searchset Bundle of what the caller may read, every entry audited.");
+        fhir.MapGet("/{type}", SearchAsync).WithSummary("Search in the patient compartment (patient, _id, _lastUpdated, code, category, date, _sort, _count): a searchset Bundle of what the caller may read, every entry audited.");
         fhir.MapPost("/{type}/_search", SearchAsync).WithSummary("The same search with the parameters in a form body.");
         fhir.MapPost("/{type}", CreateAsync).WithMetadata(limit).WithSummary("Creates a resource for the patient its subject or patient names; 201 with Location, ETag W/\"1\".");
         fhir.MapGet("/{type}/{id}", ReadAsync).WithSummary("Reads a resource's current version (ETag, Last-Modified); audited.");
@@ -158,7 +158,7 @@ public static class FhirEndpoints
     private static string VersionUrl(HttpContext http, string type, RecordRow record, RecordVersionRow version) =>
         $"{FhirContent.BaseUrl(http.Request)}/{type}/{record.Id:D}/_history/{version.Version.ToString(CultureInfo.InvariantCulture)}";
 
-    private static async Task<IResult> SearchAsync(HttpContext http, string type, RecordVaultDbContext db, RecordAccessGate gate, RecordStore store, CancellationToken ct)
+    private static async Task<IResult> SearchAsync(HttpContext http, string type, RecordVaultDbContext db, RecordAccessGate gate, RecordStore store, SearchKeyHasher searchKeys, CancellationToken ct)
     {
         FhirContent.RequireAcceptable(http.Request);
         FhirResourceTypes.RequireServed(type);
@@ -172,7 +172,7 @@ public static class FhirEndpoints
             }
             parameters = parameters.Concat(await http.Request.ReadFormAsync(ct));
         }
-        var query = FhirSearchQuery.Parse(parameters);
+        var query = FhirSearchQuery.Parse(type, parameters);
         if (SmartAccess.Require(http, type, SmartPermissions.Search) is { } limit)
         {
             // A patient/ scope searches the patient in context: named or not, no other.
@@ -180,7 +180,7 @@ public static class FhirEndpoints
             query = query with { Patient = limit };
         }
         var caller = RecordCaller.From(http);
-        var result = await new FhirSearch(db, gate, store).RunAsync(caller, type, query, ct);
+        var result = await new FhirSearch(db, gate, store, searchKeys).RunAsync(caller, type, query, ct);
 
         var baseUrl = FhirContent.BaseUrl(http.Request);
         var bundle = new R4.Bundle

@@ -11,12 +11,13 @@ namespace Platform.RecordVault.Fhir;
 public sealed record FhirSearchResult(int Total, IReadOnlyList<R4.Resource> Page);
 
 /// <summary>
-/// A search in one patient's compartment. Matching uses metadata only (patient, type, id, last update), so no
-/// content is decrypted to decide what matches; the categories the caller may not read are dropped before counting
+/// A search in one patient's compartment. Matching uses metadata (patient, type, id, last update) and the search keys
+/// stored when each version was written (blind-indexed codes and categories, date ranges), so no content is decrypted
+/// to decide what matches; the categories the caller may not read are dropped before counting
 /// (<see cref="RecordAccessGate.ReadableCategoriesAsync"/>, as the record list does), and each resource on the page is
 /// then read through <see cref="RecordStore.ReadAsync"/>: decided again, audited and sent to the ledger like any read.
 /// </summary>
-public sealed class FhirSearch(RecordVaultDbContext db, RecordAccessGate gate, RecordStore store)
+public sealed class FhirSearch(RecordVaultDbContext db, RecordAccessGate gate, RecordStore store, SearchKeyHasher searchKeys)
 {
     public async Task<FhirSearchResult> RunAsync(RecordCaller caller, string type, FhirSearchQuery query, CancellationToken cancellationToken)
     {
@@ -44,7 +45,9 @@ public sealed class FhirSearch(RecordVaultDbContext db, RecordAccessGate gate, R
             var readable = await gate.ReadableCategoriesAsync(caller, patient, candidates.Select(c => c.Category), cancellationToken);
             candidates = candidates.Where(c => readable.Contains(c.Category)).ToList();
         }
+        var byContent = query.UsesContent ? await MatchingContentAsync(patient, type, query, cancellationToken) : null;
         var matching = candidates
+            .Where(c => byContent is null || byContent.Contains(c.Id))
             .Where(c => query.Ids.Count == 0 || query.Ids.Contains(c.Id))
             .Where(c => query.LastUpdated.All(range => range.Matches(DateTimeOffset.FromUnixTimeMilliseconds(c.CreatedAtMs))))
             .ToList();
@@ -67,5 +70,39 @@ public sealed class FhirSearch(RecordVaultDbContext db, RecordAccessGate gate, R
             }
         }
         return new FhirSearchResult(matching.Count, page);
+    }
+
+    /// <summary>
+    /// The patient's records of the type whose search keys satisfy every content parameter: tokens by their blind-index
+    /// hashes (computed here for this patient), dates by range, all in SQL — nothing is decrypted.
+    /// </summary>
+    private async Task<HashSet<Guid>> MatchingContentAsync(string patient, string type, FhirSearchQuery query, CancellationToken cancellationToken)
+    {
+        await searchKeys.EnsureLoadedAsync(db, cancellationToken);
+        var keys = db.SearchKeys.AsNoTracking().Where(k => k.Patient == patient && k.ResourceType == type);
+        HashSet<Guid>? matching = null;
+        foreach (var token in query.Tokens)
+        {
+            var hashes = token.Forms.Select(form => searchKeys.Hash(patient, token.Name, form)).ToList();
+            var name = token.Name;
+            var ids = await keys.Where(k => k.Parameter == name && hashes.Contains(k.Token!)).Select(k => k.RecordId).Distinct().ToListAsync(cancellationToken);
+            matching = Intersect(matching, ids);
+        }
+        foreach (var date in query.Dates)
+        {
+            var ids = await keys.Where(k => k.Parameter == FhirContentSearch.Date).Where(date.KeyPredicate()).Select(k => k.RecordId).Distinct().ToListAsync(cancellationToken);
+            matching = Intersect(matching, ids);
+        }
+        return matching ?? [];
+    }
+
+    private static HashSet<Guid> Intersect(HashSet<Guid>? soFar, List<Guid> ids)
+    {
+        if (soFar is null)
+        {
+            return [.. ids];
+        }
+        soFar.IntersectWith(ids);
+        return soFar;
     }
 }
