@@ -39,7 +39,11 @@ public sealed class FhirApiTests(VaultPlatform platform)
         Assert.Equal("SMART-on-FHIR", Assert.Single(rest.Security.Service).Coding[0].Code);
         var expected = new[] { "Observation", "Condition", "AllergyIntolerance", "MedicationStatement", "Immunization", "DiagnosticReport", "DocumentReference" };
         Assert.All(expected, type => Assert.Contains(rest.Resource, r => r.Type == type));
-        foreach (var resource in rest.Resource)
+        // Patient: no interactions, only the $everything operation with the specification's definition.
+        var patientEntry = rest.Resource.Single(r => r.Type == "Patient");
+        Assert.Empty(patientEntry.Interaction);
+        Assert.Equal("http://hl7.org/fhir/OperationDefinition/Patient-everything", Assert.Single(patientEntry.Operation).Definition);
+        foreach (var resource in rest.Resource.Where(r => r.Type != "Patient"))
         {
             Assert.Equal(
                 new[] { "create", "history-instance", "read", "search-type", "update", "vread" },
