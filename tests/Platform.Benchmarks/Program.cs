@@ -16,6 +16,7 @@ using Platform.Benchmarks;
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- code-flow [seconds] [concurrency]   (authorization-code exchanges and refreshes, ours only)
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- decisions [seconds] [concurrency] [patients] [consents per patient]
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- vault [seconds] [concurrency] [records] [rounds]
+//   dotnet run -c Release --project tests/Platform.Benchmarks -- fhir-search [seconds] [concurrency] [resources]
 //   dotnet run -c Release --project tests/Platform.Benchmarks -- all      (everything, with short jobs)
 var mode = args.FirstOrDefault() ?? "all";
 var rest = args.Skip(1).ToArray();
@@ -77,6 +78,12 @@ switch (mode)
         var vaultRecords = rest.Length > 2 ? int.Parse(rest[2], CultureInfo.InvariantCulture) : 1_000;
         var vaultRounds = rest.Length > 3 ? int.Parse(rest[3], CultureInfo.InvariantCulture) : 3;
         await VaultReadBenchmark.RunAsync(TimeSpan.FromSeconds(vaultSeconds), vaultConcurrency, vaultRecords, vaultRounds);
+        break;
+    case "fhir-search":
+        var searchSeconds = rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 10;
+        var searchConcurrency = rest.Length > 1 ? int.Parse(rest[1], CultureInfo.InvariantCulture) : 8;
+        var searchResources = rest.Length > 2 ? int.Parse(rest[2], CultureInfo.InvariantCulture) : 10_000;
+        await FhirSearchBenchmark.RunAsync(TimeSpan.FromSeconds(searchSeconds), searchConcurrency, searchResources);
         break;
     case "all":
         var config = DefaultConfig.Instance.AddJob(Job.ShortRun);

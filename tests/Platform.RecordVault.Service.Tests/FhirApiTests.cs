@@ -39,14 +39,22 @@ public sealed class FhirApiTests(VaultPlatform platform)
         Assert.Equal("SMART-on-FHIR", Assert.Single(rest.Security.Service).Coding[0].Code);
         var expected = new[] { "Observation", "Condition", "AllergyIntolerance", "MedicationStatement", "Immunization", "DiagnosticReport", "DocumentReference" };
         Assert.All(expected, type => Assert.Contains(rest.Resource, r => r.Type == type));
-        foreach (var resource in rest.Resource)
+        // Patient: no interactions, only the $everything operation with the specification's definition.
+        var patientEntry = rest.Resource.Single(r => r.Type == "Patient");
+        Assert.Empty(patientEntry.Interaction);
+        Assert.Equal("http://hl7.org/fhir/OperationDefinition/Patient-everything", Assert.Single(patientEntry.Operation).Definition);
+        foreach (var resource in rest.Resource.Where(r => r.Type != "Patient"))
         {
             Assert.Equal(
                 new[] { "create", "history-instance", "read", "search-type", "update", "vread" },
                 resource.Interaction.Select(i => Hl7.Fhir.Utility.EnumUtility.GetLiteral(i.Code)).Order());
             Assert.Equal(R4.CapabilityStatement.ResourceVersionPolicy.VersionedUpdate, resource.Versioning);
             Assert.False(resource.UpdateCreate);
-            Assert.Equal(["_id", "_lastUpdated", "patient"], resource.SearchParam.Select(p => p.Name).Order());
+            // The common three, and the content parameters FHIR R4 itself defines for the type among code, category, date.
+            var content = Hl7.Fhir.Model.ModelInfo.SearchParameters
+                .Where(p => p.Resource == resource.Type && p.Name is "code" or "category" or "date").Select(p => p.Name);
+            Assert.Equal(new[] { "_id", "_lastUpdated", "patient" }.Concat(content).Order(StringComparer.Ordinal),
+                resource.SearchParam.Select(p => p.Name).Order(StringComparer.Ordinal));
         }
 
         // The SMART extension and the discovery document name the identity service's real endpoints.
@@ -193,9 +201,9 @@ public sealed class FhirApiTests(VaultPlatform platform)
         Assert.Equal(ids[2], one!.Entry.Single().Resource.Id);
 
         // A parameter the server does not support is refused, not ignored (the answer would hold more than was asked).
-        var unsupported = await Assert.ThrowsAsync<FhirOperationException>(() => client.SearchAsync<R4.Observation>(["code=http://loinc.org|8867-4"]));
+        var unsupported = await Assert.ThrowsAsync<FhirOperationException>(() => client.SearchAsync<R4.Observation>(["value-quantity=5"]));
         Assert.Equal(HttpStatusCode.BadRequest, unsupported.Status);
-        Assert.Contains("code", unsupported.Outcome.Issue[0].Diagnostics, StringComparison.Ordinal);
+        Assert.Contains("value-quantity", unsupported.Outcome.Issue[0].Diagnostics, StringComparison.Ordinal);
     }
 
     [Fact]

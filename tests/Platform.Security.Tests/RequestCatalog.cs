@@ -217,6 +217,15 @@ public static class RequestCatalog
         Plain("consent", "GET", "/fhir/r4/metadata");
         Add("consent", "GET", "/fhir/r4/Consent", (p, _) => Path($"/fhir/r4/Consent?patient=Patient/{p.Patient.Account!.Id}"));
         Add("consent", "GET", "/fhir/r4/Consent/{id}", (p, _) => Path($"/fhir/r4/Consent/{p.ConsentId}"));
+        Add("record-vault", "GET", "/fhir/r4/AuditEvent", (p, _) => Path($"/fhir/r4/AuditEvent?patient=Patient/{p.Patient.Account!.Id}"));
+        // The seeded record's creation: the oldest entry of the patient's access log (theirs to read, no clinician's).
+        Add("record-vault", "GET", "/fhir/r4/AuditEvent/{id}", async (p, _) =>
+        {
+            using var response = await p.SendAsync("record-vault", HttpMethod.Get, $"/patients/{p.Patient.Account!.Id}/access-log", p.Patient);
+            var log = await SecurityPlatform.ReadJsonAsync(response, System.Net.HttpStatusCode.OK);
+            return new MatrixRequest($"/fhir/r4/AuditEvent/{log[0].GetProperty("eventId").GetString()}");
+        });
+        Add("record-vault", "GET", "/fhir/r4/Patient/{patient}/$everything", (p, _) => Path($"/fhir/r4/Patient/{p.Patient.Account!.Id}/$everything", null, Treatment));
         Plain("record-vault", "POST", "/admin/keys/rotate");
         Plain("record-vault", "GET", "/admin/keys/rewrap");
 

@@ -59,6 +59,8 @@ public static class RecordVaultService
                     });
                 builder.Services.AddScoped<RecordAccessGate>();
                 builder.Services.AddScoped<RecordStore>();
+                builder.Services.AddSingleton<SearchKeyHasher>();
+                builder.Services.AddHostedService<SearchKeyBackfill>();
                 // First among the problem writers: errors under /fhir/r4 leave as OperationOutcome, all others as problem+json.
                 builder.Services.Insert(0, ServiceDescriptor.Singleton<IProblemDetailsWriter, FhirOutcomeWriter>());
                 builder.Services.AddSingleton<KeyRotation>();

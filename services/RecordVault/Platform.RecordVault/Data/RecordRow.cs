@@ -18,4 +18,6 @@ public sealed class RecordRow
     public long CreatedAtMs { get; set; }
     public long UpdatedAtMs { get; set; }
     public long? ErasedAtMs { get; set; }
+    /// <summary>The version whose FHIR search keys are stored (<see cref="RecordSearchKeyRow"/>); null until indexed (records written before search keys existed, until the backfill reaches them).</summary>
+    public int? SearchIndexedVersion { get; set; }
 }

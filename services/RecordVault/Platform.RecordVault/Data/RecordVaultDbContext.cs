@@ -21,6 +21,10 @@ public class RecordVaultDbContext(DbContextOptions options) : DbContext(options)
 
     public DbSet<PatientNoticeRow> PatientNotices => Set<PatientNoticeRow>();
 
+    public DbSet<RecordSearchKeyRow> SearchKeys => Set<RecordSearchKeyRow>();
+
+    public DbSet<SearchIndexKeyRow> SearchIndexKeys => Set<SearchIndexKeyRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.AddOutboxAndInbox().AddIdempotencyKeys();
@@ -74,6 +78,27 @@ public class RecordVaultDbContext(DbContextOptions options) : DbContext(options)
             notice.Property(n => n.Kind).HasMaxLength(32);
             notice.Property(n => n.Code).HasMaxLength(64);
             notice.HasIndex(n => new { n.Patient, n.AtMs });
+        });
+        modelBuilder.Entity<RecordSearchKeyRow>(key =>
+        {
+            key.ToTable("RecordSearchKeys");
+            key.HasKey(k => k.Id);
+            key.Property(k => k.Patient).HasMaxLength(128);
+            key.Property(k => k.ResourceType).HasMaxLength(64);
+            key.Property(k => k.Parameter).HasMaxLength(16);
+            key.Property(k => k.Token).HasMaxLength(64);
+            // A search asks one patient's keys of one type and parameter (a token, or a date range).
+            key.HasIndex(k => new { k.Patient, k.ResourceType, k.Parameter, k.Token });
+            key.HasIndex(k => k.RecordId);
+        });
+        modelBuilder.Entity<SearchIndexKeyRow>(key =>
+        {
+            key.ToTable("SearchIndexKeys");
+            key.HasKey(k => k.Name);
+            key.Property(k => k.Name).HasMaxLength(64);
+            key.Property(k => k.KekName).HasMaxLength(127);
+            key.Property(k => k.KekVersion).HasMaxLength(256);
+            key.Property(k => k.WrapAlgorithm).HasMaxLength(64);
         });
         modelBuilder.Entity<KnownPatientRow>(known =>
         {

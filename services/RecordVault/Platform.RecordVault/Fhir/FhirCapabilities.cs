@@ -61,7 +61,7 @@ public static class FhirCapabilities
                 {
                     Mode = R4.CapabilityStatement.RestfulCapabilityMode.Server,
                     Security = security,
-                    Resource = FhirResourceTypes.All.Select(Resource).ToList(),
+                    Resource = [.. FhirResourceTypes.All.Select(Resource), PatientEverything()],
                     // Patient/{id}/$export, the patient's own records (docs/fhir.md, "Bulk export").
                     Operation = [new R4.CapabilityStatement.OperationComponent { Name = "export", Definition = Bulk.BulkExportEndpoints.PatientExportDefinition }],
                 },
@@ -93,7 +93,34 @@ public static class FhirCapabilities
             Name = p.Name,
             Type = p.Type,
             Documentation = p.Documentation,
-        }).ToList(),
+        }).Concat(FhirContentSearch.For(type).Select(p => new R4.CapabilityStatement.SearchParamComponent
+        {
+            Name = p.Name,
+            Definition = p.Url,
+            Type = p.Type,
+            Documentation = p.Type == R4.SearchParamType.Token
+                ? "Token (code, system|code, |code, system|; comma for any of several), matched by keyed hashes stored when the version was written; no modifiers."
+                : "The resource's clinical date, with the prefixes eq, ne, gt, lt, ge, le, sa, eb; repeatable (all must hold).",
+        })).ToList(),
+    };
+
+    /// <summary>
+    /// Patient resources are not served (no interactions), but <c>Patient/{id}/$everything</c> is: the operation sits on
+    /// the Patient type, with the specification's own definition.
+    /// </summary>
+    private static R4.CapabilityStatement.ResourceComponent PatientEverything() => new()
+    {
+        Type = "Patient",
+        Documentation = "Patient resources are not served; only $everything on a patient's id (their pseudonymous id): the resources of the "
+            + "served types the caller may read, with _since, _count and paging links.",
+        Operation =
+        [
+            new R4.CapabilityStatement.OperationComponent
+            {
+                Name = "everything",
+                Definition = "http://hl7.org/fhir/OperationDefinition/Patient-everything",
+            },
+        ],
     };
 
     private static R4.CapabilityStatement.ResourceInteractionComponent Interaction(R4.CapabilityStatement.TypeRestfulInteraction code) => new() { Code = code };

@@ -63,6 +63,30 @@ public sealed partial record FhirDateRange(string Text, string Prefix, DateTimeO
         }
     }
 
+    /// <summary>
+    /// The test against a stored date range (<see cref="Data.RecordSearchKeyRow"/>: start inclusive, end exclusive, Unix
+    /// ms), in SQL: FHIR R4's comparison of the search value's range with the target's — <c>eq</c> contains it,
+    /// <c>gt</c>/<c>lt</c> the range above/below the value overlaps it, <c>ge</c>/<c>le</c> either, <c>sa</c>/<c>eb</c>
+    /// it lies wholly after/before, <c>ne</c> not contained. For an instant this is exactly <see cref="Matches"/>.
+    /// </summary>
+    public System.Linq.Expressions.Expression<Func<Data.RecordSearchKeyRow, bool>> KeyPredicate()
+    {
+        var start = Start.ToUnixTimeMilliseconds();
+        var end = End.ToUnixTimeMilliseconds();
+        return Prefix switch
+        {
+            "eq" => k => k.StartMs >= start && k.EndMs <= end,
+            "ne" => k => k.StartMs < start || k.EndMs > end,
+            "gt" => k => k.EndMs > end,
+            "lt" => k => k.StartMs < start,
+            "ge" => k => k.EndMs > end || (k.StartMs >= start && k.EndMs <= end),
+            "le" => k => k.StartMs < start || (k.StartMs >= start && k.EndMs <= end),
+            "sa" => k => k.StartMs >= end,
+            "eb" => k => k.EndMs <= start,
+            _ => k => false,
+        };
+    }
+
     /// <summary>Whether an instant (a resource's <c>meta.lastUpdated</c>) satisfies this parameter.</summary>
     public bool Matches(DateTimeOffset instant) => Prefix switch
     {

@@ -37,7 +37,9 @@ public static class FhirEndpoints
 
         var fhir = app.MapGroup(BasePath).RequireAuthorization(FhirAuthorization.Policy).RequireRateLimiting(RateLimitPolicies.PerClient).WithTags("FHIR");
         var limit = new RequestSizeLimitAttribute(BinaryContentTypes.MaxFhirResourceBytes);
-        fhir.MapGet("/{type}", SearchAsync).WithSummary("Search in the patient compartment (patient, _id, _lastUpdated, _sort, _count): a searchset Bundle of what the caller may read, every entry audited.");
+        fhir.MapGet("/{type}", SearchAsync).WithSummary("Search in the patient compartment (patient, _id, _lastUpdated, code, category, date, _sort, _count): a searchset Bundle of what the caller may read, every entry audited.");
+        fhir.MapFhirAuditEvents();
+        fhir.MapGet("/Patient/{patient}/$everything", EverythingAsync).WithSummary("Patient-everything: every resource of the patient the caller may read (_since, _count), paged, each audited; withheld ones absent.");
         fhir.MapPost("/{type}/_search", SearchAsync).WithSummary("The same search with the parameters in a form body.");
         fhir.MapPost("/{type}", CreateAsync).WithMetadata(limit).WithSummary("Creates a resource for the patient its subject or patient names; 201 with Location, ETag W/\"1\".");
         fhir.MapGet("/{type}/{id}", ReadAsync).WithSummary("Reads a resource's current version (ETag, Last-Modified); audited.");
@@ -160,7 +162,7 @@ public static class FhirEndpoints
     private static string VersionUrl(HttpContext http, string type, RecordRow record, RecordVersionRow version) =>
         $"{FhirContent.BaseUrl(http.Request)}/{type}/{record.Id:D}/_history/{version.Version.ToString(CultureInfo.InvariantCulture)}";
 
-    private static async Task<IResult> SearchAsync(HttpContext http, string type, RecordVaultDbContext db, RecordAccessGate gate, RecordStore store, CancellationToken ct)
+    private static async Task<IResult> SearchAsync(HttpContext http, string type, RecordVaultDbContext db, RecordAccessGate gate, RecordStore store, SearchKeyHasher searchKeys, CancellationToken ct)
     {
         FhirContent.RequireAcceptable(http.Request);
         FhirResourceTypes.RequireServed(type);
@@ -174,7 +176,7 @@ public static class FhirEndpoints
             }
             parameters = parameters.Concat(await http.Request.ReadFormAsync(ct));
         }
-        var query = FhirSearchQuery.Parse(parameters);
+        var query = FhirSearchQuery.Parse(type, parameters);
         if (SmartAccess.Require(http, type, SmartPermissions.Search) is { } limit)
         {
             // A patient/ scope searches the patient in context: named or not, no other.
@@ -182,43 +184,51 @@ public static class FhirEndpoints
             query = query with { Patient = limit };
         }
         var caller = RecordCaller.From(http);
-        var result = await new FhirSearch(db, gate, store).RunAsync(caller, type, query, ct);
+        var result = await new FhirSearch(db, gate, store, searchKeys).RunAsync(caller, type, query, ct);
 
         var baseUrl = FhirContent.BaseUrl(http.Request);
-        var bundle = new R4.Bundle
+        return FhirContent.Json(http, FhirSearchsetBundle.Create(baseUrl, result, query.Count, query.Offset, at => $"{baseUrl}/{type}?{query.ToQueryString(at)}"));
+    }
+
+    /// <summary>
+    /// <c>Patient/{id}/$everything</c> (FHIR R4 operation): the patient's resources of every served type the caller may
+    /// read, as a paged searchset — the patient themself, or a clinician for what consent permits; withheld resources
+    /// absent without trace (not counted), each shown resource an audited read. A SMART token's scopes narrow it to the
+    /// types it may read (none: 403) and, for patient/ scopes, to the patient in context.
+    /// </summary>
+    private static async Task<IResult> EverythingAsync(HttpContext http, string patient, RecordVaultDbContext db, RecordAccessGate gate, RecordStore store, SearchKeyHasher searchKeys, CancellationToken ct)
+    {
+        FhirContent.RequireAcceptable(http.Request);
+        var query = FhirEverythingQuery.Parse(http.Request.Query);
+        if (!PatientReference.TryParse(patient, out var pseudonym) || patient.Contains('/', StringComparison.Ordinal))
         {
-            Id = Guid.NewGuid().ToString("D"),
-            Meta = new R4.Meta { LastUpdated = DateTimeOffset.UtcNow },
-            Type = R4.Bundle.BundleType.Searchset,
-            Total = result.Total,
-        };
-        void Link(string relation, int offset) =>
-            bundle.Link.Add(new R4.Bundle.LinkComponent { Relation = relation, Url = $"{baseUrl}/{type}?{query.ToQueryString(offset)}" });
-        Link("self", query.Offset);
-        if (query.Count > 0)
-        {
-            var last = result.Total == 0 ? 0 : (result.Total - 1) / query.Count * query.Count;
-            Link("first", 0);
-            if (query.Offset > 0)
-            {
-                Link("previous", Math.Max(0, query.Offset - query.Count));
-            }
-            if (query.Offset + query.Count < result.Total)
-            {
-                Link("next", query.Offset + query.Count);
-            }
-            Link("last", last);
+            throw ProblemException.NotFound($"No patient {(patient.Length <= 64 ? patient : patient[..64] + "…")}.");
         }
-        foreach (var resource in result.Page)
+        var types = new List<string>();
+        string? limit = null;
+        ProblemException? refusal = null;
+        foreach (var type in FhirResourceTypes.All)
         {
-            bundle.Entry.Add(new R4.Bundle.EntryComponent
+            try
             {
-                FullUrl = $"{baseUrl}/{resource.TypeName}/{resource.Id}",
-                Resource = resource,
-                Search = new R4.Bundle.SearchComponent { Mode = R4.Bundle.SearchEntryMode.Match },
-            });
+                limit = SmartAccess.Require(http, type, SmartPermissions.Read) ?? limit;
+                types.Add(type);
+            }
+            catch (ProblemException ex)
+            {
+                refusal = ex;
+            }
         }
-        return FhirContent.Json(http, bundle);
+        if (types.Count == 0)
+        {
+            throw refusal!;
+        }
+        SmartAccess.RequireSamePatient(limit, pseudonym);
+        var result = await new FhirSearch(db, gate, store, searchKeys)
+            .EverythingAsync(RecordCaller.From(http), pseudonym, types, query.Since?.Start, query.Count, query.Offset, ct);
+        var baseUrl = FhirContent.BaseUrl(http.Request);
+        return FhirContent.Json(http, FhirSearchsetBundle.Create(baseUrl, result, query.Count, query.Offset,
+            at => $"{baseUrl}/Patient/{pseudonym}/$everything?{query.ToQueryString(at)}"));
     }
 
     /// <summary>The SMART read check (r covers read, vread and history): the patient a patient/ scope limits it to, or null.</summary>

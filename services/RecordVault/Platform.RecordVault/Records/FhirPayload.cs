@@ -35,7 +35,7 @@ public static class FhirPayload
             throw ProblemException.Unprocessable($"The FHIR resource is not valid: {problem.Message}", problem.Code);
         }
         var payload = new RecordPayload(RecordPayload.Fhir, "application/fhir+json", result.ResourceType, result.Category!.Code,
-            new MemoryStream(buffer.ToArray(), writable: false));
+            new MemoryStream(buffer.ToArray(), writable: false), result.Resource);
         return (payload, result.Resource!);
     }
 }

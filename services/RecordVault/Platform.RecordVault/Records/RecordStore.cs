@@ -27,6 +27,7 @@ public sealed partial class RecordStore(
     IKeyProvider keys,
     IOptions<RecordVaultOptions> options,
     TimeProvider time,
+    SearchKeyHasher searchKeys,
     ILoggerFactory loggers)
 {
     /// <summary>The category of the vault's audit lines (the admin erasure procedure logs there too).</summary>
@@ -46,6 +47,7 @@ public sealed partial class RecordStore(
     public async Task<(RecordRow Record, RecordVersionRow Version)> CreateAsync(RecordCaller caller, string patient, RecordPayload payload, CancellationToken cancellationToken)
     {
         var id = Guid.NewGuid();
+        await searchKeys.EnsureLoadedAsync(db, cancellationToken);
         var decision = await gate.DecideAsync(caller, patient, payload.Category, RecordOperation.Write, cancellationToken);
         if (!decision.Permits)
         {
@@ -60,6 +62,7 @@ public sealed partial class RecordStore(
         var version = await EncryptAsync(record, 1, payload.Content, caller.SubjectId, cancellationToken);
         db.Records.Add(record);
         db.RecordVersions.Add(version);
+        await IndexAsync(record, payload.Resource, cancellationToken);
         await audit.AddAsync(db, Entry(caller, record, version, RecordOperation.Write, decision), cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return (record, version);
@@ -69,6 +72,7 @@ public sealed partial class RecordStore(
     /// version is <c>412 version_conflict</c>, checked only after the write permission, like the record's shape.</param>
     public async Task<(RecordRow Record, RecordVersionRow Version)> AddVersionAsync(RecordCaller caller, Guid id, RecordPayload payload, CancellationToken cancellationToken, int? expectedVersion = null)
     {
+        await searchKeys.EnsureLoadedAsync(db, cancellationToken);
         var record = await FindAsync(id, caller, cancellationToken);
         var current = await db.RecordVersions.AsNoTracking().SingleAsync(v => v.RecordId == id && v.Version == record.CurrentVersion, cancellationToken);
         var decision = await gate.DecideAsync(caller, record.Patient, record.Category, RecordOperation.Write, cancellationToken);
@@ -92,6 +96,7 @@ public sealed partial class RecordStore(
         record.ResourceType = payload.ResourceType;
         record.UpdatedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         db.RecordVersions.Add(version);
+        await IndexAsync(record, payload.Resource, cancellationToken);
         await audit.AddAsync(db, Entry(caller, record, version, RecordOperation.Write, decision), cancellationToken);
         try
         {
@@ -175,6 +180,9 @@ public sealed partial class RecordStore(
             version.Ciphertext = null;
         }
         cipher.Cache?.RemoveRecord(id.ToString("D"));
+        // The search keys came from the content: hashed codes and clinical dates must go with the data key.
+        db.SearchKeys.RemoveRange(await db.SearchKeys.Where(k => k.RecordId == id).ToListAsync(cancellationToken));
+        record.SearchIndexedVersion = null;
         record.ErasedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         await audit.AddAsync(db, new AccessEntry(record.Id, current.Version, record.Patient, actor, RecordOperation.Erase.AuditAction(), decision.Outcome,
             decision.DecisionId, current.Hash, decision.Purpose, decision.Reason), cancellationToken);
@@ -212,6 +220,63 @@ public sealed partial class RecordStore(
         }
         LogMiss(_audit, caller.SubjectId, id, "erased");
         throw NoSuchRecord(id);
+    }
+
+    /// <summary>
+    /// Replaces the record's FHIR search keys with those of its new current version (tracked, saved with the version).
+    /// A payload without a parsed resource (an attachment) has none.
+    /// </summary>
+    private async Task IndexAsync(RecordRow record, Hl7.Fhir.Model.Resource? resource, CancellationToken cancellationToken)
+    {
+        if (record.SearchIndexedVersion is not null)
+        {
+            db.SearchKeys.RemoveRange(await db.SearchKeys.Where(k => k.RecordId == record.Id).ToListAsync(cancellationToken));
+        }
+        if (resource is null)
+        {
+            record.SearchIndexedVersion = null;
+            return;
+        }
+        db.SearchKeys.AddRange(Fhir.FhirContentSearch.Keys(resource, record.Id, record.Patient, searchKeys));
+        record.SearchIndexedVersion = record.CurrentVersion;
+    }
+
+    /// <summary>
+    /// The backfill of search keys (<see cref="SearchKeyBackfill"/>): FHIR records whose current version has none yet
+    /// (written before search keys existed) are decrypted inside the vault, indexed and saved, a batch at a time. This
+    /// is the vault's own housekeeping, like a rewrap — no content leaves, so it is no one's read and is not audited.
+    /// Returns how many were indexed.
+    /// </summary>
+    public async Task<int> IndexBatchAsync(int batchSize, CancellationToken cancellationToken)
+    {
+        await searchKeys.EnsureLoadedAsync(db, cancellationToken);
+        var records = await db.Records
+            .Where(r => r.Kind == RecordPayload.Fhir && r.ErasedAtMs == null && (r.SearchIndexedVersion == null || r.SearchIndexedVersion != r.CurrentVersion))
+            .OrderBy(r => r.Id).Take(batchSize).ToListAsync(cancellationToken);
+        foreach (var record in records)
+        {
+            var version = await db.RecordVersions.AsNoTracking().SingleAsync(v => v.RecordId == record.Id && v.Version == record.CurrentVersion, cancellationToken);
+            var content = await DecryptAsync(record, version, cancellationToken);
+            var parsed = new FhirRecordValidator().Validate(content);
+            db.SearchKeys.RemoveRange(await db.SearchKeys.Where(k => k.RecordId == record.Id).ToListAsync(cancellationToken));
+            if (parsed.Resource is { } resource)
+            {
+                db.SearchKeys.AddRange(Fhir.FhirContentSearch.Keys(resource, record.Id, record.Patient, searchKeys));
+            }
+            // Indexed even when the stored content no longer validates (a stricter validator): it then has no keys, and is not retried forever.
+            record.SearchIndexedVersion = record.CurrentVersion;
+        }
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // A new version or an erasure came in meanwhile; it indexed itself. The batch is tried again.
+            db.ChangeTracker.Clear();
+            return 0;
+        }
+        return records.Count;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Actor} asked for record {RecordId}, answered as not found ({Why})")]

@@ -446,6 +446,9 @@ namespace Platform.RecordVault.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<int?>("SearchIndexedVersion")
+                        .HasColumnType("integer");
+
                     b.Property<long>("UpdatedAtMs")
                         .HasColumnType("bigint");
 
@@ -454,6 +457,51 @@ namespace Platform.RecordVault.Data.Migrations.Postgres
                     b.HasIndex("Patient");
 
                     b.ToTable("Records", (string)null);
+                });
+
+            modelBuilder.Entity("Platform.RecordVault.Data.RecordSearchKeyRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long?>("EndMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Parameter")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Patient")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<Guid>("RecordId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ResourceType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long?>("StartMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Token")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RecordId");
+
+                    b.HasIndex("Patient", "ResourceType", "Parameter", "Token");
+
+                    b.ToTable("RecordSearchKeys", (string)null);
                 });
 
             modelBuilder.Entity("Platform.RecordVault.Data.RecordVersionRow", b =>
@@ -517,6 +565,39 @@ namespace Platform.RecordVault.Data.Migrations.Postgres
                     b.HasIndex("KekName", "KekVersion");
 
                     b.ToTable("RecordVersions", (string)null);
+                });
+
+            modelBuilder.Entity("Platform.RecordVault.Data.SearchIndexKeyRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("KekName")
+                        .IsRequired()
+                        .HasMaxLength(127)
+                        .HasColumnType("character varying(127)");
+
+                    b.Property<string>("KekVersion")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("WrapAlgorithm")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<byte[]>("WrappedKey")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("SearchIndexKeys", (string)null);
                 });
 
             modelBuilder.Entity("Platform.RecordVault.Data.ExportFileRow", b =>

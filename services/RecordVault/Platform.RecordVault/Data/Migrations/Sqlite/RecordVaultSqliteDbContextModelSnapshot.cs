@@ -439,6 +439,9 @@ namespace Platform.RecordVault.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("SearchIndexedVersion")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("UpdatedAtMs")
                         .HasColumnType("INTEGER");
 
@@ -447,6 +450,49 @@ namespace Platform.RecordVault.Data.Migrations.Sqlite
                     b.HasIndex("Patient");
 
                     b.ToTable("Records", (string)null);
+                });
+
+            modelBuilder.Entity("Platform.RecordVault.Data.RecordSearchKeyRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("EndMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Parameter")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Patient")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RecordId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResourceType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("StartMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Token")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RecordId");
+
+                    b.HasIndex("Patient", "ResourceType", "Parameter", "Token");
+
+                    b.ToTable("RecordSearchKeys", (string)null);
                 });
 
             modelBuilder.Entity("Platform.RecordVault.Data.RecordVersionRow", b =>
@@ -510,6 +556,39 @@ namespace Platform.RecordVault.Data.Migrations.Sqlite
                     b.HasIndex("KekName", "KekVersion");
 
                     b.ToTable("RecordVersions", (string)null);
+                });
+
+            modelBuilder.Entity("Platform.RecordVault.Data.SearchIndexKeyRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("KekName")
+                        .IsRequired()
+                        .HasMaxLength(127)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("KekVersion")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WrapAlgorithm")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("WrappedKey")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("SearchIndexKeys", (string)null);
                 });
 
             modelBuilder.Entity("Platform.RecordVault.Data.ExportFileRow", b =>
