@@ -28,7 +28,7 @@ public sealed class FhirAuditEventTests(VaultPlatform platform)
         // A refused read (no consent), then a break-glass read.
         var refused = await Assert.ThrowsAsync<FhirOperationException>(() => FhirApi.Client(platform, clinicianToken).ReadAsync<R4.Observation>($"Observation/{observation.Id}"));
         Assert.Equal(HttpStatusCode.NotFound, refused.Status);
-        var emergency = FhirApi.Client(platform, clinicianToken, new Dictionary<string, string> { ["X-Purpose-Of-Use"] = "ETREAT", ["X-Break-Glass"] = "true" });
+        var emergency = FhirApi.Client(platform, clinicianToken, new Dictionary<string, string> { ["X-Purpose-Of-Use"] = "ETREAT", ["X-Break-Glass"] = "true", ["X-Break-Glass-Reason"] = "Unconscious in the emergency department" });
         Assert.Equal(observation.Id, (await emergency.ReadAsync<R4.Observation>($"Observation/{observation.Id}"))!.Id);
 
         // The patient's log: three events, newest first, each a valid AuditEvent.

@@ -79,8 +79,7 @@ public sealed class DevHostTests
         var data = Directory.CreateTempSubdirectory("platform-devhost-ledger-").FullName;
         try
         {
-            await using var host = new DevHostRunner(new DevHostOptions(data, 0, 0, 0, 0, "127.0.0.1", LedgerReplicas: 3, LedgerRaftPort: 0));
-            await host.StartAsync(CancellationToken.None);
+            await using var host = await StartWithRaftPortsChosenAsync(data);
             using var client = new HttpClient();
             var deadline = DateTime.UtcNow.AddSeconds(20);
             string[] leaders = [];
@@ -101,6 +100,27 @@ public sealed class DevHostTests
         finally
         {
             Directory.Delete(data, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Raft ports "of the system's choosing" are picked free and bound moments later, so another process can take one in
+    /// between (the whole suite runs on this machine at once); such a start is tried again on fresh ports and a fresh folder.
+    /// </summary>
+    private static async Task<DevHostRunner> StartWithRaftPortsChosenAsync(string data)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var host = new DevHostRunner(new DevHostOptions(Path.Combine(data, $"attempt-{attempt}"), 0, 0, 0, 0, "127.0.0.1", LedgerReplicas: 3, LedgerRaftPort: 0));
+            try
+            {
+                await host.StartAsync(CancellationToken.None);
+                return host;
+            }
+            catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse && attempt < 3)
+            {
+                await host.DisposeAsync();
+            }
         }
     }
 

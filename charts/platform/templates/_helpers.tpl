@@ -761,7 +761,7 @@ scoping and the dead-letter topics; the deployment tests check it against the co
   consumers: [record-vault]
 - topic: identity.revoked.v1
   publisher: identity
-  consumers: [consent]
+  consumers: [consent, record-vault]
 - topic: identity.token-revoked.v1
   publisher: identity
   consumers: [consent, record-vault, ledger]

@@ -16,6 +16,7 @@ public class LedgerDbContext(DbContextOptions options) : DbContext(options)
             owed.ToTable("owed_receipts");
             owed.HasKey(o => o.EventId);
             owed.HasIndex(o => o.LeafIndex);
+            owed.Property(o => o.TraceParent).HasMaxLength(128);
         });
     }
 }

@@ -13,4 +13,7 @@ public sealed class OwedReceipt
     public long LeafIndex { get; set; }
 
     public DateTime OwedSinceUtc { get; set; }
+
+    /// <summary>The W3C trace context of the delivery that committed it, so the receipt continues the publisher's trace.</summary>
+    public string? TraceParent { get; set; }
 }

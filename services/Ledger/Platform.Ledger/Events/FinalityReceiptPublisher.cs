@@ -90,7 +90,7 @@ public sealed partial class FinalityReceiptPublisher(
             if (lookup.Status == ReceiptStatus.Ready)
             {
                 db.AddIntegrationEvent(new LedgerCommittedV1(row.EventId, lookup.LeafIndex!.Value,
-                    JsonSerializer.Serialize(lookup.Receipt, EventSerializer.Options)), "ledger");
+                    JsonSerializer.Serialize(lookup.Receipt, EventSerializer.Options)) { TraceParent = row.TraceParent }, "ledger");
             }
             else
             {

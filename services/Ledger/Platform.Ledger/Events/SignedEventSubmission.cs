@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Platform.Ledger.Core;
 using Platform.Ledger.Data;
@@ -52,7 +53,7 @@ public sealed partial class SignedEventSubmission(
         // database transaction is open while the Raft commit above runs.
         if (await db.OwedReceipts.FindAsync([eventId], cancellationToken) is null)
         {
-            db.OwedReceipts.Add(new OwedReceipt { EventId = eventId, LeafIndex = outcome.LeafIndex!.Value, OwedSinceUtc = time.GetUtcNow().UtcDateTime });
+            db.OwedReceipts.Add(new OwedReceipt { EventId = eventId, LeafIndex = outcome.LeafIndex!.Value, OwedSinceUtc = time.GetUtcNow().UtcDateTime, TraceParent = Activity.Current?.Id });
         }
         afterCommit.Add(receipts.ReceiptOwed);
         return EventHandlingResult.Success;

@@ -75,6 +75,18 @@ public sealed partial class BulkExportWorker(IServiceScopeFactory scopes, BulkEx
             var finished = await scope.ServiceProvider.GetRequiredService<BulkExportRunner>().RunAsync(jobId, _worker, cancellationToken);
             LogJobEnded(logger, jobId, finished ? "completed" : "cancelled");
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutting down: hand the job back at once rather than leave it to the lease, so a restarted or another
+            // replica's worker starts it again without waiting for the lease to run out.
+            db.ChangeTracker.Clear();
+            await db.ExportJobs.Where(j => j.Id == jobId && j.LeaseOwner == _worker && j.Status == ExportJobRow.Running).ExecuteUpdateAsync(s =>
+            {
+                s.SetProperty(j => j.Status, ExportJobRow.Accepted);
+                s.SetProperty(j => j.LeaseOwner, (Guid?)null);
+            }, CancellationToken.None);
+            throw;
+        }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             LogJobFailed(logger, jobId, ex.GetType().Name);

@@ -34,6 +34,10 @@ namespace Platform.Ledger.Data.Migrations.Postgres
                     b.Property<DateTime>("OwedSinceUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
                     b.HasKey("EventId");
 
                     b.HasIndex("LeafIndex");

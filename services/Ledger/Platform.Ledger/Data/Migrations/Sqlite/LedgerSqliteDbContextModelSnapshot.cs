@@ -29,6 +29,10 @@ namespace Platform.Ledger.Data.Migrations.Sqlite
                     b.Property<DateTime>("OwedSinceUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("EventId");
 
                     b.HasIndex("LeafIndex");
