@@ -139,7 +139,7 @@ public sealed class DaprJourneyTests(CrossServicePlatform platform)
         var journeyEvents = new HashSet<string>(accessEvents.Select(p => p.EventId!)) { verified.EventId, changed.EventId!, committed.EventId! };
         // The consent service's outbox publishes the revocation's notice after the revoke has answered.
         await Eventually.TrueAsync(
-            () => Task.FromResult(Dapr.Publishes.Any(p => p.Accepted && p.Topic == "consent.revoked.v1" && p.CloudEvent!["data"]?["consentId"]?.GetValue<string>() == consentId)),
+            () => Dapr.Publishes.Any(p => p.Accepted && p.Topic == "consent.revoked.v1" && p.CloudEvent!["data"]?["consentId"]?.GetValue<string>() == consentId),
             "the consent service published consent.revoked.v1 for the journey's consent");
         foreach (var p in Dapr.Publishes.Where(p => p.Accepted && !p.DeadLetter && p.Topic.StartsWith("consent.", StringComparison.Ordinal) &&
                                                     p.CloudEvent!["data"]?["consentId"]?.GetValue<string>() == consentId))

@@ -79,26 +79,30 @@ public sealed partial class BulkExportWorker(IServiceScopeFactory scopes, BulkEx
         {
             // Shutting down: hand the job back at once rather than leave it to the lease, so a restarted or another
             // replica's worker starts it again without waiting for the lease to run out.
-            db.ChangeTracker.Clear();
-            await db.ExportJobs.Where(j => j.Id == jobId && j.LeaseOwner == _worker && j.Status == ExportJobRow.Running).ExecuteUpdateAsync(s =>
-            {
-                s.SetProperty(j => j.Status, ExportJobRow.Accepted);
-                s.SetProperty(j => j.LeaseOwner, (Guid?)null);
-            }, CancellationToken.None);
+            await ReleaseAsync(db, jobId, ExportJobRow.Accepted, error: null);
             throw;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception ex)
         {
             LogJobFailed(logger, jobId, ex.GetType().Name);
-            db.ChangeTracker.Clear();
-            await db.ExportJobs.Where(j => j.Id == jobId && j.LeaseOwner == _worker).ExecuteUpdateAsync(s =>
-            {
-                s.SetProperty(j => j.Status, ExportJobRow.Failed);
-                s.SetProperty(j => j.Error, BulkExportProblems.ExportFailed);
-                s.SetProperty(j => j.LeaseOwner, (Guid?)null);
-            }, CancellationToken.None);
+            await ReleaseAsync(db, jobId, ExportJobRow.Failed, BulkExportProblems.ExportFailed);
         }
         return true;
+    }
+
+    /// <summary>
+    /// Gives up this worker's claim, leaving the job in <paramref name="status"/>. Only a running job has a lease owner
+    /// (completion clears it, cancelling deletes the job), so a job that finished or went meanwhile is left alone.
+    /// </summary>
+    private async Task ReleaseAsync(RecordVaultDbContext db, Guid jobId, string status, string? error)
+    {
+        db.ChangeTracker.Clear();
+        await db.ExportJobs.Where(j => j.Id == jobId && j.LeaseOwner == _worker).ExecuteUpdateAsync(s =>
+        {
+            s.SetProperty(j => j.Status, status);
+            s.SetProperty(j => j.Error, error);
+            s.SetProperty(j => j.LeaseOwner, (Guid?)null);
+        }, CancellationToken.None);
     }
 
     // Exception types only: a message could quote stored content.
