@@ -6,6 +6,7 @@ using Platform.ClinicianPortal.Text;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.BackchannelLogout;
 using Platform.WebUi;
+using Platform.WebUi.Text;
 
 namespace Platform.ClinicianPortal;
 
@@ -46,7 +47,7 @@ public static class ClinicianPortalApp
         builder.AddPortalSignIn(options);
         builder.AddBackchannelLogoutReceiver(PortalSignIn.CookieScheme, PortalSignIn.OidcScheme);
         builder.Services.AddPlatformApis(options);
-        builder.Services.AddPortalLocalization();
+        builder.Services.AddPageLocalization();
         builder.Services.AddRazorPages(pages =>
             {
                 pages.Conventions.AuthorizeFolder("/", PortalSignIn.Policy);
@@ -59,7 +60,7 @@ public static class ClinicianPortalApp
 
         var app = builder.Build();
         app.UseSecurityHeaders();
-        app.UsePortalLocalization();
+        app.UsePageLocalization();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();

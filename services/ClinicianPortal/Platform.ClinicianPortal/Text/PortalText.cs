@@ -7,7 +7,7 @@ namespace Platform.ClinicianPortal.Text;
 /// The portal's words, in PortalText.resx (English, the default): pages read them through
 /// <c>IStringLocalizer&lt;PortalText&gt;</c> (<c>T["…"]</c>, injected in <c>_ViewImports.cshtml</c>), page models
 /// through the same localizer. A translation is a PortalText.&lt;culture&gt;.resx beside it, added to
-/// <see cref="PortalLocalization.Cultures"/>. <see cref="Get"/> is for what is built once at start-up (the header's links).
+/// <see cref="Platform.WebUi.Text.PageLocalization.Cultures"/>. <see cref="Get"/> is for what is built once at start-up (the header's links).
 /// </summary>
 public sealed class PortalText
 {
