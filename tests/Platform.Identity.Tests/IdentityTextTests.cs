@@ -78,17 +78,30 @@ public sealed partial class IdentityTextTests
     }
 
     [Fact]
-    public void The_french_file_has_every_entry_of_the_english_one_with_the_same_placeholders_and_no_other()
+    public void The_french_file_exists_and_is_one_of_the_translations_checked()
+    {
+        Assert.Contains(French, TranslationFiles());
+    }
+
+    /// <summary>Every translation beside the English file (IdentityText.&lt;culture&gt;.resx), French among them.</summary>
+    public static TheoryData<string> Translations() => new(TranslationFiles());
+
+    private static List<string> TranslationFiles() =>
+        [.. Directory.EnumerateFiles(Path.GetDirectoryName(English)!, "IdentityText.*.resx").Order()];
+
+    [Theory]
+    [MemberData(nameof(Translations))]
+    public void A_translation_has_every_entry_of_the_english_file_with_the_same_placeholders_and_no_other(string translation)
     {
         var english = Entries(English);
-        var french = Entries(French);
+        var french = Entries(translation);
         Assert.Empty(english.Keys.Except(french.Keys));
         Assert.Empty(french.Keys.Except(english.Keys));
         Assert.All(french, entry => Assert.False(string.IsNullOrWhiteSpace(entry.Value), entry.Key));
         Assert.All(english, entry => Assert.Equal(Placeholders(entry.Value), Placeholders(french[entry.Key])));
-        // Translated, not copied: most entries read differently in French (names like "KYC" or "Dossier {0}" aside).
+        // Translated, not copied: entries read differently in the other language (a few names or codes aside).
         var same = english.Where(e => e.Value == french[e.Key]).Select(e => e.Key).ToList();
-        Assert.True(same.Count <= 3, "entries left in English in the French file: " + string.Join(", ", same));
+        Assert.True(same.Count <= 3, $"entries left in English in {Path.GetFileName(translation)}: " + string.Join(", ", same));
         // Every entry with a placeholder explains it to translators.
         var comments = XDocument.Load(English).Root!.Elements("data").ToDictionary(d => (string)d.Attribute("name")!, d => (string?)d.Element("comment"));
         Assert.Empty(english.Where(e => Placeholders(e.Value).Length > 0 && string.IsNullOrWhiteSpace(comments[e.Key])).Select(e => e.Key));

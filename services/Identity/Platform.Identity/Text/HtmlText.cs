@@ -8,7 +8,7 @@ namespace Platform.Identity.Text;
 /// <summary>
 /// A sentence from the resource file with markup in it (a <c>&lt;code&gt;</c>, a link, an element a test finds by id):
 /// the sentence is one entry with {0}, {1}… where the markup goes, so a translator can move it; the sentence is
-/// HTML-encoded, the parts are written as they are when they are HTML (a Razor template) and encoded otherwise.
+/// HTML-encoded, the parts are written as they are when they are HTML (<see cref="Element"/>, <see cref="Link"/>) and encoded otherwise.
 /// </summary>
 public static class HtmlText
 {
