@@ -32,7 +32,7 @@ public sealed class FrenchPagesBrowserTests(BrowserFixture fixture) : IClassFixt
         {
             await page.GotoAsync("/kyc");
             await BrowserSteps.WaitForPathAsync(page, "/account/login");
-            Assert.Equal("Se connecter", (await page.Locator("h1").InnerTextAsync()).Trim());
+            await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Se connecter");
             Assert.Equal(ShellLanguage(), await page.Locator("html").GetAttributeAsync("lang"));
             await AccessibilityCheck.AssertNoSeriousViolationsAsync(page);
             await page.GetByLabel("Adresse e-mail", new() { Exact = true }).FillAsync(applicant.Email);
@@ -40,13 +40,13 @@ public sealed class FrenchPagesBrowserTests(BrowserFixture fixture) : IClassFixt
             await page.GetByRole(AriaRole.Button, new() { Name = "Se connecter" }).ClickAsync();
 
             await BrowserSteps.WaitForPathAsync(page, "/kyc");
-            Assert.Equal("Vérifier votre identité", (await page.Locator("h1").InnerTextAsync()).Trim());
+            await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Vérifier votre identité");
             Assert.StartsWith("Vérifier votre identité – ", await page.TitleAsync(), StringComparison.Ordinal);
             await AccessibilityCheck.AssertNoSeriousViolationsAsync(page);
             await page.GetByRole(AriaRole.Button, new() { Name = "Commencer" }).ClickAsync();
 
             await BrowserSteps.WaitForPathAsync(page, "/kyc/application");
-            Assert.Equal("Vos informations et votre pièce d’identité", (await page.Locator("h1").InnerTextAsync()).Trim());
+            await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Vos informations et votre pièce d’identité");
             var application = JsonSerializer.SerializeToElement(KycApplications.Application("ANNE", "DUPONT", "F" + Random.Shared.Next(10_000_000, 99_999_999), new DateOnly(1979, 6, 2)));
             var lines = application.GetProperty("mrz").GetString()!.Split('\n');
             var typo = lines[0] + "\n" + lines[1][..13] + (lines[1][13] == '9' ? '8' : '9') + lines[1][14..];
