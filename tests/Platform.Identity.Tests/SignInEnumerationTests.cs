@@ -1,9 +1,11 @@
+using System.Globalization;
 using System.Net;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Identity.Accounts;
 using Platform.Identity.Pages.Account;
 using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Text;
 
 namespace Platform.Identity.Tests;
 
@@ -37,7 +39,8 @@ public sealed class SignInEnumerationTests(IdentityServerFixture fixture) : ICla
             answers.Add(await LoginAsync(session, email, "not the password at all"));
         }
 
-        Assert.All(answers, a => Assert.Equal((HttpStatusCode.BadRequest, LoginModel.NotSignedIn), a));
+        var notSignedIn = IdentityText.Get(LoginModel.NotSignedIn, CultureInfo.GetCultureInfo("en"));
+        Assert.All(answers, a => Assert.Equal((HttpStatusCode.BadRequest, notSignedIn), a));
         // The owner of the unconfirmed address, and only they, learn what to do.
         using var owner = new FormSession(Server.BaseAddress);
         var (_, ownerError) = await LoginAsync(owner, unconfirmed.Email, unconfirmed.Password);

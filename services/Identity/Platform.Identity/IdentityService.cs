@@ -8,8 +8,10 @@ using Platform.Identity.Kyc;
 using Platform.Identity.Oidc;
 using Platform.Identity.Pages;
 using Platform.Identity.Smart;
+using Platform.Identity.Text;
 using Platform.ServiceDefaults;
 using Platform.WebUi;
+using Platform.WebUi.Text;
 
 namespace Platform.Identity;
 
@@ -29,9 +31,12 @@ public static class IdentityService
                 builder.AddAccounts();
                 builder.AddOidcServer();
                 builder.AddSmartAppLaunch();
+                builder.Services.AddPageLocalization();
                 // The pages live in this assembly, which is not the entry assembly under the dev host or the tests.
                 builder.Services.AddRazorPages(pages => pages.Conventions.AuthorizeFolder("/Kyc", KycSetup.ReviewerPagesPolicy).AuthorizeFolder("/Onboarding"))
                     .AddApplicationPart(typeof(IdentityService).Assembly)
+                    // The page models' validation messages are keys of IdentityText, said in the page's language.
+                    .AddDataAnnotationsLocalization(options => options.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(IdentityText)))
                     .AddWebUi(IdentityNavigation.Create());
                 builder.Services.AddAuthorization(AdminEndpoints.AddAdminPolicy);
                 builder.Services.AddHostedService<AccountSeeder>();
@@ -39,6 +44,7 @@ public static class IdentityService
             },
             mapEndpoints: app =>
             {
+                app.UseIdentityPageLocalization();
                 app.MapRazorPages();
                 app.MapWebUiAssets();
                 app.MapPageScript(typeof(IdentityService).Assembly, "Platform.Identity.kyc-mrz.js", "/assets/kyc-mrz.js");

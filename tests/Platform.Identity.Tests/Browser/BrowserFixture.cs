@@ -36,10 +36,13 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh context (no cookies) and page whose relative URLs resolve against the identity service.</summary>
-    public async Task<(IBrowserContext Context, IPage Page)> NewPageAsync()
+    /// <summary>
+    /// A fresh context (no cookies) and page whose relative URLs resolve against the identity service; the browser's
+    /// language (its Accept-Language) is British English unless another locale is given.
+    /// </summary>
+    public async Task<(IBrowserContext Context, IPage Page)> NewPageAsync(string locale = "en-GB")
     {
-        var context = await Browser.NewContextAsync(new() { BaseURL = Server.BaseAddress.ToString(), Locale = "en-GB" });
+        var context = await Browser.NewContextAsync(new() { BaseURL = Server.BaseAddress.ToString(), Locale = locale });
         context.SetDefaultTimeout(30_000);
         context.SetDefaultNavigationTimeout(30_000);
         var page = await context.NewPageAsync();

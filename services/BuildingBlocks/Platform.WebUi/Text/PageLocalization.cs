@@ -12,7 +12,7 @@ namespace Platform.WebUi.Text;
 /// </summary>
 public static class PageLocalization
 {
-    public static readonly string[] Cultures = ["en"];
+    public static readonly string[] Cultures = ["en", "fr"];
 
     public static IServiceCollection AddPageLocalization(this IServiceCollection services) => services.AddLocalization();
 

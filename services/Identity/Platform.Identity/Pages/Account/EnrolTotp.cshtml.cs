@@ -7,7 +7,9 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Localization;
 using Platform.Identity.Accounts;
+using Platform.Identity.Text;
 using Platform.ServiceDefaults;
 
 namespace Platform.Identity.Pages.Account;
@@ -23,7 +25,8 @@ public sealed class EnrolTotpModel(
     SignInManager<PlatformUser> signIn,
     TotpSecretProtector secrets,
     IDataProtectionProvider dataProtection,
-    TimeProvider time) : PageModel
+    TimeProvider time,
+    IStringLocalizer<IdentityText> text) : PageModel
 {
     private const string Issuer = "Platform";
     private static readonly TimeSpan PendingLifetime = TimeSpan.FromMinutes(15);
@@ -35,7 +38,7 @@ public sealed class EnrolTotpModel(
     public string PendingSecret { get; set; } = "";
 
     [BindProperty]
-    [Required, StringLength(7, MinimumLength = 6)]
+    [Required(ErrorMessage = "ValidationCodeRequired"), StringLength(7, MinimumLength = 6, ErrorMessage = "ValidationCodeRequired")]
     public string Code { get; set; } = "";
 
     public string QrCodeSvg { get; private set; } = "";
@@ -82,7 +85,7 @@ public sealed class EnrolTotpModel(
         {
             Show(user, secret);
             CryptographicOperations.ZeroMemory(secret);
-            ErrorMessage = "That code does not match. Check the time on your device and try the next code.";
+            ErrorMessage = text["TotpCodeMismatch"];
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
@@ -93,7 +96,7 @@ public sealed class EnrolTotpModel(
         var saved = await users.UpdateAsync(user);
         if (!saved.Succeeded)
         {
-            ErrorMessage = "The second factor could not be saved; try again.";
+            ErrorMessage = text["TotpNotSaved"];
             return Page();
         }
         // The code just proved possession of the factor: this session is now a multi-factor one.

@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Localization;
 using Platform.Identity.Accounts;
+using Platform.Identity.Text;
 using Platform.ServiceDefaults;
 
 namespace Platform.Identity.Pages.Account;
@@ -16,16 +18,17 @@ namespace Platform.Identity.Pages.Account;
 /// (<see cref="SignInThrottle"/>). The page is also rate-limited per client address.
 /// </summary>
 [EnableRateLimiting(RateLimitPolicies.Sensitive)]
-public sealed class LoginModel(SignInManager<PlatformUser> signIn, SignInThrottle throttle) : PageModel
+public sealed class LoginModel(SignInManager<PlatformUser> signIn, SignInThrottle throttle, IStringLocalizer<IdentityText> text) : PageModel
 {
-    public const string NotSignedIn = "The e-mail address or password is not correct, or this account cannot sign in now.";
+    /// <summary>The one answer to every failed sign-in (its key in IdentityText).</summary>
+    public const string NotSignedIn = "LoginNotSignedIn";
 
     [BindProperty]
-    [Required, EmailAddress, StringLength(256)]
+    [Required(ErrorMessage = "ValidationEmailRequired"), EmailAddress(ErrorMessage = "ValidationEmailInvalid"), StringLength(256, ErrorMessage = "ValidationEmailInvalid")]
     public string Email { get; set; } = "";
 
     [BindProperty]
-    [Required, StringLength(256)]
+    [Required(ErrorMessage = "ValidationPasswordRequired"), StringLength(256, ErrorMessage = "ValidationPasswordTooLong")]
     public string Password { get; set; } = "";
 
     [BindProperty(SupportsGet = true)]
@@ -41,7 +44,7 @@ public sealed class LoginModel(SignInManager<PlatformUser> signIn, SignInThrottl
     {
         if (!ModelState.IsValid)
         {
-            ErrorMessage = "Enter your e-mail address and password.";
+            ErrorMessage = text["LoginEnterEmailAndPassword"];
             return Page();
         }
         var source = HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
@@ -52,7 +55,7 @@ public sealed class LoginModel(SignInManager<PlatformUser> signIn, SignInThrottl
             var seconds = (int)Math.Ceiling(wait.TotalSeconds);
             Response.StatusCode = StatusCodes.Status429TooManyRequests;
             Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            ErrorMessage = $"Too many attempts. Wait {seconds} seconds, then try again.";
+            ErrorMessage = text["LoginTooManyAttempts", seconds];
             return Page();
         }
 
@@ -76,11 +79,11 @@ public sealed class LoginModel(SignInManager<PlatformUser> signIn, SignInThrottl
         // Identity answers NotAllowed (unconfirmed address) before it looks at the password; say so only to the owner.
         if (result.IsNotAllowed && await signIn.UserManager.CheckPasswordAsync(account!, Password))
         {
-            ErrorMessage = "Confirm your e-mail address first: follow the link we sent you.";
+            ErrorMessage = text["LoginConfirmEmailFirst"];
             return Page();
         }
         await throttle.FailedAsync(Email, source, cancellationToken);
-        ErrorMessage = NotSignedIn;
+        ErrorMessage = text[NotSignedIn];
         return Page();
     }
 

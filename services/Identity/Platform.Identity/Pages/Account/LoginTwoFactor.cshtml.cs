@@ -3,17 +3,19 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Localization;
 using Platform.Identity.Accounts;
+using Platform.Identity.Text;
 using Platform.ServiceDefaults;
 
 namespace Platform.Identity.Pages.Account;
 
 /// <summary>The TOTP challenge after a correct password; wrong codes count towards lockout.</summary>
 [EnableRateLimiting(RateLimitPolicies.Sensitive)]
-public sealed class LoginTwoFactorModel(SignInManager<PlatformUser> signIn) : PageModel
+public sealed class LoginTwoFactorModel(SignInManager<PlatformUser> signIn, IStringLocalizer<IdentityText> text) : PageModel
 {
     [BindProperty]
-    [Required, StringLength(7, MinimumLength = 6)]
+    [Required(ErrorMessage = "ValidationCodeRequired"), StringLength(7, MinimumLength = 6, ErrorMessage = "ValidationCodeRequired")]
     public string Code { get; set; } = "";
 
     [BindProperty(SupportsGet = true)]
@@ -37,11 +39,11 @@ public sealed class LoginTwoFactorModel(SignInManager<PlatformUser> signIn) : Pa
             {
                 return LocalRedirect(LoginModel.SafeReturnUrl(ReturnUrl));
             }
-            ErrorMessage = result.IsLockedOut ? "This account is locked after too many failed attempts. Try again later." : "That code is not valid. Wait for the next code and try again.";
+            ErrorMessage = result.IsLockedOut ? text["TwoFactorLockedOut"] : text["TwoFactorInvalid"];
         }
         else
         {
-            ErrorMessage = "Enter the 6-digit code.";
+            ErrorMessage = text["ValidationCodeRequired"];
         }
         Response.StatusCode = StatusCodes.Status400BadRequest;
         return Page();

@@ -3,28 +3,30 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Localization;
 using Platform.Identity.Accounts;
+using Platform.Identity.Text;
 using Platform.ServiceDefaults;
 
 namespace Platform.Identity.Pages.Account;
 
 /// <summary>Self-registration for patients and clinicians; a clinician account stays inactive until an admin activates it.</summary>
 [EnableRateLimiting(RateLimitPolicies.Sensitive)]
-public sealed class RegisterModel(UserManager<PlatformUser> users, AccountEmails emails) : PageModel
+public sealed class RegisterModel(UserManager<PlatformUser> users, AccountEmails emails, IStringLocalizer<IdentityText> text) : PageModel
 {
-    [BindProperty, Required, StringLength(200, MinimumLength = 1)]
+    [BindProperty, Required(ErrorMessage = "ValidationNameRequired"), StringLength(200, MinimumLength = 1, ErrorMessage = "ValidationNameTooLong")]
     public string DisplayName { get; set; } = "";
 
-    [BindProperty, Required, EmailAddress, StringLength(256)]
+    [BindProperty, Required(ErrorMessage = "ValidationEmailRequired"), EmailAddress(ErrorMessage = "ValidationEmailInvalid"), StringLength(256, ErrorMessage = "ValidationEmailInvalid")]
     public string Email { get; set; } = "";
 
-    [BindProperty, Required, StringLength(256)]
+    [BindProperty, Required(ErrorMessage = "ValidationPasswordRequired"), StringLength(256, ErrorMessage = "ValidationPasswordTooLong")]
     public string Password { get; set; } = "";
 
-    [BindProperty, Required, RegularExpression("^(patient|clinician)$")]
+    [BindProperty, Required(ErrorMessage = "ValidationAccountType"), RegularExpression("^(patient|clinician)$", ErrorMessage = "ValidationAccountType")]
     public string AccountType { get; set; } = PlatformRoles.Patient;
 
-    [BindProperty, StringLength(64), RegularExpression("^[A-Za-z0-9/-]{3,64}$", ErrorMessage = "A licence number is 3-64 letters, digits, '-' or '/'.")]
+    [BindProperty, StringLength(64, ErrorMessage = "ValidationLicenceInvalid"), RegularExpression("^[A-Za-z0-9/-]{3,64}$", ErrorMessage = "ValidationLicenceInvalid")]
     public string? LicenceNumber { get; set; }
 
     public List<string> Errors { get; } = [];
@@ -41,7 +43,7 @@ public sealed class RegisterModel(UserManager<PlatformUser> users, AccountEmails
     {
         if (AccountType == PlatformRoles.Clinician && string.IsNullOrWhiteSpace(LicenceNumber))
         {
-            ModelState.AddModelError(nameof(LicenceNumber), "Clinicians must give their licence number.");
+            ModelState.AddModelError(nameof(LicenceNumber), text["RegisterLicenceRequired"]);
         }
         if (!ModelState.IsValid)
         {
@@ -68,7 +70,7 @@ public sealed class RegisterModel(UserManager<PlatformUser> users, AccountEmails
         }
         else if (!created.Succeeded)
         {
-            Errors.AddRange(created.Errors.Where(e => e.Code is not ("DuplicateEmail" or "DuplicateUserName")).Select(e => e.Description));
+            Errors.AddRange(created.Errors.Where(e => e.Code is not ("DuplicateEmail" or "DuplicateUserName")).Select(Say).Distinct());
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
@@ -81,4 +83,13 @@ public sealed class RegisterModel(UserManager<PlatformUser> users, AccountEmails
         AwaitingActivation = AccountType == PlatformRoles.Clinician;
         return Page();
     }
+
+    /// <summary>ASP.NET Core Identity's refusal in the page's language (its own descriptions are English only).</summary>
+    private string Say(IdentityError error) => error.Code switch
+    {
+        nameof(IdentityErrorDescriber.PasswordTooShort) => text["RegisterPasswordTooShort", users.Options.Password.RequiredLength],
+        nameof(IdentityErrorDescriber.PasswordRequiresUniqueChars) => text["RegisterPasswordUniqueChars", users.Options.Password.RequiredUniqueChars],
+        nameof(IdentityErrorDescriber.InvalidEmail) or nameof(IdentityErrorDescriber.InvalidUserName) => text["ValidationEmailInvalid"],
+        _ => text["RegisterNotCreated", error.Code],
+    };
 }

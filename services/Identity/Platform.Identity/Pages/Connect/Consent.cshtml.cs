@@ -2,8 +2,10 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Localization;
 using OpenIddict.Abstractions;
 using Platform.Identity.Oidc;
+using Platform.Identity.Text;
 
 namespace Platform.Identity.Pages.Connect;
 
@@ -12,15 +14,24 @@ namespace Platform.Identity.Pages.Connect;
 /// the authorization endpoint, which records the user's answer (antiforgery-checked there).
 /// </summary>
 [Authorize]
-public sealed class ConsentModel(IOpenIddictApplicationManager applications) : PageModel
+public sealed class ConsentModel(IOpenIddictApplicationManager applications, IStringLocalizer<IdentityText> text) : PageModel
 {
-    private static readonly Dictionary<string, string> StandardScopes = new(StringComparer.Ordinal)
+    /// <summary>What each scope lets the application do, as the person reads it: its key in IdentityText. Other scopes (SMART's) are shown by name.</summary>
+    public static readonly IReadOnlyDictionary<string, string> ScopeTextKeys = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        [OpenIddictConstants.Scopes.OpenId] = "Know who you are",
-        [OpenIddictConstants.Scopes.Profile] = "See your name",
-        [OpenIddictConstants.Scopes.Email] = "See your e-mail address",
-        [OpenIddictConstants.Scopes.Roles] = "See your roles and licence",
-        [OpenIddictConstants.Scopes.OfflineAccess] = "Stay connected when you are not using it",
+        [OpenIddictConstants.Scopes.OpenId] = "ScopeOpenId",
+        [OpenIddictConstants.Scopes.Profile] = "ScopeProfile",
+        [OpenIddictConstants.Scopes.Email] = "ScopeEmail",
+        [OpenIddictConstants.Scopes.Roles] = "ScopeRoles",
+        [OpenIddictConstants.Scopes.OfflineAccess] = "ScopeOfflineAccess",
+        [OidcScopes.ConsentManage] = "ScopeConsentManage",
+        [OidcScopes.ConsentDecide] = "ScopeConsentDecide",
+        [OidcScopes.Records] = "ScopeRecords",
+        [OidcScopes.LedgerSubmit] = "ScopeLedgerSubmit",
+        [OidcScopes.LedgerAudit] = "ScopeLedgerAudit",
+        [OidcScopes.IdentityAdmin] = "ScopeIdentityAdmin",
+        [OidcScopes.Kyc] = "ScopeKyc",
+        [OidcScopes.VerifiedClaims] = "ScopeVerifiedClaims",
     };
 
     public string ClientName { get; private set; } = "";
@@ -53,12 +64,11 @@ public sealed class ConsentModel(IOpenIddictApplicationManager applications) : P
         var requested = query.TryGetValue(OpenIddictConstants.Parameters.Scope, out var scope) ? scope.ToString() : "";
         foreach (var name in requested.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
-            Scopes.Add(StandardScopes.TryGetValue(name, out var text) ? text
-                : OidcScopes.Api.TryGetValue(name, out var api) ? api.Description : name);
+            Scopes.Add(ScopeTextKeys.TryGetValue(name, out var key) ? text[key] : name);
         }
         if (Scopes.Count == 0)
         {
-            Scopes.Add("Sign you in (pushed request)");
+            Scopes.Add(text["ScopePushedRequest"]);
         }
         return Page();
     }

@@ -3,8 +3,10 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 using Platform.Identity.Accounts;
 using Platform.Identity.Kyc;
+using Platform.Identity.Text;
 using Platform.ServiceDefaults;
 
 namespace Platform.Identity.Pages.Kyc;
@@ -15,7 +17,7 @@ namespace Platform.Identity.Pages.Kyc;
 /// </summary>
 // Decrypted identity evidence and the queue of who is being checked: never kept by a browser or proxy cache.
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public sealed partial class CaseModel(KycService kyc, UserManager<PlatformUser> users, ILogger<CaseModel> logger) : PageModel
+public sealed partial class CaseModel(KycService kyc, UserManager<PlatformUser> users, ILogger<CaseModel> logger, IStringLocalizer<IdentityText> text) : PageModel
 {
     public KycCaseView? Case { get; private set; }
 
@@ -37,7 +39,7 @@ public sealed partial class CaseModel(KycService kyc, UserManager<PlatformUser> 
         }
         catch (ProblemException problem)
         {
-            Error = problem.Message;
+            Error = PageProblems.Say(text, problem);
             Response.StatusCode = problem.StatusCode;
         }
         await LoadAsync(id, cancellationToken);

@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Identity.Accounts;
 using Platform.Identity.Kyc;
+using Platform.Identity.Text;
+using Microsoft.Extensions.Localization;
 
 namespace Platform.Identity.Pages.Onboarding;
 
@@ -14,8 +16,11 @@ namespace Platform.Identity.Pages.Onboarding;
 /// </summary>
 // Identity evidence and its outcome: never kept by a browser or proxy cache.
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public abstract class ApplicantPage(UserManager<PlatformUser> users) : PageModel
+public abstract class ApplicantPage(UserManager<PlatformUser> users, IStringLocalizer<IdentityText> text) : PageModel
 {
+    /// <summary>The page's words, in the request's language.</summary>
+    protected IStringLocalizer<IdentityText> Text { get; } = text;
+
     protected KycService Kyc { get; private set; } = null!;
 
     protected string OwnerId => users.GetUserId(User) ?? throw new InvalidOperationException("The onboarding pages need a signed-in account.");

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Platform.Identity.Accounts;
 using Platform.Identity.Kyc;
+using Platform.Identity.Text;
+using Microsoft.Extensions.Localization;
 using Platform.ServiceDefaults;
 
 namespace Platform.Identity.Pages.Onboarding;
@@ -15,7 +17,7 @@ namespace Platform.Identity.Pages.Onboarding;
 /// </summary>
 [RequestSizeLimit(MaxBodyBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = MaxBodyBytes)]
-public sealed class ApplicationModel(UserManager<PlatformUser> users) : ApplicantPage(users)
+public sealed class ApplicationModel(UserManager<PlatformUser> users, IStringLocalizer<IdentityText> text) : ApplicantPage(users, text)
 {
     // Two images of at most Kyc:MaxImageBytes (5 MiB by default) and the form: the API's limit.
     private const long MaxBodyBytes = 16 * 1024 * 1024;
@@ -72,7 +74,7 @@ public sealed class ApplicationModel(UserManager<PlatformUser> users) : Applican
         catch (ProblemException problem)
         {
             // The same refusal the API gives, said on the form; nothing of a refused submission is stored.
-            Error = problem.Message;
+            Error = PageProblems.Say(Text, problem);
             Response.StatusCode = problem.StatusCode;
             Version = kycCase.Version;
             return Page();

@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Identity.Accounts;
 using Platform.Identity.Kyc;
+using Platform.Identity.Text;
+using Microsoft.Extensions.Localization;
 using Platform.ServiceDefaults;
 
 namespace Platform.Identity.Pages.Onboarding;
@@ -18,9 +20,12 @@ namespace Platform.Identity.Pages.Onboarding;
 /// six-digit transaction code, for a wallet on another device (or the wallet CLI's <c>receive</c>).
 /// </summary>
 [EnableRateLimiting(RateLimitPolicies.Sensitive)]
-public sealed class CredentialModel(UserManager<PlatformUser> users) : ApplicantPage(users)
+public sealed class CredentialModel(UserManager<PlatformUser> users, IStringLocalizer<IdentityText> text) : ApplicantPage(users, text)
 {
     public const string FileName = "verified-identity.sd-jwt";
+
+    /// <summary>The holder key's file name, as the page's script saves it and the wallet CLI's <c>key --out</c> writes it.</summary>
+    public const string HolderKeyFileName = "holder.jwk";
 
     public bool Verified { get; private set; }
 
@@ -40,6 +45,9 @@ public sealed class CredentialModel(UserManager<PlatformUser> users) : Applicant
 
     public DateTimeOffset? OfferExpiresAt { get; private set; }
 
+    /// <summary>The wallet CLI's commands that redeem the offer (commands, not words: the same in every language).</summary>
+    public string OfferCommand => $"wallet key --out {HolderKeyFileName}\nwallet receive --offer '{OfferUri}' --tx-code {TxCode} --key {HolderKeyFileName} --out credential.txt";
+
     public async Task<IActionResult> OnPostOfferAsync(CancellationToken cancellationToken)
     {
         await LoadAsync(cancellationToken);
@@ -53,7 +61,7 @@ public sealed class CredentialModel(UserManager<PlatformUser> users) : Applicant
         }
         catch (ProblemException problem)
         {
-            Error = problem.Message;
+            Error = PageProblems.Say(Text, problem);
             Response.StatusCode = problem.StatusCode;
         }
         return Page();
@@ -71,7 +79,7 @@ public sealed class CredentialModel(UserManager<PlatformUser> users) : Applicant
         }
         catch (ProblemException problem)
         {
-            Error = problem.Message;
+            Error = PageProblems.Say(Text, problem);
             Response.StatusCode = problem.StatusCode;
             return Page();
         }

@@ -2,11 +2,13 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Platform.Identity.Accounts;
 using Platform.Identity.Kyc;
+using Platform.Identity.Text;
+using Microsoft.Extensions.Localization;
 
 namespace Platform.Identity.Pages.Onboarding;
 
 /// <summary>/kyc: what verifying one's identity involves, and the button that opens a case (or the way back to an open one).</summary>
-public sealed class StartModel(UserManager<PlatformUser> users) : ApplicantPage(users)
+public sealed class StartModel(UserManager<PlatformUser> users, IStringLocalizer<IdentityText> text) : ApplicantPage(users, text)
 {
     public KycCase? Case { get; private set; }
 

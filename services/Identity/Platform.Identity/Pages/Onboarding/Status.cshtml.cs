@@ -2,11 +2,13 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Platform.Identity.Accounts;
 using Platform.Identity.Kyc;
+using Platform.Identity.Text;
+using Microsoft.Extensions.Localization;
 
 namespace Platform.Identity.Pages.Onboarding;
 
 /// <summary>/kyc/status: the applicant's latest case in plain words: where it is, each check, the decision and what comes next.</summary>
-public sealed class StatusModel(UserManager<PlatformUser> users) : ApplicantPage(users)
+public sealed class StatusModel(UserManager<PlatformUser> users, IStringLocalizer<IdentityText> text) : ApplicantPage(users, text)
 {
     public KycCaseView? Case { get; private set; }
 

@@ -1,6 +1,7 @@
 // Makes the holder key in the browser (WebCrypto, P-256), saves it as the wallet's key file (private JWK with its
 // RFC 7638 thumbprint as kid, the format of `wallet key`), signs the openid4vci-proof+jwt (aud = issuer, iat = now, nonce = the page's c_nonce)
-// and submits only the proof: the private key never leaves this browser.
+// and submits only the proof: the private key never leaves this browser. Its words are the page's (data-text-* on the
+// form, from IdentityText): none are written here.
 (function () {
   'use strict';
   var form = document.getElementById('credential-form');
@@ -27,7 +28,7 @@
   form.addEventListener('submit', function (event) {
     if (submitting) { return; }
     event.preventDefault();
-    progress.textContent = 'Making your key…';
+    progress.textContent = form.getAttribute('data-text-making-key');
     var subtle = window.crypto.subtle;
     subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']).then(function (pair) {
       return subtle.exportKey('jwk', pair.privateKey).then(function (jwk) {
@@ -40,14 +41,14 @@
           var payload = b64url(utf8(JSON.stringify({ aud: form.getAttribute('data-issuer'), iat: Math.floor(Date.now() / 1000), nonce: form.getAttribute('data-nonce') })));
           return subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, pair.privateKey, utf8(header + '.' + payload)).then(function (signature) {
             document.getElementById('proof').value = header + '.' + payload + '.' + b64url(signature);
-            progress.textContent = 'Your key is saved as holder.jwk. Asking for your credential…';
+            progress.textContent = form.getAttribute('data-text-key-saved');
             submitting = true;
             form.submit();
           });
         });
       });
     }).catch(function () {
-      progress.textContent = 'This browser could not make a key. Use the wallet on your computer instead (below).';
+      progress.textContent = form.getAttribute('data-text-no-key');
     });
   });
 }());

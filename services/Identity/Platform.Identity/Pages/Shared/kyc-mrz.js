@@ -1,10 +1,17 @@
 // Checks the machine-readable zone as it is typed (ICAO 9303 check digits: weights 7, 3, 1; A-Z count 10-35,
 // '<' counts 0) and says which field's digit is wrong. Only a help: the server checks the MRZ again on submission.
+// Its words are the page's (data-text-* and data-field-* on #mrz-check, from IdentityText): none are written here.
 (function () {
   'use strict';
   var input = document.getElementById('mrz');
   var output = document.getElementById('mrz-check');
   if (!input || !output) { return; }
+
+  // A sentence of the page's, with {0}, {1}… replaced by the values given.
+  function text(name, values) {
+    return (output.getAttribute('data-text-' + name) || '').replace(/\{(\d+)\}/g, function (_, i) { return String(values[Number(i)]); });
+  }
+  function field(name) { return output.getAttribute('data-field-' + name) || name; }
 
   function value(c) {
     if (c >= '0' && c <= '9') { return c.charCodeAt(0) - 48; }
@@ -24,20 +31,20 @@
     if (lines.length === 2 && lines[0].length === 44 && lines[1].length === 44) {
       var l = lines[1];
       return [
-        check('Document number', l.slice(0, 9), l[9]),
-        check('Date of birth', l.slice(13, 19), l[19]),
-        check('Date of expiry', l.slice(21, 27), l[27]),
-        check('Personal number', l.slice(28, 42), l[42]),
-        check('Whole line (composite)', l.slice(0, 10) + l.slice(13, 20) + l.slice(21, 43), l[43])
+        check(field('document-number'), l.slice(0, 9), l[9]),
+        check(field('birth-date'), l.slice(13, 19), l[19]),
+        check(field('expiry-date'), l.slice(21, 27), l[27]),
+        check(field('personal-number'), l.slice(28, 42), l[42]),
+        check(field('composite-line'), l.slice(0, 10) + l.slice(13, 20) + l.slice(21, 43), l[43])
       ];
     }
     if (lines.length === 3 && lines.every(function (x) { return x.length === 30; })) {
       var a = lines[0], b = lines[1];
       return [
-        check('Document number', a.slice(5, 14), a[14]),
-        check('Date of birth', b.slice(0, 6), b[6]),
-        check('Date of expiry', b.slice(8, 14), b[14]),
-        check('Whole zone (composite)', a.slice(5, 30) + b.slice(0, 7) + b.slice(8, 15) + b.slice(18, 29), b[29])
+        check(field('document-number'), a.slice(5, 14), a[14]),
+        check(field('birth-date'), b.slice(0, 6), b[6]),
+        check(field('expiry-date'), b.slice(8, 14), b[14]),
+        check(field('composite-zone'), a.slice(5, 30) + b.slice(0, 7) + b.slice(8, 15) + b.slice(18, 29), b[29])
       ];
     }
     return null;
@@ -59,21 +66,20 @@
     if (lines.length === 0) { output.textContent = ''; return; }
     var bad = lines.join('').replace(/[A-Z0-9<]/g, '');
     if (bad.length > 0) {
-      say('Only capital letters, digits and < appear in the zone; found: ' + bad.slice(0, 5), false);
+      say(text('bad-characters', [bad.slice(0, 5)]), false);
       return;
     }
     var checks = checksOf(lines);
     if (!checks) {
-      say('So far: ' + lines.length + ' line(s) of ' + lines.map(function (x) { return x.length; }).join(', ') +
-        ' characters. A passport has 2 lines of 44, an identity card 3 lines of 30.', false);
+      say(text('so-far', [lines.length, lines.map(function (x) { return x.length; }).join(', ')]), false);
       return;
     }
     var wrong = checks.filter(function (c) { return !c.ok; });
     if (wrong.length === 0) {
-      say('All ' + checks.length + ' check digits are right.', true);
+      say(text('all-right', [checks.length]), true);
     } else {
-      say('A check digit does not match: a character was probably mistyped.', false, wrong.map(function (c) {
-        return c.name + ': the check digit is ' + c.given + ', the characters give ' + c.expected + '.';
+      say(text('mismatch', []), false, wrong.map(function (c) {
+        return text('field-wrong', [c.name, c.given, c.expected]);
       }));
     }
   }
