@@ -49,7 +49,8 @@ public sealed class FhirBinaryTests(VaultPlatform platform)
         var created = await client.CreateAsync(Binary(patient.Id, Pdf, "application/pdf"));
         Assert.Equal("1", created.Meta.VersionId);
         var read = await client.ReadAsync<R4.Binary>($"Binary/{created.Id}");
-        Assert.Equal((Pdf, "application/pdf", "Patient/" + patient.Id), (read.Data, read.ContentType, read.SecurityContext.Reference));
+        Assert.Equal(Pdf, read.Data);
+        Assert.Equal(("application/pdf", "Patient/" + patient.Id), (read.ContentType, read.SecurityContext.Reference));
         Assert.Equal(Pdf, (await client.ReadAsync<R4.Binary>($"Binary/{created.Id}/_history/1")).Data);
         var (jsonStatus, _, json) = await platform.VaultAsync(HttpMethod.Get, $"{FhirApi.Base}/Binary/{created.Id}", token,
             headers: new Dictionary<string, string> { ["Accept"] = "application/fhir+json" });
@@ -69,7 +70,8 @@ public sealed class FhirBinaryTests(VaultPlatform platform)
         var rawClient = FhirApi.Client(platform, token, binary: BinaryTransferBehaviour.UseData);
         var png = await rawClient.CreateAsync(Binary(patient.Id, Png, "image/png"));
         var pngRead = await rawClient.ReadAsync<R4.Binary>($"Binary/{png.Id}");
-        Assert.Equal((Png, "image/png"), (pngRead.Data, pngRead.ContentType));
+        Assert.Equal(Png, pngRead.Data);
+        Assert.Equal("image/png", pngRead.ContentType);
 
         // A DocumentReference points at the Binary; the client follows the url.
         var document = await client.CreateAsync(Document(patient.Id, $"Binary/{created.Id}"));
