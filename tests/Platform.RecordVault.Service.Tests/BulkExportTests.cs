@@ -231,6 +231,38 @@ public sealed class BulkExportTests(VaultPlatform platform)
     }
 
     /// <summary>Polls the status URL as a client would (honouring 202's Retry-After and X-Progress) until the manifest.</summary>
+    [Fact]
+    public async Task Exported_DocumentReferences_point_at_their_attachment_by_an_absolute_url_the_same_token_downloads()
+    {
+        var (patient, token) = await platform.UserAsync(PlatformRoles.Patient);
+        var client = FhirApi.Client(platform, token);
+        var pdf = Encoding.ASCII.GetBytes("%PDF-1.4\n% exported letter\n%%EOF\n");
+        var binary = await client.CreateAsync(new R4.Binary { ContentType = "application/pdf", Data = pdf, SecurityContext = new R4.ResourceReference("Patient/" + patient.Id) });
+        await client.CreateAsync(new R4.DocumentReference
+        {
+            Status = R4.DocumentReferenceStatus.Current,
+            Subject = new R4.ResourceReference("Patient/" + patient.Id),
+            Content = [new R4.DocumentReference.ContentComponent { Attachment = new R4.Attachment { ContentType = "application/pdf", Url = $"Binary/{binary.Id}" } }],
+        });
+
+        var (status, _, raw) = await platform.VaultAsync(HttpMethod.Get, $"{FhirApi.Base}/Patient/{patient.Id}/$export?_type=DocumentReference", token, headers: RespondAsync);
+        Assert.Equal(HttpStatusCode.Accepted, status);
+        var manifest = await CompletedManifestAsync(raw.Content.Headers.ContentLocation ?? raw.Headers.GetValues("Content-Location").Select(v => new Uri(v)).Single(), token);
+        Assert.True(manifest.GetProperty("requiresAccessToken").GetBoolean());
+        var file = manifest.GetProperty("output").EnumerateArray().Single();
+        var document = FhirApi.Valid<R4.DocumentReference>(Assert.Single(await DownloadAsync(file.GetProperty("url").GetString()!, token)));
+
+        // Bulk Data: an Attachment.url in an export is absolute and needs no credentials beyond the access token.
+        var url = document.Content.Single().Attachment.Url;
+        Assert.Equal(new Uri(platform.Vault.Client.BaseAddress!, $"{FhirApi.Base}/Binary/{binary.Id}").AbsoluteUri, url);
+        var (downloaded, _, bytes) = await platform.VaultAsync(HttpMethod.Get, url, token);
+        Assert.Equal(HttpStatusCode.OK, downloaded);
+        Assert.Equal("application/pdf", bytes.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(pdf, await bytes.Content.ReadAsByteArrayAsync());
+        var (anonymous, _, _) = await SendAnonymousAsync(url);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous);
+    }
+
     private async Task<JsonElement> CompletedManifestAsync(Uri statusUrl, string token)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);

@@ -14,7 +14,8 @@ public static class FhirApi
 
     private static readonly FhirJsonDeserializer Strict = new(new DeserializerSettings());
 
-    public static FhirClient Client(VaultPlatform platform, string? token, IDictionary<string, string>? headers = null)
+    /// <param name="binary">How the client moves Binary content: as a FHIR Binary resource (base64 in JSON), or as the raw bytes with their own type.</param>
+    public static FhirClient Client(VaultPlatform platform, string? token, IDictionary<string, string>? headers = null, BinaryTransferBehaviour binary = BinaryTransferBehaviour.UseResource)
     {
         var http = new HttpClient { BaseAddress = platform.Vault.Client.BaseAddress };
         if (token is not null)
@@ -26,7 +27,7 @@ public static class FhirApi
             http.DefaultRequestHeaders.Add(name, value);
         }
         return new FhirClient(new Uri(platform.Vault.Client.BaseAddress!, Base), http,
-            new FhirClientSettings { PreferredFormat = ResourceFormat.Json, VerifyFhirVersion = false });
+            new FhirClientSettings { PreferredFormat = ResourceFormat.Json, VerifyFhirVersion = false, BinarySendBehaviour = binary, BinaryReceivePreference = binary });
     }
 
     /// <summary>

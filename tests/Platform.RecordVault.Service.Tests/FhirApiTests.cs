@@ -43,7 +43,12 @@ public sealed class FhirApiTests(VaultPlatform platform)
         var patientEntry = rest.Resource.Single(r => r.Type == "Patient");
         Assert.Empty(patientEntry.Interaction);
         Assert.Equal("http://hl7.org/fhir/OperationDefinition/Patient-everything", Assert.Single(patientEntry.Operation).Definition);
-        foreach (var resource in rest.Resource.Where(r => r.Type != "Patient"))
+        // Binary: read, vread, create (attachments); AuditEvent: read and search (the access log).
+        Assert.Equal(["create", "read", "vread"], rest.Resource.Single(r => r.Type == "Binary").Interaction.Select(i => Hl7.Fhir.Utility.EnumUtility.GetLiteral(i.Code)).Order());
+        var audit = rest.Resource.Single(r => r.Type == "AuditEvent");
+        Assert.Equal(["read", "search-type"], audit.Interaction.Select(i => Hl7.Fhir.Utility.EnumUtility.GetLiteral(i.Code)).Order());
+        Assert.Equal(["date", "patient"], audit.SearchParam.Select(p => p.Name).Order());
+        foreach (var resource in rest.Resource.Where(r => r.Type is not ("Patient" or "Binary" or "AuditEvent")))
         {
             Assert.Equal(
                 new[] { "create", "history-instance", "read", "search-type", "update", "vread" },

@@ -225,6 +225,13 @@ public static class RequestCatalog
             var log = await SecurityPlatform.ReadJsonAsync(response, System.Net.HttpStatusCode.OK);
             return new MatrixRequest($"/fhir/r4/AuditEvent/{log[0].GetProperty("eventId").GetString()}");
         });
+        // Binary: the seeded patient's attachment, of a category (observation) the matrix consent covers.
+        Add("record-vault", "POST", "/fhir/r4/Binary", (p, _) => Path("/fhir/r4/Binary?category=observation", Pdf(),
+            new Dictionary<string, string> { ["X-Security-Context"] = $"Patient/{p.Patient.Account!.Id}", ["X-Purpose-Of-Use"] = "TREAT" }));
+        Add("record-vault", "GET", "/fhir/r4/Binary/{id}", async (p, _) =>
+            new MatrixRequest($"/fhir/r4/Binary/{await AttachmentTargets.GetValue(p, AttachmentAsync)}", null, Treatment));
+        Add("record-vault", "GET", "/fhir/r4/Binary/{id}/_history/{vid}", async (p, _) =>
+            new MatrixRequest($"/fhir/r4/Binary/{await AttachmentTargets.GetValue(p, AttachmentAsync)}/_history/1", null, Treatment));
         Add("record-vault", "GET", "/fhir/r4/Patient/{patient}/$everything", (p, _) => Path($"/fhir/r4/Patient/{p.Patient.Account!.Id}/$everything", null, Treatment));
         Plain("record-vault", "POST", "/admin/keys/rotate");
         Plain("record-vault", "GET", "/admin/keys/rewrap");
@@ -265,6 +272,23 @@ public static class RequestCatalog
     }
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SecurityPlatform, Task<string>> ReadTargets = new();
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SecurityPlatform, Task<string>> AttachmentTargets = new();
+
+    private static ByteArrayContent Pdf()
+    {
+        var content = new ByteArrayContent("%PDF-1.4\n% matrix\n%%EOF\n"u8.ToArray());
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/pdf");
+        return content;
+    }
+
+    /// <summary>An attachment (a PDF, category observation) of the seeded patient, stored through the record API: Binary/{id}.</summary>
+    private static async Task<string> AttachmentAsync(SecurityPlatform platform)
+    {
+        using var created = await platform.SendAsync("record-vault", HttpMethod.Post, $"/patients/{platform.Patient.Account!.Id}/records?category=observation",
+            platform.Patient, Pdf());
+        return (await SecurityPlatform.ReadJsonAsync(created, System.Net.HttpStatusCode.Created)).GetProperty("id").GetString()!;
+    }
 
     private static readonly Dictionary<string, string> RespondAsync = new() { ["Prefer"] = "respond-async" };
 

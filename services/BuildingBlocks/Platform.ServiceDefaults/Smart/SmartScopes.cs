@@ -23,11 +23,12 @@ public static class SmartScopes
 
     /// <summary>
     /// The resource types scopes may name: the record vault's FHIR API serves exactly these (its tests compare the
-    /// two lists). <c>*</c> stands for all of them.
+    /// lists) — the nine record types of the patient compartment, <c>Binary</c> (attachments) and <c>AuditEvent</c>
+    /// (the access log). <c>*</c> stands for all of them.
     /// </summary>
     public static IReadOnlyList<string> ResourceTypes { get; } =
     [
-        "AllergyIntolerance", "Condition", "DiagnosticReport", "DocumentReference", "Immunization",
+        "AllergyIntolerance", "AuditEvent", "Binary", "Condition", "DiagnosticReport", "DocumentReference", "Immunization",
         "MedicationRequest", "MedicationStatement", "Observation", "Procedure",
     ];
 

@@ -61,7 +61,7 @@ public static class FhirCapabilities
                 {
                     Mode = R4.CapabilityStatement.RestfulCapabilityMode.Server,
                     Security = security,
-                    Resource = [.. FhirResourceTypes.All.Select(Resource), PatientEverything()],
+                    Resource = [.. FhirResourceTypes.All.Select(Resource), Binary(), AuditEvent(), PatientEverything()],
                     // Patient/{id}/$export, the patient's own records (docs/fhir.md, "Bulk export").
                     Operation = [new R4.CapabilityStatement.OperationComponent { Name = "export", Definition = Bulk.BulkExportEndpoints.PatientExportDefinition }],
                 },
@@ -102,6 +102,46 @@ public static class FhirCapabilities
                 ? "Token (code, system|code, |code, system|; comma for any of several), matched by keyed hashes stored when the version was written; no modifiers."
                 : "The resource's clinical date, with the prefixes eq, ne, gt, lt, ge, le, sa, eb; repeatable (all must hold).",
         })).ToList(),
+    };
+
+    /// <summary>Attachments: read and vread (raw bytes or a Binary resource), create; no search (Binary has no patient link to search by).</summary>
+    private static R4.CapabilityStatement.ResourceComponent Binary() => new()
+    {
+        Type = FhirBinaryEndpoints.Type,
+        Documentation = "The vault's attachments (PDF, PNG, JPEG, DICOM, UTF-8 text): read returns the bytes with their content type, or a Binary resource "
+            + "for Accept application/fhir+json; create takes either, with the patient as securityContext (X-Security-Context) and ?category= "
+            + "(default clinical-note). DocumentReference.content.attachment.url 'Binary/{id}' points at them.",
+        Interaction =
+        [
+            Interaction(R4.CapabilityStatement.TypeRestfulInteraction.Read),
+            Interaction(R4.CapabilityStatement.TypeRestfulInteraction.Vread),
+            Interaction(R4.CapabilityStatement.TypeRestfulInteraction.Create),
+        ],
+        Versioning = R4.CapabilityStatement.ResourceVersionPolicy.Versioned,
+        ReadHistory = true,
+        UpdateCreate = false,
+        ConditionalCreate = false,
+        ConditionalRead = R4.CapabilityStatement.ConditionalReadStatus.NotSupported,
+        ConditionalUpdate = false,
+        ConditionalDelete = R4.CapabilityStatement.ConditionalDeleteStatus.NotSupported,
+    };
+
+    /// <summary>The access log, read-only: read and search (patient, date, _count).</summary>
+    private static R4.CapabilityStatement.ResourceComponent AuditEvent() => new()
+    {
+        Type = "AuditEvent",
+        Documentation = "The vault's access log as AuditEvents (IHE BALP RESTful patterns): a patient's own log, a clinician's own accesses.",
+        Interaction =
+        [
+            Interaction(R4.CapabilityStatement.TypeRestfulInteraction.Read),
+            Interaction(R4.CapabilityStatement.TypeRestfulInteraction.SearchType),
+        ],
+        Versioning = R4.CapabilityStatement.ResourceVersionPolicy.NoVersion,
+        SearchParam =
+        [
+            new R4.CapabilityStatement.SearchParamComponent { Name = "patient", Type = R4.SearchParamType.Reference, Definition = "http://hl7.org/fhir/SearchParameter/AuditEvent-patient" },
+            new R4.CapabilityStatement.SearchParamComponent { Name = "date", Type = R4.SearchParamType.Date, Definition = "http://hl7.org/fhir/SearchParameter/AuditEvent-date" },
+        ],
     };
 
     /// <summary>

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Platform.RecordVault.Api;
 using Platform.RecordVault.Core;
 using Platform.RecordVault.Data;
@@ -39,6 +41,7 @@ public static class FhirEndpoints
         var limit = new RequestSizeLimitAttribute(BinaryContentTypes.MaxFhirResourceBytes);
         fhir.MapGet("/{type}", SearchAsync).WithSummary("Search in the patient compartment (patient, _id, _lastUpdated, code, category, date, _sort, _count): a searchset Bundle of what the caller may read, every entry audited.");
         fhir.MapFhirAuditEvents();
+        fhir.MapFhirBinaries(app.ServiceProvider.GetRequiredService<IOptions<RecordVaultOptions>>().Value.MaxAttachmentBytes);
         fhir.MapGet("/Patient/{patient}/$everything", EverythingAsync).WithSummary("Patient-everything: every resource of the patient the caller may read (_since, _count), paged, each audited; withheld ones absent.");
         fhir.MapPost("/{type}/_search", SearchAsync).WithSummary("The same search with the parameters in a form body.");
         fhir.MapPost("/{type}", CreateAsync).WithMetadata(limit).WithSummary("Creates a resource for the patient its subject or patient names; 201 with Location, ETag W/\"1\".");
@@ -120,7 +123,7 @@ public static class FhirEndpoints
         };
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, string type, RecordStore store, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(HttpContext http, string type, RecordVaultDbContext db, RecordStore store, CancellationToken ct)
     {
         FhirContent.RequireAcceptable(http.Request);
         FhirResourceTypes.RequireServed(type);
@@ -131,6 +134,7 @@ public static class FhirEndpoints
         RequireSameType(type, resource);
         var patient = FhirResourceTypes.PatientPseudonym(resource);
         SmartAccess.RequireSamePatient(limit, patient);
+        await FhirDocumentAttachments.RequireOwnAttachmentsAsync(db, resource, patient, FhirContent.BaseUrl(http.Request), ct);
         var (record, version) = await store.CreateAsync(caller, patient, payload, ct);
         FhirContent.Stamp(resource, record, version);
         return FhirContent.Resource(http, resource, StatusCodes.Status201Created, VersionUrl(http, type, record, version));
@@ -153,6 +157,7 @@ public static class FhirEndpoints
         var patient = FhirResourceTypes.PatientPseudonym(resource);
         SmartAccess.RequireSamePatient(limit, patient);
         var recordId = await RequireTypeAsync(db, type, id, patient, ct);
+        await FhirDocumentAttachments.RequireOwnAttachmentsAsync(db, resource, patient, FhirContent.BaseUrl(http.Request), ct);
         var (record, version) = await store.AddVersionAsync(caller, recordId, payload, ct, expected);
         FhirContent.Stamp(resource, record, version);
         return FhirContent.Resource(http, resource, StatusCodes.Status200OK, VersionUrl(http, type, record, version));

@@ -32,6 +32,8 @@ public sealed class BulkExportRunner(RecordVaultDbContext db, RecordStore store,
             return false;
         }
         var types = job.Types.Split(',', StringSplitOptions.RemoveEmptyEntries);
+        // The FHIR base the kick-off reached (the manifest's request URL begins with it).
+        var baseUrl = job.Request[..(job.Request.IndexOf(FhirEndpoints.BasePath + "/", StringComparison.Ordinal) + FhirEndpoints.BasePath.Length)];
         var transactionTime = time.GetUtcNow().ToUnixTimeMilliseconds();
         var candidates = await (
             from r in db.Records.AsNoTracking()
@@ -68,7 +70,8 @@ public sealed class BulkExportRunner(RecordVaultDbContext db, RecordStore store,
                         buffer = (stream, new FhirNdjsonWriter(stream));
                         buffers[candidate.Type] = buffer;
                     }
-                    await buffer.Writer.WriteAsync(FhirContent.Stamped(content, record, version), cancellationToken);
+                    // A DocumentReference's Binary/{id} becomes an absolute URL the same token downloads (Bulk Data: Attachment.url).
+                    await buffer.Writer.WriteAsync(FhirDocumentAttachments.WithAbsoluteUrls(FhirContent.Stamped(content, record, version), baseUrl), cancellationToken);
                 }
                 catch (ProblemException ex) when (ex.StatusCode is StatusCodes.Status404NotFound or StatusCodes.Status410Gone)
                 {
