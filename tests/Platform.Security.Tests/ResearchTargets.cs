@@ -40,10 +40,10 @@ public static class ResearchTargets
     private static async Task<(Guid, Guid)> SeedVerifiedAsync(SecurityPlatform platform)
     {
         var now = DateTimeOffset.UtcNow;
-        var organisation = Organisation(now).Verify("matrix-reviewer-0001", now).Value;
+        var organisation = Organisation(now).Verify("matrix-reviewer-0001", now).Value!;
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var study = ResearchStudy.Declare(Guid.NewGuid(), organisation, organisation.RepresentativePseudonym, "Matrix study", "What the matrix reads.",
-            "EK-MATRIX-1", ["observation"], DeidentificationLevelCodes.SafeHarbor, today, today.AddYears(1), null, now).Value;
+            "EK-MATRIX-1", ["observation"], DeidentificationLevelCodes.SafeHarbor, today, today.AddYears(1), null, now).Value!;
         await SaveAsync(platform, db =>
         {
             db.ResearchOrganisations.Add(ResearchOrganisationRow.From(organisation));
@@ -54,7 +54,7 @@ public static class ResearchTargets
 
     private static ResearchOrganisation Organisation(DateTimeOffset now) =>
         ResearchOrganisation.Register(Guid.NewGuid(), "Matrix Research Ltd", "MATRIX-1", "GB", "1 Matrix Street", "matrix-representative-" + Guid.NewGuid().ToString("N")[..12],
-            representativeVerified: true, now).Value;
+            representativeVerified: true, now).Value!;
 
     private static async Task SaveAsync(SecurityPlatform platform, Action<ConsentDbContext> change)
     {
