@@ -185,6 +185,37 @@ public static class RequestCatalog
             new MatrixRequest($"/access-requests/{await AccessRequestAsync(p, PrincipalKinds.Clinician)}/decline", Json(new { })));
         Add("consent", "GET", "/clinicians/me/consents", (_, _) => Path("/clinicians/me/consents"));
 
+        // consent: research organisations and studies (docs/research.md). Targets belong to a representative who is no
+        // principal; registering asks with valid details, so only who the caller is decides.
+        Add("consent", "POST", "/research/organisations", (_, _) => Path("/research/organisations", Json(new
+        {
+            legalName = "Matrix Research Ltd",
+            registrationNumber = "MATRIX-2",
+            country = "GB",
+            registeredAddress = "2 Matrix Street",
+        })));
+        Add("consent", "GET", "/research/organisations", (_, _) => Path("/research/organisations"));
+        Add("consent", "GET", "/research/organisations/{id}", async (p, _) =>
+            new MatrixRequest($"/research/organisations/{(await ResearchTargets.VerifiedWithStudyAsync(p)).Organisation}"));
+        Add("consent", "POST", "/research/organisations/{id}/verify", async (p, _) =>
+            new MatrixRequest($"/research/organisations/{await ResearchTargets.PendingAsync(p)}/verify", Json(new { })));
+        Add("consent", "POST", "/research/organisations/{id}/reject", async (p, _) =>
+            new MatrixRequest($"/research/organisations/{await ResearchTargets.PendingAsync(p)}/reject", Json(new { reason = "matrix check" })));
+        Add("consent", "POST", "/research/organisations/{id}/studies", async (p, _) =>
+            new MatrixRequest($"/research/organisations/{(await ResearchTargets.VerifiedWithStudyAsync(p)).Organisation}/studies", Json(MatrixStudy())));
+        Add("consent", "GET", "/research/organisations/{id}/studies", async (p, _) =>
+            new MatrixRequest($"/research/organisations/{(await ResearchTargets.VerifiedWithStudyAsync(p)).Organisation}/studies"));
+        Add("consent", "GET", "/research/studies/{id}", async (p, _) =>
+            new MatrixRequest($"/research/studies/{(await ResearchTargets.VerifiedWithStudyAsync(p)).Study}"));
+        // consent: patients' opt-ins (a fresh study per call, so every patient's opt-in is their first) and the vault's consent set.
+        Plain("consent", "GET", "/research/invitations");
+        Add("consent", "POST", "/research/studies/{id}/opt-in", async (p, _) =>
+            new MatrixRequest($"/research/studies/{await ResearchTargets.FreshStudyAsync(p)}/opt-in", Json(new { })));
+        Add("consent", "POST", "/research/studies/{id}/opt-out", async (p, _) =>
+            new MatrixRequest($"/research/studies/{await ResearchTargets.OptedInStudyAsync(p)}/opt-out", Json(new { })));
+        Add("consent", "GET", "/research/studies/{id}/consent-set", async (p, _) =>
+            new MatrixRequest($"/research/studies/{(await ResearchTargets.VerifiedWithStudyAsync(p)).Study}/consent-set"));
+
         // record-vault
         Add("record-vault", "POST", "/patients/{patient}/records", (p, _) =>
             Path($"/patients/{p.Patient.Account!.Id}/records", SecurityPlatform.Observation("matrix"), Treatment));
@@ -328,6 +359,17 @@ public static class RequestCatalog
         }));
         return (await SecurityPlatform.ReadJsonAsync(requested, System.Net.HttpStatusCode.Created)).GetProperty("id").GetString()!;
     }
+
+    private static object MatrixStudy() => new
+    {
+        title = "Matrix study",
+        protocolSummary = "What the matrix reads.",
+        ethicsApprovalReference = "EK-MATRIX-2",
+        categories = new[] { "observation" },
+        deidentificationLevel = "safe-harbor",
+        startsOn = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd"),
+        endsOn = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(1).ToString("yyyy-MM-dd"),
+    };
 
     private static object MatrixClient() => new
     {

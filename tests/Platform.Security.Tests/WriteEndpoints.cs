@@ -108,6 +108,22 @@ public static class WriteEndpoints
             Extra: _ => PathAttacks("/access-requests/", "/approve")),
         new("POST /access-requests/{id}/decline", "consent", "POST", PrincipalKinds.Patient, _ => $"/access-requests/{Guid.Empty}/decline",
             Extra: _ => PathAttacks("/access-requests/", "/decline")),
+        // consent: research organisations and studies. No principal is a verified representative, so the corpus meets
+        // the refusals in front of the rules (their own tests: Platform.Consent.Service.Tests, Research).
+        new("POST /research/organisations", "consent", "POST", PrincipalKinds.Clinician, _ => "/research/organisations",
+            """{"legalName":"Corpus Research Ltd","registrationNumber":"CORPUS-1","country":"GB","registeredAddress":"1 Corpus Street"}""",
+            BodyLimit: 32 * 1024),
+        new("POST /research/organisations/{id}/verify", "consent", "POST", PrincipalKinds.Reviewer, _ => $"/research/organisations/{Guid.Empty}/verify",
+            Extra: _ => PathAttacks("/research/organisations/", "/verify")),
+        new("POST /research/organisations/{id}/reject", "consent", "POST", PrincipalKinds.Reviewer, _ => $"/research/organisations/{Guid.Empty}/reject",
+            """{"reason":"corpus check"}""", BodyLimit: 32 * 1024, Extra: _ => PathAttacks("/research/organisations/", "/reject", Json("{}"))),
+        new("POST /research/organisations/{id}/studies", "consent", "POST", PrincipalKinds.Clinician, _ => $"/research/organisations/{Guid.Empty}/studies",
+            """{"title":"Corpus study","protocolSummary":"p","ethicsApprovalReference":"EK-1","categories":["observation"],"deidentificationLevel":"safe-harbor","startsOn":"2026-12-01","endsOn":"2027-12-01"}""",
+            BodyLimit: 32 * 1024, Extra: _ => PathAttacks("/research/organisations/", "/studies", Json("{}"))),
+        new("POST /research/studies/{id}/opt-in", "consent", "POST", PrincipalKinds.Patient, _ => $"/research/studies/{Guid.Empty}/opt-in",
+            Extra: _ => PathAttacks("/research/studies/", "/opt-in")),
+        new("POST /research/studies/{id}/opt-out", "consent", "POST", PrincipalKinds.Patient, _ => $"/research/studies/{Guid.Empty}/opt-out",
+            Extra: _ => PathAttacks("/research/studies/", "/opt-out")),
         // record-vault
         new("POST /patients/{patient}/records", "record-vault", "POST", PrincipalKinds.Patient, p => $"/patients/{p.Patient.Account!.Id}/records",
             Fhir(), BodyLimit: 25 * 1024 * 1024, MediaType: "application/fhir+json",

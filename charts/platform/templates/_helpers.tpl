@@ -758,7 +758,7 @@ scoping and the dead-letter topics; the deployment tests check it against the co
 {{- define "platform.events" -}}
 - topic: identity.verified.v1
   publisher: identity
-  consumers: [record-vault]
+  consumers: [consent, record-vault]
 - topic: identity.revoked.v1
   publisher: identity
   consumers: [consent, record-vault]

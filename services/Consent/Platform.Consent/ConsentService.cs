@@ -11,6 +11,7 @@ using Platform.Consent.Fhir;
 using Platform.Fhir;
 using Microsoft.AspNetCore.Http;
 using Platform.Consent.Pages;
+using Platform.Consent.Research;
 using Platform.Contracts.Events;
 using Platform.Hosting;
 using Platform.Messaging.Receipts;
@@ -43,6 +44,9 @@ public static class ConsentService
                 builder.Services.AddOptions<OnBehalfOptions>().Bind(builder.Configuration.GetSection("Consent:OnBehalf"))
                     .Validate(o => o.IsValid, "Consent:OnBehalf:ProposalLifetime must be more than zero and at most 7 days.").ValidateOnStart();
                 builder.Services.AddScoped<AccessRequestCommands>();
+                builder.Services.AddScoped<ResearchCommands>();
+                builder.Services.AddScoped<ResearchOptInCommands>();
+                builder.Services.AddAuthorization(ResearchEndpoints.AddPolicy);
                 builder.Services.AddOptions<AccessRequestOptions>().Bind(builder.Configuration.GetSection("Consent:AccessRequests"))
                     .Validate(o => o.IsValid, "Consent:AccessRequests:Lifetime must be more than zero and at most 7 days, MaxPendingPerClinician 1-1000.").ValidateOnStart();
                 builder.Services.AddScoped<DecisionService>();
@@ -71,6 +75,7 @@ public static class ConsentService
                 }
                 events.AddSubscription<LedgerCommittedV1, LedgerCommittedHandler>()
                       .AddSubscription<IdentityRevokedV1, IdentityRevokedHandler>()
+                      .AddSubscription<IdentityVerifiedV1, IdentityVerifiedHandler>()
                       .AddReceiptReconciliation<ConsentDbContext, ConsentReceiptHolder>(builder.Configuration, builder.Configuration["Consent:LedgerUrl"]);
             },
             mapEndpoints: app =>
@@ -78,6 +83,8 @@ public static class ConsentService
                 app.MapConsentEndpoints();
                 app.MapOnBehalfEndpoints();
                 app.MapAccessRequestEndpoints();
+                app.MapResearchEndpoints();
+                app.MapResearchParticipationEndpoints();
                 app.MapRebuildEndpoints();
                 app.MapConsentFhirEndpoints();
                 app.MapPatientPages();

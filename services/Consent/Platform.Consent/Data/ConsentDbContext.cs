@@ -18,6 +18,12 @@ public class ConsentDbContext(DbContextOptions options) : DbContext(options)
 
     public DbSet<AccessRequestRow> AccessRequests => Set<AccessRequestRow>();
 
+    public DbSet<ResearchOrganisationRow> ResearchOrganisations => Set<ResearchOrganisationRow>();
+
+    public DbSet<ResearchStudyRow> ResearchStudies => Set<ResearchStudyRow>();
+
+    public DbSet<VerifiedPersonRow> VerifiedPeople => Set<VerifiedPersonRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.AddOutboxAndInbox().AddIdempotencyKeys();
@@ -93,5 +99,6 @@ public class ConsentDbContext(DbContextOptions options) : DbContext(options)
             request.HasIndex(r => new { r.Patient, r.Status });
             request.HasIndex(r => new { r.Clinician, r.Status });
         });
+        modelBuilder.AddResearch();
     }
 }

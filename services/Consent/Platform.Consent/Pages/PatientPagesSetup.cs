@@ -72,7 +72,7 @@ public static class PatientPagesSetup
         builder.Services.AddRazorPages(pages => pages.Conventions.AuthorizeFolder("/My", Policy))
             // The pages live in this assembly, which is not the entry assembly under the dev host or the tests.
             .AddApplicationPart(typeof(ConsentService).Assembly)
-            .AddWebUi(new ServiceNavigation("/my/consents", [new NavigationLink("Your consents", "/my/consents", SignedInOnly: true), new NavigationLink("Requests for access", "/my/requests", SignedInOnly: true)]));
+            .AddWebUi(new ServiceNavigation("/my/consents", [new NavigationLink("Your consents", "/my/consents", SignedInOnly: true), new NavigationLink("Requests for access", "/my/requests", SignedInOnly: true), new NavigationLink("Research", "/my/research", SignedInOnly: true)]));
         return builder;
     }
 
