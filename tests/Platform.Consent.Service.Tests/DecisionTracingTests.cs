@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using OpenTelemetry;
 using Platform.Testing;
 
 namespace Platform.Consent.Service.Tests;
@@ -16,11 +17,10 @@ public sealed class DecisionTracingTests(ConsentPlatform platform) : IClassFixtu
     public async Task A_decision_is_recorded_inside_its_callers_sampled_trace_and_not_as_a_root_span()
     {
         var service = await platform.ServiceTokenAsync();
-        // A caller without tracing: this process's own HttpClient activity must not lend the request a parent.
-        using var untraced = new HttpClient(new SocketsHttpHandler { ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator() })
-        {
-            BaseAddress = platform.Consent.Client.BaseAddress,
-        };
+        // A caller without tracing: the hosts' HttpClient instrumentation listens process-wide and would otherwise
+        // trace this test's calls and send them with a sampled traceparent.
+        using var quiet = SuppressInstrumentationScope.Begin();
+        var untraced = platform.Consent.Client;
         var body = new { subject = "pt" + Guid.NewGuid().ToString("N"), actor = "pr" + Guid.NewGuid().ToString("N"), category = "observation", purpose = "TREAT" };
 
         using (var codes = await untraced.GetAsync("/codes"))
@@ -43,10 +43,13 @@ public sealed class DecisionTracingTests(ConsentPlatform platform) : IClassFixtu
         }
 
         // The same host records root spans of other endpoints: the recorder sees what an operator's collector would.
-        await Eventually.TrueAsync(() => ServerSpans("/codes").Any(s => s.ParentSpanId == default), "a root span for GET /codes");
+        await Eventually.TrueAsync(() => ServerSpans("/codes").Any(s => s.ParentSpanId == default), $"a root span for GET /codes; exported: {Describe()}");
         await Eventually.TrueAsync(() => ServerSpans("/decisions").Any(s => s.TraceId == traceId), "the decision's span in the caller's trace");
         Assert.DoesNotContain(ServerSpans("/decisions"), s => s.ParentSpanId == default);
     }
+
+    private string Describe() => string.Join(", ", platform.ExportedSpans.Take(20).Select(s => $"{s.Kind} {s.DisplayName} {s.GetTagItem("url.path")} parent={s.ParentSpanId}"))
+        + $" ({platform.ExportedSpans.Count} in all)";
 
     private IEnumerable<Activity> ServerSpans(string path) =>
         platform.ExportedSpans.Where(s => s.Kind == ActivityKind.Server && (s.GetTagItem("url.path") as string) == path);
