@@ -14,6 +14,7 @@ using Platform.Ledger.Node;
 using Platform.Ledger.Verification;
 using Platform.Messaging.InProcess;
 using Platform.Testing;
+using OpenTelemetry.Trace;
 
 namespace Platform.Consent.Service.Tests;
 
@@ -38,6 +39,12 @@ public sealed class ConsentPlatform : IAsyncLifetime
     public ServiceUnderTest Consent { get; private set; } = null!;
 
     private readonly List<IAsyncDisposable> _observers = [];
+
+    /// <summary>
+    /// The spans the consent host's tracer provider exports. Its instrumentation listens process-wide, so spans of the
+    /// other hosts in this process (identity, ledger, other fixtures) arrive here too.
+    /// </summary>
+    public System.Collections.Concurrent.ConcurrentQueue<System.Diagnostics.Activity> ExportedSpans { get; } = new();
 
     /// <summary>Events seen on the bus by a test observer: (topic, JSON payload).</summary>
     public System.Collections.Concurrent.ConcurrentQueue<(string Topic, string Payload)> Observed { get; } = new();
@@ -93,7 +100,12 @@ public sealed class ConsentPlatform : IAsyncLifetime
             ["RateLimiting:per-client:PermitLimit"] = "100000",
             // Tests run receipt reconciliation rounds themselves (ReceiptReconciliationTests).
             ["Receipts:FirstRoundDelay"] = "01:00:00",
-        }, builder => builder.Services.AddSingleton(Broker));
+        }, builder =>
+        {
+            builder.Services.AddSingleton(Broker);
+            builder.Services.ConfigureOpenTelemetryTracerProvider(tracing =>
+                tracing.AddProcessor(new OpenTelemetry.SimpleActivityExportProcessor(new SpanRecorder(ExportedSpans))));
+        });
     }
 
     public async Task DisposeAsync()

@@ -20,26 +20,24 @@ public static class RateLimitingSetup
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.AddPolicy(RateLimitPolicies.PerClient, context =>
-                FixedWindow(context, configuration.GetSection($"RateLimiting:{RateLimitPolicies.PerClient}"), 600, 60));
-            options.AddPolicy(RateLimitPolicies.Sensitive, context =>
-                FixedWindow(context, configuration.GetSection($"RateLimiting:{RateLimitPolicies.Sensitive}"), 10, 60));
+            // Read once, when the limiter is built: reading configuration on every request was part of what a
+            // decision paid over an unlimited endpoint (issue 18).
+            var perClient = FixedWindow(configuration.GetSection($"RateLimiting:{RateLimitPolicies.PerClient}"), 600, 60);
+            var sensitive = FixedWindow(configuration.GetSection($"RateLimiting:{RateLimitPolicies.Sensitive}"), 10, 60);
+            options.AddPolicy(RateLimitPolicies.PerClient, context => RateLimitPartition.GetFixedWindowLimiter(PartitionKey(context), _ => perClient));
+            options.AddPolicy(RateLimitPolicies.Sensitive, context => RateLimitPartition.GetFixedWindowLimiter(PartitionKey(context), _ => sensitive));
             options.OnRejected = WriteRejection;
         });
         return services;
     }
 
-    private static RateLimitPartition<string> FixedWindow(HttpContext context, IConfigurationSection section, int permits, int windowSeconds)
+    private static FixedWindowRateLimiterOptions FixedWindow(IConfigurationSection section, int permits, int windowSeconds) => new()
     {
-        var options = new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = section.GetValue("PermitLimit", permits),
-            Window = TimeSpan.FromSeconds(section.GetValue("WindowSeconds", windowSeconds)),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        };
-        return RateLimitPartition.GetFixedWindowLimiter(PartitionKey(context), _ => options);
-    }
+        PermitLimit = section.GetValue("PermitLimit", permits),
+        Window = TimeSpan.FromSeconds(section.GetValue("WindowSeconds", windowSeconds)),
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    };
 
     // The subject when signed in (so one NAT does not throttle a hospital), else the peer address.
     private static string PartitionKey(HttpContext context) =>

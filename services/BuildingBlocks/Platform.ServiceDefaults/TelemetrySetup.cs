@@ -1,7 +1,10 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
+using OpenTelemetry.Instrumentation.AspNetCore;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -49,4 +52,19 @@ public static class TelemetrySetup
         }
         return builder;
     }
+
+    /// <summary>
+    /// Requests to <paramref name="path"/> are traced only when they continue a caller's trace (a <c>traceparent</c>
+    /// header whose caller sampled it): a call that is one step of a larger operation, such as the record vault's
+    /// consent decision inside a read, stays in that operation's trace, while a request that starts its own trace is
+    /// not recorded. Issue 18: recording a root span per decision cost more than the decision. The request's metrics
+    /// (<c>http.server.request.duration</c>) are recorded either way; log lines still carry the trace and span ids.
+    /// </summary>
+    public static IServiceCollection TraceOnlyWithinCallersTrace(this IServiceCollection services, PathString path) =>
+        services.Configure<AspNetCoreTraceInstrumentationOptions>(options =>
+        {
+            var previous = options.Filter;
+            options.Filter = context => (previous?.Invoke(context) ?? true)
+                && (!context.Request.Path.Equals(path, StringComparison.OrdinalIgnoreCase) || Activity.Current?.HasRemoteParent == true);
+        });
 }

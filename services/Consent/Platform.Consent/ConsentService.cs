@@ -49,7 +49,11 @@ public static class ConsentService
                 builder.Services.AddAuthorization(ResearchEndpoints.AddPolicy);
                 builder.Services.AddOptions<AccessRequestOptions>().Bind(builder.Configuration.GetSection("Consent:AccessRequests"))
                     .Validate(o => o.IsValid, "Consent:AccessRequests:Lifetime must be more than zero and at most 7 days, MaxPendingPerClinician 1-1000.").ValidateOnStart();
+                builder.Services.AddSingleton<ConsentReaderPool>();
                 builder.Services.AddScoped<DecisionService>();
+                builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, DecisionJsonContext.Default));
+                // A decision is traced as a step of its caller's trace (the vault's read), not as a trace of its own.
+                builder.Services.TraceOnlyWithinCallersTrace("/decisions");
                 builder.Services.AddScoped<CoveredPatients>();
                 builder.Services.Configure<SubjectTokenOptions>(builder.Configuration.GetSection("Consent:SubjectToken"));
                 builder.Services.AddSingleton<SubjectTokenValidator>();

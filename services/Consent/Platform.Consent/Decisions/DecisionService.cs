@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Platform.Consent.Core;
 using Platform.Consent.Data;
@@ -13,8 +14,12 @@ namespace Platform.Consent.Decisions;
 /// <summary>
 /// Answers "may this actor read (or write) this category of this patient's records, for this purpose, now?" from the
 /// database on every call — no cache — so a revoke is in force for every decision made after it returned.
+/// The consents are read on <see cref="ConsentReaderPool"/>'s open connections; the request's <see cref="ConsentDbContext"/>
+/// is taken from <paramref name="requestServices"/> only for a break-glass audit event, so an ordinary decision does
+/// not lease a pooled context it would not use (issue 18).
 /// </summary>
-public sealed partial class DecisionService(ConsentDbContext db, BreakGlassGuard breakGlass, TimeProvider time, ILogger<DecisionService> logger)
+public sealed partial class DecisionService(ConsentReaderPool readers, IServiceProvider requestServices, BreakGlassGuard breakGlass, TimeProvider time,
+    ILogger<DecisionService> logger)
 {
     /// <param name="subject">
     /// The person the calling service acts for, from the access token it forwarded and this service validated; null
@@ -30,7 +35,7 @@ public sealed partial class DecisionService(ConsentDbContext db, BreakGlassGuard
                 "A decision is for the person whose access token was forwarded; leave actor out or name that person.", "actor_mismatch");
         }
         var request = Validate(body with { Actor = subject?.Id ?? body.Actor }, isClinician: subject?.IsClinician ?? false);
-        var rows = await ConsentsBetweenQuery.ReadAsync(db, request.SubjectPseudonym, request.ActorId, cancellationToken);
+        var rows = await readers.ReadAsync(request.SubjectPseudonym, request.ActorId, cancellationToken);
         var decision = DecisionEngine.Decide(request, rows.Select(r => r.ToConsent()));
         var decisionId = Guid.NewGuid();
         if (decision.Outcome == DecisionOutcome.BreakGlass)
@@ -41,6 +46,7 @@ public sealed partial class DecisionService(ConsentDbContext db, BreakGlassGuard
                 return new DecisionResponse(decisionId, "deny", DecisionReasons.BreakGlassRateLimited, null, null);
             }
             // High-priority audit, through the outbox so it cannot be lost.
+            var db = requestServices.GetRequiredService<ConsentDbContext>();
             db.AddIntegrationEvent(new BreakGlassUsedV1(decisionId, request.SubjectPseudonym, request.ActorId, request.Category, request.Purpose, request.At), "consent");
             await db.SaveChangesAsync(cancellationToken);
             LogBreakGlass(logger, decisionId, request.ActorId, request.SubjectPseudonym, request.Category);
