@@ -25,6 +25,18 @@ public static class BrowserSteps
     }
 
     /// <summary>
+    /// Fills in the identity service's sign-in page (the browser is on it) by its fields' ids, not their labels, so that
+    /// it works in whichever language the page is written.
+    /// </summary>
+    public static async Task SignInAsync(IPage page, string email, string password)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        await page.Locator("#email").FillAsync(email);
+        await page.Locator("#password").FillAsync(password);
+        await page.Locator("main form button[type=submit]").ClickAsync();
+    }
+
+    /// <summary>
     /// Saves the page as docs/images/<paramref name="name"/>.png (full page, a 390-pixel-wide phone and a desktop
     /// width) when <see cref="ScreenshotsVariable"/> is 1; otherwise does nothing, so a test run leaves the tree as it was.
     /// </summary>
