@@ -52,7 +52,7 @@ public static partial class PageTextScan
     public static string VisibleTextOf(string view)
     {
         ArgumentNullException.ThrowIfNull(view);
-        var text = Regex.Replace(view, @"^@(page|model|using|inject|namespace|addTagHelper)\b.*$", "", RegexOptions.Multiline);
+        var text = Regex.Replace(view, @"^\s*@(page|model|using|inject|namespace|addTagHelper|section)\b.*$", "", RegexOptions.Multiline);
         text = Regex.Replace(text, @"@\*.*?\*@", "", RegexOptions.Singleline);
         // Code blocks, nested braces included (a local function that writes markup is removed with its block).
         text = Regex.Replace(text, @"@\{(?>[^{}]+|\{(?<c>)|\}(?<-c>))*(?(c)(?!))\}", "");
@@ -60,7 +60,9 @@ public static partial class PageTextScan
         text = Regex.Replace(text, @"@(?:if|foreach|for|while|switch)\s*" + Parens, "");
         text = Regex.Replace(text, @"@" + Parens, "");
         text = Regex.Replace(text, @"@[A-Za-z_][\w]*(?:(?:\??\.[A-Za-z_]\w*)|" + Parens + "|" + Brackets + ")*", "");
-        text = Regex.Replace(text, @"\belse\s+if\s*" + Parens, "");
+        // C# inside code blocks: control flow without its @, switch labels, statements that write nothing.
+        text = Regex.Replace(text, @"\b(?:else\s+if|if|foreach|for|while|switch)\s*" + Parens, "");
+        text = Regex.Replace(text, @"\bcase\s+[\w.]+\s*:|\bdefault\s*:|\b(?:break|return)\s*;", "");
         text = Regex.Replace(text, @"\belse\b", "");
         text = Regex.Replace(text, @"<[^>]*>", "");
         return Regex.Replace(text, @"&[a-z]+;", "");
