@@ -6,7 +6,7 @@ namespace Platform.Testing.Browser;
 /// <summary>Steps the browser tests of every service share: waiting for a page, a screenshot when a test fails, the docs' screenshots.</summary>
 public static class BrowserSteps
 {
-    /// <summary>Set to 1 to (re)write the screenshots under docs/images while the browser tests run.</summary>
+    /// <summary>Set to 1 to (re)write the screenshots under docs/screenshots while the browser tests run.</summary>
     public const string ScreenshotsVariable = "PLATFORM_DOCS_SCREENSHOTS";
 
     public static async Task WaitForPathAsync(IPage page, string path)
@@ -37,7 +37,7 @@ public static class BrowserSteps
     }
 
     /// <summary>
-    /// Saves the page as docs/images/<paramref name="name"/>.png (full page, a 390-pixel-wide phone and a desktop
+    /// Saves the page as docs/screenshots/<paramref name="name"/>.png (full page, a 390-pixel-wide phone and a desktop
     /// width) when <see cref="ScreenshotsVariable"/> is 1; otherwise does nothing, so a test run leaves the tree as it was.
     /// </summary>
     public static async Task ScreenshotForDocsAsync(IPage page, string name)
@@ -47,7 +47,7 @@ public static class BrowserSteps
         {
             return;
         }
-        var folder = RepositoryRoot.Combine("docs", "images");
+        var folder = RepositoryRoot.Combine("docs", "screenshots");
         Directory.CreateDirectory(folder);
         var size = page.ViewportSize;
         await page.SetViewportSizeAsync(1024, 768);
