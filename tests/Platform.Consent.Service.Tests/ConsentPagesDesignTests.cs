@@ -60,6 +60,43 @@ public sealed class ConsentPagesDesignTests(ConsentPlatform platform) : IClassFi
         });
     }
 
+    [Fact]
+    public async Task In_French_the_consent_page_speaks_French_stays_accessible_and_a_reload_sends_nothing_twice()
+    {
+        var patient = await TestAccounts.CreateAsync(platform.Identity.Service.Services, PlatformRoles.Patient, enrolTotp: false);
+        // A French browser: Chromium sends Accept-Language: fr-FR,fr.
+        await using var context = await _browser!.NewContextAsync(new() { Locale = "fr-FR" });
+        context.SetDefaultTimeout(30_000);
+        var page = await context.NewPageAsync();
+        await BrowserSteps.WithScreenshotOnFailureAsync(page, async () =>
+        {
+            await page.GotoAsync(new Uri(platform.Consent.Client.BaseAddress!, "/my/consents").AbsoluteUri);
+            await BrowserSteps.WaitForPathAsync(page, "/account/login");
+            await BrowserSteps.SignInAsync(page, patient.Email, patient.Password);
+            await BrowserSteps.WaitForPathAsync(page, "/my/consents");
+
+            Assert.Equal("fr", await page.Locator("html").GetAttributeAsync("lang"));
+            await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Qui peut consulter votre dossier");
+            await Assertions.Expect(page.Locator("#product-name")).ToHaveTextAsync("Dossiers de santé et consentement");
+            await AccessibilityCheck.AssertNoSeriousViolationsAsync(page);
+
+            await page.GetByLabel("Son identifiant").FillAsync("dr-design-000002");
+            await page.GetByLabel("Observations").CheckAsync();
+            await page.GetByLabel("treatment", new() { Exact = true }).CheckAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Donner accès" }).ClickAsync();
+            await Assertions.Expect(page.Locator("#message")).ToHaveTextAsync("Accès donné.");
+            await Assertions.Expect(page.Locator("#consents")).ToContainTextAsync("actif (v1)");
+            await AccessibilityCheck.AssertNoSeriousViolationsAsync(page);
+
+            // Post/Redirect/Get: the page after the grant is a GET, so a reload neither asks to resend the form nor
+            // grants twice; the message was shown once.
+            Assert.EndsWith("/my/consents", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
+            await page.ReloadAsync();
+            await Assertions.Expect(page.Locator("#message")).ToHaveCountAsync(0);
+            await Assertions.Expect(page.Locator("#consents tbody tr")).ToHaveCountAsync(1);
+        });
+    }
+
     public async Task DisposeAsync()
     {
         if (_browser is not null)

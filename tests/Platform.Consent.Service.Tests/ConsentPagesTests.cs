@@ -22,22 +22,30 @@ public sealed class ConsentPagesTests(ConsentPlatform platform) : IClassFixture<
             new("GranteeKind", "practitioner"), new("GranteeId", "dr-pages-000001"),
             new("Categories", "observation"), new("Categories", "medication"), new("Purposes", "TREAT"),
         ], button: null, formIndex: 0);
-        var afterGrant = await granted.Content.ReadAsStringAsync();
-        Assert.True(granted.StatusCode == HttpStatusCode.OK, afterGrant);
+        // Post/Redirect/Get: the change answers with a redirect to the page, which shows what it did once.
+        var afterGrant = await FollowAsync(browser, granted, pageUrl);
         Assert.Contains("Access given.", afterGrant, StringComparison.Ordinal);
         Assert.Contains("dr-pages-000001", afterGrant, StringComparison.Ordinal);
 
         // Form 0 is now the consent's "narrow" form: keep only observation.
         using var narrowed = await browser.SubmitHtmlFormAsync(pageUrl + "?handler=Narrow", afterGrant, [new("keep", "observation")], button: null, formIndex: 0);
-        var afterNarrow = await narrowed.Content.ReadAsStringAsync();
+        var afterNarrow = await FollowAsync(browser, narrowed, pageUrl);
         Assert.Contains("Access narrowed.", afterNarrow, StringComparison.Ordinal);
         Assert.Contains("active (v2)", afterNarrow, StringComparison.Ordinal);
 
         // Form 1 is its "revoke" form.
         using var revoked = await browser.SubmitHtmlFormAsync(pageUrl + "?handler=Revoke", afterNarrow, [], button: null, formIndex: 1);
-        var afterRevoke = await revoked.Content.ReadAsStringAsync();
+        var afterRevoke = await FollowAsync(browser, revoked, pageUrl);
         Assert.Contains("Access revoked.", afterRevoke, StringComparison.Ordinal);
         Assert.Contains("revoked (v3)", afterRevoke, StringComparison.Ordinal);
+
+        // Reloading the page after a change shows the page, not the message again, and sends nothing.
+        using (var reload = await browser.GetAsync(pageUrl))
+        {
+            var again = await reload.Content.ReadAsStringAsync();
+            Assert.DoesNotContain("Access revoked.", again, StringComparison.Ordinal);
+            Assert.Contains("revoked (v3)", again, StringComparison.Ordinal);
+        }
 
         // A bad grant shows the reason and stores nothing.
         using var bad = await browser.SubmitHtmlFormAsync(pageUrl + "?handler=Grant", afterRevoke,
@@ -81,6 +89,17 @@ public sealed class ConsentPagesTests(ConsentPlatform platform) : IClassFixture<
         using var browser = new FormSession(platform.Consent.Client.BaseAddress!);
         var (status, _) = await SignInRawAsync(browser, clinician, "/my/consents");
         Assert.Equal(HttpStatusCode.Forbidden, status);
+    }
+
+    /// <summary>The answer to a change is a redirect to the page (303/302, not the page itself); the page it leads to.</summary>
+    private static async Task<string> FollowAsync(FormSession browser, HttpResponseMessage answer, string pageUrl)
+    {
+        Assert.True(answer.StatusCode is HttpStatusCode.Found or HttpStatusCode.SeeOther, $"{answer.StatusCode}: {await answer.Content.ReadAsStringAsync()}");
+        Assert.Equal(new Uri(pageUrl).AbsolutePath, new Uri(new Uri(pageUrl), FormSession.Location(answer)).AbsolutePath);
+        using var page = await browser.GetAsync(new Uri(new Uri(pageUrl), FormSession.Location(answer)).AbsoluteUri);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.True(page.StatusCode == HttpStatusCode.OK, html);
+        return html;
     }
 
     private async Task<string> SignInAsync(FormSession browser, TestAccount account, string path)

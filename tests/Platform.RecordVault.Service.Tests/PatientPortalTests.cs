@@ -143,6 +143,11 @@ public sealed class PatientPortalTests(VaultPlatform platform, PortalBrowser bro
             await page.GetByLabel("What kind of record it is").SelectOptionAsync("clinical-note");
             await page.GetByRole(AriaRole.Button, new() { Name = "Upload" }).ClickAsync();
             await Assertions.Expect(page.Locator("#message")).ToContainTextAsync("uploaded");
+            // Post/Redirect/Get: the page after the upload is a GET; reloading it uploads nothing again and the message is gone.
+            Assert.Equal("/my/records", new Uri(page.Url).AbsolutePath);
+            await page.ReloadAsync();
+            await Assertions.Expect(page.Locator("#message")).ToHaveCountAsync(0);
+            await Assertions.Expect(page.Locator("[data-category=clinical-note] [data-record-id]")).ToHaveCountAsync(1);
             var document = page.Locator("[data-category=clinical-note] [data-record-id]");
             var documentId = (await document.GetAttributeAsync("data-record-id"))!;
             var downloaded = await DownloadAsync(page, () => document.GetByRole(AriaRole.Link, new() { Name = "Download the document" }).ClickAsync());
@@ -259,7 +264,8 @@ public sealed class PatientPortalTests(VaultPlatform platform, PortalBrowser bro
             await BrowserSteps.ScreenshotForDocsAsync(page, "portal-notification-credential-revoked");
 
             await page.GotoAsync("/my");
-            await Assertions.Expect(page.Locator("#notification-count")).ToContainTextAsync("1 thing");
+            // One notification is "1 thing", not "1 things": each count form has its own words.
+            await Assertions.Expect(page.Locator("#notification-count")).ToHaveTextAsync("1 thing you should know about.");
         });
         // Another patient hears nothing of it.
         var (other, _) = await platform.UserAsync(PlatformRoles.Patient);
@@ -267,6 +273,36 @@ public sealed class PatientPortalTests(VaultPlatform platform, PortalBrowser bro
         var notifications = scope.ServiceProvider.GetRequiredService<Platform.RecordVault.Pages.Portal.PatientNotifications>();
         Assert.Empty(await notifications.ForAsync(other.Id, CancellationToken.None));
         Assert.Single(await notifications.ForAsync(patient.Id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task In_French_the_overview_speaks_French_with_the_right_plural_forms_and_stays_accessible()
+    {
+        var (patient, patientToken) = await platform.UserAsync(PlatformRoles.Patient);
+        await platform.VaultAsync(HttpMethod.Post, $"/patients/{patient.Id}/records", patientToken, Fhir(Pulse));
+        // A French browser: Chromium sends Accept-Language: fr-FR,fr.
+        var (context, page) = await browser.NewPageAsync(platform.Vault.Client.BaseAddress!, "fr-FR");
+        await using var _ = context;
+        await BrowserSteps.WithScreenshotOnFailureAsync(page, async () =>
+        {
+            await page.GotoAsync("/my");
+            await BrowserSteps.WaitForPathAsync(page, "/account/login");
+            await BrowserSteps.SignInAsync(page, patient.Email, patient.Password);
+            await BrowserSteps.WaitForPathAsync(page, "/my");
+
+            Assert.Equal("fr", await page.Locator("html").GetAttributeAsync("lang"));
+            await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Votre dossier de santé");
+            // French says "one" for 0 and 1: 1 record, 0 documents, 0 notifications all take the singular.
+            await Assertions.Expect(page.Locator("#record-count")).ToContainTextAsync("1 document de santé, dont 0 document joint.");
+            await Assertions.Expect(page.Locator("#notification-count")).ToHaveTextAsync("0 information à connaître.");
+            await Assertions.Expect(page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Qui a consulté mon dossier" })).ToHaveCountAsync(1);
+            await AccessibilityCheck.AssertNoSeriousViolationsAsync(page);
+
+            await page.GotoAsync("/my/records");
+            await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Vos documents de santé");
+            await Assertions.Expect(page.Locator("[data-category=observation] .value")).ToHaveTextAsync("72 beats/minute");
+            await AccessibilityCheck.AssertNoSeriousViolationsAsync(page);
+        });
     }
 
     private static async Task SignInAtAsync(IPage page, TestAccount account, string path)

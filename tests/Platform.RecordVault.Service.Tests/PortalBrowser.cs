@@ -30,10 +30,10 @@ public sealed class PortalBrowser : IAsyncLifetime
     }
 
     /// <summary>A fresh context whose relative URLs resolve against <paramref name="baseAddress"/>.</summary>
-    public async Task<(IBrowserContext Context, IPage Page)> NewPageAsync(Uri baseAddress)
+    public async Task<(IBrowserContext Context, IPage Page)> NewPageAsync(Uri baseAddress, string locale = "en-GB")
     {
         ArgumentNullException.ThrowIfNull(baseAddress);
-        var context = await Browser.NewContextAsync(new() { BaseURL = baseAddress.ToString(), Locale = "en-GB", AcceptDownloads = true });
+        var context = await Browser.NewContextAsync(new() { BaseURL = baseAddress.ToString(), Locale = locale, AcceptDownloads = true });
         context.SetDefaultTimeout(30_000);
         context.SetDefaultNavigationTimeout(30_000);
         return (context, await context.NewPageAsync());

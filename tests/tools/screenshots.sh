@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates the screenshots under docs/images by running the browser tests that take them, with
+# Regenerates the screenshots under docs/screenshots by running the browser tests that take them, with
 # PLATFORM_DOCS_SCREENSHOTS=1 (BrowserSteps.ScreenshotForDocsAsync writes NAME.png at 1024 px and NAME-phone.png at 390 px).
 #
 #   usage: tests/tools/screenshots.sh                 every test class that takes a docs screenshot
@@ -8,7 +8,7 @@
 #
 # The classes are found, not listed here: every test file that calls ScreenshotForDocsAsync. Each project is run once,
 # with a filter naming its classes (-c Release, one project at a time: the machine may be shared). Afterwards it prints
-# which images changed, and fails when a test fails or an image a doc shows is missing from docs/images.
+# which images changed, and fails when a test fails or an image a doc shows is missing from docs/screenshots.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -51,9 +51,9 @@ done
 $list && exit 0
 
 echo "== changed images"
-git status --porcelain -- docs/images | sed 's/^/  /'
+git status --porcelain -- docs/screenshots | sed 's/^/  /'
 # Every image a doc shows must exist (a renamed screenshot leaves a broken picture behind).
-missing=$(grep -rhoE '!\[[^]]*\]\(images/[A-Za-z0-9._-]+\.png\)' docs | sed 's/.*(\(images\/[^)]*\))/\1/' | sort -u | while read -r image; do
+missing=$(grep -rhoE '!\[[^]]*\]\(screenshots/[A-Za-z0-9._-]+\.png\)' docs | sed 's/.*(\(screenshots\/[^)]*\))/\1/' | sort -u | while read -r image; do
   [[ -f "docs/$image" ]] || echo "docs/$image"
 done)
 if [[ -n "$missing" ]]; then

@@ -1,10 +1,20 @@
 namespace Platform.WebUi;
 
 /// <summary>One link of a service's navigation in the shared header.</summary>
-/// <param name="Text">What the link says (from the service's resource file).</param>
+/// <param name="Words">What the link says, looked up when a page is drawn (from the service's resource file, in the request's language).</param>
 /// <param name="Href">Where it goes, on the service's own origin; it is marked current on this path and below it.</param>
 /// <param name="SignedInOnly">Shown only to a signed-in person (a link to their account, their application).</param>
-public sealed record NavigationLink(string Text, string Href, bool SignedInOnly = false);
+public sealed record NavigationLink(Func<string> Words, string Href, bool SignedInOnly = false)
+{
+    /// <summary>A link whose words are the same in every language.</summary>
+    public NavigationLink(string Text, string Href, bool SignedInOnly = false)
+        : this(() => Text, Href, SignedInOnly)
+    {
+    }
+
+    /// <summary>What the link says to this request (the navigation is built once, at start-up; its words are not).</summary>
+    public string Text => Words();
+}
 
 /// <summary>
 /// What a service puts in the shared layout's header (<c>_PlatformLayout</c>): where its home is and its navigation

@@ -20,14 +20,14 @@ public static class ClinicianPortalApp
     public static readonly ServiceIdentity Identity = ServiceIdentity.For<PortalOptions>("clinician-portal");
 
     /// <summary>The header's links, all for the signed-in clinician.</summary>
-    /// <remarks>Built once, so in the default language (PortalText.resx); the shared layout draws the links as given.</remarks>
+    /// <remarks>Built once; each link's words are looked up when a page is drawn, in the request's language.</remarks>
     public static readonly ServiceNavigation Navigation = new("/",
     [
-        new NavigationLink(PortalText.Get("NavMyPatients"), "/", SignedInOnly: true),
-        new NavigationLink(PortalText.Get("NavRequestAccess"), "/request-access", SignedInOnly: true),
-        new NavigationLink(PortalText.Get("NavHistory"), "/history", SignedInOnly: true),
-        new NavigationLink(PortalText.Get("NavEmergency"), "/break-glass", SignedInOnly: true),
-        new NavigationLink(PortalText.Get("NavSignOut"), "/sign-out", SignedInOnly: true),
+        new NavigationLink(() => PortalText.Get("NavMyPatients"), "/", SignedInOnly: true),
+        new NavigationLink(() => PortalText.Get("NavRequestAccess"), "/request-access", SignedInOnly: true),
+        new NavigationLink(() => PortalText.Get("NavHistory"), "/history", SignedInOnly: true),
+        new NavigationLink(() => PortalText.Get("NavEmergency"), "/break-glass", SignedInOnly: true),
+        new NavigationLink(() => PortalText.Get("NavSignOut"), "/sign-out", SignedInOnly: true),
     ]);
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configureHost = null)

@@ -156,6 +156,32 @@ public sealed class ClinicianPortalBrowserTests(PortalPlatform platform) : IClas
         Assert.Equal(EmergencyReason, entry.GetProperty("breakGlassReason").GetString());
     }
 
+    [Fact]
+    public async Task In_French_the_portal_home_speaks_French_and_stays_accessible()
+    {
+        var clinician = await TestAccounts.CreateAsync(platform.IdentityServices, PlatformRoles.Clinician);
+        // A French browser: Chromium sends Accept-Language: fr-FR,fr. The sign-in pages are filled in by their fields' ids.
+        var (context, page) = await platform.NewPageAsync("fr-FR");
+        await using var _ = context;
+        await BrowserSteps.WithScreenshotOnFailureAsync(page, async () =>
+        {
+            await page.GotoAsync(platform.Portal.AbsoluteUri);
+            await BrowserSteps.WaitForPathAsync(page, "/account/login");
+            await BrowserSteps.SignInAsync(page, clinician.Email, clinician.Password);
+            await BrowserSteps.WaitForPathAsync(page, "/account/login-2fa");
+            await page.Locator("#code").FillAsync(clinician.NextCode());
+            await page.Locator("main form button[type=submit]").ClickAsync();
+            await Expect(page).ToHaveURLAsync(platform.Portal.AbsoluteUri);
+
+            Assert.Equal("fr", await page.Locator("html").GetAttributeAsync("lang"));
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Mes patients", Level = 1 })).ToBeVisibleAsync();
+            await Expect(page.Locator("#no-patients")).ToContainTextAsync("Aucun patient ne vous a donné accès pour le moment.");
+            // The header's links are worded per request, not once at start-up.
+            await Expect(page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Demander l'accès", Exact = true })).ToHaveCountAsync(1);
+            await AccessibilityCheck.AssertNoSeriousViolationsAsync(page);
+        });
+    }
+
     private async Task<List<System.Text.Json.JsonElement>> ClinicianEntriesAsync(TestAccount patient, string patientToken, TestAccount clinician) =>
         [.. (await platform.AccessLogAsync(patient, patientToken)).EnumerateArray().Where(e => e.GetProperty("actor").GetString() == clinician.Id)];
 }

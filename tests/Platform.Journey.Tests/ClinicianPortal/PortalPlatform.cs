@@ -73,9 +73,9 @@ public sealed class PortalPlatform : IAsyncLifetime
     }
 
     /// <summary>A fresh browser context (its own cookies: one person) and page.</summary>
-    public async Task<(IBrowserContext Context, IPage Page)> NewPageAsync()
+    public async Task<(IBrowserContext Context, IPage Page)> NewPageAsync(string locale = "en-GB")
     {
-        var context = await Browser.NewContextAsync(new() { Locale = "en-GB" });
+        var context = await Browser.NewContextAsync(new() { Locale = locale });
         context.SetDefaultTimeout(30_000);
         context.SetDefaultNavigationTimeout(30_000);
         return (context, await context.NewPageAsync());

@@ -6,7 +6,7 @@ namespace Platform.Testing.Browser;
 /// <summary>Steps the browser tests of every service share: waiting for a page, a screenshot when a test fails, the docs' screenshots.</summary>
 public static class BrowserSteps
 {
-    /// <summary>Set to 1 to (re)write the screenshots under docs/images while the browser tests run.</summary>
+    /// <summary>Set to 1 to (re)write the screenshots under docs/screenshots while the browser tests run.</summary>
     public const string ScreenshotsVariable = "PLATFORM_DOCS_SCREENSHOTS";
 
     public static async Task WaitForPathAsync(IPage page, string path)
@@ -25,7 +25,19 @@ public static class BrowserSteps
     }
 
     /// <summary>
-    /// Saves the page as docs/images/<paramref name="name"/>.png (full page, a 390-pixel-wide phone and a desktop
+    /// Fills in the identity service's sign-in page (the browser is on it) by its fields' ids, not their labels, so that
+    /// it works in whichever language the page is written.
+    /// </summary>
+    public static async Task SignInAsync(IPage page, string email, string password)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        await page.Locator("#email").FillAsync(email);
+        await page.Locator("#password").FillAsync(password);
+        await page.Locator("main form button[type=submit]").ClickAsync();
+    }
+
+    /// <summary>
+    /// Saves the page as docs/screenshots/<paramref name="name"/>.png (full page, a 390-pixel-wide phone and a desktop
     /// width) when <see cref="ScreenshotsVariable"/> is 1; otherwise does nothing, so a test run leaves the tree as it was.
     /// </summary>
     public static async Task ScreenshotForDocsAsync(IPage page, string name)
@@ -35,7 +47,7 @@ public static class BrowserSteps
         {
             return;
         }
-        var folder = RepositoryRoot.Combine("docs", "images");
+        var folder = RepositoryRoot.Combine("docs", "screenshots");
         Directory.CreateDirectory(folder);
         var size = page.ViewportSize;
         await page.SetViewportSizeAsync(1024, 768);

@@ -22,7 +22,9 @@ public static class PageLocalization
         return app.UseRequestLocalization(new RequestLocalizationOptions
         {
             DefaultRequestCulture = new RequestCulture(Cultures[0]),
-            SupportedCultures = cultures,
+            // Only the words follow the browser (the UI culture). The formatting culture stays the default's: the
+            // services that serve pages also answer APIs, whose numbers and dates must not change with a header.
+            SupportedCultures = [cultures[0]],
             SupportedUICultures = cultures,
             // Only the browser's own language list: no cookie or query string that a link could set for someone else.
             RequestCultureProviders = [new AcceptLanguageHeaderRequestCultureProvider()],

@@ -4,7 +4,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.BackchannelLogout;
+using Platform.Consent.Text;
 using Platform.WebUi;
+using Platform.WebUi.Text;
 
 namespace Platform.Consent.Pages;
 
@@ -69,10 +71,16 @@ public static class PatientPagesSetup
             .RequireClaim("role", "patient")));
         builder.AddBackchannelLogoutReceiver(CookieScheme, OidcScheme);
         builder.Services.AddSingleton<PatientPagesEnabled>();
+        builder.Services.AddPageLocalization();
         builder.Services.AddRazorPages(pages => pages.Conventions.AuthorizeFolder("/My", Policy))
             // The pages live in this assembly, which is not the entry assembly under the dev host or the tests.
             .AddApplicationPart(typeof(ConsentService).Assembly)
-            .AddWebUi(new ServiceNavigation("/my/consents", [new NavigationLink("Your consents", "/my/consents", SignedInOnly: true), new NavigationLink("Requests for access", "/my/requests", SignedInOnly: true), new NavigationLink("Research", "/my/research", SignedInOnly: true)]));
+            .AddWebUi(new ServiceNavigation("/my/consents",
+            [
+                new NavigationLink(() => ConsentPagesText.Get("NavConsents"), "/my/consents", SignedInOnly: true),
+                new NavigationLink(() => ConsentPagesText.Get("NavRequests"), "/my/requests", SignedInOnly: true),
+                new NavigationLink(() => ConsentPagesText.Get("NavResearch"), "/my/research", SignedInOnly: true),
+            ]));
         return builder;
     }
 
@@ -81,6 +89,8 @@ public static class PatientPagesSetup
         ArgumentNullException.ThrowIfNull(app);
         if (app.Services.GetService<PatientPagesEnabled>() is not null)
         {
+            // Before the pages' endpoints run: their words follow the browser's Accept-Language (only the words).
+            app.UsePageLocalization();
             app.MapRazorPages();
             app.MapWebUiAssets();
             app.MapBackchannelLogout(OidcScheme);

@@ -8,7 +8,9 @@ using Platform.RecordVault.Api;
 using Platform.RecordVault.Pages.Portal;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.BackchannelLogout;
+using Platform.RecordVault.Text;
 using Platform.WebUi;
+using Platform.WebUi.Text;
 
 namespace Platform.RecordVault.Pages;
 
@@ -94,6 +96,7 @@ public static class PatientPortalSetup
         builder.Services.AddSingleton<ReplicaKeySource>();
         builder.Services.AddHttpClient(ReplicaKeySource.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(5));
         var consents = builder.Configuration.GetSection("RecordVault:Pages").Get<PortalOptions>()?.ConsentsLink ?? "/my/consents";
+        builder.Services.AddPageLocalization();
         builder.Services.AddRazorPages(pages => pages.Conventions.AuthorizeFolder("/My", Policy))
             // The pages live in this assembly, which is not the entry assembly under the dev host or the tests.
             .AddApplicationPart(typeof(RecordVaultService).Assembly)
@@ -101,11 +104,11 @@ public static class PatientPortalSetup
             // overview is the header's home link (/my): as a navigation link it would be marked current on every page below it.
             .AddWebUi(new ServiceNavigation("/my",
             [
-                new NavigationLink("Records", "/my/records", SignedInOnly: true),
-                new NavigationLink("Who looked at my records", "/my/access-log", SignedInOnly: true),
-                new NavigationLink("Who may see my records", consents, SignedInOnly: true),
-                new NavigationLink("Notifications", "/my/notifications", SignedInOnly: true),
-                new NavigationLink("Export", "/my/export", SignedInOnly: true),
+                new NavigationLink(() => PatientPortalText.Get("NavRecords"), "/my/records", SignedInOnly: true),
+                new NavigationLink(() => PatientPortalText.Get("NavAccessLog"), "/my/access-log", SignedInOnly: true),
+                new NavigationLink(() => PatientPortalText.Get("NavConsents"), consents, SignedInOnly: true),
+                new NavigationLink(() => PatientPortalText.Get("NavNotifications"), "/my/notifications", SignedInOnly: true),
+                new NavigationLink(() => PatientPortalText.Get("NavExport"), "/my/export", SignedInOnly: true),
             ]));
         return builder;
     }
@@ -115,6 +118,8 @@ public static class PatientPortalSetup
         ArgumentNullException.ThrowIfNull(app);
         if (app.Services.GetService<PatientPortalEnabled>() is not null)
         {
+            // Before the pages' endpoints run: their words follow the browser's Accept-Language (only the words).
+            app.UsePageLocalization();
             app.MapRazorPages();
             app.MapWebUiAssets();
             app.MapBackchannelLogout(OidcScheme);

@@ -2,16 +2,22 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using Platform.Consent.Api;
 using Platform.Consent.Consents;
 using Platform.Consent.Core;
 using Platform.Consent.Data;
+using Platform.Consent.Text;
 using Platform.ServiceDefaults;
 
 namespace Platform.Consent.Pages.My;
 
-/// <summary>The signed-in patient's consents: list, grant, narrow, revoke — the same commands as the API.</summary>
-public sealed class ConsentsModel(ConsentDbContext db, ConsentCommands commands) : PageModel
+/// <summary>
+/// The signed-in patient's consents: list, grant, narrow, revoke — the same commands as the API. A change that worked
+/// answers with a redirect to the page (Post/Redirect/Get), its message carried in TempData to the banner, so that
+/// reloading the page does not send the form again; a refused one answers in place, with its status and the form.
+/// </summary>
+public sealed class ConsentsModel(ConsentDbContext db, ConsentCommands commands, IStringLocalizer<ConsentPagesText> text) : PageModel
 {
     public List<PatientConsent> Consents { get; } = [];
 
@@ -21,7 +27,9 @@ public sealed class ConsentsModel(ConsentDbContext db, ConsentCommands commands)
     /// <summary>Ids of the consents admins granted on the patient's behalf.</summary>
     public HashSet<Guid> GrantedOnBehalf { get; } = [];
 
-    public string? Message { get; private set; }
+    /// <summary>What the last change did, shown once on the page the change redirected to.</summary>
+    [TempData]
+    public string? Message { get; set; }
 
     public string? Error { get; private set; }
 
@@ -34,27 +42,27 @@ public sealed class ConsentsModel(ConsentDbContext db, ConsentCommands commands)
         {
             if (!GranteeKindCodes.TryParse(granteeKind, out var kind))
             {
-                throw ProblemException.Unprocessable("Choose a clinician or an organisation.", "malformed_grantee");
+                throw ProblemException.Unprocessable(text["ErrorChooseGrantee"], "malformed_grantee");
             }
             DateTimeOffset? until = validUntil is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
             // Nothing ticked means read-only, the least a grant can give.
             await commands.GrantAsync(Patient, new Grantee(kind.Value, granteeId ?? ""), categories, purposes, null, until, new ChangeAuthor(Patient), cancellationToken,
                 actions.Length == 0 ? null : actions);
-            return "Access given.";
+            return text["MessageGranted"];
         }, cancellationToken);
 
     public Task<IActionResult> OnPostNarrowAsync(Guid id, string[] keep, CancellationToken cancellationToken) =>
         RunAsync(async () =>
         {
             await commands.NarrowAsync(id, keep, null, null, null, null, new ChangeAuthor(Patient), c => c.SubjectPseudonym == Patient, cancellationToken);
-            return "Access narrowed.";
+            return text["MessageNarrowed"];
         }, cancellationToken);
 
     public Task<IActionResult> OnPostRevokeAsync(Guid id, CancellationToken cancellationToken) =>
         RunAsync(async () =>
         {
             await commands.RevokeAsync(id, null, new ChangeAuthor(Patient), c => c.SubjectPseudonym == Patient, cancellationToken);
-            return "Access revoked.";
+            return text["MessageRevoked"];
         }, cancellationToken);
 
     private async Task<IActionResult> RunAsync(Func<Task<string>> action, CancellationToken cancellationToken)
@@ -62,6 +70,7 @@ public sealed class ConsentsModel(ConsentDbContext db, ConsentCommands commands)
         try
         {
             Message = await action();
+            return RedirectToPage();
         }
         catch (ProblemException problem)
         {

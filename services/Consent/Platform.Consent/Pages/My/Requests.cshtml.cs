@@ -2,18 +2,22 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using Platform.Consent.Consents;
 using Platform.Consent.Core;
 using Platform.Consent.Data;
+using Platform.Consent.Text;
 using Platform.ServiceDefaults;
+using Platform.WebUi.Text;
 
 namespace Platform.Consent.Pages.My;
 
 /// <summary>
 /// Clinicians' requests for access to the signed-in patient's records: the pending ones to approve or decline (the same
-/// commands as the API), and the answered ones below.
+/// commands as the API), and the answered ones below. An answer that worked redirects to the page (Post/Redirect/Get)
+/// with its message in TempData, so a reload does not answer twice.
 /// </summary>
-public sealed class RequestsModel(ConsentDbContext db, AccessRequestCommands commands, TimeProvider time) : PageModel
+public sealed class RequestsModel(ConsentDbContext db, AccessRequestCommands commands, TimeProvider time, IStringLocalizer<ConsentPagesText> text) : PageModel
 {
     public List<AccessRequest> Pending { get; } = [];
 
@@ -21,7 +25,9 @@ public sealed class RequestsModel(ConsentDbContext db, AccessRequestCommands com
 
     public DateTimeOffset Now { get; private set; }
 
-    public string? Message { get; private set; }
+    /// <summary>What the last answer did, shown once on the page the answer redirected to.</summary>
+    [TempData]
+    public string? Message { get; set; }
 
     public string? Error { get; private set; }
 
@@ -33,14 +39,14 @@ public sealed class RequestsModel(ConsentDbContext db, AccessRequestCommands com
         RunAsync(async () =>
         {
             var (request, consent) = await commands.ApproveAsync(id, Patient, cancellationToken);
-            return $"Access given to clinician {request.Clinician} until {consent.ValidUntil:u}.";
+            return text["MessageApproved", request.Clinician, $"{consent.ValidUntil:u}"];
         }, cancellationToken);
 
     public Task<IActionResult> OnPostDeclineAsync(Guid id, CancellationToken cancellationToken) =>
         RunAsync(async () =>
         {
             var request = await commands.DeclineAsync(id, Patient, cancellationToken);
-            return $"Request from clinician {request.Clinician} declined. Nothing was shared.";
+            return text["MessageDeclined", request.Clinician];
         }, cancellationToken);
 
     private async Task<IActionResult> RunAsync(Func<Task<string>> action, CancellationToken cancellationToken)
@@ -48,6 +54,7 @@ public sealed class RequestsModel(ConsentDbContext db, AccessRequestCommands com
         try
         {
             Message = await action();
+            return RedirectToPage();
         }
         catch (ProblemException problem)
         {
@@ -69,11 +76,14 @@ public sealed class RequestsModel(ConsentDbContext db, AccessRequestCommands com
         }
     }
 
-    /// <summary>"60 minutes", "2 hours", "3 days": the window as a patient reads it.</summary>
-    public static string Describe(TimeSpan duration) => duration switch
+    /// <summary>"60 minutes", "2 hours", "1 day": the window as a patient reads it, in the count's plural form.</summary>
+    public string Describe(TimeSpan duration) => duration switch
     {
-        { TotalDays: >= 1 } when duration.TotalDays % 1 == 0 => $"{duration.TotalDays:0} day{(duration.TotalDays == 1 ? "" : "s")}",
-        { TotalHours: >= 1 } when duration.TotalHours % 1 == 0 => $"{duration.TotalHours:0} hour{(duration.TotalHours == 1 ? "" : "s")}",
-        _ => $"{duration.TotalMinutes:0} minute{(duration.TotalMinutes == 1 ? "" : "s")}",
+        { TotalDays: >= 1 } when duration.TotalDays % 1 == 0 => Counted("Days", (long)duration.TotalDays),
+        { TotalHours: >= 1 } when duration.TotalHours % 1 == 0 => Counted("Hours", (long)duration.TotalHours),
+        _ => Counted("Minutes", (long)Math.Round(duration.TotalMinutes)),
     };
+
+    // DaysOne/DaysOther, HoursOne/HoursOther, MinutesOne/MinutesOther.
+    private string Counted(string unit, long count) => text[PluralForms.Key(unit, count), count];
 }

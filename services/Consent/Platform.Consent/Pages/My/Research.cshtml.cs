@@ -2,9 +2,11 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using Platform.Consent.Core;
 using Platform.Consent.Data;
 using Platform.Consent.Research;
+using Platform.Consent.Text;
 using Platform.ServiceDefaults;
 
 namespace Platform.Consent.Pages.My;
@@ -12,12 +14,15 @@ namespace Platform.Consent.Pages.My;
 /// <summary>
 /// The research studies the signed-in patient may join: each study's terms as its organisation declared them, and a
 /// button to take part or to stop (the same commands as the API: an opt-in is a signed research consent on the ledger).
+/// An answer that worked redirects to the page (Post/Redirect/Get) with its message in TempData, so a reload does not repeat it.
 /// </summary>
-public sealed class ResearchModel(ConsentDbContext db, ResearchOptInCommands optIns, TimeProvider time) : PageModel
+public sealed class ResearchModel(ConsentDbContext db, ResearchOptInCommands optIns, TimeProvider time, IStringLocalizer<ConsentPagesText> text) : PageModel
 {
     public List<(ResearchStudy Study, string OrganisationName, string OrganisationCountry, Guid? OptInConsentId)> Studies { get; } = [];
 
-    public string? Message { get; private set; }
+    /// <summary>What the last answer did, shown once on the page the answer redirected to.</summary>
+    [TempData]
+    public string? Message { get; set; }
 
     public string? Error { get; private set; }
 
@@ -29,14 +34,14 @@ public sealed class ResearchModel(ConsentDbContext db, ResearchOptInCommands opt
         RunAsync(async () =>
         {
             await optIns.OptInAsync(id, Patient, cancellationToken);
-            return "You are taking part. You can stop at any time.";
+            return text["ResearchMessageOptedIn"];
         }, cancellationToken);
 
     public Task<IActionResult> OnPostOptOutAsync(Guid id, CancellationToken cancellationToken) =>
         RunAsync(async () =>
         {
             await optIns.OptOutAsync(id, Patient, cancellationToken);
-            return "You have stopped taking part. No later export will include your records.";
+            return text["ResearchMessageOptedOut"];
         }, cancellationToken);
 
     private async Task<IActionResult> RunAsync(Func<Task<string>> action, CancellationToken cancellationToken)
@@ -44,6 +49,7 @@ public sealed class ResearchModel(ConsentDbContext db, ResearchOptInCommands opt
         try
         {
             Message = await action();
+            return RedirectToPage();
         }
         catch (ProblemException problem)
         {
@@ -70,11 +76,11 @@ public sealed class ResearchModel(ConsentDbContext db, ResearchOptInCommands opt
         }
     }
 
-    /// <summary>"5.00 EUR per export": the compensation as a patient reads it (minor units shown with two decimals).</summary>
-    public static string Describe(StudyCompensation compensation)
+    /// <summary>"5.00 EUR each time your records are exported": the compensation as a patient reads it (minor units shown with two decimals).</summary>
+    public string Describe(StudyCompensation compensation)
     {
         ArgumentNullException.ThrowIfNull(compensation);
         var amount = (compensation.AmountMinor / 100m).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
-        return $"{amount} {compensation.Currency} {(compensation.Basis == CompensationBasis.PerExport ? "each time your records are exported" : "once for taking part")}";
+        return text[compensation.Basis == CompensationBasis.PerExport ? "ResearchCompensationPerExport" : "ResearchCompensationPerParticipant", amount, compensation.Currency];
     }
 }

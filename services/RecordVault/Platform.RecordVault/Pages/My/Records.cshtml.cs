@@ -1,25 +1,34 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using Platform.Consent.Core;
 using Platform.RecordVault.Core;
 using Platform.RecordVault.Pages.Portal;
 using Platform.RecordVault.Records;
+using Platform.RecordVault.Text;
 using Platform.ServiceDefaults;
 
 namespace Platform.RecordVault.Pages.My;
 
-/// <summary>The patient's records grouped by category, rendered for people; and the form to upload a document.</summary>
-public sealed class RecordsModel(PatientRecordReader reader, RecordStore store, IOptions<RecordVaultOptions> options) : PortalPageModel
+/// <summary>
+/// The patient's records grouped by category, rendered for people; and the form to upload a document. An upload that
+/// worked redirects to the page (Post/Redirect/Get), the message and the new record's id in TempData, so a reload
+/// does not upload the document again; a refused one answers in place, with its status and the reason at the field.
+/// </summary>
+public sealed class RecordsModel(PatientRecordReader reader, RecordStore store, IOptions<RecordVaultOptions> options, IStringLocalizer<PatientPortalText> text) : PortalPageModel
 {
     public IReadOnlyList<IGrouping<string, PortalRecord>> Categories { get; private set; } = [];
 
     public IReadOnlyList<PortalRecord> Erased { get; private set; } = [];
 
-    public string? Message { get; private set; }
+    /// <summary>What the last upload did, shown once on the page it redirected to.</summary>
+    [TempData]
+    public string? Message { get; set; }
 
     /// <summary>Set after an upload: the new record, linked from the message.</summary>
-    public Guid? Uploaded { get; private set; }
+    [TempData]
+    public Guid? Uploaded { get; set; }
 
     public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
 
@@ -33,26 +42,27 @@ public sealed class RecordsModel(PatientRecordReader reader, RecordStore store, 
         {
             if (document is null || document.Length == 0)
             {
-                throw ProblemException.Unprocessable("Choose a file to upload.", "no_file");
+                throw ProblemException.Unprocessable(text["ErrorNoFile"], "no_file");
             }
             if (category is null || !RecordCategories.IsKnown(category))
             {
-                throw ProblemException.Unprocessable("Choose what kind of record the document is.", "unknown_category");
+                throw ProblemException.Unprocessable(text["ErrorNoCategory"], "unknown_category");
             }
             if (!BinaryContentTypes.TryGet(document.ContentType, out var type))
             {
                 throw new ProblemException(StatusCodes.Status415UnsupportedMediaType, "Unsupported content type.",
-                    $"A document must be one of: {string.Join(", ", BinaryContentTypes.All.Select(t => t.Description))}.", "unsupported_content_type");
+                    text["ErrorUnsupportedType", string.Join(", ", BinaryContentTypes.All.Select(t => t.Description))], "unsupported_content_type");
             }
             if (document.Length > Math.Min(type!.MaxBytes, options.Value.MaxAttachmentBytes))
             {
-                throw new ProblemException(StatusCodes.Status413PayloadTooLarge, "Too large.", $"The file is larger than a {type.Description} may be here.", "too_large");
+                throw new ProblemException(StatusCodes.Status413PayloadTooLarge, "Too large.", text["ErrorTooLarge", type.Description], "too_large");
             }
             await using var body = document.OpenReadStream();
             var content = await AttachmentContent.CheckedAsync(body, type, cancellationToken);
             var (record, _) = await store.CreateAsync(Caller, Patient, new RecordPayload(RecordPayload.Binary, type.MediaType, null, category, content), cancellationToken);
             Uploaded = record.Id;
-            Message = "Your document was uploaded.";
+            Message = text["MessageUploaded"];
+            return RedirectToPage();
         }
         catch (ProblemException problem)
         {

@@ -1,4 +1,5 @@
 using Platform.RecordVault.Data;
+using Platform.RecordVault.Text;
 
 namespace Platform.RecordVault.Pages.Portal;
 
@@ -14,29 +15,27 @@ public sealed record AccessLogEntry(AccessLogRow Row, ReceiptCheckResult Receipt
 
     public DateTimeOffset At => DateTimeOffset.FromUnixTimeMilliseconds(Row.AtMs);
 
-    /// <summary>The action in plain words.</summary>
+    /// <summary>The access's actions and purposes that have words in PatientPortalText (WhatRead, PurposeTREAT, …).</summary>
+    public static readonly string[] Actions = ["read", "write", "delete"];
+
+    public static readonly string[] Purposes = ["TREAT", "ETREAT", "HPAYMT", "HOPERAT", "HRESCH", "PATRQT", "self"];
+
+    /// <summary>The action in plain words, in the request's language.</summary>
     public string What => (Row.Action, Row.Outcome) switch
     {
-        (_, "deny") => $"tried to {Verb(Row.Action)} and was refused",
-        ("read", "break-glass") => "read in an emergency (break-glass)",
-        (var action, _) => Past(action),
+        (var action, "deny") => Actions.Contains(action) ? PatientPortalText.Get("WhatRefused" + Key(action)) : PatientPortalText.Get("WhatRefusedOther", action),
+        ("read", "break-glass") => PatientPortalText.Get("WhatBreakGlass"),
+        (var action, _) => Actions.Contains(action) ? PatientPortalText.Get("What" + Key(action)) : action,
     };
 
     /// <summary>HL7 PurposeOfUse codes in plain words; anything else as written.</summary>
     public string Purpose => Row.Purpose switch
     {
-        "TREAT" => "treatment",
-        "ETREAT" => "emergency treatment",
-        "HPAYMT" => "payment",
-        "HOPERAT" => "healthcare operations",
-        "HRESCH" => "research",
-        "PATRQT" => "your request",
-        "self" => "your own",
-        null => "not stated",
+        null => PatientPortalText.Get("PurposeNotStated"),
+        var code when Purposes.Contains(code) => PatientPortalText.Get("Purpose" + code),
         var other => other,
     };
 
-    private static string Verb(string action) => action switch { "read" => "read", "write" => "change", "delete" => "erase", _ => action };
-
-    private static string Past(string action) => action switch { "read" => "read", "write" => "changed", "delete" => "erased", _ => action };
+    // read -> Read: the resource key's spelling of an action.
+    private static string Key(string action) => char.ToUpperInvariant(action[0]) + action[1..];
 }

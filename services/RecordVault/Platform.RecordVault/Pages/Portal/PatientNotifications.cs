@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Platform.RecordVault.Access;
 using Platform.RecordVault.Data;
 using Platform.RecordVault.Records;
+using Platform.RecordVault.Text;
 
 namespace Platform.RecordVault.Pages.Portal;
 
@@ -19,11 +20,13 @@ public sealed class PatientNotifications(RecordVaultDbContext db, BreakGlassReas
             .Where(a => a.Patient == patient && (a.Outcome == "break-glass" || (a.Action == "delete" && a.Reason == RecordStore.AdminErasureReason)))
             .OrderByDescending(a => a.AtMs).ToListAsync(cancellationToken);
         var fromLog = rows.Select(row => row.Outcome == "break-glass"
-                ? new PatientNotification(PatientNotification.BreakGlass, At(row), "Emergency access to your records",
-                    $"Clinician {row.Actor} read one of your records without your consent, declaring an emergency (break-glass){ReasonOf(row)}. The read is in your access log with its ledger receipt.",
+                ? new PatientNotification(PatientNotification.BreakGlass, At(row), PatientPortalText.Get("NoticeBreakGlassTitle"),
+                    reasons.Unprotect(row.ProtectedBreakGlassReason) is { } reason
+                        ? PatientPortalText.Get("NoticeBreakGlassWithReason", row.Actor, reason)
+                        : PatientPortalText.Get("NoticeBreakGlass", row.Actor),
                     row.EventId, row.RecordId)
-                : new PatientNotification(PatientNotification.AdminErasure, At(row), "An administrator erased one of your records",
-                    $"Administrator {row.Actor} erased a record on a documented request. Its content can no longer be read by anyone.",
+                : new PatientNotification(PatientNotification.AdminErasure, At(row), PatientPortalText.Get("NoticeAdminErasureTitle"),
+                    PatientPortalText.Get("NoticeAdminErasure", row.Actor),
                     row.EventId, row.RecordId))
             .ToList();
         var notices = await db.PatientNotices.AsNoTracking().Where(n => n.Patient == patient).ToListAsync(cancellationToken);
@@ -31,12 +34,9 @@ public sealed class PatientNotifications(RecordVaultDbContext db, BreakGlassReas
     }
 
     private static PatientNotification Revoked(PatientNoticeRow notice) =>
-        new(PatientNotification.CredentialRevoked, DateTimeOffset.FromUnixTimeMilliseconds(notice.AtMs), "Your identity credential was revoked",
-            $"The identity service revoked your verified-identity credential ({RevocationReasons.Describe(notice.Code)}). Wallets and services that check it now refuse it, "
-            + "and any access to other people's records that was given to you is suspended. To get a new credential, verify your identity again.",
+        new(PatientNotification.CredentialRevoked, DateTimeOffset.FromUnixTimeMilliseconds(notice.AtMs), PatientPortalText.Get("NoticeRevokedTitle"),
+            PatientPortalText.Get("NoticeRevoked", RevocationReasons.Describe(notice.Code)),
             notice.Id, null);
-
-    private string ReasonOf(AccessLogRow row) => reasons.Unprotect(row.ProtectedBreakGlassReason) is { } reason ? $", and gave this reason: \u201C{reason}\u201D" : "";
 
     private static DateTimeOffset At(AccessLogRow row) => DateTimeOffset.FromUnixTimeMilliseconds(row.AtMs);
 }

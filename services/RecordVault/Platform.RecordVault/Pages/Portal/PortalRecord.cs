@@ -1,5 +1,6 @@
 using Platform.Consent.Core;
 using Platform.RecordVault.Data;
+using Platform.RecordVault.Text;
 
 namespace Platform.RecordVault.Pages.Portal;
 
@@ -10,7 +11,7 @@ public sealed record PortalRecord(RecordRow Record, RecordSummary? Summary)
 
     public bool IsDocument => Record.Kind == Records.RecordPayload.Binary;
 
-    public string Title => Summary?.Title ?? (IsDocument ? $"Document ({DocumentKind(Record.ContentType)})" : Record.ResourceType ?? "Record");
+    public string Title => Summary?.Title ?? (IsDocument ? PatientPortalText.Get("DocumentOfKind", DocumentKind(Record.ContentType)) : Record.ResourceType ?? PatientPortalText.Get("RecordTitle"));
 
     public static string CategoryName(string code) => RecordCategories.TryGet(code, out var category) ? category.Display : code;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Hl7.Fhir.Model;
+using Platform.RecordVault.Text;
 using R4 = Hl7.Fhir.Model;
 
 namespace Platform.RecordVault.Pages.Portal;
@@ -16,22 +17,22 @@ public sealed record RecordSummary(string Title, string? Value, string? When, IR
         ArgumentNullException.ThrowIfNull(resource);
         return resource switch
         {
-            Observation o => new(Concept(o.Code) ?? "Observation", ObservationValue(o), Moment(o.Effective),
-                Labelled(("Status", Words(o.Status)), ("Components", Components(o)), ("Interpretation", string.Join(", ", o.Interpretation.Select(Concept).OfType<string>())))),
-            Condition c => new(Concept(c.Code) ?? "Condition", Concept(c.ClinicalStatus), Moment(c.Onset) ?? Moment(c.RecordedDateElement),
-                Labelled(("Verification", Concept(c.VerificationStatus)), ("Severity", Concept(c.Severity)))),
-            MedicationStatement m => new(Concept(m.Medication as CodeableConcept) ?? "Medication", Words(m.Status), Moment(m.Effective) ?? Moment(m.DateAssertedElement),
-                Labelled(("Dose", string.Join("; ", m.Dosage.Select(d => d.Text).OfType<string>())))),
-            MedicationRequest m => new(Concept(m.Medication as CodeableConcept) ?? "Medication", Words(m.Status), Moment(m.AuthoredOnElement),
-                Labelled(("Dose", string.Join("; ", m.DosageInstruction.Select(d => d.Text).OfType<string>())), ("Intent", Words(m.Intent)))),
-            Immunization i => new(Concept(i.VaccineCode) ?? "Immunisation", Words(i.Status), Moment(i.Occurrence),
-                Labelled(("Lot", i.LotNumber), ("Dose", i.DoseQuantity is { } q ? Quantity(q) : null))),
-            AllergyIntolerance a => new(Concept(a.Code) ?? "Allergy", Concept(a.ClinicalStatus), Moment(a.Onset) ?? Moment(a.RecordedDateElement),
-                Labelled(("Reaction", string.Join("; ", a.Reaction.SelectMany(r => r.Manifestation).Select(Concept).OfType<string>())), ("Criticality", Words(a.Criticality)))),
-            Procedure p => new(Concept(p.Code) ?? "Procedure", Words(p.Status), Moment(p.Performed), Labelled()),
-            DiagnosticReport d => new(Concept(d.Code) ?? "Diagnostic report", d.Conclusion ?? Words(d.Status), Moment(d.Effective) ?? Moment(d.IssuedElement), Labelled()),
-            DocumentReference d => new(d.Description ?? Concept(d.Type) ?? "Document", Words(d.Status), Moment(d.DateElement),
-                Labelled(("Attachments", string.Join(", ", d.Content.Select(c => c.Attachment?.Title ?? c.Attachment?.ContentType).OfType<string>())))),
+            Observation o => new(Concept(o.Code) ?? PatientPortalText.Get("SummaryObservation"), ObservationValue(o), Moment(o.Effective),
+                Labelled((PatientPortalText.Get("LabelStatus"), Words(o.Status)), (PatientPortalText.Get("LabelComponents"), Components(o)), (PatientPortalText.Get("LabelInterpretation"), string.Join(", ", o.Interpretation.Select(Concept).OfType<string>())))),
+            Condition c => new(Concept(c.Code) ?? PatientPortalText.Get("SummaryCondition"), Concept(c.ClinicalStatus), Moment(c.Onset) ?? Moment(c.RecordedDateElement),
+                Labelled((PatientPortalText.Get("LabelVerification"), Concept(c.VerificationStatus)), (PatientPortalText.Get("LabelSeverity"), Concept(c.Severity)))),
+            MedicationStatement m => new(Concept(m.Medication as CodeableConcept) ?? PatientPortalText.Get("SummaryMedication"), Words(m.Status), Moment(m.Effective) ?? Moment(m.DateAssertedElement),
+                Labelled((PatientPortalText.Get("LabelDose"), string.Join("; ", m.Dosage.Select(d => d.Text).OfType<string>())))),
+            MedicationRequest m => new(Concept(m.Medication as CodeableConcept) ?? PatientPortalText.Get("SummaryMedication"), Words(m.Status), Moment(m.AuthoredOnElement),
+                Labelled((PatientPortalText.Get("LabelDose"), string.Join("; ", m.DosageInstruction.Select(d => d.Text).OfType<string>())), (PatientPortalText.Get("LabelIntent"), Words(m.Intent)))),
+            Immunization i => new(Concept(i.VaccineCode) ?? PatientPortalText.Get("SummaryImmunisation"), Words(i.Status), Moment(i.Occurrence),
+                Labelled((PatientPortalText.Get("LabelLot"), i.LotNumber), (PatientPortalText.Get("LabelDose"), i.DoseQuantity is { } q ? Quantity(q) : null))),
+            AllergyIntolerance a => new(Concept(a.Code) ?? PatientPortalText.Get("SummaryAllergy"), Concept(a.ClinicalStatus), Moment(a.Onset) ?? Moment(a.RecordedDateElement),
+                Labelled((PatientPortalText.Get("LabelReaction"), string.Join("; ", a.Reaction.SelectMany(r => r.Manifestation).Select(Concept).OfType<string>())), (PatientPortalText.Get("LabelCriticality"), Words(a.Criticality)))),
+            Procedure p => new(Concept(p.Code) ?? PatientPortalText.Get("SummaryProcedure"), Words(p.Status), Moment(p.Performed), Labelled()),
+            DiagnosticReport d => new(Concept(d.Code) ?? PatientPortalText.Get("SummaryDiagnosticreport"), d.Conclusion ?? Words(d.Status), Moment(d.Effective) ?? Moment(d.IssuedElement), Labelled()),
+            DocumentReference d => new(d.Description ?? Concept(d.Type) ?? PatientPortalText.Get("SummaryDocument"), Words(d.Status), Moment(d.DateElement),
+                Labelled((PatientPortalText.Get("LabelAttachments"), string.Join(", ", d.Content.Select(c => c.Attachment?.Title ?? c.Attachment?.ContentType).OfType<string>())))),
             _ => new(resource.TypeName, null, null, Labelled()),
         };
     }
@@ -41,14 +42,14 @@ public sealed record RecordSummary(string Title, string? Value, string? When, IR
         R4.Quantity q => Quantity(q),
         FhirString s => s.Value,
         CodeableConcept c => Concept(c),
-        FhirBoolean b => b.Value is true ? "yes" : b.Value is false ? "no" : null,
+        FhirBoolean b => b.Value is true ? PatientPortalText.Get("Yes") : b.Value is false ? PatientPortalText.Get("No") : null,
         Integer n => n.Value?.ToString(CultureInfo.InvariantCulture),
         R4.Range r => $"{(r.Low is { } low ? Quantity(low) : "")} – {(r.High is { } high ? Quantity(high) : "")}",
         _ => o.Component.Count > 0 ? null : o.DataAbsentReason is { } absent ? Concept(absent) : null,
     };
 
     private static string? Components(Observation o) => o.Component.Count == 0 ? null
-        : string.Join("; ", o.Component.Select(c => $"{Concept(c.Code) ?? "value"}: {(c.Value is R4.Quantity q ? Quantity(q) : c.Value?.ToString())}"));
+        : string.Join("; ", o.Component.Select(c => $"{Concept(c.Code) ?? PatientPortalText.Get("ComponentValue")}: {(c.Value is R4.Quantity q ? Quantity(q) : c.Value?.ToString())}"));
 
     /// <summary>A FHIR code of a required value set (status, intent) in words: its literal, dashes as spaces.</summary>
     private static string? Words(Enum? code) => code is null ? null : Hl7.Fhir.Utility.EnumUtility.GetLiteral(code)?.Replace('-', ' ');
