@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
@@ -7,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Platform.DevHost;
 using Platform.Identity.Tests.Infrastructure;
+using Platform.ServiceDefaults.Dpop;
 using Platform.Testing;
 
 namespace Platform.Journey.Tests.ClinicianPortal;
@@ -24,6 +24,9 @@ public sealed class PortalPlatform : IAsyncLifetime
     private IPlaywright? _playwright;
 
     public ShiftedClock ConsentClock { get; } = new();
+
+    /// <summary>The tests' own DPoP key: the dev host's clinician-portal client binds every token to one (RFC 9449).</summary>
+    public DpopProofKey Dpop { get; } = new();
 
     public DevHostRunner Host { get; private set; } = null!;
 
@@ -85,7 +88,7 @@ public sealed class PortalPlatform : IAsyncLifetime
     public async Task<string> TokenAsync(TestAccount account, string scope)
     {
         using var session = new FormSession(Identity);
-        return (await new CodeFlow(session).SignInThroughPortalAsync(account, scope)).GetProperty("access_token").GetString()!;
+        return (await new CodeFlow(session).SignInThroughPortalAsync(account, scope, Dpop)).GetProperty("access_token").GetString()!;
     }
 
     /// <summary>The patient stores an Observation in the vault; returns its id.</summary>
@@ -109,12 +112,7 @@ public sealed class PortalPlatform : IAsyncLifetime
         return JsonDocument.Parse(body).RootElement.Clone();
     }
 
-    private static HttpClient Client(Uri service, string token)
-    {
-        var http = new HttpClient { BaseAddress = service, Timeout = TimeSpan.FromSeconds(30) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return http;
-    }
+    private HttpClient Client(Uri service, string token) => DpopClients.Create(service, token, Dpop);
 
     public async Task DisposeAsync()
     {
@@ -127,6 +125,7 @@ public sealed class PortalPlatform : IAsyncLifetime
         {
             await Host.DisposeAsync();
         }
+        Dpop.Dispose();
         try
         {
             Directory.Delete(_data, recursive: true);
