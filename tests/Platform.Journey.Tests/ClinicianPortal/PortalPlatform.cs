@@ -1,9 +1,13 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Playwright;
+using Platform.ClinicianPortal.SignIn;
 using Platform.DevHost;
 using Platform.Identity.Tests.Infrastructure;
 using Platform.ServiceDefaults.Dpop;
@@ -90,6 +94,28 @@ public sealed class PortalPlatform : IAsyncLifetime
         using var session = new FormSession(Identity);
         return (await new CodeFlow(session).SignInThroughPortalAsync(account, scope, Dpop)).GetProperty("access_token").GetString()!;
     }
+
+    /// <summary>
+    /// The access token of the portal session the browser <paramref name="page"/> holds: the portal's cookie names a
+    /// server-side ticket (SignIn/ServerSideTickets.cs), read here from the portal's own services.
+    /// </summary>
+    public async Task<string> PortalSessionAccessTokenAsync(IPage page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var cookie = Assert.Single(await page.Context.CookiesAsync([Portal.AbsoluteUri]), c => c.Name == "platform.portal");
+        var services = Host.ServicesOf("clinician-portal");
+        var format = services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(PortalSignIn.CookieScheme).TicketDataFormat;
+        var pointer = format.Unprotect(cookie.Value) ?? throw new InvalidOperationException("The portal's cookie does not unprotect.");
+        var key = pointer.Principal.FindFirst(SessionIdClaim)?.Value ?? throw new InvalidOperationException("The portal's cookie names no server-side ticket.");
+        var ticket = await services.GetRequiredService<ITicketStore>().RetrieveAsync(key) ?? throw new InvalidOperationException("The portal has no ticket for the session.");
+        return ticket.Properties.GetTokenValue("access_token") ?? throw new InvalidOperationException("The portal's session holds no access token.");
+    }
+
+    /// <summary>The portal's DPoP key (the singleton its API calls and code exchange prove with).</summary>
+    public DpopProofKey PortalDpopKey => Host.ServicesOf("clinician-portal").GetRequiredService<DpopProofKey>();
+
+    /// <summary>The claim a cookie pointing at a server-side ticket carries (ASP.NET Core's CookieAuthenticationHandler).</summary>
+    private const string SessionIdClaim = "Microsoft.AspNetCore.Authentication.Cookies-SessionId";
 
     /// <summary>The patient stores an Observation in the vault; returns its id.</summary>
     public async Task<string> CreateObservationAsync(TestAccount patient, string patientToken, string text)
