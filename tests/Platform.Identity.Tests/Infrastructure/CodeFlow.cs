@@ -115,15 +115,19 @@ public sealed class CodeFlow(FormSession session)
 
     /// <summary>Full sign-in of <paramref name="account"/> through the public portal client; returns the token response.</summary>
     /// <param name="dpop">The key the tokens are bound to: required where the client requires DPoP (the dev host's).</param>
-    public async Task<JsonElement> SignInThroughPortalAsync(TestAccount account, string scope = "openid profile email roles offline_access records",
-        DpopProofKey? dpop = null)
+    public Task<JsonElement> SignInThroughPortalAsync(TestAccount account, string scope = "openid profile email roles offline_access records",
+        DpopProofKey? dpop = null) =>
+        SignInThroughClientAsync(IdentityServer.PortalClient, IdentityServer.PortalRedirect, account, scope, dpop);
+
+    /// <summary>Full sign-in of <paramref name="account"/> through a public client (code + PKCE); returns the token response.</summary>
+    public async Task<JsonElement> SignInThroughClientAsync(string clientId, string redirectUri, TestAccount account, string scope, DpopProofKey? dpop = null)
     {
         var pkce = Pkce.Create();
-        var redirect = await RunAsync(AuthorizeUrl(IdentityServer.PortalClient, IdentityServer.PortalRedirect, scope, pkce), account);
-        Assert.StartsWith(IdentityServer.PortalRedirect, redirect, StringComparison.Ordinal);
+        var redirect = await RunAsync(AuthorizeUrl(clientId, redirectUri, scope, pkce), account);
+        Assert.StartsWith(redirectUri, redirect, StringComparison.Ordinal);
         var query = QueryOf(redirect);
         Assert.True(query.ContainsKey("code"), redirect);
-        var (status, body) = await RedeemCodeAsync(query["code"], IdentityServer.PortalClient, IdentityServer.PortalRedirect, pkce.Verifier, dpop);
+        var (status, body) = await RedeemCodeAsync(query["code"], clientId, redirectUri, pkce.Verifier, dpop);
         Assert.True(status == HttpStatusCode.OK, body.ToString());
         return body;
     }

@@ -293,7 +293,7 @@ public class CrossServicePlatform : IAsyncLifetime
     public HttpClient Client(string appId, string? token = null)
     {
         var client = DpopClients.Create(AddressOf(appId), token, Dpop);
-        client.Timeout = System.Threading.Timeout.InfiniteTimeSpan;
+        client.Timeout = TimeSpan.FromSeconds(100); // HttpClient's default, as before
         if (token is not null && appId == "identity")
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
