@@ -4,13 +4,13 @@
 #
 #   usage: docs/walkthrough/sign-in.sh EMAIL PASSWORD [TOTP_SECRET]
 #   environment: IDENTITY (default http://localhost:5101), SCOPE (default "openid profile roles"),
-#                CLIENT_ID (default clinician-portal), REDIRECT_URI (default http://localhost:5173/callback)
+#                CLIENT_ID (default platform-cli), REDIRECT_URI (default http://localhost:8400/callback)
 #   needs: curl, jq, openssl, oathtool (only with a TOTP secret)
 set -euo pipefail
 IDENTITY=${IDENTITY:-http://localhost:5101}
 SCOPE=${SCOPE:-openid profile roles}
-CLIENT_ID=${CLIENT_ID:-clinician-portal}
-REDIRECT_URI=${REDIRECT_URI:-http://localhost:5173/callback}
+CLIENT_ID=${CLIENT_ID:-platform-cli}
+REDIRECT_URI=${REDIRECT_URI:-http://localhost:8400/callback}
 [ $# -ge 2 ] || { echo "usage: $0 EMAIL PASSWORD [TOTP_SECRET]" >&2; exit 2; }
 email=$1 password=$2 totp_secret=${3:-}
 

@@ -95,6 +95,67 @@ public partial class ClinicianPortalChartTests
         Assert.False(client.ContainsKey("ClientSecret"));
     }
 
+    [Theory]
+    [InlineData("values.yaml", "https://clinicians.example.com/")]
+    [InlineData("values-production.yaml", "https://clinicians.health.example.org/")]
+    [InlineData("values-minimal.yaml", "http://localhost:5173/")]
+    public void The_portal_client_requires_dpop_and_takes_logout_tokens_at_its_origin(string values, string origin)
+    {
+        var client = PortalClient(Manifests.Of(values));
+        Assert.Equal("true", client["RequireDpop"]);
+        Assert.Equal(origin + BackchannelLogoutPath, client["BackchannelLogoutUri"]);
+        Assert.Equal("true", client["BackchannelLogoutSessionRequired"]);
+    }
+
+    [Theory]
+    [InlineData("values.yaml")]
+    [InlineData("values-production.yaml")]
+    [InlineData("values-minimal.yaml")]
+    public void The_patient_pages_clients_take_logout_tokens_at_their_origin_and_send_no_dpop(string values)
+    {
+        var identity = Assert.Single(Manifests.Of(values).ServiceWorkloads, w => w.Component == "identity").MainContainer;
+        foreach (var clientId in new[] { "consent-pages", "record-vault-pages" })
+        {
+            var client = Client(identity, clientId);
+            // The pages' sign-in answer comes to <origin>signin-oidc; logout tokens go to the same origin.
+            var origin = client["RedirectUris__0"][..^"signin-oidc".Length];
+            Assert.Equal(origin + BackchannelLogoutPath, client["BackchannelLogoutUri"]);
+            Assert.Equal("true", client["BackchannelLogoutSessionRequired"]);
+            Assert.False(client.ContainsKey("RequireDpop"));
+        }
+    }
+
+    [Theory]
+    [InlineData("values.yaml")]
+    [InlineData("values-minimal.yaml")]
+    public void Every_client_field_the_chart_renders_is_one_the_identity_service_binds(string values)
+    {
+        // Identity:Clients:{i}:* binds to ClientDefinition (ClientAndScopeSeeder): a misspelt field would be ignored silently.
+        var definition = Repository.Read("services", "Identity", "Platform.Identity", "Oidc", "ClientDefinition.cs");
+        var properties = PublicProperty().Matches(definition).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+        var identity = Assert.Single(Manifests.Of(values).ServiceWorkloads, w => w.Component == "identity").MainContainer;
+        var fields = identity.Env.Select(e => ClientField().Match(e.Name)).Where(m => m.Success).Select(m => m.Groups[1].Value).ToHashSet();
+        Assert.Contains("RequireDpop", fields);
+        Assert.Contains("BackchannelLogoutUri", fields);
+        Assert.All(fields, f => Assert.Contains(f, properties));
+    }
+
+    [GeneratedRegex(@"public (?:string\??|bool|List<string>) (\w+) \{ get; set; \}")]
+    private static partial Regex PublicProperty();
+
+    [GeneratedRegex(@"^Identity__Clients__\d+__(\w+?)(?:__\d+)?$")]
+    private static partial Regex ClientField();
+
+    /// <summary>Where the platform's applications take logout tokens (Platform.ServiceDefaults BackchannelLogoutReceiver.Path).</summary>
+    private static string BackchannelLogoutPath
+    {
+        get
+        {
+            var receiver = Repository.Read("services", "BuildingBlocks", "Platform.ServiceDefaults", "BackchannelLogout", "BackchannelLogoutReceiver.cs");
+            return Regex.Match(receiver, "const string Path = \"/([^\"]+)\"").Groups[1].Value;
+        }
+    }
+
     [Fact]
     public void Redirect_uris_from_values_replace_the_default_and_an_http_origin_needs_allow_http()
     {
@@ -174,10 +235,13 @@ public partial class ClinicianPortalChartTests
     }
 
     /// <summary>The Identity__Clients__{i}__* settings of the clinician-portal client, by field.</summary>
-    private static Dictionary<string, string> PortalClient(Manifests manifests)
+    private static Dictionary<string, string> PortalClient(Manifests manifests) =>
+        Client(Assert.Single(manifests.ServiceWorkloads, w => w.Component == "identity").MainContainer, "clinician-portal");
+
+    /// <summary>The Identity__Clients__{i}__* settings of one client, by field.</summary>
+    private static Dictionary<string, string> Client(V1Container identity, string clientId)
     {
-        var identity = Assert.Single(manifests.ServiceWorkloads, w => w.Component == "identity").MainContainer;
-        var prefix = Assert.Single(identity.Env, e => e.Name.EndsWith("__ClientId", StringComparison.Ordinal) && e.Value == "clinician-portal").Name[..^"ClientId".Length];
+        var prefix = Assert.Single(identity.Env, e => e.Name.EndsWith("__ClientId", StringComparison.Ordinal) && e.Value == clientId).Name[..^"ClientId".Length];
         return identity.Env.Where(e => e.Name.StartsWith(prefix, StringComparison.Ordinal))
             .ToDictionary(e => e.Name[prefix.Length..], e => e.Value ?? "(secret)");
     }

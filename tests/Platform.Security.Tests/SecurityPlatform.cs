@@ -107,7 +107,10 @@ public sealed class SecurityPlatform : IAsyncLifetime
     private async Task<Principal> SignInAsync(string kind, TestAccount account, string scope)
     {
         var browser = NewBrowser();
-        var token = (await new CodeFlow(browser).SignInThroughPortalAsync(account, scope)).GetProperty("access_token").GetString()!;
+        // The command-line client: bearer tokens, so the matrix probes each service's authorization, not DPoP (the
+        // clinician portal's client requires DPoP; DpopTests and PortalDpopTests cover that).
+        var token = (await new CodeFlow(browser).SignInThroughClientAsync(DevHostIdentity.CliClientId, CliRedirect, account, scope))
+            .GetProperty("access_token").GetString()!;
         return new Principal(kind, account, token, browser);
     }
 
@@ -118,6 +121,8 @@ public sealed class SecurityPlatform : IAsyncLifetime
         var header = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode("{\"alg\":\"none\",\"typ\":\"at+jwt\"}");
         return $"{header}.{parts[1]}.";
     }
+
+    private const string CliRedirect = "http://127.0.0.1:8400/callback";
 
     public async Task<string> ServiceTokenAsync(string scope)
     {

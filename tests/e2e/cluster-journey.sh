@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs tests/e2e/journey.sh against the platform installed in a cluster, through `kubectl port-forward` to the
 # four Services (no ingress needed). The release must have been installed with tests/e2e/values-e2e.yaml (demo
-# accounts and the clinician-portal client). Used by .github/workflows/e2e.yml; works against any cluster that
+# accounts and the platform-cli client). Used by .github/workflows/e2e.yml; works against any cluster that
 # kubectl points at.
 #
 #   usage: tests/e2e/cluster-journey.sh

@@ -17,7 +17,7 @@
 #                receipts offline; empty skips that); RECEIPT_TIMEOUT (seconds a receipt may take, default 180)
 #   needs: curl, jq, openssl, oathtool; dotnet with LEDGER (builds services/Ledger/Platform.Ledger.Cli)
 #   The identity service must seed the demo accounts (Identity:Demo:Enabled: the dev host does;
-#   the chart with tests/e2e/values-e2e.yaml) and know the public client clinician-portal.
+#   the chart with tests/e2e/values-e2e.yaml) and know the public client platform-cli.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 : "${IDENTITY:?IDENTITY (the identity service base URL) is required}"

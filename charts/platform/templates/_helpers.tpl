@@ -365,8 +365,8 @@ readinessProbe:
 {{/*
 The OAuth clients the identity service registers at start (Identity:Clients): first every enabled service client,
 with the very Secret its service reads, then the patient pages of consent and record-vault (confidential, the
-Secret of `<service>.pages.clientSecret`), then the clinician portal (public, at its public origin), then
-identity.clients.
+Secret of `<service>.pages.clientSecret`), then the clinician portal (public, at its public origin, DPoP required),
+then identity.clients. The platform's own applications take logout tokens at `<origin>backchannel-logout`.
 */}}
 {{- define "platform.identity.clients" -}}
 {{- $root := . }}
@@ -381,7 +381,9 @@ identity.clients.
 {{- $v := index $root.Values (include "platform.valuesKey" $id) }}
 {{- if and $v.enabled $v.pages $v.pages.enabled }}
 {{- $scopes := ternary (list "openid" "roles") (list "openid" "roles" "records") (eq $id "consent") }}
-{{- $clients = append $clients (dict "clientId" $v.pages.clientId "displayName" (ternary "Consent pages" "Patient portal" (eq $id "consent")) "type" "confidential" "consentType" "implicit" "grantTypes" (list "authorization_code") "scopes" $scopes "redirectUris" (list (printf "%ssignin-oidc" (include "platform.pages.origin" (dict "root" $root "id" $id)))) "clientSecret" (dict "name" $v.pages.clientSecret.existingSecret "key" $v.pages.clientSecret.key)) }}
+{{- $origin := include "platform.pages.origin" (dict "root" $root "id" $id) }}
+{{- /* Logout at the identity service ends the pages' sessions too (Back-Channel Logout; sid in every logout token). */}}
+{{- $clients = append $clients (dict "clientId" $v.pages.clientId "displayName" (ternary "Consent pages" "Patient portal" (eq $id "consent")) "type" "confidential" "consentType" "implicit" "grantTypes" (list "authorization_code") "scopes" $scopes "redirectUris" (list (printf "%ssignin-oidc" $origin)) "backchannelLogoutUri" (printf "%sbackchannel-logout" $origin) "backchannelLogoutSessionRequired" true "clientSecret" (dict "name" $v.pages.clientSecret.existingSecret "key" $v.pages.clientSecret.key)) }}
 {{- end }}
 {{- end }}
 {{- if $root.Values.clinicianPortal.enabled }}
@@ -392,7 +394,7 @@ identity.clients.
 {{- $prefix := printf "Identity__Clients__%d__" $i }}
 - name: {{ $prefix }}ClientId
   value: {{ $c.clientId | quote }}
-{{- range $field := list "displayName" "type" "consentType" "requirePushedAuthorization" }}
+{{- range $field := list "displayName" "type" "consentType" "requirePushedAuthorization" "requireDpop" "idTokenSignedResponseAlg" "backchannelLogoutUri" "backchannelLogoutSessionRequired" }}
 {{- if hasKey $c $field }}
 - name: {{ $prefix }}{{ title $field }}
   value: {{ index $c $field | toString | quote }}
@@ -842,7 +844,7 @@ annotations:
 {{- $origin := include "platform.portal.origin" . }}
 {{- $redirects := $v.redirectUris | default (list (printf "%scallback" $origin)) }}
 {{- $logouts := $v.postLogoutRedirectUris | default (list (printf "%ssignout-callback" $origin) $origin) }}
-{{- toYaml (dict "clientId" $v.clientId "displayName" "Clinician portal" "type" "public" "consentType" "implicit" "grantTypes" (list "authorization_code") "scopes" (list "openid" "profile" "roles" "records" "consent.manage") "redirectUris" $redirects "postLogoutRedirectUris" $logouts) }}
+{{- toYaml (dict "clientId" $v.clientId "displayName" "Clinician portal" "type" "public" "consentType" "implicit" "grantTypes" (list "authorization_code") "scopes" (list "openid" "profile" "roles" "records" "consent.manage") "redirectUris" $redirects "postLogoutRedirectUris" $logouts "requireDpop" true "backchannelLogoutUri" (printf "%sbackchannel-logout" $origin) "backchannelLogoutSessionRequired" true) }}
 {{- end }}
 
 {{/* The environment of the clinician portal (services/ClinicianPortal, docs/clinician-portal.md#configuration). */}}

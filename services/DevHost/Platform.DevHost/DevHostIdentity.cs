@@ -4,12 +4,14 @@ namespace Platform.DevHost;
 
 /// <summary>
 /// The dev host's sign-in setup: the identity service's issuer, the demo accounts, the documented clients
-/// (public <c>clinician-portal</c> and <c>smart-demo-app</c>, confidential <c>platform-services</c>), and where the other services find
+/// (public <c>clinician-portal</c> with DPoP, <c>platform-cli</c> and <c>smart-demo-app</c>, confidential <c>platform-services</c>), and where the other services find
 /// the issuer. The secrets here are public on purpose (README) and exist only in the dev host.
 /// </summary>
 public static class DevHostIdentity
 {
     public const string PortalClientId = "clinician-portal";
+    public const string CliClientId = "platform-cli";
+    public const string CliRedirectUri = "http://localhost:8400/callback";
     public const string ServiceClientId = "platform-services";
     public const string ServiceClientSecret = "dev-only-platform-services-secret-0123456789";
     public const string SmartAppClientId = "smart-demo-app";
@@ -57,9 +59,23 @@ public static class DevHostIdentity
             RedirectUris = [.. PortalOrigins(options).SelectMany(o => new[] { $"http://localhost:{o}/callback", $"http://127.0.0.1:{o}/callback" })],
             PostLogoutRedirectUris = [.. PortalOrigins(options).SelectMany(o => new[] { $"http://localhost:{o}/signout-callback", $"http://localhost:{o}/" })],
             Scopes = ["openid", "profile", "email", "roles", "offline_access", "records", "consent.manage", "identity.admin", "kyc", "verified_claims"],
+            // Its tokens are bound to the portal's DPoP key (RFC 9449): a stolen one is useless without the key.
+            RequireDpop = true,
             // Logout at the identity service ends the portal's session too (Back-Channel Logout, docs/identity.md).
             BackchannelLogoutUri = $"http://localhost:{PortalOrigins(options)[^1]}/backchannel-logout",
             BackchannelLogoutSessionRequired = true,
+        },
+        // The README's curl flow and the walkthrough's scripts (docs/walkthrough/sign-in.sh): public, code + PKCE, bearer
+        // tokens, a loopback redirect URI nothing listens on (the scripts read the code from the redirect).
+        new()
+        {
+            ClientId = CliClientId,
+            DisplayName = "Command line",
+            Type = ClientTypes.Public,
+            ConsentType = ClientConsentTypes.Implicit,
+            GrantTypes = ["authorization_code", "refresh_token"],
+            RedirectUris = [CliRedirectUri, "http://127.0.0.1:8400/callback"],
+            Scopes = ["openid", "profile", "email", "roles", "offline_access", "records", "consent.manage", "identity.admin", "kyc", "verified_claims"],
         },
         new()
         {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.WebUtilities;
+using Platform.ServiceDefaults.Dpop;
 
 namespace Platform.Identity.Tests.Infrastructure;
 
@@ -70,20 +71,39 @@ public sealed class CodeFlow(FormSession session)
         return QueryHelpers.ParseQuery(uri.Query).ToDictionary(p => p.Key, p => p.Value.ToString());
     }
 
-    public async Task<(HttpStatusCode Status, JsonElement Body)> TokenAsync(IDictionary<string, string> form, string? basicClient = null, string? basicSecret = null)
+    /// <param name="dpop">Signs a DPoP proof for the request (RFC 9449), sent again with the server's nonce when it asks.</param>
+    public async Task<(HttpStatusCode Status, JsonElement Body)> TokenAsync(IDictionary<string, string> form, string? basicClient = null, string? basicSecret = null,
+        DpopProofKey? dpop = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/token") { Content = new FormUrlEncodedContent(form) };
-        if (basicClient is not null)
+        string? nonce = null;
+        while (true)
         {
-            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
-                Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(basicClient)}:{Uri.EscapeDataString(basicSecret ?? "")}")));
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/token") { Content = new FormUrlEncodedContent(form) };
+            if (basicClient is not null)
+            {
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+                    Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(basicClient)}:{Uri.EscapeDataString(basicSecret ?? "")}")));
+            }
+            if (dpop is not null)
+            {
+                request.Headers.Add(DpopProofValidator.HeaderName, dpop.CreateProof(HttpMethod.Post, new Uri(session.Http.BaseAddress!, "/connect/token"), nonce: nonce));
+            }
+            using var response = await session.Http.SendAsync(request);
+            var json = await response.Content.ReadAsStringAsync();
+            var body = JsonDocument.Parse(json).RootElement.Clone();
+            if (dpop is not null && nonce is null && response.StatusCode == HttpStatusCode.BadRequest
+                && body.TryGetProperty("error", out var error) && error.GetString() == DpopProofResult.UseNonce
+                && response.Headers.TryGetValues(DpopProofValidator.NonceHeaderName, out var nonces))
+            {
+                nonce = nonces.First();
+                continue;
+            }
+            return (response.StatusCode, body);
         }
-        using var response = await session.Http.SendAsync(request);
-        var json = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, JsonDocument.Parse(json).RootElement.Clone());
     }
 
-    public Task<(HttpStatusCode Status, JsonElement Body)> RedeemCodeAsync(string code, string clientId, string redirectUri, string? verifier) =>
+    public Task<(HttpStatusCode Status, JsonElement Body)> RedeemCodeAsync(string code, string clientId, string redirectUri, string? verifier,
+        DpopProofKey? dpop = null) =>
         TokenAsync(new Dictionary<string, string>
         {
             ["grant_type"] = "authorization_code",
@@ -91,17 +111,23 @@ public sealed class CodeFlow(FormSession session)
             ["client_id"] = clientId,
             ["redirect_uri"] = redirectUri,
             ["code_verifier"] = verifier ?? "",
-        }.Where(p => p.Value.Length > 0).ToDictionary());
+        }.Where(p => p.Value.Length > 0).ToDictionary(), dpop: dpop);
 
     /// <summary>Full sign-in of <paramref name="account"/> through the public portal client; returns the token response.</summary>
-    public async Task<JsonElement> SignInThroughPortalAsync(TestAccount account, string scope = "openid profile email roles offline_access records")
+    /// <param name="dpop">The key the tokens are bound to: required where the client requires DPoP (the dev host's).</param>
+    public Task<JsonElement> SignInThroughPortalAsync(TestAccount account, string scope = "openid profile email roles offline_access records",
+        DpopProofKey? dpop = null) =>
+        SignInThroughClientAsync(IdentityServer.PortalClient, IdentityServer.PortalRedirect, account, scope, dpop);
+
+    /// <summary>Full sign-in of <paramref name="account"/> through a public client (code + PKCE); returns the token response.</summary>
+    public async Task<JsonElement> SignInThroughClientAsync(string clientId, string redirectUri, TestAccount account, string scope, DpopProofKey? dpop = null)
     {
         var pkce = Pkce.Create();
-        var redirect = await RunAsync(AuthorizeUrl(IdentityServer.PortalClient, IdentityServer.PortalRedirect, scope, pkce), account);
-        Assert.StartsWith(IdentityServer.PortalRedirect, redirect, StringComparison.Ordinal);
+        var redirect = await RunAsync(AuthorizeUrl(clientId, redirectUri, scope, pkce), account);
+        Assert.StartsWith(redirectUri, redirect, StringComparison.Ordinal);
         var query = QueryOf(redirect);
         Assert.True(query.ContainsKey("code"), redirect);
-        var (status, body) = await RedeemCodeAsync(query["code"], IdentityServer.PortalClient, IdentityServer.PortalRedirect, pkce.Verifier);
+        var (status, body) = await RedeemCodeAsync(query["code"], clientId, redirectUri, pkce.Verifier, dpop);
         Assert.True(status == HttpStatusCode.OK, body.ToString());
         return body;
     }

@@ -1,12 +1,16 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Playwright;
+using Platform.ClinicianPortal.SignIn;
 using Platform.DevHost;
 using Platform.Identity.Tests.Infrastructure;
+using Platform.ServiceDefaults.Dpop;
 using Platform.Testing;
 
 namespace Platform.Journey.Tests.ClinicianPortal;
@@ -24,6 +28,9 @@ public sealed class PortalPlatform : IAsyncLifetime
     private IPlaywright? _playwright;
 
     public ShiftedClock ConsentClock { get; } = new();
+
+    /// <summary>The tests' own DPoP key: the dev host's clinician-portal client binds every token to one (RFC 9449).</summary>
+    public DpopProofKey Dpop { get; } = new();
 
     public DevHostRunner Host { get; private set; } = null!;
 
@@ -85,8 +92,30 @@ public sealed class PortalPlatform : IAsyncLifetime
     public async Task<string> TokenAsync(TestAccount account, string scope)
     {
         using var session = new FormSession(Identity);
-        return (await new CodeFlow(session).SignInThroughPortalAsync(account, scope)).GetProperty("access_token").GetString()!;
+        return (await new CodeFlow(session).SignInThroughPortalAsync(account, scope, Dpop)).GetProperty("access_token").GetString()!;
     }
+
+    /// <summary>
+    /// The access token of the portal session the browser <paramref name="page"/> holds: the portal's cookie names a
+    /// server-side ticket (SignIn/ServerSideTickets.cs), read here from the portal's own services.
+    /// </summary>
+    public async Task<string> PortalSessionAccessTokenAsync(IPage page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var cookie = Assert.Single(await page.Context.CookiesAsync([Portal.AbsoluteUri]), c => c.Name == "platform.portal");
+        var services = Host.ServicesOf("clinician-portal");
+        var format = services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(PortalSignIn.CookieScheme).TicketDataFormat;
+        var pointer = format.Unprotect(cookie.Value) ?? throw new InvalidOperationException("The portal's cookie does not unprotect.");
+        var key = pointer.Principal.FindFirst(SessionIdClaim)?.Value ?? throw new InvalidOperationException("The portal's cookie names no server-side ticket.");
+        var ticket = await services.GetRequiredService<ITicketStore>().RetrieveAsync(key) ?? throw new InvalidOperationException("The portal has no ticket for the session.");
+        return ticket.Properties.GetTokenValue("access_token") ?? throw new InvalidOperationException("The portal's session holds no access token.");
+    }
+
+    /// <summary>The portal's DPoP key (the singleton its API calls and code exchange prove with).</summary>
+    public DpopProofKey PortalDpopKey => Host.ServicesOf("clinician-portal").GetRequiredService<DpopProofKey>();
+
+    /// <summary>The claim a cookie pointing at a server-side ticket carries (ASP.NET Core's CookieAuthenticationHandler).</summary>
+    private const string SessionIdClaim = "Microsoft.AspNetCore.Authentication.Cookies-SessionId";
 
     /// <summary>The patient stores an Observation in the vault; returns its id.</summary>
     public async Task<string> CreateObservationAsync(TestAccount patient, string patientToken, string text)
@@ -109,12 +138,7 @@ public sealed class PortalPlatform : IAsyncLifetime
         return JsonDocument.Parse(body).RootElement.Clone();
     }
 
-    private static HttpClient Client(Uri service, string token)
-    {
-        var http = new HttpClient { BaseAddress = service, Timeout = TimeSpan.FromSeconds(30) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return http;
-    }
+    private HttpClient Client(Uri service, string token) => DpopClients.Create(service, token, Dpop);
 
     public async Task DisposeAsync()
     {
@@ -127,6 +151,7 @@ public sealed class PortalPlatform : IAsyncLifetime
         {
             await Host.DisposeAsync();
         }
+        Dpop.Dispose();
         try
         {
             Directory.Delete(_data, recursive: true);

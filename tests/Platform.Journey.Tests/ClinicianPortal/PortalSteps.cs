@@ -25,6 +25,9 @@ public static class PortalSteps
         await page.GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("^" + Regex.Escape(platform.Portal.AbsoluteUri) + "$"));
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "My patients" })).ToBeVisibleAsync();
+        // The clinician-portal client requires DPoP: the session's token is bound to the portal's key (cnf.jkt, RFC 9449).
+        var token = await platform.PortalSessionAccessTokenAsync(page);
+        Assert.Equal(platform.PortalDpopKey.Thumbprint, Jwt.Payload(token).GetProperty("cnf").GetProperty("jkt").GetString());
     }
 
     /// <summary>Opens <paramref name="page"/>'s <paramref name="url"/>, signs the patient in with their password when the service asks, and waits to be back there.</summary>

@@ -15,6 +15,7 @@ using Platform.Journey.Tests.Dapr;
 using Platform.Ledger.Verification;
 using Platform.RecordVault;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Dpop;
 using Platform.Testing;
 
 namespace Platform.Journey.Tests.CrossService;
@@ -267,7 +268,7 @@ public class CrossServicePlatform : IAsyncLifetime
     public async Task<(string AccessToken, string IdToken)> SignInAsync(TestAccount account, string scope)
     {
         using var session = new FormSession(AddressOf("identity"));
-        var tokens = await new CodeFlow(session).SignInThroughPortalAsync(account, scope);
+        var tokens = await new CodeFlow(session).SignInThroughPortalAsync(account, scope, Dpop);
         return (tokens.GetProperty("access_token").GetString()!, tokens.GetProperty("id_token").GetString()!);
     }
 
@@ -285,15 +286,23 @@ public class CrossServicePlatform : IAsyncLifetime
         return await submitted.Content.ReadFromJsonAsync<JsonElement>();
     }
 
+    /// <summary>
+    /// A client for one service with the token; a DPoP-bound one goes with a proof per request, except to the identity
+    /// service, whose own APIs take the token as Bearer.
+    /// </summary>
     public HttpClient Client(string appId, string? token = null)
     {
-        var client = new HttpClient { BaseAddress = AddressOf(appId) };
-        if (token is not null)
+        var client = DpopClients.Create(AddressOf(appId), token, Dpop);
+        client.Timeout = TimeSpan.FromSeconds(100); // HttpClient's default, as before
+        if (token is not null && appId == "identity")
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
         return client;
     }
+
+    /// <summary>The journeys' DPoP key: the dev host's clinician-portal client binds every token to one (RFC 9449).</summary>
+    public DpopProofKey Dpop { get; } = new();
 
     public async Task<(System.Net.HttpStatusCode Status, JsonElement Body, string? MediaType)> CallAsync(
         string appId, HttpMethod method, string path, string? token, HttpContent? content = null)

@@ -1,12 +1,15 @@
 using System.Net;
-using System.Net.Http.Headers;
 using Platform.Identity.Tests.Infrastructure;
+using Platform.ServiceDefaults.Dpop;
 
 namespace Platform.Journey.Tests.DevHost;
 
 /// <summary>Access tokens for the dev host's demo accounts (README), and clients that present them to its services.</summary>
 internal static class DemoSignIn
 {
+    /// <summary>The tests' DPoP key (the dev host's clinician-portal client binds every token to one); lives as long as the test process.</summary>
+    public static readonly DpopProofKey Dpop = new();
+
     /// <summary>A code flow with PKCE through the public <c>clinician-portal</c> client, as the account, for the scopes.</summary>
     public static async Task<string> TokenAsync(DevHostProcess host, TestAccount account, string scope)
     {
@@ -15,19 +18,11 @@ internal static class DemoSignIn
         var pkce = Pkce.Create();
         const string redirectUri = "http://localhost:5173/callback";
         var redirect = await flow.RunAsync(CodeFlow.AuthorizeUrl("clinician-portal", redirectUri, scope, pkce), account);
-        var (status, body) = await flow.RedeemCodeAsync(CodeFlow.QueryOf(redirect)["code"], "clinician-portal", redirectUri, pkce.Verifier);
+        var (status, body) = await flow.RedeemCodeAsync(CodeFlow.QueryOf(redirect)["code"], "clinician-portal", redirectUri, pkce.Verifier, Dpop);
         Assert.True(status == HttpStatusCode.OK, body.ToString());
         return body.GetProperty("access_token").GetString()!;
     }
 
-    /// <summary>A client for one of the dev host's services, with the bearer token when one is given.</summary>
-    public static HttpClient Client(int port, string? token)
-    {
-        var http = new HttpClient { BaseAddress = new Uri($"http://localhost:{port}"), Timeout = TimeSpan.FromSeconds(30) };
-        if (token is not null)
-        {
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-        return http;
-    }
+    /// <summary>A client for one of the dev host's services, with the token when one is given (DPoP-bound ones with a proof per request).</summary>
+    public static HttpClient Client(int port, string? token) => DpopClients.Create(new Uri($"http://localhost:{port}"), token, Dpop);
 }

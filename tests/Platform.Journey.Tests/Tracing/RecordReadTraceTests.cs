@@ -12,6 +12,7 @@ using Platform.Identity.Accounts;
 using Platform.Identity.Tests.Infrastructure;
 using Platform.Ledger.Node;
 using Platform.Messaging;
+using Platform.ServiceDefaults.Dpop;
 using Platform.Testing;
 
 namespace Platform.Journey.Tests.Tracing;
@@ -23,6 +24,9 @@ namespace Platform.Journey.Tests.Tracing;
 /// </summary>
 public sealed class RecordReadTraceTests
 {
+    /// <summary>The dev host's clinician-portal client binds every token to a DPoP key (RFC 9449): this one, for the whole class.</summary>
+    private static readonly DpopProofKey Dpop = new();
+
     private static readonly string AccessTopic = EventTopics.For<RecordAccessedV1>();
     private static readonly string CommittedTopic = EventTopics.For<LedgerCommittedV1>();
 
@@ -49,7 +53,7 @@ public sealed class RecordReadTraceTests
             var patientToken = await SignInAsync(host, patient);
             var clinicianToken = await SignInAsync(host, clinician);
 
-            using var http = new HttpClient();
+            using var http = new HttpClient(new DpopHandler(Dpop) { InnerHandler = new SocketsHttpHandler() });
             var consent = await SendAsync(http, HttpMethod.Post, new Uri(host.Addresses["consent"], "/consents"), patientToken,
                 JsonContent.Create(new
                 {
@@ -68,9 +72,9 @@ public sealed class RecordReadTraceTests
 
             // The read, inside a trace of our own: the caller sends traceparent, as a traced client or gateway would.
             // This client injects nothing itself (no propagator), so the header below is the only trace context.
-            using var tracedClient = new HttpClient(new SocketsHttpHandler { ActivityHeadersPropagator = null });
+            using var tracedClient = new HttpClient(new DpopHandler(Dpop) { InnerHandler = new SocketsHttpHandler { ActivityHeadersPropagator = null } });
             using var read = new HttpRequestMessage(HttpMethod.Get, new Uri(host.Addresses["record-vault"], $"/records/{recordId}"));
-            read.Headers.Authorization = new AuthenticationHeaderValue("Bearer", clinicianToken);
+            read.Headers.Authorization = DpopClients.Authorization(clinicianToken);
             read.Headers.Add("traceparent", $"00-{traceId}-{callerSpan}-01");
             using var readResponse = await tracedClient.SendAsync(read);
             Assert.True(readResponse.StatusCode == HttpStatusCode.OK, await readResponse.Content.ReadAsStringAsync());
@@ -170,14 +174,14 @@ public sealed class RecordReadTraceTests
     private static async Task<string> SignInAsync(DevHostRunner host, TestAccount account)
     {
         using var session = new FormSession(host.Addresses["identity"]);
-        var tokens = await new CodeFlow(session).SignInThroughPortalAsync(account, "openid consent.manage records");
+        var tokens = await new CodeFlow(session).SignInThroughPortalAsync(account, "openid consent.manage records", Dpop);
         return tokens.GetProperty("access_token").GetString()!;
     }
 
     private static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, Uri url, string token, HttpContent content)
     {
         using var request = new HttpRequestMessage(method, url) { Content = content };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        request.Headers.Authorization = DpopClients.Authorization(token);
         var response = await http.SendAsync(request);
         await response.Content.LoadIntoBufferAsync();
         return response;

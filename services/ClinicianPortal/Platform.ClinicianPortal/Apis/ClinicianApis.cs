@@ -5,12 +5,13 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Platform.ServiceDefaults.Dpop;
 
 namespace Platform.ClinicianPortal.Apis;
 
 /// <summary>
 /// The consent service and the record vault, called as the signed-in clinician: each request carries the access
-/// token from the clinician's server-side session, so the services decide (and audit) exactly as for any client of
+/// token from the clinician's server-side session (DPoP-bound: each request with a fresh proof by the portal's key), so the services decide (and audit) exactly as for any client of
 /// theirs. The portal holds no permission of its own.
 /// </summary>
 public sealed class ClinicianApis(IHttpClientFactory clients, IHttpContextAccessor http)
@@ -81,7 +82,8 @@ public sealed class ClinicianApis(IHttpClientFactory clients, IHttpContextAccess
         var token = await context.GetTokenAsync("access_token")
             ?? throw new InvalidOperationException("The session holds no access token.");
         var request = new HttpRequestMessage(method, path) { Content = body };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        // The token is bound to the portal's DPoP key (the client requires DPoP); DpopHandler adds the proof.
+        request.Headers.Authorization = new AuthenticationHeaderValue(DpopProofValidator.Scheme, token);
         return request;
     }
 
@@ -119,8 +121,10 @@ public static class ClinicianApisSetup
     {
         ArgumentNullException.ThrowIfNull(options);
         services.AddHttpContextAccessor();
-        services.AddHttpClient(ClinicianApis.Consent, c => c.BaseAddress = Required(options.ConsentUrl, "Portal:ConsentUrl"));
-        services.AddHttpClient(ClinicianApis.RecordVault, c => c.BaseAddress = Required(options.RecordVaultUrl, "Portal:RecordVaultUrl"));
+        services.AddHttpClient(ClinicianApis.Consent, c => c.BaseAddress = Required(options.ConsentUrl, "Portal:ConsentUrl"))
+            .AddHttpMessageHandler(s => new DpopHandler(s.GetRequiredService<DpopProofKey>()));
+        services.AddHttpClient(ClinicianApis.RecordVault, c => c.BaseAddress = Required(options.RecordVaultUrl, "Portal:RecordVaultUrl"))
+            .AddHttpMessageHandler(s => new DpopHandler(s.GetRequiredService<DpopProofKey>()));
         services.AddScoped<ClinicianApis>();
         return services;
     }

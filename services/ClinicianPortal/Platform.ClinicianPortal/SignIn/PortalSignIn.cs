@@ -7,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Dpop;
 
 namespace Platform.ClinicianPortal.SignIn;
 
@@ -15,7 +16,9 @@ namespace Platform.ClinicianPortal.SignIn;
 /// the answer at <c>/callback</c> (the registered redirect URI). The clinician's second factor is asked for by the
 /// identity service; the portal admits only an ID token whose <c>acr</c> says it was given, and only clinicians.
 /// The session is a cookie holding a key to a server-side ticket (<see cref="ServerSideTickets"/>, or
-/// <see cref="RedisTickets"/> when Redis is configured) that keeps the tokens.
+/// <see cref="RedisTickets"/> when Redis is configured) that keeps the tokens. The client is registered with
+/// <c>RequireDpop</c>: the code exchange carries a DPoP proof by the portal's <see cref="DpopProofKey"/>, so the tokens
+/// are bound to a key that never leaves this process (RFC 9449).
 /// </summary>
 public static class PortalSignIn
 {
@@ -42,6 +45,10 @@ public static class PortalSignIn
         {
             builder.Services.AddSingleton<ITicketStore, ServerSideTickets>();
         }
+        // The key lives as long as the container (its singleton wrapper owns it); replicas share it through Redis.
+        builder.Services.AddSingleton(PortalDpopKey.Create);
+        builder.Services.AddOptions<OpenIdConnectOptions>(OidcScheme)
+            .Configure<DpopProofKey>((oidc, key) => oidc.BackchannelHttpHandler ??= new DpopHandler(key, IsTokenRequest) { InnerHandler = new HttpClientHandler() });
         builder.Services.AddOptions<CookieAuthenticationOptions>(CookieScheme)
             .Configure<ITicketStore>((cookie, tickets) => cookie.SessionStore = tickets);
         builder.Services.AddAuthentication(o =>
@@ -124,4 +131,7 @@ public static class PortalSignIn
             .RequireClaim("acr", PlatformPolicies.MultiFactorAcr)));
         return builder;
     }
+
+    /// <summary>The back-channel's form posts go to the token endpoint (discovery and JWKS are GETs and need no proof).</summary>
+    private static bool IsTokenRequest(HttpRequestMessage request) => request.Method == HttpMethod.Post;
 }

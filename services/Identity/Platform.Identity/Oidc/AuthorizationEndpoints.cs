@@ -51,6 +51,12 @@ public static class AuthorizationEndpoints
     {
         var request = context.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
         var returnUrl = ReturnUrl(context, request);
+        // OpenID4VCI (on with KYC): authorization_details must name a credential this issuer has, before anyone signs in.
+        if (context.RequestServices.GetService<Vci.CredentialOffers>() is not null
+            && Vci.CredentialAuthorizationDetails.Parse((string?)request[Vci.CredentialAuthorizationDetails.Parameter]).Error is { } detailsError)
+        {
+            return Forbid(Vci.CredentialAuthorizationDetails.InvalidAuthorizationDetails, detailsError);
+        }
 
         var session = await context.AuthenticateAsync(IdentityConstants.ApplicationScheme);
         var authenticatedAt = session.Properties?.IssuedUtc;
@@ -151,6 +157,16 @@ public static class AuthorizationEndpoints
             sessionId is null ? null : Logout.SessionIdentifier.Of(sessionId));
         identity.SetResources(await ListAsync(scopes.ListResourcesAsync(identity.GetScopes())));
         await smartLaunch.ApplyAsync(identity, user, launch.Patient);
+        if (context.RequestServices.GetService<Vci.CredentialOffers>() is { } offers)
+        {
+            // issuer_state from a credential offer (OpenID4VCI §5.1.3): only ours, and only for the account it was made for.
+            if ((string?)request[Vci.CredentialAuthorizationDetails.IssuerStateParameter] is { } issuerState && offers.OwnerOfIssuerState(issuerState) != user.Id)
+            {
+                return Forbid(Errors.AccessDenied, "This credential offer was not made for the signed-in account, or it has expired.");
+            }
+            // OpenID4VCI (on with KYC): authorization_details, already checked, name the credential to issue.
+            Vci.CredentialAuthorizationDetails.Grant(request, identity);
+        }
         if (consentGiven && existing.Count == 0)
         {
             // The permanent authorization only records the user's consent to this client; no token hangs off it.
@@ -207,6 +223,7 @@ public static class AuthorizationEndpoints
             var identity = await tokenClaims.ForUserAsync(user, previous.GetScopes(), multiFactor, authTime, previous.GetClaim(Logout.SessionIdentifier.Claim));
             identity.SetResources(previous.GetResources());
             identity.SetAuthorizationId(previous.GetAuthorizationId());
+            Vci.CredentialAuthorizationDetails.CarryOver(previous, identity);
             var properties = SmartLaunch.CarryOver(previous, identity);
             return Results.SignIn(new ClaimsPrincipal(identity), properties, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         }

@@ -23,6 +23,25 @@ public sealed class CredentialOffers(IdentityServiceDbContext db, KycService kyc
 
     private IDataProtector Protector => protection.CreateProtector("Platform.Identity.Vci.PreAuthorizedCode");
 
+    /// <summary>Issuer states (§4.1.1, grant <c>authorization_code</c>): the offer's owner, sealed until the offer expires.</summary>
+    private ITimeLimitedDataProtector IssuerStates => protection.CreateProtector("Platform.Identity.Vci.IssuerState").ToTimeLimitedDataProtector();
+
+    /// <summary>
+    /// The account an <c>issuer_state</c> from one of these offers was made for; null when it is not one, or expired.
+    /// The authorization endpoint issues for the signed-in account only, so a state made for another is refused there.
+    /// </summary>
+    public string? OwnerOfIssuerState(string issuerState)
+    {
+        try
+        {
+            return issuerState.Length <= 1024 ? IssuerStates.Unprotect(issuerState) : null;
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>A new offer for the account's approved case; 409 <c>not_verified</c> without one.</summary>
     public async Task<CreatedOffer> CreateAsync(string ownerId, string issuer, CancellationToken cancellationToken)
     {
@@ -46,7 +65,7 @@ public sealed class CredentialOffers(IdentityServiceDbContext db, KycService kyc
         await db.Set<CredentialOfferRow>().Where(o => o.ExpiresAtMs < now.ToUnixTimeMilliseconds()).ExecuteDeleteAsync(cancellationToken);
         db.Set<CredentialOfferRow>().Add(row);
         await db.SaveChangesAsync(cancellationToken);
-        return new CreatedOffer(row.Id, OfferJson(issuer, code), txCode, now + Lifetime);
+        return new CreatedOffer(row.Id, OfferJson(issuer, code, IssuerStates.Protect(ownerId, now + Lifetime)), txCode, now + Lifetime);
     }
 
     /// <summary>The offer object behind a <c>credential_offer_uri</c>; null when unknown, expired or used.</summary>
@@ -55,7 +74,8 @@ public sealed class CredentialOffers(IdentityServiceDbContext db, KycService kyc
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var row = await db.Set<CredentialOfferRow>().AsNoTracking()
             .FirstOrDefaultAsync(o => o.Id == id && o.ExpiresAtMs >= now && o.RedeemedAtMs == null && !o.Invalidated, cancellationToken);
-        return row is null ? null : OfferJson(issuer, Protector.Unprotect(row.ProtectedCode));
+        return row is null ? null : OfferJson(issuer, Protector.Unprotect(row.ProtectedCode),
+            IssuerStates.Protect(row.OwnerId, DateTimeOffset.FromUnixTimeMilliseconds(row.ExpiresAtMs)));
     }
 
     /// <summary>Redeems a pre-authorized code with its transaction code: the owner's id, or the OAuth error to answer.</summary>
@@ -94,7 +114,7 @@ public sealed class CredentialOffers(IdentityServiceDbContext db, KycService kyc
 
     private static string TxDigest(string code, string txCode) => Digest.Of(code + "\n" + txCode);
 
-    private static JsonObject OfferJson(string issuer, string code) => new()
+    private static JsonObject OfferJson(string issuer, string code, string issuerState) => new()
     {
         ["credential_issuer"] = issuer,
         ["credential_configuration_ids"] = new JsonArray(CredentialIssuerMetadata.VerifiedIdentityConfigurationId),
@@ -110,6 +130,8 @@ public sealed class CredentialOffers(IdentityServiceDbContext db, KycService kyc
                     ["description"] = "The six digits shown beside the QR code on your 'Get your credential' page.",
                 },
             },
+            // A wallet may instead send the person through the authorization endpoint (CredentialAuthorizationDetails).
+            ["authorization_code"] = new JsonObject { ["issuer_state"] = issuerState },
         },
     };
 }

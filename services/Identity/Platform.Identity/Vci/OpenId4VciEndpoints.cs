@@ -114,16 +114,29 @@ public static class OpenId4VciEndpoints
         {
             return VciErrors.Error(http, VciErrors.InvalidCredentialRequest, "The body must be a JSON object (application/json).");
         }
+        // §8.2: a token whose grant returned credential_identifiers (authorization_details) is used with one of them;
+        // any other token with credential_configuration_id. Never both.
+        var granted = user.GetClaims(CredentialAuthorizationDetails.IdentifierClaim);
         if (body.ContainsKey("credential_identifier"))
         {
-            // This issuer returns no authorization_details, so no credential identifiers exist (§8.2).
-            return VciErrors.Error(http, VciErrors.UnknownCredentialIdentifier, "This issuer issues no credential identifiers; use credential_configuration_id.");
+            if (body.ContainsKey("credential_configuration_id"))
+            {
+                return VciErrors.Error(http, VciErrors.InvalidCredentialRequest, "Send credential_identifier or credential_configuration_id, not both.");
+            }
+            if (Text(body["credential_identifier"]) is not { } identifier || !granted.Contains(identifier, StringComparer.Ordinal))
+            {
+                return VciErrors.Error(http, VciErrors.UnknownCredentialIdentifier, "This access token was not granted that credential_identifier.");
+            }
         }
-        if (Text(body["credential_configuration_id"]) is not { } configurationId)
+        else if (!granted.IsDefaultOrEmpty)
+        {
+            return VciErrors.Error(http, VciErrors.InvalidCredentialRequest, "This token was granted credential_identifiers: send credential_identifier.");
+        }
+        else if (Text(body["credential_configuration_id"]) is not { } configurationId)
         {
             return VciErrors.Error(http, VciErrors.InvalidCredentialRequest, "credential_configuration_id is required.");
         }
-        if (configurationId != CredentialIssuerMetadata.VerifiedIdentityConfigurationId)
+        else if (configurationId != CredentialIssuerMetadata.VerifiedIdentityConfigurationId)
         {
             return VciErrors.Error(http, VciErrors.UnknownCredentialConfiguration, "Unknown credential_configuration_id.");
         }

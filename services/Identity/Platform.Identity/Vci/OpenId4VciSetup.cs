@@ -12,7 +12,7 @@ public static class OpenId4VciSetup
         builder.Services.AddScoped<CredentialNonces>();
         builder.Services.AddScoped<CredentialOffers>();
         builder.Services.AddAuthorization(OpenId4VciEndpoints.AddPolicies);
-        builder.Services.AddOpenIddict().AddServer(options => options.AddPreAuthorizedCodeGrant());
+        builder.Services.AddOpenIddict().AddServer(options => options.AddPreAuthorizedCodeGrant().AddCredentialAuthorizationDetails());
         builder.Services.AddHostedService<AnonymousWalletClientSeeder>();
         return builder;
     }

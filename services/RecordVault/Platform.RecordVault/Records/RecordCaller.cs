@@ -39,11 +39,20 @@ public sealed record RecordCaller(string SubjectId, bool IsPatient, bool IsClini
             purpose, breakGlass, BearerToken(http.Request), reason);
     }
 
-    // The header authentication has just validated; the token is forwarded as received, never logged.
-    private static string? BearerToken(HttpRequest request) =>
-        request.Headers.Authorization.ToString() is { } header && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-            ? header["Bearer ".Length..].Trim()
-            : null;
+    // The header authentication has just validated (with its DPoP proof, for a bound token); the token is forwarded
+    // as received, never logged. Consent checks the forwarded token itself; the proof was for this request only.
+    private static string? BearerToken(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        foreach (var scheme in new[] { "Bearer ", "DPoP " })
+        {
+            if (header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+            {
+                return header[scheme.Length..].Trim();
+            }
+        }
+        return null;
+    }
 
     public bool IsOwner(string patient) => IsPatient && string.Equals(SubjectId, patient, StringComparison.Ordinal);
 }
