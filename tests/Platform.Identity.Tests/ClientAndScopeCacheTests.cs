@@ -116,6 +116,27 @@ public sealed class ClientAndScopeCacheTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_scope_changed_through_the_manager_changes_the_audiences_at_once()
+    {
+        // The first token files the scope set's audiences as an answer (AudienceCachingScopeManager).
+        Assert.Equal(["consent", "ledger"], Audiences((await ServiceTokenAsync()).Body));
+
+        await using (var scope = _server.Service.Services.CreateAsyncScope())
+        {
+            var scopes = scope.ServiceProvider.GetRequiredService<IOpenIddictScopeManager>();
+            var ledger = (await scopes.FindByNameAsync(OidcScopes.LedgerSubmit))!;
+            var descriptor = new OpenIddictScopeDescriptor();
+            await scopes.PopulateAsync(descriptor, ledger);
+            descriptor.Resources.Clear();
+            descriptor.Resources.Add("ledger-moved");
+            await scopes.UpdateAsync(ledger, descriptor);
+        }
+
+        // No time has passed: only dropping the kept answer with the change can give the new audience.
+        Assert.Equal(["consent", "ledger-moved"], Audiences((await ServiceTokenAsync()).Body));
+    }
+
+    [Fact]
     public void The_shared_copies_carry_every_column_of_clients_and_scopes()
     {
         using var scope = _server.Service.Services.CreateScope();

@@ -67,7 +67,7 @@ public sealed class KeyedClientSecretApplicationManager(
         return ValueTask.FromResult(CryptographicOperations.FixedTimeEquals(Hash(secret), stored));
     }
 
-    private byte[] Hash(string secret) => HMACSHA256.HashData(key.Value, Encoding.UTF8.GetBytes(secret));
+    private byte[] Hash(string secret) => key.Mac(Encoding.UTF8.GetBytes(secret));
 
     /// <summary>Re-stores a verified secret in the keyed form; a concurrent request doing the same may win, which is fine.</summary>
     private async Task UpgradeAsync(OpenIddictEntityFrameworkCoreApplication application, string secret, CancellationToken cancellationToken)

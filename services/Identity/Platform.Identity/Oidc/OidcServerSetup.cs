@@ -54,6 +54,8 @@ public static class OidcServerSetup
                 options.ReplaceTokenManager<OpenIddictEntityFrameworkCoreToken, RevocationAnnouncingTokenManager>();
                 // Client secrets as HMAC-SHA256 under a server key: PBKDF2 cost several ms of CPU per token request.
                 options.ReplaceApplicationManager<OpenIddictEntityFrameworkCoreApplication, KeyedClientSecretApplicationManager>();
+                // A scope set's audiences kept as an answer for the cache lifetime: asked on every token request.
+                options.ReplaceScopeManager<OpenIddictEntityFrameworkCoreScope, AudienceCachingScopeManager>();
             })
             .AddServer(options =>
             {
@@ -98,7 +100,9 @@ public static class OidcServerSetup
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableTokenEndpointPassthrough()
                     .EnableUserInfoEndpointPassthrough()
-                    .EnableEndSessionEndpointPassthrough();
+                    .EnableEndSessionEndpointPassthrough()
+                    // Compact JSON: indentation made every token response larger and slower to write (issue 18).
+                    .SuppressJsonResponseIndentation();
                 if (oidc.AllowHttp)
                 {
                     aspNetCore.DisableTransportSecurityRequirement();
