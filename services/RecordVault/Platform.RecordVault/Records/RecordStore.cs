@@ -22,6 +22,7 @@ public sealed partial class RecordStore(
     RecordVaultDbContext db,
     RecordAccessGate gate,
     AccessAudit audit,
+    AccessAuditWriter auditWriter,
     RefusalQuota refusals,
     EnvelopeCipher cipher,
     IKeyProvider keys,
@@ -120,9 +121,10 @@ public sealed partial class RecordStore(
             // Refused before the record is looked up: nothing is read, decided or stored without the reason.
             throw BreakGlassReason.Required();
         }
-        var record = await FindAsync(id, caller, cancellationToken);
-        var requested = await db.RecordVersions.AsNoTracking()
-            .SingleOrDefaultAsync(v => v.RecordId == id && v.Version == (versionNumber ?? record.CurrentVersion), cancellationToken);
+        // One round trip, nothing tracked: the record and the asked-for (or current) version together.
+        var found = await ReadLookup(db, id, versionNumber, cancellationToken);
+        var record = Visible(found?.Record, id, caller);
+        var requested = found!.Version;
         var decision = await gate.DecideAsync(caller, record.Patient, record.Category, RecordOperation.Read, cancellationToken);
         if (!decision.Permits)
         {
@@ -133,8 +135,9 @@ public sealed partial class RecordStore(
         }
         var version = requested ?? throw ProblemException.NotFound($"Record {id} has no version {versionNumber}.");
         var content = await DecryptAsync(record, version, cancellationToken);
-        await audit.AddAsync(db, Entry(caller, record, version, RecordOperation.Read, decision), cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
+        // A read changes nothing but its audit: committed with other reads' (group commit), durable before the content leaves.
+        var signed = await audit.SignAsync(Entry(caller, record, version, RecordOperation.Read, decision), cancellationToken);
+        await auditWriter.WriteAsync(signed);
         return (record, version, content);
     }
 
@@ -198,6 +201,24 @@ public sealed partial class RecordStore(
     }
 
     /// <summary>
+    /// A read's lookup, compiled once: the record and the version asked for (the current one when none is named), in
+    /// one query with a left join (the version is null when the record has no such version).
+    /// </summary>
+    private static readonly Func<RecordVaultDbContext, Guid, int?, CancellationToken, Task<RecordAndVersion?>> ReadLookup =
+        EF.CompileAsyncQuery((RecordVaultDbContext db, Guid id, int? versionNumber, CancellationToken _) =>
+            (from r in db.Records.AsNoTracking()
+             where r.Id == id
+             from v in db.RecordVersions.AsNoTracking()
+                 .Where(v => v.RecordId == r.Id && v.Version == (versionNumber ?? r.CurrentVersion)).DefaultIfEmpty()
+             select new RecordAndVersion { Record = r, Version = v }).FirstOrDefault());
+
+    private sealed class RecordAndVersion
+    {
+        public required RecordRow Record { get; init; }
+        public RecordVersionRow? Version { get; init; }
+    }
+
+    /// <summary>
     /// The record, or 404. That a record was erased (410) is told only to its patient and to admins (a null
     /// <paramref name="caller"/>); to anyone else an erased record is missing, so a tombstone answers nothing a random id does not.
     /// A miss has no patient whose access log or ledger entry could hold it, so it is audited to the vault's audit log.
@@ -205,6 +226,12 @@ public sealed partial class RecordStore(
     private async Task<RecordRow> FindAsync(Guid id, RecordCaller? caller, CancellationToken cancellationToken)
     {
         var record = await db.Records.FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+        return Visible(record, id, caller);
+    }
+
+    /// <summary>The rules of <see cref="FindAsync"/> for a record already looked up (null when there is none).</summary>
+    private RecordRow Visible(RecordRow? record, Guid id, RecordCaller? caller)
+    {
         if (record is null)
         {
             LogMiss(_audit, caller?.SubjectId ?? "admin", id, "missing");
