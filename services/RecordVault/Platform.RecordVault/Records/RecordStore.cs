@@ -122,7 +122,7 @@ public sealed partial class RecordStore(
             throw BreakGlassReason.Required();
         }
         // One round trip, nothing tracked: the record and the asked-for (or current) version together.
-        var found = await ReadLookup(db, id, versionNumber, cancellationToken);
+        var found = await RecordReadLookup.FindAsync(db, id, versionNumber, cancellationToken);
         var record = Visible(found?.Record, id, caller);
         var requested = found!.Version;
         var decision = await gate.DecideAsync(caller, record.Patient, record.Category, RecordOperation.Read, cancellationToken);
@@ -198,24 +198,6 @@ public sealed partial class RecordStore(
             throw ProblemException.Conflict("The record changed at the same time (a new version or a key rewrap); try again.", "concurrent_change");
         }
         return record;
-    }
-
-    /// <summary>
-    /// A read's lookup, compiled once: the record and the version asked for (the current one when none is named), in
-    /// one query with a left join (the version is null when the record has no such version).
-    /// </summary>
-    private static readonly Func<RecordVaultDbContext, Guid, int?, CancellationToken, Task<RecordAndVersion?>> ReadLookup =
-        EF.CompileAsyncQuery((RecordVaultDbContext db, Guid id, int? versionNumber, CancellationToken _) =>
-            (from r in db.Records.AsNoTracking()
-             where r.Id == id
-             from v in db.RecordVersions.AsNoTracking()
-                 .Where(v => v.RecordId == r.Id && v.Version == (versionNumber ?? r.CurrentVersion)).DefaultIfEmpty()
-             select new RecordAndVersion { Record = r, Version = v }).FirstOrDefault());
-
-    private sealed class RecordAndVersion
-    {
-        public required RecordRow Record { get; init; }
-        public RecordVersionRow? Version { get; init; }
     }
 
     /// <summary>
