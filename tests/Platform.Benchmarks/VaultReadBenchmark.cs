@@ -326,8 +326,12 @@ public static class VaultReadBenchmark
                 Print("vault decrypt (EnvelopeCipher, chunked), unwrap every time", await DriveAsync(inProcessTime, 1, postgresPort, parts.DecryptUnwrapping));
                 Print("access event signature (ES256 on SoftHSM2, SignedEventWriter)", await DriveAsync(inProcessTime, 1, postgresPort, parts.SignAccessEvent));
                 Print("consent decision as the vault asks it (HTTP POST /decisions)", await DriveAsync(inProcessTime, 1, postgresPort, parts.ConsentDecision));
-                Print("EF Core: the read's two lookups (new scope, record + version)", await DriveAsync(inProcessTime, 1, postgresPort, parts.EfLookups));
-                Print("audit write: AccessAudit.AddAsync (signs) + SaveChanges", await DriveAsync(inProcessTime, 1, postgresPort, parts.AuditWrite));
+                Print("EF Core: two lookups, record then version (before #18)", await DriveAsync(inProcessTime, 1, postgresPort, parts.EfLookups));
+                Print("EF Core: one compiled untracked lookup (RecordReadLookup)", await DriveAsync(inProcessTime, 1, postgresPort, parts.OneLookup));
+                Print("audit write: AddAsync (signs) + SaveChanges per read (before #18)", await DriveAsync(inProcessTime, 1, postgresPort, parts.AuditWrite));
+                Print("audit write: SignAsync + AccessAuditWriter, 1 caller", await DriveAsync(inProcessTime, 1, postgresPort, parts.AuditGroupCommit));
+                Print("audit write: AddAsync + SaveChanges per read, 16 callers", await DriveAsync(inProcessTime, Concurrency16, postgresPort, parts.AuditWrite));
+                Print("audit write: SignAsync + AccessAuditWriter, 16 callers", await DriveAsync(inProcessTime, Concurrency16, postgresPort, parts.AuditGroupCommit));
                 Print("RecordStore.ReadAsync, patient's own record (no consent call)", await DriveAsync(inProcessTime, 1, postgresPort, parts.StoreReadAsPatient));
                 Print("RecordStore.ReadAsync, clinician (consent call), cache on", await DriveAsync(inProcessTime, 1, postgresPort, parts.StoreReadAsClinician));
             }
@@ -503,6 +507,9 @@ public static class VaultReadBenchmark
     }
 
     /// <summary>The pieces of one read, callable one at a time, against the running cache-on vault.</summary>
+    /// <summary>Callers of the group-commit rows: the HTTP rows' default, so the group sizes match the end-to-end read.</summary>
+    private const int Concurrency16 = 16;
+
     private sealed class ReadParts : IAsyncDisposable
     {
         private readonly ServiceUnderTest _vault;
@@ -651,7 +658,28 @@ public static class VaultReadBenchmark
             return (version?.Ciphertext is not null, null);
         }
 
-        /// <summary>The audit of one permitted read: the signed access event into the access log and the outbox, one transaction.</summary>
+        /// <summary>The read's lookup as <see cref="RecordStore.ReadAsync"/> makes it now: one compiled, untracked query (record + version).</summary>
+        public async Task<(bool, string?)> OneLookup(Random random)
+        {
+            var id = Pick(random).Record.Id;
+            await using var scope = _vault.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<RecordVaultDbContext>();
+            var found = await RecordReadLookup.FindAsync(db, id, null, CancellationToken.None);
+            return (found?.Version?.Ciphertext is not null, null);
+        }
+
+        /// <summary>The audit of one permitted read as the read makes it now: signed, then group-committed with the other callers' (AccessAuditWriter).</summary>
+        public async Task<(bool, string?)> AuditGroupCommit(Random random)
+        {
+            var (record, version) = Pick(random);
+            var signed = await _vault.Services.GetRequiredService<AccessAudit>().SignAsync(
+                new AccessEntry(record.Id, version.Version, record.Patient, _clinician, "read", "permit", Guid.NewGuid(), version.Hash, Purpose, "bench"),
+                CancellationToken.None);
+            await _vault.Services.GetRequiredService<AccessAuditWriter>().WriteAsync(signed);
+            return (true, null);
+        }
+
+        /// <summary>The audit of one permitted read before issue #18: the signed access event into the access log and the outbox, one transaction per read.</summary>
         public async Task<(bool, string?)> AuditWrite(Random random)
         {
             var (record, version) = Pick(random);

@@ -49,6 +49,8 @@ public static class RecordVaultService
                 builder.Services.AddSingleton(sp => new EnvelopeCipher(sp.GetRequiredService<DataKeyCache>()));
                 builder.Services.AddSingleton<BreakGlassReasonProtector>();
                 builder.Services.AddSingleton<AccessAudit>();
+                builder.Services.AddSingleton<AccessAuditWriter>();
+                builder.Services.AddHostedService(sp => sp.GetRequiredService<AccessAuditWriter>());
                 builder.Services.AddSingleton<RefusalQuota>();
                 builder.Services.AddSingleton<ConsentDecisionClient>();
                 builder.Services.AddServiceClient(ConsentDecisionClient.HttpClientName, ConsentDecisionClient.Scope)

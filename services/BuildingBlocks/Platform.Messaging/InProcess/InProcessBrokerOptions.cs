@@ -22,7 +22,9 @@ public sealed class InProcessBrokerOptions
     /// <summary>
     /// Publishes an outbox relay may have in flight at once. A publish lasts until the consumers have handled the
     /// event (the ledger's handler waits for a checkpoint, hundreds of milliseconds), so one at a time would cap
-    /// each publisher at a few events per second.
+    /// each publisher at a few events per second. The ledger group-commits what arrives together, so the more in
+    /// flight, the larger its batches: at 16 the relay, not the ledger, limited the end-to-end path to about 100
+    /// events/s (docs/benchmarks.md, issue #18).
     /// </summary>
-    public int MaxConcurrentPublishes { get; set; } = 16;
+    public int MaxConcurrentPublishes { get; set; } = 128;
 }

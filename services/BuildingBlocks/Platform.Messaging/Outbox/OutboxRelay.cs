@@ -13,10 +13,12 @@ namespace Platform.Messaging.Outbox;
 /// relay never gives up on a message. Delivery is at-least-once: if the process dies after a publish and before the
 /// mark, the message is published again and the consumer's inbox drops the repeat.
 /// <para>
-/// Up to <see cref="IEventBus.MaxConcurrentPublishes"/> publishes are in flight at once, each marked as it
-/// completes: one for Dapr (the broker keeps the outbox's order), more in process, where a publish lasts until the
-/// consumers have handled the event. Which rows are in flight is only remembered to avoid sending a row twice at
-/// once; losing that memory in a crash costs nothing but a repeat.
+/// Up to <see cref="IEventBus.MaxConcurrentPublishes"/> publishes are in flight at once (pipelined): one for Dapr
+/// (the broker keeps the outbox's order), more in process, where a publish lasts until the consumers have handled
+/// the event. Publishes that completed are marked sent together, one UPDATE per round for all of them, so a busy
+/// outbox costs one statement per round rather than one per message. A row stays in flight until its mark is saved,
+/// so it is not sent twice at once; which rows are in flight is only remembered for that, and losing that memory in a
+/// crash costs nothing but a repeat.
 /// </para>
 /// </summary>
 public sealed partial class OutboxRelay<TContext>(
@@ -29,8 +31,13 @@ public sealed partial class OutboxRelay<TContext>(
 {
     private static readonly TimeSpan CleanupInterval = TimeSpan.FromMinutes(1);
 
+    /// <summary>Most rows one mark statement names (keeps the IN list and its parameters small).</summary>
+    private const int MaxMarksPerStatement = 1000;
+
     private readonly OutboxOptions _options = options.Value;
-    private readonly ConcurrentDictionary<long, Task> _inFlight = new();
+    private readonly ConcurrentDictionary<long, bool> _inFlight = new();
+    private readonly ConcurrentQueue<long> _published = new();
+    private readonly OutboxWakeup _publishDone = new();
     private DateTimeOffset _lastCleanup = DateTimeOffset.MinValue;
 
     private int Window => Math.Max(1, bus.MaxConcurrentPublishes);
@@ -39,30 +46,33 @@ public sealed partial class OutboxRelay<TContext>(
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            // Taken before looking for rows: a writer that wakes the relay after this round's query is not missed.
+            // Taken before looking for rows: a writer (or a publish) that signals after this round's query is not missed.
             var woken = wakeup?.Next;
-            var room = Math.Min(Window - _inFlight.Count, _options.BatchSize);
+            var progress = _publishDone.Next;
             var started = 0;
-            if (room > 0)
+            var room = 0;
+            try
             {
-                try
+                await MarkPublishedAsync(stoppingToken);
+                room = Math.Min(Window - _inFlight.Count, _options.BatchSize);
+                if (room > 0)
                 {
                     started = await StartDueAsync(room, stoppingToken);
                     await DeleteExpiredAsync(stoppingToken);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // The database itself is unavailable; readiness reports it. Try again next round.
-                    LogRoundFailed(logger, ex.GetType().Name);
-                }
-                if (started == room && _inFlight.Count < Window)
-                {
-                    continue; // more may be due right now
-                }
             }
-            // Wake when a publish finishes (room for the next) or, with room left, after the poll interval or when a
-            // writer says it added rows (OutboxWakeup).
-            var wake = _inFlight.Values.ToList();
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The database itself is unavailable; readiness reports it. Try again next round.
+                LogRoundFailed(logger, ex.GetType().Name);
+            }
+            if (room > 0 && started == room && _inFlight.Count < Window)
+            {
+                continue; // more may be due right now
+            }
+            // Wake when a publish finishes (a mark to save, room for the next) or, with room left, after the poll
+            // interval or when a writer says it added rows (OutboxWakeup).
+            var wake = new List<Task>(3) { progress };
             if (_inFlight.Count < Window)
             {
                 wake.Add(Task.Delay(_options.PollInterval, time, stoppingToken));
@@ -73,7 +83,55 @@ public sealed partial class OutboxRelay<TContext>(
             }
             await ((Task)Task.WhenAny(wake)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
-        await Task.WhenAll(_inFlight.Values).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        // Stopping: wait for the publishes still running (they end on the stopping token), then save the last marks,
+        // so a clean stop does not publish them again at the next start.
+        while (_inFlight.Count > _published.Count)
+        {
+            await ((Task)Task.WhenAny(_publishDone.Next, Task.Delay(50, CancellationToken.None))).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        try
+        {
+            await MarkPublishedAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogRoundFailed(logger, ex.GetType().Name);
+        }
+    }
+
+    /// <summary>Marks every publish that completed since the last round sent, in one statement, and frees their slots.</summary>
+    private async Task MarkPublishedAsync(CancellationToken cancellationToken)
+    {
+        var sequences = new List<long>();
+        while (sequences.Count < MaxMarksPerStatement && _published.TryDequeue(out var sequence))
+        {
+            sequences.Add(sequence);
+        }
+        if (sequences.Count == 0)
+        {
+            return;
+        }
+        try
+        {
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<TContext>();
+            var now = time.GetUtcNow().UtcDateTime;
+            await db.Set<OutboxMessage>().Where(m => sequences.Contains(m.Sequence))
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.SentAtUtc, now).SetProperty(m => m.LastError, (string?)null), cancellationToken);
+        }
+        catch
+        {
+            // Still in flight (so not sent again meanwhile); the marks are tried again next round.
+            foreach (var sequence in sequences)
+            {
+                _published.Enqueue(sequence);
+            }
+            throw;
+        }
+        foreach (var sequence in sequences)
+        {
+            _inFlight.TryRemove(sequence, out _);
+        }
     }
 
     /// <summary>Starts publishing up to <paramref name="room"/> due messages that are not already in flight.</summary>
@@ -90,9 +148,8 @@ public sealed partial class OutboxRelay<TContext>(
             .ToListAsync(cancellationToken);
         foreach (var message in due)
         {
-            // In the set before the publish starts, out of it before its task completes: a waker then sees the room.
-            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _inFlight[message.Sequence] = done.Task;
+            // In the set before the publish starts; out of it once its outcome is saved (MarkPublishedAsync, MarkFailedAsync).
+            _inFlight[message.Sequence] = true;
             _ = Task.Run(async () =>
             {
                 try
@@ -101,8 +158,7 @@ public sealed partial class OutboxRelay<TContext>(
                 }
                 finally
                 {
-                    _inFlight.TryRemove(message.Sequence, out _);
-                    done.SetResult();
+                    _publishDone.Wake();
                 }
             }, CancellationToken.None);
         }
@@ -122,28 +178,23 @@ public sealed partial class OutboxRelay<TContext>(
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 await MarkFailedAsync(message, ex.GetType().Name, stoppingToken);
+                _inFlight.TryRemove(message.Sequence, out _);
                 return;
             }
-            await MarkSentAsync(message, stoppingToken);
+            // Marked sent together with the others that completed, at the relay's next round.
+            _published.Enqueue(message.Sequence);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
             // Not marked: the row is published again, and the consumer's inbox drops the repeat.
+            _inFlight.TryRemove(message.Sequence, out _);
             LogMarkFailed(logger, message.Topic, message.EventId, ex.GetType().Name);
         }
         catch (OperationCanceledException)
         {
             // Stopping: the row stays unsent and is published after the next start.
+            _inFlight.TryRemove(message.Sequence, out _);
         }
-    }
-
-    private async Task MarkSentAsync(OutboxMessage message, CancellationToken cancellationToken)
-    {
-        await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TContext>();
-        var now = time.GetUtcNow().UtcDateTime;
-        await db.Set<OutboxMessage>().Where(m => m.Sequence == message.Sequence)
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.SentAtUtc, now).SetProperty(m => m.LastError, (string?)null), cancellationToken);
     }
 
     private async Task MarkFailedAsync(OutboxMessage message, string errorType, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Platform.Contracts.Events;
 using Platform.Crypto;
 using Platform.Messaging.Outbox;
@@ -12,15 +13,31 @@ namespace Platform.RecordVault.Access;
 /// unit of work, so the audit is saved with the change it describes or not at all. Events are v2
 /// (<c>access.recorded.v2</c>): patient and actor are blinded and the record hash salted under a fresh secret of this
 /// one event (<see cref="LedgerBlinding"/>), kept in the access log and shown to the patient, so no ledger reader can
-/// tell whose records were touched, by whom, or link two accesses.
+/// tell whose records were touched, by whom, or link two accesses. A permitted read changes nothing but the audit, so
+/// its audit is committed by <see cref="AccessAuditWriter"/> together with other reads' (group commit), and the read
+/// answers only once that commit is durable.
 /// </summary>
 public sealed class AccessAudit(IKeyProvider keys, BreakGlassReasonProtector reasons, TimeProvider time)
 {
     public const string KeyName = "record-vault-events";
 
+    /// <summary>The source the vault's outbox messages carry (its Dapr app-id).</summary>
+    public const string Source = "record-vault";
+
+    /// <summary>Signs the access and adds its access-log row and outbox message to the caller's unit of work (saved with the change).</summary>
     public async Task AddAsync(RecordVaultDbContext db, AccessEntry entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
+        var signed = await SignAsync(entry, cancellationToken);
+        signed.AddTo(db);
+    }
+
+    /// <summary>
+    /// Signs the access event and builds its access-log row and integration event, without saving anything: reads hand
+    /// the result to <see cref="AccessAuditWriter"/>, which commits many reads' audits in one transaction.
+    /// </summary>
+    public async Task<SignedAccess> SignAsync(AccessEntry entry, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(entry);
         var now = time.GetUtcNow();
         var eventId = Guid.NewGuid();
@@ -28,7 +45,7 @@ public sealed class AccessAudit(IKeyProvider keys, BreakGlassReasonProtector rea
         var payload = new BlindedAccessEventPayload
         {
             EventId = eventId,
-            Issuer = "record-vault",
+            Issuer = Source,
             IssuedAt = now.ToUnixTimeSeconds(),
             Subject = LedgerBlinding.Identifier(salt, LedgerBlinding.SubjectRole, entry.Patient),
             Actor = LedgerBlinding.Identifier(salt, LedgerBlinding.ActorRole, entry.Actor),
@@ -39,7 +56,7 @@ public sealed class AccessAudit(IKeyProvider keys, BreakGlassReasonProtector rea
         };
         var key = await keys.GetSigningKeyAsync(KeyName, cancellationToken);
         var jws = await new SignedEventWriter(key).SignAsync(payload, cancellationToken);
-        db.AccessLog.Add(new AccessLogRow
+        var row = new AccessLogRow
         {
             EventId = eventId,
             RecordId = entry.RecordId,
@@ -56,8 +73,13 @@ public sealed class AccessAudit(IKeyProvider keys, BreakGlassReasonProtector rea
             AtMs = now.ToUnixTimeMilliseconds(),
             SignedEvent = jws,
             LedgerSalt = salt,
-        });
-        db.AddIntegrationEvent(new RecordAccessedV1(entry.Patient, entry.Actor, entry.RecordHash, entry.DecisionId, entry.Outcome, jws), "record-vault");
+        };
+        // The trace is taken here, in the request: the group writer that saves it runs outside any request's trace.
+        var integrationEvent = new RecordAccessedV1(entry.Patient, entry.Actor, entry.RecordHash, entry.DecisionId, entry.Outcome, jws)
+        {
+            TraceParent = Activity.Current?.Id,
+        };
+        return new SignedAccess(row, integrationEvent);
     }
 }
 
@@ -68,3 +90,14 @@ public sealed class AccessAudit(IKeyProvider keys, BreakGlassReasonProtector rea
 public sealed record AccessEntry(
     Guid RecordId, int? Version, string Patient, string Actor, string Action, string Outcome,
     Guid DecisionId, string RecordHash, string? Purpose, string? Reason, string? BreakGlassReason = null);
+
+/// <summary>An access signed and ready to store: its access-log row and the integration event that carries it to the ledger.</summary>
+public sealed record SignedAccess(AccessLogRow Row, RecordAccessedV1 Event)
+{
+    /// <summary>Adds both to <paramref name="db"/>'s unit of work, so they are saved together or not at all.</summary>
+    public void AddTo(RecordVaultDbContext db)
+    {
+        db.AccessLog.Add(Row);
+        db.AddIntegrationEvent(Event, AccessAudit.Source);
+    }
+}

@@ -22,6 +22,7 @@ public sealed partial class RecordStore(
     RecordVaultDbContext db,
     RecordAccessGate gate,
     AccessAudit audit,
+    AccessAuditWriter auditWriter,
     RefusalQuota refusals,
     EnvelopeCipher cipher,
     IKeyProvider keys,
@@ -120,9 +121,10 @@ public sealed partial class RecordStore(
             // Refused before the record is looked up: nothing is read, decided or stored without the reason.
             throw BreakGlassReason.Required();
         }
-        var record = await FindAsync(id, caller, cancellationToken);
-        var requested = await db.RecordVersions.AsNoTracking()
-            .SingleOrDefaultAsync(v => v.RecordId == id && v.Version == (versionNumber ?? record.CurrentVersion), cancellationToken);
+        // One round trip, nothing tracked: the record and the asked-for (or current) version together.
+        var found = await RecordReadLookup.FindAsync(db, id, versionNumber, cancellationToken);
+        var record = Visible(found?.Record, id, caller);
+        var requested = found!.Version;
         var decision = await gate.DecideAsync(caller, record.Patient, record.Category, RecordOperation.Read, cancellationToken);
         if (!decision.Permits)
         {
@@ -133,8 +135,9 @@ public sealed partial class RecordStore(
         }
         var version = requested ?? throw ProblemException.NotFound($"Record {id} has no version {versionNumber}.");
         var content = await DecryptAsync(record, version, cancellationToken);
-        await audit.AddAsync(db, Entry(caller, record, version, RecordOperation.Read, decision), cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
+        // A read changes nothing but its audit: committed with other reads' (group commit), durable before the content leaves.
+        var signed = await audit.SignAsync(Entry(caller, record, version, RecordOperation.Read, decision), cancellationToken);
+        await auditWriter.WriteAsync(signed);
         return (record, version, content);
     }
 
@@ -205,6 +208,12 @@ public sealed partial class RecordStore(
     private async Task<RecordRow> FindAsync(Guid id, RecordCaller? caller, CancellationToken cancellationToken)
     {
         var record = await db.Records.FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+        return Visible(record, id, caller);
+    }
+
+    /// <summary>The rules of <see cref="FindAsync"/> for a record already looked up (null when there is none).</summary>
+    private RecordRow Visible(RecordRow? record, Guid id, RecordCaller? caller)
+    {
         if (record is null)
         {
             LogMiss(_audit, caller?.SubjectId ?? "admin", id, "missing");
