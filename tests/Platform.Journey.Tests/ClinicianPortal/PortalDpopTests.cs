@@ -48,5 +48,13 @@ public sealed class PortalDpopTests(PortalPlatform platform) : IClassFixture<Por
         using var proving = DpopClients.Create(platform.RecordVault, token, platform.Dpop);
         using var accepted = await proving.GetAsync($"patients/{patient.Id}/records");
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+
+        // The identity service's own APIs take bearer tokens only: the bound token is refused there as invalid_token
+        // (OpenIddict's own check would throw on a key-bound token, a 500).
+        using var identity = new HttpClient { BaseAddress = platform.Identity };
+        identity.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var atIdentity = await identity.PostAsync("/kyc/cases", null);
+        Assert.Equal(HttpStatusCode.Unauthorized, atIdentity.StatusCode);
+        Assert.Contains("invalid_token", atIdentity.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
     }
 }

@@ -264,11 +264,25 @@ public class CrossServicePlatform : IAsyncLifetime
 
     public Task<TestAccount> NewClinicianAsync() => TestAccounts.CreateAsync(ServicesOf("identity"), PlatformRoles.Clinician);
 
-    /// <summary>Signs in through the portal client (code + PKCE, TOTP when enrolled); returns access and id token.</summary>
+    /// <summary>
+    /// Signs a clinician in through the portal client (code + PKCE, TOTP when enrolled; the token bound to
+    /// <see cref="Dpop"/>); returns access and id token.
+    /// </summary>
     public async Task<(string AccessToken, string IdToken)> SignInAsync(TestAccount account, string scope)
     {
         using var session = new FormSession(AddressOf("identity"));
         var tokens = await new CodeFlow(session).SignInThroughPortalAsync(account, scope, Dpop);
+        return (tokens.GetProperty("access_token").GetString()!, tokens.GetProperty("id_token").GetString()!);
+    }
+
+    /// <summary>
+    /// Signs a patient in through the dev host's public <c>platform-cli</c> client (bearer tokens): patients do not use
+    /// the clinician portal, and the identity service's own APIs (KYC) take bearer tokens only.
+    /// </summary>
+    public async Task<(string AccessToken, string IdToken)> SignInAsPatientAsync(TestAccount account, string scope)
+    {
+        using var session = new FormSession(AddressOf("identity"));
+        var tokens = await new CodeFlow(session).SignInThroughClientAsync(DevHostIdentity.CliClientId, DevHostIdentity.CliRedirectUri, account, scope);
         return (tokens.GetProperty("access_token").GetString()!, tokens.GetProperty("id_token").GetString()!);
     }
 
@@ -287,8 +301,8 @@ public class CrossServicePlatform : IAsyncLifetime
     }
 
     /// <summary>
-    /// A client for one service with the token; a DPoP-bound one goes with a proof per request, except to the identity
-    /// service, whose own APIs take the token as Bearer.
+    /// A client for one service with the token; a DPoP-bound one goes with a proof per request (the identity service's
+    /// own APIs refuse a bound token: sign patients in with <see cref="SignInAsPatientAsync"/> for those).
     /// </summary>
     public HttpClient Client(string appId, string? token = null)
     {

@@ -26,7 +26,7 @@ public sealed class DaprComponentAgreementTests(CrossServicePlatform platform)
         // Traffic of its own, whatever ran before: KYC, a consent granted and revoked, a permitted and a refused read.
         var patient = await platform.NewPatientAsync();
         var clinician = await platform.NewClinicianAsync();
-        var (patientToken, _) = await platform.SignInAsync(patient, "openid kyc consent.manage records");
+        var (patientToken, _) = await platform.SignInAsPatientAsync(patient, "openid kyc consent.manage records");
         var (clinicianToken, _) = await platform.SignInAsync(clinician, "openid records");
         Assert.Equal("Approved", (await platform.PassKycAsync(patientToken, "ALMA", "SCOPES")).GetProperty("state").GetString());
         var (_, record, _) = await platform.CallAsync("record-vault", HttpMethod.Post, $"/patients/{patient.Id}/records", patientToken, CrossServicePlatform.Observation("scopes"));

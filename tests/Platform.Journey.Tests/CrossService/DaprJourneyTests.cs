@@ -23,7 +23,7 @@ public sealed class DaprJourneyTests(CrossServicePlatform platform)
     {
         // 1. A person with a fresh account passes KYC (automatic approval) -> identity.verified as a CloudEvent.
         var patient = await platform.NewPatientAsync();
-        var (patientToken, _) = await platform.SignInAsync(patient, "openid kyc consent.manage records");
+        var (patientToken, _) = await platform.SignInAsPatientAsync(patient, "openid kyc consent.manage records");
         var kyc = await platform.PassKycAsync(patientToken, "MAREN", "JOURNEY");
         Assert.True(kyc.GetProperty("state").GetString() == "Approved", kyc.ToString());
         var caseId = kyc.GetProperty("id").GetString()!;

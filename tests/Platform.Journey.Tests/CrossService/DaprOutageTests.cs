@@ -28,7 +28,7 @@ public sealed class DaprOutageTests(CrossServicePlatform platform)
     {
         var patient = await platform.NewPatientAsync();
         var clinician = await platform.NewClinicianAsync();
-        var (patientToken, _) = await platform.SignInAsync(patient, "openid consent.manage records");
+        var (patientToken, _) = await platform.SignInAsPatientAsync(patient, "openid consent.manage records");
         var (clinicianToken, _) = await platform.SignInAsync(clinician, "openid records");
         var (_, record, _) = await platform.CallAsync("record-vault", HttpMethod.Post, $"/patients/{patient.Id}/records", patientToken, CrossServicePlatform.Observation("outage"));
         var recordId = record.GetProperty("id").GetString()!;

@@ -112,6 +112,7 @@ public static class OidcServerSetup
             {
                 options.UseLocalServer();
                 options.UseAspNetCore();
+                options.AddEventHandler(RefuseDpopBoundTokenAsBearer.Descriptor);
             });
 
         // First in line: exception handlers are asked in registration order, and the platform's catch-all (added by
