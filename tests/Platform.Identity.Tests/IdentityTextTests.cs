@@ -3,6 +3,7 @@ using System.Xml.Linq;
 using Platform.Identity.Pages.Account;
 using Platform.Identity.Pages.Connect;
 using Platform.Testing;
+using Platform.Testing.Pages;
 
 namespace Platform.Identity.Tests;
 
@@ -24,18 +25,8 @@ public sealed partial class IdentityTextTests
     [Fact]
     public void No_identity_page_writes_visible_text_that_is_not_in_the_resource_file()
     {
-        var views = Directory.EnumerateFiles(Pages, "*.cshtml", SearchOption.AllDirectories)
-            .Where(f => !Path.GetFileName(f).StartsWith('_')).ToList();
-        Assert.True(views.Count >= 16, $"only {views.Count} views found under {Pages}");
-        var hardCoded = new List<string>();
-        foreach (var view in views)
-        {
-            var left = VisibleTextOf(File.ReadAllText(view));
-            if (Letters().IsMatch(left))
-            {
-                hardCoded.Add($"{Path.GetRelativePath(Pages, view)}: {Regex.Replace(left, @"\s+", " ").Trim()}");
-            }
-        }
+        var hardCoded = PageTextScan.HardCodedText(Pages, out var views);
+        Assert.True(views >= 16, $"only {views} views found under {Pages}");
         Assert.True(hardCoded.Count == 0, "text written in the page instead of IdentityText.resx:\n" + string.Join("\n", hardCoded));
     }
 
@@ -43,8 +34,8 @@ public sealed partial class IdentityTextTests
     public void The_scan_finds_text_written_in_a_page()
     {
         // The check itself can fail: a heading written in the view, a label attribute's words, Razor left around it.
-        Assert.Matches(Letters(), VisibleTextOf("@page \"/x\"\n@{ ViewData[\"Title\"] = T[\"A\"].Value; }\n<h1>@T[\"A\"]</h1>\n<p>Written here</p>"));
-        Assert.DoesNotMatch(Letters(), VisibleTextOf("@page \"/x\"\n@if (Model.Ok) { <p>@T[\"A\", Model.Name]</p> } else { <p>@(Model.B ? T[\"B\"] : T[\"C\"])</p> }\n@section Scripts {\n<script src=\"/a.js\"></script>\n}"));
+        Assert.Matches(Letters(), PageTextScan.VisibleTextOf("@page \"/x\"\n@{ ViewData[\"Title\"] = T[\"A\"].Value; }\n<h1>@T[\"A\"]</h1>\n<p>Written here</p>"));
+        Assert.DoesNotMatch(Letters(), PageTextScan.VisibleTextOf("@page \"/x\"\n@if (Model.Ok) { <p>@T[\"A\", Model.Name]</p> } else { <p>@(Model.B ? T[\"B\"] : T[\"C\"])</p> }\n@section Scripts {\n<script src=\"/a.js\"></script>\n}"));
     }
 
     [Fact]
@@ -112,27 +103,6 @@ public sealed partial class IdentityTextTests
 
     private static string Placeholders(string value) =>
         string.Join(",", Regex.Matches(value, @"\{(\d+)\}").Select(m => m.Groups[1].Value).Distinct().Order());
-
-    /// <summary>The view with directives, comments, Razor code blocks and expressions, C# control flow, tags and entities removed.</summary>
-    private static string VisibleTextOf(string view)
-    {
-        var text = Regex.Replace(view, @"^@(page|model|using|inject|namespace|addTagHelper|attribute)\b.*$", "", RegexOptions.Multiline);
-        text = Regex.Replace(text, @"@\*.*?\*@", "", RegexOptions.Singleline);
-        text = Regex.Replace(text, @"@\{[^}]*\}", "");
-        text = Regex.Replace(text, @"@section\s+\w+", "");
-        // Razor expressions: @(...), @identifier with member access, calls and indexers; parentheses and brackets balanced.
-        text = Regex.Replace(text, @"@(?:if|foreach|for|while|switch)\s*" + Parens, "");
-        text = Regex.Replace(text, @"@" + Parens, "");
-        text = Regex.Replace(text, @"@[A-Za-z_][\w]*(?:(?:\??\.[A-Za-z_]\w*)|" + Parens + "|" + Brackets + ")*", "");
-        text = Regex.Replace(text, @"\belse\s+if\s*" + Parens, "");
-        text = Regex.Replace(text, @"\belse\b", "");
-        text = Regex.Replace(text, @"\breturn;", "");
-        text = Regex.Replace(text, @"<[^>]*>", "");
-        return Regex.Replace(text, @"&[a-z]+;", "");
-    }
-
-    private const string Parens = @"\((?>[^()]+|\((?<p>)|\)(?<-p>))*(?(p)(?!))\)";
-    private const string Brackets = @"\[(?>[^\[\]]+|\[(?<b>)|\](?<-b>))*(?(b)(?!))\]";
 
     [GeneratedRegex(@"\p{L}{2,}")]
     private static partial Regex Letters();

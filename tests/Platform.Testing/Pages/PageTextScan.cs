@@ -52,7 +52,7 @@ public static partial class PageTextScan
     public static string VisibleTextOf(string view)
     {
         ArgumentNullException.ThrowIfNull(view);
-        var text = Regex.Replace(view, @"^\s*@(page|model|using|inject|namespace|addTagHelper|section)\b.*$", "", RegexOptions.Multiline);
+        var text = Regex.Replace(view, @"^\s*@(page|model|using|inject|namespace|addTagHelper|attribute|section)\b.*$", "", RegexOptions.Multiline);
         text = Regex.Replace(text, @"@\*.*?\*@", "", RegexOptions.Singleline);
         // Code blocks, nested braces included (a local function that writes markup is removed with its block).
         text = Regex.Replace(text, @"@\{(?>[^{}]+|\{(?<c>)|\}(?<-c>))*(?(c)(?!))\}", "");
