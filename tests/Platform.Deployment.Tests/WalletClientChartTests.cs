@@ -12,7 +12,7 @@ public sealed partial class WalletClientChartTests
     public void With_kyc_on_the_wallet_client_is_registered_as_a_native_public_client_and_without_it_not_at_all()
     {
         var on = Helm.Render("values.yaml", "identity.kyc.fingerprintKeySecret.name=kyc-fingerprint");
-        var prefix = Assert.Single(ClientIdEntry().Matches(on).Where(m => m.Groups[2].Value == "wallet")).Groups[1].Value;
+        var prefix = Assert.Single(ClientIdEntry().Matches(on), m => m.Groups[2].Value == "wallet").Groups[1].Value;
         string Field(string name) => Regex.Match(on, $"- name: {Regex.Escape(prefix + name)}\\s+value: \"([^\"]*)\"").Groups[1].Value;
         Assert.Equal("public", Field("Type"));
         Assert.Equal("native", Field("ApplicationType"));
