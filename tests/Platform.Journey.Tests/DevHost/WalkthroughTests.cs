@@ -80,7 +80,7 @@ public sealed class WalkthroughTests(ITestOutputHelper output)
             Assert.Contains($"class {test.Groups["class"].Value}", sources, StringComparison.Ordinal);
             if (test.Groups["method"].Success)
             {
-                var method = $"Task {test.Groups["method"].Value}" + (test.Groups["prefix"].Success ? "_" : "(");
+                var method = $" {test.Groups["method"].Value}" + (test.Groups["prefix"].Success ? "_" : "(");
                 Assert.True(sources.Contains(method, StringComparison.Ordinal), $"No test {test.Value} in tests/.");
             }
         }
