@@ -84,6 +84,7 @@ public sealed class DecisionHttpJson(IOptions<HttpJsonOptions> options)
     // No charset (JSON is UTF-8) or charset=utf-8; the media type itself was checked above.
     private static bool IsUtf8(string contentType) =>
         !contentType.Contains("charset", StringComparison.OrdinalIgnoreCase)
+        || contentType.Equals("application/json; charset=utf-8", StringComparison.OrdinalIgnoreCase)
         || (MediaTypeHeaderValue.TryParse(contentType, out var parsed)
             && StringSegment.Equals(parsed.Charset, "utf-8", StringComparison.OrdinalIgnoreCase));
 
