@@ -14,7 +14,7 @@ namespace Platform.Identity.Oidc;
 /// and uses the singleton filters and handlers resolved there once. Scoped and transient ones are still resolved from
 /// the request's scope, as OpenIddict does.
 /// </summary>
-internal sealed class IndexedServerDispatcher(
+public sealed class IndexedServerDispatcher(
     ServerHandlerIndex index,
     IOptionsMonitor<OpenIddictServerOptions> options,
     IServiceProvider provider,

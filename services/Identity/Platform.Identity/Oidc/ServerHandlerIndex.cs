@@ -12,7 +12,7 @@ namespace Platform.Identity.Oidc;
 /// that type in the options' order. A handler or filter registered as a singleton is resolved here once from the root
 /// provider — the same instance the request's scope would return; any other lifetime is left to the request's scope.
 /// </summary>
-internal sealed class ServerHandlerIndex(IServiceProvider root, ServerHandlerIndex.Registrations registrations)
+public sealed class ServerHandlerIndex(IServiceProvider root, ServerHandlerIndex.Registrations registrations)
 {
     private readonly ConditionalWeakTable<OpenIddictServerOptions, ConcurrentDictionary<Type, object>> _byOptions = [];
 
@@ -50,14 +50,14 @@ internal sealed class ServerHandlerIndex(IServiceProvider root, ServerHandlerInd
 
     /// <param name="Handler">The handler when it is a singleton; null when the request's scope resolves it.</param>
     /// <param name="Filters">Per filter type of the descriptor, the filter when it is a singleton, else null.</param>
-    internal sealed record Entry<TContext>(OpenIddictServerHandlerDescriptor Descriptor, IOpenIddictServerHandler<TContext>? Handler,
+    public sealed record Entry<TContext>(OpenIddictServerHandlerDescriptor Descriptor, IOpenIddictServerHandler<TContext>? Handler,
         IOpenIddictServerHandlerFilter<TContext>?[] Filters) where TContext : BaseContext;
 
     /// <summary>
     /// The service collection the app was built from, read for lifetimes once the index first needs them (after the
     /// app is built, when every registration is in). The last registration of a type is the one DI resolves.
     /// </summary>
-    internal sealed class Registrations(IServiceCollection services)
+    public sealed class Registrations(IServiceCollection services)
     {
         private readonly Lazy<Dictionary<Type, ServiceLifetime>> _lifetimes = new(() =>
         {
