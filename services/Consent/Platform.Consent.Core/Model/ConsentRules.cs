@@ -72,50 +72,23 @@ internal static class ConsentRules
         {
             return new(emptyCode, $"At least one {what} is required.");
         }
-        if (codes is ImmutableSortedSet<string> sorted && ReferenceEquals(sorted.KeyComparer, StringComparer.Ordinal))
-        {
-            // Already a set in ordinal order (a stored column's codes, split once: issue 18): every code is still
-            // checked, but the set is kept as it is instead of being built again for each consent read.
-            return ReadSortedCodes(sorted, isKnown, emptyCode, unknownCode, what, out set);
-        }
-        var builder = EmptySet.ToBuilder();
+        // A set already in ordinal order (a stored column's codes, split once: issue 18) is kept as it is instead of
+        // being built again for each consent read; every code is still checked either way.
+        var sorted = codes is ImmutableSortedSet<string> given && ReferenceEquals(given.KeyComparer, StringComparer.Ordinal) ? given : null;
+        var builder = sorted is null ? EmptySet.ToBuilder() : null;
         foreach (var code in codes)
         {
             if (!isKnown(code))
             {
                 return new(unknownCode, $"'{Echo(code)}' is not a known {what} code.");
             }
-            builder.Add(code!);
+            builder?.Add(code!);
         }
-        if (builder.Count == 0)
+        if ((sorted?.Count ?? builder!.Count) == 0)
         {
             return new(emptyCode, $"At least one {what} is required.");
         }
-        set = builder.ToImmutable();
-        return null;
-    }
-
-    private static ConsentError? ReadSortedCodes(
-        ImmutableSortedSet<string> codes,
-        Func<string?, bool> isKnown,
-        string emptyCode,
-        string unknownCode,
-        string what,
-        out ImmutableSortedSet<string> set)
-    {
-        set = EmptySet;
-        foreach (var code in codes)
-        {
-            if (!isKnown(code))
-            {
-                return new(unknownCode, $"'{Echo(code)}' is not a known {what} code.");
-            }
-        }
-        if (codes.Count == 0)
-        {
-            return new(emptyCode, $"At least one {what} is required.");
-        }
-        set = codes;
+        set = sorted ?? builder!.ToImmutable();
         return null;
     }
 
