@@ -89,6 +89,9 @@ public static class OidcServerSetup
                 options.UseDataProtection().PreferDefaultAccessTokenFormat();
                 // S256 only: the plain method gives no protection against a stolen code.
                 options.Configure(o => o.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
+                // Endpoint paths resolved once per base address instead of a URI built per endpoint per request (issue 18).
+                options.RemoveEventHandler(OpenIddictServerHandlers.InferEndpointType.Descriptor)
+                    .AddEventHandler(CachedEndpointTypeInference.Descriptor);
                 options.AddPkceChallengeRule();
                 options.AddSingleValuedParameterRule();
                 options.AddIdentityTokenAlgorithmSelection();
