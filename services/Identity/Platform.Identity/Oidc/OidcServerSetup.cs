@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenIddict.EntityFrameworkCore.Models;
 using OpenIddict.Server;
+using OpenIddict.Server.AspNetCore;
 using Platform.Identity.Data;
 using Platform.ServiceDefaults;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -89,6 +90,9 @@ public static class OidcServerSetup
                 options.UseDataProtection().PreferDefaultAccessTokenFormat();
                 // S256 only: the plain method gives no protection against a stolen code.
                 options.Configure(o => o.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
+                // Endpoint paths resolved once per base address instead of a URI built per endpoint per request (issue 18).
+                options.RemoveEventHandler(OpenIddictServerHandlers.InferEndpointType.Descriptor)
+                    .AddEventHandler(CachedEndpointTypeInference.Descriptor);
                 options.AddPkceChallengeRule();
                 options.AddSingleValuedParameterRule();
                 options.AddIdentityTokenAlgorithmSelection();
@@ -103,6 +107,9 @@ public static class OidcServerSetup
                     .EnableEndSessionEndpointPassthrough()
                     // Compact JSON: indentation made every token response larger and slower to write (issue 18).
                     .SuppressJsonResponseIndentation();
+                // The token endpoint's answer written through a per-thread buffer, not a new stream per answer (issue 18).
+                options.RemoveEventHandler(OpenIddictServerAspNetCoreHandlers.ProcessJsonResponse<OpenIddictServerEvents.ApplyTokenResponseContext>.Descriptor)
+                    .AddEventHandler(BufferedTokenResponseWriter.Descriptor);
                 if (oidc.AllowHttp)
                 {
                     aspNetCore.DisableTransportSecurityRequirement();
