@@ -3,6 +3,8 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Platform.Consent.Core;
 using Platform.Consent.Decisions;
+using Platform.Contracts.CodeLists;
+using Platform.Contracts.Decisions;
 
 namespace Platform.Benchmarks;
 

@@ -18,6 +18,7 @@ using Platform.Consent.Decisions;
 using Platform.Identity;
 using Platform.Identity.Oidc;
 using Platform.Testing;
+using Platform.Contracts.Decisions;
 
 namespace Platform.Benchmarks;
 

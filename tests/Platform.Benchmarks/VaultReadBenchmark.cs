@@ -26,6 +26,7 @@ using Platform.SignedEvents;
 using Platform.Testing;
 using Platform.Consent;
 using Platform.Consent.Core;
+using Platform.Contracts.CodeLists;
 
 namespace Platform.Benchmarks;
 

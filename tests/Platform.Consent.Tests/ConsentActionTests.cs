@@ -1,5 +1,6 @@
 using System.Text;
 using Platform.Consent.Core;
+using Platform.Contracts.CodeLists;
 using static Platform.Consent.Tests.TestConsents;
 
 namespace Platform.Consent.Tests;

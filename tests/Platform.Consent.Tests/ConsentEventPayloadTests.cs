@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Platform.Consent.Core;
 using Platform.Crypto.Software;
 using Platform.SignedEvents;
+using Platform.Contracts.CodeLists;
 using static Platform.Consent.Tests.TestConsents;
 
 namespace Platform.Consent.Tests;

@@ -2,6 +2,7 @@ using Hl7.Fhir.FhirPath;
 using Hl7.Fhir.Serialization;
 using Hl7.Fhir.Validation;
 using Platform.Consent.Core;
+using Platform.Contracts.CodeLists;
 using static Platform.Consent.Tests.TestConsents;
 using R4 = Hl7.Fhir.Model;
 

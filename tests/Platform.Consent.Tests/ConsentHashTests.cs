@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Platform.Consent.Core;
 using Platform.SignedEvents;
+using Platform.Contracts.CodeLists;
 using static Platform.Consent.Tests.TestConsents;
 
 namespace Platform.Consent.Tests;

@@ -1,4 +1,6 @@
 using Platform.Consent.Core;
+using Platform.Contracts.CodeLists;
+using Platform.SignedEvents;
 using static Platform.Consent.Tests.TestConsents;
 
 namespace Platform.Consent.Tests;

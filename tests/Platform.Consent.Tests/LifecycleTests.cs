@@ -1,4 +1,5 @@
 using Platform.Consent.Core;
+using Platform.Contracts.CodeLists;
 using static Platform.Consent.Tests.TestConsents;
 
 namespace Platform.Consent.Tests;

@@ -1,6 +1,7 @@
 using System.Text;
 using Platform.Consent.Core;
 using Platform.SignedEvents;
+using Platform.Contracts.CodeLists;
 using static Platform.Consent.Tests.TestConsents;
 
 namespace Platform.Consent.Tests;

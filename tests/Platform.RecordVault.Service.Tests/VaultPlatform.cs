@@ -111,8 +111,15 @@ public sealed class VaultPlatform : IAsyncLifetime
         }, builder => builder.Services.AddSingleton(Broker));
     }
 
-    /// <summary>Starts (or restarts) the vault on the same PostgreSQL database and HSM token.</summary>
-    public Task<ServiceUnderTest> StartVaultAsync() => ServiceUnderTest.StartAsync(RecordVaultService.Build, new Dictionary<string, string?>
+    /// <summary>Starts (or restarts) the vault on the same PostgreSQL database and HSM token; <paramref name="overrides"/> replace settings (another consent URL).</summary>
+    public Task<ServiceUnderTest> StartVaultAsync(IReadOnlyDictionary<string, string?>? overrides = null) => ServiceUnderTest.StartAsync(RecordVaultService.Build, new Dictionary<string, string?>(VaultSettings())
+        .Concat(overrides ?? new Dictionary<string, string?>()).GroupBy(s => s.Key).ToDictionary(g => g.Key, g => g.Last().Value), builder =>
+    {
+        builder.Services.AddSingleton(Broker);
+        builder.Logging.AddProvider(VaultLogs);
+    });
+
+    private Dictionary<string, string?> VaultSettings() => new()
     {
         ["Database:Provider"] = "Postgres",
         ["ConnectionStrings:record-vault"] = VaultConnectionString,
@@ -133,16 +140,12 @@ public sealed class VaultPlatform : IAsyncLifetime
         // The portal checks receipts against the replica keys the ledger publishes.
         ["RecordVault:Pages:LedgerUrl"] = $"http://127.0.0.1:{_ledgerPort}/",
         ["RecordVault:Pages:ConsentPagesUrl"] = $"http://127.0.0.1:{_consentPort}/",
-    }, builder =>
-    {
-        builder.Services.AddSingleton(Broker);
-        builder.Logging.AddProvider(VaultLogs);
-    });
+    };
 
-    public async Task RestartVaultAsync()
+    public async Task RestartVaultAsync(IReadOnlyDictionary<string, string?>? overrides = null)
     {
         await Vault.DisposeAsync();
-        Vault = await StartVaultAsync();
+        Vault = await StartVaultAsync(overrides);
     }
 
     public async Task DisposeAsync()

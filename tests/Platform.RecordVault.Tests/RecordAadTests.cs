@@ -1,5 +1,5 @@
-using Platform.Consent.Core;
 using Platform.RecordVault.Core;
+using Platform.Contracts.CodeLists;
 
 namespace Platform.RecordVault.Tests;
 

@@ -16,6 +16,7 @@ using Platform.Contracts.Events;
 using Platform.Hosting;
 using Platform.Messaging.Receipts;
 using Platform.ServiceDefaults;
+using Platform.Contracts.Decisions;
 
 namespace Platform.Consent;
 

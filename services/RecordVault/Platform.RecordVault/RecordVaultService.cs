@@ -57,8 +57,10 @@ public static class RecordVaultService
                     .ConfigureHttpClient(client =>
                     {
                         client.BaseAddress = options.ConsentUrl is { } url ? new Uri(url.AbsoluteUri.TrimEnd('/') + "/") : null;
-                        client.Timeout = TimeSpan.FromSeconds(5);
-                    });
+                        // A backstop only: the pipeline's own total timeout comes first.
+                        client.Timeout = options.ConsentTimeout + TimeSpan.FromSeconds(1);
+                    })
+                    .AddServiceClientResilience(options.ConsentTimeout, options.ConsentAttemptTimeout);
                 builder.Services.AddScoped<RecordAccessGate>();
                 builder.Services.AddScoped<RecordStore>();
                 builder.Services.AddSingleton<SearchKeyHasher>();

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using Platform.Consent.Core;
 using Platform.RecordVault.Core;
+using Platform.Contracts.CodeLists;
 
 namespace Platform.RecordVault.Tests.Infrastructure;
 

@@ -1,3 +1,5 @@
+using Platform.Contracts.Decisions;
+
 namespace Platform.Consent.Core;
 
 /// <summary>
@@ -11,9 +13,9 @@ public sealed record Decision(DecisionOutcome Outcome, string Reason, Guid? Cons
     /// <summary>The outcome as access events name it: permit, deny or break-glass.</summary>
     public string OutcomeCode => Outcome switch
     {
-        DecisionOutcome.Permit => "permit",
-        DecisionOutcome.BreakGlass => "break-glass",
-        _ => "deny",
+        DecisionOutcome.Permit => DecisionOutcomes.Permit,
+        DecisionOutcome.BreakGlass => DecisionOutcomes.BreakGlass,
+        _ => DecisionOutcomes.Deny,
     };
 
     public static Decision Deny(string reason, PatientConsent? decidingConsent = null) =>

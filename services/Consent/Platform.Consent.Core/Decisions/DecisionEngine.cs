@@ -1,3 +1,6 @@
+using Platform.Contracts.CodeLists;
+using Platform.SignedEvents;
+
 namespace Platform.Consent.Core;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using Platform.Contracts.CodeLists;
+
 namespace Platform.Consent.Core;
 
 /// <summary>Who wants to do what (read or write) with which category of whose records, for what purpose, at what time.</summary>

@@ -1,4 +1,5 @@
 using Hl7.Fhir.Serialization;
+using Platform.Contracts.CodeLists;
 using R4 = Hl7.Fhir.Model;
 
 namespace Platform.Consent.Core;

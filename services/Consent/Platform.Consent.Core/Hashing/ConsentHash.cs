@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Platform.Contracts.CodeLists;
 
 namespace Platform.Consent.Core;
 

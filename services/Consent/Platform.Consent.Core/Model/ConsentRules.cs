@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using Platform.Contracts.CodeLists;
+using Platform.SignedEvents;
 
 namespace Platform.Consent.Core;
 

@@ -1,3 +1,5 @@
+using Platform.SignedEvents;
+
 namespace Platform.Consent.Core;
 
 /// <summary>The party a consent lets see records: its kind and its pseudonymous id.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text;
+using Platform.Contracts.CodeLists;
 
 namespace Platform.Consent.Core;
 

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Platform.SignedEvents;
 
 namespace Platform.Consent.Core;
 

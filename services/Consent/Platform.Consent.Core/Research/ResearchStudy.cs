@@ -1,3 +1,5 @@
+using Platform.Contracts.CodeLists;
+
 namespace Platform.Consent.Core;
 
 /// <summary>

@@ -10,6 +10,7 @@ using Platform.Consent.Consents;
 using Platform.Consent.Core;
 using Platform.Consent.Data;
 using Platform.ServiceDefaults;
+using Platform.SignedEvents;
 
 namespace Platform.Consent.Api;
 

@@ -11,6 +11,8 @@ using Platform.Consent.Data;
 using Platform.Consent.Decisions;
 using Platform.Hosting.Idempotency;
 using Platform.ServiceDefaults;
+using Platform.Contracts.CodeLists;
+using Platform.Contracts.Decisions;
 
 namespace Platform.Consent.Api;
 

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Platform.Consent.Core;
 using Platform.Hosting.Idempotency;
 using Platform.Messaging;
+using Platform.Contracts.CodeLists;
 
 namespace Platform.Consent.Data;
 

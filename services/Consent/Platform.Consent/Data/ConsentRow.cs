@@ -1,4 +1,5 @@
 using Platform.Consent.Core;
+using Platform.Contracts.CodeLists;
 
 namespace Platform.Consent.Data;
 

@@ -4,10 +4,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Platform.Consent.Core;
 using Platform.Consent.Data;
+using Platform.Contracts.CodeLists;
+using Platform.Contracts.Decisions;
 using Platform.Contracts.Events;
 using Platform.Messaging;
 using Platform.Messaging.Outbox;
 using Platform.ServiceDefaults;
+using Platform.SignedEvents;
 
 namespace Platform.Consent.Decisions;
 
@@ -43,7 +46,7 @@ public sealed partial class DecisionService(ConsentReaderPool readers, IServiceP
             if (!breakGlass.TryAcquire(request.ActorId))
             {
                 LogBreakGlassRefused(logger, decisionId, request.ActorId);
-                return new DecisionResponse(decisionId, "deny", DecisionReasons.BreakGlassRateLimited, null, null);
+                return new DecisionResponse(decisionId, DecisionOutcomes.Deny, DecisionReasons.BreakGlassRateLimited, null, null);
             }
             // High-priority audit, through the outbox so it cannot be lost.
             var db = requestServices.GetRequiredService<ConsentDbContext>();
@@ -92,12 +95,3 @@ public sealed partial class DecisionService(ConsentReaderPool readers, IServiceP
     [LoggerMessage(Level = LogLevel.Warning, Message = "Break-glass refused by the rate limit: decision {DecisionId}, actor {Actor}")]
     private static partial void LogBreakGlassRefused(ILogger logger, Guid decisionId, string actor);
 }
-
-/// <summary>
-/// POST /decisions body; <c>Action</c> is <c>access</c> (read, the default) or <c>correct</c> (write).
-/// <c>ActorIsClinician</c> is ignored (kept so older callers' bodies still bind): only a forwarded token proves it.
-/// </summary>
-public sealed record DecisionBody(string? Subject, string? Actor, string? ActorKind, string? Category, string? Purpose, bool BreakGlass = false, bool ActorIsClinician = false, string? Action = null);
-
-/// <summary>POST /decisions answer: permit, deny or break-glass, why, and the consent version that decided.</summary>
-public sealed record DecisionResponse(Guid DecisionId, string Decision, string Reason, Guid? ConsentId, int? ConsentVersion);

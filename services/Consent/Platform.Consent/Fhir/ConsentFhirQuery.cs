@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Primitives;
 using Platform.Consent.Core;
 using Platform.ServiceDefaults;
+using Platform.SignedEvents;
 
 namespace Platform.Consent.Fhir;
 

@@ -3,6 +3,7 @@ using Platform.Consent.Consents;
 using Platform.Consent.Core;
 using Platform.Consent.Data;
 using Platform.ServiceDefaults;
+using Platform.Contracts.CodeLists;
 
 namespace Platform.Consent.Research;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using Platform.Consent.Core;
+using Platform.Contracts.CodeLists;
 
 namespace Platform.RecordVault.Core;
 

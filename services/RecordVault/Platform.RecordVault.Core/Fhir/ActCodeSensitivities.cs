@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
-using Platform.Consent.Core;
+using Platform.Contracts.CodeLists;
 
 namespace Platform.RecordVault.Core;
 

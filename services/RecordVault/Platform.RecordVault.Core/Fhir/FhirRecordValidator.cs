@@ -4,7 +4,7 @@ using System.Text.Unicode;
 using Hl7.Fhir.Serialization;
 using Hl7.Fhir.Utility;
 using Hl7.Fhir.Validation;
-using Platform.Consent.Core;
+using Platform.Contracts.CodeLists;
 using R4 = Hl7.Fhir.Model;
 
 namespace Platform.RecordVault.Core;

@@ -1,4 +1,4 @@
-using Platform.Consent.Core;
+using Platform.Contracts.CodeLists;
 using R4 = Hl7.Fhir.Model;
 
 namespace Platform.RecordVault.Core;

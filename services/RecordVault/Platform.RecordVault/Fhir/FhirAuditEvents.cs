@@ -1,3 +1,4 @@
+using Platform.Contracts.Decisions;
 using Platform.RecordVault.Access;
 using Platform.RecordVault.Data;
 using R4 = Hl7.Fhir.Model;
@@ -46,8 +47,8 @@ public static class FhirAuditEvents
             "delete" => (R4.AuditEvent.AuditEventAction.D, "delete"),
             _ => (R4.AuditEvent.AuditEventAction.E, "operation"),
         };
-        var denied = row.Outcome == "deny";
-        var breakGlass = row.Outcome == "break-glass";
+        var denied = row.Outcome == DecisionOutcomes.Deny;
+        var breakGlass = row.Outcome == DecisionOutcomes.BreakGlass;
         var actorIsPatient = string.Equals(row.Actor, row.Patient, StringComparison.Ordinal);
         var recordType = resourceType ?? "Binary";
         var audit = new R4.AuditEvent

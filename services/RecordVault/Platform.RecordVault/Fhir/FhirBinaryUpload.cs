@@ -1,9 +1,9 @@
 using Hl7.Fhir.Serialization;
 using Microsoft.AspNetCore.Http;
-using Platform.Consent.Core;
 using Platform.RecordVault.Core;
 using Platform.RecordVault.Records;
 using Platform.ServiceDefaults;
+using Platform.Contracts.CodeLists;
 using R4 = Hl7.Fhir.Model;
 
 namespace Platform.RecordVault.Fhir;

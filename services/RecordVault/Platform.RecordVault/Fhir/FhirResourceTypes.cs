@@ -1,5 +1,5 @@
-using Platform.Consent.Core;
 using Platform.ServiceDefaults;
+using Platform.SignedEvents;
 using R4 = Hl7.Fhir.Model;
 
 namespace Platform.RecordVault.Fhir;

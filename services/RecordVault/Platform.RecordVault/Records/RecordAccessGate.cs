@@ -1,3 +1,4 @@
+using Platform.Contracts.Decisions;
 using Platform.RecordVault.Access;
 
 namespace Platform.RecordVault.Records;
@@ -23,27 +24,29 @@ public sealed class RecordAccessGate(ConsentDecisionClient consent)
         ArgumentNullException.ThrowIfNull(caller);
         if (caller.IsOwner(patient))
         {
-            return new AccessDecision(Guid.NewGuid(), "permit", "own_record", "self");
+            return new AccessDecision(Guid.NewGuid(), DecisionOutcomes.Permit, "own_record", "self");
         }
         if (!caller.IsClinician)
         {
-            return new AccessDecision(Guid.NewGuid(), "deny", NotPatientOrClinician, caller.Purpose);
+            return new AccessDecision(Guid.NewGuid(), DecisionOutcomes.Deny, NotPatientOrClinician, caller.Purpose);
         }
         if (operation.ConsentAction() is not { } action)
         {
-            return new AccessDecision(Guid.NewGuid(), "deny", ErasureIsThePatients, caller.Purpose);
+            return new AccessDecision(Guid.NewGuid(), DecisionOutcomes.Deny, ErasureIsThePatients, caller.Purpose);
         }
         if (caller.BreakGlass && operation != RecordOperation.Read)
         {
-            return new AccessDecision(Guid.NewGuid(), "deny", BreakGlassReadOnly, caller.Purpose);
+            return new AccessDecision(Guid.NewGuid(), DecisionOutcomes.Deny, BreakGlassReadOnly, caller.Purpose);
         }
         var decision = await consent.DecideAsync(patient, caller.SubjectId, category, caller.Purpose, action, caller.BreakGlass, cancellationToken, caller.AccessToken);
-        return new AccessDecision(decision.DecisionId, decision.Outcome, decision.Reason, caller.Purpose);
+        return new AccessDecision(decision.DecisionId, decision.Outcome, decision.Reason, caller.Purpose, decision.IsUnavailable);
     }
 
     /// <summary>
     /// Which of a patient's categories the caller may read, one decision per category: what a list or a search may
     /// show. Not audited (no content leaves); each record actually read is decided and audited again by the store.
+    /// When the consent service cannot decide, the list is not shown short of the undecided categories: it is a 503
+    /// (<see cref="ConsentUnavailableException"/>).
     /// </summary>
     public async Task<IReadOnlySet<string>> ReadableCategoriesAsync(RecordCaller caller, string patient, IEnumerable<string> categories, CancellationToken cancellationToken)
     {
@@ -52,7 +55,12 @@ public sealed class RecordAccessGate(ConsentDecisionClient consent)
         var permitted = new HashSet<string>(StringComparer.Ordinal);
         foreach (var category in categories.Distinct(StringComparer.Ordinal))
         {
-            if ((await DecideAsync(caller, patient, category, RecordOperation.Read, cancellationToken)).Permits)
+            var decision = await DecideAsync(caller, patient, category, RecordOperation.Read, cancellationToken);
+            if (decision.ConsentUnavailable)
+            {
+                throw new ConsentUnavailableException(decision.Reason);
+            }
+            if (decision.Permits)
             {
                 permitted.Add(category);
             }
@@ -61,8 +69,11 @@ public sealed class RecordAccessGate(ConsentDecisionClient consent)
     }
 }
 
-/// <summary>The gate's answer: permit, deny or break-glass, the decision id and reason (for the audit and the 403 body).</summary>
-public sealed record AccessDecision(Guid DecisionId, string Outcome, string Reason, string Purpose)
+/// <summary>
+/// The gate's answer: one of <see cref="DecisionOutcomes"/>, the decision id and reason (for the audit and the 403
+/// body); <see cref="ConsentUnavailable"/> when the deny is only because the consent service could not decide (503).
+/// </summary>
+public sealed record AccessDecision(Guid DecisionId, string Outcome, string Reason, string Purpose, bool ConsentUnavailable = false)
 {
-    public bool Permits => Outcome is "permit" or "break-glass";
+    public bool Permits => DecisionOutcomes.Permits(Outcome);
 }

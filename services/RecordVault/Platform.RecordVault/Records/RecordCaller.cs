@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
-using Platform.Consent.Core;
 using Platform.ServiceDefaults;
+using Platform.Contracts.CodeLists;
 
 namespace Platform.RecordVault.Records;
 

@@ -1,4 +1,4 @@
-using Platform.Consent.Core;
+using Platform.Contracts.CodeLists;
 
 namespace Platform.RecordVault.Records;
 

@@ -8,6 +8,8 @@ using Platform.RecordVault.Access;
 using Platform.RecordVault.Core;
 using Platform.RecordVault.Data;
 using Platform.ServiceDefaults;
+using Platform.Contracts.CodeLists;
+using Platform.Contracts.Decisions;
 
 namespace Platform.RecordVault.Records;
 
@@ -182,7 +184,7 @@ public sealed partial class RecordStore(
     {
         var record = await FindAsync(id, null, cancellationToken);
         var versions = await db.RecordVersions.Where(v => v.RecordId == id).ToListAsync(cancellationToken);
-        var decision = new AccessDecision(Guid.NewGuid(), "permit", AdminErasureReason, AdminErasurePurpose);
+        var decision = new AccessDecision(Guid.NewGuid(), DecisionOutcomes.Permit, AdminErasureReason, AdminErasurePurpose);
         return await ShredAsync(record, versions, admin, decision, cancellationToken);
     }
 
@@ -377,9 +379,14 @@ public sealed partial class RecordStore(
         // nobody: it is refused exactly the same way but never becomes a permanent ledger entry.
         if (version is not null || await IsKnownPatientAsync(patient, cancellationToken))
         {
-            await audit.AddAsync(db, new AccessEntry(id, version, patient, caller.SubjectId, action, "deny", decision.DecisionId, hash, decision.Purpose, decision.Reason,
+            await audit.AddAsync(db, new AccessEntry(id, version, patient, caller.SubjectId, action, DecisionOutcomes.Deny, decision.DecisionId, hash, decision.Purpose, decision.Reason,
                 EmergencyReason(caller), caller.NetworkAddress, caller.ClientId), cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
+        }
+        // Audited like any refusal, but answered 503: the caller may try again, and "no consent" would be untrue.
+        if (decision.ConsentUnavailable)
+        {
+            throw new ConsentUnavailableException(decision.Reason);
         }
         // Whoever is refused on an existing record (another patient, a clinician without a consent that covers it,
         // an erasure or break-glass write by a clinician) gets exactly the answer a random id gets: a 403 with the

@@ -9,6 +9,12 @@ public sealed class RecordVaultOptions
     /// <summary>The consent service's base URL, for decisions.</summary>
     public Uri? ConsentUrl { get; set; }
 
+    /// <summary>How long a decision may take in all, retries included; past it the access is refused with 503.</summary>
+    public TimeSpan ConsentTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long one attempt at a decision may take before it is abandoned and retried.</summary>
+    public TimeSpan ConsentAttemptTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Largest binary attachment accepted (bytes). The content is encrypted while it streams in.</summary>
     public long MaxAttachmentBytes { get; set; } = 25 * 1024 * 1024;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Localization;
 using Platform.ClinicianPortal.Apis;
 using Platform.ClinicianPortal.Text;
 using Platform.Consent.Core;
+using Platform.Contracts.CodeLists;
 
 namespace Platform.ClinicianPortal.Pages.Patients;
 

@@ -1,5 +1,7 @@
+using Platform.Contracts.Decisions;
 using Platform.RecordVault.Data;
 using Platform.RecordVault.Text;
+using Platform.Contracts.CodeLists;
 
 namespace Platform.RecordVault.Pages.Portal;
 
@@ -9,9 +11,9 @@ namespace Platform.RecordVault.Pages.Portal;
 /// </summary>
 public sealed record AccessLogEntry(AccessLogRow Row, ReceiptCheckResult Receipt, bool ByPatient, string? BreakGlassReason = null)
 {
-    public bool IsBreakGlass => Row.Outcome == "break-glass";
+    public bool IsBreakGlass => Row.Outcome == DecisionOutcomes.BreakGlass;
 
-    public bool IsRefused => Row.Outcome == "deny";
+    public bool IsRefused => Row.Outcome == DecisionOutcomes.Deny;
 
     public DateTimeOffset At => DateTimeOffset.FromUnixTimeMilliseconds(Row.AtMs);
 
@@ -23,8 +25,8 @@ public sealed record AccessLogEntry(AccessLogRow Row, ReceiptCheckResult Receipt
     /// <summary>The action in plain words, in the request's language.</summary>
     public string What => (Row.Action, Row.Outcome) switch
     {
-        (var action, "deny") => Actions.Contains(action) ? PatientPortalText.Get("WhatRefused" + Key(action)) : PatientPortalText.Get("WhatRefusedOther", action),
-        ("read", "break-glass") => PatientPortalText.Get("WhatBreakGlass"),
+        (var action, DecisionOutcomes.Deny) => Actions.Contains(action) ? PatientPortalText.Get("WhatRefused" + Key(action)) : PatientPortalText.Get("WhatRefusedOther", action),
+        ("read", DecisionOutcomes.BreakGlass) => PatientPortalText.Get("WhatBreakGlass"),
         (var action, _) => Actions.Contains(action) ? PatientPortalText.Get("What" + Key(action)) : action,
     };
 

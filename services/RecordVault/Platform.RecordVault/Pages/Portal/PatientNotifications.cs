@@ -1,3 +1,4 @@
+using Platform.Contracts.Decisions;
 using Microsoft.EntityFrameworkCore;
 using Platform.RecordVault.Access;
 using Platform.RecordVault.Data;
@@ -17,9 +18,9 @@ public sealed class PatientNotifications(RecordVaultDbContext db, BreakGlassReas
     public async Task<IReadOnlyList<PatientNotification>> ForAsync(string patient, CancellationToken cancellationToken)
     {
         var rows = await db.AccessLog.AsNoTracking()
-            .Where(a => a.Patient == patient && (a.Outcome == "break-glass" || (a.Action == "delete" && a.Reason == RecordStore.AdminErasureReason)))
+            .Where(a => a.Patient == patient && (a.Outcome == DecisionOutcomes.BreakGlass || (a.Action == "delete" && a.Reason == RecordStore.AdminErasureReason)))
             .OrderByDescending(a => a.AtMs).ToListAsync(cancellationToken);
-        var fromLog = rows.Select(row => row.Outcome == "break-glass"
+        var fromLog = rows.Select(row => row.Outcome == DecisionOutcomes.BreakGlass
                 ? new PatientNotification(PatientNotification.BreakGlass, At(row), PatientPortalText.Get("NoticeBreakGlassTitle"),
                     reasons.Unprotect(row.ProtectedBreakGlassReason) is { } reason
                         ? PatientPortalText.Get("NoticeBreakGlassWithReason", row.Actor, reason)

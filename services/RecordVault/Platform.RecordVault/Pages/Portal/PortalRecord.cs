@@ -1,6 +1,6 @@
-using Platform.Consent.Core;
 using Platform.RecordVault.Data;
 using Platform.RecordVault.Text;
+using Platform.Contracts.CodeLists;
 
 namespace Platform.RecordVault.Pages.Portal;
 

@@ -1,6 +1,4 @@
-using Platform.SignedEvents;
-
-namespace Platform.Consent.Core;
+namespace Platform.SignedEvents;
 
 /// <summary>
 /// Pseudonymous ids of patients, practitioners and organisations. The rule is the signed-event one, so every id a

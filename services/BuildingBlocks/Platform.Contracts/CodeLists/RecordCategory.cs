@@ -1,4 +1,4 @@
-namespace Platform.Consent.Core;
+namespace Platform.Contracts.CodeLists;
 
 /// <summary>
 /// One entry of the record-category code list: what a patient grants access to.

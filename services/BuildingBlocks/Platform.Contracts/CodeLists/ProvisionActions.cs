@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
 
-namespace Platform.Consent.Core;
+namespace Platform.Contracts.CodeLists;
 
 /// <summary>
 /// What a consent lets its grantee do with the records it covers: a closed subset of the FHIR Consent
@@ -42,6 +42,6 @@ public static class ProvisionActions
 
     public static bool IsKnown(string? code) => code is not null && Codes.Contains(code);
 
-    /// <summary>Whether a set of actions is the read-only default (hashed in the v1 form, see <see cref="ConsentHash"/>).</summary>
+    /// <summary>Whether a set of actions is the read-only default (hashed in the v1 form, see <c>ConsentHash</c> in the consent service).</summary>
     public static bool IsDefault(IEnumerable<string> actions) => Default.SetEquals(actions);
 }

@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
 
-namespace Platform.Consent.Core;
+namespace Platform.Contracts.CodeLists;
 
 /// <summary>
 /// The purposes a consent can be granted for: a closed subset of HL7 v3 ActReason (PurposeOfUse). Codes are the

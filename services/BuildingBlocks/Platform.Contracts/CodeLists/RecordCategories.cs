@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
 
-namespace Platform.Consent.Core;
+namespace Platform.Contracts.CodeLists;
 
 /// <summary>
 /// The documented code list of record categories a consent can cover. The list is closed: unknown codes are
