@@ -1,8 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
 using Platform.Crypto;
+using Platform.Identity.Kyc;
 
-namespace Platform.Identity.Kyc;
+namespace Platform.Identity.Verification;
 
 /// <summary>
 /// Encrypts KYC evidence at rest: AES-256-GCM under a fresh data key bound (associated data) to the case and the

@@ -1,9 +1,10 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Platform.Identity.Kyc;
 using Platform.Identity.Vci;
 
-namespace Platform.Identity.Kyc;
+namespace Platform.Identity.Verification;
 
 /// <summary>
 /// Registers KYC: the check runner with the sanctions list (<c>Kyc:SanctionsListPath</c>, default the shipped

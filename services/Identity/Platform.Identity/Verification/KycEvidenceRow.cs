@@ -1,4 +1,5 @@
-namespace Platform.Identity.Kyc;
+using Platform.Identity.Kyc;
+namespace Platform.Identity.Verification;
 
 /// <summary>
 /// Evidence for a case — the application form with the MRZ, a document image, a selfie — encrypted with a fresh
