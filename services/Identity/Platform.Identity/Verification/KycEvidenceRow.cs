@@ -1,4 +1,3 @@
-using Platform.Identity.Kyc;
 namespace Platform.Identity.Verification;
 
 /// <summary>
@@ -8,6 +7,10 @@ namespace Platform.Identity.Verification;
 public sealed class KycEvidenceRow
 {
     public Guid Id { get; set; }
+
+    /// <summary>An <see cref="EvidenceFormat"/>; rows written before formats were versioned read 0.</summary>
+    public int FormatVersion { get; set; }
+
     public Guid CaseId { get; set; }
     public string Kind { get; set; } = "";
     public string ContentType { get; set; } = "";

@@ -43,6 +43,8 @@ public static class KycSetup
             new KycCheckOptions { MinimumAge = options.MinimumAge, AcceptSpecimenDocuments = options.AcceptSpecimenDocuments },
             list.List!, fingerprinter, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<EvidenceCipher>();
+        builder.Services.AddSingleton<LegacyEvidenceResealer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LegacyEvidenceResealer>());
         builder.Services.AddScoped<KycService>();
         builder.Services.AddScoped<VerifiedIdentityIssuance>();
         builder.Services.AddAuthorization(KycEndpoints.AddPolicies);

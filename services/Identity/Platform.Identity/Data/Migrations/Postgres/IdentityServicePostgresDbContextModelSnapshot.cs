@@ -600,6 +600,9 @@ namespace Platform.Identity.Data.Migrations.Postgres
                     b.Property<long>("CreatedAtMs")
                         .HasColumnType("bigint");
 
+                    b.Property<int>("FormatVersion")
+                        .HasColumnType("integer");
+
                     b.Property<string>("KekName")
                         .IsRequired()
                         .HasColumnType("text");

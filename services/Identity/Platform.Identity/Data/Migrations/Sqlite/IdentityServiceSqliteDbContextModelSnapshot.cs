@@ -589,6 +589,9 @@ namespace Platform.Identity.Data.Migrations.Sqlite
                     b.Property<long>("CreatedAtMs")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("FormatVersion")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("KekName")
                         .IsRequired()
                         .HasColumnType("TEXT");
