@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Platform.Identity.Kyc;
 
 namespace Platform.Identity.Credentials.Tests;
 
@@ -182,7 +183,7 @@ public sealed class KeyBindingTests(IssuerFixture fixture) : IClassFixture<Issue
     private async Task<SdJwt> IssueAsync()
     {
         var request = VerifiedIdentityCredential.CreateRequest(IssuerFixture.IssuerId,
-            new VerifiedIdentityClaims("Erika", "Mustermann", new DateOnly(1964, 8, 12), "DEU", AssuranceLevel.Substantial),
+            new VerifiedIdentityClaims("Erika", "Mustermann", new DateOnly(1964, 8, 12), "DEU"), AssuranceLevel.Substantial,
             fixture.HolderJwk, Now.AddDays(-1), TimeSpan.FromDays(365));
         var issued = await new SdJwtIssuer(fixture.SigningKey).IssueAsync(request, CancellationToken.None);
         return SdJwtHolder.Accept(issued.Compact);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Platform.Identity.Kyc;
 
 namespace Platform.Identity.Credentials.Tests;
 
@@ -10,7 +11,7 @@ public sealed class VerifiedIdentityCredentialTests(IssuerFixture fixture) : ICl
     private static readonly KeyBindingChallenge Challenge = new("https://pharmacy.example.test", "7f3c1e9a-nonce");
 
     private static readonly VerifiedIdentityClaims Erika =
-        new("Erika", "Mustermann", new DateOnly(1964, 8, 12), "DEU", AssuranceLevel.Substantial);
+        new("Erika", "Mustermann", new DateOnly(1964, 8, 12), "DEU");
 
     public static TheoryData<string[]> Subsets => new()
     {
@@ -62,7 +63,7 @@ public sealed class VerifiedIdentityCredentialTests(IssuerFixture fixture) : ICl
     [Fact]
     public async Task Full_disclosure_reads_back_every_claim()
     {
-        var issued = await IssueAsync(Erika with { AssuranceLevel = AssuranceLevel.High });
+        var issued = await IssueAsync(Erika, AssuranceLevel.High);
         var presentation = await SdJwtHolder.PresentWithKeyBindingAsync(issued, issued.Disclosures, Challenge, fixture.HolderSigner,
             PresentedAt, CancellationToken.None);
 
@@ -97,7 +98,7 @@ public sealed class VerifiedIdentityCredentialTests(IssuerFixture fixture) : ICl
     [Fact]
     public async Task Status_list_reference_is_included()
     {
-        var request = VerifiedIdentityCredential.CreateRequest(IssuerFixture.IssuerId, Erika, fixture.HolderJwk, IssuedAt,
+        var request = VerifiedIdentityCredential.CreateRequest(IssuerFixture.IssuerId, Erika, AssuranceLevel.Substantial, fixture.HolderJwk, IssuedAt,
             TimeSpan.FromDays(365), new StatusListReference(new Uri("https://identity.example.test/status/3"), 4711));
         var issued = await new SdJwtIssuer(fixture.SigningKey).IssueAsync(request, CancellationToken.None);
 
@@ -129,8 +130,8 @@ public sealed class VerifiedIdentityCredentialTests(IssuerFixture fixture) : ICl
     public async Task Age_over_18_is_evaluated_on_the_issuance_date(string birthdate, string issuedOn, bool expected)
     {
         var at = new DateTimeOffset(DateOnly.Parse(issuedOn, System.Globalization.CultureInfo.InvariantCulture).ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero);
-        var claims = Erika with { Birthdate = DateOnly.Parse(birthdate, System.Globalization.CultureInfo.InvariantCulture) };
-        var request = VerifiedIdentityCredential.CreateRequest(IssuerFixture.IssuerId, claims, fixture.HolderJwk, at, TimeSpan.FromDays(1));
+        var claims = Erika with { BirthDate = DateOnly.Parse(birthdate, System.Globalization.CultureInfo.InvariantCulture) };
+        var request = VerifiedIdentityCredential.CreateRequest(IssuerFixture.IssuerId, claims, AssuranceLevel.Substantial, fixture.HolderJwk, at, TimeSpan.FromDays(1));
 
         Assert.Equal(expected, request.DisclosableClaims["age_over_18"]!.GetValue<bool>());
         var issued = await new SdJwtIssuer(fixture.SigningKey).IssueAsync(request, CancellationToken.None);
@@ -145,14 +146,14 @@ public sealed class VerifiedIdentityCredentialTests(IssuerFixture fixture) : ICl
     public void Nationality_must_be_an_uppercase_iso_code(string nationality)
     {
         Assert.Throws<ArgumentException>(() => VerifiedIdentityCredential.CreateRequest(IssuerFixture.IssuerId,
-            Erika with { Nationality = nationality }, fixture.HolderJwk, IssuedAt, TimeSpan.FromDays(1)));
+            Erika with { Nationality = nationality }, AssuranceLevel.Substantial, fixture.HolderJwk, IssuedAt, TimeSpan.FromDays(1)));
     }
 
     [Fact]
     public void A_birthdate_after_issuance_is_refused()
     {
         Assert.Throws<ArgumentException>(() => VerifiedIdentityCredential.CreateRequest(IssuerFixture.IssuerId,
-            Erika with { Birthdate = new DateOnly(2026, 3, 2) }, fixture.HolderJwk, IssuedAt, TimeSpan.FromDays(1)));
+            Erika with { BirthDate = new DateOnly(2026, 3, 2) }, AssuranceLevel.Substantial, fixture.HolderJwk, IssuedAt, TimeSpan.FromDays(1)));
     }
 
     [Theory]
@@ -167,8 +168,8 @@ public sealed class VerifiedIdentityCredentialTests(IssuerFixture fixture) : ICl
         Assert.False(AssuranceLevels.TryParse(value.ToUpperInvariant(), out _));
     }
 
-    private Task<SdJwt> IssueAsync(VerifiedIdentityClaims claims) => new SdJwtIssuer(fixture.SigningKey).IssueAsync(
-        VerifiedIdentityCredential.CreateRequest(IssuerFixture.IssuerId, claims, fixture.HolderJwk, IssuedAt, TimeSpan.FromDays(365)),
+    private Task<SdJwt> IssueAsync(VerifiedIdentityClaims claims, AssuranceLevel level = AssuranceLevel.Substantial) => new SdJwtIssuer(fixture.SigningKey).IssueAsync(
+        VerifiedIdentityCredential.CreateRequest(IssuerFixture.IssuerId, claims, level, fixture.HolderJwk, IssuedAt, TimeSpan.FromDays(365)),
         CancellationToken.None);
 
     private SdJwtVerifier Verifier(DateTimeOffset? now = null) => new(new SdJwtVerifierOptions

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Platform.Identity.Accounts;
 using Platform.Identity.Kyc;
 using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Verification;
 
 namespace Platform.Identity.Tests;
 

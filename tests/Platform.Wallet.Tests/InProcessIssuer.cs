@@ -7,7 +7,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Platform.Crypto;
 using Platform.Crypto.Software;
 using Platform.Identity.Credentials;
-using HolderProof = Platform.Identity.Kyc.HolderProof;
+using Platform.Identity.Kyc;
+using HolderProof = Platform.Identity.Verification.HolderProof;
 
 namespace Platform.Wallet.Tests;
 
@@ -59,8 +60,8 @@ public sealed class InProcessIssuer : IAsyncLifetime
     private async Task<(string Credential, long Index)> IssueAsync(JsonWebKeyInfo holderKey)
     {
         var index = Interlocked.Increment(ref _nextIndex) - 1;
-        var claims = new VerifiedIdentityClaims("LENA", "HOLDER", new DateOnly(1988, 6, 6), "DEU", AssuranceLevel.Substantial);
-        var request = VerifiedIdentityCredential.CreateRequest(IssuerId, claims, holderKey, DateTimeOffset.UtcNow,
+        var claims = new VerifiedIdentityClaims("LENA", "HOLDER", new DateOnly(1988, 6, 6), "DEU");
+        var request = VerifiedIdentityCredential.CreateRequest(IssuerId, claims, AssuranceLevel.Substantial, holderKey, DateTimeOffset.UtcNow,
             TimeSpan.FromDays(365), new StatusListReference(StatusListUri, index));
         var credential = await new SdJwtIssuer(SigningKey).IssueAsync(request, CancellationToken.None);
         return (credential.Compact, index);

@@ -1,3 +1,5 @@
+using Platform.Identity.Kyc;
+
 namespace Platform.Identity.Credentials;
 
 /// <summary>

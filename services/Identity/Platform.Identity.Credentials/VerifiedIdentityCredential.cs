@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Platform.Crypto;
+using Platform.Identity.Kyc;
 
 namespace Platform.Identity.Credentials;
 
@@ -34,23 +35,32 @@ public static class VerifiedIdentityCredential
     /// a <c>false</c> stays false until a new credential is issued, a <c>true</c> never becomes wrong.
     /// </summary>
     /// <param name="issuer">The <c>iss</c> value; the verifier fetches keys from its <c>/.well-known/jwt-vc-issuer</c>.</param>
-    /// <param name="claims">The KYC result.</param>
+    /// <param name="claims">The KYC result; every value is required here.</param>
+    /// <param name="level">Level of assurance the KYC case reached; never <see cref="AssuranceLevel.None"/>.</param>
     /// <param name="holderKey">The holder's public key, whose possession the holder has proven when requesting.</param>
     /// <param name="issuedAt">Issuance time (<c>iat</c>).</param>
     /// <param name="lifetime">Validity (<c>exp</c> = <c>iat</c> + lifetime).</param>
     /// <param name="status">Revocation status list entry, when the credential can be revoked.</param>
-    public static SdJwtIssuanceRequest CreateRequest(string issuer, VerifiedIdentityClaims claims, JsonWebKeyInfo holderKey,
+    public static SdJwtIssuanceRequest CreateRequest(string issuer, VerifiedIdentityClaims claims, AssuranceLevel level, JsonWebKeyInfo holderKey,
         DateTimeOffset issuedAt, TimeSpan lifetime, StatusListReference? status = null)
     {
         ArgumentNullException.ThrowIfNull(claims);
         ArgumentException.ThrowIfNullOrWhiteSpace(claims.GivenName, nameof(claims.GivenName));
         ArgumentException.ThrowIfNullOrWhiteSpace(claims.FamilyName, nameof(claims.FamilyName));
+        if (claims.BirthDate is not { } birthdate)
+        {
+            throw new ArgumentException("The birthdate is required.", nameof(claims));
+        }
+        if (level == AssuranceLevel.None || !Enum.IsDefined(level))
+        {
+            throw new ArgumentOutOfRangeException(nameof(level), level, "A credential needs a level of assurance of low, substantial or high.");
+        }
         if (claims.Nationality is not { Length: 2 or 3 } nationality || !nationality.All(char.IsAsciiLetterUpper))
         {
             throw new ArgumentException("Nationality must be an uppercase ISO 3166-1 alpha-3 (or alpha-2) code.", nameof(claims));
         }
         var issuedOn = DateOnly.FromDateTime(issuedAt.UtcDateTime);
-        if (claims.Birthdate > issuedOn)
+        if (birthdate > issuedOn)
         {
             throw new ArgumentException("The birthdate is after the issuance date.", nameof(claims));
         }
@@ -67,10 +77,10 @@ public static class VerifiedIdentityCredential
             {
                 [GivenName] = claims.GivenName,
                 [FamilyName] = claims.FamilyName,
-                [Birthdate] = claims.Birthdate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                [Birthdate] = birthdate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 [Nationality] = claims.Nationality,
-                [AgeOver18] = AgeOn(claims.Birthdate, issuedOn) >= AdultAge,
-                [AssuranceLevelClaim] = claims.AssuranceLevel.ToClaimValue(),
+                [AgeOver18] = AgeOn(birthdate, issuedOn) >= AdultAge,
+                [AssuranceLevelClaim] = level.ToClaimValue(),
             },
         };
     }

@@ -9,6 +9,7 @@ using Platform.Identity.Oidc;
 using Platform.Identity.Pages;
 using Platform.Identity.Smart;
 using Platform.Identity.Text;
+using Platform.Identity.Verification;
 using Platform.ServiceDefaults;
 using Platform.WebUi;
 using Platform.WebUi.Text;

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Platform.Identity.Kyc;
+using Platform.Identity.Verification;
 
 namespace Platform.Identity.Tests.Infrastructure;
 

@@ -44,12 +44,4 @@ public static class AssuranceMapper
             ? new(AssuranceLevel.High, AssuranceBasis.ManualReviewDocumentAndPerson)
             : new(AssuranceLevel.Substantial, AssuranceBasis.ManualReviewDocument);
     }
-
-    public static string ToCode(AssuranceLevel level) => level switch
-    {
-        AssuranceLevel.Low => "low",
-        AssuranceLevel.Substantial => "substantial",
-        AssuranceLevel.High => "high",
-        _ => "none",
-    };
 }

@@ -4,5 +4,5 @@ namespace Platform.Identity.Kyc;
 public sealed record AssuranceOutcome(AssuranceLevel Level, string Basis)
 {
     /// <summary>The level as written in <c>verified_claims</c>: <c>low</c>, <c>substantial</c>, <c>high</c>.</summary>
-    public string Code => AssuranceMapper.ToCode(Level);
+    public string Code => Level.ToClaimValue();
 }

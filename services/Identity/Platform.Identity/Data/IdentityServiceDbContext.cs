@@ -5,6 +5,7 @@ using Platform.Identity.Accounts;
 using Platform.Identity.Kyc;
 using Platform.Identity.Oidc;
 using Platform.Identity.Sessions;
+using Platform.Identity.Verification;
 using Platform.Messaging;
 
 namespace Platform.Identity.Data;

@@ -264,7 +264,7 @@ public static class AuthorizationEndpoints
                 claims[PlatformClaims.Licence] = user.LicenceNumber;
             }
         }
-        if (principal.HasScope(OidcScopes.VerifiedClaims) && context.RequestServices.GetService(typeof(Kyc.KycService)) is Kyc.KycService kyc &&
+        if (principal.HasScope(OidcScopes.VerifiedClaims) && context.RequestServices.GetService(typeof(Verification.KycService)) is Verification.KycService kyc &&
             await kyc.VerifiedClaimsAsync(user.Id, context.RequestAborted) is { } verified)
         {
             claims[PlatformClaims.VerifiedClaims] = verified;

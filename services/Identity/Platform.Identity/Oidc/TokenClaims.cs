@@ -44,7 +44,7 @@ public sealed class TokenClaims(UserManager<PlatformUser> users, IServiceProvide
             identity.SetClaim(Logout.SessionIdentifier.Claim, sid);
         }
         // KYC is optional (on when configured): ask for its service only when the client asked for verified_claims.
-        if (granted.Contains(OidcScopes.VerifiedClaims) && services.GetService(typeof(Kyc.KycService)) is Kyc.KycService kyc &&
+        if (granted.Contains(OidcScopes.VerifiedClaims) && services.GetService(typeof(Verification.KycService)) is Verification.KycService kyc &&
             await kyc.VerifiedClaimsAsync(user.Id, CancellationToken.None) is { } verified)
         {
             identity.SetClaim(PlatformClaims.VerifiedClaims, verified);

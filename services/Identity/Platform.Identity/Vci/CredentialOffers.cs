@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Platform.Identity.Data;
 using Platform.Identity.Kyc;
+using Platform.Identity.Verification;
 using Platform.ServiceDefaults;
 
 namespace Platform.Identity.Vci;

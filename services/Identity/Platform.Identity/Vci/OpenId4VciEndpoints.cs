@@ -11,6 +11,7 @@ using OpenIddict.Validation.AspNetCore;
 using Platform.Identity.Data;
 using Platform.Identity.Kyc;
 using Platform.Identity.Oidc;
+using Platform.Identity.Verification;
 using Platform.ServiceDefaults;
 
 namespace Platform.Identity.Vci;

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Platform.Identity.Kyc;
+using Platform.Identity.Verification;
 
 namespace Platform.Identity.Vci;
 

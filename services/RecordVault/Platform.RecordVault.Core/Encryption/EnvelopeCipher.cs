@@ -1,10 +1,11 @@
 using System.Security.Cryptography;
 using Platform.Crypto;
+using Platform.Crypto.Envelopes;
 
 namespace Platform.RecordVault.Core;
 
 /// <summary>
-/// Envelope encryption of record versions: a fresh random 256-bit data key per version, AES-256-GCM with the
+/// Envelope encryption of record versions, built on the platform's <see cref="DataKeyEnvelope"/>: a fresh random 256-bit data key per version, AES-256-GCM with the
 /// version's <see cref="RecordBinding"/> as associated data (<see cref="RecordAad"/>), and the data key stored only
 /// wrapped by a key-encryption key (KEK) from <see cref="IKeyProvider"/>. Clear data keys are zeroed as soon as the
 /// operation ends; they outlive it only in the optional <see cref="DataKeyCache"/>.
@@ -43,18 +44,12 @@ public sealed class EnvelopeCipher
         ArgumentNullException.ThrowIfNull(binding);
         ArgumentNullException.ThrowIfNull(kek);
         var aad = RecordAad.Encode(binding, EnvelopeFormat.SingleShot);
-        var dataKey = NewKeyBuffer();
+        var dataKey = DataKeyEnvelope.NewDataKeyBuffer();
         try
         {
             RandomNumberGenerator.Fill(dataKey);
-            var wrapped = await WrapAsync(dataKey, kek, cancellationToken).ConfigureAwait(false);
-            var nonce = RandomNumberGenerator.GetBytes(EnvelopeFormat.NonceSize);
-            var tag = new byte[EnvelopeFormat.TagSize];
-            var ciphertext = new byte[plaintext.Length];
-            using (var aes = new AesGcm(dataKey, EnvelopeFormat.TagSize))
-            {
-                aes.Encrypt(nonce, plaintext.Span, ciphertext, tag, aad);
-            }
+            var wrapped = await DataKeyEnvelope.WrapAsync(dataKey, kek, cancellationToken).ConfigureAwait(false);
+            var (nonce, tag, ciphertext) = DataKeyEnvelope.Encrypt(dataKey, plaintext.Span, aad);
             return new EncryptedRecord(EnvelopeFormat.SingleShot, wrapped, nonce, tag, ciphertext);
         }
         finally
@@ -77,20 +72,17 @@ public sealed class EnvelopeCipher
         var (dataKey, cacheKey, fromCache) = await OpenDataKeyAsync(record.WrappedKey, binding, kek, cancellationToken).ConfigureAwait(false);
         try
         {
-            var plaintext = new byte[record.Ciphertext.Length];
-            using (var aes = new AesGcm(dataKey, EnvelopeFormat.TagSize))
+            byte[] plaintext;
+            try
             {
-                try
-                {
-                    aes.Decrypt(record.Nonce, record.Ciphertext, record.Tag, plaintext, aad);
-                }
-                catch (AuthenticationTagMismatchException ex)
-                {
-                    Forget(cacheKey, fromCache);
-                    throw new RecordDecryptionException(RecordDecryptionFailure.AuthenticationFailed,
-                        $"Record '{binding.RecordId}' version {binding.Version} failed authentication: the ciphertext, tag, nonce or "
-                        + "wrapped key was altered, or the record id, version, patient or category differs from the ones it was written with.", ex);
-                }
+                plaintext = DataKeyEnvelope.Decrypt(dataKey, record.Nonce, record.Tag, record.Ciphertext, aad);
+            }
+            catch (AuthenticationTagMismatchException ex)
+            {
+                Forget(cacheKey, fromCache);
+                throw new RecordDecryptionException(RecordDecryptionFailure.AuthenticationFailed,
+                    $"Record '{binding.RecordId}' version {binding.Version} failed authentication: the ciphertext, tag, nonce or "
+                    + "wrapped key was altered, or the record id, version, patient or category differs from the ones it was written with.", ex);
             }
             Remember(cacheKey, dataKey, fromCache);
             return plaintext;
@@ -114,11 +106,11 @@ public sealed class EnvelopeCipher
         ArgumentNullException.ThrowIfNull(binding);
         ArgumentNullException.ThrowIfNull(kek);
         var aad = RecordAad.Encode(binding, EnvelopeFormat.Chunked);
-        var dataKey = NewKeyBuffer();
+        var dataKey = DataKeyEnvelope.NewDataKeyBuffer();
         try
         {
             RandomNumberGenerator.Fill(dataKey);
-            var wrapped = await WrapAsync(dataKey, kek, cancellationToken).ConfigureAwait(false);
+            var wrapped = await DataKeyEnvelope.WrapAsync(dataKey, kek, cancellationToken).ConfigureAwait(false);
             var prefix = RandomNumberGenerator.GetBytes(EnvelopeFormat.NoncePrefixSize);
             using var aes = new AesGcm(dataKey, EnvelopeFormat.TagSize);
             var written = await ChunkedGcm.EncryptAsync(aes, prefix, ChunkSize, aad, plaintext, destination, cancellationToken)
@@ -174,24 +166,12 @@ public sealed class EnvelopeCipher
     }
 
     // Pinned so the GC cannot leave copies of the key behind when it compacts the heap.
-    private static byte[] NewKeyBuffer() => GC.AllocateArray<byte>(EnvelopeFormat.DataKeySize, pinned: true);
-
-    private static async Task<WrappedKey> WrapAsync(byte[] dataKey, IKeyEncryptionKey kek, CancellationToken cancellationToken)
-    {
-        var wrapped = await kek.WrapAsync(dataKey, cancellationToken).ConfigureAwait(false);
-        if (wrapped.KeyName != kek.KeyName || wrapped.Ciphertext.Length == 0)
-        {
-            throw new KeyProviderException($"KEK '{kek.KeyName}' returned a wrapped key that does not name it.");
-        }
-        return wrapped;
-    }
-
     /// <summary>The record's data key from the cache, or unwrapped by the KEK; the caller zeroes the returned array.</summary>
     private async Task<(byte[] DataKey, DataKeyCacheKey CacheKey, bool FromCache)> OpenDataKeyAsync(WrappedKey wrapped, RecordBinding binding,
         IKeyEncryptionKey kek, CancellationToken cancellationToken)
     {
         var cacheKey = new DataKeyCacheKey(binding.RecordId, binding.Version, wrapped.KeyName, wrapped.KeyVersion);
-        var dataKey = NewKeyBuffer();
+        var dataKey = DataKeyEnvelope.NewDataKeyBuffer();
         if (Cache is not null && Cache.TryGet(cacheKey, dataKey))
         {
             return (dataKey, cacheKey, true);

@@ -1,3 +1,5 @@
+using Platform.Crypto.Envelopes;
+
 namespace Platform.RecordVault.Core;
 
 /// <summary>
@@ -13,13 +15,13 @@ public static class EnvelopeFormat
     public const byte Chunked = 2;
 
     /// <summary>Data-key length in bytes (AES-256).</summary>
-    public const int DataKeySize = 32;
+    public const int DataKeySize = DataKeyEnvelope.DataKeySize;
 
     /// <summary>GCM nonce length in bytes.</summary>
-    public const int NonceSize = 12;
+    public const int NonceSize = DataKeyEnvelope.NonceSize;
 
     /// <summary>GCM tag length in bytes (the full 128 bits; shorter tags weaken GCM).</summary>
-    public const int TagSize = 16;
+    public const int TagSize = DataKeyEnvelope.TagSize;
 
     /// <summary>Random part of a chunked stream's nonces; the remaining 4 bytes are the chunk counter.</summary>
     public const int NoncePrefixSize = 8;

@@ -1,10 +1,11 @@
-using System.Buffers.Binary;
 using System.Text;
+using Platform.Crypto.Envelopes;
 
 namespace Platform.RecordVault.Core;
 
 /// <summary>
-/// Canonical associated-data bytes for a <see cref="RecordBinding"/>. Every field is length-prefixed so no two
+/// Canonical associated-data bytes for a <see cref="RecordBinding"/>, written with the platform's
+/// <see cref="AssociatedDataWriter"/>. Every field is length-prefixed so no two
 /// different bindings can produce the same bytes (no separator to smuggle), and the format byte keeps a single-shot
 /// ciphertext from being accepted as a chunk of a stream or the other way round.
 /// </summary>
@@ -32,26 +33,11 @@ public static class RecordAad
     {
         ArgumentNullException.ThrowIfNull(binding);
         var utf8 = RecordBinding.StrictUtf8;
-        var id = utf8.GetBytes(binding.RecordId);
-        var patient = utf8.GetBytes(binding.PatientPseudonym);
-        var category = Encoding.ASCII.GetBytes(binding.Category);
-        var aad = new byte[Label.Length + 1 + (2 + id.Length) + 4 + (2 + patient.Length) + (2 + category.Length)];
-        var span = aad.AsSpan();
-        Label.CopyTo(span);
-        var at = Label.Length;
-        span[at++] = format;
-        at = WriteField(span, at, id);
-        BinaryPrimitives.WriteUInt32BigEndian(span[at..], (uint)binding.Version);
-        at += 4;
-        at = WriteField(span, at, patient);
-        WriteField(span, at, category);
-        return aad;
-    }
-
-    private static int WriteField(Span<byte> span, int at, byte[] field)
-    {
-        BinaryPrimitives.WriteUInt16BigEndian(span[at..], checked((ushort)field.Length));
-        field.CopyTo(span[(at + 2)..]);
-        return at + 2 + field.Length;
+        return new AssociatedDataWriter(Label).Byte(format)
+            .Field(utf8.GetBytes(binding.RecordId))
+            .UInt32((uint)binding.Version)
+            .Field(utf8.GetBytes(binding.PatientPseudonym))
+            .Field(Encoding.ASCII.GetBytes(binding.Category))
+            .ToArray();
     }
 }

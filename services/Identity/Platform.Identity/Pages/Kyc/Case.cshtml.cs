@@ -7,6 +7,7 @@ using Microsoft.Extensions.Localization;
 using Platform.Identity.Accounts;
 using Platform.Identity.Kyc;
 using Platform.Identity.Text;
+using Platform.Identity.Verification;
 using Platform.ServiceDefaults;
 
 namespace Platform.Identity.Pages.Kyc;

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Platform.Identity.Kyc;
+using Platform.Identity.Verification;
 
 namespace Platform.Identity.Pages.Kyc;
 

@@ -3,10 +3,11 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Localization;
 using Platform.Identity.Accounts;
 using Platform.Identity.Kyc;
 using Platform.Identity.Text;
-using Microsoft.Extensions.Localization;
+using Platform.Identity.Verification;
 
 namespace Platform.Identity.Pages.Onboarding;
 

@@ -2,10 +2,11 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
 using Platform.Identity.Accounts;
 using Platform.Identity.Kyc;
 using Platform.Identity.Text;
-using Microsoft.Extensions.Localization;
+using Platform.Identity.Verification;
 using Platform.ServiceDefaults;
 
 namespace Platform.Identity.Pages.Onboarding;

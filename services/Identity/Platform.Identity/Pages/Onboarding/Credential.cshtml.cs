@@ -3,10 +3,11 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Localization;
 using Platform.Identity.Accounts;
 using Platform.Identity.Kyc;
 using Platform.Identity.Text;
-using Microsoft.Extensions.Localization;
+using Platform.Identity.Verification;
 using Platform.ServiceDefaults;
 
 namespace Platform.Identity.Pages.Onboarding;

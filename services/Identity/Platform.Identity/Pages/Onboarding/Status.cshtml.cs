@@ -1,9 +1,10 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
 using Platform.Identity.Accounts;
 using Platform.Identity.Kyc;
 using Platform.Identity.Text;
-using Microsoft.Extensions.Localization;
+using Platform.Identity.Verification;
 
 namespace Platform.Identity.Pages.Onboarding;
 

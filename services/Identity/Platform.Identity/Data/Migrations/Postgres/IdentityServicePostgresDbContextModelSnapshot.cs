@@ -494,7 +494,7 @@ namespace Platform.Identity.Data.Migrations.Postgres
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
-            modelBuilder.Entity("Platform.Identity.Kyc.CredentialStatusRow", b =>
+            modelBuilder.Entity("Platform.Identity.Verification.CredentialStatusRow", b =>
                 {
                     b.Property<int>("Index")
                         .ValueGeneratedOnAdd()
@@ -537,7 +537,7 @@ namespace Platform.Identity.Data.Migrations.Postgres
                     b.ToTable("CredentialStatuses", (string)null);
                 });
 
-            modelBuilder.Entity("Platform.Identity.Kyc.KycCaseRow", b =>
+            modelBuilder.Entity("Platform.Identity.Verification.KycCaseRow", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -579,7 +579,7 @@ namespace Platform.Identity.Data.Migrations.Postgres
                     b.ToTable("KycCases", (string)null);
                 });
 
-            modelBuilder.Entity("Platform.Identity.Kyc.KycEvidenceRow", b =>
+            modelBuilder.Entity("Platform.Identity.Verification.KycEvidenceRow", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -599,6 +599,9 @@ namespace Platform.Identity.Data.Migrations.Postgres
 
                     b.Property<long>("CreatedAtMs")
                         .HasColumnType("bigint");
+
+                    b.Property<int>("FormatVersion")
+                        .HasColumnType("integer");
 
                     b.Property<string>("KekName")
                         .IsRequired()

@@ -485,7 +485,7 @@ namespace Platform.Identity.Data.Migrations.Sqlite
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
-            modelBuilder.Entity("Platform.Identity.Kyc.CredentialStatusRow", b =>
+            modelBuilder.Entity("Platform.Identity.Verification.CredentialStatusRow", b =>
                 {
                     b.Property<int>("Index")
                         .ValueGeneratedOnAdd()
@@ -526,7 +526,7 @@ namespace Platform.Identity.Data.Migrations.Sqlite
                     b.ToTable("CredentialStatuses", (string)null);
                 });
 
-            modelBuilder.Entity("Platform.Identity.Kyc.KycCaseRow", b =>
+            modelBuilder.Entity("Platform.Identity.Verification.KycCaseRow", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -568,7 +568,7 @@ namespace Platform.Identity.Data.Migrations.Sqlite
                     b.ToTable("KycCases", (string)null);
                 });
 
-            modelBuilder.Entity("Platform.Identity.Kyc.KycEvidenceRow", b =>
+            modelBuilder.Entity("Platform.Identity.Verification.KycEvidenceRow", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -587,6 +587,9 @@ namespace Platform.Identity.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAtMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FormatVersion")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("KekName")

@@ -1,25 +1,24 @@
-namespace Platform.Identity.Credentials;
+namespace Platform.Identity.Kyc;
 
-/// <summary>Level of assurance of the identity proofing, eIDAS style (Regulation 910/2014 art. 8).</summary>
-public enum AssuranceLevel
-{
-    Low,
-    Substantial,
-    High,
-}
-
-/// <summary>The <c>assurance_level</c> claim values of <see cref="AssuranceLevel"/>.</summary>
+/// <summary>
+/// The <c>assurance_level</c> values of <see cref="AssuranceLevel"/>, one spelling for OIDC4IDA <c>verified_claims</c>,
+/// the verified-identity credential and the <c>identity.verified</c> event.
+/// </summary>
 public static class AssuranceLevels
 {
     public static string ToClaimValue(this AssuranceLevel level) => level switch
     {
+        AssuranceLevel.None => "none",
         AssuranceLevel.Low => "low",
         AssuranceLevel.Substantial => "substantial",
         AssuranceLevel.High => "high",
         _ => throw new ArgumentOutOfRangeException(nameof(level), level, "Unknown assurance level."),
     };
 
-    /// <summary>Parses a claim value; exact lowercase match only, so a value cannot be smuggled in another spelling.</summary>
+    /// <summary>
+    /// Parses a claim value a credential may carry (<c>low</c>, <c>substantial</c>, <c>high</c>; never <c>none</c>);
+    /// exact lowercase match only, so a value cannot be smuggled in another spelling.
+    /// </summary>
     public static bool TryParse(string? value, out AssuranceLevel level)
     {
         switch (value)
@@ -34,7 +33,7 @@ public static class AssuranceLevels
                 level = AssuranceLevel.High;
                 return true;
             default:
-                level = default;
+                level = AssuranceLevel.None;
                 return false;
         }
     }

@@ -1,6 +1,7 @@
+using Platform.Identity.Kyc;
 using Platform.ServiceDefaults;
 
-namespace Platform.Identity.Kyc;
+namespace Platform.Identity.Verification;
 
 /// <summary>Maps the KYC workflow's refusals to problem+json.</summary>
 public static class KycProblems

@@ -1,4 +1,4 @@
-namespace Platform.Identity.Kyc;
+namespace Platform.Identity.Verification;
 
 /// <summary>
 /// Evidence for a case — the application form with the MRZ, a document image, a selfie — encrypted with a fresh
@@ -7,6 +7,10 @@ namespace Platform.Identity.Kyc;
 public sealed class KycEvidenceRow
 {
     public Guid Id { get; set; }
+
+    /// <summary>An <see cref="EvidenceFormat"/>; rows written before formats were versioned read 0.</summary>
+    public int FormatVersion { get; set; }
+
     public Guid CaseId { get; set; }
     public string Kind { get; set; } = "";
     public string ContentType { get; set; } = "";

@@ -6,10 +6,11 @@ using Microsoft.Extensions.Options;
 using Platform.Contracts.Events;
 using Platform.Identity.Accounts;
 using Platform.Identity.Data;
+using Platform.Identity.Kyc;
 using Platform.Messaging.Outbox;
 using Platform.ServiceDefaults;
 
-namespace Platform.Identity.Kyc;
+namespace Platform.Identity.Verification;
 
 /// <summary>
 /// Runs KYC cases: registration, evidence (encrypted before it is stored), automated checks, the reviewer's

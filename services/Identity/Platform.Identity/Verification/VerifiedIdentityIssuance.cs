@@ -1,11 +1,10 @@
 using Platform.Crypto;
 using Platform.Identity.Credentials;
 using Platform.Identity.Data;
+using Platform.Identity.Kyc;
 using Platform.ServiceDefaults;
-using CredentialAssurance = Platform.Identity.Credentials.AssuranceLevel;
-using CredentialClaims = Platform.Identity.Credentials.VerifiedIdentityClaims;
 
-namespace Platform.Identity.Kyc;
+namespace Platform.Identity.Verification;
 
 /// <summary>
 /// Issues the verified-identity SD-JWT VC to the holder of an approved case, bound to the key the holder's proof
@@ -34,21 +33,14 @@ public sealed class VerifiedIdentityIssuance(IdentityServiceDbContext db, KycSer
         var holderKey = verifiedProof.Key;
         var verified = await kyc.LatestVerifiedIdentityAsync(ownerId, cancellationToken)
             ?? throw ProblemException.Conflict("There is no approved KYC case for this account.", "not_verified");
-        var level = AssuranceMapper.Map(verified.Case).Code switch
-        {
-            "high" => CredentialAssurance.High,
-            "substantial" => CredentialAssurance.Substantial,
-            _ => CredentialAssurance.Low,
-        };
-        var claims = new CredentialClaims(verified.Claims.GivenName!, verified.Claims.FamilyName!, verified.Claims.BirthDate!.Value,
-            verified.Claims.Nationality!, level);
+        var level = AssuranceMapper.Map(verified.Case).Level;
         // A slot in the status list first, so the credential can be revoked.
         var slot = new CredentialStatusRow { OwnerId = ownerId, CaseId = verified.CaseId, IssuedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds(), NotificationId = notificationId };
         db.CredentialStatuses.Add(slot);
         await db.SaveChangesAsync(cancellationToken);
         var signingKey = await keys.GetSigningKeyAsync(CredentialEndpoints.SigningKeyName, cancellationToken);
         var credential = await new SdJwtIssuer(signingKey, time).IssueAsync(
-            VerifiedIdentityCredential.CreateRequest(issuer, claims, holderKey, time.GetUtcNow(), CredentialEndpoints.Lifetime,
+            VerifiedIdentityCredential.CreateRequest(issuer, verified.Claims, level, holderKey, time.GetUtcNow(), CredentialEndpoints.Lifetime,
                 new StatusListReference(CredentialEndpoints.StatusListUri(issuer), slot.Index)), cancellationToken);
         return credential.Compact;
     }

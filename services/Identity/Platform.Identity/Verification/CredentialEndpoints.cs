@@ -8,10 +8,11 @@ using OpenIddict.Abstractions;
 using Platform.Crypto;
 using Platform.Identity.Credentials;
 using Platform.Identity.Data;
+using Platform.Identity.Kyc;
 using Platform.Messaging.Outbox;
 using Platform.ServiceDefaults;
 
-namespace Platform.Identity.Kyc;
+namespace Platform.Identity.Verification;
 
 /// <summary>
 /// The verified-identity credential: <c>POST /credentials/verified-identity</c> issues an SD-JWT VC to the holder of

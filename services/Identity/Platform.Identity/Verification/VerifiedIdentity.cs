@@ -1,4 +1,5 @@
-namespace Platform.Identity.Kyc;
+using Platform.Identity.Kyc;
+namespace Platform.Identity.Verification;
 
 /// <summary>
 /// An account's latest approved KYC case with the identity values its application declared (decrypted from the

@@ -1,4 +1,5 @@
-namespace Platform.Identity.Kyc;
+using Platform.Identity.Kyc;
+namespace Platform.Identity.Verification;
 
 /// <summary>One issued credential's slot in the status list: whose it is and whether it has been revoked.</summary>
 public sealed class CredentialStatusRow

@@ -1,4 +1,5 @@
-namespace Platform.Identity.Kyc;
+using Platform.Identity.Kyc;
+namespace Platform.Identity.Verification;
 
 /// <summary>A case as the applicant and reviewers see it: state, route, each check's result and reason codes; no personal data.</summary>
 public sealed record KycCaseView(

@@ -2,9 +2,10 @@ using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
 using Platform.Crypto;
+using Platform.Identity.Kyc;
 using Platform.ServiceDefaults;
 
-namespace Platform.Identity.Kyc;
+namespace Platform.Identity.Verification;
 
 /// <summary>
 /// The holder's proof of possession when asking for a credential: a compact JWS (ES256, <c>typ</c>

@@ -1,4 +1,5 @@
-namespace Platform.Identity.Kyc;
+using Platform.Identity.Kyc;
+namespace Platform.Identity.Verification;
 
 /// <summary>
 /// A KYC case as stored: its workflow snapshot (states, audit, command ids — no personal data), the keyed

@@ -9,10 +9,11 @@ using OpenIddict.Abstractions;
 using OpenIddict.Validation.AspNetCore;
 using Platform.Hosting.Idempotency;
 using Platform.Identity.Accounts;
+using Platform.Identity.Kyc;
 using Platform.Identity.Oidc;
 using Platform.ServiceDefaults;
 
-namespace Platform.Identity.Kyc;
+namespace Platform.Identity.Verification;
 
 /// <summary>
 /// The KYC API: an account holder opens a case and submits evidence (checked at once); reviewers (second factor)

@@ -1,4 +1,5 @@
-namespace Platform.Identity.Kyc;
+using Platform.Identity.Kyc;
+namespace Platform.Identity.Verification;
 
 /// <summary>
 /// POST /kyc/cases/{id}/evidence: the form as the applicant filled it in, the document's machine-readable zone

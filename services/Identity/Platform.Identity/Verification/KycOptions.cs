@@ -1,4 +1,5 @@
-namespace Platform.Identity.Kyc;
+using Platform.Identity.Kyc;
+namespace Platform.Identity.Verification;
 
 /// <summary><c>Kyc:*</c>.</summary>
 public sealed class KycOptions

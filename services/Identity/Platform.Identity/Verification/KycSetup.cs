@@ -1,9 +1,10 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Platform.Identity.Kyc;
 using Platform.Identity.Vci;
 
-namespace Platform.Identity.Kyc;
+namespace Platform.Identity.Verification;
 
 /// <summary>
 /// Registers KYC: the check runner with the sanctions list (<c>Kyc:SanctionsListPath</c>, default the shipped
@@ -42,6 +43,8 @@ public static class KycSetup
             new KycCheckOptions { MinimumAge = options.MinimumAge, AcceptSpecimenDocuments = options.AcceptSpecimenDocuments },
             list.List!, fingerprinter, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<EvidenceCipher>();
+        builder.Services.AddSingleton<LegacyEvidenceResealer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LegacyEvidenceResealer>());
         builder.Services.AddScoped<KycService>();
         builder.Services.AddScoped<VerifiedIdentityIssuance>();
         builder.Services.AddAuthorization(KycEndpoints.AddPolicies);
