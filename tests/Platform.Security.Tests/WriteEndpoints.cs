@@ -67,6 +67,70 @@ public static class WriteEndpoints
         new("path: 4 000 characters", () => body, prefix + new string('a', 4_000) + suffix),
     ];
 
+    /// <summary>A valid Binary resource for a patient the vault does not know (refused 403 and not audited, like the records' corpus).</summary>
+    private static string FhirBinary() =>
+        "{\"resourceType\":\"Binary\",\"contentType\":\"application/pdf\",\"securityContext\":{\"reference\":\"Patient/corpus-patient-0001\"},\"data\":\""
+        + Convert.ToBase64String("%PDF-1.4\n% corpus\n%%EOF\n"u8) + "\"}";
+
+    /// <summary>
+    /// POST /fhir/r4/Binary: the JSON corpus on a Binary resource, and attacks of its own on both forms. "JSON sent as
+    /// text/plain" is sent for a patient no one has (X-Security-Context): UTF-8 text is an attachment type, so without
+    /// the header it would be a valid raw upload of the caller's own text file, not a bad input. Its own attacks:
+    /// a resource without data (422 invalid_resource), a type off the allowlist (415), raw bytes whose signature
+    /// contradicts their type (422 content_type_mismatch), raw HTML (415), an unknown category (422 unknown_category),
+    /// a label no category covers (422 unsupported_sensitivity_label), a securityContext that is no patient (422
+    /// patient_reference_required), another resource type (422 invalid_resource).
+    /// </summary>
+    private static IEnumerable<BadInput> BinaryCorpus()
+    {
+        const string fhirJson = "application/fhir+json";
+        HttpContent Raw(byte[] bytes, string contentType)
+        {
+            var content = new ByteArrayContent(bytes);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+            return content;
+        }
+        return BadInputs.ForJson(FhirBinary(), FhirBinaryLimit, fhirJson).Where(i => i.Name != "JSON sent as text/plain")
+            .Concat(
+            [
+                new("JSON sent as text/plain for a patient no one has", () =>
+                {
+                    var text = Json(FhirBinary(), "text/plain");
+                    text.Headers.TryAddWithoutValidation("X-Security-Context", "Patient/corpus-patient-0001");
+                    return text;
+                }),
+                new("Binary: no data", () => Json("{\"resourceType\":\"Binary\",\"contentType\":\"application/pdf\"}", fhirJson)),
+                new("Binary: a contentType off the allowlist", () => Json(FhirBinary().Replace("application/pdf", "text/html", StringComparison.Ordinal), fhirJson)),
+                new("Binary: a securityContext that is no patient", () => Json(FhirBinary().Replace("Patient/corpus-patient-0001", "Practitioner/../../x", StringComparison.Ordinal), fhirJson)),
+                new("Binary: a label no category covers (TBOO)", () => Json(FhirBinary().Replace("\"contentType\"", "\"meta\":{\"security\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ActCode\",\"code\":\"TBOO\"}]},\"contentType\"", StringComparison.Ordinal), fhirJson)),
+                new("Binary: an Observation", () => Json(FhirWithSubject(), fhirJson)),
+                new("raw: HTML labelled image/png", () => Raw("<html><script>alert(1)</script></html>"u8.ToArray(), "image/png")),
+                new("raw: HTML as text/html", () => Raw("<html></html>"u8.ToArray(), "text/html")),
+                new("raw: no content type", () => new ByteArrayContent("%PDF-1.4\n"u8.ToArray())),
+                new("raw: an unknown category", () => Raw("%PDF-1.4\n% corpus\n%%EOF\n"u8.ToArray(), "application/pdf"), "/fhir/r4/Binary?category=' OR 1=1"),
+            ]);
+    }
+
+    /// <summary>The Binary route's request limit at the vault's default 25 MiB attachments: base64 plus 64 KiB.</summary>
+    private const long FhirBinaryLimit = 25L * 1024 * 1024 / 3 * 4 + 64 * 1024;
+
+    /// <summary>The Bulk Data kick-off's bad parameters (each refused before a job exists) and another patient's export.</summary>
+    private static IEnumerable<BadInput> ExportKickOffs(SecurityPlatform p)
+    {
+        var own = $"/fhir/r4/Patient/{p.Patient.Account!.Id}/$export";
+        return new[]
+        {
+            ("a type this server does not serve", "?_type=Patient"), ("an unknown type", "?_type=Nonsense"), ("a date without a zone", "?_since=2024-01-01"),
+            ("_since twice", "?_since=2024-01-01T00:00:00Z&_since=2024-02-01T00:00:00Z"), ("an output format other than NDJSON", "?_outputFormat=text/csv"),
+            ("a _typeFilter", "?_typeFilter=Observation%3Fcode%3D1"), ("includeAssociatedData", "?includeAssociatedData=LatestProvenanceResources"),
+            ("a kick-off URL over 2,048 characters", "?_type=" + string.Join(",", Enumerable.Repeat("Observation", 200))),
+        }.Select(bad => new BadInput("$export: " + bad.Item1, () => null, own + bad.Item2))
+            .Append(new BadInput("$export: another patient", () => null, "/fhir/r4/Patient/corpus-patient-0001/$export"))
+            .Concat(PathAttacks("/fhir/r4/Patient/", "/$export"));
+    }
+
+    private static readonly Dictionary<string, string> RespondAsync = new() { ["Prefer"] = "respond-async" };
+
     private static readonly Dictionary<string, string> OnBehalfReason = new() { ["X-Audit-Reason"] = "corpus check of the four eyes rule, ticket 17" };
 
     public static IReadOnlyList<WriteEndpoint> All { get; } =
@@ -138,6 +202,13 @@ public static class WriteEndpoints
         new("PUT /fhir/r4/{type}/{id}", "record-vault", "PUT", PrincipalKinds.Patient, p => $"/fhir/r4/Observation/{p.RecordId}",
             FhirWithSubject(), BodyLimit: 4 * 1024 * 1024, MediaType: "application/fhir+json", IsFhir: true,
             Extra: p => InvalidFhir().Concat(FhirPathAttacks("/" + p.RecordId))),
+        new("POST /fhir/r4/Binary", "record-vault", "POST", PrincipalKinds.Patient, _ => "/fhir/r4/Binary", IsFhir: true,
+            Extra: _ => BinaryCorpus()),
+        // Bulk Data: the kick-off creates a job (GET, as the specification has it); a cancel deletes one.
+        new("GET /fhir/r4/Patient/{id}/$export", "record-vault", "GET", PrincipalKinds.Patient, p => $"/fhir/r4/Patient/{p.Patient.Account!.Id}/$export",
+            IsFhir: true, Headers: RespondAsync, Extra: ExportKickOffs),
+        new("DELETE /fhir/r4/bulk-export/{job}", "record-vault", "DELETE", PrincipalKinds.Patient, _ => $"/fhir/r4/bulk-export/{Guid.NewGuid()}",
+            IsFhir: true, Extra: _ => PathAttacks("/fhir/r4/bulk-export/", "").Append(new BadInput("a job that does not exist", () => null))),
         new("DELETE /records/{id}", "record-vault", "DELETE", PrincipalKinds.Patient, p => $"/records/{p.RecordId}",
             Extra: _ => PathAttacks("/records/", "")),
         new("DELETE /admin/records/{id}", "record-vault", "DELETE", PrincipalKinds.Admin, p => $"/admin/records/{p.RecordId}",

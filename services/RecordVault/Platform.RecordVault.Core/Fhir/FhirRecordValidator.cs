@@ -53,6 +53,23 @@ public sealed class FhirRecordValidator
 
     public FhirValidationResult Validate(ReadOnlySpan<byte> utf8Json)
     {
+        var (type, resource, problems) = ParseResource(utf8Json);
+        return problems.Count > 0 ? FhirValidationResult.Invalid(type, problems) : Categorise(type!, resource!);
+    }
+
+    /// <summary>
+    /// Steps 1 to 3 only (syntax, <c>resourceType</c>, strict parsing and invariants), without a record category: for
+    /// resources the vault reads but does not file as records of their type (a <c>Binary</c> upload carries an
+    /// attachment). Either the resource or at least one problem.
+    /// </summary>
+    public (R4.Resource? Resource, IReadOnlyList<FhirValidationProblem> Problems) Parse(ReadOnlySpan<byte> utf8Json)
+    {
+        var (_, resource, problems) = ParseResource(utf8Json);
+        return (resource, problems);
+    }
+
+    private static (string? ResourceType, R4.Resource? Resource, IReadOnlyList<FhirValidationProblem> Problems) ParseResource(ReadOnlySpan<byte> utf8Json)
+    {
         if (utf8Json.StartsWith("\uFEFF"u8))
         {
             utf8Json = utf8Json[3..];
@@ -60,7 +77,7 @@ public sealed class FhirRecordValidator
         var (resourceType, headerProblem) = ReadResourceType(utf8Json);
         if (headerProblem is not null)
         {
-            return FhirValidationResult.Invalid(resourceType, [headerProblem]);
+            return (resourceType, null, [headerProblem]);
         }
         var type = resourceType!;
 
@@ -72,11 +89,11 @@ public sealed class FhirRecordValidator
         }
         catch (JsonException ex)
         {
-            return FhirValidationResult.Invalid(type, FhirProblemCodes.MalformedJson, "The body is not valid JSON.", Position(ex));
+            return (type, null, [new FhirValidationProblem(FhirProblemCodes.MalformedJson, "The body is not valid JSON.", Position(ex))]);
         }
         catch (Exception ex) when (ex is InvalidOperationException or FormatException or NotSupportedException or ArgumentException)
         {
-            return FhirValidationResult.Invalid(type, FhirProblemCodes.InvalidResource, $"The {type} resource could not be read.");
+            return (type, null, [new FhirValidationProblem(FhirProblemCodes.InvalidResource, $"The {type} resource could not be read.")]);
         }
 
         var problems = issues.Select(issue => Problem(issue, type)).Take(MaxProblems).ToList();
@@ -86,10 +103,10 @@ public sealed class FhirRecordValidator
         }
         if (problems.Count > 0 || resource is null)
         {
-            return FhirValidationResult.Invalid(type, problems.Count > 0 ? problems
+            return (type, null, problems.Count > 0 ? problems
                 : [new FhirValidationProblem(FhirProblemCodes.InvalidResource, $"The {type} resource could not be read.")]);
         }
-        return Categorise(type, resource);
+        return (type, resource, []);
     }
 
     private static FhirValidationResult Categorise(string type, R4.Resource resource)

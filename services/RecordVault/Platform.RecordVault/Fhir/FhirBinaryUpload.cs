@@ -1,4 +1,3 @@
-using Hl7.Fhir.Serialization;
 using Microsoft.AspNetCore.Http;
 using Platform.RecordVault.Core;
 using Platform.RecordVault.Records;
@@ -23,7 +22,7 @@ public static class FhirBinaryUpload
     /// <summary>The category of an attachment uploaded without one: DocumentReference's, so both reach the same grantees.</summary>
     public const string DefaultCategory = RecordCategories.ClinicalNote;
 
-    private static readonly FhirJsonDeserializer Strict = new(new DeserializerSettings());
+    private static readonly FhirRecordValidator Validator = new();
 
     public static async Task<(RecordPayload Payload, string Patient)> ReadAsync(HttpRequest request, RecordCaller caller, long maxBytes, CancellationToken cancellationToken)
     {
@@ -53,11 +52,16 @@ public static class FhirBinaryUpload
     {
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, cancellationToken);
-        Strict.TryDeserializeResource(new System.Text.Json.Utf8JsonReader(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)), out var parsed, out var issues);
-        if (parsed is not R4.Binary binary || issues.Any())
+        // The record validator's parse (syntax, depth, UTF-8, one resourceType, strict Firely, invariants): a body it
+        // refuses is a 422 with its code, never an exception out of the deserializer.
+        var (parsed, problems) = Validator.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        if (problems.Count > 0)
         {
-            var problem = issues.FirstOrDefault()?.Message ?? $"the body is a {parsed?.TypeName ?? "nothing"}, not a Binary";
-            throw ProblemException.Unprocessable($"The FHIR resource is not a valid Binary: {problem}", "invalid_resource");
+            throw ProblemException.Unprocessable($"The FHIR resource is not a valid Binary: {problems[0].Message}", problems[0].Code);
+        }
+        if (parsed is not R4.Binary binary)
+        {
+            throw ProblemException.Unprocessable($"The FHIR resource is not a valid Binary: the body is a {parsed!.TypeName}, not a Binary", "invalid_resource");
         }
         if (binary.Data is not { Length: > 0 } data || string.IsNullOrEmpty(binary.ContentType))
         {
