@@ -785,6 +785,9 @@ scoping and the dead-letter topics; the deployment tests check it against the co
 - topic: access.recorded.v1
   publisher: record-vault
   consumers: [ledger]
+- topic: research.exported.v1
+  publisher: record-vault
+  consumers: [ledger]
 - topic: ledger.committed.v1
   publisher: ledger
   consumers: [consent, record-vault]

@@ -18,8 +18,13 @@ public sealed class ConsentDecisionClient(IHttpClientFactory http)
     public const string HttpClientName = "consent";
     public const string Scope = "consent.decide";
 
-    /// <param name="subjectToken">The clinician's access token as the vault received it; null for callers without one (benchmarks).</param>
-    public async Task<ConsentDecision> DecideAsync(string patient, string actor, string category, string purpose, string action, bool breakGlass, CancellationToken cancellationToken, string? subjectToken = null)
+    /// <summary>The actor kinds of the decision API: a clinician, or an organisation (a research study's grantee id).</summary>
+    public const string PractitionerActor = "practitioner";
+    public const string OrganizationActor = "organization";
+
+    /// <param name="subjectToken">The clinician's access token as the vault received it; null for callers without one (benchmarks, a study's export).</param>
+    public async Task<ConsentDecision> DecideAsync(string patient, string actor, string category, string purpose, string action, bool breakGlass, CancellationToken cancellationToken, string? subjectToken = null,
+        string actorKind = PractitionerActor)
     {
         var client = http.CreateClient(HttpClientName);
         // StringContent so the token handler can resend it once with a fresh token.
@@ -27,7 +32,7 @@ public sealed class ConsentDecisionClient(IHttpClientFactory http)
         {
             subject = patient,
             actor,
-            actorKind = "practitioner",
+            actorKind,
             category,
             purpose,
             action,

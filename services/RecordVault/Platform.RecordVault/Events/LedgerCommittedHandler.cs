@@ -5,7 +5,7 @@ using Platform.RecordVault.Data;
 
 namespace Platform.RecordVault.Events;
 
-/// <summary>Stores the ledger's receipt with the access-log entry whose signed event was committed; other commits are not ours.</summary>
+/// <summary>Stores the ledger's receipt with the access-log entry or research export whose signed event was committed; other commits are not ours.</summary>
 public sealed class LedgerCommittedHandler(RecordVaultDbContext db) : IIntegrationEventHandler<LedgerCommittedV1>
 {
     public async Task<EventHandlingResult> HandleAsync(LedgerCommittedV1 integrationEvent, CancellationToken cancellationToken)
@@ -14,6 +14,9 @@ public sealed class LedgerCommittedHandler(RecordVaultDbContext db) : IIntegrati
         var entry = await db.AccessLog.FirstOrDefaultAsync(a => a.EventId == integrationEvent.CommittedEventId, cancellationToken);
         if (entry is null)
         {
+            // A research export's manifest event, or not ours.
+            await db.ResearchExports.Where(e => e.LedgerEventId == integrationEvent.CommittedEventId && e.Receipt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.LeafIndex, integrationEvent.LeafIndex).SetProperty(e => e.Receipt, integrationEvent.Receipt), cancellationToken);
             return EventHandlingResult.Success;
         }
         entry.LeafIndex = integrationEvent.LeafIndex;

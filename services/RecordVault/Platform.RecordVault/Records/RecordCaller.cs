@@ -11,7 +11,10 @@ namespace Platform.RecordVault.Records;
 /// only with ETREAT) and, for a break-glass read, the reason they give (<see cref="Records.BreakGlassReason"/>).
 /// </summary>
 /// <param name="AccessToken">The caller's own access token, forwarded to the consent service so that it learns the actor from a token it validates.</param>
-public sealed record RecordCaller(string SubjectId, bool IsPatient, bool IsClinician, string Purpose, bool BreakGlass, string? AccessToken = null, string? BreakGlassReason = null)
+/// <param name="IsStudy">A research study reading its participants' records for an export (the vault's own worker, never a request):
+/// <see cref="SubjectId"/> is the study's grantee id, decided as an organisation, read only.</param>
+public sealed record RecordCaller(string SubjectId, bool IsPatient, bool IsClinician, string Purpose, bool BreakGlass, string? AccessToken = null, string? BreakGlassReason = null,
+    bool IsStudy = false)
 {
     public const string PurposeHeader = "X-Purpose-Of-Use";
     public const string BreakGlassHeader = "X-Break-Glass";
