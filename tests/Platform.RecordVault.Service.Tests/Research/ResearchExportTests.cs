@@ -157,9 +157,13 @@ public sealed class ResearchExportTests(VaultPlatform platform)
         var studyId = await StudyAsync(await OrganisationAsync(researcher, reviewer), researcher, ["observation"]);
         var (_, stranger) = await ResearcherAsync();
         await OrganisationAsync(stranger, reviewer);
+        // Two participants: k is 2 here, and a cohort smaller than k releases no file.
         var (patient, patientToken) = await platform.UserAsync(PlatformRoles.Patient);
-        await FhirApi.Client(platform, patientToken).CreateAsync(Observation(patient.Id, "not for researchers"));
-        await platform.SendConsentAsync(HttpMethod.Post, $"/research/studies/{studyId}/opt-in", patientToken, new { });
+        foreach (var (account, token) in new[] { (patient, patientToken), await platform.UserAsync(PlatformRoles.Patient) })
+        {
+            await FhirApi.Client(platform, token).CreateAsync(Observation(account.Id, "not for researchers"));
+            Assert.Equal(HttpStatusCode.Created, (await platform.SendConsentAsync(HttpMethod.Post, $"/research/studies/{studyId}/opt-in", token, new { })).Status);
+        }
 
         // Another organisation's researcher cannot start an export of this study (as if it did not exist).
         Assert.Equal(HttpStatusCode.NotFound, (await platform.VaultAsync(HttpMethod.Post, $"/research/studies/{studyId}/exports", stranger)).Status);
