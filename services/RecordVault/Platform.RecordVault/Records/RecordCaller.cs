@@ -11,10 +11,12 @@ namespace Platform.RecordVault.Records;
 /// only with ETREAT) and, for a break-glass read, the reason they give (<see cref="Records.BreakGlassReason"/>).
 /// </summary>
 /// <param name="AccessToken">The caller's own access token, forwarded to the consent service so that it learns the actor from a token it validates.</param>
+/// <param name="NetworkAddress">The connection's remote address, recorded in the access log (the AuditEvent's <c>agent.network</c>).</param>
+/// <param name="ClientId">The token's OAuth client, recorded in the access log (the AuditEvent's client agent).</param>
 /// <param name="IsStudy">A research study reading its participants' records for an export (the vault's own worker, never a request):
 /// <see cref="SubjectId"/> is the study's grantee id, decided as an organisation, read only.</param>
 public sealed record RecordCaller(string SubjectId, bool IsPatient, bool IsClinician, string Purpose, bool BreakGlass, string? AccessToken = null, string? BreakGlassReason = null,
-    bool IsStudy = false)
+    string? NetworkAddress = null, string? ClientId = null, bool IsStudy = false)
 {
     public const string PurposeHeader = "X-Purpose-Of-Use";
     public const string BreakGlassHeader = "X-Break-Glass";
@@ -39,7 +41,11 @@ public sealed record RecordCaller(string SubjectId, bool IsPatient, bool IsClini
         return new RecordCaller(subject,
             IsPatient: user.HasClaim("role", "patient"),
             IsClinician: user.HasClaim("role", "clinician") && user.HasClaim("acr", PlatformPolicies.MultiFactorAcr),
-            purpose, breakGlass, BearerToken(http.Request), reason);
+            purpose, breakGlass, BearerToken(http.Request), reason,
+            // The address of the vault's own connection. X-Forwarded-For is not trusted (a caller can write it), so behind
+            // a proxy this is the proxy's address unless the operator adds ForwardedHeaders with that proxy as known.
+            http.Connection.RemoteIpAddress?.ToString(),
+            user.FindFirstValue("client_id") is { Length: > 0 and <= 128 } client ? client : null);
     }
 
     // The header authentication has just validated (with its DPoP proof, for a bound token); the token is forwarded
