@@ -45,14 +45,16 @@ public sealed class ResearchExportTests(VaultPlatform platform)
         // Four patients with an observation and a condition each; three take part, the fourth opts in and out again.
         var marker = "research-marker-" + Guid.NewGuid().ToString("N");
         var patients = new List<(TestAccount Account, string Token)>();
+        var optInConsents = new List<Guid>();
         for (var i = 0; i < 4; i++)
         {
             var (account, token) = await platform.UserAsync(PlatformRoles.Patient);
             var client = FhirApi.Client(platform, token);
             await client.CreateAsync(Observation(account.Id, $"{marker}-{i}"));
             await client.CreateAsync(FhirApi.Condition(account.Id, $"{marker}-condition-{i}"));
-            var (optIn, _, _) = await platform.SendConsentAsync(HttpMethod.Post, $"/research/studies/{studyId}/opt-in", token, new { });
+            var (optIn, consent, _) = await platform.SendConsentAsync(HttpMethod.Post, $"/research/studies/{studyId}/opt-in", token, new { });
             Assert.Equal(HttpStatusCode.Created, optIn);
+            optInConsents.Add(Guid.Parse(consent.GetProperty("id").GetString()!));
             patients.Add((account, token));
         }
         var (optOut, _, _) = await platform.SendConsentAsync(HttpMethod.Post, $"/research/studies/{studyId}/opt-out", patients[3].Token, new { });
@@ -127,6 +129,22 @@ public sealed class ResearchExportTests(VaultPlatform platform)
             Assert.All(patients, p => Assert.DoesNotContain(p.Account.Id, payload, StringComparison.Ordinal));
             File.Delete(receiptPath);
             File.Delete(keysPath);
+
+            // With the receipt, the consent service learns which opt-ins the export released (for the patients' page):
+            // the three participants', with the entry's index; not the opted-out patient's.
+            var exportId = Guid.Parse(manifest.GetProperty("exportId").GetString()!);
+            var leafIndex = status.GetProperty("leafIndex").GetInt64();
+            List<ResearchExportInclusionRow> inclusions = [];
+            await Eventually.TrueAsync(async () =>
+            {
+                using var scope = platform.Consent.Services.CreateScope();
+                inclusions = await scope.ServiceProvider.GetRequiredService<ConsentDbContext>().ResearchExportInclusions.AsNoTracking()
+                    .Where(i => i.ExportId == exportId).ToListAsync();
+                return inclusions.Count == 3;
+            }, "the consent service recorded the export's participants", TimeSpan.FromSeconds(30));
+            Assert.Equal(optInConsents.Take(3).Order(), inclusions.Select(i => i.ConsentId).Order());
+            Assert.DoesNotContain(optInConsents[3], inclusions.Select(i => i.ConsentId));
+            Assert.All(inclusions, i => Assert.Equal((Guid.Parse(studyId), leafIndex, status.GetProperty("manifestHash").GetString()), (i.StudyId, i.LeafIndex, i.ManifestHash)));
         }
         finally
         {
@@ -146,6 +164,12 @@ public sealed class ResearchExportTests(VaultPlatform platform)
                 Assert.Equal(("read", "permit", "HRESCH"), (read.Action, read.Outcome, read.Purpose));
             }
             Assert.False(await db.AccessLog.AnyAsync(a => a.Patient == patients[3].Account.Id && a.Actor == studyActor));
+
+            // The pseudonym master key is stored only wrapped, in its own table: the search index code never meets it.
+            var masterKey = await db.ResearchPseudonymKeys.AsNoTracking().SingleAsync();
+            Assert.Equal(Platform.RecordVault.Research.PseudonymMasterKey.KeyName, masterKey.Name);
+            Assert.NotEmpty(masterKey.WrappedKey);
+            Assert.False(await db.SearchIndexKeys.AnyAsync(k => k.Name == Platform.RecordVault.Research.PseudonymMasterKey.KeyName));
         }
     }
 
@@ -181,6 +205,23 @@ public sealed class ResearchExportTests(VaultPlatform platform)
             Assert.Equal(HttpStatusCode.Forbidden, (await platform.VaultAsync(HttpMethod.Get, url, patientToken)).Status);
         }
         Assert.Equal(HttpStatusCode.NotFound, (await platform.VaultAsync(HttpMethod.Get, $"/research/exports/{Guid.NewGuid()}", researcher)).Status);
+
+        // The scope is not the permission: a participant and a clinician who signed in with a second factor and were
+        // given research.export (any portal client may ask for it) start nothing and read nothing of the export.
+        var participant = await TestAccounts.CreateAsync(platform.Identity.Service.Services, PlatformRoles.Patient, enrolTotp: true);
+        Assert.Equal(HttpStatusCode.Created, (await platform.SendConsentAsync(HttpMethod.Post, $"/research/studies/{studyId}/opt-in",
+            await platform.SignInAsync(participant), new { })).Status);
+        var clinician = await TestAccounts.CreateAsync(platform.Identity.Service.Services, PlatformRoles.Clinician, enrolTotp: true);
+        foreach (var account in new[] { participant, clinician })
+        {
+            using var session = new FormSession(platform.Identity.BaseAddress);
+            var token = (await new CodeFlow(session).SignInThroughPortalAsync(account, "openid research.export")).GetProperty("access_token").GetString()!;
+            Assert.Equal(HttpStatusCode.NotFound, (await platform.VaultAsync(HttpMethod.Post, $"/research/studies/{studyId}/exports", token)).Status);
+            foreach (var url in new[] { statusUrl, status.GetProperty("manifestUrl").GetString()!, file })
+            {
+                Assert.Equal(HttpStatusCode.NotFound, (await platform.VaultAsync(HttpMethod.Get, url, token)).Status);
+            }
+        }
 
         // The researcher's token reads no records: not the participant's (no records scope), not through FHIR.
         Assert.Equal(HttpStatusCode.Forbidden, (await platform.VaultAsync(HttpMethod.Get, $"/patients/{patient.Id}/records", researcher)).Status);

@@ -29,6 +29,8 @@ public class RecordVaultDbContext(DbContextOptions options) : DbContext(options)
 
     public DbSet<SearchIndexKeyRow> SearchIndexKeys => Set<SearchIndexKeyRow>();
 
+    public DbSet<ResearchPseudonymKeyRow> ResearchPseudonymKeys => Set<ResearchPseudonymKeyRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.AddOutboxAndInbox().AddIdempotencyKeys();
@@ -101,6 +103,15 @@ public class RecordVaultDbContext(DbContextOptions options) : DbContext(options)
         modelBuilder.Entity<SearchIndexKeyRow>(key =>
         {
             key.ToTable("SearchIndexKeys");
+            key.HasKey(k => k.Name);
+            key.Property(k => k.Name).HasMaxLength(64);
+            key.Property(k => k.KekName).HasMaxLength(127);
+            key.Property(k => k.KekVersion).HasMaxLength(256);
+            key.Property(k => k.WrapAlgorithm).HasMaxLength(64);
+        });
+        modelBuilder.Entity<ResearchPseudonymKeyRow>(key =>
+        {
+            key.ToTable("ResearchPseudonymKeys");
             key.HasKey(k => k.Name);
             key.Property(k => k.Name).HasMaxLength(64);
             key.Property(k => k.KekName).HasMaxLength(127);

@@ -48,6 +48,13 @@ public sealed class ResearchExportRow
     /// <summary>The ledger's inclusion receipt (JSON), once the event is committed.</summary>
     public string? Receipt { get; set; }
 
+    /// <summary>
+    /// The opt-ins (consent ids, 32 hex, space-separated) of the participants released in the export, sent to the consent
+    /// service with the receipt (<see cref="Contracts.Events.ResearchExportIncludedV1"/>) so each patient sees the exports
+    /// that used their data. Consent ids, not patient ids: the consent service alone maps them to patients.
+    /// </summary>
+    public string? IncludedConsents { get; set; }
+
     /// <summary>A stable code when the export failed (never content).</summary>
     public string? Error { get; set; }
 }

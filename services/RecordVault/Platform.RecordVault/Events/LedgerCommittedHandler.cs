@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Platform.Contracts.Events;
 using Platform.Messaging;
+using Platform.Messaging.Outbox;
+using Platform.RecordVault.Access;
 using Platform.RecordVault.Data;
 
 namespace Platform.RecordVault.Events;
@@ -15,8 +17,16 @@ public sealed class LedgerCommittedHandler(RecordVaultDbContext db) : IIntegrati
         if (entry is null)
         {
             // A research export's manifest event, or not ours.
-            await db.ResearchExports.Where(e => e.LedgerEventId == integrationEvent.CommittedEventId && e.Receipt == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(e => e.LeafIndex, integrationEvent.LeafIndex).SetProperty(e => e.Receipt, integrationEvent.Receipt), cancellationToken);
+            var export = await db.ResearchExports.FirstOrDefaultAsync(e => e.LedgerEventId == integrationEvent.CommittedEventId && e.Receipt == null, cancellationToken);
+            if (export is not null)
+            {
+                export.LeafIndex = integrationEvent.LeafIndex;
+                export.Receipt = integrationEvent.Receipt;
+                // With the receipt (one save, through the outbox): the consent service shows each participant this export.
+                db.AddIntegrationEvent(new ResearchExportIncludedV1(export.Id, export.StudyId, export.CompletedAtMs ?? 0, export.ManifestHash!,
+                    integrationEvent.LeafIndex, ParseConsentIds(export.IncludedConsents)), AccessAudit.Source);
+                await db.SaveChangesAsync(cancellationToken);
+            }
             return EventHandlingResult.Success;
         }
         entry.LeafIndex = integrationEvent.LeafIndex;
@@ -24,4 +34,7 @@ public sealed class LedgerCommittedHandler(RecordVaultDbContext db) : IIntegrati
         await db.SaveChangesAsync(cancellationToken);
         return EventHandlingResult.Success;
     }
+
+    private static Guid[] ParseConsentIds(string? included) =>
+        string.IsNullOrEmpty(included) ? [] : [.. included.Split(' ').Select(id => Guid.ParseExact(id, "N"))];
 }

@@ -9,8 +9,8 @@ namespace Platform.RecordVault.Research;
 
 /// <summary>
 /// The master key of the study pseudonyms (<see cref="Core.Research.StudyPseudonyms"/>): 32 random bytes, created on
-/// first use and stored only wrapped by the vault's key-encryption key (the HSM in production), in the same table as
-/// the search index key (<see cref="SearchIndexKeyRow"/>, its own row). Unwrapped for each export and zeroed after:
+/// first use and stored only wrapped by the vault's key-encryption key (the HSM in production), in its own table
+/// (<see cref="ResearchPseudonymKeyRow"/>), never beside the search index key. Unwrapped for each export and zeroed after:
 /// exports are rare, and a key that is not in memory cannot leak from it.
 /// </summary>
 public sealed class PseudonymMasterKey(IKeyProvider keys, IOptions<RecordVaultOptions> options, TimeProvider time)
@@ -22,12 +22,12 @@ public sealed class PseudonymMasterKey(IKeyProvider keys, IOptions<RecordVaultOp
     {
         ArgumentNullException.ThrowIfNull(db);
         var kek = await keys.GetKeyEncryptionKeyAsync(options.Value.KekName, cancellationToken);
-        var row = await db.SearchIndexKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Name == KeyName, cancellationToken);
+        var row = await db.ResearchPseudonymKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Name == KeyName, cancellationToken);
         if (row is null)
         {
             var fresh = RandomNumberGenerator.GetBytes(32);
             var wrapped = await kek.WrapAsync(fresh, cancellationToken);
-            db.SearchIndexKeys.Add(new SearchIndexKeyRow
+            db.ResearchPseudonymKeys.Add(new ResearchPseudonymKeyRow
             {
                 Name = KeyName, KekName = wrapped.KeyName, KekVersion = wrapped.KeyVersion, WrapAlgorithm = wrapped.Algorithm,
                 WrappedKey = wrapped.Ciphertext, CreatedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds(),
@@ -42,7 +42,7 @@ public sealed class PseudonymMasterKey(IKeyProvider keys, IOptions<RecordVaultOp
                 // Another replica created it first: use theirs, or two exports of one study would disagree.
                 CryptographicOperations.ZeroMemory(fresh);
                 db.ChangeTracker.Clear();
-                row = await db.SearchIndexKeys.AsNoTracking().SingleAsync(k => k.Name == KeyName, cancellationToken);
+                row = await db.ResearchPseudonymKeys.AsNoTracking().SingleAsync(k => k.Name == KeyName, cancellationToken);
             }
         }
         return await kek.UnwrapAsync(new WrappedKey(row.KekName, row.KekVersion, row.WrapAlgorithm, row.WrappedKey), cancellationToken);

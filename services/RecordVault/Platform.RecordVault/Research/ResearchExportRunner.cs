@@ -72,6 +72,7 @@ public sealed class ResearchExportRunner(
         var caller = new RecordCaller(studyActor, IsPatient: false, IsClinician: false, PurposesOfUse.HealthcareResearch, BreakGlass: false, IsStudy: true);
 
         var participants = new List<ParticipantRecords>(set.Participants.Count);
+        var consentOf = new Dictionary<string, Guid>(StringComparer.Ordinal);
         foreach (var participant in set.Participants.DistinctBy(p => p.Patient, StringComparer.Ordinal))
         {
             var categories = participant.Categories.Intersect(set.Study.Categories, StringComparer.Ordinal).ToArray();
@@ -80,6 +81,7 @@ public sealed class ResearchExportRunner(
                             && categories.Contains(r.Category) && ExportableTypes.Contains(r.ResourceType!))
                 .OrderBy(r => r.Id).Select(r => r.Id).ToListAsync(cancellationToken);
             var resources = new List<R4.Resource>(listed.Count);
+            var refused = false;
             foreach (var id in listed)
             {
                 try
@@ -90,14 +92,23 @@ public sealed class ResearchExportRunner(
                         resources.Add(resource);
                     }
                 }
-                catch (ProblemException ex) when (ex.StatusCode is StatusCodes.Status403Forbidden or StatusCodes.Status404NotFound or StatusCodes.Status410Gone)
+                catch (ProblemException ex) when (ex.StatusCode is StatusCodes.Status403Forbidden)
                 {
-                    // Refused (the opt-in was revoked or narrowed since the set was fetched: the refusal is audited),
-                    // or erased meanwhile: not exported.
+                    // Refused: the opt-in was revoked or narrowed since the set was fetched (the refusal is audited).
+                    // The participant is left out entirely, so the export neither carries nor counts them.
+                    refused = true;
+                }
+                catch (ProblemException ex) when (ex.StatusCode is StatusCodes.Status404NotFound or StatusCodes.Status410Gone)
+                {
+                    // Erased meanwhile: not exported.
                 }
                 db.ChangeTracker.Clear();
             }
-            participants.Add(new ParticipantRecords(participant.Patient, Demographics: null, resources));
+            if (!refused)
+            {
+                participants.Add(new ParticipantRecords(participant.Patient, Demographics: null, resources));
+                consentOf[participant.Patient] = participant.ConsentId;
+            }
             if (!await RenewAsync(exportId, worker, cancellationToken))
             {
                 return false;
@@ -106,6 +117,7 @@ public sealed class ResearchExportRunner(
 
         var master = await masterKey.UnwrapAsync(db, cancellationToken);
         StudyExportResult result;
+        string includedConsents;
         try
         {
             using var pseudonyms = new StudyPseudonyms(master, export.StudyId.ToString("D"));
@@ -115,6 +127,10 @@ public sealed class ResearchExportRunner(
                 KAnonymity = new KAnonymityOptions { K = options.Value.K },
                 ReferenceDate = DateOnly.FromDateTime(exportedAt.UtcDateTime),
             });
+            // Only the released participants' opt-ins: those withheld by k-anonymity are not in the export.
+            var released = result.Participants.Select(p => p.StudyPseudonym).ToHashSet(StringComparer.Ordinal);
+            includedConsents = string.Join(' ', consentOf.Where(c => released.Contains(pseudonyms.Participant(c.Key)))
+                .Select(c => c.Value.ToString("N")).Order(StringComparer.Ordinal));
         }
         finally
         {
@@ -142,14 +158,14 @@ public sealed class ResearchExportRunner(
             ManifestHash = manifestHash,
         };
         var signed = await new SignedEventWriter(await keys.GetSigningKeyAsync(AccessAudit.KeyName, cancellationToken)).SignAsync(payload, cancellationToken);
-        return await CompleteAsync(exportId, worker, rows, Encoding.UTF8.GetString(manifestBytes), manifestHash, eventId, signed, cancellationToken);
+        return await CompleteAsync(exportId, worker, rows, Encoding.UTF8.GetString(manifestBytes), manifestHash, eventId, signed, includedConsents, cancellationToken);
     }
 
     /// <summary>The grantee id a study's opt-ins name (<c>study-&lt;32 hex&gt;</c>): the actor of its reads.</summary>
     public static string StudyActor(Guid studyId) => "study-" + studyId.ToString("N");
 
     private async Task<bool> CompleteAsync(Guid exportId, Guid worker, List<ResearchExportFileRow> rows, string manifest, string manifestHash,
-        Guid eventId, string signed, CancellationToken cancellationToken)
+        Guid eventId, string signed, string includedConsents, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -160,6 +176,7 @@ public sealed class ResearchExportRunner(
             .SetProperty(e => e.ManifestHash, manifestHash)
             .SetProperty(e => e.LedgerEventId, eventId)
             .SetProperty(e => e.SignedEvent, signed)
+            .SetProperty(e => e.IncludedConsents, includedConsents)
             .SetProperty(e => e.LeaseOwner, (Guid?)null), cancellationToken);
         if (!mine)
         {

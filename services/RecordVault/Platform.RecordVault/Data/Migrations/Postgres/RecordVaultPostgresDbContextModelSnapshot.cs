@@ -662,6 +662,9 @@ namespace Platform.RecordVault.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("IncludedConsents")
+                        .HasColumnType("text");
+
                     b.Property<long?>("LeafIndex")
                         .HasColumnType("bigint");
 
@@ -709,6 +712,39 @@ namespace Platform.RecordVault.Data.Migrations.Postgres
                     b.HasIndex("Status", "CreatedAtMs");
 
                     b.ToTable("ResearchExports", (string)null);
+                });
+
+            modelBuilder.Entity("Platform.RecordVault.Data.ResearchPseudonymKeyRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("KekName")
+                        .IsRequired()
+                        .HasMaxLength(127)
+                        .HasColumnType("character varying(127)");
+
+                    b.Property<string>("KekVersion")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("WrapAlgorithm")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<byte[]>("WrappedKey")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("ResearchPseudonymKeys", (string)null);
                 });
 
             modelBuilder.Entity("Platform.RecordVault.Data.SearchIndexKeyRow", b =>

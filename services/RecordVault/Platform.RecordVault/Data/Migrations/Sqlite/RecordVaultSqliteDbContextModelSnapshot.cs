@@ -653,6 +653,9 @@ namespace Platform.RecordVault.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("IncludedConsents")
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("LeafIndex")
                         .HasColumnType("INTEGER");
 
@@ -700,6 +703,39 @@ namespace Platform.RecordVault.Data.Migrations.Sqlite
                     b.HasIndex("Status", "CreatedAtMs");
 
                     b.ToTable("ResearchExports", (string)null);
+                });
+
+            modelBuilder.Entity("Platform.RecordVault.Data.ResearchPseudonymKeyRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("KekName")
+                        .IsRequired()
+                        .HasMaxLength(127)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("KekVersion")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WrapAlgorithm")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("WrappedKey")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("ResearchPseudonymKeys", (string)null);
                 });
 
             modelBuilder.Entity("Platform.RecordVault.Data.SearchIndexKeyRow", b =>

@@ -29,11 +29,28 @@ namespace Platform.RecordVault.Data.Migrations.Sqlite
                     SignedEvent = table.Column<string>(type: "TEXT", nullable: true),
                     LeafIndex = table.Column<long>(type: "INTEGER", nullable: true),
                     Receipt = table.Column<string>(type: "TEXT", nullable: true),
+                    IncludedConsents = table.Column<string>(type: "TEXT", nullable: true),
                     Error = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_ResearchExports", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ResearchPseudonymKeys",
+                columns: table => new
+                {
+                    Name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    KekName = table.Column<string>(type: "TEXT", maxLength: 127, nullable: false),
+                    KekVersion = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    WrapAlgorithm = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    WrappedKey = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    CreatedAtMs = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ResearchPseudonymKeys", x => x.Name);
                 });
 
             migrationBuilder.CreateTable(
@@ -94,6 +111,9 @@ namespace Platform.RecordVault.Data.Migrations.Sqlite
         {
             migrationBuilder.DropTable(
                 name: "ResearchExportFiles");
+
+            migrationBuilder.DropTable(
+                name: "ResearchPseudonymKeys");
 
             migrationBuilder.DropTable(
                 name: "ResearchExports");

@@ -12,7 +12,7 @@ using Platform.RecordVault.Data.Migrations;
 namespace Platform.RecordVault.Data.Migrations.Postgres
 {
     [DbContext(typeof(RecordVaultPostgresDbContext))]
-    [Migration("20261203193413_ResearchExports")]
+    [Migration("20261203224949_ResearchExports")]
     partial class ResearchExports
     {
         /// <inheritdoc />
@@ -164,6 +164,10 @@ namespace Platform.RecordVault.Data.Migrations.Postgres
                     b.Property<long>("AtMs")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
                     b.Property<Guid>("DecisionId")
                         .HasColumnType("uuid");
 
@@ -173,6 +177,10 @@ namespace Platform.RecordVault.Data.Migrations.Postgres
                     b.Property<byte[]>("LedgerSalt")
                         .HasMaxLength(32)
                         .HasColumnType("bytea");
+
+                    b.Property<string>("NetworkAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("Outcome")
                         .IsRequired()
@@ -657,6 +665,9 @@ namespace Platform.RecordVault.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("IncludedConsents")
+                        .HasColumnType("text");
+
                     b.Property<long?>("LeafIndex")
                         .HasColumnType("bigint");
 
@@ -704,6 +715,39 @@ namespace Platform.RecordVault.Data.Migrations.Postgres
                     b.HasIndex("Status", "CreatedAtMs");
 
                     b.ToTable("ResearchExports", (string)null);
+                });
+
+            modelBuilder.Entity("Platform.RecordVault.Data.ResearchPseudonymKeyRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("KekName")
+                        .IsRequired()
+                        .HasMaxLength(127)
+                        .HasColumnType("character varying(127)");
+
+                    b.Property<string>("KekVersion")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("WrapAlgorithm")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<byte[]>("WrappedKey")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("ResearchPseudonymKeys", (string)null);
                 });
 
             modelBuilder.Entity("Platform.RecordVault.Data.SearchIndexKeyRow", b =>

@@ -11,7 +11,7 @@ using Platform.RecordVault.Data.Migrations;
 namespace Platform.RecordVault.Data.Migrations.Sqlite
 {
     [DbContext(typeof(RecordVaultSqliteDbContext))]
-    [Migration("20261203193444_ResearchExports")]
+    [Migration("20261203225014_ResearchExports")]
     partial class ResearchExports
     {
         /// <inheritdoc />
@@ -157,6 +157,10 @@ namespace Platform.RecordVault.Data.Migrations.Sqlite
                     b.Property<long>("AtMs")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("DecisionId")
                         .HasColumnType("TEXT");
 
@@ -166,6 +170,10 @@ namespace Platform.RecordVault.Data.Migrations.Sqlite
                     b.Property<byte[]>("LedgerSalt")
                         .HasMaxLength(32)
                         .HasColumnType("BLOB");
+
+                    b.Property<string>("NetworkAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Outcome")
                         .IsRequired()
@@ -648,6 +656,9 @@ namespace Platform.RecordVault.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("IncludedConsents")
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("LeafIndex")
                         .HasColumnType("INTEGER");
 
@@ -695,6 +706,39 @@ namespace Platform.RecordVault.Data.Migrations.Sqlite
                     b.HasIndex("Status", "CreatedAtMs");
 
                     b.ToTable("ResearchExports", (string)null);
+                });
+
+            modelBuilder.Entity("Platform.RecordVault.Data.ResearchPseudonymKeyRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("KekName")
+                        .IsRequired()
+                        .HasMaxLength(127)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("KekVersion")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WrapAlgorithm")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("WrappedKey")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("ResearchPseudonymKeys", (string)null);
                 });
 
             modelBuilder.Entity("Platform.RecordVault.Data.SearchIndexKeyRow", b =>
