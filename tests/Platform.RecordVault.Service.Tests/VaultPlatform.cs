@@ -140,6 +140,9 @@ public sealed class VaultPlatform : IAsyncLifetime
         // The portal checks receipts against the replica keys the ledger publishes.
         ["RecordVault:Pages:LedgerUrl"] = $"http://127.0.0.1:{_ledgerPort}/",
         ["RecordVault:Pages:ConsentPagesUrl"] = $"http://127.0.0.1:{_consentPort}/",
+        // Research exports: cohorts of a few test patients, so k = 2 (the default is 5); a short poll.
+        ["RecordVault:Research:K"] = "2",
+        ["RecordVault:Research:PollInterval"] = "00:00:00.200",
     };
 
     public async Task RestartVaultAsync(IReadOnlyDictionary<string, string?>? overrides = null)
@@ -181,6 +184,10 @@ public sealed class VaultPlatform : IAsyncLifetime
 
     public Task<(System.Net.HttpStatusCode Status, JsonElement Body, HttpResponseMessage Raw)> VaultAsync(HttpMethod method, string path, string token, HttpContent? content = null, IDictionary<string, string>? headers = null) =>
         SendAsync(Vault.Client, method, path, token, content, headers);
+
+    /// <summary>A call to the consent service with a JSON body (or none) and its whole answer.</summary>
+    public Task<(System.Net.HttpStatusCode Status, JsonElement Body, HttpResponseMessage Raw)> SendConsentAsync(HttpMethod method, string path, string token, object? body) =>
+        SendAsync(Consent.Client, method, path, token, body is null ? null : System.Net.Http.Json.JsonContent.Create(body), null);
 
     public Task<(System.Net.HttpStatusCode Status, JsonElement Body, HttpResponseMessage Raw)> ConsentAsync(HttpMethod method, string path, string token, object body) =>
         SendAsync(Consent.Client, method, path, token, System.Net.Http.Json.JsonContent.Create(body), null);

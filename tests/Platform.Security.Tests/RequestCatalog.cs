@@ -244,6 +244,13 @@ public static class RequestCatalog
         Add("record-vault", "GET", "/fhir/r4/bulk-export/{job}", async (p, _) => new MatrixRequest((await ExportTargets.GetValue(p, ExportAsync)).Job));
         Add("record-vault", "DELETE", "/fhir/r4/bulk-export/{job}", async (p, _) => new MatrixRequest((await ExportAsync(p)).Job));
         Add("record-vault", "GET", "/fhir/r4/bulk-export/{job}/{file}", async (p, _) => new MatrixRequest((await ExportTargets.GetValue(p, ExportAsync)).File));
+        // record-vault: research exports (docs/research.md). No principal holds research.export, so every one is refused
+        // before the target matters: a real study, and an export id that would answer 404 to anyone let in.
+        Add("record-vault", "POST", "/research/studies/{id}/exports", async (p, _) =>
+            new MatrixRequest($"/research/studies/{(await ResearchTargets.VerifiedWithStudyAsync(p)).Study}/exports"));
+        Add("record-vault", "GET", "/research/exports/{export}", (_, _) => Path($"/research/exports/{Guid.NewGuid()}"));
+        Add("record-vault", "GET", "/research/exports/{export}/manifest.json", (_, _) => Path($"/research/exports/{Guid.NewGuid()}/manifest.json"));
+        Add("record-vault", "GET", "/research/exports/{export}/files/{name}", (_, _) => Path($"/research/exports/{Guid.NewGuid()}/files/Observation.ndjson"));
         // consent: consents as FHIR
         Plain("consent", "GET", "/fhir/r4/metadata");
         Add("consent", "GET", "/fhir/r4/Consent", (p, _) => Path($"/fhir/r4/Consent?patient=Patient/{p.Patient.Account!.Id}"));

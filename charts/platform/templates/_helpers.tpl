@@ -791,6 +791,12 @@ scoping and the dead-letter topics; the deployment tests check it against the co
 - topic: access.recorded.v1
   publisher: record-vault
   consumers: [ledger]
+- topic: research.exported.v1
+  publisher: record-vault
+  consumers: [ledger]
+- topic: research.export-included.v1
+  publisher: record-vault
+  consumers: [consent]
 - topic: ledger.committed.v1
   publisher: ledger
   consumers: [consent, record-vault]

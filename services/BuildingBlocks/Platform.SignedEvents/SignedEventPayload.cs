@@ -12,6 +12,7 @@ namespace Platform.SignedEvents;
 [JsonDerivedType(typeof(AccessEventPayload), SignedEventTypes.AccessRecorded)]
 [JsonDerivedType(typeof(BlindedConsentEventPayload), SignedEventTypes.ConsentChangedBlinded)]
 [JsonDerivedType(typeof(BlindedAccessEventPayload), SignedEventTypes.AccessRecordedBlinded)]
+[JsonDerivedType(typeof(ResearchExportEventPayload), SignedEventTypes.ResearchExported)]
 public abstract record SignedEventPayload
 {
     /// <summary>Unique per event; the ledger commits an event id once.</summary>
@@ -109,3 +110,16 @@ public sealed record BlindedConsentEventPayload : ConsentEventPayload;
 /// patient hold.
 /// </summary>
 public sealed record BlindedAccessEventPayload : AccessEventPayload;
+
+/// <summary>
+/// <c>research.exported</c>: the record vault made a de-identified research export. <c>subject</c> is
+/// <c>export-&lt;the export's random id, 32 hex&gt;</c>; <c>manifestHash</c> is the SHA-256 of the manifest's bytes (which
+/// list the files' SHA-256, the study, the consent set's hash, the rules' version and the time). The manifest itself
+/// stays with the vault and the researchers: the ledger learns neither the study nor any participant.
+/// </summary>
+public sealed record ResearchExportEventPayload : SignedEventPayload
+{
+    [JsonPropertyName("manifestHash")]
+    [JsonRequired]
+    public string ManifestHash { get; init; } = "";
+}

@@ -11,7 +11,7 @@ public static partial class SignedEventRules
     public static readonly IReadOnlyDictionary<string, string[]> AllowedTypesByIssuer = new Dictionary<string, string[]>(StringComparer.Ordinal)
     {
         ["consent"] = [SignedEventTypes.ConsentChanged, SignedEventTypes.ConsentChangedBlinded],
-        ["record-vault"] = [SignedEventTypes.AccessRecorded, SignedEventTypes.AccessRecordedBlinded],
+        ["record-vault"] = [SignedEventTypes.AccessRecorded, SignedEventTypes.AccessRecordedBlinded, SignedEventTypes.ResearchExported],
     };
 
     public static readonly string[] ConsentActions = ["grant", "narrow", "revoke", "expire"];
@@ -40,6 +40,12 @@ public static partial class SignedEventRules
         AccessEventPayload a when a.DecisionId == Guid.Empty => "decisionId is empty",
         AccessEventPayload a when !AccessActions.Contains(a.Action) => $"action must be one of {string.Join(", ", AccessActions)}",
         AccessEventPayload a when !AccessOutcomes.Contains(a.Outcome) => $"outcome must be one of {string.Join(", ", AccessOutcomes)}",
+        ResearchExportEventPayload r when !ResearchExport().IsMatch(r.Subject) => "subject of a research export is export-<32 hex>",
+        ResearchExportEventPayload r when !Sha256Hex().IsMatch(r.ManifestHash) => "manifestHash is not lowercase hex SHA-256",
         _ => null,
     };
+
+    /// <summary>The subject of a <c>research.exported</c> event: the export's own random id, never a patient's or a study's.</summary>
+    [GeneratedRegex("^export-[0-9a-f]{32}\\z", RegexOptions.CultureInvariant)]
+    public static partial Regex ResearchExport();
 }

@@ -11,10 +11,14 @@ public static class SignedEventTypes
     public const string ConsentChangedBlinded = "consent.changed.v2";
     public const string AccessRecordedBlinded = "access.recorded.v2";
 
+    /// <summary>A research export's manifest hash (docs/research.md, "The manifest on the ledger").</summary>
+    public const string ResearchExported = "research.exported";
+
     public static string Of(SignedEventPayload payload) => payload switch
     {
         BlindedConsentEventPayload => ConsentChangedBlinded,
         BlindedAccessEventPayload => AccessRecordedBlinded,
+        ResearchExportEventPayload => ResearchExported,
         ConsentEventPayload => ConsentChanged,
         AccessEventPayload => AccessRecorded,
         _ => throw new ArgumentOutOfRangeException(nameof(payload), "Not a known signed event payload."),

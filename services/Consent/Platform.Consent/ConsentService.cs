@@ -82,6 +82,7 @@ public static class ConsentService
                 events.AddSubscription<LedgerCommittedV1, LedgerCommittedHandler>()
                       .AddSubscription<IdentityRevokedV1, IdentityRevokedHandler>()
                       .AddSubscription<IdentityVerifiedV1, IdentityVerifiedHandler>()
+                      .AddSubscription<ResearchExportIncludedV1, ResearchExportIncludedHandler>()
                       .AddReceiptReconciliation<ConsentDbContext, ConsentReceiptHolder>(builder.Configuration, builder.Configuration["Consent:LedgerUrl"]);
             },
             mapEndpoints: app =>

@@ -59,7 +59,7 @@ public static class DevHostIdentity
             // The documented origin always (the README's curl flow and the tests' code flows use it), and the portal's own when it runs elsewhere.
             RedirectUris = [.. PortalOrigins(options).SelectMany(o => new[] { $"http://localhost:{o}/callback", $"http://127.0.0.1:{o}/callback" })],
             PostLogoutRedirectUris = [.. PortalOrigins(options).SelectMany(o => new[] { $"http://localhost:{o}/signout-callback", $"http://localhost:{o}/" })],
-            Scopes = ["openid", "profile", "email", "roles", "offline_access", "records", "consent.manage", "identity.admin", "kyc", "verified_claims"],
+            Scopes = ["openid", "profile", "email", "roles", "offline_access", "records", "research.export", "consent.manage", "identity.admin", "kyc", "verified_claims"],
             // Its tokens are bound to the portal's DPoP key (RFC 9449): a stolen one is useless without the key.
             RequireDpop = true,
             // Logout at the identity service ends the portal's session too (Back-Channel Logout, docs/identity.md).
@@ -76,7 +76,7 @@ public static class DevHostIdentity
             ConsentType = ClientConsentTypes.Implicit,
             GrantTypes = ["authorization_code", "refresh_token"],
             RedirectUris = [CliRedirectUri, "http://127.0.0.1:8400/callback"],
-            Scopes = ["openid", "profile", "email", "roles", "offline_access", "records", "consent.manage", "identity.admin", "kyc", "verified_claims"],
+            Scopes = ["openid", "profile", "email", "roles", "offline_access", "records", "research.export", "consent.manage", "identity.admin", "kyc", "verified_claims"],
         },
         // The wallet CLI's OpenID4VCI authorization code flow (docs/kyc.md#wallet): a native app (RFC 8252) that takes
         // the code on a loopback listener at whatever port it gets, and asks the person before it receives the credential.

@@ -5,7 +5,8 @@ namespace Platform.Ledger.Cli;
 
 /// <summary>
 /// <c>ledger verify RECEIPT.json [--keys KEYS.json] [--opening OPENING.json]</c> and
-/// <c>ledger verify-consistency OLDER.json NEWER.json PROOF.json --keys KEYS.json</c>.
+/// <c>ledger verify-consistency OLDER.json NEWER.json PROOF.json --keys KEYS.json</c> and
+/// <c>ledger verify-export FOLDER RECEIPT.json [--keys KEYS.json]</c> (a research export against its manifest's receipt).
 /// Works offline on files. Exit codes: 0 valid, 1 invalid (the reason is printed), 2 the command could not run.
 /// <c>ledger members</c> is the one online command (<see cref="MembersCommand"/>).
 /// </summary>
@@ -19,12 +20,15 @@ public static class LedgerCli
         usage:
           ledger verify RECEIPT.json [--keys KEYS.json] [--opening OPENING.json]
           ledger verify-consistency OLDER-CHECKPOINT.json NEWER-CHECKPOINT.json PROOF.json --keys KEYS.json
+          ledger verify-export EXPORT-FOLDER RECEIPT.json [--keys KEYS.json]
           ledger members add|remove NAME --url URL --token-file FILE   (online; see `ledger members`)
 
         KEYS.json holds the replicas' public keys as the ledger serves them at GET /replicas/keys; obtain it
         independently of the receipt. Without --keys, `verify` trusts the keys inside the receipt and says so.
         OPENING.json is the opening your consent history or access log shows next to a receipt of a blinded (v2)
         entry; with it, `verify` also checks that the entry is about your consent or your record.
+        EXPORT-FOLDER holds a research export as downloaded: manifest.json and the NDJSON files it lists;
+        `verify-export` checks the receipt, then that the folder is the export whose manifest hash the entry carries.
         Exit code: 0 valid, 1 invalid, 2 the command could not run.
         """;
 
@@ -43,6 +47,7 @@ public static class LedgerCli
             return positional switch
             {
                 ["verify", var receiptPath] => Report(Verify(receiptPath, keysPath, openingPath, output), output),
+                ["verify-export", var folder, var receiptPath] => Report(VerifyExport(folder, receiptPath, keysPath, output), output),
                 ["verify-consistency", var older, var newer, var proof] when keysPath is not null =>
                     Report(ConsistencyVerifier.Verify(Read<SignedCheckpoint>(older), Read<SignedCheckpoint>(newer),
                         Read<ConsistencyProofFile>(proof).Proof, ReadKeys(keysPath)), output),
@@ -70,6 +75,21 @@ public static class LedgerCli
         }
         var opened = OpeningVerifier.Verify(receipt, opening);
         return opened.IsValid ? VerificationResult.Valid(included.Reason + " " + opened.Reason) : opened;
+    }
+
+    private static VerificationResult VerifyExport(string folder, string receiptPath, string? keysPath, TextWriter output)
+    {
+        if (!Directory.Exists(folder))
+        {
+            throw new CliException($"{folder} is not a folder.");
+        }
+        var included = Verify(receiptPath, keysPath, openingPath: null, output);
+        if (!included.IsValid)
+        {
+            return included;
+        }
+        var folderResult = ExportFolderVerifier.Verify(Read<Receipt>(receiptPath), folder);
+        return folderResult.IsValid ? VerificationResult.Valid(included.Reason + " " + folderResult.Reason) : folderResult;
     }
 
     private static int Report(VerificationResult result, TextWriter output)

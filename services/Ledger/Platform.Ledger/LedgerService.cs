@@ -29,7 +29,8 @@ public static class LedgerService
                 builder.Services.AddSingleton<FinalityReceiptPublisher>();
                 builder.Services.AddHostedService(sp => sp.GetRequiredService<FinalityReceiptPublisher>());
                 events.AddSubscription<ConsentChangedV1, ConsentChangedHandler>()
-                      .AddSubscription<RecordAccessedV1, RecordAccessedHandler>();
+                      .AddSubscription<RecordAccessedV1, RecordAccessedHandler>()
+                      .AddSubscription<ResearchExportedV1, ResearchExportedHandler>();
             },
             app => app.MapLedgerEndpoints().MapMembershipEndpoints());
 }

@@ -17,6 +17,7 @@ using Platform.RecordVault.Fhir.Bulk;
 using Platform.RecordVault.Pages;
 using Microsoft.AspNetCore.Http;
 using Platform.RecordVault.Records;
+using Platform.RecordVault.Research;
 using Platform.ServiceDefaults;
 
 namespace Platform.RecordVault;
@@ -69,10 +70,12 @@ public static class RecordVaultService
                 builder.Services.Insert(0, ServiceDescriptor.Singleton<IProblemDetailsWriter, FhirOutcomeWriter>());
                 builder.Services.AddSingleton<KeyRotation>();
                 builder.Services.AddBulkExport(builder.Configuration);
+                builder.Services.AddResearchExport(builder.Configuration);
                 builder.Services.AddHostedService<RewrapWorker>();
                 builder.Services.AddAuthorization(RecordEndpoints.AddPolicy);
                 builder.Services.AddAuthorization(FhirAuthorization.AddPolicy);
                 builder.Services.AddAuthorization(AdminEndpoints.AddPolicy);
+                builder.Services.AddAuthorization(ResearchExportEndpoints.AddPolicy);
                 builder.AddPatientPortal();
                 events.AddSubscription<LedgerCommittedV1, LedgerCommittedHandler>()
                       .AddSubscription<IdentityVerifiedV1, IdentityVerifiedHandler>()
@@ -85,6 +88,7 @@ public static class RecordVaultService
                 app.MapFhirEndpoints();
                 app.MapAdminEndpoints();
                 app.MapAdminErasureEndpoints();
+                app.MapResearchExportEndpoints();
                 app.MapPatientPortal();
             });
 }

@@ -1,4 +1,10 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Platform.Consent.Data;
+using Platform.Contracts.Events;
+using Platform.Messaging;
+using Platform.Testing;
 using Platform.Identity.Accounts;
 using Platform.Identity.Tests.Infrastructure;
 using Platform.Testing.Browser;
@@ -9,7 +15,8 @@ namespace Platform.Consent.Service.Tests.Research;
 /// <summary>
 /// The patients' research page (<c>/my/research</c>) in headless Chromium: a study's terms as declared, taking part and
 /// stopping with one button each (the opt-in then shows as a research consent), drawn by the design system, accessible,
-/// usable on a phone.
+/// usable on a phone; and the exports that included the patient's data (the record vault's event, as the consent
+/// service receives it), listed to that patient only.
 /// </summary>
 public sealed class ResearchPageTests(ConsentPlatform platform) : IClassFixture<ConsentPlatform>, IAsyncLifetime
 {
@@ -77,6 +84,88 @@ public sealed class ResearchPageTests(ConsentPlatform platform) : IClassFixture<
             c => c.GetProperty("grantee").GetProperty("id").GetString() == "study-" + Guid.Parse(studyId).ToString("N"));
         Assert.Equal(["HRESCH"], optIn.GetProperty("purposes").EnumerateArray().Select(p => p.GetString()));
         Assert.Equal("revoked", optIn.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_patient_sees_the_exports_that_included_their_data_and_nothing_of_other_participants()
+    {
+        var reviewer = await ReviewerAsync(platform);
+        var (organisation, representative) = await OrganisationAsync(platform, verifiedBy: reviewer);
+        var title = "Kidney function over time " + Guid.NewGuid().ToString("N")[..6];
+        var (_, study) = await platform.CallAsync(HttpMethod.Post, $"/research/organisations/{organisation}/studies", representative, Study(title: title));
+        var studyId = Guid.Parse(study.GetProperty("id").GetString()!);
+
+        // Ann takes part; Ben took part but stopped before the export, so the vault's consent set did not hold him.
+        var ann = await TestAccounts.CreateAsync(platform.Identity.Service.Services, PlatformRoles.Patient, enrolTotp: false);
+        var ben = await TestAccounts.CreateAsync(platform.Identity.Service.Services, PlatformRoles.Patient, enrolTotp: false);
+        var (_, annOptIn) = await platform.CallAsync(HttpMethod.Post, $"/research/studies/{studyId}/opt-in", await platform.UserTokenAsync(ann), new { });
+        var benToken = await platform.UserTokenAsync(ben);
+        var (_, benOptIn) = await platform.CallAsync(HttpMethod.Post, $"/research/studies/{studyId}/opt-in", benToken, new { });
+        await platform.CallAsync(HttpMethod.Post, $"/research/studies/{studyId}/opt-out", benToken, new { });
+        var annConsent = Guid.Parse(annOptIn.GetProperty("id").GetString()!);
+        var benConsent = Guid.Parse(benOptIn.GetProperty("id").GetString()!);
+
+        // The vault's event once the manifest is on the ledger: Ann's opt-in, and an id that is no opt-in to this study
+        // (the handler keeps only the study's own opt-ins).
+        var exportId = Guid.NewGuid();
+        var exportedAt = new DateTimeOffset(2026, 11, 30, 10, 15, 0, TimeSpan.Zero);
+        await platform.Broker.PublishAsync(EventSerializer.ToOutgoing(new ResearchExportIncludedV1(exportId, studyId, exportedAt.ToUnixTimeMilliseconds(),
+            new string('a', 64), 4242, [annConsent, Guid.NewGuid()]) { Source = "record-vault" }));
+        await Eventually.TrueAsync(async () =>
+        {
+            using var scope = platform.Consent.Services.CreateScope();
+            return await scope.ServiceProvider.GetRequiredService<ConsentDbContext>().ResearchExportInclusions.AnyAsync(i => i.ExportId == exportId);
+        }, "the consent service recorded the export's inclusions");
+        using (var scope = platform.Consent.Services.CreateScope())
+        {
+            var inclusions = await scope.ServiceProvider.GetRequiredService<ConsentDbContext>().ResearchExportInclusions.AsNoTracking()
+                .Where(i => i.ExportId == exportId).ToListAsync();
+            Assert.Equal([annConsent], inclusions.Select(i => i.ConsentId));
+        }
+
+        await using var context = await _browser!.NewContextAsync(new() { Locale = "en-GB" });
+        context.SetDefaultTimeout(30_000);
+        var page = await context.NewPageAsync();
+        await BrowserSteps.WithScreenshotOnFailureAsync(page, async () =>
+        {
+            await SignInAsync(page, ann);
+            var row = page.Locator($"#exports [data-export-id='{exportId}']");
+            await Assertions.Expect(row).ToContainTextAsync(title);
+            await Assertions.Expect(row).ToContainTextAsync("Institute of Synthetic Cohorts Ltd (DE)");
+            await Assertions.Expect(row).ToContainTextAsync("2026-11-30");
+            await Assertions.Expect(row).ToContainTextAsync("Recorded (entry 4242)");
+            await Assertions.Expect(page.Locator("#exports tbody tr")).ToHaveCountAsync(1);
+            // Nothing of the other participants: no id, no opt-in, no count.
+            var html = await page.ContentAsync();
+            Assert.DoesNotContain(ben.Id, html, StringComparison.Ordinal);
+            Assert.DoesNotContain(benConsent.ToString(), html, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(benConsent.ToString("N"), html, StringComparison.OrdinalIgnoreCase);
+            await DesignSystemCheck.AssertAsync(page);
+            await DesignSystemCheck.AssertNoSidewaysScrollOnPhoneAsync(page);
+            await AccessibilityCheck.AssertNoSeriousViolationsAsync(page);
+        });
+
+        // Ben, whose opt-in was revoked before the export, is not shown it as including him.
+        await using var benContext = await _browser!.NewContextAsync(new() { Locale = "en-GB" });
+        benContext.SetDefaultTimeout(30_000);
+        var benPage = await benContext.NewPageAsync();
+        await BrowserSteps.WithScreenshotOnFailureAsync(benPage, async () =>
+        {
+            await SignInAsync(benPage, ben);
+            await Assertions.Expect(benPage.Locator("#no-exports")).ToHaveTextAsync("No export has included your data yet.");
+            await Assertions.Expect(benPage.Locator("#exports")).ToHaveCountAsync(0);
+            await AccessibilityCheck.AssertNoSeriousViolationsAsync(benPage);
+        });
+    }
+
+    private async Task SignInAsync(IPage page, TestAccount account)
+    {
+        await page.GotoAsync(new Uri(platform.Consent.Client.BaseAddress!, "/my/research").AbsoluteUri);
+        await BrowserSteps.WaitForPathAsync(page, "/account/login");
+        await page.GetByLabel("E-mail address", new() { Exact = true }).FillAsync(account.Email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(account.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await BrowserSteps.WaitForPathAsync(page, "/my/research");
     }
 
     public async Task DisposeAsync()

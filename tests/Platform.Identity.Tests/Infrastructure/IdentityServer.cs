@@ -60,7 +60,7 @@ public sealed class IdentityServer : IAsyncDisposable
                 GrantTypes = ["authorization_code", "refresh_token"],
                 RedirectUris = [PortalRedirect],
                 PostLogoutRedirectUris = ["http://127.0.0.1:5173/"],
-                Scopes = ["openid", "profile", "email", "roles", "offline_access", "records", "consent.manage", "identity.admin", "kyc", "verified_claims"],
+                Scopes = ["openid", "profile", "email", "roles", "offline_access", "records", "research.export", "consent.manage", "identity.admin", "kyc", "verified_claims"],
             },
             new()
             {

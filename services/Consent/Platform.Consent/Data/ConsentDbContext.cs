@@ -25,6 +25,8 @@ public class ConsentDbContext(DbContextOptions options) : DbContext(options)
 
     public DbSet<VerifiedPersonRow> VerifiedPeople => Set<VerifiedPersonRow>();
 
+    public DbSet<ResearchExportInclusionRow> ResearchExportInclusions => Set<ResearchExportInclusionRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.AddOutboxAndInbox().AddIdempotencyKeys();

@@ -3,7 +3,7 @@ using Platform.Consent.Core;
 
 namespace Platform.Consent.Data;
 
-/// <summary>The research tables of the consent database: organisations, their studies, and the people whose identity KYC verified.</summary>
+/// <summary>The research tables of the consent database: organisations, their studies, the people whose identity KYC verified, and which opt-ins each export included.</summary>
 internal static class ResearchModel
 {
     public static ModelBuilder AddResearch(this ModelBuilder modelBuilder)
@@ -39,6 +39,14 @@ internal static class ResearchModel
             study.HasOne<ResearchOrganisationRow>().WithMany().HasForeignKey(s => s.OrganisationId).OnDelete(DeleteBehavior.Restrict);
             // Patients list the studies running now.
             study.HasIndex(s => s.EndsOn);
+        });
+        modelBuilder.Entity<ResearchExportInclusionRow>(inclusion =>
+        {
+            inclusion.ToTable("ResearchExportInclusions");
+            inclusion.HasKey(i => new { i.ExportId, i.ConsentId });
+            inclusion.Property(i => i.ManifestHash).HasMaxLength(64);
+            // A patient's page looks up the exports of their opt-ins.
+            inclusion.HasIndex(i => i.ConsentId);
         });
         modelBuilder.Entity<VerifiedPersonRow>(person =>
         {

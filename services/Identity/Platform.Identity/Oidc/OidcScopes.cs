@@ -15,6 +15,9 @@ public static class OidcScopes
     /// <summary>Clinicians and patients read and write records in the vault.</summary>
     public const string Records = "records";
 
+    /// <summary>A research organisation's representative starts and downloads de-identified study exports from the vault.</summary>
+    public const string ResearchExport = "research.export";
+
     /// <summary>A service submits signed events to the ledger.</summary>
     public const string LedgerSubmit = "ledger.submit";
 
@@ -36,6 +39,7 @@ public static class OidcScopes
             [ConsentManage] = ("consent", "Manage your consents"),
             [ConsentDecide] = ("consent", "Ask for consent decisions (services)"),
             [Records] = ("record-vault", "Read and write medical records you are allowed to see"),
+            [ResearchExport] = ("record-vault", "Start and download de-identified exports of your organisation's studies"),
             [LedgerSubmit] = ("ledger", "Submit signed events to the ledger (services)"),
             [LedgerAudit] = ("ledger", "Read the ledger's entries (auditors)"),
             [IdentityAdmin] = ("identity", "Administer accounts and clients"),

@@ -31,13 +31,18 @@ public sealed class ConsentDecisionClient(IHttpClientFactory http)
 
     private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
 
-    /// <param name="subjectToken">The clinician's access token as the vault received it; null for callers without one (benchmarks).</param>
-    public async Task<ConsentDecision> DecideAsync(string patient, string actor, string category, string purpose, string action, bool breakGlass, CancellationToken cancellationToken, string? subjectToken = null)
+    /// <summary>The actor kinds of the decision API: a clinician, or an organisation (a research study's grantee id).</summary>
+    public const string PractitionerActor = "practitioner";
+    public const string OrganizationActor = "organization";
+
+    /// <param name="subjectToken">The clinician's access token as the vault received it; null for callers without one (benchmarks, a study's export).</param>
+    public async Task<ConsentDecision> DecideAsync(string patient, string actor, string category, string purpose, string action, bool breakGlass, CancellationToken cancellationToken, string? subjectToken = null,
+        string actorKind = PractitionerActor)
     {
         var client = http.CreateClient(HttpClientName);
         // Buffered bytes, so the token handler and the retries can send the body again.
         using var body = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(
-            new DecisionBody(patient, actor, "practitioner", category, purpose, action, breakGlass), DecisionJsonContext.Default.DecisionBody));
+            new DecisionBody(patient, actor, actorKind, category, purpose, action, breakGlass), DecisionJsonContext.Default.DecisionBody));
         body.Headers.ContentType = Json;
         try
         {

@@ -19,11 +19,17 @@ public class RecordVaultDbContext(DbContextOptions options) : DbContext(options)
 
     public DbSet<ExportFileRow> ExportFiles => Set<ExportFileRow>();
 
+    public DbSet<ResearchExportRow> ResearchExports => Set<ResearchExportRow>();
+
+    public DbSet<ResearchExportFileRow> ResearchExportFiles => Set<ResearchExportFileRow>();
+
     public DbSet<PatientNoticeRow> PatientNotices => Set<PatientNoticeRow>();
 
     public DbSet<RecordSearchKeyRow> SearchKeys => Set<RecordSearchKeyRow>();
 
     public DbSet<SearchIndexKeyRow> SearchIndexKeys => Set<SearchIndexKeyRow>();
+
+    public DbSet<ResearchPseudonymKeyRow> ResearchPseudonymKeys => Set<ResearchPseudonymKeyRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -103,6 +109,15 @@ public class RecordVaultDbContext(DbContextOptions options) : DbContext(options)
             key.Property(k => k.KekVersion).HasMaxLength(256);
             key.Property(k => k.WrapAlgorithm).HasMaxLength(64);
         });
+        modelBuilder.Entity<ResearchPseudonymKeyRow>(key =>
+        {
+            key.ToTable("ResearchPseudonymKeys");
+            key.HasKey(k => k.Name);
+            key.Property(k => k.Name).HasMaxLength(64);
+            key.Property(k => k.KekName).HasMaxLength(127);
+            key.Property(k => k.KekVersion).HasMaxLength(256);
+            key.Property(k => k.WrapAlgorithm).HasMaxLength(64);
+        });
         modelBuilder.Entity<KnownPatientRow>(known =>
         {
             known.ToTable("KnownPatients");
@@ -135,6 +150,31 @@ public class RecordVaultDbContext(DbContextOptions options) : DbContext(options)
             file.Property(f => f.Hash).HasMaxLength(64);
             // A job's files go with it (cancel, expiry).
             file.HasOne<ExportJobRow>().WithMany().HasForeignKey(f => f.JobId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<ResearchExportRow>(export =>
+        {
+            export.ToTable("ResearchExports");
+            export.HasKey(e => e.Id);
+            export.Property(e => e.Requester).HasMaxLength(128);
+            export.Property(e => e.Status).HasMaxLength(16);
+            export.Property(e => e.ManifestHash).HasMaxLength(64);
+            export.Property(e => e.Error).HasMaxLength(64);
+            export.HasIndex(e => new { e.Status, e.CreatedAtMs });
+            export.HasIndex(e => e.StudyId);
+            export.HasIndex(e => e.LedgerEventId);
+        });
+        modelBuilder.Entity<ResearchExportFileRow>(file =>
+        {
+            file.ToTable("ResearchExportFiles");
+            file.HasKey(f => f.Id);
+            file.Property(f => f.Name).HasMaxLength(64);
+            file.Property(f => f.Sha256).HasMaxLength(64);
+            file.Property(f => f.KekName).HasMaxLength(127);
+            file.Property(f => f.KekVersion).HasMaxLength(256);
+            file.Property(f => f.WrapAlgorithm).HasMaxLength(64);
+            file.Property(f => f.CiphertextHash).HasMaxLength(64);
+            file.HasIndex(f => new { f.ExportId, f.Name }).IsUnique();
+            file.HasOne<ResearchExportRow>().WithMany().HasForeignKey(f => f.ExportId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 }

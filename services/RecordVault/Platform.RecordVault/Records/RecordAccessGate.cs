@@ -18,6 +18,7 @@ public sealed class RecordAccessGate(ConsentDecisionClient consent)
     public const string ErasureIsThePatients = "erasure_patient_only";
     public const string BreakGlassReadOnly = "break_glass_read_only";
     public const string NotPatientOrClinician = "not_patient_or_clinician";
+    public const string StudyReadsOnly = "study_reads_only";
 
     public async Task<AccessDecision> DecideAsync(RecordCaller caller, string patient, string category, RecordOperation operation, CancellationToken cancellationToken)
     {
@@ -25,6 +26,17 @@ public sealed class RecordAccessGate(ConsentDecisionClient consent)
         if (caller.IsOwner(patient))
         {
             return new AccessDecision(Guid.NewGuid(), DecisionOutcomes.Permit, "own_record", "self");
+        }
+        if (caller.IsStudy)
+        {
+            // A study reads for research, under its participants' opt-ins, and never writes or erases.
+            if (operation != RecordOperation.Read || caller.BreakGlass)
+            {
+                return new AccessDecision(Guid.NewGuid(), "deny", StudyReadsOnly, caller.Purpose);
+            }
+            var study = await consent.DecideAsync(patient, caller.SubjectId, category, caller.Purpose, "access", breakGlass: false, cancellationToken,
+                actorKind: ConsentDecisionClient.OrganizationActor);
+            return new AccessDecision(study.DecisionId, study.Outcome, study.Reason, caller.Purpose);
         }
         if (!caller.IsClinician)
         {

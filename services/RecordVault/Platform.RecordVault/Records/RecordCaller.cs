@@ -13,8 +13,10 @@ namespace Platform.RecordVault.Records;
 /// <param name="AccessToken">The caller's own access token, forwarded to the consent service so that it learns the actor from a token it validates.</param>
 /// <param name="NetworkAddress">The connection's remote address, recorded in the access log (the AuditEvent's <c>agent.network</c>).</param>
 /// <param name="ClientId">The token's OAuth client, recorded in the access log (the AuditEvent's client agent).</param>
+/// <param name="IsStudy">A research study reading its participants' records for an export (the vault's own worker, never a request):
+/// <see cref="SubjectId"/> is the study's grantee id, decided as an organisation, read only.</param>
 public sealed record RecordCaller(string SubjectId, bool IsPatient, bool IsClinician, string Purpose, bool BreakGlass, string? AccessToken = null, string? BreakGlassReason = null,
-    string? NetworkAddress = null, string? ClientId = null)
+    string? NetworkAddress = null, string? ClientId = null, bool IsStudy = false)
 {
     public const string PurposeHeader = "X-Purpose-Of-Use";
     public const string BreakGlassHeader = "X-Break-Glass";

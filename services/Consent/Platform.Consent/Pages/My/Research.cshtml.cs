@@ -20,6 +20,9 @@ public sealed class ResearchModel(ConsentDbContext db, ResearchOptInCommands opt
 {
     public List<(ResearchStudy Study, string OrganisationName, string OrganisationCountry, Guid? OptInConsentId)> Studies { get; } = [];
 
+    /// <summary>The exports that released this patient's data, newest first: only their own opt-ins' rows, nothing of other participants.</summary>
+    public List<IncludedExport> Exports { get; } = [];
+
     /// <summary>What the last answer did, shown once on the page the answer redirected to.</summary>
     [TempData]
     public string? Message { get; set; }
@@ -74,6 +77,17 @@ public sealed class ResearchModel(ConsentDbContext db, ResearchOptInCommands opt
             var optIn = await optIns.CurrentOptInAsync(item.Study.Id, Patient, cancellationToken);
             Studies.Add((item.Study.ToStudy(), item.LegalName, item.Country, optIn?.Id));
         }
+        // Through the patient's own consents: an export is listed only where one of their opt-ins was in it.
+        var patient = Patient;
+        var included = await (from i in db.ResearchExportInclusions.AsNoTracking()
+                              join c in db.Consents.AsNoTracking() on i.ConsentId equals c.Id
+                              join s in db.ResearchStudies.AsNoTracking() on i.StudyId equals s.Id
+                              join o in db.ResearchOrganisations.AsNoTracking() on s.OrganisationId equals o.Id
+                              where c.Subject == patient
+                              orderby i.ExportedAtMs descending
+                              select new IncludedExport(i.ExportId, s.Title, o.LegalName, o.Country, i.ExportedAtMs, i.LeafIndex))
+            .Take(200).ToListAsync(cancellationToken);
+        Exports.AddRange(included);
     }
 
     /// <summary>"5.00 EUR each time your records are exported": the compensation as a patient reads it (minor units shown with two decimals).</summary>
@@ -83,4 +97,10 @@ public sealed class ResearchModel(ConsentDbContext db, ResearchOptInCommands opt
         var amount = (compensation.AmountMinor / 100m).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
         return text[compensation.Basis == CompensationBasis.PerExport ? "ResearchCompensationPerExport" : "ResearchCompensationPerParticipant", amount, compensation.Currency];
     }
+}
+
+/// <summary>One export that released the patient's data: which study and organisation, when, and its ledger entry.</summary>
+public sealed record IncludedExport(Guid ExportId, string StudyTitle, string OrganisationName, string OrganisationCountry, long ExportedAtMs, long LeafIndex)
+{
+    public string ExportedOn => DateTimeOffset.FromUnixTimeMilliseconds(ExportedAtMs).UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 }

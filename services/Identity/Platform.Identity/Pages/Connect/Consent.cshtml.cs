@@ -27,6 +27,7 @@ public sealed class ConsentModel(IOpenIddictApplicationManager applications, ISt
         [OidcScopes.ConsentManage] = "ScopeConsentManage",
         [OidcScopes.ConsentDecide] = "ScopeConsentDecide",
         [OidcScopes.Records] = "ScopeRecords",
+        [OidcScopes.ResearchExport] = "ScopeResearchExport",
         [OidcScopes.LedgerSubmit] = "ScopeLedgerSubmit",
         [OidcScopes.LedgerAudit] = "ScopeLedgerAudit",
         [OidcScopes.IdentityAdmin] = "ScopeIdentityAdmin",

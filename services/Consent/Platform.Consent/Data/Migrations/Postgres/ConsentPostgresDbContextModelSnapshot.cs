@@ -335,6 +335,35 @@ namespace Platform.Consent.Data.Migrations.Postgres
                     b.ToTable("PatientNotices", (string)null);
                 });
 
+            modelBuilder.Entity("Platform.Consent.Data.ResearchExportInclusionRow", b =>
+                {
+                    b.Property<Guid>("ExportId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ConsentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("ExportedAtMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("LeafIndex")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ManifestHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<Guid>("StudyId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("ExportId", "ConsentId");
+
+                    b.HasIndex("ConsentId");
+
+                    b.ToTable("ResearchExportInclusions", (string)null);
+                });
+
             modelBuilder.Entity("Platform.Consent.Data.ResearchOrganisationRow", b =>
                 {
                     b.Property<Guid>("Id")

@@ -330,6 +330,35 @@ namespace Platform.Consent.Data.Migrations.Sqlite
                     b.ToTable("PatientNotices", (string)null);
                 });
 
+            modelBuilder.Entity("Platform.Consent.Data.ResearchExportInclusionRow", b =>
+                {
+                    b.Property<Guid>("ExportId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ConsentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExportedAtMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LeafIndex")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ManifestHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("StudyId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ExportId", "ConsentId");
+
+                    b.HasIndex("ConsentId");
+
+                    b.ToTable("ResearchExportInclusions", (string)null);
+                });
+
             modelBuilder.Entity("Platform.Consent.Data.ResearchOrganisationRow", b =>
                 {
                     b.Property<Guid>("Id")
