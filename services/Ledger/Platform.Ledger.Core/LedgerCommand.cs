@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Platform.Crypto;
+using Platform.Ledger.Verification;
 
 namespace Platform.Ledger.Core;
 
@@ -14,6 +15,7 @@ namespace Platform.Ledger.Core;
 [JsonDerivedType(typeof(RegisterReplicaKey), "replica-key")]
 [JsonDerivedType(typeof(CloseBlock), "close-block")]
 [JsonDerivedType(typeof(SignCheckpoint), "checkpoint-signature")]
+[JsonDerivedType(typeof(FoundConsortium), "consortium-founding")]
 public abstract record LedgerCommand
 {
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { AllowOutOfOrderMetadataProperties = true };
@@ -55,3 +57,10 @@ public sealed record CloseBlock(long Timestamp) : LedgerCommand;
 
 /// <summary>One replica's signature over the checkpoint at <paramref name="TreeSize"/>.</summary>
 public sealed record SignCheckpoint(long TreeSize, string Replica, string Kid, string Signature) : LedgerCommand;
+
+/// <summary>
+/// The consortium's founding configuration: its member institutions, their checkpoint keys and CAs, the quorum rule.
+/// Takes effect only as the ledger's first configuration state (before any checkpoint); from then on only the
+/// members' keys sign checkpoints and a checkpoint is final at a majority of member institutions.
+/// </summary>
+public sealed record FoundConsortium(ConsortiumConfiguration Configuration) : LedgerCommand;

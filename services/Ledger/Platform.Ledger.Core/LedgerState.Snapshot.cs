@@ -15,6 +15,9 @@ public sealed partial class LedgerState
     /// <summary>Version byte of the snapshot format; a snapshot of any other version is refused.</summary>
     public const byte SnapshotVersion = 1;
 
+    /// <summary>Version of a consortium ledger's snapshot: version 1 followed by the founding configuration (JSON).</summary>
+    public const byte ConsortiumSnapshotVersion = 2;
+
     /// <summary>
     /// Writes everything the state holds: the admitted events (with their event ids, the idempotency index), the tree
     /// root they give, publisher keys, replica keys, checkpoints with their signatures, and the rejected count.
@@ -33,8 +36,10 @@ public sealed partial class LedgerState
         ReplicaKey[] replicaKeys;
         (Checkpoint Checkpoint, CheckpointSignature[] Signatures, bool IsFinal)[] checkpoints;
         long rejected;
+        ConsortiumConfiguration? consortium;
         lock (_gate)
         {
+            consortium = _consortium;
             entries = [.. _entries];
             eventIds = new Guid[entries.Length];
             foreach (var (eventId, leaf) in _leafByEvent)
@@ -49,7 +54,8 @@ public sealed partial class LedgerState
         }
 
         var writer = new SnapshotBinaryWriter(destination);
-        writer.WriteByte(SnapshotVersion);
+        // A ledger run by one operator keeps writing version 1, byte for byte as before.
+        writer.WriteByte(consortium is null ? SnapshotVersion : ConsortiumSnapshotVersion);
         writer.WriteString(Options.LedgerId);
         writer.WriteInt64(entries.Length);
         for (var i = 0; i < entries.Length; i++)
@@ -96,6 +102,10 @@ public sealed partial class LedgerState
         }
 
         writer.WriteInt64(rejected);
+        if (consortium is not null)
+        {
+            writer.WriteString(JsonSerializer.Serialize(consortium));
+        }
         await writer.FlushAsync(ct).ConfigureAwait(false);
     }
 
@@ -113,9 +123,10 @@ public sealed partial class LedgerState
     public ValueTask RestoreSnapshotAsync(Stream source, CancellationToken ct)
     {
         var reader = new SnapshotBinaryReader(source);
-        if (reader.ReadByte() is var version and not SnapshotVersion)
+        var version = reader.ReadByte();
+        if (version is not (SnapshotVersion or ConsortiumSnapshotVersion))
         {
-            throw new InvalidDataException($"Ledger snapshot version {version} is not supported (this replica reads version {SnapshotVersion}).");
+            throw new InvalidDataException($"Ledger snapshot version {version} is not supported (this replica reads versions {SnapshotVersion} and {ConsortiumSnapshotVersion}).");
         }
         if (reader.ReadString() is var ledgerId && ledgerId != Options.LedgerId)
         {
@@ -188,6 +199,15 @@ public sealed partial class LedgerState
             }
         }
         var rejected = reader.ReadInt64();
+        ConsortiumConfiguration? consortium = null;
+        if (version == ConsortiumSnapshotVersion)
+        {
+            consortium = JsonSerializer.Deserialize<ConsortiumConfiguration>(reader.ReadString());
+            if (consortium?.Problem() is not null || consortium?.LedgerId != Options.LedgerId)
+            {
+                throw new InvalidDataException("The ledger snapshot's consortium configuration is unusable or of another ledger.");
+            }
+        }
         reader.ExpectEnd();
 
         lock (_gate)
@@ -199,6 +219,7 @@ public sealed partial class LedgerState
             _replicaKeys = replicaKeys;
             _checkpoints = checkpoints;
             _latestFinalSize = latestFinal;
+            _consortium = consortium;
             Interlocked.Exchange(ref _rejected, rejected);
             _outcomes.Clear();
             _batchOutcomes.Clear();

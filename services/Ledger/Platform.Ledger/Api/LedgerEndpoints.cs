@@ -80,6 +80,11 @@ public static class LedgerEndpoints
         reads.MapGet("/replicas/keys", (LedgerNode node) => Results.Ok(new { keys = node.State.ReplicaKeys() }))
             .WithSummary("The replicas' public checkpoint-signing keys (JWK).");
 
+        reads.MapGet("/consortium", (LedgerNode node) =>
+                node.State.Consortium is { } consortium ? Results.Ok(consortium)
+                    : LedgerProblems.NotFound("This ledger is not run by a consortium, or its founding entry is not applied yet."))
+            .WithSummary("The consortium's configuration on the ledger: member institutions, their checkpoint keys and CAs, the quorum rule.");
+
         reads.MapGet("/cluster/status", (LedgerNode node) =>
             {
                 var status = node.Replica.Status;
