@@ -1,5 +1,8 @@
 using Platform.Ledger.Cli;
 
-return args is ["members", ..]
-    ? await MembersCommand.RunAsync(args, Console.Out, Console.Error)
-    : LedgerCli.Run(args, Console.Out, Console.Error);
+return args switch
+{
+    ["members", ..] => await MembersCommand.RunAsync(args, Console.Out, Console.Error),
+    ["audit", ..] => await AuditCommand.RunAsync(args, Console.Out, Console.Error),
+    _ => LedgerCli.Run(args, Console.Out, Console.Error),
+};

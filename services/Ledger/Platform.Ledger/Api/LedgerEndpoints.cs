@@ -66,8 +66,12 @@ public static class LedgerEndpoints
                     : LedgerProblems.NotFound($"No checkpoint was taken at tree size {treeSize}."))
             .WithSummary("The checkpoint taken at a tree size, with the signatures gathered so far.");
 
-        reads.MapGet("/checkpoints", (LedgerNode node) => Results.Ok(new { checkpoints = node.State.FinalCheckpoints() }))
-            .WithSummary("Every final checkpoint, oldest first: the ledger's audit history.");
+        // ?after=N makes it a feed: a witness that saw size N asks only for what came after it.
+        reads.MapGet("/checkpoints", (long? after, LedgerNode node) => Results.Ok(new
+            {
+                checkpoints = after is { } seen ? [.. node.State.FinalCheckpoints().Where(c => c.Checkpoint.TreeSize > seen)] : node.State.FinalCheckpoints(),
+            }))
+            .WithSummary("Every final checkpoint, oldest first: the ledger's audit history (with ?after=N, those after tree size N).");
 
         reads.MapGet("/proofs/consistency", (long? from, long? to, LedgerNode node) =>
                 from is null || to is null
