@@ -20,7 +20,12 @@ public sealed class FaultCluster : IAsyncDisposable
 {
     public const string ServiceToken = "fault-harness-service-token";
     public const string AdminToken = "fault-harness-admin-token";
-    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// How long a replica may take from launch to ready: 60 s, or <c>LEDGER_FAULTS_START_TIMEOUT_SECONDS</c> on a machine
+    /// so loaded that starting a .NET process alone takes longer (each replica then gets a few percent of a core).
+    /// </summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(
+        int.TryParse(Environment.GetEnvironmentVariable("LEDGER_FAULTS_START_TIMEOUT_SECONDS"), out var seconds) && seconds > 0 ? seconds : 60);
 
     /// <summary>The replicas' <c>Ledger:CommitTimeout</c>: how long a write waits for a majority before a 503.</summary>
     public static readonly TimeSpan CommitTimeout = TimeSpan.FromSeconds(3);
