@@ -16,7 +16,7 @@ fi
 # SoftHSM2 is loaded into the test process (PKCS#11), so it is always needed.
 { command -v softhsm2-util >/dev/null && [ -e /usr/lib/softhsm/libsofthsm2.so ]; } || missing+=(softhsm2)
 command -v chromium >/dev/null || missing+=(chromium)
-# The walkthrough test (tests/Platform.Journey.Tests/DevHost) runs docs/walkthrough.md with curl, jq, openssl, oathtool.
+# The walkthrough test (tests/Platform.Journey.Tests/DevHost) runs docs/walkthrough-api.md with curl, jq, openssl, oathtool.
 for tool in curl jq openssl oathtool; do command -v "$tool" >/dev/null || missing+=("$tool"); done
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

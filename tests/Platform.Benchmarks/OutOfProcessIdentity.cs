@@ -29,6 +29,9 @@ internal sealed class OutOfProcessIdentity : IAsyncDisposable
     public Uri Address { get; }
     public Process Process => _process;
 
+    /// <summary>Which garbage collector the child runs: <c>server</c> or <c>workstation</c>, as it reported.</summary>
+    public string GarbageCollector { get; private set; } = "";
+
     public static async Task<OutOfProcessIdentity> StartAsync(IReadOnlyDictionary<string, string?> overrides)
     {
         var port = FreePort.Next();
@@ -51,13 +54,20 @@ internal sealed class OutOfProcessIdentity : IAsyncDisposable
         {
             info.ArgumentList.Add($"{key}={value}");
         }
+        // The deployed service (Microsoft.NET.Sdk.Web) runs with the server garbage collector: its runtimeconfig sets
+        // System.GC.Server, which this console program's does not. The child runs like the service unless the caller's
+        // environment chooses (DOTNET_gcServer=0 measures the workstation collector).
+        if (Environment.GetEnvironmentVariable("DOTNET_gcServer") is null)
+        {
+            info.Environment["DOTNET_gcServer"] = "1";
+        }
         var process = Process.Start(info) ?? throw new InvalidOperationException("The identity server process did not start.");
         var server = new OutOfProcessIdentity(process, dataDirectory, new Uri($"http://127.0.0.1:{port}/"));
-        await server.ReadAnswerAsync("ready").WaitAsync(TimeSpan.FromMinutes(2));
+        server.GarbageCollector = (await server.ReadAnswerAsync("ready ").WaitAsync(TimeSpan.FromMinutes(2))).Trim();
         return server;
     }
 
-    /// <summary>The bytes the server process has allocated since it started (<c>GC.GetTotalAllocatedBytes</c>).</summary>
+    /// <summary>The bytes the server process has allocated since it started (<c>GC.GetTotalAllocatedBytes(precise: true)</c>).</summary>
     public async Task<long> AllocatedBytesAsync()
     {
         await _ask.WaitAsync();
@@ -111,12 +121,14 @@ internal sealed class OutOfProcessIdentity : IAsyncDisposable
     {
         var settings = arguments.Select(a => a.Split('=', 2)).ToDictionary(p => p[0], p => (string?)p[1]);
         await using var identity = await OidcTokenBenchmark.StartIdentityAsync(settings);
-        Console.WriteLine("ready");
+        Console.WriteLine("ready " + (System.Runtime.GCSettings.IsServerGC ? "server" : "workstation"));
         while (await Console.In.ReadLineAsync() is { } line)
         {
             if (line == "allocated")
             {
-                Console.WriteLine("allocated " + GC.GetTotalAllocatedBytes(precise: false).ToString(CultureInfo.InvariantCulture));
+                // Precise: the server collector hands out larger allocation contexts, which the quick count rounds up
+                // to; called twice per row, its cost does not matter.
+                Console.WriteLine("allocated " + GC.GetTotalAllocatedBytes(precise: true).ToString(CultureInfo.InvariantCulture));
             }
         }
     }

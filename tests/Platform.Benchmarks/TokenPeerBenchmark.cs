@@ -60,7 +60,8 @@ public static class TokenPeerBenchmark
         await using var withEntries = await OidcTokenBenchmark.StartIdentityAsync(withEntrySettings);
         // Ours again in a process of its own, as the peer runs: its rows charge the server alone, not the driver.
         await using var separate = await OutOfProcessIdentity.StartAsync(await StoreSettingsAsync("identity_separate"));
-        Console.WriteLine($"(identity in its own process: pid {separate.Process.Id}, {separate.Address})");
+        Console.WriteLine($"(identity in its own process: pid {separate.Process.Id}, {separate.Address}, {separate.GarbageCollector} GC;"
+            + $" this process: {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC)");
         static Task<long> Here() => Task.FromResult(GC.GetTotalAllocatedBytes(precise: false));
 
         var targets = new[]

@@ -41,15 +41,32 @@ public sealed class FhirAuditEventTests(VaultPlatform platform)
         Assert.All(events, e => Assert.Contains(e.Entity, x => x.What.Reference == $"Patient/{patient.Id}" && x.Role.Code == "1"));
         Assert.All(events, e => Assert.Contains(e.Entity, x => x.What.Reference.StartsWith($"Observation/{observation.Id}", StringComparison.Ordinal)));
         var created = Assert.Single(events, e => e.Action == R4.AuditEvent.AuditEventAction.C);
-        Assert.Equal($"Patient/{patient.Id}", created.Agent.Single().Who.Reference);
+        Assert.Equal($"Patient/{patient.Id}", User(created).Who.Reference);
         Assert.Equal(R4.AuditEvent.AuditEventOutcome.N0, created.Outcome);
         var denied = Assert.Single(events, e => e.Outcome == R4.AuditEvent.AuditEventOutcome.N4);
-        Assert.Equal((R4.AuditEvent.AuditEventAction.R, $"Practitioner/{clinician.Id}"), (denied.Action, denied.Agent.Single().Who.Reference));
+        Assert.Equal((R4.AuditEvent.AuditEventAction.R, $"Practitioner/{clinician.Id}"), (denied.Action, User(denied).Who.Reference));
         Assert.False(string.IsNullOrEmpty(denied.OutcomeDesc));
         var glass = Assert.Single(events, e => e.Meta.Security.Any(s => s.Code == "BTG"));
         Assert.Equal(R4.AuditEvent.AuditEventOutcome.N0, glass.Outcome);
         Assert.Equal("ETREAT", glass.PurposeOfEvent.Single().Coding.Single().Code);
         Assert.True(events.Select(e => e.Recorded).SequenceEqual(events.Select(e => e.Recorded).OrderByDescending(r => r)));
+
+        // BALP's agents (PatientCreate, PatientRead): the user, the client with the address it called from (the
+        // tests call over loopback) and its OAuth client, and the server with its FHIR base; typed by where the data went.
+        var fhirBase = new Uri(platform.Vault.Client.BaseAddress!, FhirApi.Base).AbsoluteUri;
+        foreach (var (e, userRole, clientRole, serverRole) in new[] { (created, "AUT", "110153", "110152"), (denied, "IRCP", "110152", "110153"), (glass, "IRCP", "110152", "110153") })
+        {
+            Assert.Equal(3, e.Agent.Count);
+            Assert.Equal(userRole, User(e).Type.Coding.Single().Code);
+            var caller = e.Agent.Single(a => a.Requestor == false && a.Network?.Type == R4.AuditEvent.AuditEventAgentNetworkType.N2);
+            Assert.Equal(("http://dicom.nema.org/resources/ontology/DCM", clientRole), (caller.Type.Coding.Single().System, caller.Type.Coding.Single().Code));
+            Assert.Equal("127.0.0.1", caller.Network.Address);
+            Assert.Equal("urn:platform:oauth-client", caller.Who.Identifier.System);
+            Assert.False(string.IsNullOrEmpty(caller.Who.Identifier.Value));
+            var vault = e.Agent.Single(a => a.Network?.Type == R4.AuditEvent.AuditEventAgentNetworkType.N5);
+            Assert.Equal((serverRole, fhirBase.TrimEnd('/')), (vault.Type.Coding.Single().Code, vault.Network.Address.TrimEnd('/')));
+            Assert.Equal("record-vault", vault.Who.Identifier.Value);
+        }
 
         // date and _count, with paging through the client; a read by id.
         var client = FhirApi.Client(platform, patientToken);
@@ -92,4 +109,7 @@ public sealed class FhirAuditEventTests(VaultPlatform platform)
             FhirApi.Valid<R4.OperationOutcome>(await badRaw.Content.ReadAsStringAsync());
         }
     }
+
+    /// <summary>The agent BALP calls the user: who asked (the requestor).</summary>
+    private static R4.AuditEvent.AgentComponent User(R4.AuditEvent audit) => audit.Agent.Single(a => a.Requestor == true);
 }

@@ -172,6 +172,50 @@ public sealed class FhirBinaryTests(VaultPlatform platform)
                                      && e.Entity.Any(x => x.What.Reference == $"Binary/{letter.Id}/_history/1"));
     }
 
+    [Fact]
+    public async Task A_document_naming_a_Binary_is_decided_on_consent_before_the_Binary_is_looked_up()
+    {
+        var (patient, patientToken) = await platform.UserAsync(PlatformRoles.Patient);
+        var (clinician, clinicianToken) = await platform.UserAsync(PlatformRoles.Clinician);
+        var letter = await FhirApi.Client(platform, patientToken).CreateAsync(Binary(patient.Id, Pdf, "application/pdf"));
+        var theirs = FhirApi.Client(platform, clinicianToken);
+        var before = await RecordCountAsync(patient.Id);
+
+        // May not write for the patient: the same refusal whether the Binary is the patient's file or names nothing,
+        // so the refusal tells nothing about which files exist.
+        var onReal = await Assert.ThrowsAsync<FhirOperationException>(() => theirs.CreateAsync(Document(patient.Id, $"Binary/{letter.Id}")));
+        var onRandom = await Assert.ThrowsAsync<FhirOperationException>(() => theirs.CreateAsync(Document(patient.Id, $"Binary/{Guid.NewGuid()}")));
+        Assert.Equal((HttpStatusCode.Forbidden, HttpStatusCode.Forbidden), (onReal.Status, onRandom.Status));
+        Assert.Equal(Codes(onRandom), Codes(onReal));
+        Assert.Equal(onRandom.Outcome.Issue[0].Diagnostics, onReal.Outcome.Issue[0].Diagnostics);
+        Assert.DoesNotContain("unknown_binary", Codes(onReal));
+
+        // Once consent lets them write clinical notes, the Binary is checked: a random id is refused, the file accepted.
+        var (granted, consent, _) = await platform.ConsentAsync(HttpMethod.Post, "/consents", patientToken, new
+        {
+            grantee = new { kind = "practitioner", id = clinician.Id },
+            categories = new[] { "clinical-note" },
+            purposes = new[] { "TREAT" },
+            actions = new[] { "access", "correct" },
+        });
+        Assert.True(granted == HttpStatusCode.Created, consent.ToString());
+        var unknown = await Assert.ThrowsAsync<FhirOperationException>(() => theirs.CreateAsync(Document(patient.Id, $"Binary/{Guid.NewGuid()}")));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, unknown.Status);
+        Assert.Contains("unknown_binary", Codes(unknown));
+        Assert.Equal(before, await RecordCountAsync(patient.Id));
+        var document = await theirs.CreateAsync(Document(patient.Id, $"Binary/{letter.Id}"));
+        Assert.Equal($"Binary/{letter.Id}", document.Content[0].Attachment.Url);
+
+        // An update follows the same order: once the write is permitted, a random Binary is refused, nothing stored.
+        document.Content[0].Attachment.Url = $"Binary/{Guid.NewGuid()}";
+        var badUpdate = await Assert.ThrowsAsync<FhirOperationException>(() => theirs.UpdateAsync(document));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, badUpdate.Status);
+        Assert.Equal("1", (await theirs.ReadAsync<R4.DocumentReference>($"DocumentReference/{document.Id}")).Meta.VersionId);
+    }
+
+    private static string[] Codes(FhirOperationException ex) =>
+        ex.Outcome.Issue.SelectMany(i => i.Details?.Coding ?? []).Select(c => c.Code).ToArray();
+
     private async Task<int> RecordCountAsync(string patient)
     {
         using var scope = platform.Vault.Services.CreateScope();

@@ -54,6 +54,8 @@ public sealed class PatientPortalTests(VaultPlatform platform, PortalBrowser bro
         {
             await SignInAtAsync(page, patient, "/my");
             Assert.Contains("3 records", await page.Locator("#record-count").InnerTextAsync(), StringComparison.Ordinal);
+            // The id a clinician needs to ask for access is on the page (the walkthrough needs no terminal for it).
+            await Assertions.Expect(page.Locator("#your-id code")).ToHaveTextAsync(patient.Id);
             // One navigation across services: the consents link leads to the consent service's own pages.
             Assert.Equal(new Uri(platform.Consent.Client.BaseAddress!, "/my/consents").AbsoluteUri, await page.Locator("#nav-consents").GetAttributeAsync("href"));
             await AccessibilityCheck.AssertNoSeriousViolationsAsync(page);
@@ -297,6 +299,7 @@ public sealed class PatientPortalTests(VaultPlatform platform, PortalBrowser bro
             await Assertions.Expect(page.Locator("#notification-count")).ToHaveTextAsync("0 information à connaître.");
             await Assertions.Expect(page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Qui a consulté mon dossier" })).ToHaveCountAsync(1);
             await AccessibilityCheck.AssertNoSeriousViolationsAsync(page);
+            await BrowserSteps.ScreenshotForDocsAsync(page, "portal-overview-fr");
 
             await page.GotoAsync("/my/records");
             await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Vos documents de santé");

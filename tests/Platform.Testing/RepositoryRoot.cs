@@ -5,7 +5,7 @@ public static class RepositoryRoot
 {
     public static string Path { get; } = Find();
 
-    /// <summary>A path inside the repository: <c>RepositoryRoot.Combine("docs", "walkthrough.md")</c>.</summary>
+    /// <summary>A path inside the repository: <c>RepositoryRoot.Combine("docs", "walkthrough-api.md")</c>.</summary>
     public static string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
 
     private static string Find()

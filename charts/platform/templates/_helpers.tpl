@@ -366,7 +366,7 @@ readinessProbe:
 The OAuth clients the identity service registers at start (Identity:Clients): first every enabled service client,
 with the very Secret its service reads, then the patient pages of consent and record-vault (confidential, the
 Secret of `<service>.pages.clientSecret`), then the clinician portal (public, at its public origin, DPoP required),
-then identity.clients. The platform's own applications take logout tokens at `<origin>backchannel-logout`.
+then the wallet CLI's client while KYC is on (public, native), then identity.clients. The platform's own applications take logout tokens at `<origin>backchannel-logout`.
 */}}
 {{- define "platform.identity.clients" -}}
 {{- $root := . }}
@@ -389,12 +389,18 @@ then identity.clients. The platform's own applications take logout tokens at `<o
 {{- if $root.Values.clinicianPortal.enabled }}
 {{- $clients = append $clients (include "platform.portal.client" $root | fromYaml) }}
 {{- end }}
+{{- with $root.Values.identity.kyc }}
+{{- if and .fingerprintKeySecret.name .walletClient .walletClient.enabled }}
+{{- /* The wallet CLI (OpenID4VCI authorization code flow): a native app listening on a loopback port of its choosing. */}}
+{{- $clients = append $clients (dict "clientId" .walletClient.clientId "displayName" "Wallet (command line)" "type" "public" "applicationType" "native" "consentType" "explicit" "grantTypes" (list "authorization_code") "redirectUris" (list "http://127.0.0.1/callback" "http://[::1]/callback")) }}
+{{- end }}
+{{- end }}
 {{- $clients = concat $clients (default list $root.Values.identity.clients) }}
 {{- range $i, $c := $clients }}
 {{- $prefix := printf "Identity__Clients__%d__" $i }}
 - name: {{ $prefix }}ClientId
   value: {{ $c.clientId | quote }}
-{{- range $field := list "displayName" "type" "consentType" "requirePushedAuthorization" "requireDpop" "idTokenSignedResponseAlg" "backchannelLogoutUri" "backchannelLogoutSessionRequired" }}
+{{- range $field := list "displayName" "type" "applicationType" "consentType" "requirePushedAuthorization" "requireDpop" "idTokenSignedResponseAlg" "backchannelLogoutUri" "backchannelLogoutSessionRequired" }}
 {{- if hasKey $c $field }}
 - name: {{ $prefix }}{{ title $field }}
   value: {{ index $c $field | toString | quote }}

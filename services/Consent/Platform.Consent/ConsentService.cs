@@ -52,6 +52,7 @@ public static class ConsentService
                 builder.Services.AddSingleton<ConsentReaderPool>();
                 builder.Services.AddScoped<DecisionService>();
                 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, DecisionJsonContext.Default));
+                builder.Services.AddSingleton<DecisionHttpJson>();
                 // A decision is traced as a step of its caller's trace (the vault's read), not as a trace of its own.
                 builder.Services.TraceOnlyWithinCallersTrace("/decisions");
                 builder.Services.AddScoped<CoveredPatients>();

@@ -4,7 +4,7 @@ namespace Platform.DevHost;
 
 /// <summary>
 /// The dev host's sign-in setup: the identity service's issuer, the demo accounts, the documented clients
-/// (public <c>clinician-portal</c> with DPoP, <c>platform-cli</c> and <c>smart-demo-app</c>, confidential <c>platform-services</c>), and where the other services find
+/// (public <c>clinician-portal</c> with DPoP, <c>platform-cli</c>, the native <c>wallet</c> and <c>smart-demo-app</c>, confidential <c>platform-services</c>), and where the other services find
 /// the issuer. The secrets here are public on purpose (README) and exist only in the dev host.
 /// </summary>
 public static class DevHostIdentity
@@ -12,6 +12,7 @@ public static class DevHostIdentity
     public const string PortalClientId = "clinician-portal";
     public const string CliClientId = "platform-cli";
     public const string CliRedirectUri = "http://localhost:8400/callback";
+    public const string WalletClientId = "wallet";
     public const string ServiceClientId = "platform-services";
     public const string ServiceClientSecret = "dev-only-platform-services-secret-0123456789";
     public const string SmartAppClientId = "smart-demo-app";
@@ -76,6 +77,19 @@ public static class DevHostIdentity
             GrantTypes = ["authorization_code", "refresh_token"],
             RedirectUris = [CliRedirectUri, "http://127.0.0.1:8400/callback"],
             Scopes = ["openid", "profile", "email", "roles", "offline_access", "records", "consent.manage", "identity.admin", "kyc", "verified_claims"],
+        },
+        // The wallet CLI's OpenID4VCI authorization code flow (docs/kyc.md#wallet): a native app (RFC 8252) that takes
+        // the code on a loopback listener at whatever port it gets, and asks the person before it receives the credential.
+        // Bearer tokens: the credential endpoint takes no DPoP-bound token (docs/identity.md#dpop).
+        new()
+        {
+            ClientId = WalletClientId,
+            DisplayName = "Wallet (command line)",
+            Type = ClientTypes.Public,
+            ApplicationType = ClientApplicationTypes.Native,
+            ConsentType = ClientConsentTypes.Explicit,
+            GrantTypes = ["authorization_code"],
+            RedirectUris = ["http://127.0.0.1/callback", "http://[::1]/callback"],
         },
         new()
         {

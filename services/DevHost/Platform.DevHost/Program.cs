@@ -34,6 +34,7 @@ if (options.Traces)
 {
     Console.WriteLine("  traces        on: every span is printed below (devhost.service names its service); log lines carry TraceId");
 }
+DevHostBrowserGuide.Write(Console.Out, host.Addresses, options.DataDirectory);
 Console.WriteLine("Press Ctrl+C to stop.");
 Console.WriteLine();
 

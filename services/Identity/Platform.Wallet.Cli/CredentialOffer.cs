@@ -6,12 +6,15 @@ namespace Platform.Wallet.Cli;
 /// <summary>
 /// An OpenID4VCI credential offer as the wallet receives it (§4.1): the QR code's text
 /// (<c>openid-credential-offer://?credential_offer=...</c> or <c>...?credential_offer_uri=...</c>, any scheme), or the
-/// offer object's JSON itself. Only the pre-authorized code grant is taken.
+/// offer object's JSON itself. Its grants (§4.1.1): the pre-authorized code (with a transaction code), the
+/// authorization code (with its <c>issuer_state</c>), or both; an offer without <c>grants</c> leaves the wallet the
+/// authorization code flow.
 /// </summary>
-internal sealed record CredentialOffer(string CredentialIssuer, IReadOnlyList<string> ConfigurationIds, string PreAuthorizedCode, bool TxCodeRequired,
-    int? TxCodeLength, string? TxCodeDescription)
+internal sealed record CredentialOffer(string CredentialIssuer, IReadOnlyList<string> ConfigurationIds, string? PreAuthorizedCode, bool TxCodeRequired,
+    int? TxCodeLength, string? TxCodeDescription, bool AuthorizationCodeAllowed, string? IssuerState)
 {
     public const string PreAuthorizedGrant = "urn:ietf:params:oauth:grant-type:pre-authorized_code";
+    public const string AuthorizationCodeGrant = "authorization_code";
 
     /// <summary>The offer object, or the URI to fetch it from (by reference).</summary>
     /// <exception cref="CliException">Not an offer.</exception>
@@ -46,7 +49,7 @@ internal sealed record CredentialOffer(string CredentialIssuer, IReadOnlyList<st
         return (null, reference);
     }
 
-    /// <exception cref="CliException">The object is not a usable pre-authorized offer.</exception>
+    /// <exception cref="CliException">The object is not a usable offer.</exception>
     public static CredentialOffer From(JsonObject offer)
     {
         var issuer = offer["credential_issuer"] is JsonValue i && i.GetValueKind() == JsonValueKind.String ? i.GetValue<string>()
@@ -57,18 +60,27 @@ internal sealed record CredentialOffer(string CredentialIssuer, IReadOnlyList<st
         {
             throw CliException.Failure("the credential offer names no credential_configuration_ids.");
         }
-        if ((offer["grants"] as JsonObject)?[PreAuthorizedGrant] is not JsonObject grant ||
-            grant["pre-authorized_code"] is not JsonValue code || code.GetValueKind() != JsonValueKind.String)
+        var grants = offer["grants"] as JsonObject;
+        var authorizationCode = grants is null || grants[AuthorizationCodeGrant] is JsonObject;
+        var issuerState = grants?[AuthorizationCodeGrant] is JsonObject a && a["issuer_state"] is JsonValue s && s.GetValueKind() == JsonValueKind.String
+            ? s.GetValue<string>() : null;
+        if (grants?[PreAuthorizedGrant] is not JsonObject grant)
         {
-            throw CliException.Failure("the credential offer has no pre-authorized code (only that grant is supported by this wallet).");
+            return authorizationCode
+                ? new CredentialOffer(issuer, ids, null, false, null, null, true, issuerState)
+                : throw CliException.Failure("the credential offer has neither a pre-authorized code nor an authorization_code grant.");
+        }
+        if (grant["pre-authorized_code"] is not JsonValue code || code.GetValueKind() != JsonValueKind.String)
+        {
+            throw CliException.Failure("the credential offer's pre-authorized code grant has no pre-authorized_code.");
         }
         var tx = grant["tx_code"] as JsonObject;
         int? length = tx?["length"] is JsonValue l && l.GetValueKind() == JsonValueKind.Number ? l.GetValue<int>() : null;
         string? description = tx?["description"] is JsonValue d && d.GetValueKind() == JsonValueKind.String ? d.GetValue<string>() : null;
-        return new CredentialOffer(issuer, ids, code.GetValue<string>(), tx is not null, length, description);
+        return new CredentialOffer(issuer, ids, code.GetValue<string>(), tx is not null, length, description, authorizationCode, issuerState);
     }
 
-    public override string ToString() => $"CredentialOffer {{ CredentialIssuer = {CredentialIssuer} (code redacted) }}";
+    public override string ToString() => $"CredentialOffer {{ CredentialIssuer = {CredentialIssuer} (codes and issuer_state redacted) }}";
 
     private static JsonObject ParseObject(string json)
     {

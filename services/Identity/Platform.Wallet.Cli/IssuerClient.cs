@@ -9,7 +9,7 @@ namespace Platform.Wallet.Cli;
 
 /// <summary>
 /// The identity service seen from the wallet, through OpenID4VCI 1.0: credential issuer metadata, the authorization
-/// server's token endpoint (pre-authorized code grant), the nonce endpoint, the credential and notification endpoints,
+/// server's metadata and token endpoint (pre-authorized code and authorization code grants), the nonce endpoint, the credential and notification endpoints,
 /// the SD-JWT VC issuer keys and the status list. Failures become one-line <see cref="CliException"/>s
 /// (problem+json or OAuth errors summarised; never a token or a code).
 /// </summary>
@@ -72,8 +72,8 @@ internal sealed class IssuerClient(HttpClient http, string issuer)
         return document;
     }
 
-    /// <summary>The token endpoint of the issuer's authorization server (its <c>authorization_servers</c>, else the issuer itself).</summary>
-    public async Task<Uri> GetTokenEndpointAsync(JsonObject credentialIssuerMetadata, CancellationToken cancellationToken)
+    /// <summary>The issuer's authorization server (its <c>authorization_servers</c>, else the issuer itself) from its RFC 8414 metadata.</summary>
+    public async Task<AuthorizationServer> GetAuthorizationServerAsync(JsonObject credentialIssuerMetadata, CancellationToken cancellationToken)
     {
         var server = (credentialIssuerMetadata["authorization_servers"] as JsonArray)?.OfType<JsonValue>().Select(v => v.ToString()).FirstOrDefault() ?? Issuer;
         var uri = WellKnownUri.For(server, AuthorizationServerMetadataPath);
@@ -84,18 +84,49 @@ internal sealed class IssuerClient(HttpClient http, string issuer)
         {
             throw CliException.Failure($"the authorization server metadata at {uri} names another issuer ({Text(document, "issuer")}).");
         }
-        return Uri.TryCreate(Text(document, "token_endpoint"), UriKind.Absolute, out var token) ? token
+        var token = Uri.TryCreate(Text(document, "token_endpoint"), UriKind.Absolute, out var t) ? t
             : throw CliException.Failure($"the authorization server metadata at {uri} has no token_endpoint.");
+        Uri? authorization = Uri.TryCreate(Text(document, "authorization_endpoint"), UriKind.Absolute, out var a) ? a : null;
+        var issParameter = document["authorization_response_iss_parameter_supported"] is JsonValue v && v.GetValueKind() == JsonValueKind.True;
+        return new AuthorizationServer(server, authorization, token, issParameter);
     }
 
     /// <summary>The pre-authorized code (and transaction code) for an access token at the token endpoint, as an anonymous client.</summary>
-    public async Task<string> RedeemPreAuthorizedCodeAsync(Uri tokenEndpoint, string code, string? txCode, CancellationToken cancellationToken)
+    public Task<TokenResponse> RedeemPreAuthorizedCodeAsync(Uri tokenEndpoint, string code, string? txCode, CancellationToken cancellationToken)
     {
         var form = new Dictionary<string, string> { ["grant_type"] = CredentialOffer.PreAuthorizedGrant, ["pre-authorized_code"] = code };
         if (txCode is not null)
         {
             form["tx_code"] = txCode;
         }
+        return RequestTokenAsync(tokenEndpoint, form, cancellationToken);
+    }
+
+    /// <summary>The authorization code with its PKCE verifier (RFC 7636) for an access token, as the public client <paramref name="clientId"/>.</summary>
+    public async Task<TokenResponse> RedeemAuthorizationCodeAsync(Uri tokenEndpoint, string clientId, string code, Uri redirectUri, string codeVerifier,
+        CancellationToken cancellationToken)
+    {
+        var form = new Dictionary<string, string>
+        {
+            ["grant_type"] = CredentialOffer.AuthorizationCodeGrant,
+            ["client_id"] = clientId,
+            ["code"] = code,
+            ["redirect_uri"] = redirectUri.AbsoluteUri,
+            ["code_verifier"] = codeVerifier,
+        };
+        try
+        {
+            return await RequestTokenAsync(tokenEndpoint, form, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CliException ex) when (ex.Message.Contains(" invalid_grant", StringComparison.Ordinal))
+        {
+            throw CliException.Failure(ex.Message + " (an authorization code works once and expires within minutes: run receive again)");
+        }
+    }
+
+    /// <summary>POST to the token endpoint: the access token, and the credential identifiers its <c>authorization_details</c> grant (§6.2).</summary>
+    private async Task<TokenResponse> RequestTokenAsync(Uri tokenEndpoint, Dictionary<string, string> form, CancellationToken cancellationToken)
+    {
         using var request = new HttpRequestMessage(HttpMethod.Post, tokenEndpoint) { Content = new FormUrlEncodedContent(form) };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
@@ -104,7 +135,13 @@ internal sealed class IssuerClient(HttpClient http, string issuer)
         {
             throw CliException.Failure(Describe("POST", tokenEndpoint, response, body));
         }
-        return Text(TryParseObject(body), "access_token") ?? throw CliException.Failure($"POST {tokenEndpoint} answered without an access_token.");
+        var answer = TryParseObject(body);
+        var accessToken = Text(answer, "access_token") ?? throw CliException.Failure($"POST {tokenEndpoint} answered without an access_token.");
+        var identifiers = (answer?["authorization_details"] as JsonArray)?.OfType<JsonObject>()
+            .Where(d => Text(d, "type") == "openid_credential" && Text(d, "credential_configuration_id") == VerifiedIdentityConfigurationId)
+            .SelectMany(d => (d["credential_identifiers"] as JsonArray)?.OfType<JsonValue>() ?? [])
+            .Where(v => v.GetValueKind() == JsonValueKind.String).Select(v => v.GetValue<string>()).ToList() ?? [];
+        return new TokenResponse(accessToken, identifiers);
     }
 
     /// <summary>A fresh <c>c_nonce</c> from the metadata's <c>nonce_endpoint</c>; null when the issuer has none (§7).</summary>
@@ -125,14 +162,14 @@ internal sealed class IssuerClient(HttpClient http, string issuer)
 
     /// <summary>POST to the credential endpoint (§8.2) with one <c>jwt</c> proof: the compact SD-JWT VC and the notification id.</summary>
     public async Task<(string Credential, string? NotificationId)> RequestCredentialAsync(JsonObject credentialIssuerMetadata, string configurationId,
-        string accessToken, string proof, CancellationToken cancellationToken)
+        string? credentialIdentifier, string accessToken, string proof, CancellationToken cancellationToken)
     {
         var uri = new Uri(Text(credentialIssuerMetadata, "credential_endpoint")!);
-        var body = new JsonObject
-        {
-            ["credential_configuration_id"] = configurationId,
-            ["proofs"] = new JsonObject { ["jwt"] = new JsonArray(proof) },
-        };
+        // §8.2: with credential identifiers granted (authorization_details), the request names one of them instead.
+        var body = credentialIdentifier is null
+            ? new JsonObject { ["credential_configuration_id"] = configurationId }
+            : new JsonObject { ["credential_identifier"] = credentialIdentifier };
+        body["proofs"] = new JsonObject { ["jwt"] = new JsonArray(proof) };
         using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
@@ -251,4 +288,13 @@ internal sealed class IssuerClient(HttpClient http, string issuer)
         obj?[name] is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
 
     private static string OneLine(string text) => text.ReplaceLineEndings(" ").Trim();
+}
+
+/// <summary>What the wallet needs of an RFC 8414 authorization server: its issuer (for RFC 9207's <c>iss</c>) and endpoints.</summary>
+internal sealed record AuthorizationServer(string Issuer, Uri? AuthorizationEndpoint, Uri TokenEndpoint, bool IssParameterSupported);
+
+/// <summary>A token response: the access token and the credential identifiers granted with it (none for a plain grant).</summary>
+internal sealed record TokenResponse(string AccessToken, IReadOnlyList<string> CredentialIdentifiers)
+{
+    public override string ToString() => $"TokenResponse {{ {CredentialIdentifiers.Count} credential identifier(s) (token redacted) }}";
 }

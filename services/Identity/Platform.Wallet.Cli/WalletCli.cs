@@ -22,6 +22,13 @@ public static class WalletCli
           receive  --offer URI|JSON|- --tx-code CODE|- --key FILE --out FILE|-
                    takes an OpenID4VCI credential offer (the QR code's text), redeems its pre-authorized code with
                    the transaction code, proves the key with a fresh c_nonce and saves the credential
+          receive  (--offer URI|JSON|- --authorize | --issuer URL) --key FILE --out FILE|-
+                   [--client-id ID] [--redirect-port N | --paste] [--open] [--timeout SECONDS]
+                   the authorization code flow instead (OpenID4VCI §5.1): prints the address to open in a browser
+                   (--open opens it), where you sign in and allow the wallet; the answer comes back to a listener
+                   on http://127.0.0.1:<port>/callback (any free port unless --redirect-port; --paste: paste the
+                   address the browser was sent to). Checks state and iss, redeems the code with PKCE, then as above.
+                   --client-id defaults to 'wallet'; --timeout (default 300) bounds the wait for the browser
           request  --issuer URL --token TOKEN|- --key FILE --out FILE|-
                    asks the issuer for the verified-identity credential with your own access token (scope kyc),
                    bound to the key; prints the claim names

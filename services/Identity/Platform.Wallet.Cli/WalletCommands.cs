@@ -7,7 +7,7 @@ using Platform.Identity.Credentials;
 
 namespace Platform.Wallet.Cli;
 
-/// <summary>The five commands. Each returns its exit code or throws <see cref="CliException"/>.</summary>
+/// <summary>The six commands. Each returns its exit code or throws <see cref="CliException"/>.</summary>
 internal static class WalletCommands
 {
     private static readonly JsonSerializerOptions Pretty = new()
@@ -76,19 +76,35 @@ internal static class WalletCommands
         // The issuer's metadata and keys first: they check the answer, and an unreachable issuer shows up here plainly.
         var vciMetadata = await client.GetCredentialIssuerMetadataAsync(cancellationToken).ConfigureAwait(false);
         var metadata = await client.GetMetadataAsync(cancellationToken).ConfigureAwait(false);
-        var (compact, _) = await ObtainAsync(client, vciMetadata, key, token, cancellationToken).ConfigureAwait(false);
+        var (compact, _) = await ObtainAsync(client, vciMetadata, key, token, credentialIdentifier: null, cancellationToken).ConfigureAwait(false);
         await AcceptAndSaveAsync(io, compact, key, metadata, output, cancellationToken).ConfigureAwait(false);
         return WalletCli.ExitOk;
     }
 
-    // receive --offer URI|JSON|- --tx-code CODE|- --key FILE --out FILE|-
+    // receive (--offer URI|JSON|- [--tx-code CODE|-] | --issuer URL) [--authorize [--client-id ID] [--redirect-port N | --paste] [--open]
+    //         [--timeout SECONDS]] --key FILE --out FILE|-
     public static async Task<int> ReceiveAsync(WalletIo io, string[] args, Func<HttpClient> http, CancellationToken cancellationToken)
     {
-        var options = CliArguments.Parse(args, ["offer", "tx-code", "key", "out"]);
-        var offerText = options.Required("offer");
+        var options = CliArguments.Parse(args, ["offer", "issuer", "tx-code", "key", "out", "client-id", "redirect-port", "timeout"], ["authorize", "paste", "open"]);
+        var offerText = options.Optional("offer");
+        var issuerText = options.Optional("issuer");
         var keyPath = options.Required("key");
         var output = options.Required("out");
         var txCode = options.Optional("tx-code");
+        if ((offerText is null) == (issuerText is null))
+        {
+            throw CliException.Usage("give either --offer (the credential offer) or --issuer (the authorization code flow without an offer).");
+        }
+        var authorize = options.Flag("authorize") || issuerText is not null;
+        if (!authorize && (options.Flag("paste") || options.Flag("open") || options.Optional("client-id") is not null
+            || options.Optional("redirect-port") is not null || options.Optional("timeout") is not null))
+        {
+            throw CliException.Usage("--client-id, --redirect-port, --paste, --open and --timeout belong to the authorization code flow (--authorize).");
+        }
+        if (options.Flag("paste") && options.Optional("redirect-port") is not null)
+        {
+            throw CliException.Usage("--paste needs no listener: leave out --redirect-port.");
+        }
         if (offerText == WalletIo.StandardStream)
         {
             offerText = (await io.Stdin.ReadLineAsync(cancellationToken).ConfigureAwait(false))?.Trim() ?? "";
@@ -99,30 +115,47 @@ internal static class WalletCommands
         }
         using var key = await LoadKeyAsync(io, keyPath, cancellationToken).ConfigureAwait(false);
 
-        // OpenID4VCI §4.1: the QR code's text is the offer by value or a reference to fetch.
-        var (inline, reference) = CredentialOffer.Read(offerText);
-        var offer = CredentialOffer.From(inline ?? await IssuerClient.GetOfferAsync(http(), reference!, cancellationToken).ConfigureAwait(false));
-        if (offer.TxCodeRequired && string.IsNullOrEmpty(txCode))
+        CredentialOffer? offer = null;
+        if (offerText is not null)
         {
-            throw CliException.Usage("this offer needs a transaction code: pass --tx-code" +
-                (offer.TxCodeDescription is null ? "." : $" ({offer.TxCodeDescription})"));
+            // OpenID4VCI §4.1: the QR code's text is the offer by value or a reference to fetch.
+            var (inline, reference) = CredentialOffer.Read(offerText);
+            offer = CredentialOffer.From(inline ?? await IssuerClient.GetOfferAsync(http(), reference!, cancellationToken).ConfigureAwait(false));
+            if (!offer.ConfigurationIds.Contains(IssuerClient.VerifiedIdentityConfigurationId))
+            {
+                throw CliException.Failure($"the offer is for {string.Join(", ", offer.ConfigurationIds)}; this wallet takes {IssuerClient.VerifiedIdentityConfigurationId} only.");
+            }
+            // An offer with the authorization code grant only leaves the wallet no other way.
+            authorize |= offer.PreAuthorizedCode is null;
+            if (authorize && !offer.AuthorizationCodeAllowed)
+            {
+                throw CliException.Failure("the offer allows the pre-authorized code only: leave out --authorize and pass --tx-code.");
+            }
+            if (!authorize && offer.TxCodeRequired && string.IsNullOrEmpty(txCode))
+            {
+                throw CliException.Usage("this offer needs a transaction code: pass --tx-code" +
+                    (offer.TxCodeDescription is null ? "." : $" ({offer.TxCodeDescription})"));
+            }
         }
-        if (!offer.ConfigurationIds.Contains(IssuerClient.VerifiedIdentityConfigurationId))
+        if (authorize && txCode is not null)
         {
-            throw CliException.Failure($"the offer is for {string.Join(", ", offer.ConfigurationIds)}; this wallet takes {IssuerClient.VerifiedIdentityConfigurationId} only.");
+            throw CliException.Usage("--tx-code goes with the pre-authorized code; the authorization code flow signs you in instead.");
         }
-        var issuer = IssuerClient.NormaliseIssuer(offer.CredentialIssuer);
-        if (issuer != offer.CredentialIssuer)
+        var issuer = IssuerClient.NormaliseIssuer(offer?.CredentialIssuer ?? issuerText!);
+        if (offer is not null && issuer != offer.CredentialIssuer)
         {
             throw CliException.Failure($"the offer's credential_issuer '{offer.CredentialIssuer}' is not an issuer identifier in its canonical form.");
         }
         var client = new IssuerClient(http(), issuer);
         var vciMetadata = await client.GetCredentialIssuerMetadataAsync(cancellationToken).ConfigureAwait(false);
         var metadata = await client.GetMetadataAsync(cancellationToken).ConfigureAwait(false);
-        var tokenEndpoint = await client.GetTokenEndpointAsync(vciMetadata, cancellationToken).ConfigureAwait(false);
-        var token = await client.RedeemPreAuthorizedCodeAsync(tokenEndpoint, offer.PreAuthorizedCode, offer.TxCodeRequired ? txCode : null, cancellationToken)
-            .ConfigureAwait(false);
-        var (compact, notificationId) = await ObtainAsync(client, vciMetadata, key, token, cancellationToken).ConfigureAwait(false);
+        var server = await client.GetAuthorizationServerAsync(vciMetadata, cancellationToken).ConfigureAwait(false);
+        var token = authorize
+            ? await AuthorizeAsync(io, options, client, server, offer?.IssuerState, output, cancellationToken).ConfigureAwait(false)
+            : await client.RedeemPreAuthorizedCodeAsync(server.TokenEndpoint, offer!.PreAuthorizedCode!, offer.TxCodeRequired ? txCode : null, cancellationToken)
+                .ConfigureAwait(false);
+        var (compact, notificationId) = await ObtainAsync(client, vciMetadata, key, token.AccessToken, token.CredentialIdentifiers.FirstOrDefault(),
+            cancellationToken).ConfigureAwait(false);
         string walletEvent = "credential_failure";
         try
         {
@@ -132,7 +165,7 @@ internal static class WalletCommands
         finally
         {
             if (notificationId is not null &&
-                await client.NotifyAsync(vciMetadata, token, notificationId, walletEvent, cancellationToken).ConfigureAwait(false) is { } failed)
+                await client.NotifyAsync(vciMetadata, token.AccessToken, notificationId, walletEvent, cancellationToken).ConfigureAwait(false) is { } failed)
             {
                 await io.Stderr.WriteLineAsync("wallet: note: the issuer was not told the outcome: " + failed).ConfigureAwait(false);
             }
@@ -140,13 +173,89 @@ internal static class WalletCommands
         return WalletCli.ExitOk;
     }
 
+    /// <summary>
+    /// The authorization code flow (OpenID4VCI §5.1, RFC 8252): prints the authorization URL (and opens it with
+    /// <c>--open</c>), takes the redirect on a loopback listener (or pasted with <c>--paste</c>), checks it and
+    /// redeems the code.
+    /// </summary>
+    private static async Task<TokenResponse> AuthorizeAsync(WalletIo io, CliArguments options, IssuerClient client, AuthorizationServer server,
+        string? issuerState, string output, CancellationToken cancellationToken)
+    {
+        var clientId = options.Optional("client-id") ?? DefaultClientId;
+        var port = ParseInt(options.Optional("redirect-port"), "--redirect-port", 0, 65535) ?? 0;
+        var timeout = TimeSpan.FromSeconds(ParseInt(options.Optional("timeout"), "--timeout", 1, 3600) ?? 300);
+        var notes = io.Notes(output);
+        using var listener = options.Flag("paste") ? null : new LoopbackRedirectListener(port);
+        // Pasting: the port-less loopback address as registered; nothing listens there, the browser's address bar keeps the answer.
+        var redirectUri = listener?.RedirectUri ?? new Uri("http://127.0.0.1" + LoopbackRedirectListener.CallbackPath);
+        var request = new AuthorizationCodeRequest(server, clientId, redirectUri, IssuerClient.VerifiedIdentityConfigurationId, issuerState);
+
+        await notes.WriteLineAsync("Open this address in your browser, sign in and allow the wallet to receive your credential:").ConfigureAwait(false);
+        await notes.WriteLineAsync(request.Url.AbsoluteUri).ConfigureAwait(false);
+        await notes.FlushAsync(cancellationToken).ConfigureAwait(false);
+        if (options.Flag("open"))
+        {
+            OpenInBrowser(io, request.Url);
+        }
+
+        string code;
+        if (listener is null)
+        {
+            await notes.WriteLineAsync("Then paste here the address your browser was sent to (it starts with " + redirectUri.AbsoluteUri + "):").ConfigureAwait(false);
+            var pasted = (await io.Stdin.ReadLineAsync(cancellationToken).ConfigureAwait(false))?.Trim();
+            if (string.IsNullOrEmpty(pasted) || !Uri.TryCreate(pasted, UriKind.Absolute, out var redirect))
+            {
+                throw CliException.Usage("paste the whole address the browser was sent to (its state and iss are checked, so a bare code is not enough).");
+            }
+            code = request.ReadResponse(redirect);
+        }
+        else
+        {
+            await notes.WriteLineAsync($"Waiting for the answer at {redirectUri} (up to {timeout.TotalSeconds:0} s)...").ConfigureAwait(false);
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            wait.CancelAfter(timeout);
+            try
+            {
+                code = await listener.ReceiveAsync(request.ReadResponse, wait.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw CliException.Failure($"no answer reached {redirectUri} within {timeout.TotalSeconds:0} s; run receive again.");
+            }
+        }
+        return await client.RedeemAuthorizationCodeAsync(server.TokenEndpoint, clientId, code, redirectUri, request.CodeVerifier, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>The client the identity service registers for this wallet (native, loopback redirect at any port).</summary>
+    public const string DefaultClientId = "wallet";
+
+    private static int? ParseInt(string? value, string name, int min, int max) =>
+        value is null ? null
+        : int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= min && n <= max ? n
+        : throw CliException.Usage($"{name} must be a whole number from {min} to {max}.");
+
+    /// <summary>The system's browser (xdg-open, open, start); when there is none the URL printed above still works.</summary>
+    private static void OpenInBrowser(WalletIo io, Uri url)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(url.AbsoluteUri) { UseShellExecute = true });
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or PlatformNotSupportedException)
+        {
+            io.Stderr.WriteLine("wallet: note: no browser could be opened; open the address above yourself.");
+        }
+    }
+
     /// <summary>Nonce, proof (aud = the issuer identifier, nonce = c_nonce) and credential request.</summary>
     private static async Task<(string Credential, string? NotificationId)> ObtainAsync(IssuerClient client, JsonObject vciMetadata, ECDsa key,
-        string token, CancellationToken cancellationToken)
+        string token, string? credentialIdentifier, CancellationToken cancellationToken)
     {
         var nonce = await client.GetNonceAsync(vciMetadata, cancellationToken).ConfigureAwait(false);
         var proof = await HolderKeys.CreateProofAsync(key, client.Issuer, DateTimeOffset.UtcNow, nonce, cancellationToken).ConfigureAwait(false);
-        return await client.RequestCredentialAsync(vciMetadata, IssuerClient.VerifiedIdentityConfigurationId, token, proof, cancellationToken).ConfigureAwait(false);
+        return await client.RequestCredentialAsync(vciMetadata, IssuerClient.VerifiedIdentityConfigurationId, credentialIdentifier, token, proof, cancellationToken)
+            .ConfigureAwait(false);
     }
 
     /// <summary>RFC 9901 §7.2: the holder checks what it received (bound to its key, signed by the issuer) before keeping it.</summary>

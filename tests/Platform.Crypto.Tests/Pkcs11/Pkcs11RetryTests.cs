@@ -191,11 +191,38 @@ public sealed class Pkcs11RetryTests(SoftHsmFixture hsm)
         Assert.True(Jwk.VerifyEs256(key.GetPublicJwk(), data, await key.SignAsync(data, None)));
         Assert.Equal(2, garbled.Calls);
 
+        // A key not yet used: its handle is looked up on the first signature (later ones reuse it).
+        var unused = await provider.GetSigningKeyAsync(UniqueName("sig"), None);
         var notFound = new SessionFault("FindAllObjects", 1, _ => new List<IObjectHandle>());
         provider.Token.InterceptSession = notFound.Intercept;
-        Assert.True(Jwk.VerifyEs256(key.GetPublicJwk(), data, await key.SignAsync(data, None)));
+        Assert.True(Jwk.VerifyEs256(unused.GetPublicJwk(), data, await unused.SignAsync(data, None)));
         Assert.Equal(2, notFound.Calls);
         Assert.Equal(2, Retries);
+    }
+
+    [Fact]
+    public async Task The_signing_key_is_looked_up_once_and_again_after_a_failed_attempt()
+    {
+        using var provider = CreateProvider();
+        var key = await provider.GetSigningKeyAsync(UniqueName("sig"), None);
+        var data = "access event"u8.ToArray();
+        var finds = new SessionFault("FindAllObjects", 0, _ => null); // counts only
+        provider.Token.InterceptSession = finds.Intercept;
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.True(Jwk.VerifyEs256(key.GetPublicJwk(), data, await key.SignAsync(data, None)));
+        }
+        Assert.Equal(1, finds.Calls);
+
+        // As if the cached handle had gone stale (the key destroyed, the token reconnected): the failed attempt drops
+        // it, and the retry finds the key again before it signs.
+        var stale = new SessionFault("Sign", 1, _ => Throw(new Pkcs11Exception("C_Sign", CKR.CKR_KEY_HANDLE_INVALID)));
+        provider.Token.InterceptSession = session => finds.Intercept(stale.Intercept(session));
+        Assert.True(Jwk.VerifyEs256(key.GetPublicJwk(), data, await key.SignAsync(data, None)));
+        Assert.Equal(2, stale.Calls);
+        Assert.Equal(2, finds.Calls);
+        Assert.Equal(1, Retries);
     }
 
     [Fact]

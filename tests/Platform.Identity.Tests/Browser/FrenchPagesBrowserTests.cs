@@ -43,6 +43,7 @@ public sealed class FrenchPagesBrowserTests(BrowserFixture fixture) : IClassFixt
             await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Vérifier votre identité");
             Assert.StartsWith("Vérifier votre identité – ", await page.TitleAsync(), StringComparison.Ordinal);
             await AccessibilityCheck.AssertNoSeriousViolationsAsync(page);
+            await BrowserSteps.ScreenshotForDocsAsync(page, "kyc-start-fr");
             await page.GetByRole(AriaRole.Button, new() { Name = "Commencer" }).ClickAsync();
 
             await BrowserSteps.WaitForPathAsync(page, "/kyc/application");
@@ -57,6 +58,7 @@ public sealed class FrenchPagesBrowserTests(BrowserFixture fixture) : IClassFixt
             // Accented words reach a form field's label (a tag helper's attribute) encoded once, not twice.
             await Assertions.Expect(page.GetByLabel("Pays de délivrance (facultatif)")).ToHaveCountAsync(1);
             await AccessibilityCheck.AssertNoSeriousViolationsAsync(page);
+            await BrowserSteps.ScreenshotForDocsAsync(page, "kyc-application-fr");
         });
     }
 

@@ -9,7 +9,7 @@ using Platform.Testing;
 namespace Platform.Identity.Tests.Infrastructure;
 
 /// <summary>
-/// The real identity service on a loopback port with software keys, the demo accounts, and four clients:
+/// The real identity service on a loopback port with software keys, the demo accounts, and its clients:
 /// the public <c>clinician-portal</c>, a confidential service client, a third-party client that needs consent,
 /// and a private_key_jwt client whose private key the tests hold.
 /// </summary>
@@ -24,6 +24,7 @@ public sealed class IdentityServer : IAsyncDisposable
     public const string ThirdPartyRedirect = "https://third-party.example/callback";
     public const string JwtClient = "jwt-service";
     public const string ResourceServerSecret = "record-vault-secret-0123456789abcdefghij";
+    public const string WalletClient = "wallet";
     public const string SmartClient = "smart-app";
     public const string SmartRedirect = "http://127.0.0.1:9090/smart/callback";
 
@@ -97,6 +98,17 @@ public sealed class IdentityServer : IAsyncDisposable
                 GrantTypes = ["authorization_code", "refresh_token"],
                 RedirectUris = [SmartRedirect],
                 Scopes = ["openid", "fhirUser", "offline_access", "launch/patient", "patient/*.cruds", "user/*.cruds"],
+            },
+            // The wallet CLI (OpenID4VCI authorization code flow): native, a loopback redirect at any port (RFC 8252 §7.3), asks the person.
+            new()
+            {
+                ClientId = WalletClient,
+                DisplayName = "Wallet (command line)",
+                Type = ClientTypes.Public,
+                ApplicationType = ClientApplicationTypes.Native,
+                ConsentType = ClientConsentTypes.Explicit,
+                GrantTypes = ["authorization_code"],
+                RedirectUris = ["http://127.0.0.1/callback", "http://[::1]/callback"],
             },
             // The record vault as a client of its own: it introspects tokens whose audience it is.
             new()

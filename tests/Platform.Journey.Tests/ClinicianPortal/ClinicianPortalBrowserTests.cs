@@ -30,6 +30,8 @@ public sealed class ClinicianPortalBrowserTests(PortalPlatform platform) : IClas
         {
             await PortalSteps.SignInAsClinicianAsync(platform, page, clinician);
             await Expect(page.Locator("#no-patients")).ToBeVisibleAsync();
+            // The clinician's own id, which a patient names when giving access, is on the home page.
+            await Expect(page.Locator("#your-id code")).ToHaveTextAsync(clinician.Id);
             await AccessibilityCheck.AssertNoSeriousViolationsAsync(page);
 
             // Before any consent the chart refuses in words and shows every category as withheld.
@@ -179,6 +181,7 @@ public sealed class ClinicianPortalBrowserTests(PortalPlatform platform) : IClas
             // The header's links are worded per request, not once at start-up.
             await Expect(page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Demander l'accès", Exact = true })).ToHaveCountAsync(1);
             await AccessibilityCheck.AssertNoSeriousViolationsAsync(page);
+            await BrowserSteps.ScreenshotForDocsAsync(page, "clinician-portal-fr");
         });
     }
 

@@ -5,7 +5,7 @@ using Platform.Testing;
 namespace Platform.Journey.Tests.DevHost;
 
 /// <summary>
-/// docs/walkthrough.md as the test reads it: the fenced <c>```bash</c> blocks, in order, are the commands a reader
+/// docs/walkthrough-api.md as the test reads it: the fenced <c>```bash</c> blocks, in order, are the commands a reader
 /// runs; <c>```sh</c> blocks (starting the dev host) and output blocks (<c>```text</c>, <c>```json</c>) are not run.
 /// </summary>
 public sealed partial class WalkthroughPage
@@ -24,7 +24,7 @@ public sealed partial class WalkthroughPage
 
     public static WalkthroughPage Load()
     {
-        var markdown = File.ReadAllText(RepositoryRoot.Combine("docs", "walkthrough.md"));
+        var markdown = File.ReadAllText(RepositoryRoot.Combine("docs", "walkthrough-api.md"));
         var blocks = FencedBlock().Matches(markdown)
             .Where(m => m.Groups["lang"].Value == "bash")
             .Select(m => m.Groups["body"].Value)
@@ -67,7 +67,7 @@ public sealed partial class WalkthroughPage
     public int BlockContaining(string fragment)
     {
         var matches = RunnableBlocks.Select((b, i) => (b, i)).Where(x => x.b.Contains(fragment, StringComparison.Ordinal)).ToList();
-        Assert.True(matches.Count == 1, $"Expected exactly one ```bash block of docs/walkthrough.md with '{fragment}', found {matches.Count}.");
+        Assert.True(matches.Count == 1, $"Expected exactly one ```bash block of docs/walkthrough-api.md with '{fragment}', found {matches.Count}.");
         return matches[0].i;
     }
 

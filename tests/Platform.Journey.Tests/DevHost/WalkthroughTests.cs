@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace Platform.Journey.Tests.DevHost;
 
 /// <summary>
-/// docs/walkthrough.md, run as written: the dev host started as a child process (the built dll with its documented
+/// docs/walkthrough-api.md, run as written: the dev host started as a child process (the built dll with its documented
 /// options, free ports, a temporary data folder), then every <c>```bash</c> block of the page in order in one bash
 /// session in a temporary folder, with the address variables pointing at that dev host; each step's output is
 /// checked. Needs bash, curl, jq, openssl and oathtool (tests/run.sh installs them on Debian).
@@ -39,7 +39,7 @@ public sealed class WalkthroughTests(ITestOutputHelper output)
             if (blocks[i].Language == "bash")
             {
                 Assert.True(i + 1 < blocks.Count && blocks[i + 1].Language is "text" or "json",
-                    $"This ```bash block of docs/walkthrough.md has no expected output after it:\n{blocks[i].Body}");
+                    $"This ```bash block of docs/walkthrough-api.md has no expected output after it:\n{blocks[i].Body}");
             }
         }
         // The scripts the page uses are in the repository and executable.
@@ -50,6 +50,38 @@ public sealed class WalkthroughTests(ITestOutputHelper output)
             if (!OperatingSystem.IsWindows())
             {
                 Assert.True((File.GetUnixFileMode(path) & UnixFileMode.UserExecute) != 0, $"{path} is not executable");
+            }
+        }
+    }
+
+    /// <summary>
+    /// docs/walkthrough.md is the browser path: it runs no commands of its own (the API path above does), every
+    /// picture it shows is in docs/screenshots, and every test its "How this page is tested" names exists.
+    /// </summary>
+    [Fact]
+    public void The_browser_walkthrough_shows_pictures_that_exist_and_names_tests_that_exist()
+    {
+        var markdown = File.ReadAllText(RepositoryRoot.Combine("docs", "walkthrough.md"));
+        Assert.DoesNotContain("```bash", markdown, StringComparison.Ordinal);
+        Assert.Contains("(walkthrough-api.md)", markdown, StringComparison.Ordinal);
+
+        var pictures = Regex.Matches(markdown, @"\]\((screenshots/[A-Za-z0-9._-]+\.png)\)").Select(m => m.Groups[1].Value).Distinct().ToList();
+        Assert.True(pictures.Count >= 20, $"Only {pictures.Count} pictures on the page.");
+        Assert.All(pictures, picture => Assert.True(File.Exists(RepositoryRoot.Combine("docs", picture)), $"docs/{picture} is shown but missing"));
+
+        var tested = markdown[markdown.IndexOf("## How this page is tested", StringComparison.Ordinal)..];
+        var sources = string.Join('\n', Directory.EnumerateFiles(RepositoryRoot.Combine("tests"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains("/bin/", StringComparison.Ordinal) && !f.Contains("/obj/", StringComparison.Ordinal))
+            .Select(File.ReadAllText));
+        var named = Regex.Matches(tested, @"`(?<class>[A-Z][A-Za-z]+Tests)(?:\.(?<method>[A-Za-z_]+?))?(?<prefix>_…)?`").ToList();
+        Assert.True(named.Count >= 6, $"Only {named.Count} tests named.");
+        foreach (var test in named)
+        {
+            Assert.Contains($"class {test.Groups["class"].Value}", sources, StringComparison.Ordinal);
+            if (test.Groups["method"].Success)
+            {
+                var method = $" {test.Groups["method"].Value}" + (test.Groups["prefix"].Success ? "_" : "(");
+                Assert.True(sources.Contains(method, StringComparison.Ordinal), $"No test {test.Value} in tests/.");
             }
         }
     }

@@ -13,6 +13,13 @@ internal sealed class Pkcs11SigningKey(Pkcs11Token token, string label, string v
     /// <summary>Public-key objects for checking signatures, pooled: an ECDsa instance is not for concurrent use.</summary>
     private readonly ConcurrentBag<ECDsa> _verifiers = [];
 
+    /// <summary>
+    /// The private key's handle and the connection it was found under: finding it (C_FindObjects with a template) cost
+    /// more than the signature itself (docs/benchmarks.md, issue #18). Dropped after any failed attempt, so a handle that
+    /// went stale (key destroyed, token reconnected) is looked up again on the retry.
+    /// </summary>
+    private volatile CachedHandle? _privateKey;
+
     public string KeyId => jwk.Kid;
 
     public string Algorithm => KeyAlgorithms.ES256;
@@ -42,16 +49,38 @@ internal sealed class Pkcs11SigningKey(Pkcs11Token token, string label, string v
     /// <summary>One attempt; the signature leaves only once it verifies with the public key.</summary>
     private byte[] Sign(ISession session, byte[] digest)
     {
+        var key = PrivateKey(session);
+        try
+        {
+            using var mechanism = session.Factories.MechanismFactory.Create(CKM.CKM_ECDSA);
+            var signature = session.Sign(mechanism, key, digest);
+            // PKCS#11 ECDSA output is already r||s, the JOSE form. Check it with the public key before it leaves, so that
+            // a module that misbehaves cannot emit a signature nobody can verify (cheap next to signing on the token); this
+            // also proves a cached handle still names this key.
+            return signature.Length == SignatureLength && Verifies(digest, signature)
+                ? signature
+                : throw new Pkcs11RetryableException($"Signing key '{label}' version {version} returned a signature that does not verify.");
+        }
+        catch
+        {
+            _privateKey = null;
+            throw;
+        }
+    }
+
+    /// <summary>The private key's handle: the cached one if it was found under the current connection, else found now.</summary>
+    private IObjectHandle PrivateKey(ISession session)
+    {
+        var connection = token.Connection;
+        if (_privateKey is { } cached && cached.Connection == connection)
+        {
+            return cached.Handle;
+        }
         // "Not found" and a signature that does not verify are retried before they count (docs/keys.md).
         var key = Pkcs11Objects.Find(session, CKO.CKO_PRIVATE_KEY, label, version)
                   ?? throw new Pkcs11RetryableException($"Signing key '{label}' version {version} was not found on token '{token.TokenLabel}'.", objectMissing: true);
-        using var mechanism = session.Factories.MechanismFactory.Create(CKM.CKM_ECDSA);
-        var signature = session.Sign(mechanism, key, digest);
-        // PKCS#11 ECDSA output is already r||s, the JOSE form. Check it with the public key before it leaves, so that a
-        // module that misbehaves cannot emit a signature nobody can verify (cheap next to signing on the token).
-        return signature.Length == SignatureLength && Verifies(digest, signature)
-            ? signature
-            : throw new Pkcs11RetryableException($"Signing key '{label}' version {version} returned a signature that does not verify.");
+        _privateKey = new CachedHandle(connection, key);
+        return key;
     }
 
     private bool Verifies(byte[] digest, byte[] signature)
@@ -66,4 +95,6 @@ internal sealed class Pkcs11SigningKey(Pkcs11Token token, string label, string v
             _verifiers.Add(verifier);
         }
     }
+
+    private sealed record CachedHandle(int Connection, IObjectHandle Handle);
 }

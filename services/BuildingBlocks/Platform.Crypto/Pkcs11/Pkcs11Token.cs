@@ -17,6 +17,15 @@ internal sealed partial class Pkcs11Token(Pkcs11KeyProviderOptions options, ILog
     private ISession? _anchor;
     private KeyProviderException? _loginRejected;
     private bool _disposed;
+    private int _connection;
+
+    /// <summary>
+    /// Counts connections (library loaded, logged in, anchor session open): object handles found under one stay valid
+    /// while its anchor session is open (PKCS#11: a handle stays usable until its object is destroyed or the sessions
+    /// that can use it close), and are worthless after a reconnect. Read it inside an operation: the operation's session
+    /// was opened under this connection or, after a concurrent reconnect, under none that is still valid.
+    /// </summary>
+    public int Connection => Volatile.Read(ref _connection);
 
     /// <summary>How many fresh sessions <see cref="RunWithRetries{T}"/> gives an operation.</summary>
     public const int Attempts = 3;
@@ -98,6 +107,7 @@ internal sealed partial class Pkcs11Token(Pkcs11KeyProviderOptions options, ILog
                 var info = slot.GetTokenInfo();
                 LogConnected(logger, options.TokenLabel, slot.SlotId, info.ManufacturerId.Trim(), info.Model.Trim());
                 (_lease, _slot, _anchor) = (lease, slot, anchor);
+                Interlocked.Increment(ref _connection);
                 return slot;
             }
             catch (Exception ex)

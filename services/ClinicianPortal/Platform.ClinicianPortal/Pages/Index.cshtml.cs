@@ -12,6 +12,9 @@ public sealed class IndexModel(ClinicianApis apis) : PageModel
 
     public string? Error { get; private set; }
 
+    /// <summary>The clinician's pseudonymous id (the ID token's <c>sub</c>): what a patient names when giving access.</summary>
+    public string ClinicianId => User.FindFirst("sub")?.Value ?? "";
+
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         var consents = await apis.MyConsentsAsync(cancellationToken);

@@ -72,20 +72,23 @@ internal static class ConsentRules
         {
             return new(emptyCode, $"At least one {what} is required.");
         }
-        var builder = EmptySet.ToBuilder();
+        // A set already in ordinal order (a stored column's codes, split once: issue 18) is kept as it is instead of
+        // being built again for each consent read; every code is still checked either way.
+        var sorted = codes is ImmutableSortedSet<string> given && ReferenceEquals(given.KeyComparer, StringComparer.Ordinal) ? given : null;
+        var builder = sorted is null ? EmptySet.ToBuilder() : null;
         foreach (var code in codes)
         {
             if (!isKnown(code))
             {
                 return new(unknownCode, $"'{Echo(code)}' is not a known {what} code.");
             }
-            builder.Add(code!);
+            builder?.Add(code!);
         }
-        if (builder.Count == 0)
+        if ((sorted?.Count ?? builder!.Count) == 0)
         {
             return new(emptyCode, $"At least one {what} is required.");
         }
-        set = builder.ToImmutable();
+        set = sorted ?? builder!.ToImmutable();
         return null;
     }
 

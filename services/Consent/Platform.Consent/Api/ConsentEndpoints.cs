@@ -58,6 +58,8 @@ public static partial class ConsentEndpoints
             .RequireAuthorization(DecidePolicy)
             .RequireRateLimiting(RateLimitPolicies.PerClient)
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
+            .Accepts<DecisionBody>("application/json")
+            .Produces<DecisionResponse>()
             .WithTags("Decisions")
             .WithSummary("Permit or deny an actor's action (access = read, correct = write) on a category of a patient's records for a purpose, from current consents.");
 
@@ -86,8 +88,10 @@ public static partial class ConsentEndpoints
     /// validated here; without one the decision is still answered for the body's actor, but never as a clinician's, so
     /// no break-glass budget is spent and no break-glass audit line is written on a caller's say-so.
     /// </summary>
-    private static async Task<DecisionResponse> DecideAsync(HttpContext http, DecisionBody body, DecisionService decisions, SubjectTokenValidator subjects, CancellationToken ct)
+    private static async Task DecideAsync(HttpContext http, DecisionHttpJson json, DecisionService decisions, SubjectTokenValidator subjects)
     {
+        var ct = http.RequestAborted;
+        var body = await json.ReadAsync(http.Request, ct);
         SubjectActor? subject = null;
         if (http.Request.Headers.TryGetValue(SubjectToken.Header, out var forwarded))
         {
@@ -98,7 +102,7 @@ public static partial class ConsentEndpoints
                     $"{SubjectToken.Header} must carry the person's current access token from the identity service, issued for the calling service.", "invalid_subject_token");
             }
         }
-        return await decisions.DecideAsync(body, subject, ct);
+        await json.WriteAsync(http.Response, await decisions.DecideAsync(body, subject, ct), ct);
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, string? subject, ConsentDbContext db, ILoggerFactory loggers, CancellationToken ct)

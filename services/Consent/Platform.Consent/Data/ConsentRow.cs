@@ -69,10 +69,10 @@ public sealed class ConsentRow
             throw new InvalidDataException($"Consent {Id} has an unknown grantee kind or status.");
         }
         var restored = PatientConsent.Restore(Id, Subject, new Grantee(kind.Value, GranteeId),
-            Categories.Split(' ', StringSplitOptions.RemoveEmptyEntries), Purposes.Split(' ', StringSplitOptions.RemoveEmptyEntries),
+            StoredCodeLists.Read(Categories), StoredCodeLists.Read(Purposes),
             DateTimeOffset.FromUnixTimeMilliseconds(ValidFromMs), ValidUntilMs is { } until ? DateTimeOffset.FromUnixTimeMilliseconds(until) : null,
             status.Value, Version, DateTimeOffset.FromUnixTimeMilliseconds(CreatedAtMs), DateTimeOffset.FromUnixTimeMilliseconds(UpdatedAtMs),
-            Actions.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+            StoredCodeLists.Read(Actions));
         return restored.IsSuccess ? restored.Value! : throw new InvalidDataException($"Consent {Id} breaks a rule: {restored.Error!.Message}");
     }
 }

@@ -17,6 +17,7 @@ public static class ClientConfiguration
             [prefix + "Type"] = client.Type,
             [prefix + "ClientSecret"] = client.ClientSecret,
             [prefix + "JsonWebKeySet"] = client.JsonWebKeySet,
+            [prefix + "ApplicationType"] = client.ApplicationType,
             [prefix + "ConsentType"] = client.ConsentType,
             [prefix + "RequirePushedAuthorization"] = client.RequirePushedAuthorization ? "true" : "false",
             [prefix + "IdTokenSignedResponseAlg"] = client.IdTokenSignedResponseAlg,

@@ -18,6 +18,13 @@ public sealed class ClientDefinition
     /// <summary>Public keys (JWKS JSON) for private_key_jwt client authentication.</summary>
     public string? JsonWebKeySet { get; set; }
 
+    /// <summary>
+    /// <c>web</c> (default) or <c>native</c> (OpenID Connect Dynamic Client Registration 1.0 <c>application_type</c>): a
+    /// native app's <c>http://127.0.0.1/...</c> or <c>http://[::1]/...</c> redirect URI matches at any port (RFC 8252
+    /// §7.3, <see cref="LoopbackRedirectUris"/>), for apps that listen on a port the system gives them.
+    /// </summary>
+    public string ApplicationType { get; set; } = ClientApplicationTypes.Web;
+
     /// <summary><c>implicit</c> for first-party apps; <c>explicit</c> shows the consent screen (third-party apps).</summary>
     public string ConsentType { get; set; } = ClientConsentTypes.Explicit;
 
@@ -55,6 +62,12 @@ public static class ClientTypes
 {
     public const string Public = "public";
     public const string Confidential = "confidential";
+}
+
+public static class ClientApplicationTypes
+{
+    public const string Web = "web";
+    public const string Native = "native";
 }
 
 public static class ClientConsentTypes

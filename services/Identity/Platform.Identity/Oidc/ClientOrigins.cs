@@ -5,7 +5,8 @@ namespace Platform.Identity.Oidc;
 
 /// <summary>
 /// The browser origins each client may call the OAuth endpoints from, derived from its registered redirect URIs and
-/// configured nowhere else: a redirect URI <c>https://app.example/callback</c> admits the origin <c>https://app.example</c>.
+/// configured nowhere else: a redirect URI <c>https://app.example/callback</c> admits the origin <c>https://app.example</c>
+/// (native clients' loopback redirects admit none).
 /// Read from the application store and kept for <see cref="CacheFor"/>, so a client registered or changed through the
 /// admin API is honoured within that time on every replica.
 /// </summary>
@@ -53,6 +54,11 @@ public sealed class ClientOrigins(IServiceScopeFactory scopes, TimeProvider time
             await foreach (var application in applications.ListAsync(count: null, offset: null, cancellationToken).ConfigureAwait(false))
             {
                 var clientId = await applications.GetClientIdAsync(application, cancellationToken).ConfigureAwait(false);
+                // A native app's loopback redirect is its own listener, not a web page that calls these endpoints.
+                if (await applications.GetApplicationTypeAsync(application, cancellationToken).ConfigureAwait(false) == OpenIddictConstants.ApplicationTypes.Native)
+                {
+                    continue;
+                }
                 foreach (var redirect in await applications.GetRedirectUrisAsync(application, cancellationToken).ConfigureAwait(false))
                 {
                     if (clientId is not null && Uri.TryCreate(redirect, UriKind.Absolute, out var uri))

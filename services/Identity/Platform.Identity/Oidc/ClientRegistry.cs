@@ -49,6 +49,7 @@ public sealed class ClientRegistry(IOpenIddictApplicationManager applications)
             ClientType = client.Type == ClientTypes.Public ? OpenIddictConstants.ClientTypes.Public : OpenIddictConstants.ClientTypes.Confidential,
             ClientSecret = client.Type == ClientTypes.Confidential ? client.ClientSecret : null,
             ConsentType = client.ConsentType == ClientConsentTypes.Implicit ? ConsentTypes.Implicit : ConsentTypes.Explicit,
+            ApplicationType = client.ApplicationType == ClientApplicationTypes.Native ? ApplicationTypes.Native : ApplicationTypes.Web,
         };
         if (client.IdTokenSignedResponseAlg is { } idTokenAlgorithm)
         {
@@ -140,6 +141,15 @@ public sealed class ClientRegistry(IOpenIddictApplicationManager applications)
         if (client.ConsentType is not (ClientConsentTypes.Implicit or ClientConsentTypes.Explicit))
         {
             throw Invalid("invalid_consent_type", "consentType must be 'implicit' or 'explicit'.");
+        }
+        if (client.ApplicationType is not (ClientApplicationTypes.Web or ClientApplicationTypes.Native))
+        {
+            throw Invalid("invalid_application_type", "applicationType must be 'web' or 'native'.");
+        }
+        if (client.ApplicationType == ClientApplicationTypes.Native && client.Type != ClientTypes.Public)
+        {
+            // RFC 8252 §8.4: a native app cannot keep a secret.
+            throw Invalid("invalid_application_type", "A native client is public: it cannot keep a secret.");
         }
         if (client.IdTokenSignedResponseAlg is { } algorithm && !IdentityTokenAlgorithmSelection.SupportedAlgorithms.Contains(algorithm))
         {

@@ -16,6 +16,7 @@ namespace Platform.Identity.Oidc;
 /// a keyed hash is as safe against guessing and checking one costs about a microsecond instead of several
 /// milliseconds of CPU on every token request. Hashes written by OpenIddict's PBKDF2 still verify, and a client
 /// whose secret verifies against one is re-stored in the keyed form on that request.
+/// It also lets a native client's loopback redirect URI match at any port (RFC 8252 §7.3, <see cref="LoopbackRedirectUris"/>).
 /// </summary>
 public sealed class KeyedClientSecretApplicationManager(
     IOpenIddictApplicationCache<OpenIddictEntityFrameworkCoreApplication> cache,
@@ -43,6 +44,28 @@ public sealed class KeyedClientSecretApplicationManager(
             await UpgradeAsync(application, secret, cancellationToken);
         }
         return true;
+    }
+
+    public override async ValueTask<bool> ValidateRedirectUriAsync(
+        OpenIddictEntityFrameworkCoreApplication application, string uri, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(application);
+        if (await base.ValidateRedirectUriAsync(application, uri, cancellationToken))
+        {
+            return true;
+        }
+        if (!string.Equals(await GetApplicationTypeAsync(application, cancellationToken), OpenIddictConstants.ApplicationTypes.Native, StringComparison.Ordinal))
+        {
+            return false;
+        }
+        foreach (var registered in await GetRedirectUrisAsync(application, cancellationToken))
+        {
+            if (LoopbackRedirectUris.MatchesAnyPort(uri, registered))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     protected override ValueTask<string> ObfuscateClientSecretAsync(string secret, CancellationToken cancellationToken = default)

@@ -124,6 +124,11 @@ public static class OidcServerSetup
         builder.Services.AddSingleton(typeof(SharedEntitySnapshots<>));
         builder.Services.AddScoped<IOpenIddictApplicationCache<OpenIddictEntityFrameworkCoreApplication>, ShortLivedApplicationCache>();
         builder.Services.AddScoped<IOpenIddictScopeCache<OpenIddictEntityFrameworkCoreScope>, ShortLivedScopeCache>();
+        // OpenIddict's dispatcher with its handler lookup indexed by event: the same handlers, found without walking
+        // every descriptor and resolving every singleton from DI on each event (issue 18).
+        builder.Services.AddSingleton(new ServerHandlerIndex.Registrations(builder.Services));
+        builder.Services.AddSingleton<ServerHandlerIndex>();
+        builder.Services.Replace(ServiceDescriptor.Scoped<IOpenIddictServerDispatcher, IndexedServerDispatcher>());
         builder.Services.AddSingleton<SigningKeyRing>();
         Logout.BackchannelLogoutSetup.AddBackchannelLogout(builder);
         builder.Services.AddSingleton<ClientSecretKey>();

@@ -70,6 +70,8 @@ public sealed class AccessAudit(IKeyProvider keys, BreakGlassReasonProtector rea
             Reason = entry.Reason,
             ProtectedBreakGlassReason = reasons.Protect(entry.BreakGlassReason),
             RecordHash = entry.RecordHash,
+            NetworkAddress = entry.NetworkAddress,
+            ClientId = entry.ClientId,
             AtMs = now.ToUnixTimeMilliseconds(),
             SignedEvent = jws,
             LedgerSalt = salt,
@@ -85,11 +87,13 @@ public sealed class AccessAudit(IKeyProvider keys, BreakGlassReasonProtector rea
 
 /// <summary>
 /// What one access was: who, to which record version, what they did and what the decision said; for a break-glass
-/// access, the clinician's reason (kept encrypted in the access log, never in the signed event or on the ledger).
+/// access, the clinician's reason (kept encrypted in the access log, never in the signed event or on the ledger); the
+/// caller's network address and OAuth client (access log only, for the AuditEvent's agents).
 /// </summary>
 public sealed record AccessEntry(
     Guid RecordId, int? Version, string Patient, string Actor, string Action, string Outcome,
-    Guid DecisionId, string RecordHash, string? Purpose, string? Reason, string? BreakGlassReason = null);
+    Guid DecisionId, string RecordHash, string? Purpose, string? Reason, string? BreakGlassReason = null,
+    string? NetworkAddress = null, string? ClientId = null);
 
 /// <summary>An access signed and ready to store: its access-log row and the integration event that carries it to the ledger.</summary>
 public sealed record SignedAccess(AccessLogRow Row, RecordAccessedV1 Event)

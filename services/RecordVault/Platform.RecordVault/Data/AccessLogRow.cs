@@ -23,6 +23,17 @@ public sealed class AccessLogRow
     /// </summary>
     public string? ProtectedBreakGlassReason { get; set; }
     public string RecordHash { get; set; } = "";
+
+    /// <summary>
+    /// The caller's network address as the vault saw it (the connection's remote address, an IPv4 or IPv6 literal),
+    /// for the AuditEvent's <c>agent.network</c> (BALP). Kept in the access log only, never in the signed event or on
+    /// the ledger: an address ties a patient's records to a place. Null for entries written before it was recorded
+    /// and for accesses without a request (the admin erasure procedure, bulk export workers).
+    /// </summary>
+    public string? NetworkAddress { get; set; }
+
+    /// <summary>The OAuth client (<c>client_id</c> of the token) the access came through, for the AuditEvent's client agent; null when unknown.</summary>
+    public string? ClientId { get; set; }
     public long AtMs { get; set; }
     public string SignedEvent { get; set; } = "";
     public long? LeafIndex { get; set; }

@@ -67,6 +67,9 @@ public class RecordVaultDbContext(DbContextOptions options) : DbContext(options)
             // 500 characters of UTF-8 (up to 2,000 bytes), Data Protection's header and tag, base64url: well under 4,096.
             entry.Property(a => a.ProtectedBreakGlassReason).HasMaxLength(4096);
             entry.Property(a => a.RecordHash).HasMaxLength(64);
+            // An IPv6 literal with a zone index fits well within 64 characters.
+            entry.Property(a => a.NetworkAddress).HasMaxLength(64);
+            entry.Property(a => a.ClientId).HasMaxLength(128);
             entry.HasIndex(a => new { a.Patient, a.AtMs });
             entry.Property(a => a.LedgerSalt).HasMaxLength(32);
         });

@@ -45,7 +45,7 @@ public static class FhirAuditEventEndpoints
             throw missing;
         }
         var resourceType = await db.Records.AsNoTracking().Where(r => r.Id == row.RecordId).Select(r => r.ResourceType).FirstOrDefaultAsync(ct);
-        return FhirContent.Resource(http, FhirAuditEvents.From(row, resourceType));
+        return FhirContent.Resource(http, FhirAuditEvents.From(row, resourceType, FhirContent.BaseUrl(http.Request)));
     }
 
     private static async Task<IResult> SearchAsync(HttpContext http, RecordVaultDbContext db, CancellationToken ct)
@@ -125,8 +125,8 @@ public static class FhirAuditEventEndpoints
         var page = await rows.OrderByDescending(a => a.AtMs).ThenByDescending(a => a.EventId).Skip(offset).Take(count).ToListAsync(ct);
         var recordIds = page.Select(a => a.RecordId).Distinct().ToList();
         var types = await db.Records.AsNoTracking().Where(r => recordIds.Contains(r.Id)).Select(r => new { r.Id, r.ResourceType }).ToDictionaryAsync(r => r.Id, r => r.ResourceType, ct);
-        var result = new FhirSearchResult(total, page.Select(a => (Hl7.Fhir.Model.Resource)FhirAuditEvents.From(a, types.GetValueOrDefault(a.RecordId))).ToList());
         var baseUrl = FhirContent.BaseUrl(http.Request);
+        var result = new FhirSearchResult(total, page.Select(a => (Hl7.Fhir.Model.Resource)FhirAuditEvents.From(a, types.GetValueOrDefault(a.RecordId), baseUrl)).ToList());
         string PageUrl(int at)
         {
             var parts = new List<string>();

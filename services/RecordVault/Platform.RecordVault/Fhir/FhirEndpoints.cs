@@ -62,7 +62,7 @@ public static class FhirEndpoints
     private static async Task<IResult> ReadAsync(HttpContext http, string type, string id, RecordVaultDbContext db, RecordStore store, CancellationToken ct)
     {
         FhirContent.RequireAcceptable(http.Request);
-        var recordId = await RequireTypeAsync(db, type, id, ReadLimit(http, type), ct);
+        var recordId = await RequireTypeAsync(db, type, id, ReadLimit(http, type, "read"), ct);
         var (record, version, content) = await store.ReadAsync(RecordCaller.From(http), recordId, null, ct);
         return FhirContent.Resource(http, FhirContent.Stamped(content, record, version));
     }
@@ -70,7 +70,7 @@ public static class FhirEndpoints
     private static async Task<IResult> VersionReadAsync(HttpContext http, string type, string id, string vid, RecordVaultDbContext db, RecordStore store, CancellationToken ct)
     {
         FhirContent.RequireAcceptable(http.Request);
-        var recordId = await RequireTypeAsync(db, type, id, ReadLimit(http, type), ct);
+        var recordId = await RequireTypeAsync(db, type, id, ReadLimit(http, type, "vread"), ct);
         // A version id that is not a number names no version; asked as version 0 so that the store still decides (and
         // audits) before saying so, exactly as for a number that does not exist.
         var number = int.TryParse(vid, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
@@ -81,7 +81,7 @@ public static class FhirEndpoints
     private static async Task<IResult> HistoryAsync(HttpContext http, string type, string id, RecordVaultDbContext db, RecordStore store, CancellationToken ct)
     {
         FhirContent.RequireAcceptable(http.Request);
-        var recordId = await RequireTypeAsync(db, type, id, ReadLimit(http, type), ct);
+        var recordId = await RequireTypeAsync(db, type, id, ReadLimit(http, type, "history"), ct);
         var caller = RecordCaller.From(http);
         var (record, current, content) = await store.ReadAsync(caller, recordId, null, ct);
         var baseUrl = FhirContent.BaseUrl(http.Request);
@@ -126,7 +126,7 @@ public static class FhirEndpoints
     private static async Task<IResult> CreateAsync(HttpContext http, string type, RecordVaultDbContext db, RecordStore store, CancellationToken ct)
     {
         FhirContent.RequireAcceptable(http.Request);
-        FhirResourceTypes.RequireServed(type);
+        FhirResourceTypes.RequireServed(type, "create");
         var limit = SmartAccess.Require(http, type, SmartPermissions.Create);
         FhirContent.RequireFhirJsonBody(http.Request);
         var caller = RecordCaller.From(http);
@@ -134,8 +134,10 @@ public static class FhirEndpoints
         RequireSameType(type, resource);
         var patient = FhirResourceTypes.PatientPseudonym(resource);
         SmartAccess.RequireSamePatient(limit, patient);
-        await FhirDocumentAttachments.RequireOwnAttachmentsAsync(db, resource, patient, FhirContent.BaseUrl(http.Request), ct);
-        var (record, version) = await store.CreateAsync(caller, patient, payload, ct);
+        // The attachments are checked only once the write is permitted: before, a 422 for a missing Binary and a 403
+        // for an existing one would tell a caller who may not write for the patient which of the patient's files exist.
+        var (record, version) = await store.CreateAsync(caller, patient, payload, ct,
+            checkPermitted: c => FhirDocumentAttachments.RequireOwnAttachmentsAsync(db, resource, patient, FhirContent.BaseUrl(http.Request), c));
         FhirContent.Stamp(resource, record, version);
         return FhirContent.Resource(http, resource, StatusCodes.Status201Created, VersionUrl(http, type, record, version));
     }
@@ -143,7 +145,7 @@ public static class FhirEndpoints
     private static async Task<IResult> UpdateAsync(HttpContext http, string type, string id, RecordVaultDbContext db, RecordStore store, CancellationToken ct)
     {
         FhirContent.RequireAcceptable(http.Request);
-        FhirResourceTypes.RequireServed(type);
+        FhirResourceTypes.RequireServed(type, "update");
         var limit = SmartAccess.Require(http, type, SmartPermissions.Update);
         FhirContent.RequireFhirJsonBody(http.Request);
         var caller = RecordCaller.From(http);
@@ -156,9 +158,9 @@ public static class FhirEndpoints
         }
         var patient = FhirResourceTypes.PatientPseudonym(resource);
         SmartAccess.RequireSamePatient(limit, patient);
-        var recordId = await RequireTypeAsync(db, type, id, patient, ct);
-        await FhirDocumentAttachments.RequireOwnAttachmentsAsync(db, resource, patient, FhirContent.BaseUrl(http.Request), ct);
-        var (record, version) = await store.AddVersionAsync(caller, recordId, payload, ct, expected);
+        var recordId = await RequireTypeAsync(db, type, id, patient, ct, "update");
+        var (record, version) = await store.AddVersionAsync(caller, recordId, payload, ct, expected,
+            checkPermitted: c => FhirDocumentAttachments.RequireOwnAttachmentsAsync(db, resource, patient, FhirContent.BaseUrl(http.Request), c));
         FhirContent.Stamp(resource, record, version);
         return FhirContent.Resource(http, resource, StatusCodes.Status200OK, VersionUrl(http, type, record, version));
     }
@@ -170,7 +172,7 @@ public static class FhirEndpoints
     private static async Task<IResult> SearchAsync(HttpContext http, string type, RecordVaultDbContext db, RecordAccessGate gate, RecordStore store, SearchKeyHasher searchKeys, CancellationToken ct)
     {
         FhirContent.RequireAcceptable(http.Request);
-        FhirResourceTypes.RequireServed(type);
+        FhirResourceTypes.RequireServed(type, "search");
         var parameters = http.Request.Query.AsEnumerable();
         if (HttpMethods.IsPost(http.Request.Method))
         {
@@ -237,9 +239,9 @@ public static class FhirEndpoints
     }
 
     /// <summary>The SMART read check (r covers read, vread and history): the patient a patient/ scope limits it to, or null.</summary>
-    private static string? ReadLimit(HttpContext http, string type)
+    private static string? ReadLimit(HttpContext http, string type, string interaction)
     {
-        FhirResourceTypes.RequireServed(type);
+        FhirResourceTypes.RequireServed(type, interaction);
         return SmartAccess.Require(http, type, SmartPermissions.Read);
     }
 
@@ -257,9 +259,9 @@ public static class FhirEndpoints
     /// the check tells a caller nothing a missing record does not. A missing record goes on to the store, which
     /// audits the miss.
     /// </summary>
-    private static async Task<Guid> RequireTypeAsync(RecordVaultDbContext db, string type, string id, string? patient, CancellationToken ct)
+    private static async Task<Guid> RequireTypeAsync(RecordVaultDbContext db, string type, string id, string? patient, CancellationToken ct, string interaction = "read")
     {
-        FhirResourceTypes.RequireServed(type);
+        FhirResourceTypes.RequireServed(type, interaction);
         if (!Guid.TryParse(id, out var recordId))
         {
             throw ProblemException.NotFound($"No record {(id.Length <= 64 ? id : id[..64] + "…")}.");

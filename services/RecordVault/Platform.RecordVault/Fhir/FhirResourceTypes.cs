@@ -29,14 +29,34 @@ public static class FhirResourceTypes
 
     public static bool IsServed(string type) => PatientOf.ContainsKey(type);
 
-    /// <summary>404 OperationOutcome for a type the API does not serve (whether or not FHIR defines it).</summary>
-    public static void RequireServed(string type)
+    /// <summary>
+    /// The types served with other interactions than the record types' (their own routes): what each offers, so that an
+    /// interaction they lack (a Binary search, an AuditEvent update) is refused with the truth rather than as an unknown type.
+    /// </summary>
+    private static readonly Dictionary<string, string> OtherTypes = new(StringComparer.Ordinal)
     {
-        if (!IsServed(type))
+        ["Binary"] = "read, vread and create",
+        ["AuditEvent"] = "read and search",
+    };
+
+    /// <summary>
+    /// 404 OperationOutcome for a type the API does not serve with <paramref name="interaction"/> (whether or not FHIR
+    /// defines it): <c>unknown_resource_type</c>, or <c>unsupported_interaction</c> for Binary and AuditEvent, which are
+    /// served with other interactions — the message says which, and which types have this one.
+    /// </summary>
+    public static void RequireServed(string type, string interaction)
+    {
+        if (IsServed(type))
         {
-            throw new ProblemException(Microsoft.AspNetCore.Http.StatusCodes.Status404NotFound, "Unknown resource type.",
-                $"This server serves {string.Join(", ", All)}; not '{(type.Length <= 64 ? type : type[..64] + "…")}'.", "unknown_resource_type");
+            return;
         }
+        if (OtherTypes.TryGetValue(type, out var offered))
+        {
+            throw new ProblemException(Microsoft.AspNetCore.Http.StatusCodes.Status404NotFound, "Interaction not supported.",
+                $"{type} is served here for {offered} only, not {interaction}; {interaction} is served for {string.Join(", ", All)}.", "unsupported_interaction");
+        }
+        throw new ProblemException(Microsoft.AspNetCore.Http.StatusCodes.Status404NotFound, "Unknown resource type.",
+            $"This server serves {string.Join(", ", All)} (and Binary, AuditEvent); not '{(type.Length <= 64 ? type : type[..64] + "…")}'.", "unknown_resource_type");
     }
 
     /// <summary>

@@ -11,7 +11,10 @@ namespace Platform.RecordVault.Records;
 /// only with ETREAT) and, for a break-glass read, the reason they give (<see cref="Records.BreakGlassReason"/>).
 /// </summary>
 /// <param name="AccessToken">The caller's own access token, forwarded to the consent service so that it learns the actor from a token it validates.</param>
-public sealed record RecordCaller(string SubjectId, bool IsPatient, bool IsClinician, string Purpose, bool BreakGlass, string? AccessToken = null, string? BreakGlassReason = null)
+/// <param name="NetworkAddress">The connection's remote address, recorded in the access log (the AuditEvent's <c>agent.network</c>).</param>
+/// <param name="ClientId">The token's OAuth client, recorded in the access log (the AuditEvent's client agent).</param>
+public sealed record RecordCaller(string SubjectId, bool IsPatient, bool IsClinician, string Purpose, bool BreakGlass, string? AccessToken = null, string? BreakGlassReason = null,
+    string? NetworkAddress = null, string? ClientId = null)
 {
     public const string PurposeHeader = "X-Purpose-Of-Use";
     public const string BreakGlassHeader = "X-Break-Glass";
@@ -36,7 +39,11 @@ public sealed record RecordCaller(string SubjectId, bool IsPatient, bool IsClini
         return new RecordCaller(subject,
             IsPatient: user.HasClaim("role", "patient"),
             IsClinician: user.HasClaim("role", "clinician") && user.HasClaim("acr", PlatformPolicies.MultiFactorAcr),
-            purpose, breakGlass, BearerToken(http.Request), reason);
+            purpose, breakGlass, BearerToken(http.Request), reason,
+            // The address of the vault's own connection. X-Forwarded-For is not trusted (a caller can write it), so behind
+            // a proxy this is the proxy's address unless the operator adds ForwardedHeaders with that proxy as known.
+            http.Connection.RemoteIpAddress?.ToString(),
+            user.FindFirstValue("client_id") is { Length: > 0 and <= 128 } client ? client : null);
     }
 
     // The header authentication has just validated (with its DPoP proof, for a bound token); the token is forwarded

@@ -45,7 +45,10 @@ public sealed partial class RecordStore(
     /// <summary>The purpose recorded for an admin's erasure: healthcare operations (HL7 PurposeOfUse HOPERAT).</summary>
     public const string AdminErasurePurpose = "HOPERAT";
 
-    public async Task<(RecordRow Record, RecordVersionRow Version)> CreateAsync(RecordCaller caller, string patient, RecordPayload payload, CancellationToken cancellationToken)
+    /// <param name="checkPermitted">Checks the content may be written (a DocumentReference's Binary belongs to the
+    /// patient), run only once the write is permitted: a caller who may not write for the patient learns nothing from it.</param>
+    public async Task<(RecordRow Record, RecordVersionRow Version)> CreateAsync(RecordCaller caller, string patient, RecordPayload payload, CancellationToken cancellationToken,
+        Func<CancellationToken, Task>? checkPermitted = null)
     {
         var id = Guid.NewGuid();
         await searchKeys.EnsureLoadedAsync(db, cancellationToken);
@@ -53,6 +56,10 @@ public sealed partial class RecordStore(
         if (!decision.Permits)
         {
             await RefuseAsync(caller, id, null, patient, RecordOperation.Write, NoRecordHash, decision, cancellationToken);
+        }
+        if (checkPermitted is not null)
+        {
+            await checkPermitted(cancellationToken);
         }
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var record = new RecordRow
@@ -71,7 +78,9 @@ public sealed partial class RecordStore(
 
     /// <param name="expectedVersion">When set (FHIR <c>If-Match</c>), the version the caller last saw: any other current
     /// version is <c>412 version_conflict</c>, checked only after the write permission, like the record's shape.</param>
-    public async Task<(RecordRow Record, RecordVersionRow Version)> AddVersionAsync(RecordCaller caller, Guid id, RecordPayload payload, CancellationToken cancellationToken, int? expectedVersion = null)
+    /// <param name="checkPermitted">As for <see cref="CreateAsync"/>: content checks run only after the write permission.</param>
+    public async Task<(RecordRow Record, RecordVersionRow Version)> AddVersionAsync(RecordCaller caller, Guid id, RecordPayload payload, CancellationToken cancellationToken, int? expectedVersion = null,
+        Func<CancellationToken, Task>? checkPermitted = null)
     {
         await searchKeys.EnsureLoadedAsync(db, cancellationToken);
         var record = await FindAsync(id, caller, cancellationToken);
@@ -85,6 +94,10 @@ public sealed partial class RecordStore(
         if (expectedVersion is { } expected && expected != record.CurrentVersion)
         {
             throw VersionConflict(id, expected);
+        }
+        if (checkPermitted is not null)
+        {
+            await checkPermitted(cancellationToken);
         }
         if (payload.Kind != record.Kind || payload.Category != record.Category)
         {
@@ -156,7 +169,7 @@ public sealed partial class RecordStore(
         {
             await RefuseAsync(caller, id, current.Version, record.Patient, RecordOperation.Erase, current.Hash, decision, cancellationToken);
         }
-        return await ShredAsync(record, versions, caller.SubjectId, decision, cancellationToken);
+        return await ShredAsync(record, versions, caller.SubjectId, decision, cancellationToken, caller);
     }
 
     /// <summary>
@@ -173,7 +186,7 @@ public sealed partial class RecordStore(
         return await ShredAsync(record, versions, admin, decision, cancellationToken);
     }
 
-    private async Task<RecordRow> ShredAsync(RecordRow record, List<RecordVersionRow> versions, string actor, AccessDecision decision, CancellationToken cancellationToken)
+    private async Task<RecordRow> ShredAsync(RecordRow record, List<RecordVersionRow> versions, string actor, AccessDecision decision, CancellationToken cancellationToken, RecordCaller? caller = null)
     {
         var id = record.Id;
         var current = versions.Single(v => v.Version == record.CurrentVersion);
@@ -188,7 +201,7 @@ public sealed partial class RecordStore(
         record.SearchIndexedVersion = null;
         record.ErasedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         await audit.AddAsync(db, new AccessEntry(record.Id, current.Version, record.Patient, actor, RecordOperation.Erase.AuditAction(), decision.Outcome,
-            decision.DecisionId, current.Hash, decision.Purpose, decision.Reason), cancellationToken);
+            decision.DecisionId, current.Hash, decision.Purpose, decision.Reason, NetworkAddress: caller?.NetworkAddress, ClientId: caller?.ClientId), cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -365,7 +378,7 @@ public sealed partial class RecordStore(
         if (version is not null || await IsKnownPatientAsync(patient, cancellationToken))
         {
             await audit.AddAsync(db, new AccessEntry(id, version, patient, caller.SubjectId, action, "deny", decision.DecisionId, hash, decision.Purpose, decision.Reason,
-                EmergencyReason(caller)), cancellationToken);
+                EmergencyReason(caller), caller.NetworkAddress, caller.ClientId), cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
         }
         // Whoever is refused on an existing record (another patient, a clinician without a consent that covers it,
@@ -386,7 +399,7 @@ public sealed partial class RecordStore(
 
     private static AccessEntry Entry(RecordCaller caller, RecordRow record, RecordVersionRow version, RecordOperation operation, AccessDecision decision) =>
         new(record.Id, version.Version, record.Patient, caller.SubjectId, operation.AuditAction(), decision.Outcome, decision.DecisionId, version.Hash, decision.Purpose, decision.Reason,
-            EmergencyReason(caller));
+            EmergencyReason(caller), caller.NetworkAddress, caller.ClientId);
 
     /// <summary>The clinician's reason goes with every access made under break-glass, refused ones included, so the patient reads what was claimed.</summary>
     private static string? EmergencyReason(RecordCaller caller) => caller.BreakGlass ? caller.BreakGlassReason : null;

@@ -66,6 +66,12 @@ public sealed class ConsentModel(IOpenIddictApplicationManager applications, ISt
         {
             Scopes.Add(ScopeTextKeys.TryGetValue(name, out var key) ? text[key] : name);
         }
+        // OpenID4VCI (§5.1.1): a wallet asks for the credential with authorization_details, already checked by the authorization endpoint.
+        if (query.TryGetValue(Vci.CredentialAuthorizationDetails.Parameter, out var details)
+            && Vci.CredentialAuthorizationDetails.Parse(details.ToString()) is { Error: null, ConfigurationIds.Count: > 0 })
+        {
+            Scopes.Add(text["ConsentCredential"]);
+        }
         if (Scopes.Count == 0)
         {
             Scopes.Add(text["ScopePushedRequest"]);

@@ -19,6 +19,9 @@ public sealed class IndexModel(RecordVaultDbContext db, PatientNotifications not
 
     public string ConsentsLink => portal.Value.ConsentsLink;
 
+    /// <summary>The patient's pseudonymous id: what a clinician types to ask for access, and what consents name.</summary>
+    public string PatientId => Patient;
+
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         // Metadata only: the front page reads no record content, so opening it adds nothing to the access log.

@@ -161,6 +161,10 @@ namespace Platform.RecordVault.Data.Migrations.Postgres
                     b.Property<long>("AtMs")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
                     b.Property<Guid>("DecisionId")
                         .HasColumnType("uuid");
 
@@ -170,6 +174,10 @@ namespace Platform.RecordVault.Data.Migrations.Postgres
                     b.Property<byte[]>("LedgerSalt")
                         .HasMaxLength(32)
                         .HasColumnType("bytea");
+
+                    b.Property<string>("NetworkAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("Outcome")
                         .IsRequired()

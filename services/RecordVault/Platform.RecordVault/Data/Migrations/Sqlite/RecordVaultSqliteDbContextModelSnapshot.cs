@@ -154,6 +154,10 @@ namespace Platform.RecordVault.Data.Migrations.Sqlite
                     b.Property<long>("AtMs")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("DecisionId")
                         .HasColumnType("TEXT");
 
@@ -163,6 +167,10 @@ namespace Platform.RecordVault.Data.Migrations.Sqlite
                     b.Property<byte[]>("LedgerSalt")
                         .HasMaxLength(32)
                         .HasColumnType("BLOB");
+
+                    b.Property<string>("NetworkAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Outcome")
                         .IsRequired()

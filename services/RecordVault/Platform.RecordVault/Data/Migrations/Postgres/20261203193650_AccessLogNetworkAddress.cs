@@ -1,0 +1,40 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Platform.RecordVault.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class AccessLogNetworkAddress : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "ClientId",
+                table: "AccessLog",
+                type: "character varying(128)",
+                maxLength: 128,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "NetworkAddress",
+                table: "AccessLog",
+                type: "character varying(64)",
+                maxLength: 64,
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "ClientId",
+                table: "AccessLog");
+
+            migrationBuilder.DropColumn(
+                name: "NetworkAddress",
+                table: "AccessLog");
+        }
+    }
+}
