@@ -277,6 +277,7 @@ public static class RequestCatalog
         Add("ledger", "GET", "/proofs/consistency", (_, _) => Path("/proofs/consistency?from=0&to=1"));
         Plain("ledger", "GET", "/replicas/keys");
         Plain("ledger", "GET", "/cluster/status");
+        Plain("ledger", "GET", "/consortium");
         // Membership changes name a replica that does not exist: even an allowed caller changes nothing.
         Add("ledger", "POST", "/admin/members/{name}", (_, _) => Path("/admin/members/matrix-no-such-replica"));
         Add("ledger", "DELETE", "/admin/members/{name}", (_, _) => Path("/admin/members/matrix-no-such-replica"));
