@@ -16,6 +16,7 @@ namespace Platform.Ledger.Core;
 [JsonDerivedType(typeof(CloseBlock), "close-block")]
 [JsonDerivedType(typeof(SignCheckpoint), "checkpoint-signature")]
 [JsonDerivedType(typeof(FoundConsortium), "consortium-founding")]
+[JsonDerivedType(typeof(GovernanceEntry), "consortium-governance")]
 public abstract record LedgerCommand
 {
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { AllowOutOfOrderMetadataProperties = true };
@@ -64,3 +65,10 @@ public sealed record SignCheckpoint(long TreeSize, string Replica, string Kid, s
 /// members' keys sign checkpoints and a checkpoint is final at a majority of member institutions.
 /// </summary>
 public sealed record FoundConsortium(ConsortiumConfiguration Configuration) : LedgerCommand;
+
+/// <summary>
+/// A member institution's signed proposal, ballot or withdrawal, relayed by a replica (docs/consortium.md,
+/// "Governance"). Every replica checks the signature against the configuration in force and applies the same rules.
+/// </summary>
+/// <param name="Timestamp">Unix milliseconds, chosen by the appending replica: the ledger's clock for proposal expiry.</param>
+public sealed record GovernanceEntry(SignedGovernanceDocument Document, long Timestamp) : LedgerCommand;

@@ -31,6 +31,7 @@ public sealed partial class LedgerState
             return;
         }
         _consortium = configuration;
+        _configurations.Add(configuration);
         // The members' keys replace whatever replicas registered before: from now on only they sign.
         _replicaKeys = [.. configuration.Keys];
     }

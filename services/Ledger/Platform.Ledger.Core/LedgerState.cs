@@ -73,6 +73,9 @@ public sealed partial class LedgerState(LedgerOptions options)
                 case FoundConsortium founding:
                     Found(founding.Configuration);
                     break;
+                case GovernanceEntry governance:
+                    Govern(governance.Document, governance.Timestamp);
+                    break;
                 case RegisterReplicaKey replica:
                     // In a consortium the keys are the members' (configuration state), never a replica's own say-so.
                     if (_consortium is null && !_replicaKeys.Any(k => k.Replica == replica.Replica && k.Kid == replica.Jwk.Kid))
@@ -81,6 +84,7 @@ public sealed partial class LedgerState(LedgerOptions options)
                     }
                     break;
                 case CloseBlock close:
+                    _ledgerTime = Math.Max(_ledgerTime, close.Timestamp);
                     closed = Close(close.Timestamp);
                     break;
                 case SignCheckpoint sign:
@@ -263,7 +267,7 @@ public sealed partial class LedgerState(LedgerOptions options)
             var path = _tree.InclusionProof(leaf, size).Select(n => Base64Url.Encode(n)).ToArray();
             var receipt = new Receipt(_consortium is null ? Receipt.CurrentVersion : Receipt.ConsortiumVersion,
                 Base64Url.Encode(Encoding.UTF8.GetBytes(_entries[(int)leaf])), leaf, path,
-                _checkpoints[size].ToSigned(), _replicaKeys.ToArray(), _consortium);
+                _checkpoints[size].ToSigned(), _replicaKeys.ToArray(), ConfigurationOf(_checkpoints[size].ToSigned()));
             return new ReceiptLookup(ReceiptStatus.Ready, leaf, receipt);
         }
     }
@@ -313,7 +317,7 @@ public sealed partial class LedgerState(LedgerOptions options)
         {
             // One vote per member institution, however many of its replicas signed.
             var final = record.Add(new CheckpointSignature(sign.Replica, sign.Kid, sign.Signature), consortium.Majority,
-                s => consortium.MemberOf(s.Replica, s.Kid)!.Name);
+                s => consortium.MemberOf(s.Replica, s.Kid)?.Name); // a removed member's earlier signatures no longer count
             return final ? MarkFinal(record) : null;
         }
         // A majority of the configured replicas, and never less than a majority of every replica that ever registered a

@@ -34,6 +34,42 @@ public sealed record ConsortiumConfiguration(
     public ConsortiumMember? MemberRunning(string replica) =>
         Members.FirstOrDefault(m => m.Replicas.Contains(replica, StringComparer.Ordinal));
 
+    /// <summary>
+    /// The configuration after a proposal's actions, applied in order, and the reason when they cannot apply (an
+    /// unknown or duplicate member, a result with a problem, such as no member left).
+    /// </summary>
+    public (ConsortiumConfiguration? Next, string? Problem) With(IReadOnlyList<GovernanceAction>? actions)
+    {
+        if (actions is not { Count: > 0 })
+            return (null, "A proposal needs at least one action.");
+        var members = Members.ToList();
+        foreach (var action in actions)
+        {
+            switch (action.Kind)
+            {
+                case GovernanceAction.Admit when action.Member is { } admitted:
+                    if (members.Any(m => m.Name == admitted.Name))
+                        return (null, $"'{admitted.Name}' is a member already.");
+                    members.Add(admitted);
+                    break;
+                case GovernanceAction.Remove when action.Name is { } name:
+                    if (members.RemoveAll(m => m.Name == name) == 0)
+                        return (null, $"'{name}' is not a member.");
+                    break;
+                case GovernanceAction.Rotate when action.Member is { } rotated:
+                    var at = members.FindIndex(m => m.Name == rotated.Name);
+                    if (at < 0)
+                        return (null, $"'{rotated.Name}' is not a member.");
+                    members[at] = rotated;
+                    break;
+                default:
+                    return (null, $"Action '{action.Kind}' is not admit (with member), remove (with name) or rotate (with member).");
+            }
+        }
+        var next = this with { Members = members };
+        return next.Problem() is { } problem ? (null, "The resulting configuration is unusable: " + problem) : (next, null);
+    }
+
     /// <summary>Why this configuration cannot found a consortium, or null when it can.</summary>
     public string? Problem()
     {

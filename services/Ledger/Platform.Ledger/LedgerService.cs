@@ -31,5 +31,5 @@ public static class LedgerService
                 events.AddSubscription<ConsentChangedV1, ConsentChangedHandler>()
                       .AddSubscription<RecordAccessedV1, RecordAccessedHandler>();
             },
-            app => app.MapLedgerEndpoints().MapMembershipEndpoints());
+            app => app.MapLedgerEndpoints().MapMembershipEndpoints().MapGovernanceEndpoints());
 }
