@@ -14,7 +14,8 @@ namespace Platform.Ledger.Blocks;
 /// </summary>
 /// <remarks>
 /// In a consortium a replica signs only once the consortium founded on the ledger is the one its institution agreed
-/// to (its <c>Ledger:Consortium:File</c>): an honest institution never endorses a membership it did not accept.
+/// to (its <c>Ledger:Consortium:File</c>), or reached it by governance votes (an institution that joined later holds
+/// the configuration that admitted it): an honest institution never endorses a membership it did not accept.
 /// </remarks>
 public sealed partial class CheckpointSigner(LedgerNode node, ReplicaSigningKey signingKey, LocalConsortium consortium, ILogger<CheckpointSigner> logger)
     : BackgroundService
@@ -70,7 +71,8 @@ public sealed partial class CheckpointSigner(LedgerNode node, ReplicaSigningKey 
             return true;
         }
         agreed ??= System.Text.Json.JsonSerializer.Serialize(local);
-        return node.State.Consortium is { } founded && System.Text.Json.JsonSerializer.Serialize(founded) == agreed;
+        // The founding one, or (for an institution that joined later) one the consortium reached by its own votes.
+        return node.State.Configurations.Any(c => System.Text.Json.JsonSerializer.Serialize(c) == agreed);
     }
 
     // Done when this replica's signature is in, the checkpoint is final, or a newer checkpoint is final already.

@@ -32,7 +32,8 @@ public sealed partial class KeyRegistration(LedgerNode node, ReplicaSigningKey s
                     {
                         await node.AppendAsync(new FoundConsortium(founding), stoppingToken);
                     }
-                    if (node.State.Consortium is { } founded && System.Text.Json.JsonSerializer.Serialize(founded) != System.Text.Json.JsonSerializer.Serialize(founding))
+                    var agreed = System.Text.Json.JsonSerializer.Serialize(founding);
+                    if (node.State.Consortium is not null && !node.State.Configurations.Any(c => System.Text.Json.JsonSerializer.Serialize(c) == agreed))
                     {
                         LogConsortiumDiffers(logger);
                     }
@@ -63,7 +64,7 @@ public sealed partial class KeyRegistration(LedgerNode node, ReplicaSigningKey s
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The consortium founded on this ledger differs from Ledger:Consortium:File; this replica follows the ledger's")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "The consortium founded on this ledger differs from Ledger:Consortium:File (and no configuration it reached by votes equals it); this replica follows the ledger's and signs no checkpoint")]
     private static partial void LogConsortiumDiffers(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Replica {Replica}'s checkpoint key {Kid} is not in the consortium's configuration: its signatures will not count")]
