@@ -152,10 +152,11 @@ public static class LedgerEndpoints
         using var body = new MemoryStream();
         await http.Request.Body.CopyToAsync(body, http.RequestAborted);
         // Replicas may only send what replicas produce; closing blocks and trusting publishers stay with the leader.
+        // A governance entry is a member-signed document a replica relays; every replica checks its signature on apply.
         var command = LedgerCommand.FromBytes(body.ToArray());
-        if (command is not (SubmitEvent or SubmitBatch or RegisterReplicaKey or SignCheckpoint))
+        if (command is not (SubmitEvent or SubmitBatch or RegisterReplicaKey or SignCheckpoint or GovernanceEntry))
         {
-            return LedgerProblems.BadRequest("Only submit, submit-batch, replica-key and checkpoint-signature commands are accepted.", "invalid_command");
+            return LedgerProblems.BadRequest("Only submit, submit-batch, replica-key, checkpoint-signature and consortium-governance commands are accepted.", "invalid_command");
         }
         if (!node.Replica.IsLeader)
         {
