@@ -20,7 +20,12 @@ public sealed class FaultCluster : IAsyncDisposable
 {
     public const string ServiceToken = "fault-harness-service-token";
     public const string AdminToken = "fault-harness-admin-token";
-    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// How long a replica may take from launch to ready: 60 s, or <c>LEDGER_FAULTS_START_TIMEOUT_SECONDS</c> on a machine
+    /// so loaded that starting a .NET process alone takes longer (each replica then gets a few percent of a core).
+    /// </summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(
+        int.TryParse(Environment.GetEnvironmentVariable("LEDGER_FAULTS_START_TIMEOUT_SECONDS"), out var seconds) && seconds > 0 ? seconds : 60);
 
     /// <summary>The replicas' <c>Ledger:CommitTimeout</c>: how long a write waits for a majority before a 503.</summary>
     public static readonly TimeSpan CommitTimeout = TimeSpan.FromSeconds(3);
@@ -38,9 +43,23 @@ public sealed class FaultCluster : IAsyncDisposable
 
     private readonly HashSet<string> members;
 
-    private FaultCluster(string root, int subnet, IReadOnlyDictionary<string, string>? settings, bool partitionable, int total, int initial)
+    // Consortium mode: one institution per replica, each with its own Raft CA and its own checkpoint key provider.
+    private readonly bool consortium;
+    private readonly Dictionary<string, ReplicaCertificateAuthority> institutionAuthorities = [];
+    private readonly Dictionary<string, SoftwareKeyProvider> institutionKeys = [];
+
+    /// <summary>The member institutions' names in consortium mode, one per replica (<c>ledger-i</c> is run by <c>Institutions[i]</c>).</summary>
+    public static readonly IReadOnlyList<string> Institutions = ["Hôpital Nord", "Clinique du Lac", "Centre de santé Est", "Institut Ouest", "Maison médicale Sud"];
+
+    /// <summary>The founding configuration the replicas were given (consortium mode), written at <see cref="ConsortiumFile"/>.</summary>
+    public ConsortiumConfiguration? Consortium { get; private set; }
+
+    public string ConsortiumFile => Path.Combine(root, "consortium.json");
+
+    private FaultCluster(string root, int subnet, IReadOnlyDictionary<string, string>? settings, bool partitionable, int total, int initial, bool consortium)
     {
         this.root = root;
+        this.consortium = consortium;
         this.partitionable = partitionable;
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             environment[key] = value;
@@ -66,11 +85,16 @@ public sealed class FaultCluster : IAsyncDisposable
     /// <param name="partitionable">Route every replica-to-replica connection through a <see cref="LinkProxy"/>, so links can be cut.</param>
     /// <param name="total">How many named replicas exist (every replica knows all their names and addresses).</param>
     /// <param name="initial">How many of them form the cluster and are started; the others wait for <see cref="JoinAsync"/>.</param>
+    /// <param name="consortium">
+    /// Run each replica as a different member institution (docs/consortium.md): its own checkpoint key provider and
+    /// its own Raft CA, all listed in a founding configuration every replica is given (<c>Ledger:Consortium:File</c>).
+    /// </param>
     public static async Task<FaultCluster> StartAsync(
-        string? root = null, IReadOnlyDictionary<string, string>? settings = null, bool partitionable = false, int total = 3, int? initial = null)
+        string? root = null, IReadOnlyDictionary<string, string>? settings = null, bool partitionable = false, int total = 3, int? initial = null,
+        bool consortium = false)
     {
         root ??= Directory.CreateTempSubdirectory("ledger-faults-").FullName;
-        var cluster = new FaultCluster(root, Random.Shared.Next(1, 250), settings, partitionable, total, initial ?? total);
+        var cluster = new FaultCluster(root, Random.Shared.Next(1, 250), settings, partitionable, total, initial ?? total, consortium);
         try
         {
             await cluster.InitializeAsync();
@@ -122,6 +146,8 @@ public sealed class FaultCluster : IAsyncDisposable
                     links[(from.Name, to.Name)] = new LinkProxy(from.Name, to.Name, LinkAddress(from, to), [to.RaftPort, to.ApiPort], () => to.Address);
             }
         }
+        if (consortium)
+            await WriteConsortiumAsync();
         var founders = Replicas.Where(IsMember).ToList();
         environment["Ledger__InitialMembers"] = founders.Count.ToString(CultureInfo.InvariantCulture);
         WriteHostsFile();
@@ -142,7 +168,39 @@ public sealed class FaultCluster : IAsyncDisposable
         };
         foreach (var (key, value) in RaftCertificates(replica))
             own[key] = value;
+        if (consortium)
+        {
+            own.Remove("Ledger__RaftTls__AuthorityFile"); // the members' CAs come from the consortium file
+            own["Ledger__Consortium__File"] = ConsortiumFile;
+        }
         replica.Start(own);
+    }
+
+    /// <summary>The checkpoint key of the institution running <paramref name="replica"/> (consortium mode), as its own key provider holds it.</summary>
+    public Task<Platform.Crypto.ISigningKey> InstitutionKeyAsync(ReplicaProcess replica) =>
+        institutionKeys[replica.Name].GetSigningKeyAsync(replica.Name, CancellationToken.None);
+
+    /// <summary>The Raft CA of the institution running <paramref name="replica"/> (consortium mode).</summary>
+    public ReplicaCertificateAuthority InstitutionAuthority(ReplicaProcess replica) => institutionAuthorities[replica.Name];
+
+    // Each institution makes its key in its own key provider (the replica's key directory, where the process finds
+    // it) and its own CA; the founding configuration lists their public halves.
+    private async Task WriteConsortiumAsync()
+    {
+        var memberList = new List<ConsortiumMember>();
+        for (var i = 0; i < Replicas.Count; i++)
+        {
+            var replica = Replicas[i];
+            var keys = new SoftwareKeyProvider(new SoftwareKeyProviderOptions { KeyDirectory = Path.Combine(replica.DataDirectory, "keys") }, NullLogger<SoftwareKeyProvider>.Instance);
+            institutionKeys[replica.Name] = keys;
+            var jwk = (await keys.GetSigningKeyAsync(replica.Name, CancellationToken.None)).GetPublicJwk();
+            var authority = ReplicaCertificateAuthority.Create($"{Institutions[i]} ledger CA", TimeSpan.FromDays(1));
+            institutionAuthorities[replica.Name] = authority;
+            memberList.Add(new ConsortiumMember(Institutions[i], [replica.Name],
+                [new ReplicaKey(replica.Name, jwk.Kid, jwk.Kty, jwk.Crv, jwk.X, jwk.Y)], authority.Certificate.ExportCertificatePem()));
+        }
+        Consortium = new ConsortiumConfiguration("fault-harness-ledger", ConsortiumConfiguration.MajorityOfMembers, memberList);
+        await File.WriteAllTextAsync(ConsortiumFile, JsonSerializer.Serialize(Consortium));
     }
 
     /// <summary>
@@ -159,7 +217,7 @@ public sealed class FaultCluster : IAsyncDisposable
             File.WriteAllText(authority, raftAuthority.Certificate.ExportCertificatePem());
         if (!File.Exists(certificate))
         {
-            using var issued = raftAuthority.Issue(replica.Name, [replica.Name], [], TimeSpan.FromDays(1));
+            using var issued = (consortium ? institutionAuthorities[replica.Name] : raftAuthority).Issue(replica.Name, [replica.Name], [], TimeSpan.FromDays(1));
             ReplicaCertificateAuthority.WritePem(issued, certificate, key);
         }
         return new()
@@ -422,6 +480,10 @@ public sealed class FaultCluster : IAsyncDisposable
         Http.Dispose();
         publisherKeys.Dispose();
         raftAuthority.Dispose();
+        foreach (var keys in institutionKeys.Values)
+            keys.Dispose();
+        foreach (var authority in institutionAuthorities.Values)
+            authority.Dispose();
         try
         {
             Directory.Delete(root, recursive: true);

@@ -284,6 +284,14 @@ public static class RequestCatalog
         Add("ledger", "GET", "/proofs/consistency", (_, _) => Path("/proofs/consistency?from=0&to=1"));
         Plain("ledger", "GET", "/replicas/keys");
         Plain("ledger", "GET", "/cluster/status");
+        Plain("ledger", "GET", "/consortium");
+        Plain("ledger", "GET", "/governance/proposals");
+        Add("ledger", "GET", "/governance/proposals/{id}", (_, _) => Path("/governance/proposals/matrix-no-such-proposal"));
+        // Member-signed documents (docs/consortium.md, "Governance"); the dev host's ledger has no consortium.
+        var unsigned = new { payload = "e30", replica = "ledger-0", kid = "matrix", signature = "c2ln" };
+        Add("ledger", "POST", "/governance/proposals", (_, _) => Path("/governance/proposals", Json(unsigned)));
+        Add("ledger", "POST", "/governance/proposals/{id}/ballots", (_, _) => Path("/governance/proposals/matrix-no-such-proposal/ballots", Json(unsigned)));
+        Add("ledger", "POST", "/governance/proposals/{id}/withdrawal", (_, _) => Path("/governance/proposals/matrix-no-such-proposal/withdrawal", Json(unsigned)));
         // Membership changes name a replica that does not exist: even an allowed caller changes nothing.
         Add("ledger", "POST", "/admin/members/{name}", (_, _) => Path("/admin/members/matrix-no-such-replica"));
         Add("ledger", "DELETE", "/admin/members/{name}", (_, _) => Path("/admin/members/matrix-no-such-replica"));

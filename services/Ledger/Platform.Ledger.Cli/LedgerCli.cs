@@ -18,13 +18,18 @@ public static class LedgerCli
 
     private const string Usage = """
         usage:
-          ledger verify RECEIPT.json [--keys KEYS.json] [--opening OPENING.json]
+          ledger verify RECEIPT.json [--keys KEYS.json | --consortium CONSORTIUM.json] [--opening OPENING.json]
           ledger verify-consistency OLDER-CHECKPOINT.json NEWER-CHECKPOINT.json PROOF.json --keys KEYS.json
           ledger verify-export EXPORT-FOLDER RECEIPT.json [--keys KEYS.json]
           ledger members add|remove NAME --url URL --token-file FILE   (online; see `ledger members`)
+          ledger audit --consortium CONSORTIUM.json [--checkpoint FILE]... URL...   (online; see `ledger audit`)
+          ledger governance propose|vote|withdraw|list ...   (online, consortium members; see `ledger governance`)
 
         KEYS.json holds the replicas' public keys as the ledger serves them at GET /replicas/keys; obtain it
         independently of the receipt. Without --keys, `verify` trusts the keys inside the receipt and says so.
+        CONSORTIUM.json is a consortium ledger's configuration (member institutions and their keys) as your
+        institution agreed to it; a consortium receipt is checked against it and `verify` names the institutions
+        that signed. Without it, the configuration inside the receipt is trusted and `verify` says so.
         OPENING.json is the opening your consent history or access log shows next to a receipt of a blinded (v2)
         entry; with it, `verify` also checks that the entry is about your consent or your record.
         EXPORT-FOLDER holds a research export as downloaded: manifest.json and the NDJSON files it lists;
@@ -43,10 +48,11 @@ public static class LedgerCli
     {
         try
         {
-            var (positional, keysPath, openingPath) = Parse(args);
+            var (positional, keysPath, openingPath, consortiumPath) = Parse(args);
             return positional switch
             {
-                ["verify", var receiptPath] => Report(Verify(receiptPath, keysPath, openingPath, output), output),
+                ["verify", var receiptPath] when keysPath is null || consortiumPath is null =>
+                    Report(Verify(receiptPath, keysPath, consortiumPath, openingPath, output), output),
                 ["verify-export", var folder, var receiptPath] => Report(VerifyExport(folder, receiptPath, keysPath, output), output),
                 ["verify-consistency", var older, var newer, var proof] when keysPath is not null =>
                     Report(ConsistencyVerifier.Verify(Read<SignedCheckpoint>(older), Read<SignedCheckpoint>(newer),
@@ -60,15 +66,20 @@ public static class LedgerCli
         }
     }
 
-    private static VerificationResult Verify(string receiptPath, string? keysPath, string? openingPath, TextWriter output)
+    private static VerificationResult Verify(string receiptPath, string? keysPath, string? consortiumPath, string? openingPath, TextWriter output)
     {
         var receipt = Read<Receipt>(receiptPath);
         var opening = openingPath is null ? null : Read<Opening>(openingPath);
-        if (keysPath is null)
+        var consortium = consortiumPath is null ? null : Read<ConsortiumConfiguration>(consortiumPath);
+        if (receipt.Version == Receipt.ConsortiumVersion && consortium is null)
+        {
+            output.WriteLine("warning: no --consortium given; trusting the consortium configuration inside the receipt.");
+        }
+        else if (receipt.Version != Receipt.ConsortiumVersion && keysPath is null && consortium is null)
         {
             output.WriteLine("warning: no --keys given; trusting the replica keys inside the receipt.");
         }
-        var included = ReceiptVerifier.Verify(receipt, keysPath is null ? null : ReadKeys(keysPath));
+        var included = ReceiptVerifier.Verify(receipt, keysPath is null ? null : ReadKeys(keysPath), consortium);
         if (!included.IsValid || opening is null)
         {
             return included;
@@ -83,7 +94,7 @@ public static class LedgerCli
         {
             throw new CliException($"{folder} is not a folder.");
         }
-        var included = Verify(receiptPath, keysPath, openingPath: null, output);
+        var included = Verify(receiptPath, keysPath, consortiumPath: null, openingPath: null, output);
         if (!included.IsValid)
         {
             return included;
@@ -104,16 +115,21 @@ public static class LedgerCli
         return Unusable;
     }
 
-    private static (string[] Positional, string? Keys, string? Opening) Parse(string[] args)
+    private static (string[] Positional, string? Keys, string? Opening, string? Consortium) Parse(string[] args)
     {
         var positional = new List<string>();
         string? keys = null;
         string? opening = null;
+        string? consortium = null;
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i] == "--keys")
             {
                 keys = i + 1 < args.Length ? args[++i] : throw new CliException("--keys needs a file name.");
+            }
+            else if (args[i] == "--consortium")
+            {
+                consortium = i + 1 < args.Length ? args[++i] : throw new CliException("--consortium needs a file name.");
             }
             else if (args[i] == "--opening")
             {
@@ -124,7 +140,7 @@ public static class LedgerCli
                 positional.Add(args[i]);
             }
         }
-        return (positional.ToArray(), keys, opening);
+        return (positional.ToArray(), keys, opening, consortium);
     }
 
     private static IReadOnlyList<ReplicaKey> ReadKeys(string path) => Read<ReplicaKeysFile>(path).Keys;

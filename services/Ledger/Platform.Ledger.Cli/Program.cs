@@ -1,5 +1,9 @@
 using Platform.Ledger.Cli;
 
-return args is ["members", ..]
-    ? await MembersCommand.RunAsync(args, Console.Out, Console.Error)
-    : LedgerCli.Run(args, Console.Out, Console.Error);
+return args switch
+{
+    ["members", ..] => await MembersCommand.RunAsync(args, Console.Out, Console.Error),
+    ["governance", ..] => await GovernanceCommand.RunAsync(args, Console.Out, Console.Error),
+    ["audit", ..] => await AuditCommand.RunAsync(args, Console.Out, Console.Error),
+    _ => LedgerCli.Run(args, Console.Out, Console.Error),
+};

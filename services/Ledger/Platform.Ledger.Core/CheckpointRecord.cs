@@ -16,10 +16,12 @@ internal sealed class CheckpointRecord(Checkpoint checkpoint)
     public bool HasSigned(string replica) => _signatures.Any(s => s.Replica == replica);
 
     /// <summary>Adds a verified signature; returns true when this one made the checkpoint final.</summary>
-    public bool Add(CheckpointSignature signature, int majority)
+    /// <param name="voter">Who a signature counts for (the replica by default; its member institution in a consortium, null for none): each voter counts once.</param>
+    public bool Add(CheckpointSignature signature, int majority, Func<CheckpointSignature, string?>? voter = null)
     {
         _signatures.Add(signature);
-        if (IsFinal || _signatures.Count < majority)
+        voter ??= s => s.Replica;
+        if (IsFinal || _signatures.Select(voter).OfType<string>().Distinct(StringComparer.Ordinal).Count() < majority)
         {
             return false;
         }

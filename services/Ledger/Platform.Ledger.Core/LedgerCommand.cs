@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Platform.Crypto;
+using Platform.Ledger.Verification;
 
 namespace Platform.Ledger.Core;
 
@@ -14,6 +15,8 @@ namespace Platform.Ledger.Core;
 [JsonDerivedType(typeof(RegisterReplicaKey), "replica-key")]
 [JsonDerivedType(typeof(CloseBlock), "close-block")]
 [JsonDerivedType(typeof(SignCheckpoint), "checkpoint-signature")]
+[JsonDerivedType(typeof(FoundConsortium), "consortium-founding")]
+[JsonDerivedType(typeof(GovernanceEntry), "consortium-governance")]
 public abstract record LedgerCommand
 {
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { AllowOutOfOrderMetadataProperties = true };
@@ -55,3 +58,17 @@ public sealed record CloseBlock(long Timestamp) : LedgerCommand;
 
 /// <summary>One replica's signature over the checkpoint at <paramref name="TreeSize"/>.</summary>
 public sealed record SignCheckpoint(long TreeSize, string Replica, string Kid, string Signature) : LedgerCommand;
+
+/// <summary>
+/// The consortium's founding configuration: its member institutions, their checkpoint keys and CAs, the quorum rule.
+/// Takes effect only as the ledger's first configuration state (before any checkpoint); from then on only the
+/// members' keys sign checkpoints and a checkpoint is final at a majority of member institutions.
+/// </summary>
+public sealed record FoundConsortium(ConsortiumConfiguration Configuration) : LedgerCommand;
+
+/// <summary>
+/// A member institution's signed proposal, ballot or withdrawal, relayed by a replica (docs/consortium.md,
+/// "Governance"). Every replica checks the signature against the configuration in force and applies the same rules.
+/// </summary>
+/// <param name="Timestamp">Unix milliseconds, chosen by the appending replica: the ledger's clock for proposal expiry.</param>
+public sealed record GovernanceEntry(SignedGovernanceDocument Document, long Timestamp) : LedgerCommand;

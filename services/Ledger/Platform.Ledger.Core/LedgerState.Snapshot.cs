@@ -15,6 +15,15 @@ public sealed partial class LedgerState
     /// <summary>Version byte of the snapshot format; a snapshot of any other version is refused.</summary>
     public const byte SnapshotVersion = 1;
 
+    /// <summary>Version of a consortium ledger's snapshot: version 1 followed by the founding configuration (JSON).</summary>
+    public const byte ConsortiumSnapshotVersion = 2;
+
+    /// <summary>Version of a governed consortium ledger's snapshot: version 1 followed by the governance state (JSON).</summary>
+    public const byte GovernedSnapshotVersion = 3;
+
+    /// <summary>What a version 3 snapshot keeps of governance: every configuration (founding first), the proposals, the ledger's clock.</summary>
+    private sealed record GovernanceSnapshot(List<ConsortiumConfiguration> Configurations, List<GovernanceProposal> Proposals, long LedgerTime);
+
     /// <summary>
     /// Writes everything the state holds: the admitted events (with their event ids, the idempotency index), the tree
     /// root they give, publisher keys, replica keys, checkpoints with their signatures, and the rejected count.
@@ -33,8 +42,15 @@ public sealed partial class LedgerState
         ReplicaKey[] replicaKeys;
         (Checkpoint Checkpoint, CheckpointSignature[] Signatures, bool IsFinal)[] checkpoints;
         long rejected;
+        ConsortiumConfiguration? consortium;
+        GovernanceSnapshot? governance;
         lock (_gate)
         {
+            consortium = _consortium;
+            // Governed: once any governance entry took effect; until then a consortium keeps writing version 2.
+            governance = _configurations.Count > 1 || _proposals.Count > 0
+                ? new GovernanceSnapshot([.. _configurations], [.. _proposals.Values], _ledgerTime)
+                : null;
             entries = [.. _entries];
             eventIds = new Guid[entries.Length];
             foreach (var (eventId, leaf) in _leafByEvent)
@@ -49,7 +65,8 @@ public sealed partial class LedgerState
         }
 
         var writer = new SnapshotBinaryWriter(destination);
-        writer.WriteByte(SnapshotVersion);
+        // A ledger run by one operator keeps writing version 1, byte for byte as before.
+        writer.WriteByte(governance is not null ? GovernedSnapshotVersion : consortium is null ? SnapshotVersion : ConsortiumSnapshotVersion);
         writer.WriteString(Options.LedgerId);
         writer.WriteInt64(entries.Length);
         for (var i = 0; i < entries.Length; i++)
@@ -96,6 +113,14 @@ public sealed partial class LedgerState
         }
 
         writer.WriteInt64(rejected);
+        if (governance is not null)
+        {
+            writer.WriteString(JsonSerializer.Serialize(governance));
+        }
+        else if (consortium is not null)
+        {
+            writer.WriteString(JsonSerializer.Serialize(consortium));
+        }
         await writer.FlushAsync(ct).ConfigureAwait(false);
     }
 
@@ -113,9 +138,10 @@ public sealed partial class LedgerState
     public ValueTask RestoreSnapshotAsync(Stream source, CancellationToken ct)
     {
         var reader = new SnapshotBinaryReader(source);
-        if (reader.ReadByte() is var version and not SnapshotVersion)
+        var version = reader.ReadByte();
+        if (version is not (SnapshotVersion or ConsortiumSnapshotVersion or GovernedSnapshotVersion))
         {
-            throw new InvalidDataException($"Ledger snapshot version {version} is not supported (this replica reads version {SnapshotVersion}).");
+            throw new InvalidDataException($"Ledger snapshot version {version} is not supported (this replica reads versions {SnapshotVersion} to {GovernedSnapshotVersion}).");
         }
         if (reader.ReadString() is var ledgerId && ledgerId != Options.LedgerId)
         {
@@ -188,6 +214,24 @@ public sealed partial class LedgerState
             }
         }
         var rejected = reader.ReadInt64();
+        ConsortiumConfiguration? consortium = null;
+        GovernanceSnapshot governance = new([], [], 0);
+        if (version == ConsortiumSnapshotVersion)
+        {
+            consortium = JsonSerializer.Deserialize<ConsortiumConfiguration>(reader.ReadString());
+            governance.Configurations.Add(consortium!);
+        }
+        else if (version == GovernedSnapshotVersion)
+        {
+            governance = JsonSerializer.Deserialize<GovernanceSnapshot>(reader.ReadString())
+                ?? throw new InvalidDataException("The ledger snapshot's governance state is empty.");
+            consortium = governance.Configurations.LastOrDefault();
+        }
+        if (version != SnapshotVersion && (governance.Configurations.Count == 0
+            || governance.Configurations.Any(c => c is null || c.Problem() is not null || c.LedgerId != Options.LedgerId)))
+        {
+            throw new InvalidDataException("The ledger snapshot's consortium configuration is unusable or of another ledger.");
+        }
         reader.ExpectEnd();
 
         lock (_gate)
@@ -199,6 +243,16 @@ public sealed partial class LedgerState
             _replicaKeys = replicaKeys;
             _checkpoints = checkpoints;
             _latestFinalSize = latestFinal;
+            _consortium = consortium;
+            _configurations.Clear();
+            _configurations.AddRange(governance.Configurations);
+            _proposals.Clear();
+            foreach (var proposal in governance.Proposals)
+            {
+                _proposals[proposal.Id] = proposal;
+            }
+            _ledgerTime = governance.LedgerTime;
+            _governanceOutcomes.Clear();
             Interlocked.Exchange(ref _rejected, rejected);
             _outcomes.Clear();
             _batchOutcomes.Clear();

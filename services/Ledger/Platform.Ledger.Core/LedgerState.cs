@@ -33,6 +33,8 @@ public sealed partial class LedgerState(LedgerOptions options)
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _verifiedHere = new(StringComparer.Ordinal);
     private long? _latestFinalSize;
     private long _rejected;
+    // Set once, by the founding entry (LedgerState.Consortium.cs); null for a ledger run by one operator.
+    private ConsortiumConfiguration? _consortium;
 
     public LedgerOptions Options { get; } = options;
 
@@ -68,13 +70,21 @@ public sealed partial class LedgerState(LedgerOptions options)
                         _publisherKeys = _publisherKeys.Add(register.Jwk.Kid, new PublisherKey(register.Issuer, register.Jwk));
                     }
                     break;
+                case FoundConsortium founding:
+                    Found(founding.Configuration);
+                    break;
+                case GovernanceEntry governance:
+                    Govern(governance.Document, governance.Timestamp);
+                    break;
                 case RegisterReplicaKey replica:
-                    if (!_replicaKeys.Any(k => k.Replica == replica.Replica && k.Kid == replica.Jwk.Kid))
+                    // In a consortium the keys are the members' (configuration state), never a replica's own say-so.
+                    if (_consortium is null && !_replicaKeys.Any(k => k.Replica == replica.Replica && k.Kid == replica.Jwk.Kid))
                     {
                         _replicaKeys.Add(new ReplicaKey(replica.Replica, replica.Jwk.Kid, replica.Jwk.Kty, replica.Jwk.Crv, replica.Jwk.X, replica.Jwk.Y));
                     }
                     break;
                 case CloseBlock close:
+                    _ledgerTime = Math.Max(_ledgerTime, close.Timestamp);
                     closed = Close(close.Timestamp);
                     break;
                 case SignCheckpoint sign:
@@ -255,9 +265,9 @@ public sealed partial class LedgerState(LedgerOptions options)
                 return new ReceiptLookup(ReceiptStatus.Pending, leaf, null);
             }
             var path = _tree.InclusionProof(leaf, size).Select(n => Base64Url.Encode(n)).ToArray();
-            var receipt = new Receipt(Receipt.CurrentVersion,
+            var receipt = new Receipt(_consortium is null ? Receipt.CurrentVersion : Receipt.ConsortiumVersion,
                 Base64Url.Encode(Encoding.UTF8.GetBytes(_entries[(int)leaf])), leaf, path,
-                _checkpoints[size].ToSigned(), _replicaKeys.ToArray());
+                _checkpoints[size].ToSigned(), _replicaKeys.ToArray(), ConfigurationOf(_checkpoints[size].ToSigned()));
             return new ReceiptLookup(ReceiptStatus.Ready, leaf, receipt);
         }
     }
@@ -303,14 +313,22 @@ public sealed partial class LedgerState(LedgerOptions options)
         {
             return null; // a signature that does not verify never counts
         }
+        if (_consortium is { } consortium)
+        {
+            // One vote per member institution, however many of its replicas signed.
+            var final = record.Add(new CheckpointSignature(sign.Replica, sign.Kid, sign.Signature), consortium.Majority,
+                s => consortium.MemberOf(s.Replica, s.Kid)?.Name); // a removed member's earlier signatures no longer count
+            return final ? MarkFinal(record) : null;
+        }
         // A majority of the configured replicas, and never less than a majority of every replica that ever registered a
         // key: that is what a verifier counts (CheckpointVerifier), also after members were added or removed.
         var majority = Math.Max(Options.Majority, (_replicaKeys.Select(k => k.Replica).Distinct(StringComparer.Ordinal).Count() / 2) + 1);
-        if (!record.Add(new CheckpointSignature(sign.Replica, sign.Kid, sign.Signature), majority))
-        {
-            return null;
-        }
-        _latestFinalSize = Math.Max(_latestFinalSize ?? 0, sign.TreeSize);
+        return record.Add(new CheckpointSignature(sign.Replica, sign.Kid, sign.Signature), majority) ? MarkFinal(record) : null;
+    }
+
+    private SignedCheckpoint MarkFinal(CheckpointRecord record)
+    {
+        _latestFinalSize = Math.Max(_latestFinalSize ?? 0, record.Checkpoint.TreeSize);
         ReleaseFinalityWaiters();
         return record.ToSigned();
     }

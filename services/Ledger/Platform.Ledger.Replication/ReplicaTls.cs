@@ -50,14 +50,20 @@ public sealed class ReplicaTls
     /// </summary>
     public static ReplicaTls FromPemFiles(string certificateFile, string keyFile, string authorityFile)
     {
+        var authorities = new X509Certificate2Collection();
+        authorities.ImportFromPemFile(authorityFile);
+        return FromPemFiles(certificateFile, keyFile, authorities);
+    }
+
+    /// <summary>Loads this replica's certificate and key from PEM files; peers are checked against the given authorities (a consortium's member CAs).</summary>
+    public static ReplicaTls FromPemFiles(string certificateFile, string keyFile, X509Certificate2Collection authorities)
+    {
         var certificate = X509Certificate2.CreateFromPemFile(certificateFile, keyFile);
         var chain = new X509Certificate2Collection();
         chain.ImportFromPemFile(certificateFile);
         var intermediates = new X509Certificate2Collection();
         foreach (var extra in chain.Skip(1))
             intermediates.Add(extra);
-        var authorities = new X509Certificate2Collection();
-        authorities.ImportFromPemFile(authorityFile);
         return new ReplicaTls(certificate, authorities, intermediates);
     }
 

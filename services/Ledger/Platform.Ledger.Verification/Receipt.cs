@@ -13,7 +13,12 @@ public sealed record Receipt(
     [property: JsonPropertyName("leafIndex")] long LeafIndex,
     [property: JsonPropertyName("auditPath")] IReadOnlyList<string> AuditPath,
     [property: JsonPropertyName("checkpoint")] SignedCheckpoint Checkpoint,
-    [property: JsonPropertyName("replicaKeys")] IReadOnlyList<ReplicaKey> ReplicaKeys)
+    [property: JsonPropertyName("replicaKeys")] IReadOnlyList<ReplicaKey> ReplicaKeys,
+    [property: JsonPropertyName("consortium"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ConsortiumConfiguration? Consortium = null)
 {
+    /// <summary>A receipt of a ledger run by one operator: final at a majority of replica keys.</summary>
     public const int CurrentVersion = 1;
+
+    /// <summary>A receipt of a consortium ledger: carries the consortium configuration, final at a majority of member institutions.</summary>
+    public const int ConsortiumVersion = 2;
 }

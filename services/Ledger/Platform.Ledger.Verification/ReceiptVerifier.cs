@@ -13,11 +13,23 @@ public static class ReceiptVerifier
     /// Replica keys the verifier obtained independently (recommended). Without them the keys inside the receipt are
     /// used, which proves internal consistency but not who the replicas are.
     /// </param>
-    public static VerificationResult Verify(Receipt receipt, IReadOnlyList<ReplicaKey>? trustedKeys = null)
+    /// <param name="trustedConsortium">
+    /// For a consortium receipt (version 2): the consortium configuration the verifier obtained independently (from the
+    /// founding agreement, or <c>GET /consortium</c> of its own institution's replica). Without it the configuration
+    /// inside the receipt is used, which proves internal consistency but not who the members are.
+    /// </param>
+    public static VerificationResult Verify(Receipt receipt, IReadOnlyList<ReplicaKey>? trustedKeys = null, ConsortiumConfiguration? trustedConsortium = null)
     {
-        if (receipt.Version != Receipt.CurrentVersion)
+        var consortium = trustedConsortium ?? receipt.Consortium;
+        if (receipt.Version == Receipt.ConsortiumVersion ? consortium is null : receipt.Version != Receipt.CurrentVersion)
         {
-            return VerificationResult.Invalid($"Receipt version {receipt.Version} is not supported (expected {Receipt.CurrentVersion}).");
+            return VerificationResult.Invalid(receipt.Version == Receipt.ConsortiumVersion
+                ? "A consortium receipt (version 2) needs its consortium configuration."
+                : $"Receipt version {receipt.Version} is not supported (expected {Receipt.CurrentVersion} or {Receipt.ConsortiumVersion}).");
+        }
+        if (receipt.Version == Receipt.CurrentVersion && trustedConsortium is not null)
+        {
+            return VerificationResult.Invalid("A consortium configuration was given, but the receipt is of a ledger run by one operator (version 1).");
         }
         if (Base64Url.TryDecode(receipt.Entry) is not { Length: > 0 } entry)
         {
@@ -45,7 +57,9 @@ public static class ReceiptVerifier
         {
             return VerificationResult.Invalid("The audit path does not lead from the entry to the checkpoint's root.");
         }
-        var quorum = CheckpointVerifier.VerifyQuorum(receipt.Checkpoint, trustedKeys ?? receipt.ReplicaKeys);
+        var quorum = receipt.Version == Receipt.ConsortiumVersion
+            ? ConsortiumVerifier.VerifyQuorum(receipt.Checkpoint, consortium!)
+            : CheckpointVerifier.VerifyQuorum(receipt.Checkpoint, trustedKeys ?? receipt.ReplicaKeys);
         return quorum.IsValid
             ? VerificationResult.Valid($"Entry {receipt.LeafIndex} is included in ledger {checkpoint.LedgerId} at size {checkpoint.TreeSize}. {quorum.Reason}")
             : quorum;

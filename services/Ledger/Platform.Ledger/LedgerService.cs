@@ -32,5 +32,5 @@ public static class LedgerService
                       .AddSubscription<RecordAccessedV1, RecordAccessedHandler>()
                       .AddSubscription<ResearchExportedV1, ResearchExportedHandler>();
             },
-            app => app.MapLedgerEndpoints().MapMembershipEndpoints());
+            app => app.MapLedgerEndpoints().MapMembershipEndpoints().MapGovernanceEndpoints());
 }

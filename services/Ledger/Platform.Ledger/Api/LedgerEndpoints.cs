@@ -66,8 +66,12 @@ public static class LedgerEndpoints
                     : LedgerProblems.NotFound($"No checkpoint was taken at tree size {treeSize}."))
             .WithSummary("The checkpoint taken at a tree size, with the signatures gathered so far.");
 
-        reads.MapGet("/checkpoints", (LedgerNode node) => Results.Ok(new { checkpoints = node.State.FinalCheckpoints() }))
-            .WithSummary("Every final checkpoint, oldest first: the ledger's audit history.");
+        // ?after=N makes it a feed: a witness that saw size N asks only for what came after it.
+        reads.MapGet("/checkpoints", (long? after, LedgerNode node) => Results.Ok(new
+            {
+                checkpoints = after is { } seen ? [.. node.State.FinalCheckpoints().Where(c => c.Checkpoint.TreeSize > seen)] : node.State.FinalCheckpoints(),
+            }))
+            .WithSummary("Every final checkpoint, oldest first: the ledger's audit history (with ?after=N, those after tree size N).");
 
         reads.MapGet("/proofs/consistency", (long? from, long? to, LedgerNode node) =>
                 from is null || to is null
@@ -79,6 +83,11 @@ public static class LedgerEndpoints
 
         reads.MapGet("/replicas/keys", (LedgerNode node) => Results.Ok(new { keys = node.State.ReplicaKeys() }))
             .WithSummary("The replicas' public checkpoint-signing keys (JWK).");
+
+        reads.MapGet("/consortium", (LedgerNode node) =>
+                node.State.Consortium is { } consortium ? Results.Ok(consortium)
+                    : LedgerProblems.NotFound("This ledger is not run by a consortium, or its founding entry is not applied yet."))
+            .WithSummary("The consortium's configuration on the ledger: member institutions, their checkpoint keys and CAs, the quorum rule.");
 
         reads.MapGet("/cluster/status", (LedgerNode node) =>
             {
@@ -143,10 +152,11 @@ public static class LedgerEndpoints
         using var body = new MemoryStream();
         await http.Request.Body.CopyToAsync(body, http.RequestAborted);
         // Replicas may only send what replicas produce; closing blocks and trusting publishers stay with the leader.
+        // A governance entry is a member-signed document a replica relays; every replica checks its signature on apply.
         var command = LedgerCommand.FromBytes(body.ToArray());
-        if (command is not (SubmitEvent or SubmitBatch or RegisterReplicaKey or SignCheckpoint))
+        if (command is not (SubmitEvent or SubmitBatch or RegisterReplicaKey or SignCheckpoint or GovernanceEntry))
         {
-            return LedgerProblems.BadRequest("Only submit, submit-batch, replica-key and checkpoint-signature commands are accepted.", "invalid_command");
+            return LedgerProblems.BadRequest("Only submit, submit-batch, replica-key, checkpoint-signature and consortium-governance commands are accepted.", "invalid_command");
         }
         if (!node.Replica.IsLeader)
         {

@@ -10,7 +10,8 @@ namespace Platform.Ledger.Blocks;
 /// On the leader, closes a block every <see cref="LedgerNodeOptions.BlockInterval"/> when entries arrived since the
 /// last checkpoint. The close is itself a log entry, so every replica computes the same tree head at the same point.
 /// </summary>
-public sealed partial class BlockCloser(LedgerNode node, TimeProvider time, IOptions<LedgerNodeOptions> options, ILogger<BlockCloser> logger)
+/// <remarks>A consortium's ledger takes no checkpoint before its founding entry: the first one is signed by members.</remarks>
+public sealed partial class BlockCloser(LedgerNode node, TimeProvider time, LocalConsortium consortium, IOptions<LedgerNodeOptions> options, ILogger<BlockCloser> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -18,7 +19,8 @@ public sealed partial class BlockCloser(LedgerNode node, TimeProvider time, IOpt
         using var timer = new PeriodicTimer(options.Value.BlockInterval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            if (!node.Replica.IsLeader || node.State.TreeSize == node.State.LastCheckpointSize)
+            if (!node.Replica.IsLeader || node.State.TreeSize == node.State.LastCheckpointSize
+                || (consortium.Configuration is not null && node.State.Consortium is null))
             {
                 continue;
             }

@@ -12,7 +12,12 @@ namespace Platform.Ledger.Blocks;
 /// Signs every checkpoint this replica computed with its own key and sends the signature through the log. Work is
 /// queued, so replaying a long log after a restart does not re-sign checkpoints that are final by then.
 /// </summary>
-public sealed partial class CheckpointSigner(LedgerNode node, ReplicaSigningKey signingKey, ILogger<CheckpointSigner> logger)
+/// <remarks>
+/// In a consortium a replica signs only once the consortium founded on the ledger is the one its institution agreed
+/// to (its <c>Ledger:Consortium:File</c>), or reached it by governance votes (an institution that joined later holds
+/// the configuration that admitted it): an honest institution never endorses a membership it did not accept.
+/// </remarks>
+public sealed partial class CheckpointSigner(LedgerNode node, ReplicaSigningKey signingKey, LocalConsortium consortium, ILogger<CheckpointSigner> logger)
     : BackgroundService
 {
     private readonly Channel<Checkpoint> _closed = Channel.CreateUnbounded<Checkpoint>(new UnboundedChannelOptions { SingleReader = true });
@@ -41,7 +46,7 @@ public sealed partial class CheckpointSigner(LedgerNode node, ReplicaSigningKey 
                 {
                     var key = await signingKey.GetAsync(stoppingToken);
                     // A signature is only counted once the log knows this replica's key; until then, wait.
-                    if (node.State.HasReplicaKey(node.ReplicaName, key.KeyId))
+                    if (node.State.HasReplicaKey(node.ReplicaName, key.KeyId) && FoundedAsAgreed())
                     {
                         var signature = await key.SignAsync(checkpoint.SigningBytes(), stoppingToken);
                         await node.AppendAsync(new SignCheckpoint(checkpoint.TreeSize, node.ReplicaName, key.KeyId, Base64Url.Encode(signature)), stoppingToken);
@@ -55,6 +60,19 @@ public sealed partial class CheckpointSigner(LedgerNode node, ReplicaSigningKey 
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 50 * attempt)), stoppingToken);
             }
         }
+    }
+
+    private string? agreed;
+
+    private bool FoundedAsAgreed()
+    {
+        if (consortium.Configuration is not { } local)
+        {
+            return true;
+        }
+        agreed ??= System.Text.Json.JsonSerializer.Serialize(local);
+        // The founding one, or (for an institution that joined later) one the consortium reached by its own votes.
+        return node.State.Configurations.Any(c => System.Text.Json.JsonSerializer.Serialize(c) == agreed);
     }
 
     // Done when this replica's signature is in, the checkpoint is final, or a newer checkpoint is final already.

@@ -10,7 +10,12 @@ namespace Platform.Ledger.Blocks;
 /// Puts keys into the log once a leader exists: this replica's checkpoint key, and (on the leader) the configured
 /// publisher keys. Keys live in the log so every replica verifies against exactly the same set.
 /// </summary>
-public sealed partial class KeyRegistration(LedgerNode node, ReplicaSigningKey signingKey, IOptions<LedgerNodeOptions> options, ILogger<KeyRegistration> logger)
+/// <remarks>
+/// In a consortium the replica keys are the founding configuration's: the leader appends the founding entry (its
+/// institution's copy of the configuration) and no replica registers a key of its own; a replica whose key is not in
+/// the founded configuration says so in its log and never signs.
+/// </remarks>
+public sealed partial class KeyRegistration(LedgerNode node, ReplicaSigningKey signingKey, LocalConsortium consortium, IOptions<LedgerNodeOptions> options, ILogger<KeyRegistration> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -21,7 +26,23 @@ public sealed partial class KeyRegistration(LedgerNode node, ReplicaSigningKey s
         {
             try
             {
-                if (!node.State.HasReplicaKey(node.ReplicaName, jwk.Kid))
+                if (consortium.Configuration is { } founding)
+                {
+                    if (node.State.Consortium is null && node.Replica.IsLeader)
+                    {
+                        await node.AppendAsync(new FoundConsortium(founding), stoppingToken);
+                    }
+                    var agreed = System.Text.Json.JsonSerializer.Serialize(founding);
+                    if (node.State.Consortium is not null && !node.State.Configurations.Any(c => System.Text.Json.JsonSerializer.Serialize(c) == agreed))
+                    {
+                        LogConsortiumDiffers(logger);
+                    }
+                    else if (node.State.Consortium is not null && !node.State.HasReplicaKey(node.ReplicaName, jwk.Kid))
+                    {
+                        LogKeyNotInConsortium(logger, node.ReplicaName, jwk.Kid);
+                    }
+                }
+                else if (!node.State.HasReplicaKey(node.ReplicaName, jwk.Kid))
                 {
                     await node.AppendAsync(new RegisterReplicaKey(node.ReplicaName, jwk), stoppingToken);
                 }
@@ -42,6 +63,12 @@ public sealed partial class KeyRegistration(LedgerNode node, ReplicaSigningKey s
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The consortium founded on this ledger differs from Ledger:Consortium:File (and no configuration it reached by votes equals it); this replica follows the ledger's and signs no checkpoint")]
+    private static partial void LogConsortiumDiffers(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Replica {Replica}'s checkpoint key {Kid} is not in the consortium's configuration: its signatures will not count")]
+    private static partial void LogKeyNotInConsortium(ILogger logger, string replica, string kid);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Registering keys failed (attempt {Attempt}, {ErrorType}); retrying")]
     private static partial void LogRegistrationFailed(ILogger logger, int attempt, string errorType);

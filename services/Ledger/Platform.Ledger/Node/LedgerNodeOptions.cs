@@ -82,6 +82,12 @@ public sealed class LedgerNodeOptions
     /// <summary>Mutual TLS between replicas on the Raft port (required with more than one replica unless disabled).</summary>
     public RaftTlsOptions RaftTls { get; set; } = new();
 
+    /// <summary>
+    /// A ledger run by a consortium of institutions (<c>Ledger:Consortium:File</c>, docs/consortium.md); unset for the
+    /// default, one operator.
+    /// </summary>
+    public ConsortiumOptions Consortium { get; set; } = new();
+
     /// <summary>Publisher keys the leader registers in the log at start (issuer + JWK).</summary>
     public List<PublisherKeyOption> Publishers { get; set; } = [];
 
@@ -129,7 +135,11 @@ public sealed class RaftTlsOptions
     /// <summary>Plaintext Raft: only where the network between replicas is trusted by other means.</summary>
     public bool Disabled { get; set; }
 
-    public bool IsConfigured => !string.IsNullOrWhiteSpace(CertificateFile) && !string.IsNullOrWhiteSpace(KeyFile) && !string.IsNullOrWhiteSpace(AuthorityFile);
+    /// <summary>Set when a consortium file is configured: the member institutions' CAs are the authorities, not a file.</summary>
+    internal bool AuthoritiesFromConsortium { get; set; }
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(CertificateFile) && !string.IsNullOrWhiteSpace(KeyFile)
+        && (AuthoritiesFromConsortium || !string.IsNullOrWhiteSpace(AuthorityFile));
 
     public bool IsPartlyConfigured => !IsConfigured && !(string.IsNullOrWhiteSpace(CertificateFile) && string.IsNullOrWhiteSpace(KeyFile) && string.IsNullOrWhiteSpace(AuthorityFile));
 }
@@ -138,4 +148,13 @@ public sealed class PublisherKeyOption
 {
     public string Issuer { get; set; } = "";
     public Platform.Crypto.JsonWebKeyInfo? Jwk { get; set; }
+}
+
+/// <summary><c>Ledger:Consortium</c>: the consortium configuration file this replica's institution agreed to.</summary>
+public sealed class ConsortiumOptions
+{
+    /// <summary>JSON file of the founding configuration (members, their replicas, checkpoint keys and CAs; quorum rule).</summary>
+    public string? File { get; set; }
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(File);
 }

@@ -30,12 +30,21 @@ public static class LedgerNodeSetup
             .Validate(o => o.Replicas.Count == 1 || o.RaftTls.IsConfigured || o.RaftTls.Disabled,
                 "Ledger:RaftTls (CertificateFile, KeyFile, AuthorityFile) is required with more than one replica; set Ledger:RaftTls:Disabled=true to run Raft in plaintext on a network trusted otherwise.")
             .Validate(o => !(o.RaftTls.IsConfigured && o.RaftTls.Disabled), "Ledger:RaftTls: files given and Disabled=true contradict each other.")
+            .Validate(o => !o.Consortium.IsConfigured || string.IsNullOrWhiteSpace(o.RaftTls.AuthorityFile),
+                "Ledger:RaftTls:AuthorityFile and Ledger:Consortium:File contradict each other: a consortium's replicas trust the member institutions' CAs from the consortium file.")
+            .Validate(o => !o.Consortium.IsConfigured || !o.RaftTls.Disabled,
+                "A consortium's replicas are run by different institutions: Ledger:RaftTls:Disabled is not allowed with Ledger:Consortium:File.")
             .Validate(o => o.GroupCommit.MaxEvents >= 1 && o.GroupCommit.MaxInFlight >= 1 && o.GroupCommit.Linger >= TimeSpan.Zero,
                 "Ledger:GroupCommit needs MaxEvents and MaxInFlight of at least 1 and a Linger that is not negative.")
             .Validate(o => o.GroupCommit.MaxBytes is >= 16 * 1024 and <= 1024 * 1024,
                 "Ledger:GroupCommit:MaxBytes must be between 16 KiB (two events at the 8 KiB limit) and 1 MiB (the largest Raft command).")
             .ValidateOnStart();
 
+        services.AddSingleton(sp =>
+        {
+            var node = sp.GetRequiredService<IOptions<LedgerNodeOptions>>().Value;
+            return LocalConsortium.Load(node.Consortium.File, sp.GetRequiredService<LedgerState>().Options.LedgerId, node.ReplicaName);
+        });
         services.AddSingleton(sp =>
         {
             var node = sp.GetRequiredService<IOptions<LedgerNodeOptions>>().Value;
@@ -67,9 +76,10 @@ public static class LedgerNodeSetup
                 FlushBeforeAcknowledging = node.DurableAcknowledgements,
                 SnapshotInterval = node.SnapshotInterval,
                 RequestTimeout = node.RaftRequestTimeout,
-                Tls = node.RaftTls.IsConfigured
-                    ? ReplicaTls.FromPemFiles(node.RaftTls.CertificateFile!, node.RaftTls.KeyFile!, node.RaftTls.AuthorityFile!)
-                    : null,
+                Tls = !node.RaftTls.IsConfigured ? null
+                    : node.RaftTls.AuthoritiesFromConsortium
+                        ? ReplicaTls.FromPemFiles(node.RaftTls.CertificateFile!, node.RaftTls.KeyFile!, sp.GetRequiredService<LocalConsortium>().Authorities())
+                        : ReplicaTls.FromPemFiles(node.RaftTls.CertificateFile!, node.RaftTls.KeyFile!, node.RaftTls.AuthorityFile!),
             };
             return new RaftReplica(options, (index, command, _) =>
             {
@@ -119,6 +129,7 @@ public static class LedgerNodeSetup
         {
             options.Replicas.Add(new ReplicaEndpoint { Name = options.ReplicaName, RaftEndPoint = "127.0.0.1:5204" });
         }
+        options.RaftTls.AuthoritiesFromConsortium = options.Consortium.IsConfigured;
         if (configuration["Ledger:DataDirectory"] is null)
         {
             options.DataDirectory = Path.Combine(Path.GetFullPath(configuration["Data:Directory"] ?? "data"), "ledger", options.ReplicaName);
