@@ -89,6 +89,10 @@ public sealed partial class CaseModel(KycService kyc, UserManager<PlatformUser> 
                 {
                     mrz.AddRange(property.Value.GetString()!.Split('\n').Select(line => line.TrimEnd('\r')));
                 }
+                else if (property.NameEquals("FullName"))
+                {
+                    // Derived from the given and family names shown above (KycFormData.FullName, serialised with them).
+                }
                 else if (property.Value.ValueKind != JsonValueKind.Null)
                 {
                     fields.Add(new EvidenceField(Label(property.Name), property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText()));
