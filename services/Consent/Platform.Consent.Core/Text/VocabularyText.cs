@@ -22,9 +22,6 @@ public static class VocabularyText
     /// <summary>A provision action in words (<c>access</c>); a code outside the list as written.</summary>
     public static string Action(string code) => Say("Action:", code);
 
-    /// <summary>The entry's name for a code (<c>Category:observation</c>), for the tests that check every code has one.</summary>
-    public static string EntryName(string kind, string code) => kind + ":" + code;
-
     private static string Say(string prefix, string code) =>
         Resources.GetString(prefix + code, CultureInfo.CurrentUICulture) ?? code;
 }
