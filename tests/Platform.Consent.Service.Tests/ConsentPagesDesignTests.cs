@@ -81,11 +81,14 @@ public sealed class ConsentPagesDesignTests(ConsentPlatform platform) : IClassFi
             await AccessibilityCheck.AssertNoSeriousViolationsAsync(page);
 
             await page.GetByLabel("Son identifiant").FillAsync("dr-design-000002");
-            await page.GetByLabel("Observations").CheckAsync();
-            await page.GetByLabel("treatment", new() { Exact = true }).CheckAsync();
+            // The vocabulary in French: categories and purposes by their French names, in the form and the table.
+            await page.GetByLabel("Observations (signes vitaux, résultats de laboratoire)", new() { Exact = true }).CheckAsync();
+            await page.GetByLabel("soins", new() { Exact = true }).CheckAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Donner accès" }).ClickAsync();
             await Assertions.Expect(page.Locator("#message")).ToHaveTextAsync("Accès donné.");
             await Assertions.Expect(page.Locator("#consents")).ToContainTextAsync("actif (v1)");
+            await Assertions.Expect(page.Locator("#consents tbody tr")).ToContainTextAsync("Observations (signes vitaux, résultats de laboratoire)");
+            await Assertions.Expect(page.Locator("#consents tbody tr")).ToContainTextAsync("lire les dossiers");
             await AccessibilityCheck.AssertNoSeriousViolationsAsync(page);
 
             // Post/Redirect/Get: the page after the grant is a GET, so a reload neither asks to resend the form nor

@@ -8,7 +8,7 @@ using Platform.Identity.Tests.Infrastructure;
 namespace Platform.Identity.Tests;
 
 /// <summary>The reviewer console pages: queue, case with decrypted evidence, decision by form; closed to everyone else.</summary>
-public sealed class KycReviewerConsoleTests(IdentityServerFixture fixture) : IClassFixture<IdentityServerFixture>
+public sealed partial class KycReviewerConsoleTests(IdentityServerFixture fixture) : IClassFixture<IdentityServerFixture>
 {
     private IdentityServer Server => fixture.Server;
 
@@ -37,6 +37,12 @@ public sealed class KycReviewerConsoleTests(IdentityServerFixture fixture) : ICl
         using var page = await console.GetAsync(casePage);
         var html = await page.Content.ReadAsStringAsync();
         Assert.Contains("KONSOLE", html, StringComparison.Ordinal);
+        // The MRZ as people read it: its lines with their '<' fillers (HTML-encoded by the page), not JSON's \u003C escapes.
+        var mrz = JsonSerializer.SerializeToElement(body).GetProperty("mrz").GetString()!;
+        Assert.Contains('<', mrz);
+        Assert.Equal(mrz, System.Net.WebUtility.HtmlDecode(MrzShown().Match(html).Groups["mrz"].Value));
+        Assert.DoesNotContain("\\u003C", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(mrz.Split('\n')[0], html, StringComparison.Ordinal);
         AssertNotCachedNorFramable(page);
         // The reviewer's evidence API, too: the decrypted passport must not stay in any cache.
         using var reviewerApi = new HttpClient { BaseAddress = Server.BaseAddress };
@@ -44,16 +50,45 @@ public sealed class KycReviewerConsoleTests(IdentityServerFixture fixture) : ICl
         using var evidence = await reviewerApi.GetAsync($"/kyc/cases/{id}/evidence");
         Assert.Equal(HttpStatusCode.OK, evidence.StatusCode);
         Assert.True(evidence.Headers.CacheControl?.NoStore, "the evidence answer is no-store");
+        // A refused decision answers in place, with its status and the reason in the error summary; nothing is decided.
+        using var refused = await console.SubmitHtmlFormAsync(casePage, html,
+            [new("decision", "maybe"), new("reason", "not a decision")], button: null, formIndex: 0);
+        var refusedHtml = await refused.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Contains("id=\"error-summary\"", refusedHtml, StringComparison.Ordinal);
+        Assert.Contains("id=\"case-state\">ManualReview<", refusedHtml, StringComparison.Ordinal);
+
+        // Post/Redirect/Get: the decision that worked answers 303 to the case page, which says so once.
         using var decided = await console.SubmitHtmlFormAsync(casePage, html,
             [new("decision", "approve"), new("reason", "birth date off by one day; passport checked")], button: null, formIndex: 0);
-        var after = await decided.Content.ReadAsStringAsync();
-        Assert.True(decided.StatusCode == HttpStatusCode.OK, after);
+        Assert.Equal(HttpStatusCode.SeeOther, decided.StatusCode);
+        Assert.Equal(casePage, decided.Headers.Location!.OriginalString);
+        using var shown = await console.GetAsync(casePage);
+        var after = await shown.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, shown.StatusCode);
         Assert.Contains("id=\"case-state\">Approved<", after, StringComparison.Ordinal);
+        Assert.Contains("id=\"message\">Your decision is recorded.<", after, StringComparison.Ordinal);
+        var version = CaseVersion(after);
+        // A reload is a GET: the same page, no banner the second time, and the case unchanged (no second decision).
+        using var reloaded = await console.GetAsync(casePage);
+        var again = await reloaded.Content.ReadAsStringAsync();
+        Assert.Contains("id=\"case-state\">Approved<", again, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"message\"", again, StringComparison.Ordinal);
+        Assert.Equal(version, CaseVersion(again));
+        var caseJson = await (await reviewerApi.GetAsync($"/kyc/cases/{id}")).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(version, caseJson.GetProperty("version").GetInt32());
 
         using var patientSession = new FormSession(Server.BaseAddress);
         var denied = await SignInAtAsync(patientSession, applicant, "/kyc/review/queue");
         Assert.StartsWith("/account/access-denied", denied, StringComparison.Ordinal);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("<pre id=\"evidence-mrz\"[^>]*>(?<mrz>[^<]*)</pre>")]
+    private static partial System.Text.RegularExpressions.Regex MrzShown();
+
+    /// <summary>The case's version, as the page says it (the summary under the heading).</summary>
+    private static int CaseVersion(string html) =>
+        int.Parse(System.Text.RegularExpressions.Regex.Match(html, "id=\"case-version\">(?<v>[0-9]+)<").Groups["v"].Value, System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Issue 17, finding 11: decrypted evidence is neither cached nor shown inside another site's frame.</summary>
     private static void AssertNotCachedNorFramable(HttpResponseMessage page)

@@ -304,6 +304,10 @@ public sealed class PatientPortalTests(VaultPlatform platform, PortalBrowser bro
             await page.GotoAsync("/my/records");
             await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Vos documents de santé");
             await Assertions.Expect(page.Locator("[data-category=observation] .value")).ToHaveTextAsync("72 beats/minute");
+            // The category by its French name and the observation's date in French (the record itself stays as written).
+            await Assertions.Expect(page.Locator("#cat-observation")).ToHaveTextAsync("Observations (signes vitaux, résultats de laboratoire)");
+            await Assertions.Expect(page.Locator("[data-category=observation]")).ToContainTextAsync("2 novembre 2026 à 09:30 UTC");
+            await Assertions.Expect(page.Locator("[data-category=observation]")).Not.ToContainTextAsync("November");
             await AccessibilityCheck.AssertNoSeriousViolationsAsync(page);
         });
     }

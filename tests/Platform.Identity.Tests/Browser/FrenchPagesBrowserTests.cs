@@ -42,6 +42,11 @@ public sealed class FrenchPagesBrowserTests(BrowserFixture fixture) : IClassFixt
             await BrowserSteps.WaitForPathAsync(page, "/kyc");
             await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Vérifier votre identité");
             Assert.StartsWith("Vérifier votre identité – ", await page.TitleAsync(), StringComparison.Ordinal);
+            // The header's links are worded per request, in the page's language (not once at start-up, in English).
+            var header = page.Locator("header nav");
+            await Assertions.Expect(header.GetByRole(AriaRole.Link, new() { Name = "Votre compte", Exact = true })).ToHaveCountAsync(1);
+            await Assertions.Expect(header.GetByRole(AriaRole.Link, new() { Name = "Vérifier votre identité", Exact = true })).ToHaveCountAsync(1);
+            await Assertions.Expect(header.GetByRole(AriaRole.Link, new() { Name = "Your account" })).ToHaveCountAsync(0);
             await AccessibilityCheck.AssertNoSeriousViolationsAsync(page);
             await BrowserSteps.ScreenshotForDocsAsync(page, "kyc-start-fr");
             await page.GetByRole(AriaRole.Button, new() { Name = "Commencer" }).ClickAsync();

@@ -46,8 +46,17 @@ public sealed class ClinicianPortalBrowserTests(PortalPlatform platform) : IClas
             await page.GetByLabel("For how long").SelectOptionAsync("60");
             await AccessibilityCheck.AssertNoSeriousViolationsAsync(page);
             await BrowserSteps.ScreenshotForDocsAsync(page, "clinician-portal-request-access");
-            await page.GetByRole(AriaRole.Button, new() { Name = "Send the request" }).ClickAsync();
+            var sent = await page.RunAndWaitForResponseAsync(
+                () => page.GetByRole(AriaRole.Button, new() { Name = "Send the request" }).ClickAsync(),
+                r => r.Request.Method == "POST" && new Uri(r.Url).AbsolutePath == "/request-access");
+            // Post/Redirect/Get: the request that worked answers 303; the page shown is a GET, its message said once.
+            Assert.Equal(303, sent.Status);
             await Expect(page.Locator("#message")).ToContainTextAsync("Request sent");
+            await page.ReloadAsync();
+            await Expect(page.Locator("#message")).ToHaveCountAsync(0);
+            await page.GetByRole(AriaRole.Link, new() { Name = "My patients" }).ClickAsync();
+            // The reload sent nothing: one request, not two.
+            await Expect(page.Locator("#requests tbody tr")).ToHaveCountAsync(1);
         });
 
         // The patient answers on the consent service's page, in a browser of their own.
@@ -144,6 +153,22 @@ public sealed class ClinicianPortalBrowserTests(PortalPlatform platform) : IClas
             await page.GetByRole(AriaRole.Button, new() { Name = "Break the glass and read the record" }).ClickAsync();
             await Expect(page.Locator("#message")).ToContainTextAsync("Emergency access recorded");
             await Expect(page.Locator("#record-content")).ToContainTextAsync("Allergic to penicillin");
+            // Post/Redirect/Get: the record is shown on a GET page; reloading it shows the record again without a
+            // second emergency read (the patient's log below holds exactly one entry of this clinician).
+            Assert.Contains("read=", new Uri(page.Url).Query, StringComparison.Ordinal);
+            var reloaded = await page.ReloadAsync();
+            Assert.Equal(200, reloaded!.Status);
+            await Expect(page.Locator("#record-content")).ToContainTextAsync("Allergic to penicillin");
+            // Another clinician's browser with the same address sees nothing of it.
+            var other = await TestAccounts.CreateAsync(platform.IdentityServices, PlatformRoles.Clinician);
+            var (otherContext, otherPage) = await platform.NewPageAsync();
+            await using (otherContext)
+            {
+                await PortalSteps.SignInAsClinicianAsync(platform, otherPage, other);
+                var stranger = await otherPage.GotoAsync(page.Url);
+                Assert.Equal(404, stranger!.Status);
+                await Expect(otherPage.Locator("#record-content")).ToHaveCountAsync(0);
+            }
 
             await page.GetByRole(AriaRole.Link, new() { Name = "My access history" }).ClickAsync();
             await Expect(page.Locator("#accesses tr[data-outcome=break-glass]")).ToContainTextAsync("emergency access");
@@ -158,10 +183,14 @@ public sealed class ClinicianPortalBrowserTests(PortalPlatform platform) : IClas
         Assert.Equal(EmergencyReason, entry.GetProperty("breakGlassReason").GetString());
     }
 
+    /// <summary>A moment as French pages write it: "3 décembre 2026 à 14:05 UTC" (French month names, not English).</summary>
+    private const string FrenchMoment = @"\b\d{1,2} (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) \d{4} à \d{2}:\d{2} UTC\b";
+
     [Fact]
     public async Task In_French_the_portal_home_speaks_French_and_stays_accessible()
     {
         var clinician = await TestAccounts.CreateAsync(platform.IdentityServices, PlatformRoles.Clinician);
+        var patient = await TestAccounts.CreateAsync(platform.IdentityServices, PlatformRoles.Patient, enrolTotp: false);
         // A French browser: Chromium sends Accept-Language: fr-FR,fr. The sign-in pages are filled in by their fields' ids.
         var (context, page) = await platform.NewPageAsync("fr-FR");
         await using var _ = context;
@@ -182,6 +211,19 @@ public sealed class ClinicianPortalBrowserTests(PortalPlatform platform) : IClas
             await Expect(page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Demander l'accès", Exact = true })).ToHaveCountAsync(1);
             await AccessibilityCheck.AssertNoSeriousViolationsAsync(page);
             await BrowserSteps.ScreenshotForDocsAsync(page, "clinician-portal-fr");
+
+            // Record categories and purposes by their French names; the request's end date in French.
+            await page.GetByRole(AriaRole.Link, new() { Name = "Demander l'accès", Exact = true }).ClickAsync();
+            await BrowserSteps.WaitForPathAsync(page, "/request-access");
+            await page.Locator("#patient").FillAsync(patient.Id);
+            await page.GetByLabel("Observations (signes vitaux, résultats de laboratoire)", new() { Exact = true }).CheckAsync();
+            await Expect(page.GetByLabel("soins", new() { Exact = true })).ToBeCheckedAsync();
+            await AccessibilityCheck.AssertNoSeriousViolationsAsync(page);
+            await page.Locator("main form button[type=submit]").ClickAsync();
+            await Expect(page.Locator("#message")).ToContainTextAsync(patient.Id);
+            Assert.Matches(FrenchMoment, await page.Locator("#message").TextContentAsync() ?? "");
+            await page.GotoAsync(platform.Portal.AbsoluteUri);
+            await Expect(page.Locator("#requests tbody tr")).ToContainTextAsync("Observations (signes vitaux, résultats de laboratoire)");
         });
     }
 

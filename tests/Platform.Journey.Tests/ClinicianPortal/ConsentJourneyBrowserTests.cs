@@ -39,7 +39,7 @@ public sealed class ConsentJourneyBrowserTests(PortalPlatform platform) : IClass
             var row = patientPage.Locator("#consents tbody tr");
             await Expect(row).ToHaveCountAsync(1);
             await Expect(row).ToContainTextAsync(clinician.Id);
-            await Expect(row).ToContainTextAsync("observation");
+            await Expect(row).ToContainTextAsync("Observations (vital signs, laboratory results)");
             await AccessibilityCheck.AssertNoSeriousViolationsAsync(patientPage);
         });
 

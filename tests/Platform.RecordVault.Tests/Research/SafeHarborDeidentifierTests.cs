@@ -173,7 +173,7 @@ public sealed class SafeHarborDeidentifierTests
         var observation = (R4.Observation)ResearchFixtures.Participant(Patient).Records.OfType<R4.Observation>().Single();
         observation.Meta = new R4.Meta
         {
-            Security = [new R4.Coding(Platform.Consent.Core.RecordCategories.ActCodeSystem, "MH")],
+            Security = [new R4.Coding(Platform.Contracts.CodeLists.RecordCategories.ActCodeSystem, "MH")],
             Source = "https://clinic.example/ehr",
             LastUpdated = DateTimeOffset.Parse("2024-03-11T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
         };

@@ -38,7 +38,8 @@ public static class WebUiText
     /// <summary>The page's <c>lang</c>: the language of the resource file the words come from.</summary>
     public static string Language => Get(nameof(Language));
 
-    private static string Get(string name) =>
+    /// <summary>An entry by name, in the request's language (the layout's words have properties; other helpers name theirs).</summary>
+    public static string Get(string name) =>
         Resources.GetString(name, CultureInfo.CurrentUICulture)
         ?? throw new InvalidOperationException($"WebUiText.resx has no entry '{name}'.");
 }

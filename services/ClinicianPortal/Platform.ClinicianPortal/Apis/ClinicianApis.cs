@@ -126,6 +126,7 @@ public static class ClinicianApisSetup
         services.AddHttpClient(ClinicianApis.RecordVault, c => c.BaseAddress = Required(options.RecordVaultUrl, "Portal:RecordVaultUrl"))
             .AddHttpMessageHandler(s => new DpopHandler(s.GetRequiredService<DpopProofKey>()));
         services.AddScoped<ClinicianApis>();
+        services.AddSingleton<BreakGlass.EmergencyReadResults>();
         return services;
     }
 

@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 using Platform.ClinicianPortal.Apis;
+using Platform.ClinicianPortal.BreakGlass;
 using Platform.ClinicianPortal.Text;
+using Platform.WebUi;
 
 namespace Platform.ClinicianPortal.Pages;
 
@@ -11,7 +13,11 @@ namespace Platform.ClinicianPortal.Pages;
 /// before the portal asks the vault, which decides with the consent service (emergency treatment, a small budget per
 /// clinician), audits the read to the ledger, keeps the reason (encrypted) with the access-log entry and tells the patient.
 /// </summary>
-public sealed class BreakGlassModel(ClinicianApis apis, IStringLocalizer<PortalText> text) : PageModel
+/// <remarks>
+/// A read that worked answers 303 to <c>/break-glass?read=…</c>, which shows the record from <see cref="EmergencyReadResults"/>:
+/// reloading it neither reads nor audits again, nor tells the patient twice, nor spends the clinician's budget again.
+/// </remarks>
+public sealed class BreakGlassModel(ClinicianApis apis, EmergencyReadResults results, IStringLocalizer<PortalText> text) : PageModel
 {
     public const int MinReasonLength = 10;
 
@@ -34,8 +40,23 @@ public sealed class BreakGlassModel(ClinicianApis apis, IStringLocalizer<PortalT
 
     public string? Error { get; private set; }
 
-    public void OnGet()
+    /// <summary>The emergency read this page shows, by the key the form's redirect named.</summary>
+    [BindProperty(SupportsGet = true, Name = "read")]
+    public string? Read { get; set; }
+
+    public async Task OnGetAsync()
     {
+        if (Read is null)
+        {
+            return;
+        }
+        Record = await results.FindAsync(Clinician, Read);
+        if (Record is null)
+        {
+            // Expired (or not this clinician's): reading again is a new emergency access, so it takes the form again.
+            Response.StatusCode = StatusCodes.Status404NotFound;
+            Error = text["BreakGlassResultGone", (int)EmergencyReadResults.Lifetime.TotalMinutes];
+        }
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
@@ -59,8 +80,8 @@ public sealed class BreakGlassModel(ClinicianApis apis, IStringLocalizer<PortalT
         var read = await apis.ReadAsync(record, Reason.Trim(), cancellationToken);
         if (read.Ok)
         {
-            Record = read.Value;
-            return Page();
+            var key = await results.KeepAsync(Clinician, read.Value!);
+            return new SeeOtherResult("/break-glass?read=" + key);
         }
         Response.StatusCode = (int)read.Status;
         Error = read.Code switch
@@ -70,6 +91,8 @@ public sealed class BreakGlassModel(ClinicianApis apis, IStringLocalizer<PortalT
         };
         return Page();
     }
+
+    private string Clinician => User.FindFirst("sub")?.Value ?? throw new InvalidOperationException("A signed-in clinician has a subject.");
 
     private PageResult Refuse(string message)
     {

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 using Platform.ClinicianPortal.Apis;
 using Platform.ClinicianPortal.Text;
+using Platform.WebUi;
+using Platform.WebUi.Text;
 
 namespace Platform.ClinicianPortal.Pages;
 
@@ -15,7 +17,9 @@ public sealed class RequestAccessModel(ClinicianApis apis, IStringLocalizer<Port
     [BindProperty(SupportsGet = true)]
     public string? Patient { get; set; }
 
-    public string? Message { get; private set; }
+    /// <summary>Said once, on the page the request redirected to (Post/Redirect/Get: a reload does not send it again).</summary>
+    [TempData]
+    public string? Message { get; set; }
 
     public string? Error { get; private set; }
 
@@ -28,13 +32,12 @@ public sealed class RequestAccessModel(ClinicianApis apis, IStringLocalizer<Port
         var answer = await apis.RequestAccessAsync(Patient?.Trim() ?? "", categories, purposes, durationMinutes ?? 0, cancellationToken);
         if (answer.Ok)
         {
-            Message = text["RequestSent", answer.Value!.Patient, answer.Value.ExpiresAt.ToString("u", System.Globalization.CultureInfo.InvariantCulture)];
+            Message = text["RequestSent", answer.Value!.Patient, PageDates.DayAndTime(answer.Value.ExpiresAt)];
+            return new SeeOtherResult("/request-access");
         }
-        else
-        {
-            Response.StatusCode = (int)answer.Status;
-            Error = answer.Refusal;
-        }
+        // Refused: the form answers in place, with the service's status and reason, what was chosen kept.
+        Response.StatusCode = (int)answer.Status;
+        Error = answer.Refusal;
         return Page();
     }
 }

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Query;
 using Microsoft.Extensions.Options;
-using Platform.Consent.Core;
+using Platform.Contracts.CodeLists;
 using Platform.Contracts.Events;
 using Platform.Crypto;
 using Platform.Messaging.Outbox;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Platform.Consent.Core;
+using Platform.Contracts.CodeLists;
 using Platform.Crypto;
 using Platform.RecordVault.Core;
 using Platform.RecordVault.Data;

@@ -47,6 +47,4 @@ public sealed class ChartModel(ClinicianApis apis, IStringLocalizer<PortalText> 
         }
         Permitted = [.. records.Value!.Where(r => !r.Erased).GroupBy(r => r.Category, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)];
     }
-
-    public static string Display(string category) => RecordCategories.TryGet(category, out var known) ? known.Display : category;
 }

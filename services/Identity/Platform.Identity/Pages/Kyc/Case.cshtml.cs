@@ -9,6 +9,7 @@ using Platform.Identity.Kyc;
 using Platform.Identity.Text;
 using Platform.Identity.Verification;
 using Platform.ServiceDefaults;
+using Platform.WebUi;
 
 namespace Platform.Identity.Pages.Kyc;
 
@@ -26,6 +27,10 @@ public sealed partial class CaseModel(KycService kyc, UserManager<PlatformUser> 
 
     public string? Error { get; private set; }
 
+    /// <summary>Said once after a decision, on the page the decision redirected to.</summary>
+    [TempData]
+    public string? Message { get; set; }
+
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
         await LoadAsync(id, cancellationToken);
@@ -40,11 +45,15 @@ public sealed partial class CaseModel(KycService kyc, UserManager<PlatformUser> 
         }
         catch (ProblemException problem)
         {
+            // Refused: the form answers in place, with the reason and the refusal's status.
             Error = PageProblems.Say(text, problem);
             Response.StatusCode = problem.StatusCode;
+            await LoadAsync(id, cancellationToken);
+            return Page();
         }
-        await LoadAsync(id, cancellationToken);
-        return Page();
+        // Post/Redirect/Get: a reload of the case shows the decision, it does not send it again.
+        Message = text["ReviewDecided"];
+        return new SeeOtherResult($"/kyc/review/case/{id:D}");
     }
 
     private async Task LoadAsync(Guid id, CancellationToken cancellationToken)
@@ -53,16 +62,65 @@ public sealed partial class CaseModel(KycService kyc, UserManager<PlatformUser> 
         foreach (var (row, content) in await kyc.OpenEvidenceAsync(id, cancellationToken))
         {
             Evidence.Add(row.ContentType == "application/json"
-                ? new EvidenceItem(row.Kind, row.ContentType, JsonSerializer.Serialize(JsonDocument.Parse(content).RootElement, Indented), null)
-                : new EvidenceItem(row.Kind, row.ContentType, null, Convert.ToBase64String(content)));
+                ? ReadApplication(row.Kind, row.ContentType, content)
+                : new EvidenceItem(row.Kind, row.ContentType, [], [], Convert.ToBase64String(content)));
         }
         LogOpened(logger, users.GetUserId(User)!, id, Evidence.Count);
     }
 
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    /// <summary>
+    /// The applicant's JSON as people read it: each value under its form label, and the MRZ as its lines, with the
+    /// <c>&lt;</c> fillers as typed. Values are plain strings here; the page HTML-encodes them as any text (serialising
+    /// the JSON again would show <c>\u003C</c> for each filler, the serialiser's escape for HTML).
+    /// </summary>
+    private EvidenceItem ReadApplication(string kind, string contentType, byte[] content)
+    {
+        var fields = new List<EvidenceField>();
+        var mrz = new List<string>();
+        using var json = JsonDocument.Parse(content);
+        void Read(JsonElement element)
+        {
+            foreach (var property in element.EnumerateObject())
+            {
+                if (property.Value.ValueKind == JsonValueKind.Object)
+                {
+                    Read(property.Value);
+                }
+                else if (property.NameEquals("mrz") && property.Value.ValueKind == JsonValueKind.String)
+                {
+                    mrz.AddRange(property.Value.GetString()!.Split('\n').Select(line => line.TrimEnd('\r')));
+                }
+                else if (property.NameEquals("FullName"))
+                {
+                    // Derived from the given and family names shown above (KycFormData.FullName, serialised with them).
+                }
+                else if (property.Value.ValueKind != JsonValueKind.Null)
+                {
+                    fields.Add(new EvidenceField(Label(property.Name), property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText()));
+                }
+            }
+        }
+        if (json.RootElement.ValueKind == JsonValueKind.Object)
+        {
+            Read(json.RootElement);
+        }
+        return new EvidenceItem(kind, contentType, fields, mrz, null);
+    }
+
+    /// <summary>A field's label on the application form (<c>LabelGivenNames</c> for <c>GivenNames</c>), or its name when the form has none.</summary>
+    private string Label(string property)
+    {
+        var name = char.ToUpperInvariant(property[0]) + property[1..];
+        var label = text["Label" + name];
+        return label.ResourceNotFound ? property : label.Value;
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reviewer {Reviewer} opened the evidence of KYC case {CaseId} ({Items} items) in the console")]
     private static partial void LogOpened(ILogger logger, string reviewer, Guid caseId, int items);
 }
 
-public sealed record EvidenceItem(string Kind, string ContentType, string? Text, string? Base64);
+/// <summary>One piece of evidence: an application's fields and MRZ lines, or an image (base64).</summary>
+public sealed record EvidenceItem(string Kind, string ContentType, IReadOnlyList<EvidenceField> Fields, IReadOnlyList<string> MrzLines, string? Base64);
+
+/// <summary>One value of an application, under the label the form gave it.</summary>
+public sealed record EvidenceField(string Label, string Value);

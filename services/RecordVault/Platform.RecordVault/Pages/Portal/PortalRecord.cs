@@ -13,7 +13,8 @@ public sealed record PortalRecord(RecordRow Record, RecordSummary? Summary)
 
     public string Title => Summary?.Title ?? (IsDocument ? PatientPortalText.Get("DocumentOfKind", DocumentKind(Record.ContentType)) : Record.ResourceType ?? PatientPortalText.Get("RecordTitle"));
 
-    public static string CategoryName(string code) => RecordCategories.TryGet(code, out var category) ? category.Display : code;
+    /// <remarks>In the page's language (the shared vocabulary's words); a code outside the list as written.</remarks>
+    public static string CategoryName(string code) => Platform.WebUi.Text.VocabularyText.Category(code);
 
     public static string DocumentKind(string contentType) =>
         Core.BinaryContentTypes.TryGet(contentType, out var type) ? type!.Description : contentType;

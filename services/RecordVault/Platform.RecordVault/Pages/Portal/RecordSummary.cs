@@ -1,6 +1,7 @@
 using System.Globalization;
 using Hl7.Fhir.Model;
 using Platform.RecordVault.Text;
+using Platform.WebUi.Text;
 using R4 = Hl7.Fhir.Model;
 
 namespace Platform.RecordVault.Pages.Portal;
@@ -75,7 +76,7 @@ public sealed record RecordSummary(string Title, string? Value, string? When, IR
     {
         FhirDateTime d => Readable(d.Value),
         Date d => Readable(d.Value),
-        Instant i => i.Value is { } at ? at.ToUniversalTime().ToString("d MMMM yyyy, HH:mm 'UTC'", CultureInfo.InvariantCulture) : null,
+        Instant i => i.Value is { } at ? PageDates.DayAndTime(at) : null,
         Period p => Readable(p.Start),
         FhirString s => s.Value,
         Age a => Quantity(a),
@@ -92,11 +93,11 @@ public sealed record RecordSummary(string Title, string? Value, string? When, IR
         {
             // A date, a year-month or a year: written as precise as it is.
             return DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
-                ? day.ToString("d MMMM yyyy", CultureInfo.InvariantCulture)
+                ? PageDates.Day(day)
                 : value;
         }
         return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
-            ? at.ToUniversalTime().ToString("d MMMM yyyy, HH:mm 'UTC'", CultureInfo.InvariantCulture)
+            ? PageDates.DayAndTime(at)
             : value;
     }
 
