@@ -279,7 +279,14 @@ public static class RequestCatalog
         Add("ledger", "GET", "/entries/{leafIndex}", (_, _) => Path("/entries/0"));
         Add("ledger", "GET", "/events/{eventId}/receipt", (_, _) => Path($"/events/{Guid.NewGuid()}/receipt"));
         Plain("ledger", "GET", "/checkpoints/latest");
-        Add("ledger", "GET", "/checkpoints/{treeSize}", (_, _) => Path("/checkpoints/1"));
+        // A size at which a checkpoint was taken: the latest one's (blocks close on a timer, so the first checkpoint
+        // may cover several entries and no checkpoint need exist at size 1).
+        Add("ledger", "GET", "/checkpoints/{treeSize}", async (p, _) =>
+        {
+            using var latest = await p.SendAsync("ledger", HttpMethod.Get, "/checkpoints/latest", p.Principals[PrincipalKinds.Anonymous]);
+            var size = (await SecurityPlatform.ReadJsonAsync(latest, System.Net.HttpStatusCode.OK)).GetProperty("checkpoint").GetProperty("treeSize").GetInt64();
+            return new MatrixRequest($"/checkpoints/{size}");
+        });
         Plain("ledger", "GET", "/checkpoints");
         Add("ledger", "GET", "/proofs/consistency", (_, _) => Path("/proofs/consistency?from=0&to=1"));
         Plain("ledger", "GET", "/replicas/keys");
