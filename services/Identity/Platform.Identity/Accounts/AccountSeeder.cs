@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -25,15 +26,11 @@ public sealed class AccountSeeder(IServiceScopeFactory scopes, IConfiguration co
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        using var scope = scopes.CreateScope();
-        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
         foreach (var role in PlatformRoles.All)
         {
-            if (!await roles.RoleExistsAsync(role))
-            {
-                await roles.CreateAsync(new IdentityRole(role));
-            }
+            await EnsureRoleAsync(role);
         }
+        using var scope = scopes.CreateScope();
         if (!configuration.GetValue("Identity:Demo:Enabled", false))
         {
             return;
@@ -70,6 +67,37 @@ public sealed class AccountSeeder(IServiceScopeFactory scopes, IConfiguration co
                 throw new InvalidOperationException($"Demo account {demo.Email} could not be created: {string.Join("; ", created.Errors.Select(e => e.Description))}");
             }
             await users.AddToRoleAsync(user, demo.Role);
+        }
+    }
+
+    /// <summary>
+    /// Creates a role unless it exists. Replicas starting together on a fresh database race for the same role: the
+    /// loser's insert hits the unique index, and the role the winner created is all it needed. Each attempt has its
+    /// own scope, so a failed insert is not retried by a later save of the same context.
+    /// </summary>
+    private async Task EnsureRoleAsync(string role)
+    {
+        using (var scope = scopes.CreateScope())
+        {
+            var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+            if (await roles.RoleExistsAsync(role))
+            {
+                return;
+            }
+            try
+            {
+                await roles.CreateAsync(new IdentityRole(role));
+                return;
+            }
+            catch (DbUpdateException)
+            {
+                // Checked below in a fresh context: created by another replica, or a real failure.
+            }
+        }
+        using var check = scopes.CreateScope();
+        if (!await check.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>().RoleExistsAsync(role))
+        {
+            throw new InvalidOperationException($"The role {role} could not be created.");
         }
     }
 
