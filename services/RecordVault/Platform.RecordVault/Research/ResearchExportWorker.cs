@@ -88,7 +88,8 @@ public sealed partial class ResearchExportWorker(IServiceScopeFactory scopes, Re
         }
         catch (ProblemException problem) when (problem.StatusCode == 503)
         {
-            // The consent service or the key provider did not answer: the export waits for the next round, as started.
+            // The consent service or the key provider did not answer: the export fails with that code (409 on its
+            // status, docs/research.md); the researcher starts a new one.
             LogExportFailed(logger, exportId, problem.ErrorCode ?? "unavailable");
             await ReleaseAsync(db, exportId, ResearchExportRow.Failed, problem.ErrorCode ?? "export_failed");
         }
