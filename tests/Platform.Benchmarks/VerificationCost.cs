@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Platform.Crypto;
+using Platform.Crypto.Jose;
 using Platform.Crypto.Software;
 using Platform.SignedEvents;
 
@@ -34,8 +35,8 @@ public static class VerificationCost
                 Action = "grant",
             }, CancellationToken.None);
             var publisher = new PublisherKey("consent", key.GetPublicJwk());
-            var parts = JwsCompact.TryParse(jws) ?? throw new InvalidOperationException("the writer produced no compact JWS");
-            var (signingInput, signature) = (parts.SigningInput, parts.Signature);
+            var parts = CompactJws.TryParse(jws) ?? throw new InvalidOperationException("the writer produced no compact JWS");
+            var (signingInput, signature) = (parts.SigningInput, parts.Signature ?? throw new InvalidOperationException("the writer produced no signature"));
 
             double Time(Func<bool> check)
             {
@@ -54,7 +55,7 @@ public static class VerificationCost
                 return stopwatch.Elapsed.TotalMicroseconds / iterations;
             }
 
-            var verify = Time(() => publisher.Verifies(signingInput, signature));
+            var verify = Time(() => publisher.Verifier.Verify(signingInput, signature));
             var validate = Time(() => SignedEventValidator.Validate(jws, _ => publisher).IsValid);
             return new Cost(verify, validate);
         }

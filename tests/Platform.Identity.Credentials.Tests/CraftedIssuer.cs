@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Platform.Crypto;
@@ -30,7 +31,7 @@ internal sealed class CraftedIssuer : IDisposable
         ["iat"] = Now.AddMinutes(-1).ToUnixTimeSeconds(),
         ["exp"] = Now.AddDays(30).ToUnixTimeSeconds(),
         ["vct"] = VerifiedIdentityCredential.Vct,
-        ["cnf"] = new JsonObject { ["jwk"] = P256Jwk.ToConfirmationJwk(P256Jwk.FromECDsa(HolderKey)) },
+        ["cnf"] = new JsonObject { ["jwk"] = P256Jwk.FromECDsa(HolderKey).ToKeyMembers() },
         ["_sd_alg"] = "sha-256",
     };
 
@@ -42,7 +43,7 @@ internal sealed class CraftedIssuer : IDisposable
 
     public SdJwtVerifier Verifier(bool requireKeyBinding = false) => new(new SdJwtVerifierOptions
     {
-        ResolveIssuerKey = (issuer, kid, _) => ValueTask.FromResult<JsonWebKeyInfo?>(
+        ResolveIssuerKey = (issuer, kid, _) => ValueTask.FromResult<P256Jwk?>(
             issuer == Issuer && kid == KeyId ? P256Jwk.FromECDsa(Key, KeyId) : null),
         RequireKeyBinding = requireKeyBinding,
     }, Clock);

@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging.Abstractions;
 using Platform.Crypto;
@@ -22,7 +23,7 @@ public sealed class IssuerFixture : IAsyncLifetime
 
     public ECDsa HolderKey { get; } = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
-    public JsonWebKeyInfo HolderJwk => P256Jwk.FromECDsa(HolderKey);
+    public P256Jwk HolderJwk => P256Jwk.FromECDsa(HolderKey);
 
     public Es256Signer HolderSigner => Es256Signers.FromECDsa(HolderKey);
 

@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 using System.Text.Json.Nodes;
 using Platform.Crypto;
 
@@ -67,7 +68,7 @@ public sealed class Rfc9901VectorTests
     private const long Section5KeyBindingIat = 1748537244;
 
     // Appendix A.5: the example issuer's public key.
-    private static readonly JsonWebKeyInfo AppendixA5IssuerKey = new("EC", "P-256",
+    private static readonly P256Jwk AppendixA5IssuerKey = new("EC", "P-256",
         "b28d4MwZMjw8-00CG4xfnn9SLMVMM19SlqZpVb_uNtQ", "Xv5zWwuoaTgdS6hV43yI6gBwTnjukmFQQnJ_kCxzqk8", "", "ES256", "sig");
 
     // §5.2 presents family_name, address, given_name and the US nationality, in this order.
@@ -212,7 +213,7 @@ public sealed class Rfc9901VectorTests
         using var other = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
         var verifier = new SdJwtVerifier(new SdJwtVerifierOptions
         {
-            ResolveIssuerKey = (_, _, _) => ValueTask.FromResult<JsonWebKeyInfo?>(P256Jwk.FromECDsa(other)),
+            ResolveIssuerKey = (_, _, _) => ValueTask.FromResult<P256Jwk?>(P256Jwk.FromECDsa(other)),
             ExpectedType = "example+sd-jwt",
             RequireVct = false,
             RequireKeyBinding = false,

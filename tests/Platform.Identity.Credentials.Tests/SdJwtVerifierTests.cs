@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 using System.Text.Json.Nodes;
 
 namespace Platform.Identity.Credentials.Tests;
@@ -323,7 +324,7 @@ public sealed class SdJwtVerifierTests : IDisposable
         noVct.Remove("vct");
         var restricted = new SdJwtVerifier(new SdJwtVerifierOptions
         {
-            ResolveIssuerKey = (_, _, _) => ValueTask.FromResult<Platform.Crypto.JsonWebKeyInfo?>(P256Jwk.FromECDsa(_issuer.Key)),
+            ResolveIssuerKey = (_, _, _) => ValueTask.FromResult<Platform.Crypto.Jose.P256Jwk?>(P256Jwk.FromECDsa(_issuer.Key)),
             RequireKeyBinding = false,
             AcceptedVcts = new HashSet<string> { "urn:only:this" },
         }, _issuer.Clock);

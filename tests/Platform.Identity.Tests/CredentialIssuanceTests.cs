@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 using System.Buffers.Text;
 using System.Net;
 using System.Net.Http.Headers;

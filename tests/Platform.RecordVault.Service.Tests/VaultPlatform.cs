@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -81,7 +82,7 @@ public sealed class VaultPlatform : IAsyncLifetime
         Identity = await IdentityServer.StartAsync(identitySettings, configure: builder => builder.Services.AddSingleton(Broker));
         Vault = await StartVaultAsync();
 
-        JsonWebKeyInfo consentKey;
+        P256Jwk consentKey;
         using (var keys = new SoftwareKeyProvider(new SoftwareKeyProviderOptions { KeyDirectory = _consentKeys }, NullLogger<SoftwareKeyProvider>.Instance))
         {
             consentKey = (await keys.GetSigningKeyAsync(ConsentEventSigner.KeyName, CancellationToken.None)).GetPublicJwk();

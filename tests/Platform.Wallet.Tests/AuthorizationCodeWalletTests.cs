@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;

@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 using System.Buffers.Text;
 using System.Net;
 using System.Security.Cryptography;
@@ -57,7 +58,7 @@ public sealed class InProcessIssuer : IAsyncLifetime
     /// <summary>Issues the verified-identity credential to <paramref name="holder"/>; returns it with its status index.</summary>
     public Task<(string Credential, long Index)> IssueAsync(ECDsa holder) => IssueAsync(P256Jwk.FromECDsa(holder));
 
-    private async Task<(string Credential, long Index)> IssueAsync(JsonWebKeyInfo holderKey)
+    private async Task<(string Credential, long Index)> IssueAsync(P256Jwk holderKey)
     {
         var index = Interlocked.Increment(ref _nextIndex) - 1;
         var claims = new VerifiedIdentityClaims("LENA", "HOLDER", new DateOnly(1988, 6, 6), "DEU");

@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -37,7 +38,7 @@ public sealed class KeyCommandTests : IDisposable
         var reference = new JsonWebKey { Kty = "EC", Crv = "P-256", X = publicJwk.X, Y = publicJwk.Y };
         var expected = Base64UrlEncoder.Encode(reference.ComputeJwkThumbprint());
         Assert.Equal(expected, run.Stdout.Trim());
-        Assert.Equal(expected, HolderKeys.Thumbprint(publicJwk));
+        Assert.Equal(expected, publicJwk.Thumbprint());
 
         // The key signs, and the public half verifies: it is a usable key pair.
         var data = Encoding.ASCII.GetBytes("round trip");

@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Platform.Identity.Credentials;

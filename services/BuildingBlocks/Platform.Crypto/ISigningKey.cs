@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 namespace Platform.Crypto;
 
 /// <summary>An ES256 signing key whose private half stays inside its provider.</summary>
@@ -20,5 +21,5 @@ public interface ISigningKey
     Task<byte[]> SignDigestAsync(ReadOnlyMemory<byte> sha256Digest, CancellationToken cancellationToken);
 
     /// <summary>The public key as a JWK, suitable for a JWKS document.</summary>
-    JsonWebKeyInfo GetPublicJwk();
+    P256Jwk GetPublicJwk();
 }

@@ -1,12 +1,10 @@
-using Platform.Crypto;
+using Platform.Crypto.Jose;
 
 namespace Platform.SignedEvents;
 
 /// <summary>A publisher's registered public key: which service may sign with this kid.</summary>
-public sealed record PublisherKey(string Issuer, JsonWebKeyInfo Jwk)
+public sealed record PublisherKey(string Issuer, P256Jwk Jwk)
 {
-    // Created once per registered key and reused for every event it signed.
-    private readonly Es256Verifier _verifier = new(Jwk);
-
-    public bool Verifies(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature) => _verifier.Verify(data, signature);
+    /// <summary>Created once per registered key and reused for every event it signed.</summary>
+    public Es256Verifier Verifier { get; } = new(Jwk);
 }

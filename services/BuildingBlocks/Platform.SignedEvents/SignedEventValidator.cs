@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Platform.Crypto.Jose;
 
 namespace Platform.SignedEvents;
 
@@ -21,7 +22,7 @@ public static class SignedEventValidator
         {
             return SignedEventValidation.Invalid("too_large", $"The signed event is {jws.Length} characters; at most {SignedEventRules.MaxJwsLength} are accepted.");
         }
-        if (JwsCompact.TryParse(jws) is not { } parts)
+        if (CompactJws.TryParse(jws) is not { Signature: not null } parts)
         {
             return SignedEventValidation.Invalid("malformed_jws", "The signed event is not a compact JWS (three base64url parts).");
         }
@@ -42,7 +43,7 @@ public static class SignedEventValidator
         {
             return SignedEventValidation.Invalid("unknown_key", $"No publisher key is registered with kid '{header.Kid}'.");
         }
-        if (!signatureAlreadyVerified && !key.Verifies(parts.SigningInput, parts.Signature))
+        if (!signatureAlreadyVerified && !parts.VerifiesWith(key.Verifier))
         {
             return SignedEventValidation.Invalid("bad_signature", "The signature does not verify with the registered key.");
         }

@@ -1,5 +1,3 @@
-using System.Buffers.Text;
-using System.Text;
 using System.Text.Json;
 using Platform.Crypto;
 
@@ -23,8 +21,6 @@ public sealed class SignedEventWriter(ISigningKey key)
             ["kid"] = key.KeyId,
         });
         var body = JsonSerializer.SerializeToUtf8Bytes(payload, SignedEventJson.Options);
-        var signingInput = JwsCompact.Encode(header, body);
-        var signature = await key.SignAsync(Encoding.ASCII.GetBytes(signingInput), cancellationToken);
-        return signingInput + "." + Base64Url.EncodeToString(signature);
+        return await key.SignCompactJwsAsync(header, body, cancellationToken);
     }
 }

@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 using Microsoft.Extensions.Logging.Abstractions;
 using Platform.Consent.Consents;
 using Platform.Crypto;
@@ -25,7 +26,7 @@ public static class DevHostPublishers
     }
 
     /// <summary>Creates (first run) or loads a service's event-signing key in that service's own key folder.</summary>
-    private static async Task<JsonWebKeyInfo> PublicKeyAsync(DevHostOptions options, string service, string keyName, CancellationToken cancellationToken)
+    private static async Task<P256Jwk> PublicKeyAsync(DevHostOptions options, string service, string keyName, CancellationToken cancellationToken)
     {
         using var keys = new SoftwareKeyProvider(
             new SoftwareKeyProviderOptions { KeyDirectory = DevHostRunner.KeyDirectory(options, service) },

@@ -1,3 +1,5 @@
+using Platform.Crypto.Jose;
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -72,7 +74,7 @@ public sealed class Disclosure
         }
         var copy = value?.DeepClone();
         array.Add(copy);
-        var encoded = Base64UrlText.Encode(CompactJson.WriteUtf8(array));
+        var encoded = Base64Url.EncodeToString(CompactJson.WriteUtf8(array));
         return new Disclosure(encoded, salt, claimName, copy?.DeepClone());
     }
 
@@ -81,7 +83,7 @@ public sealed class Disclosure
     public static Disclosure Parse(string encoded)
     {
         ArgumentNullException.ThrowIfNull(encoded);
-        if (!Base64UrlText.TryDecode(encoded, out var utf8))
+        if (!StrictBase64Url.TryDecode(encoded, out var utf8))
         {
             throw Malformed("is not base64url");
         }
@@ -118,7 +120,7 @@ public sealed class Disclosure
     {
         Span<byte> salt = stackalloc byte[SaltBytes];
         RandomNumberGenerator.Fill(salt);
-        return Base64UrlText.Encode(salt);
+        return Base64Url.EncodeToString(salt);
     }
 
     public override string ToString() => Encoded;

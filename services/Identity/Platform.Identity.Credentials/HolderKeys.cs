@@ -1,3 +1,5 @@
+using System.Buffers.Text;
+using Platform.Crypto.Jose;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -7,8 +9,7 @@ using Platform.Crypto;
 namespace Platform.Identity.Credentials;
 
 /// <summary>
-/// The holder side of key handling: a P-256 private key as a JWK file (RFC 7517/7518 §6.2.2, with <c>d</c>), its
-/// RFC 7638 thumbprint, and the OpenID4VCI proof of possession (<c>openid4vci-proof+jwt</c>) sent when asking for a
+/// The holder side of key handling: a P-256 private key as a JWK file (RFC 7517/7518 §6.2.2, with <c>d</c>), and the OpenID4VCI proof of possession (<c>openid4vci-proof+jwt</c>) sent when asking for a
 /// credential.
 /// </summary>
 public static class HolderKeys
@@ -33,7 +34,7 @@ public static class HolderKeys
             ["crv"] = "P-256",
             ["x"] = publicJwk.X,
             ["y"] = publicJwk.Y,
-            ["d"] = Base64UrlText.Encode(parameters.D),
+            ["d"] = Base64Url.EncodeToString(parameters.D),
         };
     }
 
@@ -43,7 +44,7 @@ public static class HolderKeys
     {
         ArgumentNullException.ThrowIfNull(jwk);
         var publicKey = P256Jwk.TryRead(jwk) ?? throw new FormatException("The key is not an EC P-256 JWK.");
-        if (JsonText.Get(jwk, "d") is not { } d || !Base64UrlText.TryDecode(d, out var scalar) || scalar.Length != ScalarLength)
+        if (JsonText.Get(jwk, "d") is not { } d || !StrictBase64Url.TryDecode(d, out var scalar) || scalar.Length != ScalarLength)
         {
             throw new FormatException("The JWK has no private part ('d') of 32 bytes.");
         }
@@ -83,18 +84,6 @@ public static class HolderKeys
     }
 
     /// <summary>
-    /// The RFC 7638 JWK thumbprint (SHA-256, base64url) of an EC key: the hash of
-    /// <c>{"crv":..,"kty":..,"x":..,"y":..}</c> with the members in that order and no whitespace.
-    /// </summary>
-    public static string Thumbprint(JsonWebKeyInfo key)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        var canonical = "{\"crv\":" + JsonSerializer.Serialize(key.Crv) + ",\"kty\":" + JsonSerializer.Serialize(key.Kty)
-            + ",\"x\":" + JsonSerializer.Serialize(key.X) + ",\"y\":" + JsonSerializer.Serialize(key.Y) + "}";
-        return Base64UrlText.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
-    }
-
-    /// <summary>
     /// The proof of possession for a credential request: header <c>{alg: ES256, typ: openid4vci-proof+jwt, jwk}</c> with
     /// the holder's public key (never <c>d</c>), payload <c>{aud: issuer, iat[, nonce]}</c>, signed by the holder key.
     /// </summary>
@@ -107,7 +96,7 @@ public static class HolderKeys
         {
             ["alg"] = SdJwtConstants.Es256,
             ["typ"] = ProofType,
-            ["jwk"] = P256Jwk.ToConfirmationJwk(P256Jwk.FromECDsa(holderKey)),
+            ["jwk"] = P256Jwk.FromECDsa(holderKey).ToKeyMembers(),
         };
         var payload = new JsonObject
         {
@@ -118,6 +107,6 @@ public static class HolderKeys
         {
             payload["nonce"] = nonce;
         }
-        return CompactJws.SignAsync(header, payload, Es256Signers.FromECDsa(holderKey), cancellationToken);
+        return JwtObjects.SignAsync(header, payload, Es256Signers.FromECDsa(holderKey), cancellationToken);
     }
 }

@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 using Platform.Crypto;
 
 namespace Platform.Identity.Credentials;
@@ -8,4 +9,4 @@ namespace Platform.Identity.Credentials;
 /// untrusted issuer or unknown key. The issuer comes from the not-yet-verified payload: the key it selects is what
 /// then verifies it, so a resolver must only return keys that really belong to that issuer.
 /// </summary>
-public delegate ValueTask<JsonWebKeyInfo?> IssuerKeyResolver(string issuer, string? keyId, CancellationToken cancellationToken);
+public delegate ValueTask<P256Jwk?> IssuerKeyResolver(string issuer, string? keyId, CancellationToken cancellationToken);

@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Platform.Crypto;
@@ -13,7 +14,7 @@ public sealed class JwtVcIssuerMetadata
     /// <summary>Well-known path segment, inserted between the host and the path of the issuer identifier.</summary>
     public const string WellKnownPath = "/.well-known/jwt-vc-issuer";
 
-    public JwtVcIssuerMetadata(string issuer, IEnumerable<JsonWebKeyInfo> keys)
+    public JwtVcIssuerMetadata(string issuer, IEnumerable<P256Jwk> keys)
     {
         ArgumentNullException.ThrowIfNull(keys);
         ValidateIssuer(issuer);
@@ -29,7 +30,7 @@ public sealed class JwtVcIssuerMetadata
     public string Issuer { get; }
 
     /// <summary>Current and still-valid previous signing keys, so credentials signed before a rotation keep verifying.</summary>
-    public IReadOnlyList<JsonWebKeyInfo> Keys { get; }
+    public IReadOnlyList<P256Jwk> Keys { get; }
 
     /// <summary>
     /// Where a verifier fetches the metadata of <paramref name="issuer"/>: <c>https://host/.well-known/jwt-vc-issuer/path</c>
@@ -84,7 +85,7 @@ public sealed class JwtVcIssuerMetadata
         {
             throw new FormatException("Issuer metadata has no jwks.keys array.");
         }
-        var usable = keys.OfType<JsonObject>().Select(P256Jwk.TryRead).OfType<JsonWebKeyInfo>().ToList();
+        var usable = keys.OfType<JsonObject>().Select(P256Jwk.TryRead).OfType<P256Jwk>().ToList();
         return usable.Count > 0
             ? new JwtVcIssuerMetadata(expectedIssuer, usable)
             : throw new FormatException("Issuer metadata has no EC P-256 signing key.");
@@ -96,7 +97,7 @@ public sealed class JwtVcIssuerMetadata
     /// </summary>
     public IssuerKeyResolver ToKeyResolver() => (issuer, keyId, _) =>
     {
-        JsonWebKeyInfo? key = null;
+        P256Jwk? key = null;
         if (issuer == Issuer)
         {
             key = keyId is null

@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 using System.Text;
 
 namespace Platform.Identity.Credentials;
@@ -88,7 +89,7 @@ public sealed class SdJwt
         new(WithoutKeyBinding + keyBindingJwt, IssuerSignedJwt, Disclosures, WithoutKeyBinding, keyBindingJwt);
 
     /// <summary>The payload of the issuer-signed JWT, decoded but NOT verified.</summary>
-    internal System.Text.Json.Nodes.JsonObject ReadUnverifiedPayload() => CompactJws.Parse(IssuerSignedJwt, SdJwtError.Malformed).Payload;
+    internal System.Text.Json.Nodes.JsonObject ReadUnverifiedPayload() => JwtObjects.Parse(IssuerSignedJwt, SdJwtError.Malformed).Payload;
 
     public override string ToString() => Compact;
 }

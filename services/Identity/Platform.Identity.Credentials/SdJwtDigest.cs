@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -24,7 +25,7 @@ internal static class SdJwtDigest
         }
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(Encoding.ASCII.GetBytes(text), hash);
-        return Base64UrlText.Encode(hash);
+        return Base64Url.EncodeToString(hash);
     }
 
     /// <summary>A decoy digest (RFC 9901 §4.2.5): the hash of fresh random bytes, indistinguishable from a real one.</summary>
@@ -34,6 +35,6 @@ internal static class SdJwtDigest
         RandomNumberGenerator.Fill(seed);
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(seed, hash);
-        return Base64UrlText.Encode(hash);
+        return Base64Url.EncodeToString(hash);
     }
 }

@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 using System.Text.Json.Nodes;
 
 namespace Platform.Identity.Credentials;
@@ -109,7 +110,7 @@ public static class SdJwtHolder
             ["nonce"] = challenge.Nonce,
             [SdJwtConstants.SdHashClaim] = ComputeSdHash(presentation.WithoutKeyBinding),
         };
-        return CompactJws.SignAsync(header, payload, holderSigner, cancellationToken);
+        return JwtObjects.SignAsync(header, payload, holderSigner, cancellationToken);
     }
 
     /// <summary><c>sd_hash</c>: base64url SHA-256 of the ASCII of <c>&lt;jwt&gt;~&lt;D1&gt;~...~</c> (RFC 9901 §4.3.1).</summary>

@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Platform.Crypto;
@@ -46,7 +47,7 @@ public static class SdJwtInspection
     }
 
     /// <summary>The holder key (<c>cnf.jwk</c>, EC P-256) of a payload, or null.</summary>
-    public static JsonWebKeyInfo? ReadHolderKey(JsonObject payload)
+    public static P256Jwk? ReadHolderKey(JsonObject payload)
     {
         ArgumentNullException.ThrowIfNull(payload);
         return P256Jwk.TryRead((payload["cnf"] as JsonObject)?["jwk"] as JsonObject);

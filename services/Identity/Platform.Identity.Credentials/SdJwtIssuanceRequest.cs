@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 using System.Text.Json.Nodes;
 using Platform.Crypto;
 
@@ -13,7 +14,7 @@ public sealed class SdJwtIssuanceRequest
     public required string Vct { get; init; }
 
     /// <summary>The holder's public key, written as <c>cnf.jwk</c>; key binding proves possession of its private half.</summary>
-    public required JsonWebKeyInfo HolderKey { get; init; }
+    public required P256Jwk HolderKey { get; init; }
 
     /// <summary><c>exp</c> = <c>iat</c> + this.</summary>
     public required TimeSpan Lifetime { get; init; }

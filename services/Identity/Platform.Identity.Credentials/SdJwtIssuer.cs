@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 using System.Collections.Frozen;
 using System.Text.Json.Nodes;
 using Platform.Crypto;
@@ -21,7 +22,7 @@ public sealed class SdJwtIssuer
 
     public SdJwtIssuer(ISigningKey signingKey, TimeProvider? timeProvider = null)
     {
-        _signer = Es256Signers.FromSigningKey(signingKey);
+        _signer = signingKey.ToEs256Signer();
         _signingKey = signingKey;
         _timeProvider = timeProvider ?? TimeProvider.System;
     }
@@ -57,7 +58,7 @@ public sealed class SdJwtIssuer
         }
         payload["exp"] = (issuedAt + request.Lifetime).ToUnixTimeSeconds();
         payload["vct"] = request.Vct;
-        payload["cnf"] = new JsonObject { ["jwk"] = P256Jwk.ToConfirmationJwk(request.HolderKey) };
+        payload["cnf"] = new JsonObject { ["jwk"] = ConfirmationJwk(request.HolderKey) };
         if (request.Status is not null)
         {
             payload["status"] = request.Status.DeepClone();
@@ -72,7 +73,7 @@ public sealed class SdJwtIssuer
         }
         payload[SdJwtConstants.SdAlgClaim] = SdJwtConstants.Sha256;
 
-        var jwt = await CompactJws.SignAsync(header, payload, _signer, cancellationToken).ConfigureAwait(false);
+        var jwt = await JwtObjects.SignAsync(header, payload, _signer, cancellationToken).ConfigureAwait(false);
         return SdJwt.Create(jwt, disclosures);
     }
 
@@ -101,5 +102,17 @@ public sealed class SdJwtIssuer
         {
             throw new ArgumentException($"Claim '{both}' cannot be both plain and selectively disclosable.", nameof(request));
         }
+    }
+
+    /// <summary>
+    /// <c>cnf.jwk</c> (RFC 7800): only <c>kty</c>, <c>crv</c>, <c>x</c>, <c>y</c>; a <c>kid</c> would be a stable identifier
+    /// across the holder's credentials, so it is left out.
+    /// </summary>
+    private static JsonObject ConfirmationJwk(P256Jwk key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return P256Jwk.TryFromMembers(key.Kty, key.Crv, key.X, key.Y) is { } holderKey
+            ? holderKey.ToKeyMembers()
+            : throw new ArgumentException("The holder key must be an EC P-256 public key with 32-byte coordinates.", nameof(key));
     }
 }

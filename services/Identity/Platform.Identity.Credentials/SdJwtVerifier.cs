@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 using System.Text.Json.Nodes;
 using Platform.Crypto;
 
@@ -41,7 +42,7 @@ public sealed class SdJwtVerifier
         try
         {
             var sdJwt = SdJwt.Parse(presentation);
-            var jws = CompactJws.Parse(sdJwt.IssuerSignedJwt, SdJwtError.Malformed);
+            var jws = JwtObjects.Parse(sdJwt.IssuerSignedJwt, SdJwtError.Malformed);
             jws.CheckHeader(_options.ExpectedType, SdJwtError.UnsupportedAlgorithm, SdJwtError.InvalidType);
             await VerifyIssuerSignatureAsync(jws, cancellationToken).ConfigureAwait(false);
 
@@ -66,7 +67,7 @@ public sealed class SdJwtVerifier
         }
     }
 
-    private async Task VerifyIssuerSignatureAsync(CompactJws.Parsed jws, CancellationToken cancellationToken)
+    private async Task VerifyIssuerSignatureAsync(JwtObjects.Parsed jws, CancellationToken cancellationToken)
     {
         var issuer = JsonText.Get(jws.Payload, "iss")
             ?? throw new SdJwtException(SdJwtError.MissingClaim, "The issuer-signed JWT has no string 'iss'.");
@@ -80,7 +81,7 @@ public sealed class SdJwtVerifier
         {
             throw new SdJwtException(SdJwtError.UnknownIssuerKey, $"No trusted ES256 key for this issuer with kid '{keyId}'.");
         }
-        if (!key.VerifyES256(jws.SigningInput.Span, jws.Signature.Span))
+        if (!jws.Jws.VerifiesWith(key))
         {
             throw new SdJwtException(SdJwtError.InvalidSignature, "The issuer signature does not verify.");
         }
@@ -141,12 +142,12 @@ public sealed class SdJwtVerifier
         {
             throw new SdJwtException(SdJwtError.KeyBindingMissing, "Key binding is required but the presentation has no Key Binding JWT.");
         }
-        var jws = CompactJws.Parse(sdJwt.KeyBindingJwt, SdJwtError.KeyBindingMalformed);
+        var jws = JwtObjects.Parse(sdJwt.KeyBindingJwt, SdJwtError.KeyBindingMalformed);
         jws.CheckHeader(SdJwtConstants.KeyBindingJwtType, SdJwtError.KeyBindingUnsupportedAlgorithm, SdJwtError.KeyBindingInvalidType);
 
         var holderKey = P256Jwk.TryRead((issuerPayload["cnf"] as JsonObject)?["jwk"] as JsonObject)
             ?? throw new SdJwtException(SdJwtError.HolderKeyMissing, "The credential has no EC P-256 holder key in cnf.jwk.");
-        if (!holderKey.VerifyES256(jws.SigningInput.Span, jws.Signature.Span))
+        if (!jws.Jws.VerifiesWith(holderKey))
         {
             throw new SdJwtException(SdJwtError.KeyBindingInvalidSignature, "The Key Binding JWT is not signed by the holder key.");
         }

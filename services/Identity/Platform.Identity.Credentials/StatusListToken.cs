@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 using System.Buffers.Text;
 using System.IO.Compression;
 using System.Text;
@@ -39,33 +40,31 @@ public static class StatusListToken
             ["ttl"] = (long)timeToLive.TotalSeconds,
             ["status_list"] = new JsonObject { ["bits"] = 1, ["lst"] = Base64Url.EncodeToString(compressed.ToArray()) },
         };
-        var input = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(header.ToJsonString())) + "." + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(payload.ToJsonString()));
-        var signature = await key.SignAsync(Encoding.ASCII.GetBytes(input), cancellationToken).ConfigureAwait(false);
-        return input + "." + Base64Url.EncodeToString(signature);
+        return await key.SignCompactJwsAsync(Encoding.UTF8.GetBytes(header.ToJsonString()), Encoding.UTF8.GetBytes(payload.ToJsonString()), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Verifies the list token with the issuer's key and reads the bit at <paramref name="index"/>: true = revoked.
     /// </summary>
     /// <exception cref="SdJwtException">The token is not a valid, correctly signed status list for <paramref name="uri"/>.</exception>
-    public static bool IsRevoked(string token, Uri uri, long index, Func<string?, JsonWebKeyInfo?> findKey)
+    public static bool IsRevoked(string token, Uri uri, long index, Func<string?, P256Jwk?> findKey)
     {
         ArgumentNullException.ThrowIfNull(token);
         ArgumentNullException.ThrowIfNull(uri);
         ArgumentNullException.ThrowIfNull(findKey);
         static SdJwtException Invalid(string detail) => new(SdJwtError.Revoked, "The status list cannot be used: " + detail);
-        var parts = token.Split('.');
-        if (parts.Length != 3)
+        if (token.Split('.').Length != 3)
         {
             throw Invalid("not a compact JWS.");
         }
+        var jws = CompactJws.TryParse(token) ?? throw Invalid("unreadable.");
         JsonElement header, payload;
         try
         {
-            header = JsonDocument.Parse(Base64Url.DecodeFromChars(parts[0])).RootElement;
-            payload = JsonDocument.Parse(Base64Url.DecodeFromChars(parts[1])).RootElement;
+            header = JsonDocument.Parse(jws.Header).RootElement;
+            payload = JsonDocument.Parse(jws.Payload).RootElement;
         }
-        catch (Exception ex) when (ex is FormatException or JsonException)
+        catch (JsonException)
         {
             throw Invalid("unreadable.");
         }
@@ -74,7 +73,7 @@ public static class StatusListToken
             throw Invalid("wrong alg or typ.");
         }
         var key = findKey(header.TryGetProperty("kid", out var kid) ? kid.GetString() : null) ?? throw Invalid("unknown key.");
-        if (!key.VerifyES256(Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), Base64Url.DecodeFromChars(parts[2])))
+        if (!jws.VerifiesWith(key))
         {
             throw Invalid("bad signature.");
         }

@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -41,7 +42,7 @@ public static class VerifiedIdentityCredential
     /// <param name="issuedAt">Issuance time (<c>iat</c>).</param>
     /// <param name="lifetime">Validity (<c>exp</c> = <c>iat</c> + lifetime).</param>
     /// <param name="status">Revocation status list entry, when the credential can be revoked.</param>
-    public static SdJwtIssuanceRequest CreateRequest(string issuer, VerifiedIdentityClaims claims, AssuranceLevel level, JsonWebKeyInfo holderKey,
+    public static SdJwtIssuanceRequest CreateRequest(string issuer, VerifiedIdentityClaims claims, AssuranceLevel level, P256Jwk holderKey,
         DateTimeOffset issuedAt, TimeSpan lifetime, StatusListReference? status = null)
     {
         ArgumentNullException.ThrowIfNull(claims);

@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -37,7 +38,7 @@ internal static class WalletCommands
         }
         using var key = HolderKeys.Create();
         var publicJwk = P256Jwk.FromECDsa(key);
-        var thumbprint = HolderKeys.Thumbprint(publicJwk);
+        var thumbprint = publicJwk.Thumbprint();
         var jwk = HolderKeys.ExportPrivateJwk(key);
         jwk["kid"] = thumbprint;
         jwk["alg"] = KeyAlgorithms.ES256;
@@ -501,7 +502,7 @@ internal static class WalletCommands
         return key;
     }
 
-    private static bool SameKey(JsonWebKeyInfo? a, JsonWebKeyInfo b) =>
+    private static bool SameKey(P256Jwk? a, P256Jwk b) =>
         a is not null && a.Kty == b.Kty && a.Crv == b.Crv && a.X == b.X && a.Y == b.Y;
 
     private static string? JsonString(JsonObject obj, string name) =>

@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Platform.Crypto;
@@ -47,10 +48,10 @@ public abstract record LedgerCommand
 public sealed record SubmitEvent(string SignedEvent) : LedgerCommand;
 
 /// <summary>Trust a publisher's key from now on (registered by an operator or at start from configuration).</summary>
-public sealed record RegisterPublisherKey(string Issuer, JsonWebKeyInfo Jwk) : LedgerCommand;
+public sealed record RegisterPublisherKey(string Issuer, P256Jwk Jwk) : LedgerCommand;
 
 /// <summary>A replica announces the public key it signs checkpoints with.</summary>
-public sealed record RegisterReplicaKey(string Replica, JsonWebKeyInfo Jwk) : LedgerCommand;
+public sealed record RegisterReplicaKey(string Replica, P256Jwk Jwk) : LedgerCommand;
 
 /// <summary>End the current block: every replica computes the tree head at this point and signs it.</summary>
 /// <param name="Timestamp">Unix milliseconds, chosen by the leader that appended the command.</param>

@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
@@ -6,6 +7,7 @@ using Platform.Crypto;
 using Platform.Ledger.Merkle;
 using Platform.Ledger.Verification;
 using Platform.SignedEvents;
+using System.Buffers.Text;
 
 namespace Platform.Ledger.Core;
 
@@ -179,7 +181,7 @@ public sealed partial class LedgerState
         for (var i = reader.ReadCount(1_000_000); i > 0; i--)
         {
             var issuer = reader.ReadString();
-            var jwk = JsonSerializer.Deserialize<JsonWebKeyInfo>(reader.ReadString())
+            var jwk = JsonSerializer.Deserialize<P256Jwk>(reader.ReadString())
                 ?? throw new InvalidDataException("A publisher key in the ledger snapshot is empty.");
             publishers[jwk.Kid] = new PublisherKey(issuer, jwk);
         }
@@ -203,7 +205,7 @@ public sealed partial class LedgerState
             }
             // A checkpoint must be the head of the rebuilt tree at its size: a snapshot cannot rewrite signed history.
             if (checkpoint.TreeSize <= 0 || checkpoint.TreeSize > tree.Size
-                || checkpoint.RootHash != Base64Url.Encode(tree.RootAt(checkpoint.TreeSize))
+                || checkpoint.RootHash != Base64Url.EncodeToString(tree.RootAt(checkpoint.TreeSize))
                 || !checkpoints.TryAdd(checkpoint.TreeSize, CheckpointRecord.Restore(checkpoint, signatures, isFinal)))
             {
                 throw new InvalidDataException($"The ledger snapshot's checkpoint at size {checkpoint.TreeSize} does not fit its tree.");

@@ -3,6 +3,8 @@ using Platform.Crypto;
 using Platform.Ledger.Merkle;
 using Platform.Ledger.Verification;
 using Platform.SignedEvents;
+using Platform.Crypto.Jose;
+using System.Buffers.Text;
 
 namespace Platform.Ledger.Core;
 
@@ -203,7 +205,7 @@ public sealed partial class LedgerState(LedgerOptions options)
         lock (_gate)
         {
             return leafIndex >= 0 && leafIndex < _entries.Count
-                ? (_entries[(int)leafIndex], Base64Url.Encode(_tree.LeafHash(leafIndex)))
+                ? (_entries[(int)leafIndex], Base64Url.EncodeToString(_tree.LeafHash(leafIndex)))
                 : null;
         }
     }
@@ -248,7 +250,7 @@ public sealed partial class LedgerState(LedgerOptions options)
         {
             return size1 < 0 || size2 < size1 || size2 > _tree.Size
                 ? null
-                : _tree.ConsistencyProof(size1, size2).Select(n => Base64Url.Encode(n)).ToArray();
+                : _tree.ConsistencyProof(size1, size2).Select(n => Base64Url.EncodeToString(n)).ToArray();
         }
     }
 
@@ -264,9 +266,9 @@ public sealed partial class LedgerState(LedgerOptions options)
             {
                 return new ReceiptLookup(ReceiptStatus.Pending, leaf, null);
             }
-            var path = _tree.InclusionProof(leaf, size).Select(n => Base64Url.Encode(n)).ToArray();
+            var path = _tree.InclusionProof(leaf, size).Select(n => Base64Url.EncodeToString(n)).ToArray();
             var receipt = new Receipt(_consortium is null ? Receipt.CurrentVersion : Receipt.ConsortiumVersion,
-                Base64Url.Encode(Encoding.UTF8.GetBytes(_entries[(int)leaf])), leaf, path,
+                Base64Url.EncodeToString(Encoding.UTF8.GetBytes(_entries[(int)leaf])), leaf, path,
                 _checkpoints[size].ToSigned(), _replicaKeys.ToArray(), ConfigurationOf(_checkpoints[size].ToSigned()));
             return new ReceiptLookup(ReceiptStatus.Ready, leaf, receipt);
         }
@@ -297,7 +299,7 @@ public sealed partial class LedgerState(LedgerOptions options)
         {
             return null; // nothing new since the last block
         }
-        var checkpoint = new Checkpoint(Options.LedgerId, size, Base64Url.Encode(_tree.Root()), timestamp);
+        var checkpoint = new Checkpoint(Options.LedgerId, size, Base64Url.EncodeToString(_tree.Root()), timestamp);
         _checkpoints[size] = new CheckpointRecord(checkpoint);
         return checkpoint;
     }
@@ -309,7 +311,7 @@ public sealed partial class LedgerState(LedgerOptions options)
             return null;
         }
         var key = _replicaKeys.FirstOrDefault(k => k.Replica == sign.Replica && k.Kid == sign.Kid);
-        if (key is null || Base64Url.TryDecode(sign.Signature) is not { } signature || !key.Verifies(record.Checkpoint.SigningBytes(), signature))
+        if (key is null || StrictBase64Url.TryDecode(sign.Signature) is not { } signature || !key.Verifies(record.Checkpoint.SigningBytes(), signature))
         {
             return null; // a signature that does not verify never counts
         }

@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 namespace Platform.Ledger.Verification;
 
 /// <summary>
@@ -13,7 +14,7 @@ public static class CheckpointVerifier
         {
             return VerificationResult.Invalid("No replica keys are known, so no signature can be checked.");
         }
-        if (Base64Url.TryDecode(signed.Checkpoint.RootHash) is not { Length: 32 })
+        if (StrictBase64Url.TryDecode(signed.Checkpoint.RootHash) is not { Length: 32 })
         {
             return VerificationResult.Invalid("The checkpoint's root hash is not 32 bytes of base64url.");
         }
@@ -22,7 +23,7 @@ public static class CheckpointVerifier
         foreach (var signature in signed.Signatures)
         {
             var key = replicaKeys.FirstOrDefault(k => k.Kid == signature.Kid && k.Replica == signature.Replica);
-            if (key is not null && Base64Url.TryDecode(signature.Signature) is { } bytes && key.Verifies(signingBytes, bytes))
+            if (key is not null && StrictBase64Url.TryDecode(signature.Signature) is { } bytes && key.Verifies(signingBytes, bytes))
             {
                 signers.Add(signature.Replica);
             }

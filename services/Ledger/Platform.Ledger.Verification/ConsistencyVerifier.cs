@@ -1,4 +1,5 @@
 using Platform.Ledger.Merkle;
+using Platform.Crypto.Jose;
 
 namespace Platform.Ledger.Verification;
 
@@ -22,14 +23,14 @@ public static class ConsistencyVerifier
         var nodes = new List<byte[]>();
         foreach (var element in proof)
         {
-            if (Base64Url.TryDecode(element) is not { Length: MerkleHash.Size } node)
+            if (StrictBase64Url.TryDecode(element) is not { Length: MerkleHash.Size } node)
             {
                 return VerificationResult.Invalid($"Proof element {nodes.Count} is not 32 bytes of base64url.");
             }
             nodes.Add(node);
         }
-        var root1 = Base64Url.TryDecode(older.Checkpoint.RootHash)!;
-        var root2 = Base64Url.TryDecode(newer.Checkpoint.RootHash)!;
+        var root1 = StrictBase64Url.TryDecode(older.Checkpoint.RootHash)!;
+        var root2 = StrictBase64Url.TryDecode(newer.Checkpoint.RootHash)!;
         return MerkleVerifier.VerifyConsistency(older.Checkpoint.TreeSize, newer.Checkpoint.TreeSize, root1, root2, nodes)
             ? VerificationResult.Valid($"The ledger at size {newer.Checkpoint.TreeSize} extends the ledger at size {older.Checkpoint.TreeSize}.")
             : VerificationResult.Invalid("The consistency proof does not connect the two checkpoints: the log was rewritten, or the proof is wrong.");

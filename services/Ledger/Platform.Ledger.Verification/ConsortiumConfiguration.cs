@@ -94,7 +94,7 @@ public sealed record ConsortiumConfiguration(
             {
                 if (!member.Replicas.Contains(key.Replica, StringComparer.Ordinal))
                     return $"Member '{member.Name}' lists a key for replica '{key.Replica}', which it does not run.";
-                if (key.Kty != "EC" || key.Crv != "P-256" || Base64Url.TryDecode(key.X) is not { Length: 32 } || Base64Url.TryDecode(key.Y) is not { Length: 32 })
+                if (key.TryGetJwk() is null)
                     return $"Member '{member.Name}': key '{key.Kid}' is not an EC P-256 public key.";
                 if (string.IsNullOrWhiteSpace(key.Kid) || !kids.Add(key.Kid))
                     return $"Member '{member.Name}': key ids must be present and distinct ('{key.Kid}').";

@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 namespace Platform.Ledger.Verification;
 
 /// <summary>
@@ -15,7 +16,7 @@ public static class ConsortiumVerifier
         {
             var member = consortium.MemberOf(signature.Replica, signature.Kid);
             var key = member?.CheckpointKeys.First(k => k.Replica == signature.Replica && k.Kid == signature.Kid);
-            if (key is not null && Base64Url.TryDecode(signature.Signature) is { } bytes && key.Verifies(signingBytes, bytes))
+            if (key is not null && StrictBase64Url.TryDecode(signature.Signature) is { } bytes && key.Verifies(signingBytes, bytes))
             {
                 signers.Add(member!.Name);
             }
@@ -33,7 +34,7 @@ public static class ConsortiumVerifier
         {
             return VerificationResult.Invalid($"The checkpoint is of ledger '{signed.Checkpoint.LedgerId}', not the consortium's '{consortium.LedgerId}'.");
         }
-        if (Base64Url.TryDecode(signed.Checkpoint.RootHash) is not { Length: 32 })
+        if (StrictBase64Url.TryDecode(signed.Checkpoint.RootHash) is not { Length: 32 })
         {
             return VerificationResult.Invalid("The checkpoint's root hash is not 32 bytes of base64url.");
         }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Platform.Crypto.Jose;
 
 namespace Platform.Ledger.Verification;
 
@@ -86,12 +87,12 @@ public static class ExportFolderVerifier
 
     private static JsonElement? Payload(Receipt receipt)
     {
-        if (Base64Url.TryDecode(receipt.Entry) is not { } entry)
+        if (StrictBase64Url.TryDecode(receipt.Entry) is not { } entry)
         {
             return null;
         }
         var parts = Encoding.ASCII.GetString(entry).Split('.');
-        if (parts.Length != 3 || Base64Url.TryDecode(parts[1]) is not { } payload)
+        if (parts.Length != 3 || StrictBase64Url.TryDecode(parts[1]) is not { } payload)
         {
             return null;
         }

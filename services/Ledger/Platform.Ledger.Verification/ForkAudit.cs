@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Platform.Ledger.Merkle;
+using Platform.Crypto.Jose;
 
 namespace Platform.Ledger.Verification;
 
@@ -101,11 +102,11 @@ public static class ForkAudit
         var nodes = new List<byte[]>();
         foreach (var element in proof)
         {
-            if (Base64Url.TryDecode(element) is not { Length: MerkleHash.Size } node)
+            if (StrictBase64Url.TryDecode(element) is not { Length: MerkleHash.Size } node)
                 return false;
             nodes.Add(node);
         }
         return MerkleVerifier.VerifyConsistency(older.TreeSize, newer.TreeSize,
-            Base64Url.TryDecode(older.RootHash)!, Base64Url.TryDecode(newer.RootHash)!, nodes);
+            StrictBase64Url.TryDecode(older.RootHash)!, StrictBase64Url.TryDecode(newer.RootHash)!, nodes);
     }
 }

@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Platform.Crypto.Jose;
+using System.Buffers.Text;
 
 namespace Platform.Ledger.Verification;
 
@@ -37,13 +39,13 @@ public sealed record SignedGovernanceDocument(
     public static async Task<SignedGovernanceDocument> SignAsync(GovernancePayload payload, string replica, string kid, Func<byte[], Task<byte[]>> sign)
     {
         var bytes = PayloadBytes(payload);
-        return new SignedGovernanceDocument(Base64Url.Encode(bytes), replica, kid, Base64Url.Encode(await sign(SigningBytes(bytes))));
+        return new SignedGovernanceDocument(Base64Url.EncodeToString(bytes), replica, kid, Base64Url.EncodeToString(await sign(SigningBytes(bytes))));
     }
 
     /// <summary>The payload, or null when it is not base64url of a governance payload.</summary>
     public GovernancePayload? ReadPayload()
     {
-        if (Base64Url.TryDecode(Payload) is not { } bytes)
+        if (StrictBase64Url.TryDecode(Payload) is not { } bytes)
         {
             return null;
         }
@@ -65,7 +67,7 @@ public sealed record SignedGovernanceDocument(
     {
         var member = consortium.MemberOf(Replica, Kid);
         var key = member?.CheckpointKeys.First(k => k.Replica == Replica && k.Kid == Kid);
-        return key is not null && Base64Url.TryDecode(Payload) is { } payload && Base64Url.TryDecode(Signature) is { } signature
+        return key is not null && StrictBase64Url.TryDecode(Payload) is { } payload && StrictBase64Url.TryDecode(Signature) is { } signature
             && key.Verifies(SigningBytes(payload), signature)
             ? member
             : null;

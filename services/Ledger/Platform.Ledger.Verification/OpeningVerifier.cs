@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Platform.Crypto.Jose;
+using System.Buffers.Text;
 
 namespace Platform.Ledger.Verification;
 
@@ -24,7 +26,7 @@ public static class OpeningVerifier
         {
             return VerificationResult.Invalid($"Opening format '{opening.Format}' is not supported (expected {Opening.CurrentFormat}).");
         }
-        if (Base64Url.TryDecode(opening.Salt) is not { Length: 32 } salt)
+        if (StrictBase64Url.TryDecode(opening.Salt) is not { Length: 32 } salt)
         {
             return VerificationResult.Invalid("The opening's salt is not 32 bytes of base64url.");
         }
@@ -103,12 +105,12 @@ public static class OpeningVerifier
 
     private static JsonElement? Payload(Receipt receipt)
     {
-        if (Base64Url.TryDecode(receipt.Entry) is not { } entry)
+        if (StrictBase64Url.TryDecode(receipt.Entry) is not { } entry)
         {
             return null;
         }
         var parts = Encoding.ASCII.GetString(entry).Split('.');
-        if (parts.Length != 3 || Base64Url.TryDecode(parts[1]) is not { } payload)
+        if (parts.Length != 3 || StrictBase64Url.TryDecode(parts[1]) is not { } payload)
         {
             return null;
         }
@@ -130,7 +132,7 @@ public static class OpeningVerifier
         payload.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n) ? n : null;
 
     private static string Identifier(byte[] salt, string role, string id) =>
-        Base64Url.Encode(HMACSHA256.HashData(salt, Encoding.UTF8.GetBytes($"{IdentifierLabel}\n{role}\n{id}")));
+        Base64Url.EncodeToString(HMACSHA256.HashData(salt, Encoding.UTF8.GetBytes($"{IdentifierLabel}\n{role}\n{id}")));
 
     private static string Hex(byte[] bytes) => Convert.ToHexStringLower(bytes);
 }

@@ -1,4 +1,5 @@
 using Platform.Ledger.Merkle;
+using Platform.Crypto.Jose;
 
 namespace Platform.Ledger.Verification;
 
@@ -31,19 +32,19 @@ public static class ReceiptVerifier
         {
             return VerificationResult.Invalid("A consortium configuration was given, but the receipt is of a ledger run by one operator (version 1).");
         }
-        if (Base64Url.TryDecode(receipt.Entry) is not { Length: > 0 } entry)
+        if (StrictBase64Url.TryDecode(receipt.Entry) is not { Length: > 0 } entry)
         {
             return VerificationResult.Invalid("The entry is missing or not base64url.");
         }
         var checkpoint = receipt.Checkpoint.Checkpoint;
-        if (Base64Url.TryDecode(checkpoint.RootHash) is not { Length: MerkleHash.Size } root)
+        if (StrictBase64Url.TryDecode(checkpoint.RootHash) is not { Length: MerkleHash.Size } root)
         {
             return VerificationResult.Invalid("The checkpoint's root hash is not 32 bytes of base64url.");
         }
         var path = new List<byte[]>();
         foreach (var element in receipt.AuditPath)
         {
-            if (Base64Url.TryDecode(element) is not { Length: MerkleHash.Size } node)
+            if (StrictBase64Url.TryDecode(element) is not { Length: MerkleHash.Size } node)
             {
                 return VerificationResult.Invalid($"Audit path element {path.Count} is not 32 bytes of base64url.");
             }

@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using Platform.Crypto.Jose;
 using System.Text.Json.Serialization;
 
 namespace Platform.Ledger.Verification;
@@ -12,22 +12,10 @@ public sealed record ReplicaKey(
     [property: JsonPropertyName("x")] string X,
     [property: JsonPropertyName("y")] string Y)
 {
+    /// <summary>The key as the platform's JWK; null when it is not EC P-256 with 32-byte base64url coordinates.</summary>
+    public P256Jwk? TryGetJwk() => P256Jwk.TryFromMembers(Kty, Crv, X, Y, Kid);
+
     /// <summary>Verifies an ES256 signature (64-byte r||s) over <paramref name="data"/>; false for anything malformed.</summary>
-    public bool Verifies(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
-    {
-        if (Kty != "EC" || Crv != "P-256" || signature.Length != 64
-            || Base64Url.TryDecode(X) is not { Length: 32 } x || Base64Url.TryDecode(Y) is not { Length: 32 } y)
-        {
-            return false;
-        }
-        try
-        {
-            using var ecdsa = ECDsa.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, Q = new ECPoint { X = x, Y = y } });
-            return ecdsa.VerifyData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-        }
-        catch (CryptographicException)
-        {
-            return false; // not a point on the curve
-        }
-    }
+    public bool Verifies(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature) =>
+        TryGetJwk() is { } jwk && jwk.VerifyES256(data, signature);
 }

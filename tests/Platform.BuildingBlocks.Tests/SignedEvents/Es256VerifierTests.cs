@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 using System.Security.Cryptography;
 using Platform.Crypto;
 
@@ -11,7 +12,7 @@ public sealed class Es256VerifierTests
     {
         using var signer = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var p = signer.ExportParameters(false);
-        var jwk = JsonWebKeyInfo.ForP256(p.Q.X, p.Q.Y, "k/1");
+        var jwk = P256Jwk.ForP256(p.Q.X, p.Q.Y, "k/1");
         using var verifier = new Es256Verifier(jwk);
         var messages = Enumerable.Range(0, 64).Select(i => BitConverter.GetBytes(i * 31)).ToArray();
         var signatures = messages.Select(m => signer.SignData(m, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)).ToArray();
@@ -33,7 +34,7 @@ public sealed class Es256VerifierTests
     [Fact]
     public void A_key_that_is_not_on_the_curve_or_a_short_signature_verifies_nothing()
     {
-        var bogus = JsonWebKeyInfo.ForP256(new byte[32], new byte[32], "bogus/1");
+        var bogus = P256Jwk.ForP256(new byte[32], new byte[32], "bogus/1");
         using var verifier = new Es256Verifier(bogus);
         Assert.False(verifier.Verify([1, 2, 3], new byte[64]));
         Assert.False(bogus.VerifyES256([1, 2, 3], new byte[63]));

@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 
@@ -6,7 +7,7 @@ namespace Platform.Crypto.Tests.Infrastructure;
 /// <summary>Verifies an ES256 signature the way an outside verifier would: plain ECDsa from the JWK's x and y.</summary>
 public static class Jwk
 {
-    public static bool VerifyEs256(JsonWebKeyInfo jwk, byte[] data, byte[] signature)
+    public static bool VerifyEs256(P256Jwk jwk, byte[] data, byte[] signature)
     {
         ArgumentNullException.ThrowIfNull(jwk);
         Assert.Equal("EC", jwk.Kty);

@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 using System.Security.Cryptography;
 using System.Text;
 using Net.Pkcs11Interop.Common;
@@ -218,7 +219,7 @@ public sealed class Pkcs11KeyProviderTests(SoftHsmFixture hsm)
     public async Task Signing_key_survives_a_restart()
     {
         var name = UniqueName("sig");
-        JsonWebKeyInfo first;
+        P256Jwk first;
         using (var provider = CreateProvider())
         {
             first = (await provider.GetSigningKeyAsync(name, None)).GetPublicJwk();

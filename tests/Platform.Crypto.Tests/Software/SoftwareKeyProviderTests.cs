@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -72,7 +73,7 @@ public sealed class SoftwareKeyProviderTests : IDisposable
     {
         var dataKey = RandomNumberGenerator.GetBytes(32);
         WrappedKey wrapped;
-        JsonWebKeyInfo jwk;
+        P256Jwk jwk;
         using (var first = CreateProvider())
         {
             wrapped = await (await first.GetKeyEncryptionKeyAsync("record-kek", None)).WrapAsync(dataKey, None);
@@ -154,7 +155,7 @@ public sealed class SoftwareKeyProviderTests : IDisposable
         Assert.Equal(key.KeyId, key.GetPublicJwk().Kid);
         Assert.True(Jwk.VerifyEs256(key.GetPublicJwk(), data, signature));
         Assert.False(Jwk.VerifyEs256(key.GetPublicJwk(), Encoding.UTF8.GetBytes("consent-event-43"), signature));
-        // JsonWebKeyInfo.ToECParameters gives the same verifier.
+        // P256Jwk.ToECParameters gives the same verifier.
         using var ecdsa = ECDsa.Create(key.GetPublicJwk().ToECParameters());
         Assert.True(ecdsa.VerifyData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
     }

@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
@@ -77,7 +78,7 @@ public sealed class KycOnboardingBrowserTests(BrowserFixture fixture) : IClassFi
 
             // The wallet's own code reads the key file, and the credential is bound to exactly that key.
             using var holder = HolderKeys.ImportPrivateJwk(keyJson);
-            Assert.Equal(HolderKeys.Thumbprint(P256Jwk.FromECDsa(holder)), JsonDocument.Parse(keyJson).RootElement.GetProperty("kid").GetString());
+            Assert.Equal(P256Jwk.FromECDsa(holder).Thumbprint(), JsonDocument.Parse(keyJson).RootElement.GetProperty("kid").GetString());
             var credential = SdJwtHolder.Accept(compact);
             var challenge = new KeyBindingChallenge("https://verifier.example", "nonce-" + Guid.NewGuid().ToString("N"));
             var presentation = await SdJwtHolder.PresentWithKeyBindingAsync(credential, SdJwtHolder.SelectByClaimName(credential, ["family_name", "age_over_18"]),

@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;

@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 using System.Text.Json.Nodes;
 using Azure.Core;
 using Azure.Core.Pipeline;
@@ -128,7 +129,7 @@ public sealed partial class AzureKeyVaultKeyProvider : IKeyProvider, IDisposable
         {
             throw new KeyProviderException($"Key Vault key '{name}' is {key.Kty} {key.Crv}; ES256 signing needs an EC P-256 key.");
         }
-        return new AzureKeyVaultSigningKey(_client, name, key.Version, JsonWebKeyInfo.ForP256(key.X, key.Y, key.Kid));
+        return new AzureKeyVaultSigningKey(_client, name, key.Version, P256Jwk.ForP256(key.X, key.Y, key.Kid));
     }
 
     private async Task<AzureKeyVaultRsaSigningKey> LoadOrCreateRsaSigningKeyAsync(string name, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
@@ -6,7 +7,7 @@ using Azure.Core;
 namespace Platform.Crypto.AzureKeyVault;
 
 /// <summary>EC P-256 Key Vault key; the digest is computed here and Key Vault signs it (<c>sign</c>, alg ES256).</summary>
-internal sealed class AzureKeyVaultSigningKey(KeyVaultRestClient client, string name, string version, JsonWebKeyInfo jwk) : ISigningKey
+internal sealed class AzureKeyVaultSigningKey(KeyVaultRestClient client, string name, string version, P256Jwk jwk) : ISigningKey
 {
     private const int SignatureLength = 64;
 
@@ -37,5 +38,5 @@ internal sealed class AzureKeyVaultSigningKey(KeyVaultRestClient client, string 
         return signature;
     }
 
-    public JsonWebKeyInfo GetPublicJwk() => jwk;
+    public P256Jwk GetPublicJwk() => jwk;
 }

@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 using Microsoft.Extensions.Logging;
 using Net.Pkcs11Interop.Common;
 using Net.Pkcs11Interop.HighLevelAPI;
@@ -147,7 +148,7 @@ public sealed partial class Pkcs11KeyProvider : IKeyProvider, IDisposable
             LogKeyCreated(_logger, "signing key", label, version, _options.TokenLabel);
         }
         var (x, y) = Pkcs11Objects.ReadP256Point(point);
-        return new Pkcs11SigningKey(_token, label, version, JsonWebKeyInfo.ForP256(x, y, $"{name}/{version}"));
+        return new Pkcs11SigningKey(_token, label, version, P256Jwk.ForP256(x, y, $"{name}/{version}"));
     }
 
     private Pkcs11RsaSigningKey LoadOrCreateRsaSigningKey(string name)

@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Net.Pkcs11Interop.Common;
@@ -6,7 +7,7 @@ using Net.Pkcs11Interop.HighLevelAPI;
 namespace Platform.Crypto.Pkcs11;
 
 /// <summary>EC P-256 key pair on the token; SHA-256 is computed here and the token signs the digest (CKM_ECDSA).</summary>
-internal sealed class Pkcs11SigningKey(Pkcs11Token token, string label, string version, JsonWebKeyInfo jwk) : ISigningKey
+internal sealed class Pkcs11SigningKey(Pkcs11Token token, string label, string version, P256Jwk jwk) : ISigningKey
 {
     private const int SignatureLength = 64;
 
@@ -44,7 +45,7 @@ internal sealed class Pkcs11SigningKey(Pkcs11Token token, string label, string v
         }
     }
 
-    public JsonWebKeyInfo GetPublicJwk() => jwk;
+    public P256Jwk GetPublicJwk() => jwk;
 
     /// <summary>One attempt; the signature leaves only once it verifies with the public key.</summary>
     private byte[] Sign(ISession session, byte[] digest)

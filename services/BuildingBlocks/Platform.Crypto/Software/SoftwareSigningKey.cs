@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 using System.Security.Cryptography;
 
 namespace Platform.Crypto.Software;
@@ -10,7 +11,7 @@ internal sealed class SoftwareSigningKey : ISigningKey, IDisposable
     // other's signature, and a waiter descheduled on a busy machine held the rest up (a third of the token
     // endpoint's request time in a profile, against 4 % for signing itself).
     private readonly (ECDsa Key, Lock Gate)[] _stripes;
-    private readonly JsonWebKeyInfo _jwk;
+    private readonly P256Jwk _jwk;
     private int _next;
 
     public SoftwareSigningKey(string name, string version, ReadOnlySpan<byte> pkcs8)
@@ -29,7 +30,7 @@ internal sealed class SoftwareSigningKey : ISigningKey, IDisposable
             throw new KeyProviderException($"Signing key '{name}' version {version} is not a P-256 key.");
         }
         KeyId = $"{name}/{version}";
-        _jwk = JsonWebKeyInfo.ForP256(parameters.Q.X, parameters.Q.Y, KeyId);
+        _jwk = P256Jwk.ForP256(parameters.Q.X, parameters.Q.Y, KeyId);
     }
 
     public string KeyId { get; }
@@ -68,7 +69,7 @@ internal sealed class SoftwareSigningKey : ISigningKey, IDisposable
         }
     }
 
-    public JsonWebKeyInfo GetPublicJwk() => _jwk;
+    public P256Jwk GetPublicJwk() => _jwk;
 
     /// <summary>Generates a P-256 key as a PKCS#8 file; false when that version already exists.</summary>
     internal static bool TryCreateVersion(string directory, string version)

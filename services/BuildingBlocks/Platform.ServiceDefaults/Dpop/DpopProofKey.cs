@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Platform.Crypto.Jose;
 
 namespace Platform.ServiceDefaults.Dpop;
 
@@ -13,8 +14,7 @@ namespace Platform.ServiceDefaults.Dpop;
 public sealed class DpopProofKey : IDisposable
 {
     private readonly ECDsa _key;
-    private readonly string _x;
-    private readonly string _y;
+    private readonly P256Jwk _publicKey;
 
     /// <summary>A new random key.</summary>
     public DpopProofKey()
@@ -31,11 +31,8 @@ public sealed class DpopProofKey : IDisposable
             throw new ArgumentException("A DPoP key here is ECDsa P-256.", nameof(key));
         }
         _key = key;
-        var point = _key.ExportParameters(false).Q;
-        _x = Base64Url.EncodeToString(point.X);
-        _y = Base64Url.EncodeToString(point.Y);
-        // RFC 7638: SHA-256 over the required members in lexicographic order, no whitespace.
-        Thumbprint = Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes($$"""{"crv":"P-256","kty":"EC","x":"{{_x}}","y":"{{_y}}"}""")));
+        _publicKey = P256Jwk.FromECDsa(_key);
+        Thumbprint = _publicKey.Thumbprint();
     }
 
     /// <summary>The private key as PKCS#8, for replicas that share one key (store it only encrypted).</summary>
@@ -72,7 +69,7 @@ public sealed class DpopProofKey : IDisposable
         {
             ["typ"] = "dpop+jwt",
             ["alg"] = "ES256",
-            ["jwk"] = new Dictionary<string, string> { ["kty"] = "EC", ["crv"] = "P-256", ["x"] = _x, ["y"] = _y },
+            ["jwk"] = _publicKey.ToKeyMembers(),
         };
         var payload = new Dictionary<string, object>
         {
@@ -89,8 +86,7 @@ public sealed class DpopProofKey : IDisposable
         {
             payload["nonce"] = nonce;
         }
-        var signingInput = Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(header)) + "." +
-                           Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(payload));
+        var signingInput = CompactJws.SigningInputOf(JsonSerializer.SerializeToUtf8Bytes(header), JsonSerializer.SerializeToUtf8Bytes(payload));
         var signature = _key.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         return signingInput + "." + Base64Url.EncodeToString(signature);
     }

@@ -80,7 +80,7 @@ public static partial class AdminEndpoints
         var exists = await applications.FindByClientIdAsync(clientId, cancellationToken) is not null;
         if (!exists && body.Type == ClientTypes.Confidential && body.ClientSecret is null && body.JsonWebKeySet is null)
         {
-            generatedSecret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            generatedSecret = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
             body.ClientSecret = generatedSecret;
         }
         var created = await registry.SaveAsync(body, cancellationToken);

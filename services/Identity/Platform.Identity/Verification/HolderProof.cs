@@ -1,7 +1,7 @@
-using System.Buffers.Text;
-using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Platform.Crypto;
+using Platform.Crypto.Jose;
 using Platform.Identity.Kyc;
 using Platform.ServiceDefaults;
 
@@ -23,20 +23,18 @@ public static class HolderProof
     public static VerifiedHolderProof Verify(string? proof, string issuer, DateTimeOffset now)
     {
         static ProblemException Invalid(string detail) => ProblemException.BadRequest(detail, "invalid_proof");
-        var parts = proof?.Split('.') ?? [];
-        if (parts.Length != 3)
+        if (proof?.Split('.').Length != 3)
         {
             throw Invalid("proof must be a compact JWS.");
         }
         JsonElement header, payload;
-        byte[] signature;
+        var jws = CompactJws.TryParse(proof) ?? throw Invalid("proof is not valid base64url JSON.");
         try
         {
-            header = JsonDocument.Parse(Base64Url.DecodeFromChars(parts[0])).RootElement;
-            payload = JsonDocument.Parse(Base64Url.DecodeFromChars(parts[1])).RootElement;
-            signature = Base64Url.DecodeFromChars(parts[2]);
+            header = JsonDocument.Parse(jws.Header).RootElement;
+            payload = JsonDocument.Parse(jws.Payload).RootElement;
         }
-        catch (Exception ex) when (ex is FormatException or JsonException)
+        catch (JsonException)
         {
             throw Invalid("proof is not valid base64url JSON.");
         }
@@ -50,22 +48,12 @@ public static class HolderProof
         }
         if (!header.TryGetProperty("jwk", out var jwkElement) || jwkElement.ValueKind != JsonValueKind.Object ||
             jwkElement.TryGetProperty("d", out _) ||
-            jwkElement.GetProperty("kty").GetString() != "EC" || jwkElement.GetProperty("crv").GetString() != "P-256")
+            P256Jwk.TryRead(JsonNode.Parse(jwkElement.GetRawText()) as JsonObject) is not { } holderKey)
         {
             throw Invalid("proof must carry the holder's public P-256 key as jwk (and no private part).");
         }
-        var jwk = new JsonWebKeyInfo("EC", "P-256", jwkElement.GetProperty("x").GetString()!, jwkElement.GetProperty("y").GetString()!,
-            "holder", KeyAlgorithms.ES256, "sig");
-        bool signed;
-        try
-        {
-            signed = jwk.VerifyES256(Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), signature);
-        }
-        catch (System.Security.Cryptography.CryptographicException)
-        {
-            signed = false;
-        }
-        if (!signed)
+        var jwk = holderKey with { Kid = "holder" };
+        if (!jws.VerifiesWith(jwk))
         {
             throw Invalid("proof signature does not verify with its jwk.");
         }
@@ -93,4 +81,4 @@ public static class HolderProof
 }
 
 /// <summary>A proof whose signature, type, audience and age checked out: the holder key, and the nonce and iss it carries.</summary>
-public sealed record VerifiedHolderProof(JsonWebKeyInfo Key, string? Nonce, string? Issuer);
+public sealed record VerifiedHolderProof(P256Jwk Key, string? Nonce, string? Issuer);

@@ -5,6 +5,7 @@ using Platform.Crypto;
 using Platform.Ledger.Core;
 using Platform.Ledger.Node;
 using Platform.Ledger.Verification;
+using System.Buffers.Text;
 
 namespace Platform.Ledger.Blocks;
 
@@ -49,7 +50,7 @@ public sealed partial class CheckpointSigner(LedgerNode node, ReplicaSigningKey 
                     if (node.State.HasReplicaKey(node.ReplicaName, key.KeyId) && FoundedAsAgreed())
                     {
                         var signature = await key.SignAsync(checkpoint.SigningBytes(), stoppingToken);
-                        await node.AppendAsync(new SignCheckpoint(checkpoint.TreeSize, node.ReplicaName, key.KeyId, Base64Url.Encode(signature)), stoppingToken);
+                        await node.AppendAsync(new SignCheckpoint(checkpoint.TreeSize, node.ReplicaName, key.KeyId, Base64Url.EncodeToString(signature)), stoppingToken);
                     }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)

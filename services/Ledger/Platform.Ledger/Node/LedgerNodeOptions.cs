@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 using System.Net;
 
 namespace Platform.Ledger.Node;
@@ -147,7 +148,7 @@ public sealed class RaftTlsOptions
 public sealed class PublisherKeyOption
 {
     public string Issuer { get; set; } = "";
-    public Platform.Crypto.JsonWebKeyInfo? Jwk { get; set; }
+    public Platform.Crypto.Jose.P256Jwk? Jwk { get; set; }
 }
 
 /// <summary><c>Ledger:Consortium</c>: the consortium configuration file this replica's institution agreed to.</summary>

@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 using Platform.Crypto;
 
 namespace Platform.Ledger.Node;
@@ -8,7 +9,7 @@ namespace Platform.Ledger.Node;
 /// </summary>
 public static class PublisherSettings
 {
-    public static Dictionary<string, string?> For(int index, string issuer, JsonWebKeyInfo jwk)
+    public static Dictionary<string, string?> For(int index, string issuer, P256Jwk jwk)
     {
         ArgumentNullException.ThrowIfNull(jwk);
         var prefix = $"Ledger:Publishers:{index}:";

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Platform.Ledger.Verification;
 using Platform.RecordVault.Api;
 using Platform.RecordVault.Data;
+using Platform.Crypto.Jose;
 
 namespace Platform.RecordVault.Pages.Portal;
 
@@ -35,7 +36,7 @@ public sealed class AccessReceiptCheck(ReplicaKeySource keys)
         {
             return new(ReceiptState.Failed, "The stored receipt is not a receipt.");
         }
-        if (Ledger.Verification.Base64Url.TryDecode(receipt.Entry) is not { } entry || Encoding.ASCII.GetString(entry) != row.SignedEvent)
+        if (StrictBase64Url.TryDecode(receipt.Entry) is not { } entry || Encoding.ASCII.GetString(entry) != row.SignedEvent)
         {
             return new(ReceiptState.Failed, "The receipt is for another entry than this access's signed event.");
         }

@@ -1,18 +1,18 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 
-namespace Platform.Crypto;
+namespace Platform.Crypto.Jose;
 
 /// <summary>
 /// Verifies ES256 signatures with one public key, reusing imported key objects: importing a P-256 key costs about
 /// three times the verification itself, and the ledger verifies every event on every replica. A small pool keeps
 /// concurrent callers from sharing one instance.
 /// </summary>
-public sealed class Es256Verifier(JsonWebKeyInfo key) : IDisposable
+public sealed class Es256Verifier(P256Jwk key) : IDisposable
 {
     private readonly ConcurrentBag<ECDsa> _pool = [];
 
-    public JsonWebKeyInfo Key { get; } = key;
+    public P256Jwk Key { get; } = key;
 
     /// <summary>True only for a valid 64-byte r||s signature over SHA-256 of <paramref name="data"/>.</summary>
     public bool Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)

@@ -1,64 +1,47 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
+using Platform.Crypto.Jose;
 
 namespace Platform.Identity.Credentials;
 
-/// <summary>JWS compact serialization (RFC 7515 §7.1) for the issuer-signed JWT and the Key Binding JWT.</summary>
-internal static class CompactJws
+/// <summary>
+/// The JSON layer SD-JWT puts on the platform's compact JWS (<see cref="CompactJws"/>) for the issuer-signed JWT and
+/// the Key Binding JWT: header and payload written compactly, read back as JSON objects with duplicate members refused.
+/// </summary>
+internal static class JwtObjects
 {
-    public const int Es256SignatureLength = 64;
-
-    public static async Task<string> SignAsync(JsonObject header, JsonObject payload, Es256Signer signer, CancellationToken cancellationToken)
-    {
-        var signingInput = Base64UrlText.Encode(CompactJson.WriteUtf8(header)) + "." + Base64UrlText.Encode(CompactJson.WriteUtf8(payload));
-        var signature = await signer(Encoding.ASCII.GetBytes(signingInput), cancellationToken).ConfigureAwait(false);
-        if (signature.Length != Es256SignatureLength)
-        {
-            throw new CryptographicException($"An ES256 signature is {Es256SignatureLength} bytes (r||s); the signer returned {signature.Length}.");
-        }
-        return signingInput + "." + Base64UrlText.Encode(signature);
-    }
+    public static Task<string> SignAsync(JsonObject header, JsonObject payload, Es256Signer signer, CancellationToken cancellationToken) =>
+        CompactJws.SignAsync(CompactJson.WriteUtf8(header), CompactJson.WriteUtf8(payload), signer, cancellationToken);
 
     /// <summary>Splits and decodes a compact JWS; nothing is trusted until the signature is checked.</summary>
     /// <exception cref="SdJwtException">With <paramref name="malformed"/> when the structure is not a JWS with JSON object segments.</exception>
     public static Parsed Parse(string jws, SdJwtError malformed)
     {
-        var parts = jws.Split('.');
-        if (parts.Length != 3)
+        if (jws.Split('.').Length != 3)
         {
             throw new SdJwtException(malformed, "A compact JWS has exactly three dot-separated parts.");
         }
-        var header = ReadObject(parts[0], "header", malformed);
-        var payload = ReadObject(parts[1], "payload", malformed);
+        var parts = CompactJws.TryParse(jws) ?? throw new SdJwtException(malformed, "The JWS header or payload is not base64url.");
         // A wrong-length or undecodable signature is still "structurally" a JWS; it simply will not verify.
-        var signature = Base64UrlText.TryDecode(parts[2], out var bytes) ? bytes : [];
-        return new Parsed(header, payload, Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), signature);
+        return new Parsed(ReadObject(parts.Header, "header", malformed), ReadObject(parts.Payload, "payload", malformed), parts);
     }
 
-    private static JsonObject ReadObject(string segment, string what, SdJwtError malformed)
+    private static JsonObject ReadObject(byte[] utf8, string what, SdJwtError malformed)
     {
-        if (!Base64UrlText.TryDecode(segment, out var utf8))
-        {
-            throw new SdJwtException(malformed, $"The JWS {what} is not base64url.");
-        }
         var node = CompactJson.TryParse(utf8, out var valid);
         return valid && node is JsonObject obj
             ? obj
             : throw new SdJwtException(malformed, $"The JWS {what} is not a JSON object (or repeats a member).");
     }
 
-    /// <summary>A decoded compact JWS.</summary>
-    internal sealed class Parsed(JsonObject header, JsonObject payload, byte[] signingInput, byte[] signature)
+    /// <summary>A decoded compact JWS with JSON object header and payload.</summary>
+    internal sealed class Parsed(JsonObject header, JsonObject payload, CompactJws jws)
     {
         public JsonObject Header { get; } = header;
 
         public JsonObject Payload { get; } = payload;
 
-        /// <summary>ASCII of <c>header.payload</c> exactly as received.</summary>
-        public ReadOnlyMemory<byte> SigningInput { get; } = signingInput;
-
-        public ReadOnlyMemory<byte> Signature { get; } = signature;
+        /// <summary>The JWS as received: signing input and signature.</summary>
+        public CompactJws Jws { get; } = jws;
 
         /// <summary>Header checks shared by both JWTs: ES256 only (never <c>none</c>), expected <c>typ</c>, no <c>crit</c>.</summary>
         public void CheckHeader(string expectedType, SdJwtError algorithmError, SdJwtError typeError)
