@@ -21,7 +21,7 @@ public sealed class CoveredPatients(ConsentDbContext db, TimeProvider time)
         {
             throw ProblemException.Unprocessable("actor is not a pseudonymous id (8-128 of A-Z a-z 0-9 _ -).", "malformed_actor");
         }
-        if (!GranteeKindCodes.TryParse(body.ActorKind ?? "practitioner", out var kind))
+        if (!GranteeKindCodes.TryParse(body.ActorKind ?? GranteeKindCodes.Practitioner, out var kind))
         {
             throw ProblemException.Unprocessable("actorKind must be 'practitioner' or 'organization'.", "unknown_actor_kind");
         }

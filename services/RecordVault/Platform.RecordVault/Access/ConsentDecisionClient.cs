@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Platform.Contracts.CodeLists;
 using Platform.Contracts.Decisions;
 using Platform.ServiceDefaults;
 using Polly;
@@ -31,13 +32,9 @@ public sealed class ConsentDecisionClient(IHttpClientFactory http)
 
     private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
 
-    /// <summary>The actor kinds of the decision API: a clinician, or an organisation (a research study's grantee id).</summary>
-    public const string PractitionerActor = "practitioner";
-    public const string OrganizationActor = "organization";
-
     /// <param name="subjectToken">The clinician's access token as the vault received it; null for callers without one (benchmarks, a study's export).</param>
     public async Task<ConsentDecision> DecideAsync(string patient, string actor, string category, string purpose, string action, bool breakGlass, CancellationToken cancellationToken, string? subjectToken = null,
-        string actorKind = PractitionerActor)
+        string actorKind = GranteeKinds.Practitioner)
     {
         var client = http.CreateClient(HttpClientName);
         // Buffered bytes, so the token handler and the retries can send the body again.

@@ -1,3 +1,4 @@
+using Platform.Contracts.CodeLists;
 using Platform.Contracts.Decisions;
 using Platform.RecordVault.Access;
 
@@ -35,7 +36,7 @@ public sealed class RecordAccessGate(ConsentDecisionClient consent)
                 return new AccessDecision(Guid.NewGuid(), "deny", StudyReadsOnly, caller.Purpose);
             }
             var study = await consent.DecideAsync(patient, caller.SubjectId, category, caller.Purpose, "access", breakGlass: false, cancellationToken,
-                actorKind: ConsentDecisionClient.OrganizationActor);
+                actorKind: GranteeKinds.Organization);
             return new AccessDecision(study.DecisionId, study.Outcome, study.Reason, caller.Purpose);
         }
         if (!caller.IsClinician)

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 using Platform.ClinicianPortal.Apis;
 using Platform.ClinicianPortal.Text;
-using Platform.Consent.Core;
 using Platform.Contracts.CodeLists;
 
 namespace Platform.ClinicianPortal.Pages.Patients;
