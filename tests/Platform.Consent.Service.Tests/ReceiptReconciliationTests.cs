@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
@@ -118,6 +119,6 @@ public sealed class ReceiptReconciliationTests(ConsentPlatform platform) : IClas
         Assert.Equal(row.LeafIndex, receipt.LeafIndex);
         var result = ReceiptVerifier.Verify(receipt, await platform.LedgerKeysAsync());
         Assert.True(result.IsValid, result.Reason);
-        Assert.Equal(row.SignedEvent, System.Text.Encoding.UTF8.GetString(Base64Url.TryDecode(receipt.Entry)!));
+        Assert.Equal(row.SignedEvent, System.Text.Encoding.UTF8.GetString(StrictBase64Url.TryDecode(receipt.Entry)!));
     }
 }

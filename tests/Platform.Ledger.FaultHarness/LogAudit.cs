@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 using System.Net.Http.Json;
 using Platform.Ledger.Verification;
 
@@ -77,7 +78,7 @@ public static class LogAudit
             if (!result.IsValid)
                 problems.Add($"Receipt for leaf {receipt.LeafIndex} no longer verifies: {result.Reason}");
             else if (receipt.LeafIndex >= reference.Count
-                     || reference[(int)receipt.LeafIndex] != System.Text.Encoding.UTF8.GetString(Base64Url.TryDecode(receipt.Entry) ?? []))
+                     || reference[(int)receipt.LeafIndex] != System.Text.Encoding.UTF8.GetString(StrictBase64Url.TryDecode(receipt.Entry) ?? []))
                 problems.Add($"Receipt for leaf {receipt.LeafIndex} names an entry the log no longer has there.");
         }
 

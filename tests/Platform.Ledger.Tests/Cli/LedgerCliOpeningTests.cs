@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
 using Platform.Ledger.Cli;
@@ -42,7 +43,7 @@ public sealed class LedgerCliOpeningTests : IAsyncLifetime, IDisposable
         _receiptPath = Write("receipt.json", _ledger.State.ReceiptFor(payload.EventId).Receipt!);
         _v1ReceiptPath = Write("receipt-v1.json", _ledger.State.ReceiptFor(v1Payload.EventId).Receipt!);
         _keysPath = Write("keys.json", new { keys = _ledger.TrustedReplicaKeys });
-        _opening = new Opening(Opening.CurrentFormat, Base64Url.Encode(_salt), Patient, form);
+        _opening = new Opening(Opening.CurrentFormat, Base64Url.EncodeToString(_salt), Patient, form);
     }
 
     public async Task DisposeAsync() => await _ledger.DisposeAsync();
@@ -83,7 +84,7 @@ public sealed class LedgerCliOpeningTests : IAsyncLifetime, IDisposable
         var opening = wrong switch
         {
             "subject" => _opening with { Subject = "another-patient-0001" },
-            "salt" => _opening with { Salt = Base64Url.Encode(LedgerBlinding.NewSalt()) },
+            "salt" => _opening with { Salt = Base64Url.EncodeToString(LedgerBlinding.NewSalt()) },
             "form" => _opening with { CanonicalForm = _opening.CanonicalForm!.Replace("platform.consent.v1", "platform.consent.v2", StringComparison.Ordinal) },
             _ => _opening with { CanonicalForm = _opening.CanonicalForm!.Replace("\"version\":2", "\"version\":3", StringComparison.Ordinal) },
         };

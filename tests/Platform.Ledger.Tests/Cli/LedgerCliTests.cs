@@ -1,3 +1,5 @@
+using System.Buffers.Text;
+using Platform.Crypto.Jose;
 using System.Text.Json;
 using Platform.Ledger.Cli;
 using Platform.Ledger.Tests.State;
@@ -65,9 +67,9 @@ public sealed class LedgerCliTests : IAsyncLifetime, IDisposable
     [Fact]
     public void A_tampered_receipt_fails_with_exit_code_1_and_the_reason()
     {
-        var entry = Base64Url.TryDecode(_receipt.Entry)!;
+        var entry = StrictBase64Url.TryDecode(_receipt.Entry)!;
         entry[20] ^= 1;
-        var path = Write("tampered.json", _receipt with { Entry = Base64Url.Encode(entry) });
+        var path = Write("tampered.json", _receipt with { Entry = Base64Url.EncodeToString(entry) });
 
         var (exit, output, _) = Run("verify", path, "--keys", _keysPath);
 
@@ -110,9 +112,9 @@ public sealed class LedgerCliTests : IAsyncLifetime, IDisposable
         var olderPath = Write("older.json", older);
         var newerPath = Write("newer.json", newer);
         var proofPath = Write("proof.json", new { proof });
-        var flipped = Base64Url.TryDecode(proof[0])!;
+        var flipped = StrictBase64Url.TryDecode(proof[0])!;
         flipped[0] ^= 1;
-        var badProofPath = Write("bad-proof.json", new { proof = new[] { Base64Url.Encode(flipped) }.Concat(proof.Skip(1)).ToArray() });
+        var badProofPath = Write("bad-proof.json", new { proof = new[] { Base64Url.EncodeToString(flipped) }.Concat(proof.Skip(1)).ToArray() });
 
         Assert.Equal(0, Run("verify-consistency", olderPath, newerPath, proofPath, "--keys", _keysPath).Exit);
         var (exit, output, _) = Run("verify-consistency", olderPath, newerPath, badProofPath, "--keys", _keysPath);

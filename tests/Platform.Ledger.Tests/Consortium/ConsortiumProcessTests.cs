@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Security;
@@ -70,7 +71,7 @@ public sealed class ConsortiumProcessTests(ITestOutputHelper output)
         // ...and reports a forged fork: the latest checkpoint re-signed over another root by two institutions (a
         // majority colluding), and one signed by a single institution (a minority), with the evidence.
         var latest = (await cluster.Http.GetFromJsonAsync<SignedCheckpoint>(new Uri(a.Api, "checkpoints/latest"), Web))!;
-        var forgedRoot = latest.Checkpoint with { RootHash = Base64Url.Encode(RandomNumberGenerator.GetBytes(32)) };
+        var forgedRoot = latest.Checkpoint with { RootHash = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32)) };
         var forkFile = await WriteAsync(await SignAsync(cluster, forgedRoot, a, b));
         var minorityFile = await WriteAsync(await SignAsync(cluster, forgedRoot with { TreeSize = latest.Checkpoint.TreeSize + 1000 }, c));
         var (exit, report) = await AuditAsync(["audit", "--consortium", cluster.ConsortiumFile, "--checkpoint", forkFile, "--checkpoint", minorityFile, .. urls]);
@@ -109,7 +110,7 @@ public sealed class ConsortiumProcessTests(ITestOutputHelper output)
         foreach (var replica in signers)
         {
             var key = await cluster.InstitutionKeyAsync(replica);
-            signatures.Add(new CheckpointSignature(replica.Name, key.KeyId, Base64Url.Encode(await key.SignAsync(checkpoint.SigningBytes(), CancellationToken.None))));
+            signatures.Add(new CheckpointSignature(replica.Name, key.KeyId, Base64Url.EncodeToString(await key.SignAsync(checkpoint.SigningBytes(), CancellationToken.None))));
         }
         return new SignedCheckpoint(checkpoint, signatures);
     }

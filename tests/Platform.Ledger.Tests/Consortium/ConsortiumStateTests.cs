@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Platform.Crypto;
 using Platform.Crypto.Software;
@@ -55,7 +56,7 @@ public sealed class ConsortiumStateTests : IDisposable
         var checkpoint = Close(state);
         Apply(state, await SignAsync(checkpoint, "b-1"));
         Apply(state, new SignCheckpoint(checkpoint.TreeSize, "intruder", intruder.KeyId,
-            Base64Url.Encode(await intruder.SignAsync(checkpoint.SigningBytes(), CancellationToken.None))));
+            Base64Url.EncodeToString(await intruder.SignAsync(checkpoint.SigningBytes(), CancellationToken.None))));
         Assert.Equal(ReceiptStatus.Pending, state.ReceiptFor(payload.EventId).Status);
     }
 
@@ -101,12 +102,12 @@ public sealed class ConsortiumStateTests : IDisposable
             log.AppendEntry([(byte)i]);
             fork.AppendEntry([(byte)(i + 10)]);
         }
-        Checkpoint At(long size, byte[] root) => new("consortium-ledger", size, Base64Url.Encode(root), 1_800_000_000_000);
+        Checkpoint At(long size, byte[] root) => new("consortium-ledger", size, Base64Url.EncodeToString(root), 1_800_000_000_000);
         var real2 = new ObservedCheckpoint("member-1", await SignedAsync(At(2, log.RootAt(2)), "a-1", "b-1"));
         var real4 = new ObservedCheckpoint("member-1", await SignedAsync(At(4, log.Root()), "a-1", "c-1"));
         var forged3 = new ObservedCheckpoint("member-2", await SignedAsync(At(3, fork.RootAt(3)), "b-1", "c-1"));
         Task<IReadOnlyList<ObservedProof>> Proofs(long from, long to) => Task.FromResult<IReadOnlyList<ObservedProof>>(
-            [new ObservedProof("member-1", [.. log.ConsistencyProof(from, to).Select(n => Base64Url.Encode(n))])]);
+            [new ObservedProof("member-1", [.. log.ConsistencyProof(from, to).Select(n => Base64Url.EncodeToString(n))])]);
 
         Assert.Empty(await ForkAudit.RunAsync(consortium, [real2, real4], Proofs));
         var findings = await ForkAudit.RunAsync(consortium, [real2, real4, forged3], Proofs);

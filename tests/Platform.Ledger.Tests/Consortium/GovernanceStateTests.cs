@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Platform.Crypto;
 using Platform.Crypto.Software;
@@ -96,7 +97,7 @@ public sealed class GovernanceStateTests : IDisposable
         // A's key voting in B's name, a ballot whose payload was changed after signing, and a non-member's key.
         Assert.Equal("The document acts for 'B' but is signed by 'A'.", await GovernAsync(state, "a-1", Ballot("admit-d", "B", GovernancePayload.For)));
         var genuine = await SignedAsync("c-1", Ballot("admit-d", "C", GovernancePayload.Against));
-        var tampered = genuine with { Payload = Base64Url.Encode(SignedGovernanceDocument.PayloadBytes(Ballot("admit-d", "C", GovernancePayload.For))) };
+        var tampered = genuine with { Payload = Base64Url.EncodeToString(SignedGovernanceDocument.PayloadBytes(Ballot("admit-d", "C", GovernancePayload.For))) };
         Assert.Equal("The signature is not a valid signature by a checkpoint key of a member institution.", Govern(state, tampered));
         Assert.Equal("The signature is not a valid signature by a checkpoint key of a member institution.",
             await GovernAsync(state, "d-1", Ballot("admit-d", "D", GovernancePayload.For)));

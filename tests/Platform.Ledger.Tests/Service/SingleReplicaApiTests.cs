@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -50,7 +51,7 @@ public sealed class SingleReplicaApiTests : IAsyncLifetime
         var receipt = await _cluster.ReceiptAsync(0, payload.EventId);
         var result = ReceiptVerifier.Verify(receipt, await _cluster.KeysAsync(0));
         Assert.True(result.IsValid, result.Reason);
-        Assert.Equal(jws, Encoding.UTF8.GetString(Base64Url.TryDecode(receipt.Entry)!));
+        Assert.Equal(jws, Encoding.UTF8.GetString(StrictBase64Url.TryDecode(receipt.Entry)!));
 
         // Entries are private: anonymous readers and submitting services are refused, auditors read them.
         var path = $"/entries/{body.GetProperty("leafIndex").GetInt64()}";

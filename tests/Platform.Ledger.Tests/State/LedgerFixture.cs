@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Platform.Crypto;
 using Platform.Crypto.Software;
@@ -80,7 +81,7 @@ public sealed class LedgerFixture : IAsyncDisposable
     }
 
     public static async Task<SignCheckpoint> SignatureAsync(Checkpoint checkpoint, string replica, ISigningKey key) =>
-        new(checkpoint.TreeSize, replica, key.KeyId, Base64Url.Encode(await key.SignAsync(checkpoint.SigningBytes(), CancellationToken.None)));
+        new(checkpoint.TreeSize, replica, key.KeyId, Base64Url.EncodeToString(await key.SignAsync(checkpoint.SigningBytes(), CancellationToken.None)));
 
     public ValueTask DisposeAsync()
     {

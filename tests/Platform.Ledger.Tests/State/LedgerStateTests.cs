@@ -1,3 +1,5 @@
+using System.Buffers.Text;
+using Platform.Crypto.Jose;
 using System.Text.Json;
 using Platform.Ledger.Core;
 using Platform.Ledger.Verification;
@@ -89,9 +91,9 @@ public sealed class LedgerStateTests
         await using var ledger = await LedgerFixture.CreateAsync();
         var (jws, _) = await ledger.SignConsentEventAsync();
         var parts = jws.Split('.');
-        var signature = Base64Url.TryDecode(parts[2])!;
+        var signature = StrictBase64Url.TryDecode(parts[2])!;
         signature[5] ^= 0x40;
-        var outcome = ledger.Submit(parts[0] + "." + parts[1] + "." + Base64Url.Encode(signature));
+        var outcome = ledger.Submit(parts[0] + "." + parts[1] + "." + Base64Url.EncodeToString(signature));
         Assert.Equal("bad_signature", outcome.ErrorCode);
         Assert.Equal(0, ledger.State.TreeSize);
     }
@@ -102,9 +104,9 @@ public sealed class LedgerStateTests
         await using var ledger = await LedgerFixture.CreateAsync();
         var (genuine, _) = await ledger.SignConsentEventAsync();
         var parts = genuine.Split('.');
-        var signature = Base64Url.TryDecode(parts[2])!;
+        var signature = StrictBase64Url.TryDecode(parts[2])!;
         signature[^1] ^= 0x01;
-        var tampered = parts[0] + "." + parts[1] + "." + Base64Url.Encode(signature);
+        var tampered = parts[0] + "." + parts[1] + "." + Base64Url.EncodeToString(signature);
 
         Assert.True(ledger.State.Validate(genuine).IsValid);
         Assert.Equal("bad_signature", ledger.Submit(tampered).ErrorCode);

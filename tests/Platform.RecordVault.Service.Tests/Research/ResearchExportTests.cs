@@ -1,5 +1,6 @@
 // Firely's models mark most elements nullable; a test that dereferences a missing one fails, which is the point.
 #nullable disable warnings
+using Platform.Crypto.Jose;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -122,8 +123,8 @@ public sealed class ResearchExportTests(VaultPlatform platform)
             Assert.Contains($"of study {studyId}", output.ToString(), StringComparison.Ordinal);
 
             // Nothing linkable on the ledger: the entry names the export and a hash, not the study or a patient.
-            var entry = Encoding.ASCII.GetString(Base64Url.TryDecode(status.GetProperty("receipt").GetProperty("entry").GetString()!)!);
-            var payload = Encoding.UTF8.GetString(Base64Url.TryDecode(entry.Split('.')[1])!);
+            var entry = Encoding.ASCII.GetString(StrictBase64Url.TryDecode(status.GetProperty("receipt").GetProperty("entry").GetString()!)!);
+            var payload = Encoding.UTF8.GetString(StrictBase64Url.TryDecode(entry.Split('.')[1])!);
             Assert.DoesNotContain(Guid.Parse(studyId).ToString("N"), payload, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain(studyId, payload, StringComparison.OrdinalIgnoreCase);
             Assert.All(patients, p => Assert.DoesNotContain(p.Account.Id, payload, StringComparison.Ordinal));
