@@ -1,4 +1,3 @@
-using Platform.Crypto.Jose;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
@@ -6,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Platform.Consent.Consents;
 using Platform.Consent.Core;
 using Platform.Consent.Data;
+using Platform.Crypto.Jose;
 using Platform.Ledger.Verification;
 using Platform.Messaging.Receipts;
 using Platform.Testing;

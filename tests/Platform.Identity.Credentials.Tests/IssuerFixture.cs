@@ -1,7 +1,7 @@
-using Platform.Crypto.Jose;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging.Abstractions;
 using Platform.Crypto;
+using Platform.Crypto.Jose;
 using Platform.Crypto.Software;
 
 namespace Platform.Identity.Credentials.Tests;

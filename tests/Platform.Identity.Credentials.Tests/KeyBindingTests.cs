@@ -1,6 +1,6 @@
-using Platform.Crypto.Jose;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Platform.Crypto.Jose;
 using Platform.Identity.Kyc;
 
 namespace Platform.Identity.Credentials.Tests;

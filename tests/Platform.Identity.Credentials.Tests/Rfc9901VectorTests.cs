@@ -1,6 +1,6 @@
-using Platform.Crypto.Jose;
 using System.Text.Json.Nodes;
 using Platform.Crypto;
+using Platform.Crypto.Jose;
 
 namespace Platform.Identity.Credentials.Tests;
 

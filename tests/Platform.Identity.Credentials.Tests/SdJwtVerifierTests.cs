@@ -1,5 +1,5 @@
-using Platform.Crypto.Jose;
 using System.Text.Json.Nodes;
+using Platform.Crypto.Jose;
 
 namespace Platform.Identity.Credentials.Tests;
 

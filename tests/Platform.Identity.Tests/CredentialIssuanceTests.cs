@@ -1,4 +1,3 @@
-using Platform.Crypto.Jose;
 using System.Buffers.Text;
 using System.Net;
 using System.Net.Http.Headers;
@@ -6,6 +5,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Platform.Crypto.Jose;
 using Platform.Identity.Accounts;
 using Platform.Identity.Credentials;
 using Platform.Identity.Tests.Infrastructure;

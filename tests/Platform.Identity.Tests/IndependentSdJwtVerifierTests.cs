@@ -1,4 +1,3 @@
-using Platform.Crypto.Jose;
 using System.Buffers.Text;
 using System.Net;
 using System.Net.Http.Headers;
@@ -7,6 +6,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Platform.Crypto.Jose;
 using Platform.Identity.Accounts;
 using Platform.Identity.Credentials;
 using Platform.Identity.Tests.Infrastructure;

@@ -1,5 +1,5 @@
-using Platform.Crypto.Jose;
 using System.Net.Http.Json;
+using Platform.Crypto.Jose;
 using Platform.Ledger.Verification;
 
 namespace Platform.Ledger.FaultHarness;

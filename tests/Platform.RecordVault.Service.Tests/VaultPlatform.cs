@@ -1,4 +1,3 @@
-using Platform.Crypto.Jose;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Platform.Consent;
 using Platform.Consent.Consents;
 using Platform.Crypto;
+using Platform.Crypto.Jose;
 using Platform.Crypto.Software;
 using Platform.Identity.Accounts;
 using Platform.Identity.Oidc;

@@ -1,9 +1,9 @@
-using Platform.Crypto.Jose;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
+using Platform.Crypto.Jose;
 using Platform.Identity.Accounts;
 using Platform.Identity.Credentials;
 using Platform.Identity.Oidc;

@@ -1,4 +1,3 @@
-using Platform.Crypto.Jose;
 using System.Buffers.Text;
 using System.Net;
 using System.Security.Cryptography;
@@ -6,6 +5,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Platform.Crypto;
+using Platform.Crypto.Jose;
 using Platform.Crypto.Software;
 using Platform.Identity.Credentials;
 using Platform.Identity.Kyc;

@@ -1,8 +1,8 @@
-using Platform.Crypto.Jose;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.IdentityModel.Tokens;
+using Platform.Crypto.Jose;
 using Platform.Identity.Credentials;
 
 namespace Platform.Wallet.Tests;

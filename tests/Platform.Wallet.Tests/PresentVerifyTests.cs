@@ -1,6 +1,6 @@
-using Platform.Crypto.Jose;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Platform.Crypto.Jose;
 using Platform.Identity.Credentials;
 
 namespace Platform.Wallet.Tests;

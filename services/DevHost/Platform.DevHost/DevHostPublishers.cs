@@ -1,10 +1,10 @@
-using Platform.Crypto.Jose;
 using Microsoft.Extensions.Logging.Abstractions;
 using Platform.Consent.Consents;
 using Platform.Crypto;
+using Platform.Crypto.Jose;
 using Platform.Crypto.Software;
-using Platform.RecordVault.Access;
 using Platform.Ledger.Node;
+using Platform.RecordVault.Access;
 
 namespace Platform.DevHost;
 

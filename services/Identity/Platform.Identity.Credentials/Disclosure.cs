@@ -1,8 +1,8 @@
-using Platform.Crypto.Jose;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Platform.Crypto.Jose;
 
 namespace Platform.Identity.Credentials;
 

@@ -1,7 +1,7 @@
-using Platform.Crypto.Jose;
 using System.Collections.Frozen;
 using System.Text.Json.Nodes;
 using Platform.Crypto;
+using Platform.Crypto.Jose;
 
 namespace Platform.Identity.Credentials;
 

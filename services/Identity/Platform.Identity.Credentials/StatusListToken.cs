@@ -1,10 +1,10 @@
-using Platform.Crypto.Jose;
 using System.Buffers.Text;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Platform.Crypto;
+using Platform.Crypto.Jose;
 
 namespace Platform.Identity.Credentials;
 

@@ -1,8 +1,8 @@
-using Platform.Crypto.Jose;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Platform.Crypto;
+using Platform.Crypto.Jose;
 using Platform.Identity.Kyc;
 
 namespace Platform.Identity.Credentials;

@@ -1,9 +1,9 @@
-using Platform.Crypto.Jose;
 using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Platform.Crypto;
+using Platform.Crypto.Jose;
 using Platform.Identity.Credentials;
 
 namespace Platform.Wallet.Cli;

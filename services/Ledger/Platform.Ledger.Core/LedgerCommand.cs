@@ -1,7 +1,7 @@
-using Platform.Crypto.Jose;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Platform.Crypto;
+using Platform.Crypto.Jose;
 using Platform.Ledger.Verification;
 
 namespace Platform.Ledger.Core;

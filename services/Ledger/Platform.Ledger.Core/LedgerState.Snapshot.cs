@@ -1,13 +1,13 @@
-using Platform.Crypto.Jose;
+using System.Buffers.Text;
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Platform.Crypto;
+using Platform.Crypto.Jose;
 using Platform.Ledger.Merkle;
 using Platform.Ledger.Verification;
 using Platform.SignedEvents;
-using System.Buffers.Text;
 
 namespace Platform.Ledger.Core;
 

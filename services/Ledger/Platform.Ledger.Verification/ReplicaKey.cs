@@ -1,5 +1,5 @@
-using Platform.Crypto.Jose;
 using System.Text.Json.Serialization;
+using Platform.Crypto.Jose;
 
 namespace Platform.Ledger.Verification;
 

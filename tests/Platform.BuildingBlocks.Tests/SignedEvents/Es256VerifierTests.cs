@@ -1,6 +1,6 @@
-using Platform.Crypto.Jose;
 using System.Security.Cryptography;
 using Platform.Crypto;
+using Platform.Crypto.Jose;
 
 namespace Platform.BuildingBlocks.Tests.SignedEvents;
 

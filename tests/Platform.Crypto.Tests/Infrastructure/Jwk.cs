@@ -1,6 +1,6 @@
-using Platform.Crypto.Jose;
 using System.Buffers.Text;
 using System.Security.Cryptography;
+using Platform.Crypto.Jose;
 
 namespace Platform.Crypto.Tests.Infrastructure;
 

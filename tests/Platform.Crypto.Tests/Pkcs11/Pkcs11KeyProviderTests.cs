@@ -1,8 +1,8 @@
-using Platform.Crypto.Jose;
 using System.Security.Cryptography;
 using System.Text;
 using Net.Pkcs11Interop.Common;
 using Net.Pkcs11Interop.HighLevelAPI;
+using Platform.Crypto.Jose;
 using Platform.Crypto.Pkcs11;
 using Platform.Crypto.Tests.Infrastructure;
 

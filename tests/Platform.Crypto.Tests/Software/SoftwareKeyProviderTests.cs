@@ -1,7 +1,7 @@
-using Platform.Crypto.Jose;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Platform.Crypto.Jose;
 using Platform.Crypto.Software;
 using Platform.Crypto.Tests.Infrastructure;
 

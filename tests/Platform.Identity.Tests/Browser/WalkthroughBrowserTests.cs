@@ -1,7 +1,7 @@
-using Platform.Crypto.Jose;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using Platform.Crypto.Jose;
 using Platform.Identity.Accounts;
 using Platform.Identity.Credentials;
 using Platform.Identity.Tests.Infrastructure;

@@ -1,8 +1,8 @@
-using Platform.Crypto.Jose;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Platform.Crypto.Jose;
 using Platform.Ledger.Verification;
 
 namespace Platform.Ledger.Tests.Service;

@@ -1,8 +1,8 @@
-using Platform.Crypto.Jose;
 using System.Text.Json.Nodes;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Microsoft.Extensions.Logging;
+using Platform.Crypto.Jose;
 
 namespace Platform.Crypto.AzureKeyVault;
 

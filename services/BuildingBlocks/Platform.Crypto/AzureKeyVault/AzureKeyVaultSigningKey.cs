@@ -1,8 +1,8 @@
-using Platform.Crypto.Jose;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Azure.Core;
+using Platform.Crypto.Jose;
 
 namespace Platform.Crypto.AzureKeyVault;
 

@@ -1,7 +1,7 @@
-using Platform.Crypto.Jose;
 using Microsoft.Extensions.Logging;
 using Net.Pkcs11Interop.Common;
 using Net.Pkcs11Interop.HighLevelAPI;
+using Platform.Crypto.Jose;
 
 namespace Platform.Crypto.Pkcs11;
 

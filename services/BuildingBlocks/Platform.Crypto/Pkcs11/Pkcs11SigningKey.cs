@@ -1,8 +1,8 @@
-using Platform.Crypto.Jose;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Net.Pkcs11Interop.Common;
 using Net.Pkcs11Interop.HighLevelAPI;
+using Platform.Crypto.Jose;
 
 namespace Platform.Crypto.Pkcs11;
 

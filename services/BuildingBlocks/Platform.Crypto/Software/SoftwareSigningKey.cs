@@ -1,5 +1,5 @@
-using Platform.Crypto.Jose;
 using System.Security.Cryptography;
+using Platform.Crypto.Jose;
 
 namespace Platform.Crypto.Software;
 

@@ -1,5 +1,5 @@
-using Platform.Crypto.Jose;
 using System.Net;
+using Platform.Crypto.Jose;
 
 namespace Platform.Ledger.Node;
 

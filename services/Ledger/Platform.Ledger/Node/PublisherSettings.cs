@@ -1,5 +1,5 @@
-using Platform.Crypto.Jose;
 using Platform.Crypto;
+using Platform.Crypto.Jose;
 
 namespace Platform.Ledger.Node;
 
