@@ -57,6 +57,43 @@ public sealed class DevHostTests
     }
 
     [Fact]
+    public void The_help_lists_every_documented_option_with_its_environment_variable()
+    {
+        var output = new StringWriter();
+
+        var exit = DevHostOptions.Command.Parse(["--help"]).Invoke(new System.CommandLine.InvocationConfiguration { Output = output });
+
+        Assert.Equal(0, exit);
+        var help = output.ToString();
+        foreach (var (option, variable) in new[]
+                 {
+                     ("--data", "DEVHOST_DATA"), ("--identity-port", "DEVHOST_IDENTITY_PORT"), ("--consent-port", "DEVHOST_CONSENT_PORT"),
+                     ("--record-vault-port", "DEVHOST_RECORD_VAULT_PORT"), ("--ledger-port", "DEVHOST_LEDGER_PORT"), ("--bind", "DEVHOST_BIND"),
+                     ("--ledger-replicas", "DEVHOST_LEDGER_REPLICAS"), ("--ledger-raft-port", "DEVHOST_LEDGER_RAFT_PORT"),
+                     ("--traces", "DEVHOST_TRACES"), ("--portal-port", "DEVHOST_PORTAL_PORT"),
+                 })
+        {
+            Assert.Contains(option, help, StringComparison.Ordinal);
+            Assert.Contains(variable, help, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("--identity-port=6101")]
+    [InlineData("--identity-port:6101")]
+    public void An_option_and_its_value_may_be_joined(string argument)
+    {
+        Assert.Equal(6101, DevHostOptions.From([argument]).IdentityPort);
+    }
+
+    [Fact]
+    public void An_unknown_option_is_refused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => DevHostOptions.From(["--identity-prot", "6101"]));
+        Assert.Contains("--identity-prot", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_default_ports_are_the_documented_ones()
     {
         var options = DevHostOptions.From([]);
