@@ -152,14 +152,17 @@ public sealed class DevHostTests
         var logs = new CapturedLogs();
         try
         {
+            string[] atStart;
             await using (var host = await StartWithRaftPortsChosenAsync(data, (_, builder) => builder.Logging.AddProvider(logs)))
             {
                 await AssertAllReadyAsync(host);
+                // Up to ready, not the shutdown: replicas stopping one by one reset each other's Raft connections.
+                atStart = [.. logs.Lines];
             }
 
-            var errors = logs.Lines.Where(l => l.Contains(" Error: ", StringComparison.Ordinal) || l.Contains(" Critical: ", StringComparison.Ordinal)).ToArray();
+            var errors = atStart.Where(l => l.Contains(" Error: ", StringComparison.Ordinal) || l.Contains(" Critical: ", StringComparison.Ordinal)).ToArray();
             Assert.True(errors.Length == 0, "errors at start:\n" + string.Join('\n', errors.Take(5)));
-            Assert.Contains(logs.Lines, l => l.Contains(" Information: ", StringComparison.Ordinal) || l.Contains(" Warning: ", StringComparison.Ordinal));
+            Assert.Contains(atStart, l => l.Contains(" Information: ", StringComparison.Ordinal) || l.Contains(" Warning: ", StringComparison.Ordinal));
         }
         finally
         {
