@@ -35,6 +35,13 @@ public sealed record DevHostOptions(string DataDirectory, int IdentityPort, int 
     public static DevHostOptions From(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
+        // A bool option takes a joined value only when it is a boolean; anything else would be reported as an
+        // unrecognized argument without naming --traces.
+        if (args.FirstOrDefault(a => a.StartsWith("--traces=", StringComparison.Ordinal) || a.StartsWith("--traces:", StringComparison.Ordinal)) is { } joined
+            && !bool.TryParse(joined["--traces=".Length..], out _))
+        {
+            throw new ArgumentException($"traces must be true or false, not '{joined["--traces=".Length..]}'.");
+        }
         var parsed = Command.Parse(args);
         if (parsed.Errors.Count > 0)
         {
