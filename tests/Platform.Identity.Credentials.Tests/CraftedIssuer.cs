@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Platform.Crypto;
@@ -20,7 +21,7 @@ internal sealed class CraftedIssuer : IDisposable
 
     public ECDsa HolderKey { get; } = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
-    public ManualTimeProvider Clock { get; } = new(Now);
+    public FakeTimeProvider Clock { get; } = new(Now);
 
     public JsonObject Header() => new() { ["alg"] = "ES256", ["typ"] = SdJwtConstants.SdJwtVcType, ["kid"] = KeyId };
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Platform.Crypto.Jose;
@@ -110,7 +111,7 @@ public sealed class KeyBindingTests(IssuerFixture fixture) : IClassFixture<Issue
         {
             ResolveIssuerKey = fixture.Metadata.ToKeyResolver(),
             RequireKeyBinding = false,
-        }, new ManualTimeProvider(Now));
+        }, new FakeTimeProvider(Now));
 
         var result = await verifier.VerifyAsync(presentation, null, CancellationToken.None);
 
@@ -199,6 +200,6 @@ public sealed class KeyBindingTests(IssuerFixture fixture) : IClassFixture<Issue
     }
 
     private Task<SdJwtVerificationResult> VerifyAsync(string presentation) =>
-        new SdJwtVerifier(new SdJwtVerifierOptions { ResolveIssuerKey = fixture.Metadata.ToKeyResolver() }, new ManualTimeProvider(Now))
+        new SdJwtVerifier(new SdJwtVerifierOptions { ResolveIssuerKey = fixture.Metadata.ToKeyResolver() }, new FakeTimeProvider(Now))
             .VerifyAsync(presentation, Challenge, CancellationToken.None);
 }

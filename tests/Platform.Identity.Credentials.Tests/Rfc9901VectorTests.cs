@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Text.Json.Nodes;
 using Platform.Crypto;
 using Platform.Crypto.Jose;
@@ -217,7 +218,7 @@ public sealed class Rfc9901VectorTests
             ExpectedType = "example+sd-jwt",
             RequireVct = false,
             RequireKeyBinding = false,
-        }, new ManualTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Section5KeyBindingIat)));
+        }, new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Section5KeyBindingIat)));
 
         var result = await verifier.VerifyAsync(Section5Presentation, null, CancellationToken.None);
 
@@ -232,5 +233,5 @@ public sealed class Rfc9901VectorTests
         ExpectedType = "example+sd-jwt",
         RequireVct = false,
         RequireKeyBinding = requireKeyBinding,
-    }, new ManualTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Section5KeyBindingIat + 30)));
+    }, new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Section5KeyBindingIat + 30)));
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Text.Json.Nodes;
 using Platform.Identity.Kyc;
 
@@ -176,7 +177,7 @@ public sealed class VerifiedIdentityCredentialTests(IssuerFixture fixture) : ICl
     {
         ResolveIssuerKey = JwtVcIssuerMetadata.Parse(fixture.Metadata.ToJsonString(), IssuerFixture.IssuerId).ToKeyResolver(),
         AcceptedVcts = new HashSet<string> { VerifiedIdentityCredential.Vct },
-    }, new ManualTimeProvider(now ?? PresentedAt));
+    }, new FakeTimeProvider(now ?? PresentedAt));
 
     private static string TryDecode(string part)
     {

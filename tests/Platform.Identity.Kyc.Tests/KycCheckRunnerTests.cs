@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Text.Json;
 using Platform.Identity.Kyc;
 using static Platform.Identity.Kyc.Tests.Specimens;
@@ -108,7 +109,7 @@ public sealed class KycCheckRunnerTests
         var application = new KycApplication("o", CleanForm, mrz);
 
         Assert.True(Run(application).AllPassed);
-        var later = new KycCheckRunner(new KycCheckOptions(), Sample(), Fingerprinter, new FixedClock(Now.AddDays(1)));
+        var later = new KycCheckRunner(new KycCheckOptions(), Sample(), Fingerprinter, new FakeTimeProvider(Now.AddDays(1)));
         Assert.Equal([KycCheckReasons.DocumentExpired], later.Run(application, _ => []).FailureReasons);
     }
 
@@ -125,7 +126,7 @@ public sealed class KycCheckRunnerTests
     internal static KycAssessment Run(KycApplication application, KycCheckOptions? options = null) =>
         Runner(options ?? new KycCheckOptions()).Run(application, _ => []);
 
-    private static KycCheckRunner Runner(KycCheckOptions options) => new(options, Sample(), Fingerprinter, new FixedClock(Now));
+    private static KycCheckRunner Runner(KycCheckOptions options) => new(options, Sample(), Fingerprinter, new FakeTimeProvider(Now));
 
     private static SanctionsList Sample() => SanctionsListFile.Load(SanctionsListFileTests.SamplePath).List!;
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Security.Cryptography;
 using Platform.RecordVault.Core;
 using Platform.RecordVault.Tests.Infrastructure;
@@ -55,7 +56,7 @@ public sealed class DataKeyCacheTests
     [Fact]
     public void Keys_expire_after_the_time_to_live_counted_from_insertion_not_from_use()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         using var cache = new DataKeyCache(new DataKeyCacheOptions { TimeToLive = TimeSpan.FromMinutes(5) }, time);
         var buffer = new byte[EnvelopeFormat.DataKeySize];
         cache.Set(Key(1), NewKey());
@@ -76,8 +77,9 @@ public sealed class DataKeyCacheTests
     [Fact]
     public void The_sweep_zeroes_expired_keys_that_nobody_reads_again()
     {
-        var time = new ManualTimeProvider();
-        using var cache = new DataKeyCache(new DataKeyCacheOptions { TimeToLive = TimeSpan.FromMinutes(1) }, time);
+        var time = new FakeTimeProvider();
+        // The fake clock fires the cache's sweep timer when moved past it: kept out of reach so this calls the sweep itself.
+        using var cache = new DataKeyCache(new DataKeyCacheOptions { TimeToLive = TimeSpan.FromMinutes(1), SweepInterval = TimeSpan.FromHours(1) }, time);
         cache.Set(Key(1), NewKey());
         cache.Set(Key(2), NewKey());
         var stored = new[] { cache.StoredMaterialForTests(Key(1))!, cache.StoredMaterialForTests(Key(2))! };
@@ -91,6 +93,23 @@ public sealed class DataKeyCacheTests
         Assert.Equal(1, cache.Count);
         Assert.NotNull(cache.StoredMaterialForTests(Key(3)));
         Assert.Equal(2, cache.GetStatistics().Expirations);
+    }
+
+    [Fact]
+    public void The_sweep_runs_by_itself_every_sweep_interval()
+    {
+        var time = new FakeTimeProvider();
+        using var cache = new DataKeyCache(new DataKeyCacheOptions { TimeToLive = TimeSpan.FromMinutes(1), SweepInterval = TimeSpan.FromMinutes(2) }, time);
+        cache.Set(Key(1), NewKey());
+        var stored = cache.StoredMaterialForTests(Key(1))!;
+
+        time.Advance(TimeSpan.FromMinutes(2) - TimeSpan.FromSeconds(1));
+        Assert.Equal(1, cache.Count); // expired, but the sweep has not run yet
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(0, cache.Count);
+        Assert.True(Payloads.IsAllZero(stored));
+        Assert.Equal(1, cache.GetStatistics().Expirations);
     }
 
     [Fact]

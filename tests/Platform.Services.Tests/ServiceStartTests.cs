@@ -75,4 +75,36 @@ public sealed class ServiceStartTests
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
+    /// <summary>A required or invalid setting stops the service at start, and the message names the key to fix.</summary>
+    [Theory]
+    [InlineData("identity", "Identity:AccessTokenLifetime", "00:00:00")]
+    [InlineData("identity", "Identity:SigningKeys:PublishAhead", "100.00:00:00")]
+    [InlineData("identity", "Identity:SignInThrottle:MaxDelay", "00:00:00.5")]
+    [InlineData("consent", "Consent:BreakGlass:PermitsPerWindow", "0")]
+    [InlineData("record-vault", "RecordVault:ConsentAttemptTimeout", "00:01:00")]
+    [InlineData("record-vault", "RecordVault:DataKeyCacheEntries", "0")]
+    [InlineData("ledger", "Ledger:ReplicaName", "ledger-9")]
+    public async Task An_invalid_setting_fails_the_start_naming_its_key(string name, string key, string value)
+    {
+        var settings = SettingsFor(name);
+        settings[key] = value;
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => ServiceUnderTest.StartAsync(BuildFor(name), settings));
+
+        Assert.Contains(key, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("identity")]
+    [InlineData("consent")]
+    [InlineData("record-vault")]
+    public async Task A_service_that_signs_or_wraps_refuses_to_start_without_a_key_provider(string name)
+    {
+        var settings = SettingsFor(name);
+        settings.Remove("Keys:Provider");
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ServiceUnderTest.StartAsync(BuildFor(name), settings));
+
+        Assert.Contains("set Keys:Provider", error.Message, StringComparison.Ordinal);
+    }
 }

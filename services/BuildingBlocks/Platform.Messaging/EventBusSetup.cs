@@ -27,7 +27,7 @@ public static class EventBusSetup
         services.AddSingleton<IEventDispatcher, EventDispatcher<TContext>>();
         services.AddScoped<AfterHandlerCommit>();
         services.TryAddSingleton<OutboxWakeup>();
-        services.Configure<OutboxOptions>(builder.Configuration.GetSection("EventBus:Outbox"));
+        services.AddOptions<OutboxOptions>().Bind(builder.Configuration.GetSection("EventBus:Outbox")).ValidateOnStart();
 
         // IEventBus is only added when none is registered yet, so a host may wrap or replace the transport.
         switch (options.Transport)

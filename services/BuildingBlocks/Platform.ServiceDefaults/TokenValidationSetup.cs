@@ -34,7 +34,7 @@ public static class TokenValidationSetup
         }
         builder.AddRevokedTokens();
         builder.AddDpopProofValidation();
-        builder.Services.Configure<IssuerKeyRefreshOptions>(section.GetSection("SigningKeys"));
+        builder.Services.AddOptions<IssuerKeyRefreshOptions>().Bind(section.GetSection("SigningKeys")).ValidateOnStart();
         builder.Services.AddHostedService<IssuerKeyRefresh>();
         var keyRefresh = section.GetSection("SigningKeys").Get<IssuerKeyRefreshOptions>() ?? new IssuerKeyRefreshOptions();
         var audience = section["Audience"] ?? builder.Configuration["Service:Name"]

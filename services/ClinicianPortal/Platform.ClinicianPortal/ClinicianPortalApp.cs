@@ -43,7 +43,7 @@ public static class ClinicianPortalApp
         builder.AddRedisIfConfigured();
         builder.AddLocalDataProtectionUnlessRedis();
         var options = builder.Configuration.GetSection("Portal").Get<PortalOptions>() ?? new PortalOptions();
-        builder.Services.Configure<PortalOptions>(builder.Configuration.GetSection("Portal"));
+        builder.Services.AddOptions<PortalOptions>().Bind(builder.Configuration.GetSection("Portal")).ValidateOnStart();
         builder.AddPortalSignIn(options);
         builder.AddBackchannelLogoutReceiver(PortalSignIn.CookieScheme, PortalSignIn.OidcScheme);
         builder.Services.AddPlatformApis(options);

@@ -33,11 +33,7 @@ public static class ConsentService
         PlatformService.Build<ConsentDbContext>(Identity, args, configureHost,
             configureServices: (builder, events) =>
             {
-                if (builder.Configuration["Keys:Provider"] is null)
-                {
-                    throw new InvalidOperationException(
-                        "The consent service signs consent events with a key from a key provider: set Keys:Provider (Pkcs11, AzureKeyVault, or Software for development).");
-                }
+                builder.RequireKeyProvider("The consent service signs consent events");
                 builder.Services.TryAddSingleton(TimeProvider.System);
                 builder.Services.AddSingleton<ConsentEventSigner>();
                 builder.Services.AddScoped<ConsentCommands>();
@@ -57,9 +53,12 @@ public static class ConsentService
                 // A decision is traced as a step of its caller's trace (the vault's read), not as a trace of its own.
                 builder.Services.TraceOnlyWithinCallersTrace("/decisions");
                 builder.Services.AddScoped<CoveredPatients>();
-                builder.Services.Configure<SubjectTokenOptions>(builder.Configuration.GetSection("Consent:SubjectToken"));
+                builder.Services.AddOptions<SubjectTokenOptions>().Bind(builder.Configuration.GetSection("Consent:SubjectToken"))
+                    .Validate(o => o.Audiences.TrueForAll(a => !string.IsNullOrWhiteSpace(a)), "Consent:SubjectToken:Audiences must not contain an empty audience.").ValidateOnStart();
                 builder.Services.AddSingleton<SubjectTokenValidator>();
-                builder.Services.Configure<BreakGlassOptions>(builder.Configuration.GetSection("Consent:BreakGlass"));
+                builder.Services.AddOptions<BreakGlassOptions>().Bind(builder.Configuration.GetSection("Consent:BreakGlass"))
+                    .Validate(o => o.PermitsPerWindow >= 1, "Consent:BreakGlass:PermitsPerWindow must be at least 1.")
+                    .Validate(o => o.Window > TimeSpan.Zero, "Consent:BreakGlass:Window must be positive.").ValidateOnStart();
                 builder.Services.AddSingleton<BreakGlassGuard>();
                 builder.Services.AddSingleton<ConsentExpiry>();
                 builder.Services.AddHostedService(sp => sp.GetRequiredService<ConsentExpiry>());

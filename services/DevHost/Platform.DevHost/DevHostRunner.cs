@@ -110,6 +110,9 @@ public sealed class DevHostRunner(DevHostOptions options, Action<string, WebAppl
             // Development only: key files on disk, each service its own. Deployments use Pkcs11 or AzureKeyVault.
             ["Keys:Provider"] = "Software",
             ["Keys:Software:KeyDirectory"] = KeyDirectory(options, service.Name),
+            // Beside its keys, each embedded service (each ledger replica too) its own Data Protection key ring: the
+            // ring is wrapped with the service's KEK, which another replica does not have.
+            ["DataProtection:Directory"] = Path.Combine(options.DataDirectory, "dataprotection", service.Name),
             ["Logging:Console:FormatterName"] = "simple",
             ["Logging:LogLevel:Default"] = "Information",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",

@@ -1,5 +1,11 @@
 using Platform.DevHost;
 
+if (DevHostOptions.AsksForHelp(args))
+{
+    // System.CommandLine writes the usage: every option, its default and its DEVHOST_ environment variable.
+    return await DevHostOptions.Command.Parse(args).InvokeAsync();
+}
+
 DevHostOptions options;
 try
 {

@@ -35,13 +35,10 @@ public static class RecordVaultService
         PlatformService.Build<RecordVaultDbContext>(Identity, args, configureHost,
             configureServices: (builder, events) =>
             {
-                if (builder.Configuration["Keys:Provider"] is null)
-                {
-                    throw new InvalidOperationException(
-                        "The record vault wraps data keys with a key-encryption key from a key provider: set Keys:Provider (Pkcs11, AzureKeyVault, or Software for development).");
-                }
+                builder.RequireKeyProvider("The record vault wraps data keys");
                 var section = builder.Configuration.GetSection("RecordVault");
-                builder.Services.Configure<RecordVaultOptions>(section);
+                builder.Services.AddOptions<RecordVaultOptions>().Bind(section).ValidateRecordVaultOptions().ValidateOnStart();
+                // Also read here: the consent client and the data-key cache are composed before the container exists.
                 var options = section.Get<RecordVaultOptions>() ?? new RecordVaultOptions();
                 builder.Services.TryAddSingleton(TimeProvider.System);
                 builder.Services.AddSingleton(sp => new DataKeyCache(

@@ -12,7 +12,7 @@ public static class IdempotencySetup
     public static WebApplicationBuilder AddIdempotencyKeys<TContext>(this WebApplicationBuilder builder) where TContext : DbContext
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.Configure<IdempotencyOptions>(builder.Configuration.GetSection(IdempotencyOptions.Section));
+        builder.Services.AddOptions<IdempotencyOptions>().Bind(builder.Configuration.GetSection(IdempotencyOptions.Section)).ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<IdempotencyCleanup<TContext>>();
         return builder;

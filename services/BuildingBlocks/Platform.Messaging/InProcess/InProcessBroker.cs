@@ -26,6 +26,7 @@ public sealed partial class InProcessBroker : IAsyncDisposable
     private readonly InProcessBrokerOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly Polly.ResiliencePipeline<DispatchOutcome> _redelivery;
     private readonly CancellationTokenSource _stopping = new();
     private bool _disposed;
 
@@ -34,6 +35,7 @@ public sealed partial class InProcessBroker : IAsyncDisposable
         _options = options ?? new InProcessBrokerOptions();
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger<InProcessBroker>.Instance;
+        _redelivery = InProcessRedelivery.Create(_options, _time);
     }
 
     public InProcessBrokerOptions Options => _options;
@@ -109,47 +111,46 @@ public sealed partial class InProcessBroker : IAsyncDisposable
 
     private async Task DeliverToGroupAsync(ConsumerGroup group, OutgoingEvent outgoing, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        var attempts = 0;
+        var outcome = await _redelivery.ExecuteAsync(async token =>
         {
-            var member = await group.NextMemberAsync(_options.MemberWait, _time, cancellationToken)
-                ?? throw new InProcessDeliveryException($"No member of {group.Name} took {outgoing.Topic} within {_options.MemberWait}.");
-            DispatchOutcome outcome;
-            try
-            {
-                using var delivery = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, member.Leaving);
-                outcome = await member.Deliver(outgoing, delivery.Token);
-            }
-            catch (OperationCanceledException) when (member.Leaving.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-            {
-                throw new InProcessDeliveryException($"{group.Name} left while handling {outgoing.Topic} event {outgoing.EventId}.");
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                LogDeliveryThrew(_logger, outgoing.Topic, group.Name, ex.GetType().Name);
-                outcome = DispatchOutcome.Retry;
-            }
-
-            switch (outcome)
-            {
-                case DispatchOutcome.Success or DispatchOutcome.UnknownTopic:
-                    return;
-                case DispatchOutcome.Drop or DispatchOutcome.Malformed:
-                    await DeadLetterAsync(group, outgoing, outcome.ToString(), attempt);
-                    return;
-                case DispatchOutcome.Retry when attempt >= _options.MaxDeliveryAttempts:
-                    LogRetriesExhausted(_logger, outgoing.Topic, outgoing.EventId, group.Name, attempt);
-                    throw new InProcessDeliveryException($"{group.Name} asked to retry {outgoing.Topic} event {outgoing.EventId} {attempt} times.");
-                default:
-                    await Task.Delay(RetryDelay(attempt), _time, cancellationToken);
-                    break;
-            }
+            attempts++;
+            return await DeliverOnceAsync(group, outgoing, token);
+        }, cancellationToken);
+        switch (outcome)
+        {
+            case DispatchOutcome.Success or DispatchOutcome.UnknownTopic:
+                return;
+            case DispatchOutcome.Drop or DispatchOutcome.Malformed:
+                await DeadLetterAsync(group, outgoing, outcome.ToString(), attempts);
+                return;
+            default:
+                LogRetriesExhausted(_logger, outgoing.Topic, outgoing.EventId, group.Name, attempts);
+                throw new InProcessDeliveryException($"{group.Name} asked to retry {outgoing.Topic} event {outgoing.EventId} {attempts} times.");
         }
     }
 
-    private TimeSpan RetryDelay(int attempt)
+    /// <summary>One delivery to the group's next member; a handler that throws asks for a retry.</summary>
+    private async Task<DispatchOutcome> DeliverOnceAsync(ConsumerGroup group, OutgoingEvent outgoing, CancellationToken cancellationToken)
     {
-        var ms = _options.InitialRetryDelay.TotalMilliseconds * Math.Pow(2, Math.Clamp(attempt - 1, 0, 30));
-        return TimeSpan.FromMilliseconds(Math.Min(ms, _options.MaxRetryDelay.TotalMilliseconds));
+        var member = await group.NextMemberAsync(_options.MemberWait, _time, cancellationToken)
+            ?? throw new InProcessDeliveryException($"No member of {group.Name} took {outgoing.Topic} within {_options.MemberWait}.");
+        DispatchOutcome outcome;
+        try
+        {
+            using var delivery = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, member.Leaving);
+            outcome = await member.Deliver(outgoing, delivery.Token);
+        }
+        catch (OperationCanceledException) when (member.Leaving.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new InProcessDeliveryException($"{group.Name} left while handling {outgoing.Topic} event {outgoing.EventId}.");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogDeliveryThrew(_logger, outgoing.Topic, group.Name, ex.GetType().Name);
+            outcome = DispatchOutcome.Retry;
+        }
+        return outcome;
     }
 
     /// <summary>Poison only (Drop, or a payload that is not the contract): redelivering the same bytes cannot help.</summary>

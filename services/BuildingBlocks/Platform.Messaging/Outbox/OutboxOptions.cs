@@ -23,6 +23,12 @@ public sealed class OutboxOptions
     /// <summary>Sent messages older than this are deleted; pending ones are never deleted.</summary>
     public TimeSpan SentRetention { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// When a failed row is due again. Not a Polly retry (the in-process broker's redelivery is one): this schedule
+    /// is stored in the row's <c>NextAttemptAtUtc</c> and must survive a restart and be shared by replicas, while
+    /// a Polly pipeline keeps its attempt count in memory within one call, and exposes no public way to ask it for
+    /// the delay of attempt n. Same shape as Polly's exponential backoff without jitter, tested in OutboxRetryDelayTests.
+    /// </summary>
     public TimeSpan RetryDelayFor(int attempts)
     {
         var exponent = Math.Clamp(attempts - 1, 0, 30);

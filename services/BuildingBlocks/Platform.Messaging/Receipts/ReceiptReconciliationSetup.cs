@@ -18,7 +18,7 @@ public static class ReceiptReconciliationSetup
     {
         var services = events.Services;
         var section = configuration.GetSection("Receipts");
-        services.Configure<ReceiptReconcilerOptions>(section);
+        services.AddOptions<ReceiptReconcilerOptions>().Bind(section).ValidateOnStart();
         services.AddScoped<IReceiptHolder, THolder>();
         services.AddSingleton<ReceiptBacklogMonitor>();
         services.AddHealthChecks().AddCheck<ReceiptBacklogHealthCheck>("receipts", tags: [HealthTags.Ready], timeout: TimeSpan.FromSeconds(3));

@@ -67,7 +67,12 @@ public static class AccountSetup
         builder.Services.AddScoped<SignInSessions>();
         builder.Services.AddScoped<SessionAuthorizations>();
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.Configure<SignInThrottleOptions>(builder.Configuration.GetSection("Identity:SignInThrottle"));
+        builder.Services.AddOptions<SignInThrottleOptions>().Bind(builder.Configuration.GetSection("Identity:SignInThrottle"))
+            .Validate(o => o.FreeFailures >= 0, "Identity:SignInThrottle:FreeFailures must not be negative.")
+            .Validate(o => o.FirstDelay > TimeSpan.Zero, "Identity:SignInThrottle:FirstDelay must be positive.")
+            .Validate(o => o.MaxDelay >= o.FirstDelay, "Identity:SignInThrottle:MaxDelay must not be shorter than FirstDelay.")
+            .Validate(o => o.ForgetAfter > TimeSpan.Zero, "Identity:SignInThrottle:ForgetAfter must be positive.")
+            .ValidateOnStart();
         builder.Services.AddSingleton<SignInThrottle>();
         if (Platform.ServiceDefaults.RedisSetup.IsConfigured(builder.Configuration))
         {

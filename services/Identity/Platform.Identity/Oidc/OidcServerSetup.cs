@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenIddict.Abstractions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Platform.Hosting;
 using OpenIddict.EntityFrameworkCore.Models;
 using OpenIddict.Server;
 using OpenIddict.Server.AspNetCore;
@@ -34,14 +35,11 @@ public static class OidcServerSetup
     public static WebApplicationBuilder AddOidcServer(this WebApplicationBuilder builder)
     {
         var section = builder.Configuration.GetSection("Identity");
-        builder.Services.Configure<OidcOptions>(section);
-        builder.Services.Configure<SigningKeyOptions>(section.GetSection("SigningKeys"));
+        builder.Services.AddOptions<OidcOptions>().Bind(section).ValidateOidcOptions().ValidateOnStart();
+        builder.Services.AddOptions<SigningKeyOptions>().Bind(section.GetSection("SigningKeys")).ValidateSigningKeyOptions().ValidateOnStart();
+        // Also read here: OpenIddict's server options are composed from it before the container exists.
         var oidc = section.Get<OidcOptions>() ?? new OidcOptions();
-        if (builder.Configuration["Keys:Provider"] is null)
-        {
-            throw new InvalidOperationException(
-                "The identity service signs tokens with keys from a key provider: set Keys:Provider (Pkcs11, AzureKeyVault, or Software for development).");
-        }
+        builder.RequireKeyProvider("The identity service signs tokens");
 
         // OpenIddict logs whole requests at Information and Debug, code_verifier and PAR request_uri values included
         // (its redaction covers secrets and tokens only): keep its categories at Warning whatever the default level.

@@ -15,7 +15,7 @@ public static class SmartSetup
     public static WebApplicationBuilder AddSmartAppLaunch(this WebApplicationBuilder builder)
     {
         var section = builder.Configuration.GetSection("Identity:Smart");
-        builder.Services.Configure<SmartOptions>(section);
+        builder.Services.AddOptions<SmartOptions>().Bind(section).ValidateOnStart();
         builder.Services.AddOpenIddict().AddServer(options =>
         {
             options.RegisterScopes([SmartScopes.LaunchPatient, SmartScopes.FhirUser, .. SmartScopes.Offered]);

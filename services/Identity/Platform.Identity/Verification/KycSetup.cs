@@ -30,7 +30,7 @@ public static class KycSetup
             return builder;
         }
         var section = builder.Configuration.GetSection("Kyc");
-        builder.Services.Configure<KycOptions>(section);
+        builder.Services.AddOptions<KycOptions>().Bind(section).ValidateOnStart();
         var options = section.Get<KycOptions>() ?? new KycOptions();
         var listPath = options.SanctionsListPath ?? Path.Combine(AppContext.BaseDirectory, "SampleData", "sanctions-sample.jsonl");
         var list = SanctionsListFile.Load(listPath);

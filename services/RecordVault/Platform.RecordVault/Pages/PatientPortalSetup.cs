@@ -37,7 +37,7 @@ public static class PatientPortalSetup
         {
             return builder;
         }
-        builder.Services.Configure<PortalOptions>(builder.Configuration.GetSection("RecordVault:Pages"));
+        builder.Services.AddOptions<PortalOptions>().Bind(builder.Configuration.GetSection("RecordVault:Pages")).ValidateOnStart();
         builder.Services.AddAuthentication()
             .AddCookie(CookieScheme, cookie =>
             {
