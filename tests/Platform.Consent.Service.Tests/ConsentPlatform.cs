@@ -98,6 +98,8 @@ public sealed class ConsentPlatform : IAsyncLifetime
             // Entries are private; the rebuild reads them as an auditor.
             ["Consent:LedgerAuditToken"] = LedgerAuditToken,
             ["RateLimiting:per-client:PermitLimit"] = "100000",
+            // The span recorder below is an exporter configuration cannot see: record the traces this host starts.
+            [Platform.ServiceDefaults.TraceSampling.SampleRatioKey] = "1",
             // Tests run receipt reconciliation rounds themselves (ReceiptReconciliationTests).
             ["Receipts:FirstRoundDelay"] = "01:00:00",
         }, builder =>

@@ -33,14 +33,10 @@ public static class PlatformPolicies
     public static AuthorizationPolicyBuilder RequireScope(this AuthorizationPolicyBuilder policy, params string[] scopes)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        return policy.RequireAssertion(context => scopes.All(scope => HasScope(context.User, scope)));
+        return policy.AddRequirements(new ScopeRequirement(scopes));
     }
 
-    public static bool HasScope(ClaimsPrincipal user, string scope)
-    {
-        ArgumentNullException.ThrowIfNull(user);
-        return user.FindAll("scope").Any(claim => claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(scope, StringComparer.Ordinal));
-    }
+    public static bool HasScope(ClaimsPrincipal user, string scope) => ScopeRequirement.Has(user, scope);
 
     /// <summary>A client-credentials token: the subject is the client itself and no user role is present.</summary>
     public static bool IsServiceToken(ClaimsPrincipal user)

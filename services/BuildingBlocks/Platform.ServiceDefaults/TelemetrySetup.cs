@@ -13,7 +13,8 @@ namespace Platform.ServiceDefaults;
 
 /// <summary>
 /// OpenTelemetry traces and metrics. Export goes to OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set
-/// (the collector in a cluster) and to the console when <c>Telemetry:Console</c> is true (the dev host).
+/// (the collector in a cluster) and to the console when <c>Telemetry:Console</c> is true (the dev host). Which traces
+/// are recorded: <see cref="TraceSampling"/> (none started here when nothing exports them).
 /// </summary>
 public static class TelemetrySetup
 {
@@ -26,6 +27,7 @@ public static class TelemetrySetup
         var useOtlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var useConsole = builder.Configuration.GetValue("Telemetry:Console", false);
 
+        var sampler = TraceSampling.For(builder.Configuration, exporting: useOtlp || useConsole);
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(serviceName))
             .WithTracing(tracing =>
@@ -34,6 +36,10 @@ public static class TelemetrySetup
                     .AddAspNetCoreInstrumentation(o => o.Filter = context =>
                         !context.Request.Path.StartsWithSegments("/health"))
                     .AddHttpClientInstrumentation();
+                if (sampler is not null)
+                {
+                    tracing.SetSampler(sampler);
+                }
                 if (useConsole)
                 {
                     tracing.AddConsoleExporter();

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,6 +28,7 @@ public static class TokenValidationSetup
         var section = builder.Configuration.GetSection("Authentication");
         var authentication = builder.Services.AddAuthentication();
         builder.Services.AddAuthorization(PlatformPolicies.Register);
+        builder.Services.Replace(ServiceDescriptor.Transient<IPolicyEvaluator, AuthenticateOncePolicyEvaluator>());
         var authority = section["Authority"];
         if (string.IsNullOrWhiteSpace(authority))
         {

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Platform.BuildingBlocks.Tests.TestService;
 
 /// <summary>
-/// Signs the test service's caller in from the <c>X-Test-Caller</c> header (its <c>sub</c>), so building-block
+/// Signs the test service's caller in from the <c>X-Test-Caller</c> header (its <c>sub</c>; <c>X-Test-Scope</c>, repeatable, its <c>scope</c> claims), so building-block
 /// tests can be two different callers without an identity provider. Test code only.
 /// </summary>
 public sealed class TestCallerAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
@@ -15,6 +15,7 @@ public sealed class TestCallerAuthentication(IOptionsMonitor<AuthenticationSchem
 {
     public const string SchemeName = "test-caller";
     public const string Header = "X-Test-Caller";
+    public const string ScopeHeader = "X-Test-Scope";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -24,6 +25,10 @@ public sealed class TestCallerAuthentication(IOptionsMonitor<AuthenticationSchem
             return Task.FromResult(AuthenticateResult.NoResult());
         }
         var identity = new ClaimsIdentity([new Claim("sub", caller)], SchemeName);
+        foreach (var scope in Request.Headers[ScopeHeader])
+        {
+            identity.AddClaim(new Claim("scope", scope!));
+        }
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
 }

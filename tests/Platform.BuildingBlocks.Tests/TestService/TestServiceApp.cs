@@ -12,6 +12,9 @@ public static class TestServiceApp
 {
     public static readonly ServiceIdentity Identity = ServiceIdentity.For<TestDbContext>("test-service");
 
+    /// <summary>The scope <c>/scoped</c> requires.</summary>
+    public const string ScopedScope = "notes.read";
+
     public sealed record NoteRequest(string Text);
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder> configureHost) =>
@@ -24,6 +27,8 @@ public static class TestServiceApp
                 builder.Services.AddSingleton<NoteGate>();
                 builder.Services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TestCallerAuthentication>(
                     TestCallerAuthentication.SchemeName, null);
+                builder.Services.AddSingleton<ClaimsTransformationLog>();
+                builder.Services.AddTransient<Microsoft.AspNetCore.Authentication.IClaimsTransformation, CountingClaimsTransformation>();
                 events.AddSubscription<NoteAddedV1, NoteAddedHandler>()
                       .AddSubscription<ScriptedV1, ScriptedHandler>();
             },
@@ -34,5 +39,7 @@ public static class TestServiceApp
                 app.MapGet("/keys-down", IResult () => throw new KeyProviderException("PKCS#11 unwrap with KEK 'platform-kek-hunter2' failed 3 times."));
                 IdempotentNotes.Map(app);
                 app.MapGet("/guarded", () => Results.Ok()).RequireRateLimiting(RateLimitPolicies.Sensitive);
+                app.MapGet("/scoped", () => Results.Ok()).RequireAuthorization(policy => policy
+                    .AddAuthenticationSchemes(TestCallerAuthentication.SchemeName).RequireAuthenticatedUser().RequireScope(ScopedScope));
             });
 }

@@ -20,6 +20,12 @@ namespace Platform.Messaging.Outbox;
 /// so it is not sent twice at once; which rows are in flight is only remembered for that, and losing that memory in a
 /// crash costs nothing but a repeat.
 /// </para>
+/// <para>
+/// The relay looks for due rows when a writer wakes it (<see cref="OutboxWakeup"/>), when its last look filled the room
+/// it had, and at least every <see cref="OutboxOptions.PollInterval"/>; a round woken only because a publish finished
+/// saves the marks without looking (issue 18). A writer that does not wake the relay therefore waits at most one poll
+/// interval, busy relay or not, as it would on an idle one.
+/// </para>
 /// </summary>
 public sealed partial class OutboxRelay<TContext>(
     IServiceProvider services,
@@ -44,6 +50,11 @@ public sealed partial class OutboxRelay<TContext>(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Whether rows may be due that this relay has not seen: true until a query found fewer than it had room for,
+        // and again when a writer wakes the relay, the poll interval passes, or a query could not run.
+        var mayHaveDue = true;
+        Task? wokenSinceQuery = null;
+        var lastQuery = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             // Taken before looking for rows: a writer (or a publish) that signals after this round's query is not missed.
@@ -55,9 +66,16 @@ public sealed partial class OutboxRelay<TContext>(
             {
                 await MarkPublishedAsync(stoppingToken);
                 room = Math.Min(Window - _inFlight.Count, _options.BatchSize);
-                if (room > 0)
+                if (room > 0 && (mayHaveDue || wakeup is null || wokenSinceQuery?.IsCompleted != false
+                    || time.GetUtcNow() - lastQuery >= _options.PollInterval))
                 {
+                    // Issue 18: a round woken only by a finished publish no longer queries: with writers waking the
+                    // relay, nothing new can be due, and a busy relay ran one query per published event.
+                    mayHaveDue = true;
+                    wokenSinceQuery = woken;
+                    lastQuery = time.GetUtcNow();
                     started = await StartDueAsync(room, stoppingToken);
+                    mayHaveDue = started == room;
                     await DeleteExpiredAsync(stoppingToken);
                 }
             }
