@@ -144,6 +144,9 @@ public sealed class VaultPlatform : IAsyncLifetime
         // Research exports: cohorts of a few test patients, so k = 2 (the default is 5); a short poll.
         ["RecordVault:Research:K"] = "2",
         ["RecordVault:Research:PollInterval"] = "00:00:00.200",
+        // Receipt reconciliation looks receipts up at this ledger; tests run its rounds themselves.
+        ["Receipts:LedgerUrl"] = $"http://127.0.0.1:{_ledgerPort}/",
+        ["Receipts:FirstRoundDelay"] = "01:00:00",
     };
 
     public async Task RestartVaultAsync(IReadOnlyDictionary<string, string?>? overrides = null)

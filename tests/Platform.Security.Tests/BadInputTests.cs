@@ -41,6 +41,7 @@ public sealed class BadInputTests(SecurityPlatform platform, ITestOutputHelper o
                     : endpoint.IsFhir
                         ? IsOperationOutcome(mediaType, body) ? null : $"answered {status} {mediaType ?? "without a body"}, not a FHIR OperationOutcome"
                         : mediaType == "application/problem+json" ? null : $"answered {status} {mediaType ?? "without a body"}, not problem+json";
+            problem ??= ExpectedRefusal(input, status, body);
             if (problem is not null)
             {
                 failures.Add($"{input.Name}: {problem}: {body[..Math.Min(body.Length, 300)]}");
@@ -63,6 +64,28 @@ public sealed class BadInputTests(SecurityPlatform platform, ITestOutputHelper o
         Assert.True(stored.Count == 0, "Rows changed while only bad inputs were sent:\n" + string.Join('\n', stored));
         Assert.Equal(ledgerBefore, ledgerAfter);
         Assert.True(sent >= 5, $"Only {sent} inputs.");
+    }
+
+    /// <summary>Null when the input names no expected refusal or met it; otherwise what it got instead.</summary>
+    private static string? ExpectedRefusal(BadInput input, int status, string body)
+    {
+        if (input.Status is { } expected && status != expected)
+        {
+            return $"answered {status}, not {expected}";
+        }
+        if (input.Code is null)
+        {
+            return null;
+        }
+        try
+        {
+            var code = JsonDocument.Parse(body).RootElement.TryGetProperty("code", out var c) ? c.GetString() : null;
+            return code == input.Code ? null : $"code {code ?? "(none)"}, not {input.Code}";
+        }
+        catch (JsonException)
+        {
+            return $"no JSON body with code {input.Code}";
+        }
     }
 
     /// <summary>FHIR endpoints answer errors as an OperationOutcome (application/fhir+json) with at least one issue.</summary>

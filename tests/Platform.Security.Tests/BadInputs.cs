@@ -7,8 +7,10 @@ namespace Platform.Security.Tests;
 /// <summary>
 /// One hostile request body (or path) and what it tries. <paramref name="Finding"/>: the platform accepts it today and
 /// issue #17 tracks that (the test reports it instead of failing, and leaves it out of the "nothing stored" count).
+/// <paramref name="Status"/> and <paramref name="Code"/>, when given: the refusal the input must meet (its status, and
+/// the problem's <c>code</c>), where the corpus aims at one rule rather than at the parser.
 /// </summary>
-public sealed record BadInput(string Name, Func<HttpContent?> Body, string? Path = null, string? Finding = null);
+public sealed record BadInput(string Name, Func<HttpContent?> Body, string? Path = null, string? Finding = null, int? Status = null, string? Code = null);
 
 /// <summary>
 /// The bad-input corpus, generated from one valid body per endpoint so that every refusal is the mutation's doing:

@@ -30,6 +30,13 @@ public static class PrincipalKinds
     /// <summary>An unsigned token (<c>alg: none</c>) that claims to be an admin with a second factor and every scope.</summary>
     public const string ForgedAdmin = "forged-admin";
 
+    /// <summary>
+    /// A person with a second factor and the <c>research.export</c> scope who represents the research organisations of
+    /// <see cref="SecurityPlatform.ResearcherStudies"/>: the bad-input corpus's caller for the export route. Not a column
+    /// of the matrix (no other route treats a researcher differently from the patient they also are).
+    /// </summary>
+    public const string Researcher = "researcher";
+
     public static readonly string[] All =
     [
         Anonymous, Patient, OtherPatient, PatientWithoutScopes, Clinician, ClinicianWithoutConsent, Reviewer, Admin, ServiceDecide, ServiceSubmit, ForgedAdmin,

@@ -37,6 +37,39 @@ public static class ResearchTargets
         return study;
     }
 
+    /// <summary>The ids of <see cref="OfRepresentativeAsync"/>'s studies.</summary>
+    public sealed record ResearcherStudyIds(Guid OfPendingOrganisation, Guid Ended, Guid OfAnotherOrganisation);
+
+    /// <summary>
+    /// Two studies <paramref name="representative"/> represents from which no export may start: one whose organisation
+    /// is pending again (as after a reviewer's withdrawal, which only the database does today), and one that has ended;
+    /// and the shared study, which is another organisation's.
+    /// </summary>
+    public static async Task<ResearcherStudyIds> OfRepresentativeAsync(SecurityPlatform platform, string representative)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var pending = ResearchOrganisation.Register(Guid.NewGuid(), "Corpus Research Ltd", "CORPUS-2", "GB", "2 Corpus Street", representative,
+            representativeVerified: true, now).Value!;
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var ofPending = ResearchStudy.Declare(Guid.NewGuid(), pending.Verify("corpus-reviewer-0001", now).Value!, representative, "Corpus study",
+            "What the corpus aims at.", "EK-CORPUS-1", ["observation"], DeidentificationLevelCodes.SafeHarbor, today, today.AddYears(1), null, now).Value!;
+        // Declared two years ago for a month: ended.
+        var then = now.AddYears(-2);
+        var thenDay = DateOnly.FromDateTime(then.UtcDateTime);
+        var verified = ResearchOrganisation.Register(Guid.NewGuid(), "Corpus Research Ltd", "CORPUS-3", "GB", "3 Corpus Street", representative,
+            representativeVerified: true, then).Value!.Verify("corpus-reviewer-0001", then).Value!;
+        var ended = ResearchStudy.Declare(Guid.NewGuid(), verified, representative, "Corpus study that ended", "What the corpus aims at.",
+            "EK-CORPUS-2", ["observation"], DeidentificationLevelCodes.SafeHarbor, thenDay, thenDay.AddMonths(1), null, then).Value!;
+        await SaveAsync(platform, db =>
+        {
+            db.ResearchOrganisations.Add(ResearchOrganisationRow.From(pending));
+            db.ResearchOrganisations.Add(ResearchOrganisationRow.From(verified));
+            db.ResearchStudies.Add(ResearchStudyRow.From(ofPending));
+            db.ResearchStudies.Add(ResearchStudyRow.From(ended));
+        });
+        return new ResearcherStudyIds(ofPending.Id, ended.Id, (await VerifiedWithStudyAsync(platform)).Study);
+    }
+
     private static async Task<(Guid, Guid)> SeedVerifiedAsync(SecurityPlatform platform)
     {
         var now = DateTimeOffset.UtcNow;

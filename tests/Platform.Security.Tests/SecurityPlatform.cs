@@ -34,6 +34,9 @@ public sealed class SecurityPlatform : IAsyncLifetime
     public string ConsentId { get; private set; } = "";
     public string KycCaseId { get; private set; } = "";
 
+    /// <summary>Studies the <see cref="PrincipalKinds.Researcher"/> represents that no export may start from, for the export route's corpus.</summary>
+    public ResearchTargets.ResearcherStudyIds ResearcherStudies { get; private set; } = null!;
+
     /// <summary>A consent of the patient's that only the bad-input corpus aims at (narrow, revoke).</summary>
     public string CorpusConsentId { get; private set; } = "";
 
@@ -63,6 +66,9 @@ public sealed class SecurityPlatform : IAsyncLifetime
         Principals[PrincipalKinds.PatientWithoutScopes] = await SignInAsync(PrincipalKinds.PatientWithoutScopes, patient.Account!, "openid");
         Principals[PrincipalKinds.ServiceDecide] = new Principal(PrincipalKinds.ServiceDecide, null, await ServiceTokenAsync("consent.decide"), null);
         Principals[PrincipalKinds.ServiceSubmit] = new Principal(PrincipalKinds.ServiceSubmit, null, await ServiceTokenAsync("ledger.submit"), null);
+        var researcher = await TestAccounts.CreateAsync(Host.ServicesOf("identity"), PlatformRoles.Patient, enrolTotp: true);
+        Principals[PrincipalKinds.Researcher] = await SignInAsync(PrincipalKinds.Researcher, researcher, "openid research.export");
+        ResearcherStudies = await ResearchTargets.OfRepresentativeAsync(this, researcher.Id);
         Principals[PrincipalKinds.ForgedAdmin] = new Principal(PrincipalKinds.ForgedAdmin, null, ForgedAdminToken(Principals[PrincipalKinds.Admin].Token!), null);
 
         RecordId = await CreateRecordAsync(patient);

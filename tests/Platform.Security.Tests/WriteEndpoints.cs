@@ -188,6 +188,19 @@ public static class WriteEndpoints
             Extra: _ => PathAttacks("/research/studies/", "/opt-in")),
         new("POST /research/studies/{id}/opt-out", "consent", "POST", PrincipalKinds.Patient, _ => $"/research/studies/{Guid.Empty}/opt-out",
             Extra: _ => PathAttacks("/research/studies/", "/opt-out")),
+        // record-vault: a research export takes no body; what the corpus sends are studies no export may start from,
+        // as the study's representative (404 for a study that does not exist or is another organisation's, 409 for one
+        // whose organisation is not verified or that has ended) and malformed ids (400 malformed_id).
+        new("POST /research/studies/{id}/exports", "record-vault", "POST", PrincipalKinds.Researcher, _ => $"/research/studies/{Guid.Empty}/exports",
+            Extra: p => PathAttacks("/research/studies/", "/exports").Concat(
+            [
+                new BadInput("a study id that is not a UUID", () => null, "/research/studies/not-a-uuid/exports", Status: 400, Code: "malformed_id"),
+                new BadInput("a study that does not exist", () => null, $"/research/studies/{Guid.NewGuid()}/exports", Status: 404),
+                new BadInput("another organisation's study", () => null, $"/research/studies/{p.ResearcherStudies.OfAnotherOrganisation}/exports", Status: 404),
+                new BadInput("a study of an organisation that is not verified", () => null, $"/research/studies/{p.ResearcherStudies.OfPendingOrganisation}/exports",
+                    Status: 409, Code: "organisation_not_verified"),
+                new BadInput("a study that has ended", () => null, $"/research/studies/{p.ResearcherStudies.Ended}/exports", Status: 409, Code: "study_not_active"),
+            ])),
         // record-vault
         new("POST /patients/{patient}/records", "record-vault", "POST", PrincipalKinds.Patient, p => $"/patients/{p.Patient.Account!.Id}/records",
             Fhir(), BodyLimit: 25 * 1024 * 1024, MediaType: "application/fhir+json",

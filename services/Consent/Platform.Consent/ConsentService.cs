@@ -78,8 +78,7 @@ public static class ConsentService
                     ledgerClient.ConfigureHttpClient(client => client.BaseAddress = new Uri(ledgerUrl.TrimEnd('/') + "/"));
                     builder.Services.AddScoped<ProjectionRebuild>();
                 }
-                events.AddSubscription<LedgerCommittedV1, LedgerCommittedHandler>()
-                      .AddSubscription<IdentityRevokedV1, IdentityRevokedHandler>()
+                events.AddSubscription<IdentityRevokedV1, IdentityRevokedHandler>()
                       .AddSubscription<IdentityVerifiedV1, IdentityVerifiedHandler>()
                       .AddSubscription<ResearchExportIncludedV1, ResearchExportIncludedHandler>()
                       .AddReceiptReconciliation<ConsentDbContext, ConsentReceiptHolder>(builder.Configuration, builder.Configuration["Consent:LedgerUrl"]);

@@ -74,10 +74,10 @@ public static class RecordVaultService
                 builder.Services.AddAuthorization(AdminEndpoints.AddPolicy);
                 builder.Services.AddAuthorization(ResearchExportEndpoints.AddPolicy);
                 builder.AddPatientPortal();
-                events.AddSubscription<LedgerCommittedV1, LedgerCommittedHandler>()
-                      .AddSubscription<IdentityVerifiedV1, IdentityVerifiedHandler>()
+                events.AddSubscription<IdentityVerifiedV1, IdentityVerifiedHandler>()
                       .AddSubscription<IdentityRevokedV1, IdentityRevokedHandler>()
-                      .AddReceiptReconciliation<RecordVaultDbContext, AccessReceiptHolder>(builder.Configuration);
+                      .AddReceiptReconciliation<RecordVaultDbContext, AccessReceiptHolder>(builder.Configuration)
+                      .AddReceiptHolder<ResearchExportReceiptHolder>();
             },
             mapEndpoints: app =>
             {

@@ -33,15 +33,15 @@ namespace Platform.RecordVault.Service.Tests.Research;
 [Collection(VaultCollection.Name)]
 public sealed class ResearchExportTests(VaultPlatform platform)
 {
-    private const string ResearchScopes = "openid consent.manage research.export";
+    private readonly ResearchSetup research = new(platform);
 
     [Fact]
     public async Task A_studys_export_leaves_out_the_opted_out_patient_and_verifies_against_its_ledger_receipt()
     {
         var reviewer = await platform.SignInAsync(await TestAccounts.CreateAsync(platform.Identity.Service.Services, PlatformRoles.KycReviewer));
-        var (representative, researcher) = await ResearcherAsync();
-        var organisation = await OrganisationAsync(researcher, reviewer);
-        var studyId = await StudyAsync(organisation, researcher, ["observation"]);
+        var (representative, researcher) = await research.ResearcherAsync();
+        var organisation = await research.OrganisationAsync(researcher, reviewer);
+        var studyId = await research.StudyAsync(organisation, researcher, ["observation"]);
 
         // Four patients with an observation and a condition each; three take part, the fourth opts in and out again.
         var marker = "research-marker-" + Guid.NewGuid().ToString("N");
@@ -68,7 +68,7 @@ public sealed class ResearchExportTests(VaultPlatform platform)
         var statusUrl = raw.Content.Headers.ContentLocation?.OriginalString ?? raw.Headers.GetValues("Content-Location").Single();
         Assert.StartsWith("/research/exports/", statusUrl, StringComparison.Ordinal);
 
-        var status = await CompletedAsync(statusUrl, researcher);
+        var status = await research.CompletedAsync(statusUrl, researcher);
         var manifest = status.GetProperty("manifest");
         Assert.Equal(studyId, manifest.GetProperty("studyId").GetString());
         Assert.Equal("1", manifest.GetProperty("deidRulesVersion").GetString());
@@ -178,10 +178,10 @@ public sealed class ResearchExportTests(VaultPlatform platform)
     public async Task Another_organisations_researcher_reads_nothing_of_the_export_and_a_researcher_reads_no_records()
     {
         var reviewer = await platform.SignInAsync(await TestAccounts.CreateAsync(platform.Identity.Service.Services, PlatformRoles.KycReviewer));
-        var (_, researcher) = await ResearcherAsync();
-        var studyId = await StudyAsync(await OrganisationAsync(researcher, reviewer), researcher, ["observation"]);
-        var (_, stranger) = await ResearcherAsync();
-        await OrganisationAsync(stranger, reviewer);
+        var (_, researcher) = await research.ResearcherAsync();
+        var studyId = await research.StudyAsync(await research.OrganisationAsync(researcher, reviewer), researcher, ["observation"]);
+        var (_, stranger) = await research.ResearcherAsync();
+        await research.OrganisationAsync(stranger, reviewer);
         // Two participants: k is 2 here, and a cohort smaller than k releases no file.
         var (patient, patientToken) = await platform.UserAsync(PlatformRoles.Patient);
         foreach (var (account, token) in new[] { (patient, patientToken), await platform.UserAsync(PlatformRoles.Patient) })
@@ -198,7 +198,7 @@ public sealed class ResearchExportTests(VaultPlatform platform)
 
         var (_, _, raw) = await platform.VaultAsync(HttpMethod.Post, $"/research/studies/{studyId}/exports", researcher);
         var statusUrl = raw.Content.Headers.ContentLocation?.OriginalString ?? raw.Headers.GetValues("Content-Location").Single();
-        var status = await CompletedAsync(statusUrl, researcher);
+        var status = await research.CompletedAsync(statusUrl, researcher);
         var file = status.GetProperty("files").EnumerateArray().First().GetProperty("url").GetString()!;
         foreach (var url in new[] { statusUrl, status.GetProperty("manifestUrl").GetString()!, file })
         {
@@ -237,63 +237,6 @@ public sealed class ResearchExportTests(VaultPlatform platform)
         Effective = new R4.FhirDateTime("2024-03-11T08:30:00+01:00"),
         Value = new R4.Quantity(128, "mm[Hg]", "http://unitsofmeasure.org"),
     };
-
-    /// <summary>A person with a second factor whose KYC the identity service approved (as the consent service learns it), and their research token.</summary>
-    private async Task<(TestAccount Account, string Token)> ResearcherAsync()
-    {
-        var account = await TestAccounts.CreateAsync(platform.Identity.Service.Services, PlatformRoles.Patient, enrolTotp: true);
-        await platform.Broker.PublishAsync(EventSerializer.ToOutgoing(new IdentityVerifiedV1(account.Id, Guid.NewGuid(), "approved", "substantial") { Source = "identity" }));
-        await Eventually.TrueAsync(async () =>
-        {
-            using var scope = platform.Consent.Services.CreateScope();
-            return await scope.ServiceProvider.GetRequiredService<ConsentDbContext>().VerifiedPeople.AnyAsync(p => p.Subject == account.Id);
-        }, "the consent service knows the verified person");
-        using var session = new FormSession(platform.Identity.BaseAddress);
-        var token = (await new CodeFlow(session).SignInThroughPortalAsync(account, ResearchScopes)).GetProperty("access_token").GetString()!;
-        return (account, token);
-    }
-
-    private async Task<string> OrganisationAsync(string representative, string reviewer)
-    {
-        var (status, body, _) = await platform.SendConsentAsync(HttpMethod.Post, "/research/organisations", representative, new
-        {
-            legalName = "Institute of Synthetic Cohorts Ltd", registrationNumber = "HRB 12345/B", country = "DE", registeredAddress = "Musterstraße 1\n10115 Berlin",
-        });
-        Assert.Equal(HttpStatusCode.Created, status);
-        var id = body.GetProperty("id").GetString()!;
-        Assert.Equal(HttpStatusCode.OK, (await platform.SendConsentAsync(HttpMethod.Post, $"/research/organisations/{id}/verify", reviewer, new { })).Status);
-        return id;
-    }
-
-    private async Task<string> StudyAsync(string organisation, string representative, string[] categories)
-    {
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        var (status, body, _) = await platform.SendConsentAsync(HttpMethod.Post, $"/research/organisations/{organisation}/studies", representative, new
-        {
-            title = "Blood pressure after 60",
-            protocolSummary = "We compare blood pressure readings of people over 60 across regions.",
-            ethicsApprovalReference = "EK-2026-042",
-            categories,
-            deidentificationLevel = "safe-harbor",
-            startsOn = today.ToString("yyyy-MM-dd"),
-            endsOn = today.AddYears(1).ToString("yyyy-MM-dd"),
-        });
-        Assert.Equal(HttpStatusCode.Created, status);
-        return body.GetProperty("id").GetString()!;
-    }
-
-    private async Task<JsonElement> CompletedAsync(string statusUrl, string token)
-    {
-        JsonElement body = default;
-        await Eventually.TrueAsync(async () =>
-        {
-            HttpStatusCode code;
-            (code, body, _) = await platform.VaultAsync(HttpMethod.Get, statusUrl, token);
-            Assert.True(code is HttpStatusCode.OK or HttpStatusCode.Accepted, $"status {code}: {body}");
-            return code == HttpStatusCode.OK;
-        }, "the export completes", TimeSpan.FromSeconds(60));
-        return body;
-    }
 
     private async Task<byte[]> DownloadAsync(string url, string token)
     {

@@ -14,7 +14,7 @@ public sealed class ReceiptBacklogHealthCheck(IServiceScopeFactory scopes, Recei
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var backlog = await scope.ServiceProvider.GetRequiredService<IReceiptHolder>().BacklogAsync(cancellationToken);
+        var backlog = await ReceiptBacklog.OfAsync(scope.ServiceProvider.GetServices<IReceiptHolder>(), cancellationToken);
         monitor.Update(backlog);
         var age = backlog.OldestAge(time.GetUtcNow());
         var description = $"{backlog.Count} signed event(s) await a ledger receipt; the oldest for {Math.Round(age.TotalSeconds)} s.";

@@ -13,7 +13,8 @@ namespace Platform.Messaging.Receipts;
 /// ledger for the receipt of every signed event this service has held without one for longer than
 /// <c>Receipts:MinAge</c>. A ready receipt is stored; a pending one is left for the next checkpoint; an event the
 /// ledger does not have is republished through the outbox (unless this service's outbox still has unsent events of
-/// that topic — then the normal path is still working through them). Whatever lost an event on the way — a crash, a
+/// that topic — then the normal path is still working through them). Each kind of row (<see cref="IReceiptHolder"/>)
+/// is looked up in turn. Whatever lost an event on the way — a crash, a
 /// broker that dead-lettered it after its retries, a <c>ledger.committed</c> that never arrived — this closes it.
 /// </summary>
 public sealed partial class ReceiptReconciler<TContext>(
@@ -43,21 +44,18 @@ public sealed partial class ReceiptReconciler<TContext>(
         }
     }
 
-    /// <summary>One round. Returns what it did.</summary>
+    /// <summary>One round over every kind of row this service holds. Returns what it did.</summary>
     public async Task<ReconcileReport> RunOnceAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var holder = scope.ServiceProvider.GetRequiredService<IReceiptHolder>();
+        var holders = scope.ServiceProvider.GetServices<IReceiptHolder>().ToList();
         var now = time.GetUtcNow();
-        monitor.Update(await holder.BacklogAsync(cancellationToken));
+        monitor.Update(await ReceiptBacklog.OfAsync(holders, cancellationToken));
         var ledger = scope.ServiceProvider.GetService<LedgerReceiptClient>();
         if (ledger is null)
         {
             return new ReconcileReport(0, 0, 0, 0);
         }
-
-        var db = scope.ServiceProvider.GetRequiredService<TContext>();
-        var stillSending = await db.Set<OutboxMessage>().AnyAsync(m => m.SentAtUtc == null && m.Topic == holder.Topic, cancellationToken);
         foreach (var (id, at) in _republished)
         {
             if (now - at > _options.RepublishAfter)
@@ -66,6 +64,30 @@ public sealed partial class ReceiptReconciler<TContext>(
             }
         }
 
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        var total = new ReconcileReport(0, 0, 0, 0);
+        foreach (var holder in holders)
+        {
+            var (report, ledgerAnswered) = await RunOnceAsync(holder, db, ledger, now, cancellationToken);
+            total = total with
+            {
+                Stored = total.Stored + report.Stored,
+                Pending = total.Pending + report.Pending,
+                Republished = total.Republished + report.Republished,
+                NotFoundWaiting = total.NotFoundWaiting + report.NotFoundWaiting,
+            };
+            if (!ledgerAnswered)
+            {
+                break;
+            }
+        }
+        return total;
+    }
+
+    private async Task<(ReconcileReport Report, bool LedgerAnswered)> RunOnceAsync(
+        IReceiptHolder holder, TContext db, LedgerReceiptClient ledger, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var stillSending = await db.Set<OutboxMessage>().AnyAsync(m => m.SentAtUtc == null && m.Topic == holder.Topic, cancellationToken);
         int stored = 0, pending = 0, republished = 0, unknown = 0;
         foreach (var eventId in await holder.AwaitingAsync(now - _options.MinAge, _options.BatchSize, cancellationToken))
         {
@@ -81,8 +103,10 @@ public sealed partial class ReceiptReconciler<TContext>(
             switch (answer.Kind)
             {
                 case ReceiptAnswerKind.Ready:
-                    await holder.StoreReceiptAsync(eventId, answer.LeafIndex!.Value, answer.Receipt!, cancellationToken);
-                    stored++;
+                    if (await holder.StoreReceiptAsync(eventId, answer.LeafIndex!.Value, answer.Receipt!, cancellationToken))
+                    {
+                        stored++;
+                    }
                     break;
                 case ReceiptAnswerKind.Pending:
                     pending++;
@@ -96,10 +120,10 @@ public sealed partial class ReceiptReconciler<TContext>(
                     break;
                 default:
                     LogLedgerUnavailable(logger);
-                    return Report(holder, stored, pending, republished, unknown);
+                    return (Report(holder, stored, pending, republished, unknown), false);
             }
         }
-        return Report(holder, stored, pending, republished, unknown);
+        return (Report(holder, stored, pending, republished, unknown), true);
     }
 
     private ReconcileReport Report(IReceiptHolder holder, int stored, int pending, int republished, int unknown)

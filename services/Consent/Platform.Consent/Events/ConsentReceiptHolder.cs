@@ -27,9 +27,9 @@ public sealed class ConsentReceiptHolder(ConsentDbContext db) : IReceiptHolder
             .OrderBy(v => v.ChangedAtMs).Take(max).Select(v => v.EventId).ToListAsync(cancellationToken);
     }
 
-    public async Task StoreReceiptAsync(Guid eventId, long leafIndex, string receipt, CancellationToken cancellationToken) =>
+    public async Task<bool> StoreReceiptAsync(Guid eventId, long leafIndex, string receipt, CancellationToken cancellationToken) =>
         await db.ConsentVersions.Where(v => v.EventId == eventId && v.Receipt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(v => v.LeafIndex, leafIndex).SetProperty(v => v.Receipt, receipt), cancellationToken);
+            .ExecuteUpdateAsync(s => s.SetProperty(v => v.LeafIndex, leafIndex).SetProperty(v => v.Receipt, receipt), cancellationToken) > 0;
 
     public async Task RepublishAsync(Guid eventId, CancellationToken cancellationToken)
     {

@@ -27,9 +27,9 @@ public sealed class AccessReceiptHolder(RecordVaultDbContext db) : IReceiptHolde
             .OrderBy(a => a.AtMs).Take(max).Select(a => a.EventId).ToListAsync(cancellationToken);
     }
 
-    public async Task StoreReceiptAsync(Guid eventId, long leafIndex, string receipt, CancellationToken cancellationToken) =>
+    public async Task<bool> StoreReceiptAsync(Guid eventId, long leafIndex, string receipt, CancellationToken cancellationToken) =>
         await db.AccessLog.Where(a => a.EventId == eventId && a.Receipt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(a => a.LeafIndex, leafIndex).SetProperty(a => a.Receipt, receipt), cancellationToken);
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.LeafIndex, leafIndex).SetProperty(a => a.Receipt, receipt), cancellationToken) > 0;
 
     public async Task RepublishAsync(Guid eventId, CancellationToken cancellationToken)
     {
