@@ -129,6 +129,8 @@ internal sealed partial class TlsConnectionListenerFactory(ReplicaTls tls, ILogg
                 deadline.CancelAfter(owner.Tls.HandshakeTimeout);
                 await stream.AuthenticateAsServerAsync(owner.Tls.ServerOptions(), deadline.Token).ConfigureAwait(false);
                 var connection = new StreamConnection(peer, stream);
+                connection.TrustWatch = owner.Tls.Watch(stream, peerIsClient: true,
+                    () => connection.Abort(new ConnectionAbortedException("The peer's certificate is no longer trusted.")));
                 if (!authenticated.Writer.TryWrite(connection))
                     await connection.DisposeAsync().ConfigureAwait(false);
             }
