@@ -14,6 +14,7 @@ public sealed record ReplicaAddress(
     [property: JsonPropertyName("apiUrl")] Uri? ApiUrl = null)
 {
     /// <summary>The host part of <see cref="RaftEndPoint"/> (brackets of an IPv6 literal removed), or null when it is not <c>host:port</c>.</summary>
+    [JsonIgnore]
     public string? Host
     {
         get

@@ -85,7 +85,8 @@ public sealed class ConsortiumMembershipProcessTests(ITestOutputHelper output) :
         var cKey = await cluster.InstitutionKeyAsync(c);
         var late = new SignCheckpoint(latest.Checkpoint.TreeSize, c.Name, cKey.KeyId,
             Base64Url.Encode(await cKey.SignAsync(latest.Checkpoint.SigningBytes(), CancellationToken.None)));
-        using (var relay = new HttpRequestMessage(HttpMethod.Post, new Uri(a.Api, "internal/commands")) { Content = new ByteArrayContent(late.ToBytes()) })
+        var leader = await cluster.LeaderAsync();
+        using (var relay = new HttpRequestMessage(HttpMethod.Post, new Uri(leader.Api, "internal/commands")) { Content = new ByteArrayContent(late.ToBytes()) })
         {
             relay.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             relay.Headers.Authorization = new AuthenticationHeaderValue("Bearer", cluster.ClusterToken);
