@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography;
@@ -89,13 +90,14 @@ public sealed class ReplicaTls
         return new ReplicaTls(certificate, trust, intermediates);
     }
 
-    internal SslServerAuthenticationOptions ServerOptions() => new()
+    /// <param name="refusal">Receives why the client's certificate was refused, for the log.</param>
+    internal SslServerAuthenticationOptions ServerOptions(StrongBox<string?>? refusal = null) => new()
     {
         ServerCertificateContext = context,
         ClientCertificateRequired = true,
         EnabledSslProtocols = SslProtocols.Tls13,
         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-        RemoteCertificateValidationCallback = (_, certificate, chain, errors) => IsTrusted(certificate, chain, errors, ClientAuthentication, checkName: false),
+        RemoteCertificateValidationCallback = (_, certificate, chain, errors) => IsTrusted(certificate, chain, errors, ClientAuthentication, checkName: false, refusal),
     };
 
     internal SslClientAuthenticationOptions ClientOptions(string targetHost) => new()
@@ -108,12 +110,12 @@ public sealed class ReplicaTls
     };
 
     // The platform's own verdict is built against the system store; rebuild the chain against our authorities only.
-    private bool IsTrusted(X509Certificate? presented, X509Chain? presentedChain, SslPolicyErrors errors, Oid usage, bool checkName)
+    private bool IsTrusted(X509Certificate? presented, X509Chain? presentedChain, SslPolicyErrors errors, Oid usage, bool checkName, StrongBox<string?>? refusal = null)
     {
         if (presented is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
-            return false;
+            return Refuse(refusal, "no certificate was presented");
         if (checkName && errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
-            return false;
+            return Refuse(refusal, "the certificate does not name the member dialled");
         using var leaf = new X509Certificate2(presented);
         var extra = new X509Certificate2Collection();
         if (presentedChain is not null)
@@ -121,7 +123,14 @@ public sealed class ReplicaTls
             foreach (var element in presentedChain.ChainElements.Skip(1))
                 extra.Add(element.Certificate);
         }
-        return Verdict(leaf, extra, usage) is null;
+        return Verdict(leaf, extra, usage) is not { } reason || Refuse(refusal, reason);
+    }
+
+    private static bool Refuse(StrongBox<string?>? refusal, string reason)
+    {
+        if (refusal is not null)
+            refusal.Value = reason;
+        return false;
     }
 
     /// <summary>Why <paramref name="leaf"/> is not a trusted peer certificate for <paramref name="usage"/> now, or null.</summary>
