@@ -42,6 +42,7 @@ public sealed class FaultCluster : IAsyncDisposable
     private readonly ReplicaCertificateAuthority raftAuthority = ReplicaCertificateAuthority.Create("fault harness ledger Raft CA", TimeSpan.FromDays(1));
 
     private readonly HashSet<string> members;
+    private readonly int founderCount;
 
     // Consortium mode: one institution per replica, each with its own Raft CA and its own checkpoint key provider.
     private readonly bool consortium;
@@ -69,6 +70,7 @@ public sealed class FaultCluster : IAsyncDisposable
             $"ledger-{i}", IPAddress.Parse($"127.{subnet}.0.{10 + i}"), ports[2 * i], ports[(2 * i) + 1], Path.Combine(root, $"ledger-{i}")))];
         Subnet = subnet;
         members = [.. Replicas.Take(initial).Select(r => r.Name)];
+        founderCount = initial;
     }
 
     public IReadOnlyList<ReplicaProcess> Replicas { get; }
@@ -131,13 +133,11 @@ public sealed class FaultCluster : IAsyncDisposable
 
         // DotNext logs every failed heartbeat to a killed peer with a stack trace; the harness kills peers on purpose.
         environment["Logging__LogLevel__DotNext"] = "Error";
-        for (var i = 0; i < Replicas.Count; i++)
-        {
-            var r = Replicas[i];
-            environment[$"Ledger__Replicas__{i}__Name"] = r.Name;
-            environment[$"Ledger__Replicas__{i}__RaftEndPoint"] = string.Create(CultureInfo.InvariantCulture, $"{r.Name}:{r.RaftPort}");
-            environment[$"Ledger__Replicas__{i}__ApiUrl"] = string.Create(CultureInfo.InvariantCulture, $"http://{r.Name}:{r.ApiPort}/");
-        }
+        // A consortium's founding replicas know each other only; an institution admitted later declares its
+        // replicas' endpoints in the admission proposal, and lists the founders and itself (see Start).
+        var known = consortium ? Replicas.Take(founderCount).ToList() : [.. Replicas];
+        for (var i = 0; i < known.Count; i++)
+            ListReplica(environment, i, known[i]);
         if (partitionable)
         {
             foreach (var from in Replicas)
@@ -157,7 +157,7 @@ public sealed class FaultCluster : IAsyncDisposable
         await WaitUntilAcceptingAsync();
     }
 
-    private void Start(ReplicaProcess replica)
+    private void Start(ReplicaProcess replica, string? consortiumFile = null)
     {
         var own = new Dictionary<string, string>(environment)
         {
@@ -171,9 +171,52 @@ public sealed class FaultCluster : IAsyncDisposable
         if (consortium)
         {
             own.Remove("Ledger__RaftTls__AuthorityFile"); // the members' CAs come from the consortium file
-            own["Ledger__Consortium__File"] = ConsortiumFile;
+            own["Ledger__Consortium__File"] = consortiumFile ?? ConsortiumFile;
+            if (IndexOf(replica) >= founderCount)
+                ListReplica(own, founderCount, replica);
         }
         replica.Start(own);
+    }
+
+    private static void ListReplica(Dictionary<string, string> settings, int i, ReplicaProcess r)
+    {
+        settings[$"Ledger__Replicas__{i}__Name"] = r.Name;
+        settings[$"Ledger__Replicas__{i}__RaftEndPoint"] = string.Create(CultureInfo.InvariantCulture, $"{r.Name}:{r.RaftPort}");
+        settings[$"Ledger__Replicas__{i}__ApiUrl"] = string.Create(CultureInfo.InvariantCulture, $"http://{r.Name}:{r.ApiPort}/");
+    }
+
+    /// <summary>
+    /// The member a joining institution running <paramref name="replica"/> asks to be admitted as (consortium mode):
+    /// its checkpoint key, its CA, and where its replica is reached, so the others need no configuration change.
+    /// </summary>
+    public async Task<ConsortiumMember> InstitutionMemberAsync(ReplicaProcess replica)
+    {
+        var jwk = (await InstitutionKeyAsync(replica)).GetPublicJwk();
+        return new ConsortiumMember(Institutions[IndexOf(replica)], [replica.Name], [new ReplicaKey(replica.Name, jwk.Kid, jwk.Kty, jwk.Crv, jwk.X, jwk.Y)],
+            InstitutionAuthority(replica).Certificate.ExportCertificatePem(),
+            [new ReplicaAddress(replica.Name, string.Create(CultureInfo.InvariantCulture, $"{replica.Name}:{replica.RaftPort}"),
+                new Uri(string.Create(CultureInfo.InvariantCulture, $"http://{replica.Name}:{replica.ApiPort}/")))]);
+    }
+
+    /// <summary>
+    /// Starts the replica of an institution joining the consortium (consortium mode) with the configuration it was
+    /// admitted under as its file; it waits outside the Raft membership until the leader adds it. Returns once it is live.
+    /// </summary>
+    public async Task StartJoiningAsync(ReplicaProcess replica, ConsortiumConfiguration admittedUnder)
+    {
+        var file = Path.Combine(root, $"consortium-{replica.Name}.json");
+        await File.WriteAllTextAsync(file, JsonSerializer.Serialize(admittedUnder));
+        Start(replica, file);
+        await replica.WaitReadyAsync(Http, StartTimeout, "health/live");
+        lock (members)
+            members.Add(replica.Name);
+    }
+
+    /// <summary>Records that governance removed the replica's institution (the harness's view of the membership).</summary>
+    public void Forget(ReplicaProcess replica)
+    {
+        lock (members)
+            members.Remove(replica.Name);
     }
 
     /// <summary>The checkpoint key of the institution running <paramref name="replica"/> (consortium mode), as its own key provider holds it.</summary>
@@ -196,7 +239,8 @@ public sealed class FaultCluster : IAsyncDisposable
             var jwk = (await keys.GetSigningKeyAsync(replica.Name, CancellationToken.None)).GetPublicJwk();
             var authority = ReplicaCertificateAuthority.Create($"{Institutions[i]} ledger CA", TimeSpan.FromDays(1));
             institutionAuthorities[replica.Name] = authority;
-            memberList.Add(new ConsortiumMember(Institutions[i], [replica.Name],
+            if (i < founderCount) // the others' institutions join later, by governance
+                memberList.Add(new ConsortiumMember(Institutions[i], [replica.Name],
                 [new ReplicaKey(replica.Name, jwk.Kid, jwk.Kty, jwk.Crv, jwk.X, jwk.Y)], authority.Certificate.ExportCertificatePem()));
         }
         Consortium = new ConsortiumConfiguration("fault-harness-ledger", ConsortiumConfiguration.MajorityOfMembers, memberList);

@@ -49,6 +49,53 @@ public sealed class TlsTransportTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(10, honest.Select(n => n.Log.Count).Max());
     }
 
+    [Fact]
+    public async Task When_the_trust_changes_open_connections_of_a_peer_no_longer_trusted_are_closed_and_it_receives_nothing_more()
+    {
+        // replica-0 and replica-1 trust through a trust that can change (as a consortium's follows governance).
+        var trusts = new[] { new ChangingTrust(authority), new ChangingTrust(authority) };
+        var tls = new ReplicaTls?[3];
+        await using var cluster = await TestCluster.StartAsync(3, output, named: true,
+            tls: i => tls[i] = i < 2 ? new ReplicaTls(Issue(authority, i), trusts[i]) : Tls(authority, i));
+        string[] before = ["before-0", "before-1", "before-2"];
+        await cluster.AppendAllAsync(before);
+        await TestCluster.WaitForConvergenceAsync(cluster.Nodes, before); // every link has carried entries: connections are open
+
+        foreach (var trust in trusts)
+            trust.Refuse("replica-2");
+        var honest = cluster.Nodes.Take(2).ToList();
+        var cutOff = cluster.Nodes[2];
+        await Eventually.TrueAsync(() => honest.Count(n => n.Replica.IsLeader) == 1 && honest.All(n => n.Replica.Leader is not null && !n.Replica.Leader.Equals(cutOff.EndPoint)),
+            "a leader among the two replicas that still trust each other", TestCluster.ConvergenceTimeout);
+        var leader = honest.Single(n => n.Replica.IsLeader);
+        var held = cutOff.Log.Count;
+        for (var i = 0; i < 10; i++)
+            await leader.Replica.AppendAsync(TestCluster.Bytes($"after-{i}"), TestCluster.AppendTimeout, CancellationToken.None);
+
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal(held, cutOff.Log.Count);
+        Assert.True(tls[0]!.Revoked + tls[1]!.Revoked > 0, "no open connection was closed when the trust changed");
+    }
+
+    /// <summary>Trusts one CA, and can stop trusting a peer by name (its certificate's subject) while replicas run.</summary>
+    private sealed class ChangingTrust(ReplicaCertificateAuthority ca) : IPeerTrust
+    {
+        private volatile string? refused;
+
+        public System.Security.Cryptography.X509Certificates.X509Certificate2Collection Authorities { get; } = [ca.Certificate];
+
+        public event Action? Changed;
+
+        public string? Refusal(System.Security.Cryptography.X509Certificates.X509Certificate2 leaf, System.Security.Cryptography.X509Certificates.X509Certificate2 anchor) =>
+            leaf.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, forIssuer: false) == refused ? "no longer trusted" : null;
+
+        public void Refuse(string name)
+        {
+            refused = name;
+            Changed?.Invoke();
+        }
+    }
+
     private static ReplicaTls Tls(ReplicaCertificateAuthority ca, int i) => ca.TlsFor(Issue(ca, i));
 
     // The test cluster names member i "replica-i" (resolved to 127.0.0.(10+i)).

@@ -121,7 +121,10 @@ internal sealed class MemberConnectionFactory(HostResolver resolve, TimeSpan vot
         try
         {
             await stream.AuthenticateAsClientAsync(tls!.ClientOptions(host), ct).ConfigureAwait(false);
-            return Watched(socket, stream, exemptFirstRequest: true);
+            var connection = Watched(socket, stream, exemptFirstRequest: true);
+            connection.TrustWatch = tls.Watch(stream, peerIsClient: false,
+                () => connection.Abort(new ConnectionAbortedException("The peer's certificate is no longer trusted.")));
+            return connection;
         }
         catch
         {

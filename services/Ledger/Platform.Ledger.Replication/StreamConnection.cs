@@ -41,8 +41,12 @@ internal sealed class StreamConnection : ConnectionContext
 
     public override EndPoint? RemoteEndPoint { get; set; }
 
+    /// <summary>The TLS trust's watch on this connection (<see cref="ReplicaTls.Watch"/>), ended when it closes.</summary>
+    internal IDisposable? TrustWatch { get; set; }
+
     public override void Abort(ConnectionAbortedException abortReason)
     {
+        TrustWatch?.Dispose();
         CancelClosed();
         socket.Dispose();
     }
@@ -51,6 +55,7 @@ internal sealed class StreamConnection : ConnectionContext
     {
         if (Interlocked.Exchange(ref disposed, 1) != 0)
             return;
+        TrustWatch?.Dispose();
         CancelClosed();
         try
         {

@@ -44,10 +44,11 @@ internal sealed partial class TlsConnectionListenerFactory(ReplicaTls tls, ILogg
         return ValueTask.FromResult<IConnectionListener>(new Listener(this, socket));
     }
 
-    private void OnRefused(EndPoint? peer, Exception e)
+    private void OnRefused(EndPoint? peer, Exception e, string? certificateRefusal)
     {
         Interlocked.Increment(ref refused);
-        LogRefused(logger, peer, e.GetType().Name, e.Message);
+        // The certificate's own reason (untrusted CA, a name of another institution) says more than SslStream's.
+        LogRefused(logger, peer, e.GetType().Name, certificateRefusal is null ? e.Message : "the client certificate was refused: " + certificateRefusal);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Raft connection from {Peer} refused: the TLS handshake failed ({ErrorType}: {Reason}).")]
@@ -123,12 +124,15 @@ internal sealed partial class TlsConnectionListenerFactory(ReplicaTls tls, ILogg
         {
             var remote = peer.RemoteEndPoint;
             var stream = new SslStream(new NetworkStream(peer, ownsSocket: true), leaveInnerStreamOpen: false);
+            var refusal = new System.Runtime.CompilerServices.StrongBox<string?>();
             try
             {
                 using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
                 deadline.CancelAfter(owner.Tls.HandshakeTimeout);
-                await stream.AuthenticateAsServerAsync(owner.Tls.ServerOptions(), deadline.Token).ConfigureAwait(false);
+                await stream.AuthenticateAsServerAsync(owner.Tls.ServerOptions(refusal), deadline.Token).ConfigureAwait(false);
                 var connection = new StreamConnection(peer, stream);
+                connection.TrustWatch = owner.Tls.Watch(stream, peerIsClient: true,
+                    () => connection.Abort(new ConnectionAbortedException("The peer's certificate is no longer trusted.")));
                 if (!authenticated.Writer.TryWrite(connection))
                     await connection.DisposeAsync().ConfigureAwait(false);
             }
@@ -136,7 +140,7 @@ internal sealed partial class TlsConnectionListenerFactory(ReplicaTls tls, ILogg
             {
                 await stream.DisposeAsync().ConfigureAwait(false);
                 if (!stop.IsCancellationRequested)
-                    owner.OnRefused(remote, e);
+                    owner.OnRefused(remote, e, refusal.Value);
             }
         }
     }

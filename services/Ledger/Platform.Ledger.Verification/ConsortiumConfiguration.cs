@@ -101,6 +101,11 @@ public sealed record ConsortiumConfiguration(
             }
             if (member.Authority() is null)
                 return $"Member '{member.Name}': caCertificate is not a PEM certificate.";
+            foreach (var address in member.Endpoints ?? [])
+            {
+                if (address.Problem(member) is { } problem)
+                    return problem;
+            }
         }
         return null;
     }
@@ -111,11 +116,18 @@ public sealed record ConsortiumConfiguration(
 /// <param name="Replicas">The ledger replicas this institution runs (their <c>Ledger:ReplicaName</c>s).</param>
 /// <param name="CheckpointKeys">The public keys its replicas sign checkpoints with.</param>
 /// <param name="CaCertificate">PEM of the CA that issues its replicas' Raft TLS certificates.</param>
+/// <param name="Endpoints">
+/// Where its replicas are reached (optional; absent in configurations written before membership followed
+/// governance, and then left out when written, so their bytes do not change): what the other replicas add to the
+/// Raft membership when the member is admitted, and dial. A replica without an entry is found in the reader's own
+/// <c>Ledger:Replicas</c>.
+/// </param>
 public sealed record ConsortiumMember(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("replicas")] IReadOnlyList<string> Replicas,
     [property: JsonPropertyName("checkpointKeys")] IReadOnlyList<ReplicaKey> CheckpointKeys,
-    [property: JsonPropertyName("caCertificate")] string CaCertificate)
+    [property: JsonPropertyName("caCertificate")] string CaCertificate,
+    [property: JsonPropertyName("endpoints"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ReplicaAddress>? Endpoints = null)
 {
     /// <summary>The member's CA certificate, or null when <see cref="CaCertificate"/> is not one PEM certificate.</summary>
     public X509Certificate2? Authority()

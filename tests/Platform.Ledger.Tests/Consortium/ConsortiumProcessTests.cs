@@ -133,7 +133,7 @@ public sealed class ConsortiumProcessTests(ITestOutputHelper output)
     }
 
     // A TLS client on the replica's Raft port presenting a certificate for `name` issued by `authority`.
-    private static async Task<bool> HandshakeAsync(ReplicaProcess replica, ReplicaCertificateAuthority authority, string name)
+    internal static async Task<bool> HandshakeAsync(ReplicaProcess replica, ReplicaCertificateAuthority authority, string name)
     {
         using var issued = authority.Issue(name, [name], [], TimeSpan.FromHours(1));
         using var tcp = new TcpClient();
@@ -161,7 +161,7 @@ public sealed class ConsortiumProcessTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task<long> RefusedConnectionsAsync(FaultCluster cluster, ReplicaProcess replica)
+    internal static async Task<long> RefusedConnectionsAsync(FaultCluster cluster, ReplicaProcess replica)
     {
         var status = await cluster.Http.GetFromJsonAsync<JsonElement>(new Uri(replica.Api, "cluster/status"));
         return status.GetProperty("raft").GetProperty("refusedConnections").GetInt64();

@@ -17,9 +17,11 @@ public sealed class LedgerNode : IAsyncDisposable
     private readonly LeaderForwarder forwarder;
     private readonly LedgerNodeOptions _options;
     private readonly SubmissionBatcher? _batcher;
+    private readonly ReplicaDirectory _directory;
 
-    public LedgerNode(LedgerState state, RaftReplica replica, LeaderForwarder forwarder, IOptions<LedgerNodeOptions> options)
+    public LedgerNode(LedgerState state, RaftReplica replica, LeaderForwarder forwarder, IOptions<LedgerNodeOptions> options, ReplicaDirectory directory)
     {
+        _directory = directory;
         this.state = state;
         this.replica = replica;
         this.forwarder = forwarder;
@@ -96,13 +98,12 @@ public sealed class LedgerNode : IAsyncDisposable
     private Uri ApiOf(EndPoint leader)
     {
         var match = ReplicaOf(leader)
-            ?? throw new QuorumUnavailableException($"The leader {RaftEndPoints.Format(leader)} is not in Ledger:Replicas.");
+            ?? throw new QuorumUnavailableException($"The leader {RaftEndPoints.Format(leader)} is neither in Ledger:Replicas nor among the consortium's endpoints.");
         return match.ApiUrl ?? throw new QuorumUnavailableException($"Replica {match.Name} has no ApiUrl to forward to.");
     }
 
-    /// <summary>The configured replica named <paramref name="name"/>, if any.</summary>
-    public ReplicaEndpoint? ReplicaNamed(string name) =>
-        _options.Replicas.FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.Ordinal));
+    /// <summary>The replica named <paramref name="name"/> (in Ledger:Replicas, or declared by a consortium member), if any.</summary>
+    public ReplicaEndpoint? ReplicaNamed(string name) => _directory.Named(name);
 
     public async ValueTask DisposeAsync()
     {
@@ -112,9 +113,8 @@ public sealed class LedgerNode : IAsyncDisposable
         }
     }
 
-    /// <summary>The configured replica whose Raft endpoint is <paramref name="member"/>, if any.</summary>
-    public ReplicaEndpoint? ReplicaOf(EndPoint member) =>
-        _options.Replicas.FirstOrDefault(r => r.ParseRaftEndPoint().Equals(member));
+    /// <summary>The replica whose Raft endpoint is <paramref name="member"/> (in Ledger:Replicas, or declared by a consortium member), if any.</summary>
+    public ReplicaEndpoint? ReplicaOf(EndPoint member) => _directory.Of(member);
 }
 
 /// <summary>The Raft index a command got and, for a submit, what applying it did (for a batch, per event in batch order).</summary>

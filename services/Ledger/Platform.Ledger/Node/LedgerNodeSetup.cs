@@ -56,6 +56,12 @@ public static class LedgerNodeSetup
                 ReplicaCount = node.Founders.Count,
             });
         });
+        services.AddSingleton<ReplicaDirectory>();
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["Ledger:Consortium:File"]))
+        {
+            // The members' CAs, from the configuration in force on the ledger (the file until it is founded).
+            services.AddSingleton<ConsortiumPeerTrust>();
+        }
         services.AddSingleton(sp => new HostsFileResolver(sp.GetRequiredService<IOptions<LedgerNodeOptions>>().Value.HostsFile));
         services.AddSingleton(sp =>
         {
@@ -78,7 +84,7 @@ public static class LedgerNodeSetup
                 RequestTimeout = node.RaftRequestTimeout,
                 Tls = !node.RaftTls.IsConfigured ? null
                     : node.RaftTls.AuthoritiesFromConsortium
-                        ? ReplicaTls.FromPemFiles(node.RaftTls.CertificateFile!, node.RaftTls.KeyFile!, sp.GetRequiredService<LocalConsortium>().Authorities())
+                        ? ReplicaTls.FromPemFiles(node.RaftTls.CertificateFile!, node.RaftTls.KeyFile!, sp.GetRequiredService<ConsortiumPeerTrust>())
                         : ReplicaTls.FromPemFiles(node.RaftTls.CertificateFile!, node.RaftTls.KeyFile!, node.RaftTls.AuthorityFile!),
             };
             return new RaftReplica(options, (index, command, _) =>
@@ -101,6 +107,7 @@ public static class LedgerNodeSetup
         services.AddHostedService<KeyRegistration>();
         services.AddHostedService<CheckpointSigner>();
         services.AddHostedService<BlockCloser>();
+        services.AddHostedService<ConsortiumMembership>();
         services.AddHealthChecks().AddCheck<RaftHealthCheck>("raft", tags: [HealthTags.Ready]);
         return builder;
     }

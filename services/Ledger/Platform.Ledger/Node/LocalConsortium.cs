@@ -1,4 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Platform.Ledger.Verification;
 
@@ -7,7 +6,8 @@ namespace Platform.Ledger.Node;
 /// <summary>
 /// The consortium configuration this replica's institution agreed to (<c>Ledger:Consortium:File</c>), or none for a
 /// ledger run by one operator. The leader proposes it as the founding entry; every replica trusts the members' CAs
-/// for Raft TLS from it, before any log entry exists (the CA set must be known to reach the others at all).
+/// for Raft TLS from it until the founding entry is applied (the CA set must be known to reach the others at all),
+/// then from the configuration in force on the ledger (<see cref="ConsortiumPeerTrust"/>).
 /// </summary>
 public sealed class LocalConsortium
 {
@@ -47,8 +47,4 @@ public sealed class LocalConsortium
             ? new LocalConsortium(configuration)
             : throw new InvalidOperationException($"Ledger:Consortium:File {file} is unusable: {problem}");
     }
-
-    /// <summary>Every member's CA: the only issuers a peer replica's certificate may chain to.</summary>
-    public X509Certificate2Collection Authorities() =>
-        [.. Configuration?.Members.Select(m => m.Authority()!) ?? []];
 }
