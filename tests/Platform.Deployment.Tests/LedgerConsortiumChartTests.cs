@@ -85,8 +85,21 @@ public class LedgerConsortiumChartTests
         var manifests = Institution();
         var ledger = manifests.Single<V1StatefulSet>(StatefulSet);
         var container = Assert.Single(ledger.Spec.Template.Spec.Containers);
-        var file = Path.Combine(Directory.CreateTempSubdirectory("consortium-").FullName, "consortium.json");
-        File.WriteAllText(file, manifests.Single<V1ConfigMap>("nord-ledger-consortium").Data["consortium.json"]);
+        var directory = Directory.CreateTempSubdirectory("consortium-");
+        try
+        {
+            BindsAndAccepts(container, Path.Combine(directory.FullName, "consortium.json"),
+                manifests.Single<V1ConfigMap>("nord-ledger-consortium").Data["consortium.json"]);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    private static void BindsAndAccepts(V1Container container, string file, string consortiumJson)
+    {
+        File.WriteAllText(file, consortiumJson);
 
         // The pod's environment as the container sees it: the pod name for the field reference, stand-ins for Secrets,
         // and the mounted file where the ConfigMap puts it.
@@ -132,6 +145,7 @@ public class LedgerConsortiumChartTests
     [InlineData("ledger.consortium.replicas[1].name=nord-ledger-0", "lists a replica twice")]
     [InlineData("ledger.consortium.replicas[0].raftEndPoint=no-port", "/ledger/consortium/replicas/0/raftEndPoint")]
     [InlineData("ledger.tls.disabled=true", "/ledger/tls/disabled")]
+    [InlineData("ledger.membership.initialMembers=4", "initialMembers (4) cannot exceed the 3 replicas of ledger.consortium.replicas")]
     public void An_institution_that_could_not_join_fails_helm_template_with_what_is_missing(string set, string message)
     {
         var result = Helm.Template(Example, set);

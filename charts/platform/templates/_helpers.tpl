@@ -980,6 +980,9 @@ endpoint. (The ledger checks the file again at start: LocalConsortium.Load.)
 {{- if ne (len $names) (len (uniq $names)) }}
 {{- fail (printf "ledger.consortium.replicas lists a replica twice: %s" (join ", " $names)) }}
 {{- end }}
+{{- if gt (int $v.membership.initialMembers) (len $names) }}
+{{- fail (printf "ledger.membership.initialMembers (%d) cannot exceed the %d replicas of ledger.consortium.replicas" (int $v.membership.initialMembers) (len $names)) }}
+{{- end }}
 {{- $own := list }}
 {{- range $i := until (int $v.replicas) }}
 {{- $name := printf "%s-%d" $sts $i }}
