@@ -88,6 +88,26 @@ public sealed class BadInputTests(SecurityPlatform platform, ITestOutputHelper o
         }
     }
 
+    /// <summary>
+    /// The governance corpus is sent past the administrator check (the static admin token), not refused at the door:
+    /// its well-formed document meets the ledger itself, which answers that it has no consortium; without the token, 401.
+    /// </summary>
+    [Theory]
+    [InlineData("POST /governance/proposals")]
+    [InlineData("POST /governance/proposals/{id}/ballots")]
+    [InlineData("POST /governance/proposals/{id}/withdrawal")]
+    public async Task The_governance_corpus_reaches_the_ledger_past_the_administrator_check(string name)
+    {
+        var endpoint = WriteEndpoints.All.Single(e => e.Name == name);
+        using var admitted = await platform.SendAsync("ledger", HttpMethod.Post, endpoint.Path(platform), platform.Principals[endpoint.Caller],
+            new StringContent(endpoint.ValidJson!, System.Text.Encoding.UTF8, "application/json"));
+        var problem = await SecurityPlatform.ReadJsonAsync(admitted, System.Net.HttpStatusCode.NotFound);
+        Assert.Equal("not_a_consortium", problem.GetProperty("code").GetString());
+        using var stranger = await platform.SendAsync("ledger", HttpMethod.Post, endpoint.Path(platform), platform.Principals[PrincipalKinds.Anonymous],
+            new StringContent(endpoint.ValidJson!, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, stranger.StatusCode);
+    }
+
     /// <summary>FHIR endpoints answer errors as an OperationOutcome (application/fhir+json) with at least one issue.</summary>
     private static bool IsOperationOutcome(string? mediaType, string body)
     {

@@ -37,6 +37,12 @@ public static class PrincipalKinds
     /// </summary>
     public const string Researcher = "researcher";
 
+    /// <summary>
+    /// The ledger's static administrator token (<c>Ledger:AdminToken</c>, as the chart's <c>Ledger__AdminToken</c>): lets
+    /// the bad-input corpus reach the governance endpoints. Not a column of the matrix (no user or service holds it).
+    /// </summary>
+    public const string LedgerAdminToken = "ledger-admin-token";
+
     public static readonly string[] All =
     [
         Anonymous, Patient, OtherPatient, PatientWithoutScopes, Clinician, ClinicianWithoutConsent, Reviewer, Admin, ServiceDecide, ServiceSubmit, ForgedAdmin,

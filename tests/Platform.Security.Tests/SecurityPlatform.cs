@@ -49,8 +49,13 @@ public sealed class SecurityPlatform : IAsyncLifetime
     {
         var ports = FreePort.Allocate(5).Select(p => p.Port).ToArray();
         Options = new DevHostOptions(_data, ports[0], ports[1], ports[2], ports[3], "127.0.0.1", LedgerReplicas: 1, LedgerRaftPort: ports[4]);
+        // The deployments' static ledger administrator token, read from the environment as the chart passes it
+        // (Ledger__AdminToken): only the governance corpus presents it (PrincipalKinds.LedgerAdminToken).
+        var ledgerAdminToken = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        Environment.SetEnvironmentVariable("Ledger__AdminToken", ledgerAdminToken);
         Host = new DevHostRunner(Options);
         await Host.StartAsync(CancellationToken.None);
+        Principals[PrincipalKinds.LedgerAdminToken] = new Principal(PrincipalKinds.LedgerAdminToken, null, ledgerAdminToken, null);
 
         Principals[PrincipalKinds.Anonymous] = new Principal(PrincipalKinds.Anonymous, null, null, null);
         foreach (var (kind, role) in new[]

@@ -48,6 +48,27 @@ public static class WriteEndpoints
         new("FHIR: a made-up ActCode label", () => Json(Fhir(",\"meta\":{\"security\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ActCode\",\"code\":\"NO-SUCH-LABEL\"}]}"), "application/fhir+json"), path),
     ];
 
+    /// <summary>A signed governance document around a payload (the signature is 64 bytes no member key made).</summary>
+    private static string GovernanceDocument(string payload) => JsonSerializer.Serialize(new
+    {
+        payload = Convert.ToBase64String(Encoding.UTF8.GetBytes(payload)).TrimEnd('=').Replace('+', '-').Replace('/', '_'),
+        replica = "ledger-0",
+        kid = "corpus-kid",
+        signature = Convert.ToBase64String(new byte[64]).TrimEnd('=').Replace('+', '-').Replace('/', '_'),
+    });
+
+    /// <summary>Governance documents a replica must refuse whatever its consortium: not base64url, not JSON inside, a payload of another kind.</summary>
+    private static IEnumerable<BadInput> GovernanceAttacks(string path) =>
+    [
+        new("governance: a payload that is not base64url", () => Json("""{"payload":"not base64url!","replica":"ledger-0","kid":"k","signature":"AAAA"}"""), path),
+        new("governance: a payload that is not JSON", () => Json("""{"payload":"bm90IGpzb24","replica":"ledger-0","kid":"k","signature":"AAAA"}"""), path),
+        new("governance: a ballot sent as a proposal (or the other way round)", () => Json(GovernanceDocument(path.EndsWith("/ballots", StringComparison.Ordinal)
+            ? """{"kind":"proposal","ledgerId":"platform-consent-ledger","proposalId":"corpus-proposal","member":"Corpus","actions":[],"expiresAt":0}"""
+            : """{"kind":"ballot","ledgerId":"platform-consent-ledger","proposalId":"corpus-proposal","member":"Corpus","vote":"for"}""")), path),
+        new("governance: a signature of the wrong length", () => Json("""{"payload":"e30","replica":"ledger-0","kid":"k","signature":"AAAA"}"""), path),
+        new("governance: no replica or key id", () => Json("""{"payload":"e30","signature":"AAAA"}"""), path),
+    ];
+
     /// <summary>An Observation naming a patient no one has (every corpus body must be refused, whatever it names).</summary>
     private static string FhirWithSubject() => Fhir(",\"subject\":{\"reference\":\"Patient/corpus-patient-0001\"}");
 
@@ -253,6 +274,19 @@ public static class WriteEndpoints
 
         // ledger
         new("POST /entries", "ledger", "POST", PrincipalKinds.ServiceSubmit, _ => "/entries", """{"signedEvent":"eyJhbGciOiJFUzI1NiJ9.e30.c2ln"}"""),
+        // Consortium governance (docs/consortium.md): a member's signed document relayed by its replica's administrator.
+        // The dev host's ledger has no consortium, so even a well-formed document is refused (404 not_a_consortium).
+        new("POST /governance/proposals", "ledger", "POST", PrincipalKinds.LedgerAdminToken, _ => "/governance/proposals",
+            GovernanceDocument("""{"kind":"proposal","ledgerId":"platform-consent-ledger","proposalId":"corpus-proposal","member":"Corpus","actions":[{"kind":"remove","name":"Nobody"}],"expiresAt":4102444800000}"""),
+            Extra: _ => GovernanceAttacks("/governance/proposals")),
+        new("POST /governance/proposals/{id}/ballots", "ledger", "POST", PrincipalKinds.LedgerAdminToken, _ => "/governance/proposals/corpus-proposal/ballots",
+            GovernanceDocument("""{"kind":"ballot","ledgerId":"platform-consent-ledger","proposalId":"corpus-proposal","member":"Corpus","vote":"for"}"""),
+            Extra: _ => GovernanceAttacks("/governance/proposals/corpus-proposal/ballots")
+                .Concat(PathAttacks("/governance/proposals/", "/ballots", Json(GovernanceDocument("""{"kind":"ballot","vote":"for"}"""))))),
+        new("POST /governance/proposals/{id}/withdrawal", "ledger", "POST", PrincipalKinds.LedgerAdminToken, _ => "/governance/proposals/corpus-proposal/withdrawal",
+            GovernanceDocument("""{"kind":"withdrawal","ledgerId":"platform-consent-ledger","proposalId":"corpus-proposal","member":"Corpus"}"""),
+            Extra: _ => GovernanceAttacks("/governance/proposals/corpus-proposal/withdrawal")
+                .Concat(PathAttacks("/governance/proposals/", "/withdrawal", Json(GovernanceDocument("""{"kind":"withdrawal"}"""))))),
 
         // OAuth (RFC 6749 error JSON)
         new("POST /connect/token", "identity", "POST", PrincipalKinds.Anonymous, _ => "/connect/token", ValidForm:

@@ -428,6 +428,20 @@ then the wallet CLI's client while KYC is on (public, native), then identity.cli
   valueFrom:
     fieldRef:
       fieldPath: metadata.name
+{{- if $v.consortium.enabled }}
+{{- include "platform.ledger.consortium.check" . }}
+{{- /* Every institution's replicas by the external names they are dialled by, in the order all institutions agreed. */}}
+{{- range $i, $r := $v.consortium.replicas }}
+- name: Ledger__Replicas__{{ $i }}__Name
+  value: {{ $r.name | quote }}
+- name: Ledger__Replicas__{{ $i }}__RaftEndPoint
+  value: {{ $r.raftEndPoint | quote }}
+- name: Ledger__Replicas__{{ $i }}__ApiUrl
+  value: {{ $r.apiUrl | quote }}
+{{- end }}
+- name: Ledger__Consortium__File
+  value: /etc/ledger/consortium/consortium.json
+{{- else }}
 {{- range $i := until (int $v.replicas) }}
 - name: Ledger__Replicas__{{ $i }}__Name
   value: "{{ $sts }}-{{ $i }}"
@@ -436,9 +450,10 @@ then the wallet CLI's client while KYC is on (public, native), then identity.cli
 - name: Ledger__Replicas__{{ $i }}__ApiUrl
   value: "http://{{ $sts }}-{{ $i }}.{{ $domain }}:8080/"
 {{- end }}
+{{- end }}
 {{ include "platform.secretEnv" (dict "name" "Ledger__ClusterToken" "secret" $v.clusterTokenSecret.name "key" $v.clusterTokenSecret.key) }}
 {{- with $v.membership }}
-{{- if gt (int .initialMembers) (int $v.replicas) }}
+{{- if and (not $v.consortium.enabled) (gt (int .initialMembers) (int $v.replicas)) }}
 {{- fail "ledger.membership.initialMembers cannot exceed ledger.replicas: remove members through the leader before scaling down (docs/deploy.md#scaling)" }}
 {{- end }}
 {{- if gt (int .initialMembers) 0 }}
@@ -458,8 +473,11 @@ then the wallet CLI's client while KYC is on (public, native), then identity.cli
   value: /etc/ledger/raft-tls/tls.crt
 - name: Ledger__RaftTls__KeyFile
   value: /etc/ledger/raft-tls/tls.key
+{{- if not $v.consortium.enabled }}
+{{- /* A consortium's authorities are the member institutions' CAs from the consortium file (the ledger refuses both). */}}
 - name: Ledger__RaftTls__AuthorityFile
   value: /etc/ledger/raft-tls/ca.crt
+{{- end }}
 {{- end }}
 - name: Ledger__DataDirectory
   value: /var/lib/ledger
@@ -514,6 +532,10 @@ metadata:
     {{- end }}
   annotations:
     {{- include "platform.daprAnnotations" . | nindent 4 }}
+    {{- if and (eq $id "ledger") $v.consortium.enabled $v.consortium.file }}
+    # A new consortium file (after a governance change) restarts the replicas one at a time (the rollout's pace).
+    checksum/consortium: {{ $v.consortium.file | sha256sum }}
+    {{- end }}
     {{- with $v.podAnnotations }}
     {{- toYaml . | nindent 4 }}
     {{- end }}
@@ -587,6 +609,11 @@ spec:
           mountPath: /etc/ledger/raft-tls
           readOnly: true
         {{- end }}
+        {{- if $v.consortium.enabled }}
+        - name: consortium
+          mountPath: /etc/ledger/consortium
+          readOnly: true
+        {{- end }}
         {{- end }}
         {{- if and $keys.enabled (eq $keys.provider "Pkcs11") $keys.pkcs11.volume }}
         - name: hsm
@@ -625,8 +652,19 @@ spec:
             path: tls.crt
           - key: {{ $v.tls.privateKeyKey | quote }}
             path: tls.key
+          {{- if not $v.consortium.enabled }}
           - key: {{ $v.tls.caKey | quote }}
             path: ca.crt
+          {{- end }}
+    {{- end }}
+    {{- if and (eq $id "ledger") $v.consortium.enabled }}
+    # The consortium file (ledger.consortium): members, their checkpoint keys and CAs.
+    - name: consortium
+      configMap:
+        name: {{ include "platform.ledger.consortium.configMap" . | quote }}
+        items:
+          - key: {{ $v.consortium.configMapKey | quote }}
+            path: consortium.json
     {{- end }}
     {{- include "platform.trustedCAVolume" $root | nindent 4 }}
     {{- with $root.Values.pod.extraVolumes }}
@@ -910,4 +948,76 @@ annotations:
 {{- fail (printf "%s.pages.publicUrl is http://: only with authentication.allowHttp (development)" $key) }}
 {{- end }}
 {{- printf "%s/" (trimSuffix "/" $url) }}
+{{- end }}
+
+{{/* The ConfigMap holding the consortium file: the chart's own (ledger.consortium.file) or an existing one. */}}
+{{- define "platform.ledger.consortium.configMap" -}}
+{{- $c := .root.Values.ledger.consortium }}
+{{- if $c.file }}{{ include "platform.componentName" . }}-consortium{{ else }}{{ $c.existingConfigMap }}{{ end }}
+{{- end }}
+
+{{/*
+Refuses a consortium deployment that could not join: the institution, the file and every replica's endpoint are
+required; this release's pods (<release>-ledger-<ordinal>) must be listed; with the file given inline, the file must be
+for this ledger, name this institution, give it exactly this release's replicas, and every member replica must have an
+endpoint. (The ledger checks the file again at start: LocalConsortium.Load.)
+*/}}
+{{- define "platform.ledger.consortium.check" -}}
+{{- $v := .root.Values.ledger }}
+{{- $c := $v.consortium }}
+{{- $sts := include "platform.componentName" . }}
+{{- if not $c.institution }}
+{{- fail "ledger.consortium.institution is required: this institution's name in the consortium file (members[].name)" }}
+{{- end }}
+{{- if and $c.file $c.existingConfigMap }}
+{{- fail "ledger.consortium: give the consortium file either inline (file) or as existingConfigMap, not both" }}
+{{- end }}
+{{- if not (or $c.file $c.existingConfigMap) }}
+{{- fail "ledger.consortium.file (the consortium file's JSON) or ledger.consortium.existingConfigMap is required" }}
+{{- end }}
+{{- $names := list }}
+{{- range $c.replicas }}{{ $names = append $names .name }}{{ end }}
+{{- if ne (len $names) (len (uniq $names)) }}
+{{- fail (printf "ledger.consortium.replicas lists a replica twice: %s" (join ", " $names)) }}
+{{- end }}
+{{- if gt (int $v.membership.initialMembers) (len $names) }}
+{{- fail (printf "ledger.membership.initialMembers (%d) cannot exceed the %d replicas of ledger.consortium.replicas" (int $v.membership.initialMembers) (len $names)) }}
+{{- end }}
+{{- $own := list }}
+{{- range $i := until (int $v.replicas) }}
+{{- $name := printf "%s-%d" $sts $i }}
+{{- if not (has $name $names) }}
+{{- fail (printf "ledger.consortium.replicas must list this institution's replica %s (this release's pod) with the external endpoint every replica dials" $name) }}
+{{- end }}
+{{- $own = append $own $name }}
+{{- end }}
+{{- with $c.file }}
+{{- $file := fromJson . }}
+{{- if hasKey $file "Error" }}
+{{- fail (printf "ledger.consortium.file is not JSON: %s" $file.Error) }}
+{{- end }}
+{{- if ne (toString $file.ledgerId) $v.ledgerId }}
+{{- fail (printf "ledger.consortium.file is for ledger %q, not ledger.ledgerId %q" (toString $file.ledgerId) $v.ledgerId) }}
+{{- end }}
+{{- $member := dict }}
+{{- $memberNames := list }}
+{{- range $file.members }}
+{{- $memberNames = append $memberNames .name }}
+{{- if eq .name $c.institution }}{{ $member = . }}{{ end }}
+{{- end }}
+{{- if not $member }}
+{{- fail (printf "ledger.consortium.institution %q is not a member in ledger.consortium.file (members: %s)" $c.institution (join ", " $memberNames)) }}
+{{- end }}
+{{- $theirs := default list $member.replicas }}
+{{- if ne (sortAlpha $theirs | join ",") (sortAlpha $own | join ",") }}
+{{- fail (printf "ledger.consortium.file gives %s the replicas [%s] but this release runs [%s] (ledger.replicas pods): make them equal" $c.institution (join ", " $theirs) (join ", " $own)) }}
+{{- end }}
+{{- range $m := $file.members }}
+{{- range $r := default list $m.replicas }}
+{{- if not (has $r $names) }}
+{{- fail (printf "ledger.consortium.replicas has no endpoint for %s (a replica of %s in the consortium file)" $r $m.name) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- end }}

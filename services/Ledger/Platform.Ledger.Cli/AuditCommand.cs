@@ -11,18 +11,28 @@ namespace Platform.Ledger.Cli;
 /// a receipt, say), checks them against the consortium configuration and asks the members for consistency proofs
 /// between them (<see cref="ForkAudit"/>). Prints a JSON report with the evidence. Exit codes: 0 no finding, 1
 /// equivocation or a minority-signed checkpoint found, 2 the command could not run (usage, files, no source answered).
+/// As a witness (<c>--witness-name NAME --witness-key KEY.pem --state FILE</c>) it remembers the last consistent head
+/// per ledger, fetches only the feed after it (<c>GET /checkpoints?after=N</c>), proves the new checkpoints extend it,
+/// and cosigns the newest (<see cref="WitnessCosignature"/>); on any finding it cosigns nothing and keeps its state.
 /// </summary>
 public static class AuditCommand
 {
     internal const string Usage = """
         usage:
           ledger audit --consortium CONSORTIUM.json [--checkpoint CHECKPOINT.json]... URL...
+          ledger audit --consortium CONSORTIUM.json --witness-name NAME --witness-key KEY.pem --state STATE.json
+                       [--checkpoint CHECKPOINT.json]... URL...
 
         CONSORTIUM.json is the consortium's configuration as your institution agreed to it (or GET /consortium of a
         replica you trust). URL is a member's replica API address; give several. CHECKPOINT.json is a signed
         checkpoint you hold (e.g. `jq .checkpoint receipt.json`). Prints a JSON report; a finding carries the
         checkpoints (and proofs) that show it.
-        Exit code: 0 nothing found, 1 equivocation or a checkpoint not signed by a majority, 2 the command could not run.
+        As a witness: KEY.pem is your EC P-256 private key (PEM); STATE.json keeps the last head you cosigned per
+        ledger (created on the first run). Only checkpoints after that head are fetched, they must be proven to extend
+        it, and the newest is cosigned (the report's witness.cosignature, also kept in STATE.json). On any finding
+        nothing is cosigned and STATE.json is left as it was.
+        Exit code: 0 nothing found (as a witness: cosigned), 1 equivocation or a checkpoint not signed by a majority
+        (as a witness: refused to cosign), 2 the command could not run.
         """;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -40,7 +50,7 @@ public static class AuditCommand
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, HttpMessageHandler? handler = null)
     {
-        string? consortiumFile = null;
+        string? consortiumFile = null, witnessName = null, witnessKeyFile = null, stateFile = null;
         var checkpointFiles = new List<string>();
         var urls = new List<Uri>();
         for (var i = 1; i < args.Length; i++)
@@ -53,6 +63,15 @@ public static class AuditCommand
                 case "--checkpoint" when i + 1 < args.Length:
                     checkpointFiles.Add(args[++i]);
                     break;
+                case "--witness-name" when i + 1 < args.Length:
+                    witnessName = args[++i];
+                    break;
+                case "--witness-key" when i + 1 < args.Length:
+                    witnessKeyFile = args[++i];
+                    break;
+                case "--state" when i + 1 < args.Length:
+                    stateFile = args[++i];
+                    break;
                 case var url when Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https":
                     urls.Add(uri);
                     break;
@@ -61,9 +80,11 @@ public static class AuditCommand
                     return LedgerCli.Unusable;
             }
         }
-        if (consortiumFile is null || urls.Count == 0)
+        var witnessing = witnessName is not null || witnessKeyFile is not null || stateFile is not null;
+        if (consortiumFile is null || urls.Count == 0
+            || (witnessing && (string.IsNullOrWhiteSpace(witnessName) || witnessKeyFile is null || stateFile is null)))
         {
-            error.WriteLine(Usage);
+            error.WriteLine(witnessing ? "A witness needs --witness-name, --witness-key and --state together.\n" + Usage : Usage);
             return LedgerCli.Unusable;
         }
 
@@ -85,6 +106,13 @@ public static class AuditCommand
             return LedgerCli.Unusable;
         }
 
+        using var witness = witnessing ? Witness.Open(witnessName!, witnessKeyFile!, stateFile!, error) : null;
+        if (witnessing && witness is null)
+            return LedgerCli.Unusable;
+        var previous = witness?.Previous(consortium.LedgerId);
+        if (previous is not null)
+            observed.Add(new ObservedCheckpoint("state:" + Path.GetFileName(stateFile!), previous.Head));
+
         using var http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
         http.Timeout = TimeSpan.FromSeconds(15);
         var sources = new List<object>();
@@ -92,15 +120,22 @@ public static class AuditCommand
         {
             try
             {
-                var history = await http.GetFromJsonAsync<CheckpointHistory>(new Uri(url, "checkpoints"), Json).ConfigureAwait(false);
+                // A witness asks only for what follows the head it already verified (the feed).
+                var feed = previous is null ? "checkpoints" : FormattableString.Invariant($"checkpoints?after={previous.Head.Checkpoint.TreeSize}");
+                var history = await http.GetFromJsonAsync<CheckpointHistory>(new Uri(url, feed), Json).ConfigureAwait(false);
                 var checkpoints = history?.Checkpoints ?? [];
                 observed.AddRange(checkpoints.Select(c => new ObservedCheckpoint(url.ToString(), c)));
-                sources.Add(new { source = url.ToString(), checkpoints = checkpoints.Count });
+                sources.Add(new SourceAnswered(url.ToString(), checkpoints.Count));
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or NotSupportedException)
             {
-                sources.Add(new { source = url.ToString(), error = e.Message });
+                sources.Add(new SourceFailed(url.ToString(), e.Message));
             }
+        }
+        if (witness is not null && !sources.Any(s => s is SourceAnswered))
+        {
+            error.WriteLine("No source answered: a witness cosigns only what it fetched. " + JsonSerializer.Serialize(sources, ReportJson));
+            return LedgerCli.Unusable;
         }
         if (observed.Count == 0)
         {
@@ -109,6 +144,19 @@ public static class AuditCommand
         }
 
         var findings = await ForkAudit.RunAsync(consortium, observed, (from, to) => ProofsAsync(http, urls, from, to)).ConfigureAwait(false);
+        object? witnessReport = null;
+        if (witness is not null)
+        {
+            try
+            {
+                witnessReport = witness.Conclude(consortium.LedgerId, previous, findings.Count == 0 ? observed : null);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                error.WriteLine($"Cannot write {stateFile}: {e.Message}");
+                return LedgerCli.Unusable;
+            }
+        }
         output.WriteLine(JsonSerializer.Serialize(new
         {
             ledgerId = consortium.LedgerId,
@@ -117,6 +165,7 @@ public static class AuditCommand
             checkpointsSeen = observed.Count,
             verdict = findings.Count == 0 ? "consistent" : "equivocation",
             findings,
+            witness = witnessReport,
         }, ReportJson));
         return findings.Count == 0 ? LedgerCli.Valid : LedgerCli.Invalid;
     }
@@ -156,6 +205,10 @@ public static class AuditCommand
             throw new InvalidDataException($"Cannot read {path} as {typeof(T).Name}: {e.Message}");
         }
     }
+
+    private sealed record SourceAnswered(string Source, int Checkpoints);
+
+    private sealed record SourceFailed(string Source, string Error);
 
     private sealed record CheckpointHistory(IReadOnlyList<SignedCheckpoint> Checkpoints);
 

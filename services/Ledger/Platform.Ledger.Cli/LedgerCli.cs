@@ -22,7 +22,8 @@ public static class LedgerCli
           ledger verify-consistency OLDER-CHECKPOINT.json NEWER-CHECKPOINT.json PROOF.json --keys KEYS.json
           ledger verify-export EXPORT-FOLDER RECEIPT.json [--keys KEYS.json]
           ledger members add|remove NAME --url URL --token-file FILE   (online; see `ledger members`)
-          ledger audit --consortium CONSORTIUM.json [--checkpoint FILE]... URL...   (online; see `ledger audit`)
+          ledger audit --consortium CONSORTIUM.json [--witness-name NAME --witness-key KEY.pem --state FILE]
+                       [--checkpoint FILE]... URL...   (online; see `ledger audit`)
           ledger governance propose|vote|withdraw|list ...   (online, consortium members; see `ledger governance`)
 
         KEYS.json holds the replicas' public keys as the ledger serves them at GET /replicas/keys; obtain it

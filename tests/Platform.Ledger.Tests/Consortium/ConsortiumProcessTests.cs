@@ -68,6 +68,17 @@ public sealed class ConsortiumProcessTests(ITestOutputHelper output)
         Assert.True(clean == LedgerCli.Valid, cleanReport.RootElement.ToString());
         Assert.Equal("consistent", cleanReport.RootElement.GetProperty("verdict").GetString());
 
+        // As a witness over the same replicas it cosigns the newest head it verified (docs/consortium.md#witness-cosigning).
+        var witnessKey = Path.Combine(Path.GetTempPath(), $"witness-{Guid.NewGuid():N}.pem");
+        using (var key = ECDsa.Create(ECCurve.NamedCurves.nistP256))
+            await File.WriteAllTextAsync(witnessKey, key.ExportPkcs8PrivateKeyPem());
+        var witnessState = Path.Combine(Path.GetTempPath(), $"witness-state-{Guid.NewGuid():N}.json");
+        string[] witness = ["audit", "--consortium", cluster.ConsortiumFile, "--witness-name", "process-witness", "--witness-key", witnessKey, "--state", witnessState];
+        var (cosigned, cosignedReport) = await AuditAsync([.. witness, .. urls]);
+        Assert.True(cosigned == LedgerCli.Valid, cosignedReport.RootElement.ToString());
+        Assert.True(cosignedReport.RootElement.GetProperty("witness").GetProperty("cosigned").GetBoolean());
+        var witnessed = await File.ReadAllBytesAsync(witnessState);
+
         // ...and reports a forged fork: the latest checkpoint re-signed over another root by two institutions (a
         // majority colluding), and one signed by a single institution (a minority), with the evidence.
         var latest = (await cluster.Http.GetFromJsonAsync<SignedCheckpoint>(new Uri(a.Api, "checkpoints/latest"), Web))!;
@@ -86,6 +97,14 @@ public sealed class ConsortiumProcessTests(ITestOutputHelper output)
         Assert.Contains(evidence, e => e.GetProperty("checkpoint").GetProperty("checkpoint").GetProperty("rootHash").GetString() == latest.Checkpoint.RootHash);
         var minority = Assert.Single(findings, f => f.GetProperty("kind").GetString() == ForkAudit.Minority);
         Assert.Equal([FaultCluster.Institutions[2]], minority.GetProperty("checkpoints")[0].GetProperty("signers").EnumerateArray().Select(s => s.GetString()));
+
+        // The witness, shown the fork, cosigns nothing and keeps the head it had verified.
+        var (refused, refusedReport) = await AuditAsync([.. witness, "--checkpoint", forkFile, .. urls]);
+        Assert.Equal(LedgerCli.Invalid, refused);
+        Assert.False(refusedReport.RootElement.GetProperty("witness").GetProperty("cosigned").GetBoolean());
+        Assert.Equal(witnessed, await File.ReadAllBytesAsync(witnessState));
+        File.Delete(witnessKey);
+        File.Delete(witnessState);
         File.Delete(receiptFile);
         File.Delete(forkFile);
         File.Delete(minorityFile);
