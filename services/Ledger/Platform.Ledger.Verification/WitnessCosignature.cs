@@ -1,3 +1,4 @@
+using Platform.Crypto.Jose;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -32,7 +33,7 @@ public sealed record WitnessCosignature(
         var publicKey = WitnessKey.From(key);
         var time = now.ToUnixTimeSeconds();
         var signature = key.SignData(SigningBytes(checkpoint, time), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-        return new WitnessCosignature(witness, publicKey, checkpoint, time, Base64Url.Encode(signature));
+        return new WitnessCosignature(witness, publicKey, checkpoint, time, System.Buffers.Text.Base64Url.EncodeToString(signature));
     }
 
     /// <summary>
@@ -43,7 +44,7 @@ public sealed record WitnessCosignature(
     {
         if (trusted.Thumbprint() != Key.Thumbprint())
             return VerificationResult.Invalid($"The cosignature is by key {Key.Thumbprint()}, not the trusted witness key {trusted.Thumbprint()}.");
-        return trusted.Verifies(SigningBytes(Checkpoint, Time), Base64Url.TryDecode(Signature))
+        return trusted.Verifies(SigningBytes(Checkpoint, Time), StrictBase64Url.TryDecode(Signature))
             ? VerificationResult.Valid(string.Create(CultureInfo.InvariantCulture,
                 $"Witness {Witness} cosigned ledger {Checkpoint.LedgerId} at size {Checkpoint.TreeSize} at {DateTimeOffset.FromUnixTimeSeconds(Time):u}."))
             : VerificationResult.Invalid("The witness signature does not verify over this checkpoint and time.");
@@ -62,16 +63,16 @@ public sealed record WitnessKey(
         var parameters = key.ExportParameters(includePrivateParameters: false);
         if (parameters.Curve.Oid?.Value != ECCurve.NamedCurves.nistP256.Oid.Value)
             throw new ArgumentException("A witness key must be an EC P-256 key.", nameof(key));
-        return new WitnessKey("EC", "P-256", Base64Url.Encode(parameters.Q.X), Base64Url.Encode(parameters.Q.Y));
+        return new WitnessKey("EC", "P-256", System.Buffers.Text.Base64Url.EncodeToString(parameters.Q.X), System.Buffers.Text.Base64Url.EncodeToString(parameters.Q.Y));
     }
 
     /// <summary>RFC 7638: base64url(SHA-256 of {"crv","kty","x","y"} in that order, no spaces).</summary>
-    public string Thumbprint() => Base64Url.Encode(SHA256.HashData(Encoding.UTF8.GetBytes($$"""{"crv":"{{Crv}}","kty":"{{Kty}}","x":"{{X}}","y":"{{Y}}"}""")));
+    public string Thumbprint() => System.Buffers.Text.Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes($$"""{"crv":"{{Crv}}","kty":"{{Kty}}","x":"{{X}}","y":"{{Y}}"}""")));
 
     public bool Verifies(byte[] data, byte[]? signature)
     {
         if (Kty != "EC" || Crv != "P-256" || signature is not { Length: 64 }
-            || Base64Url.TryDecode(X) is not { Length: 32 } x || Base64Url.TryDecode(Y) is not { Length: 32 } y)
+            || StrictBase64Url.TryDecode(X) is not { Length: 32 } x || StrictBase64Url.TryDecode(Y) is not { Length: 32 } y)
             return false;
         try
         {

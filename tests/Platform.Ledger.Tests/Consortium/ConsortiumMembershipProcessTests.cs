@@ -84,7 +84,7 @@ public sealed class ConsortiumMembershipProcessTests(ITestOutputHelper output) :
         var latest = (await cluster.Http.GetFromJsonAsync<SignedCheckpoint>(new Uri(a.Api, "checkpoints/latest"), Web))!;
         var cKey = await cluster.InstitutionKeyAsync(c);
         var late = new SignCheckpoint(latest.Checkpoint.TreeSize, c.Name, cKey.KeyId,
-            Base64Url.Encode(await cKey.SignAsync(latest.Checkpoint.SigningBytes(), CancellationToken.None)));
+            System.Buffers.Text.Base64Url.EncodeToString(await cKey.SignAsync(latest.Checkpoint.SigningBytes(), CancellationToken.None)));
         var leader = await cluster.LeaderAsync();
         using (var relay = new HttpRequestMessage(HttpMethod.Post, new Uri(leader.Api, "internal/commands")) { Content = new ByteArrayContent(late.ToBytes()) })
         {

@@ -38,7 +38,7 @@ public sealed class ReplicaAddressTests : IDisposable
     {
         using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
         var p = key.ExportParameters(false);
-        var member = new ConsortiumMember("A", ["r-1"], [new ReplicaKey("r-1", "k-1", "EC", "P-256", Base64Url.Encode(p.Q.X!), Base64Url.Encode(p.Q.Y!))],
+        var member = new ConsortiumMember("A", ["r-1"], [new ReplicaKey("r-1", "k-1", "EC", "P-256", System.Buffers.Text.Base64Url.EncodeToString(p.Q.X!), System.Buffers.Text.Base64Url.EncodeToString(p.Q.Y!))],
             ca.Certificate.ExportCertificatePem(), endpoints.Length == 0 ? null : endpoints);
         return new ConsortiumConfiguration("ledger", ConsortiumConfiguration.MajorityOfMembers, [member]);
     }

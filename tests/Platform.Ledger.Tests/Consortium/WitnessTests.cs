@@ -76,7 +76,7 @@ public sealed class WitnessTests : IDisposable
         var fork = new MerkleTree();
         for (var i = 0; i < 6; i++)
             fork.AppendEntry([(byte)(100 + i)]);
-        _published.Add(await SignedAsync(new Checkpoint(LedgerId, 6, Base64Url.Encode(fork.Root()), 1_800_000_000_006), "b-1", "c-1"));
+        _published.Add(await SignedAsync(new Checkpoint(LedgerId, 6, System.Buffers.Text.Base64Url.EncodeToString(fork.Root()), 1_800_000_000_006), "b-1", "c-1"));
 
         var (exit, report) = await WitnessAsync(consortium, witnessKey, state);
         Assert.Equal(LedgerCli.Invalid, exit);
@@ -130,7 +130,7 @@ public sealed class WitnessTests : IDisposable
     {
         while (_log.Size < size)
             _log.AppendEntry([(byte)_log.Size]);
-        _published.Add(await SignedAsync(new Checkpoint(LedgerId, size, Base64Url.Encode(_log.Root()), 1_800_000_000_000 + size), "a-1", "b-1"));
+        _published.Add(await SignedAsync(new Checkpoint(LedgerId, size, System.Buffers.Text.Base64Url.EncodeToString(_log.Root()), 1_800_000_000_000 + size), "a-1", "b-1"));
     }
 
     private async Task<(string Consortium, string WitnessKey, string State)> SetUpAsync()
@@ -181,7 +181,7 @@ public sealed class WitnessTests : IDisposable
                 "/proofs/consistency" => new
                 {
                     proof = test._log.ConsistencyProof(long.Parse(query["from"]!, System.Globalization.CultureInfo.InvariantCulture),
-                        Math.Min(test._log.Size, long.Parse(query["to"]!, System.Globalization.CultureInfo.InvariantCulture))).Select(n => Base64Url.Encode(n)),
+                        Math.Min(test._log.Size, long.Parse(query["to"]!, System.Globalization.CultureInfo.InvariantCulture))).Select(n => System.Buffers.Text.Base64Url.EncodeToString(n)),
                 },
                 _ => throw new InvalidOperationException(path),
             };

@@ -57,7 +57,7 @@ public sealed class ResearchExportReceiptTests(VaultPlatform platform)
         var keys = (await platform.Ledger.Client.GetFromJsonAsync<JsonElement>("/replicas/keys")).GetProperty("keys").Deserialize<List<ReplicaKey>>(JsonSerializerOptions.Web)!;
         var verified = ReceiptVerifier.Verify(receipt, keys);
         Assert.True(verified.IsValid, verified.Reason);
-        Assert.Equal(reconciled.SignedEvent, System.Text.Encoding.UTF8.GetString(Base64Url.TryDecode(receipt.Entry)!));
+        Assert.Equal(reconciled.SignedEvent, System.Text.Encoding.UTF8.GetString(Platform.Crypto.Jose.StrictBase64Url.TryDecode(receipt.Entry)!));
         var (_, status, _) = await platform.VaultAsync(HttpMethod.Get, statusUrl, researcher);
         Assert.Equal(committed.LeafIndex, status.GetProperty("receipt").GetProperty("leafIndex").GetInt64());
         // The participants are told with the receipt: their page lists the export again.
@@ -135,7 +135,7 @@ public sealed class ResearchExportReceiptTests(VaultPlatform platform)
         var receipt = JsonSerializer.Deserialize<Receipt>(reconciled.Receipt!, JsonSerializerOptions.Web)!;
         var keysOfLedger = (await platform.Ledger.Client.GetFromJsonAsync<JsonElement>("/replicas/keys")).GetProperty("keys").Deserialize<List<ReplicaKey>>(JsonSerializerOptions.Web)!;
         Assert.True(ReceiptVerifier.Verify(receipt, keysOfLedger).IsValid);
-        Assert.Equal(reconciled.SignedEvent, System.Text.Encoding.UTF8.GetString(Base64Url.TryDecode(receipt.Entry)!));
+        Assert.Equal(reconciled.SignedEvent, System.Text.Encoding.UTF8.GetString(Platform.Crypto.Jose.StrictBase64Url.TryDecode(receipt.Entry)!));
         await InclusionsAsync(exportId, 2);
         var (_, status, _) = await platform.VaultAsync(HttpMethod.Get, statusUrl, researcher);
         Assert.Equal(reconciled.LeafIndex, status.GetProperty("leafIndex").GetInt64());
