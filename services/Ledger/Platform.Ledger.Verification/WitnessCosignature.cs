@@ -51,7 +51,10 @@ public sealed record WitnessCosignature(
     }
 }
 
-/// <summary>A witness's public key as a JWK (EC P-256); <see cref="Thumbprint"/> is its RFC 7638 thumbprint.</summary>
+/// <summary>
+/// A witness's public key as a JWK (EC P-256) with only the required members, the cosignature's wire format; the key
+/// work (encoding, RFC 7638 <see cref="Thumbprint"/>, ES256 verification) is <see cref="P256Jwk"/>'s.
+/// </summary>
 public sealed record WitnessKey(
     [property: JsonPropertyName("kty")] string Kty,
     [property: JsonPropertyName("crv")] string Crv,
@@ -60,28 +63,21 @@ public sealed record WitnessKey(
 {
     public static WitnessKey From(ECDsa key)
     {
-        var parameters = key.ExportParameters(includePrivateParameters: false);
-        if (parameters.Curve.Oid?.Value != ECCurve.NamedCurves.nistP256.Oid.Value)
-            throw new ArgumentException("A witness key must be an EC P-256 key.", nameof(key));
-        return new WitnessKey("EC", "P-256", System.Buffers.Text.Base64Url.EncodeToString(parameters.Q.X), System.Buffers.Text.Base64Url.EncodeToString(parameters.Q.Y));
-    }
-
-    /// <summary>RFC 7638: base64url(SHA-256 of {"crv","kty","x","y"} in that order, no spaces).</summary>
-    public string Thumbprint() => System.Buffers.Text.Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes($$"""{"crv":"{{Crv}}","kty":"{{Kty}}","x":"{{X}}","y":"{{Y}}"}""")));
-
-    public bool Verifies(byte[] data, byte[]? signature)
-    {
-        if (Kty != "EC" || Crv != "P-256" || signature is not { Length: 64 }
-            || StrictBase64Url.TryDecode(X) is not { Length: 32 } x || StrictBase64Url.TryDecode(Y) is not { Length: 32 } y)
-            return false;
+        P256Jwk jwk;
         try
         {
-            using var ecdsa = ECDsa.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, Q = new ECPoint { X = x, Y = y } });
-            return ecdsa.VerifyData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+            jwk = P256Jwk.FromECDsa(key);
         }
-        catch (CryptographicException)
+        catch (ArgumentException e)
         {
-            return false;
+            throw new ArgumentException("A witness key must be an EC P-256 key.", nameof(key), e);
         }
+        return new WitnessKey(jwk.Kty, jwk.Crv, jwk.X, jwk.Y);
     }
+
+    public string Thumbprint() => ToJwk().Thumbprint();
+
+    public bool Verifies(byte[] data, byte[]? signature) => signature is not null && ToJwk().VerifyES256(data, signature);
+
+    private P256Jwk ToJwk() => new(Kty, Crv, X, Y, Kid: "", P256Jwk.Algorithm, Use: "sig");
 }
