@@ -74,6 +74,9 @@ public sealed class GovernanceProcessTests(ITestOutputHelper output) : IDisposab
         Assert.Contains("governance_refused", forgedError.ToString());
         Assert.Contains($"signed by '{FaultCluster.Institutions[2]}'", forgedError.ToString());
 
+        // B is a follower: it applies the two ballots (relayed by C's and A's replicas) when the commit reaches it.
+        await EventuallyAsync(async () => (await ProposalAsync(cluster, b, "remove-nord")).GetProperty("ballots").EnumerateObject().Count() == 2,
+            "B's replica has not applied the two ballots");
         var minority = await ProposalAsync(cluster, b, "remove-nord");
         Assert.Equal("open", minority.GetProperty("status").GetString());
         Assert.Equal(2, minority.GetProperty("ballots").EnumerateObject().Count());
