@@ -15,10 +15,10 @@ using OpenTelemetry;
 using Platform.Consent;
 using Platform.Consent.Data;
 using Platform.Consent.Decisions;
+using Platform.Contracts.Decisions;
 using Platform.Identity;
 using Platform.Identity.Oidc;
 using Platform.Testing;
-using Platform.Contracts.Decisions;
 
 namespace Platform.Benchmarks;
 

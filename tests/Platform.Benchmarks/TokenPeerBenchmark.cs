@@ -1,7 +1,7 @@
+using System.Buffers.Text;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
 using Platform.Identity;

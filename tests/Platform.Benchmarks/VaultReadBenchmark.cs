@@ -9,7 +9,10 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Platform.Consent;
+using Platform.Consent.Core;
 using Platform.Contracts;
+using Platform.Contracts.CodeLists;
 using Platform.Contracts.Events;
 using Platform.Crypto;
 using Platform.Identity.Accounts;
@@ -24,9 +27,6 @@ using Platform.RecordVault.Data;
 using Platform.RecordVault.Records;
 using Platform.SignedEvents;
 using Platform.Testing;
-using Platform.Consent;
-using Platform.Consent.Core;
-using Platform.Contracts.CodeLists;
 
 namespace Platform.Benchmarks;
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using OpenTelemetry.Trace;
 using Platform.Consent;
 using Platform.Consent.Consents;
 using Platform.Crypto.Software;
@@ -14,7 +15,6 @@ using Platform.Ledger.Node;
 using Platform.Ledger.Verification;
 using Platform.Messaging.InProcess;
 using Platform.Testing;
-using OpenTelemetry.Trace;
 
 namespace Platform.Consent.Service.Tests;
 

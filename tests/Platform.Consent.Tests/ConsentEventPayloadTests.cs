@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Platform.Consent.Core;
+using Platform.Contracts.CodeLists;
 using Platform.Crypto.Software;
 using Platform.SignedEvents;
-using Platform.Contracts.CodeLists;
 using static Platform.Consent.Tests.TestConsents;
 
 namespace Platform.Consent.Tests;

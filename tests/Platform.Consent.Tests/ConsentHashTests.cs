@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using Platform.Consent.Core;
-using Platform.SignedEvents;
 using Platform.Contracts.CodeLists;
+using Platform.SignedEvents;
 using static Platform.Consent.Tests.TestConsents;
 
 namespace Platform.Consent.Tests;

@@ -1,7 +1,7 @@
 using System.Text;
 using Platform.Consent.Core;
-using Platform.SignedEvents;
 using Platform.Contracts.CodeLists;
+using Platform.SignedEvents;
 using static Platform.Consent.Tests.TestConsents;
 
 namespace Platform.Consent.Tests;

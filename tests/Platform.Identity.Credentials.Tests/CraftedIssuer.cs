@@ -1,6 +1,6 @@
-using Microsoft.Extensions.Time.Testing;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
 using Platform.Crypto;
 using Platform.Crypto.Jose;
 

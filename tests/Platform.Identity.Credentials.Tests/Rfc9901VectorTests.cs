@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Time.Testing;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
 using Platform.Crypto;
 using Platform.Crypto.Jose;
 

@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Time.Testing;
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using Platform.Identity.Kyc;
 using static Platform.Identity.Kyc.Tests.Specimens;
 

@@ -57,14 +57,14 @@ public sealed class WorkflowConcurrencyTests
     /// </summary>
     private sealed class CaseStore(KycCase initial)
     {
-        private readonly Lock gate = new();
-        private KycCase current = initial;
+        private readonly Lock _gate = new();
+        private KycCase _current = initial;
 
         public KycCase Load()
         {
-            lock (gate)
+            lock (_gate)
             {
-                return current;
+                return _current;
             }
         }
 
@@ -85,11 +85,11 @@ public sealed class WorkflowConcurrencyTests
                 }
 
                 Thread.Yield();
-                lock (gate)
+                lock (_gate)
                 {
-                    if (current.Version == loaded.Version)
+                    if (_current.Version == loaded.Version)
                     {
-                        current = result.Value.Case;
+                        _current = result.Value.Case;
                         return "saved";
                     }
                 }

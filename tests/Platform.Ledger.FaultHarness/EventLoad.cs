@@ -16,10 +16,10 @@ public sealed class EventLoad(FaultCluster cluster, int writers = 2) : IAsyncDis
 {
     public const int RatePerWriter = 25;
 
-    private readonly CancellationTokenSource stop = new();
-    private readonly Stopwatch clock = Stopwatch.StartNew();
-    private readonly List<Task> running = [];
-    private long lastAcknowledgedTicks = -1;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly List<Task> _running = [];
+    private long _lastAcknowledgedTicks = -1;
 
     /// <summary>Event id → leaf index of every acknowledged (201) event.</summary>
     public ConcurrentDictionary<Guid, long> Acknowledged { get; } = new();
@@ -28,7 +28,7 @@ public sealed class EventLoad(FaultCluster cluster, int writers = 2) : IAsyncDis
     public ConcurrentDictionary<string, Guid> Submitted { get; } = new();
 
     /// <summary>503 answers that were problem+json with code quorum_unavailable and a Retry-After header.</summary>
-    public long WellFormedQuorumRefusals => Interlocked.Read(ref wellFormedRefusals);
+    public long WellFormedQuorumRefusals => Interlocked.Read(ref _wellFormedRefusals);
 
     /// <summary>Acknowledgements (201) per replica the request was sent to.</summary>
     public ConcurrentDictionary<string, int> AcknowledgedBy { get; } = new();
@@ -42,19 +42,19 @@ public sealed class EventLoad(FaultCluster cluster, int writers = 2) : IAsyncDis
     /// <summary>Answers that were neither 201 nor a well-formed 503 (connection errors to a killed replica excluded).</summary>
     public ConcurrentQueue<string> UnexpectedAnswers { get; } = new();
 
-    private long wellFormedRefusals;
+    private long _wellFormedRefusals;
 
-    public TimeSpan Now => clock.Elapsed;
+    public TimeSpan Now => _clock.Elapsed;
 
     /// <summary>When the latest 201 arrived (on this load's clock), or null before the first.</summary>
-    public TimeSpan? LastAcknowledgedAt => Interlocked.Read(ref lastAcknowledgedTicks) is var t and >= 0 ? TimeSpan.FromTicks(t) : null;
+    public TimeSpan? LastAcknowledgedAt => Interlocked.Read(ref _lastAcknowledgedTicks) is var t and >= 0 ? TimeSpan.FromTicks(t) : null;
 
     public void Start()
     {
         for (var w = 0; w < writers; w++)
         {
             var writer = w;
-            running.Add(Task.Run(() => WriteAsync(writer, stop.Token)));
+            _running.Add(Task.Run(() => WriteAsync(writer, _stop.Token)));
         }
     }
 
@@ -81,7 +81,7 @@ public sealed class EventLoad(FaultCluster cluster, int writers = 2) : IAsyncDis
         var turn = writer;
         while (!ct.IsCancellationRequested)
         {
-            var started = clock.Elapsed;
+            var started = _clock.Elapsed;
             var targets = cluster.RunningMembers;
             if (targets.Count > 0)
             {
@@ -90,7 +90,7 @@ public sealed class EventLoad(FaultCluster cluster, int writers = 2) : IAsyncDis
                 Submitted[jws] = eventId;
                 await SubmitAsync(target, eventId, jws);
             }
-            var rest = pace - (clock.Elapsed - started);
+            var rest = pace - (_clock.Elapsed - started);
             if (rest > TimeSpan.Zero)
             {
                 try
@@ -117,8 +117,8 @@ public sealed class EventLoad(FaultCluster cluster, int writers = 2) : IAsyncDis
                 if (!Acknowledged.TryAdd(eventId, leafIndex))
                     UnexpectedAnswers.Enqueue($"event {eventId} acknowledged twice");
                 AcknowledgedBy.AddOrUpdate(target.Name, 1, (_, n) => n + 1);
-                LastAcknowledgedAtBy[target.Name] = clock.Elapsed;
-                Interlocked.Exchange(ref lastAcknowledgedTicks, clock.Elapsed.Ticks);
+                LastAcknowledgedAtBy[target.Name] = _clock.Elapsed;
+                Interlocked.Exchange(ref _lastAcknowledgedTicks, _clock.Elapsed.Ticks);
             }
             else if (response.StatusCode == HttpStatusCode.ServiceUnavailable
                      && response.Content.Headers.ContentType?.MediaType == "application/problem+json"
@@ -126,7 +126,7 @@ public sealed class EventLoad(FaultCluster cluster, int writers = 2) : IAsyncDis
                      && response.Headers.RetryAfter is not null)
             {
                 RefusedBy.AddOrUpdate(target.Name, 1, (_, n) => n + 1);
-                Interlocked.Increment(ref wellFormedRefusals);
+                Interlocked.Increment(ref _wellFormedRefusals);
             }
             else
             {
@@ -141,8 +141,8 @@ public sealed class EventLoad(FaultCluster cluster, int writers = 2) : IAsyncDis
 
     public async ValueTask DisposeAsync()
     {
-        await stop.CancelAsync();
-        await Task.WhenAll(running);
-        stop.Dispose();
+        await _stop.CancelAsync();
+        await Task.WhenAll(_running);
+        _stop.Dispose();
     }
 }

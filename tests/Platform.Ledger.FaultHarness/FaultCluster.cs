@@ -30,24 +30,24 @@ public sealed class FaultCluster : IAsyncDisposable
     /// <summary>The replicas' <c>Ledger:CommitTimeout</c>: how long a write waits for a majority before a 503.</summary>
     public static readonly TimeSpan CommitTimeout = TimeSpan.FromSeconds(3);
 
-    private readonly string root;
-    private readonly bool partitionable;
-    private readonly Dictionary<(string From, string To), LinkProxy> links = [];
-    private readonly SoftwareKeyProvider publisherKeys;
-    private readonly string clusterToken = Convert.ToHexString(Guid.NewGuid().ToByteArray());
+    private readonly string _root;
+    private readonly bool _partitionable;
+    private readonly Dictionary<(string From, string To), LinkProxy> _links = [];
+    private readonly SoftwareKeyProvider _publisherKeys;
+    private readonly string _clusterToken = Convert.ToHexString(Guid.NewGuid().ToByteArray());
 
     /// <summary>The replicas' shared secret; it also admits reading the (private) entries.</summary>
-    public string ClusterToken => clusterToken;
-    private readonly Dictionary<string, string> environment = [];
-    private readonly ReplicaCertificateAuthority raftAuthority = ReplicaCertificateAuthority.Create("fault harness ledger Raft CA", TimeSpan.FromDays(1));
+    public string ClusterToken => _clusterToken;
+    private readonly Dictionary<string, string> _environment = [];
+    private readonly ReplicaCertificateAuthority _raftAuthority = ReplicaCertificateAuthority.Create("fault harness ledger Raft CA", TimeSpan.FromDays(1));
 
-    private readonly HashSet<string> members;
-    private readonly int founderCount;
+    private readonly HashSet<string> _members;
+    private readonly int _founderCount;
 
     // Consortium mode: one institution per replica, each with its own Raft CA and its own checkpoint key provider.
-    private readonly bool consortium;
-    private readonly Dictionary<string, ReplicaCertificateAuthority> institutionAuthorities = [];
-    private readonly Dictionary<string, SoftwareKeyProvider> institutionKeys = [];
+    private readonly bool _consortium;
+    private readonly Dictionary<string, ReplicaCertificateAuthority> _institutionAuthorities = [];
+    private readonly Dictionary<string, SoftwareKeyProvider> _institutionKeys = [];
 
     /// <summary>The member institutions' names in consortium mode, one per replica (<c>ledger-i</c> is run by <c>Institutions[i]</c>).</summary>
     public static readonly IReadOnlyList<string> Institutions = ["Hôpital Nord", "Clinique du Lac", "Centre de santé Est", "Institut Ouest", "Maison médicale Sud"];
@@ -55,22 +55,22 @@ public sealed class FaultCluster : IAsyncDisposable
     /// <summary>The founding configuration the replicas were given (consortium mode), written at <see cref="ConsortiumFile"/>.</summary>
     public ConsortiumConfiguration? Consortium { get; private set; }
 
-    public string ConsortiumFile => Path.Combine(root, "consortium.json");
+    public string ConsortiumFile => Path.Combine(_root, "consortium.json");
 
     private FaultCluster(string root, int subnet, IReadOnlyDictionary<string, string>? settings, bool partitionable, int total, int initial, bool consortium)
     {
-        this.root = root;
-        this.consortium = consortium;
-        this.partitionable = partitionable;
+        _root = root;
+        _consortium = consortium;
+        _partitionable = partitionable;
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
-            environment[key] = value;
-        publisherKeys = new SoftwareKeyProvider(new SoftwareKeyProviderOptions { KeyDirectory = Path.Combine(root, "publisher") }, NullLogger<SoftwareKeyProvider>.Instance);
+            _environment[key] = value;
+        _publisherKeys = new SoftwareKeyProvider(new SoftwareKeyProviderOptions { KeyDirectory = Path.Combine(root, "publisher") }, NullLogger<SoftwareKeyProvider>.Instance);
         var ports = FreePorts(2 * total);
         Replicas = [.. Enumerable.Range(0, total).Select(i => new ReplicaProcess(
             $"ledger-{i}", IPAddress.Parse($"127.{subnet}.0.{10 + i}"), ports[2 * i], ports[(2 * i) + 1], Path.Combine(root, $"ledger-{i}")))];
         Subnet = subnet;
-        members = [.. Replicas.Take(initial).Select(r => r.Name)];
-        founderCount = initial;
+        _members = [.. Replicas.Take(initial).Select(r => r.Name)];
+        _founderCount = initial;
     }
 
     public IReadOnlyList<ReplicaProcess> Replicas { get; }
@@ -111,45 +111,45 @@ public sealed class FaultCluster : IAsyncDisposable
 
     private async Task InitializeAsync()
     {
-        var key = await publisherKeys.GetSigningKeyAsync("consent-events", CancellationToken.None);
+        var key = await _publisherKeys.GetSigningKeyAsync("consent-events", CancellationToken.None);
         Events = new HarnessEvents(key);
         var jwk = key.GetPublicJwk();
-        environment["Ledger__LedgerId"] = "fault-harness-ledger";
-        environment["Ledger__ClusterToken"] = clusterToken;
-        environment["Ledger__BlockInterval"] = "00:00:00.100";
-        environment["Ledger__CommitTimeout"] = CommitTimeout.ToString("c", CultureInfo.InvariantCulture);
-        environment["Ledger__ServiceTokens__consent"] = ServiceToken;
-        environment["Ledger__AdminToken"] = AdminToken;
-        environment["Ledger__Publishers__0__Issuer"] = "consent";
+        _environment["Ledger__LedgerId"] = "fault-harness-ledger";
+        _environment["Ledger__ClusterToken"] = _clusterToken;
+        _environment["Ledger__BlockInterval"] = "00:00:00.100";
+        _environment["Ledger__CommitTimeout"] = CommitTimeout.ToString("c", CultureInfo.InvariantCulture);
+        _environment["Ledger__ServiceTokens__consent"] = ServiceToken;
+        _environment["Ledger__AdminToken"] = AdminToken;
+        _environment["Ledger__Publishers__0__Issuer"] = "consent";
         foreach (var (field, value) in new[] { ("Kty", jwk.Kty), ("Crv", jwk.Crv), ("X", jwk.X), ("Y", jwk.Y), ("Kid", jwk.Kid), ("Alg", jwk.Alg), ("Use", jwk.Use) })
-            environment[$"Ledger__Publishers__0__Jwk__{field}"] = value ?? "";
-        environment["Keys__Provider"] = "Software";
+            _environment[$"Ledger__Publishers__0__Jwk__{field}"] = value ?? "";
+        _environment["Keys__Provider"] = "Software";
 
         // The harness is one client that reads every entry of every replica back after each scenario; the public
         // per-client read limit (600 a minute) is meant for the internet, not for an audit of thousands of entries.
-        environment["RateLimiting__per-client__PermitLimit"] = "1000000";
-        environment["Logging__LogLevel__Default"] = "Warning";
-        environment["Logging__LogLevel__Platform.Ledger.Replication"] = "Information";
+        _environment["RateLimiting__per-client__PermitLimit"] = "1000000";
+        _environment["Logging__LogLevel__Default"] = "Warning";
+        _environment["Logging__LogLevel__Platform.Ledger.Replication"] = "Information";
 
         // DotNext logs every failed heartbeat to a killed peer with a stack trace; the harness kills peers on purpose.
-        environment["Logging__LogLevel__DotNext"] = "Error";
+        _environment["Logging__LogLevel__DotNext"] = "Error";
         // A consortium's founding replicas know each other only; an institution admitted later declares its
         // replicas' endpoints in the admission proposal, and lists the founders and itself (see Start).
-        var known = consortium ? Replicas.Take(founderCount).ToList() : [.. Replicas];
+        var known = _consortium ? Replicas.Take(_founderCount).ToList() : [.. Replicas];
         for (var i = 0; i < known.Count; i++)
-            ListReplica(environment, i, known[i]);
-        if (partitionable)
+            ListReplica(_environment, i, known[i]);
+        if (_partitionable)
         {
             foreach (var from in Replicas)
             {
                 foreach (var to in Replicas.Where(r => r != from))
-                    links[(from.Name, to.Name)] = new LinkProxy(from.Name, to.Name, LinkAddress(from, to), [to.RaftPort, to.ApiPort], () => to.Address);
+                    _links[(from.Name, to.Name)] = new LinkProxy(from.Name, to.Name, LinkAddress(from, to), [to.RaftPort, to.ApiPort], () => to.Address);
             }
         }
-        if (consortium)
+        if (_consortium)
             await WriteConsortiumAsync();
         var founders = Replicas.Where(IsMember).ToList();
-        environment["Ledger__InitialMembers"] = founders.Count.ToString(CultureInfo.InvariantCulture);
+        _environment["Ledger__InitialMembers"] = founders.Count.ToString(CultureInfo.InvariantCulture);
         WriteHostsFile();
         foreach (var replica in founders)
             Start(replica);
@@ -159,7 +159,7 @@ public sealed class FaultCluster : IAsyncDisposable
 
     private void Start(ReplicaProcess replica, string? consortiumFile = null)
     {
-        var own = new Dictionary<string, string>(environment)
+        var own = new Dictionary<string, string>(_environment)
         {
             ["Ledger__ReplicaName"] = replica.Name,
             ["Data__Directory"] = replica.DataDirectory,
@@ -168,12 +168,12 @@ public sealed class FaultCluster : IAsyncDisposable
         };
         foreach (var (key, value) in RaftCertificates(replica))
             own[key] = value;
-        if (consortium)
+        if (_consortium)
         {
             own.Remove("Ledger__RaftTls__AuthorityFile"); // the members' CAs come from the consortium file
             own["Ledger__Consortium__File"] = consortiumFile ?? ConsortiumFile;
-            if (IndexOf(replica) >= founderCount)
-                ListReplica(own, founderCount, replica);
+            if (IndexOf(replica) >= _founderCount)
+                ListReplica(own, _founderCount, replica);
         }
         replica.Start(own);
     }
@@ -204,27 +204,27 @@ public sealed class FaultCluster : IAsyncDisposable
     /// </summary>
     public async Task StartJoiningAsync(ReplicaProcess replica, ConsortiumConfiguration admittedUnder)
     {
-        var file = Path.Combine(root, $"consortium-{replica.Name}.json");
+        var file = Path.Combine(_root, $"consortium-{replica.Name}.json");
         await File.WriteAllTextAsync(file, JsonSerializer.Serialize(admittedUnder));
         Start(replica, file);
         await replica.WaitReadyAsync(Http, StartTimeout, "health/live");
-        lock (members)
-            members.Add(replica.Name);
+        lock (_members)
+            _members.Add(replica.Name);
     }
 
     /// <summary>Records that governance removed the replica's institution (the harness's view of the membership).</summary>
     public void Forget(ReplicaProcess replica)
     {
-        lock (members)
-            members.Remove(replica.Name);
+        lock (_members)
+            _members.Remove(replica.Name);
     }
 
     /// <summary>The checkpoint key of the institution running <paramref name="replica"/> (consortium mode), as its own key provider holds it.</summary>
     public Task<Platform.Crypto.ISigningKey> InstitutionKeyAsync(ReplicaProcess replica) =>
-        institutionKeys[replica.Name].GetSigningKeyAsync(replica.Name, CancellationToken.None);
+        _institutionKeys[replica.Name].GetSigningKeyAsync(replica.Name, CancellationToken.None);
 
     /// <summary>The Raft CA of the institution running <paramref name="replica"/> (consortium mode).</summary>
-    public ReplicaCertificateAuthority InstitutionAuthority(ReplicaProcess replica) => institutionAuthorities[replica.Name];
+    public ReplicaCertificateAuthority InstitutionAuthority(ReplicaProcess replica) => _institutionAuthorities[replica.Name];
 
     // Each institution makes its key in its own key provider (the replica's key directory, where the process finds
     // it) and its own CA; the founding configuration lists their public halves.
@@ -235,11 +235,11 @@ public sealed class FaultCluster : IAsyncDisposable
         {
             var replica = Replicas[i];
             var keys = new SoftwareKeyProvider(new SoftwareKeyProviderOptions { KeyDirectory = Path.Combine(replica.DataDirectory, "keys") }, NullLogger<SoftwareKeyProvider>.Instance);
-            institutionKeys[replica.Name] = keys;
+            _institutionKeys[replica.Name] = keys;
             var jwk = (await keys.GetSigningKeyAsync(replica.Name, CancellationToken.None)).GetPublicJwk();
             var authority = ReplicaCertificateAuthority.Create($"{Institutions[i]} ledger CA", TimeSpan.FromDays(1));
-            institutionAuthorities[replica.Name] = authority;
-            if (i < founderCount) // the others' institutions join later, by governance
+            _institutionAuthorities[replica.Name] = authority;
+            if (i < _founderCount) // the others' institutions join later, by governance
                 memberList.Add(new ConsortiumMember(Institutions[i], [replica.Name],
                 [new ReplicaKey(replica.Name, jwk.Kid, jwk.Kty, jwk.Crv, jwk.X, jwk.Y)], authority.Certificate.ExportCertificatePem()));
         }
@@ -253,15 +253,15 @@ public sealed class FaultCluster : IAsyncDisposable
     /// </summary>
     private Dictionary<string, string> RaftCertificates(ReplicaProcess replica)
     {
-        var directory = Directory.CreateDirectory(Path.Combine(root, "raft-tls")).FullName;
+        var directory = Directory.CreateDirectory(Path.Combine(_root, "raft-tls")).FullName;
         var authority = Path.Combine(directory, "ca.crt");
         var certificate = Path.Combine(directory, replica.Name + ".crt");
         var key = Path.Combine(directory, replica.Name + ".key");
         if (!File.Exists(authority))
-            File.WriteAllText(authority, raftAuthority.Certificate.ExportCertificatePem());
+            File.WriteAllText(authority, _raftAuthority.Certificate.ExportCertificatePem());
         if (!File.Exists(certificate))
         {
-            using var issued = (consortium ? institutionAuthorities[replica.Name] : raftAuthority).Issue(replica.Name, [replica.Name], [], TimeSpan.FromDays(1));
+            using var issued = (_consortium ? _institutionAuthorities[replica.Name] : _raftAuthority).Issue(replica.Name, [replica.Name], [], TimeSpan.FromDays(1));
             ReplicaCertificateAuthority.WritePem(issued, certificate, key);
         }
         return new()
@@ -350,8 +350,8 @@ public sealed class FaultCluster : IAsyncDisposable
     /// <summary>Whether the replica is in the membership (as far as the harness changed it).</summary>
     public bool IsMember(ReplicaProcess replica)
     {
-        lock (members)
-            return members.Contains(replica.Name);
+        lock (_members)
+            return _members.Contains(replica.Name);
     }
 
     /// <summary>The running members: where the load goes and what the audit reads.</summary>
@@ -366,8 +366,8 @@ public sealed class FaultCluster : IAsyncDisposable
         Start(replica);
         await replica.WaitReadyAsync(Http, StartTimeout, "health/live");
         await ChangeMembershipAsync(replica, HttpMethod.Post);
-        lock (members)
-            members.Add(replica.Name);
+        lock (_members)
+            _members.Add(replica.Name);
         await replica.WaitReadyAsync(Http, StartTimeout);
     }
 
@@ -375,8 +375,8 @@ public sealed class FaultCluster : IAsyncDisposable
     public async Task LeaveAsync(ReplicaProcess replica)
     {
         await ChangeMembershipAsync(replica, HttpMethod.Delete);
-        lock (members)
-            members.Remove(replica.Name);
+        lock (_members)
+            _members.Remove(replica.Name);
         replica.Kill();
     }
 
@@ -469,20 +469,20 @@ public sealed class FaultCluster : IAsyncDisposable
     /// </summary>
     public void Isolate(ReplicaProcess replica)
     {
-        if (!partitionable)
+        if (!_partitionable)
             throw new InvalidOperationException("Start the cluster with partitionable: true to cut links.");
-        foreach (var link in links.Values.Where(l => l.From == replica.Name || l.To == replica.Name))
+        foreach (var link in _links.Values.Where(l => l.From == replica.Name || l.To == replica.Name))
             link.Cut();
     }
 
     /// <summary>Restores every cut link.</summary>
     public void Heal()
     {
-        foreach (var link in links.Values)
+        foreach (var link in _links.Values)
             link.Restore();
     }
 
-    private string HostsFile(ReplicaProcess replica) => Path.Combine(root, $"hosts-{replica.Name}");
+    private string HostsFile(ReplicaProcess replica) => Path.Combine(_root, $"hosts-{replica.Name}");
 
     // Each direction of each link has its own loopback address: 127.<subnet>.<100 + from>.<10 + to>.
     private IPAddress LinkAddress(ReplicaProcess from, ReplicaProcess to) =>
@@ -501,7 +501,7 @@ public sealed class FaultCluster : IAsyncDisposable
             var file = HostsFile(self);
             var temporary = file + ".tmp";
             File.WriteAllLines(temporary, Replicas.Select(r =>
-                $"{(r != self && links.TryGetValue((self.Name, r.Name), out var link) ? link.Address : r.Address)} {r.Name}"));
+                $"{(r != self && _links.TryGetValue((self.Name, r.Name), out var link) ? link.Address : r.Address)} {r.Name}"));
             File.Move(temporary, file, overwrite: true);
         }
     }
@@ -519,18 +519,18 @@ public sealed class FaultCluster : IAsyncDisposable
     {
         foreach (var replica in Replicas)
             replica.Dispose();
-        foreach (var link in links.Values)
+        foreach (var link in _links.Values)
             await link.DisposeAsync();
         Http.Dispose();
-        publisherKeys.Dispose();
-        raftAuthority.Dispose();
-        foreach (var keys in institutionKeys.Values)
+        _publisherKeys.Dispose();
+        _raftAuthority.Dispose();
+        foreach (var keys in _institutionKeys.Values)
             keys.Dispose();
-        foreach (var authority in institutionAuthorities.Values)
+        foreach (var authority in _institutionAuthorities.Values)
             authority.Dispose();
         try
         {
-            Directory.Delete(root, recursive: true);
+            Directory.Delete(_root, recursive: true);
         }
         catch (IOException)
         {

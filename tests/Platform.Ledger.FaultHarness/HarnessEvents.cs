@@ -7,7 +7,7 @@ namespace Platform.Ledger.FaultHarness;
 /// <summary>Valid consent events signed with the publisher key the replicas trust: a fresh id and fresh hashes each time.</summary>
 public sealed class HarnessEvents(ISigningKey key)
 {
-    private readonly SignedEventWriter writer = new(key);
+    private readonly SignedEventWriter _writer = new(key);
 
     public async Task<(Guid EventId, string Jws)> NextAsync()
     {
@@ -22,6 +22,6 @@ public sealed class HarnessEvents(ISigningKey key)
             ConsentHash = Convert.ToHexStringLower(SHA256.HashData(Guid.NewGuid().ToByteArray())),
             Action = "grant",
         };
-        return (payload.EventId, await writer.SignAsync(payload, CancellationToken.None));
+        return (payload.EventId, await _writer.SignAsync(payload, CancellationToken.None));
     }
 }

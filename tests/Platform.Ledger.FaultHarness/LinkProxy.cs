@@ -13,25 +13,25 @@ namespace Platform.Ledger.FaultHarness;
 /// </summary>
 public sealed class LinkProxy : IAsyncDisposable
 {
-    private readonly Func<IPAddress> target;
-    private readonly List<Socket> listeners = [];
-    private readonly List<Task> loops = [];
-    private readonly CancellationTokenSource stop = new();
-    private readonly Lock gate = new();
-    private readonly HashSet<Socket> open = [];
-    private readonly List<Socket> held = [];
-    private volatile bool cut;
+    private readonly Func<IPAddress> _target;
+    private readonly List<Socket> _listeners = [];
+    private readonly List<Task> _loops = [];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Lock _gate = new();
+    private readonly HashSet<Socket> _open = [];
+    private readonly List<Socket> _held = [];
+    private volatile bool _cut;
 
     public LinkProxy(string from, string to, IPAddress address, IReadOnlyList<int> ports, Func<IPAddress> target)
     {
-        (From, To, Address, this.target) = (from, to, address, target);
+        (From, To, Address, _target) = (from, to, address, target);
         foreach (var port in ports)
         {
             var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             listener.Bind(new IPEndPoint(address, port));
             listener.Listen(128);
-            listeners.Add(listener);
-            loops.Add(AcceptAsync(listener, port));
+            _listeners.Add(listener);
+            _loops.Add(AcceptAsync(listener, port));
         }
     }
 
@@ -42,40 +42,40 @@ public sealed class LinkProxy : IAsyncDisposable
     /// <summary>The address the source replica resolves the target's name to.</summary>
     public IPAddress Address { get; }
 
-    public bool IsCut => cut;
+    public bool IsCut => _cut;
 
     /// <summary>Drops the link: resets every open connection and leaves new ones hanging.</summary>
     public void Cut()
     {
-        lock (gate)
+        lock (_gate)
         {
-            cut = true;
-            foreach (var socket in open)
+            _cut = true;
+            foreach (var socket in _open)
                 Reset(socket);
-            open.Clear();
+            _open.Clear();
         }
     }
 
     /// <summary>Restores the link; connections held while it was cut are closed, so the source reconnects.</summary>
     public void Restore()
     {
-        lock (gate)
+        lock (_gate)
         {
-            cut = false;
-            foreach (var socket in held)
+            _cut = false;
+            foreach (var socket in _held)
                 Reset(socket);
-            held.Clear();
+            _held.Clear();
         }
     }
 
     private async Task AcceptAsync(Socket listener, int port)
     {
-        while (!stop.IsCancellationRequested)
+        while (!_stop.IsCancellationRequested)
         {
             Socket client;
             try
             {
-                client = await listener.AcceptAsync(stop.Token);
+                client = await listener.AcceptAsync(_stop.Token);
             }
             catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
             {
@@ -87,11 +87,11 @@ public sealed class LinkProxy : IAsyncDisposable
 
     private async Task ForwardAsync(Socket client, int port)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (cut)
+            if (_cut)
             {
-                held.Add(client);
+                _held.Add(client);
                 return;
             }
         }
@@ -99,7 +99,7 @@ public sealed class LinkProxy : IAsyncDisposable
         try
         {
             client.NoDelay = true;
-            await upstream.ConnectAsync(new IPEndPoint(target(), port), stop.Token);
+            await upstream.ConnectAsync(new IPEndPoint(_target(), port), _stop.Token);
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException)
         {
@@ -107,22 +107,22 @@ public sealed class LinkProxy : IAsyncDisposable
             upstream.Dispose();
             return;
         }
-        lock (gate)
+        lock (_gate)
         {
-            if (cut)
+            if (_cut)
             {
-                held.Add(client);
+                _held.Add(client);
                 upstream.Dispose();
                 return;
             }
-            open.Add(client);
-            open.Add(upstream);
+            _open.Add(client);
+            _open.Add(upstream);
         }
         await Task.WhenAny(PumpAsync(client, upstream), PumpAsync(upstream, client));
-        lock (gate)
+        lock (_gate)
         {
-            open.Remove(client);
-            open.Remove(upstream);
+            _open.Remove(client);
+            _open.Remove(upstream);
         }
         Reset(client);
         Reset(upstream);
@@ -135,10 +135,10 @@ public sealed class LinkProxy : IAsyncDisposable
         {
             while (true)
             {
-                var read = await from.ReceiveAsync(buffer, SocketFlags.None, stop.Token);
-                if (read == 0 || cut)
+                var read = await from.ReceiveAsync(buffer, SocketFlags.None, _stop.Token);
+                if (read == 0 || _cut)
                     return;
-                await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, stop.Token);
+                await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, _stop.Token);
             }
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
@@ -161,12 +161,12 @@ public sealed class LinkProxy : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await stop.CancelAsync();
-        foreach (var listener in listeners)
+        await _stop.CancelAsync();
+        foreach (var listener in _listeners)
             listener.Dispose();
         Cut();
         Restore();
-        await Task.WhenAll(loops);
-        stop.Dispose();
+        await Task.WhenAll(_loops);
+        _stop.Dispose();
     }
 }

@@ -11,11 +11,11 @@ namespace Platform.Ledger.FaultHarness;
 /// </summary>
 public sealed class ReplicaProcess : IDisposable
 {
-    private readonly StringBuilder output = new();
+    private readonly StringBuilder _output = new();
     // Replaced on restart, never disposed before the harness ends: the load's threads read IsRunning at any time,
     // and a disposed Process throws instead of answering.
-    private volatile Process? process;
-    private readonly List<Process> exited = [];
+    private volatile Process? _process;
+    private readonly List<Process> _exited = [];
 
     public ReplicaProcess(string name, IPAddress address, int apiPort, int raftPort, string dataDirectory)
     {
@@ -35,14 +35,14 @@ public sealed class ReplicaProcess : IDisposable
 
     public Uri Api => new(string.Create(CultureInfo.InvariantCulture, $"http://{Address}:{ApiPort}/"));
 
-    public bool IsRunning => process is { HasExited: false };
+    public bool IsRunning => _process is { HasExited: false };
 
     /// <summary>The last lines the process wrote, for a failure message.</summary>
     public string OutputTail(int lines = 40)
     {
-        lock (output)
+        lock (_output)
         {
-            return string.Join('\n', output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(lines));
+            return string.Join('\n', _output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(lines));
         }
     }
 
@@ -77,20 +77,20 @@ public sealed class ReplicaProcess : IDisposable
         info.Environment["Urls"] = Api.ToString().TrimEnd('/');
         info.Environment["Ledger__RaftBindAddress"] = Address.ToString();
         Directory.CreateDirectory(DataDirectory);
-        if (process is { } previous)
-            exited.Add(previous);
+        if (_process is { } previous)
+            _exited.Add(previous);
         var started = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start.");
         started.OutputDataReceived += (_, e) => Append(e.Data);
         started.ErrorDataReceived += (_, e) => Append(e.Data);
         started.BeginOutputReadLine();
         started.BeginErrorReadLine();
-        process = started;
+        _process = started;
     }
 
     /// <summary>SIGKILL: the process dies at once, mid-request and mid-write; nothing is flushed or closed.</summary>
     public void Kill()
     {
-        if (process is { HasExited: false } p)
+        if (_process is { HasExited: false } p)
         {
             p.Kill(entireProcessTree: false);
             p.WaitForExit();
@@ -103,7 +103,7 @@ public sealed class ReplicaProcess : IDisposable
         var deadline = Stopwatch.StartNew();
         while (true)
         {
-            if (process is { HasExited: true } p)
+            if (_process is { HasExited: true } p)
                 throw new InvalidOperationException($"{Name} exited ({p.ExitCode}) before it was ready:\n{OutputTail()}");
             try
             {
@@ -123,19 +123,19 @@ public sealed class ReplicaProcess : IDisposable
     public void Dispose()
     {
         Kill();
-        process?.Dispose();
-        exited.ForEach(p => p.Dispose());
+        _process?.Dispose();
+        _exited.ForEach(p => p.Dispose());
     }
 
     private void Append(string? line)
     {
         if (line is null)
             return;
-        lock (output)
+        lock (_output)
         {
-            output.AppendLine(line);
-            if (output.Length > 200_000)
-                output.Remove(0, 100_000);
+            _output.AppendLine(line);
+            if (_output.Length > 200_000)
+                _output.Remove(0, 100_000);
         }
     }
 }

@@ -14,12 +14,12 @@ namespace Platform.Ledger.Replication.Tests;
 public sealed class ElectionAnswerDeadlineTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
-    private readonly ReplicaCertificateAuthority authority = ReplicaCertificateAuthority.Create("test ledger raft CA", Lifetime);
+    private readonly ReplicaCertificateAuthority _authority = ReplicaCertificateAuthority.Create("test ledger raft CA", Lifetime);
 
-    public void Dispose() => authority.Dispose();
+    public void Dispose() => _authority.Dispose();
 
     private ReplicaTls Tls(int i) =>
-        authority.TlsFor(authority.Issue($"replica-{i}", [$"replica-{i}"], [IPAddress.Parse($"127.0.0.{10 + i}")], Lifetime));
+        _authority.TlsFor(_authority.Issue($"replica-{i}", [$"replica-{i}"], [IPAddress.Parse($"127.0.0.{10 + i}")], Lifetime));
 
     [Fact]
     public async Task Two_members_elect_a_leader_and_commit_while_the_third_accepts_connections_and_never_answers()
@@ -49,21 +49,21 @@ public sealed class ElectionAnswerDeadlineTests(ITestOutputHelper output) : IDis
     /// <summary>Accepts TCP connections and holds them without reading or answering, like a partitioned peer.</summary>
     private sealed class BlackHole : IAsyncDisposable
     {
-        private readonly Socket listener;
-        private readonly List<Socket> held = [];
-        private readonly Task loop;
-        private int accepted;
+        private readonly Socket _listener;
+        private readonly List<Socket> _held = [];
+        private readonly Task _loop;
+        private int _accepted;
 
         private BlackHole(IPEndPoint endpoint)
         {
-            listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            listener.Bind(endpoint);
-            listener.Listen(64);
-            loop = AcceptAsync();
+            _listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            _listener.Bind(endpoint);
+            _listener.Listen(64);
+            _loop = AcceptAsync();
         }
 
-        public int Accepted => Volatile.Read(ref accepted);
+        public int Accepted => Volatile.Read(ref _accepted);
 
         public static BlackHole Listen(IPEndPoint endpoint) => new(endpoint);
 
@@ -73,10 +73,10 @@ public sealed class ElectionAnswerDeadlineTests(ITestOutputHelper output) : IDis
             {
                 try
                 {
-                    var socket = await listener.AcceptAsync();
-                    lock (held)
-                        held.Add(socket);
-                    Interlocked.Increment(ref accepted);
+                    var socket = await _listener.AcceptAsync();
+                    lock (_held)
+                        _held.Add(socket);
+                    Interlocked.Increment(ref _accepted);
                 }
                 catch (Exception e) when (e is SocketException or ObjectDisposedException)
                 {
@@ -87,11 +87,11 @@ public sealed class ElectionAnswerDeadlineTests(ITestOutputHelper output) : IDis
 
         public async ValueTask DisposeAsync()
         {
-            listener.Dispose();
-            await loop;
-            lock (held)
+            _listener.Dispose();
+            await _loop;
+            lock (_held)
             {
-                foreach (var socket in held)
+                foreach (var socket in _held)
                     socket.Dispose();
             }
         }

@@ -1,15 +1,15 @@
-using Platform.Testing;
 using System.Text;
 using DotNext.IO.Log;
 using Microsoft.Extensions.Logging.Abstractions;
 using Platform.Ledger.Replication.Tests.Support;
+using Platform.Testing;
 using Xunit.Abstractions;
 
 namespace Platform.Ledger.Replication.Tests;
 
 public sealed class FaultTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly string directory = Path.Combine(Path.GetTempPath(), "raft-replication-tests", Guid.NewGuid().ToString("N"));
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "raft-replication-tests", Guid.NewGuid().ToString("N"));
 
     [Fact]
     public async Task A_corrupted_wal_refuses_to_start_instead_of_replaying_garbage()
@@ -24,7 +24,7 @@ public sealed class FaultTests(ITestOutputHelper output) : IDisposable
         }
 
         // Flip one byte of a stored command, as a bad disk sector would.
-        var chunk = Path.Combine(directory, "wal", "data", "0");
+        var chunk = Path.Combine(_directory, "wal", "data", "0");
         var bytes = await File.ReadAllBytesAsync(chunk);
         var offset = bytes.AsSpan().IndexOf("corrupt-me-2"u8);
         Assert.True(offset >= 0, "the command is stored verbatim in the first data chunk");
@@ -66,13 +66,13 @@ public sealed class FaultTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose()
     {
-        if (Directory.Exists(directory))
-            Directory.Delete(directory, recursive: true);
+        if (Directory.Exists(_directory))
+            Directory.Delete(_directory, recursive: true);
     }
 
     private ReplicaOptions SingleMember()
     {
         var endpoint = FreePort.Allocate(1)[0];
-        return new ReplicaOptions { DataDirectory = directory, RaftEndPoint = endpoint, Members = [endpoint] };
+        return new ReplicaOptions { DataDirectory = _directory, RaftEndPoint = endpoint, Members = [endpoint] };
     }
 }

@@ -1,6 +1,6 @@
-using Platform.Testing;
 using System.Collections.Concurrent;
 using Platform.Ledger.Replication.Tests.Support;
+using Platform.Testing;
 using Xunit.Abstractions;
 
 namespace Platform.Ledger.Replication.Tests;

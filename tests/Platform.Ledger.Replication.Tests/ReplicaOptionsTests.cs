@@ -1,7 +1,7 @@
-using Platform.Testing;
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using Platform.Ledger.Replication.Tests.Support;
+using Platform.Testing;
 
 namespace Platform.Ledger.Replication.Tests;
 

@@ -1,5 +1,5 @@
-using Platform.Testing;
 using Platform.Ledger.Replication.Tests.Support;
+using Platform.Testing;
 using Xunit.Abstractions;
 
 namespace Platform.Ledger.Replication.Tests;

@@ -1,7 +1,7 @@
-using Platform.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Platform.Ledger.Replication.Tests.Support;
+using Platform.Testing;
 using Xunit.Abstractions;
 
 namespace Platform.Ledger.Replication.Tests;

@@ -9,13 +9,13 @@ namespace Platform.Ledger.Replication.Tests;
 public sealed class TlsTransportTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
-    private readonly ReplicaCertificateAuthority authority = ReplicaCertificateAuthority.Create("test ledger raft CA", Lifetime);
-    private readonly ReplicaCertificateAuthority stranger = ReplicaCertificateAuthority.Create("another ledger raft CA", Lifetime);
+    private readonly ReplicaCertificateAuthority _authority = ReplicaCertificateAuthority.Create("test ledger raft CA", Lifetime);
+    private readonly ReplicaCertificateAuthority _stranger = ReplicaCertificateAuthority.Create("another ledger raft CA", Lifetime);
 
     [Fact]
     public async Task A_cluster_with_mutual_TLS_commits_and_replicates()
     {
-        await using var cluster = await TestCluster.StartAsync(3, output, named: true, tls: i => Tls(authority, i));
+        await using var cluster = await TestCluster.StartAsync(3, output, named: true, tls: i => Tls(_authority, i));
         var commands = Enumerable.Range(0, 20).Select(i => $"tls-{i}").ToArray();
         await cluster.AppendAllAsync(commands);
 
@@ -31,8 +31,8 @@ public sealed class TlsTransportTests(ITestOutputHelper output) : IDisposable
     {
         // replica-2 trusts the right CA, but presents a certificate from another one (or speaks plaintext).
         await using var cluster = await TestCluster.StartAsync(3, output, named: true, tls: i => i < 2
-            ? Tls(authority, i)
-            : intruder == "no TLS at all" ? null : new ReplicaTls(Issue(stranger, i), [authority.Certificate]));
+            ? Tls(_authority, i)
+            : intruder == "no TLS at all" ? null : new ReplicaTls(Issue(_stranger, i), [_authority.Certificate]));
         var honest = cluster.Nodes.Take(2).ToList();
         var rogue = cluster.Nodes[2];
 
@@ -53,10 +53,10 @@ public sealed class TlsTransportTests(ITestOutputHelper output) : IDisposable
     public async Task When_the_trust_changes_open_connections_of_a_peer_no_longer_trusted_are_closed_and_it_receives_nothing_more()
     {
         // replica-0 and replica-1 trust through a trust that can change (as a consortium's follows governance).
-        var trusts = new[] { new ChangingTrust(authority), new ChangingTrust(authority) };
+        var trusts = new[] { new ChangingTrust(_authority), new ChangingTrust(_authority) };
         var tls = new ReplicaTls?[3];
         await using var cluster = await TestCluster.StartAsync(3, output, named: true,
-            tls: i => tls[i] = i < 2 ? new ReplicaTls(Issue(authority, i), trusts[i]) : Tls(authority, i));
+            tls: i => tls[i] = i < 2 ? new ReplicaTls(Issue(_authority, i), trusts[i]) : Tls(_authority, i));
         string[] before = ["before-0", "before-1", "before-2"];
         await cluster.AppendAllAsync(before);
         await TestCluster.WaitForConvergenceAsync(cluster.Nodes, before); // every link has carried entries: connections are open
@@ -80,18 +80,18 @@ public sealed class TlsTransportTests(ITestOutputHelper output) : IDisposable
     /// <summary>Trusts one CA, and can stop trusting a peer by name (its certificate's subject) while replicas run.</summary>
     private sealed class ChangingTrust(ReplicaCertificateAuthority ca) : IPeerTrust
     {
-        private volatile string? refused;
+        private volatile string? _refused;
 
         public System.Security.Cryptography.X509Certificates.X509Certificate2Collection Authorities { get; } = [ca.Certificate];
 
         public event Action? Changed;
 
         public string? Refusal(System.Security.Cryptography.X509Certificates.X509Certificate2 leaf, System.Security.Cryptography.X509Certificates.X509Certificate2 anchor) =>
-            leaf.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, forIssuer: false) == refused ? "no longer trusted" : null;
+            leaf.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, forIssuer: false) == _refused ? "no longer trusted" : null;
 
         public void Refuse(string name)
         {
-            refused = name;
+            _refused = name;
             Changed?.Invoke();
         }
     }
@@ -104,7 +104,7 @@ public sealed class TlsTransportTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose()
     {
-        authority.Dispose();
-        stranger.Dispose();
+        _authority.Dispose();
+        _stranger.Dispose();
     }
 }

@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Time.Testing;
 using System.Security.Cryptography;
+using Microsoft.Extensions.Time.Testing;
 using Platform.RecordVault.Core;
 using Platform.RecordVault.Tests.Infrastructure;
 

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
+using Platform.Contracts.CodeLists;
 using Platform.Crypto;
 using Platform.RecordVault.Core;
 using Platform.RecordVault.Tests.Infrastructure;
-using Platform.Contracts.CodeLists;
 
 namespace Platform.RecordVault.Tests;
 

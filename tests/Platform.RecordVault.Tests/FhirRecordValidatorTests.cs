@@ -1,6 +1,6 @@
 using System.Text;
-using Platform.RecordVault.Core;
 using Platform.Contracts.CodeLists;
+using Platform.RecordVault.Core;
 using R4 = Hl7.Fhir.Model;
 
 namespace Platform.RecordVault.Tests;

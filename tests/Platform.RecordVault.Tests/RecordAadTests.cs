@@ -1,5 +1,5 @@
-using Platform.RecordVault.Core;
 using Platform.Contracts.CodeLists;
+using Platform.RecordVault.Core;
 
 namespace Platform.RecordVault.Tests;
 

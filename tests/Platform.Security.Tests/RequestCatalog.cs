@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
+using System.Text.Json;
 using Platform.Identity.Accounts;
 using Platform.Identity.Tests.Infrastructure;
-using System.Text.Json;
 
 namespace Platform.Security.Tests;
 

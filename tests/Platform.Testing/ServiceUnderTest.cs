@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
-using Platform.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Platform.ServiceDefaults;
 
 namespace Platform.Testing;
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -8,15 +9,14 @@ using Platform.Consent.Data;
 using Platform.Consent.Decisions;
 using Platform.Consent.Events;
 using Platform.Consent.Fhir;
-using Platform.Fhir;
-using Microsoft.AspNetCore.Http;
 using Platform.Consent.Pages;
 using Platform.Consent.Research;
+using Platform.Contracts.Decisions;
 using Platform.Contracts.Events;
+using Platform.Fhir;
 using Platform.Hosting;
 using Platform.Messaging.Receipts;
 using Platform.ServiceDefaults;
-using Platform.Contracts.Decisions;
 
 namespace Platform.Consent;
 

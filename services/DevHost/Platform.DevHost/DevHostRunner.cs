@@ -1,17 +1,17 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
-using Platform.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using OpenTelemetry;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using Platform.ClinicianPortal;
 using Platform.Consent;
 using Platform.Identity;
 using Platform.Messaging.InProcess;
 using Platform.RecordVault;
-using OpenTelemetry;
-using OpenTelemetry.Resources;
-using OpenTelemetry.Trace;
+using Platform.ServiceDefaults;
 
 namespace Platform.DevHost;
 

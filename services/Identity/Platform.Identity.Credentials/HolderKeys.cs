@@ -1,10 +1,10 @@
 using System.Buffers.Text;
-using Platform.Crypto.Jose;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Platform.Crypto;
+using Platform.Crypto.Jose;
 
 namespace Platform.Identity.Credentials;
 

@@ -1,10 +1,10 @@
+using System.Buffers.Text;
 using System.Text;
 using Platform.Crypto;
+using Platform.Crypto.Jose;
 using Platform.Ledger.Merkle;
 using Platform.Ledger.Verification;
 using Platform.SignedEvents;
-using Platform.Crypto.Jose;
-using System.Buffers.Text;
 
 namespace Platform.Ledger.Core;
 

@@ -11,16 +11,16 @@ namespace Platform.Ledger.Replication;
 /// </remarks>
 internal sealed class AppendTicket(long term)
 {
-    private long appliedIndex = -1;
+    private long _appliedIndex = -1;
 
     internal long Term { get; } = term;
 
     /// <summary>Index at which the entry was applied, or -1 if it has not been (yet).</summary>
-    internal long AppliedIndex => Volatile.Read(ref appliedIndex);
+    internal long AppliedIndex => Volatile.Read(ref _appliedIndex);
 
     internal void OnApplied(long index, long term)
     {
         if (term == Term)
-            Volatile.Write(ref appliedIndex, index);
+            Volatile.Write(ref _appliedIndex, index);
     }
 }

@@ -34,41 +34,41 @@ internal sealed partial class CommandStateMachine(
 {
     // The snapshot the WAL sees (truncates behind, sends to followers), the newest one on disk, and the one PersistAsync
     // wrote that DotNext renames into place just before it hands over the next entry.
-    private volatile SnapshotFileEntry? exposed;
-    private SnapshotFileEntry? newest;
-    private (long Index, long Term)? pending;
-    private readonly DirectoryInfo directory = location;
+    private volatile SnapshotFileEntry? _exposed;
+    private SnapshotFileEntry? _newest;
+    private (long Index, long Term)? _pending;
+    private readonly DirectoryInfo _directory = location;
 
     // DotNext's WAL starts applying committed entries in its constructor, while their integrity hashes are only
     // verified later, in InitializeAsync. Nothing is applied until the owner has seen that verification pass.
-    private readonly TaskCompletionSource integrityVerified = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _integrityVerified = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     // Written by the applier (never concurrent with itself); read by PersistAsync, which runs before the next apply.
-    private long lastIndex, lastTerm, snapshotIndex;
-    private readonly TermHistory terms = new();
-    private long snapshotsTaken, snapshotsInstalled;
+    private long _lastIndex, _lastTerm, _snapshotIndex;
+    private readonly TermHistory _terms = new();
+    private long _snapshotsTaken, _snapshotsInstalled;
 
     /// <summary>Index of the newest snapshot taken, installed or restored here (0: none).</summary>
-    internal long SnapshotIndex => Volatile.Read(ref snapshotIndex);
+    internal long SnapshotIndex => Volatile.Read(ref _snapshotIndex);
 
     /// <summary>Terms of the entries applied here, also of those the log no longer holds.</summary>
-    internal TermHistory Terms => terms;
+    internal TermHistory Terms => _terms;
 
     /// <summary>Snapshots this instance wrote.</summary>
-    internal long SnapshotsTaken => Volatile.Read(ref snapshotsTaken);
+    internal long SnapshotsTaken => Volatile.Read(ref _snapshotsTaken);
 
     /// <summary>Snapshots this instance restored: at start from its own directory, or received from the leader.</summary>
-    internal long SnapshotsInstalled => Volatile.Read(ref snapshotsInstalled);
+    internal long SnapshotsInstalled => Volatile.Read(ref _snapshotsInstalled);
 
     /// <summary>Index up to which the WAL may have deleted the log (the snapshot it was shown; 0: none).</summary>
-    internal long CompactedThrough => exposed?.Index ?? 0;
+    internal long CompactedThrough => _exposed?.Index ?? 0;
 
-    ISnapshot? ISnapshotManager.Snapshot => exposed;
+    ISnapshot? ISnapshotManager.Snapshot => _exposed;
 
     ValueTask ISnapshotManager.ReclaimGarbageAsync(long watermark, CancellationToken token)
     {
         // The WAL calls this under its read barrier (nobody is sending a snapshot) with the index it truncated behind.
-        foreach (var file in directory.EnumerateFiles("*-*", SearchOption.TopDirectoryOnly))
+        foreach (var file in _directory.EnumerateFiles("*-*", SearchOption.TopDirectoryOnly))
         {
             token.ThrowIfCancellationRequested();
             if (SnapshotFileEntry.FromName(file) is { } old && old.Index < watermark)
@@ -79,7 +79,7 @@ internal sealed partial class CommandStateMachine(
     }
 
     /// <summary>Lets the WAL's applier proceed; call once the WAL's integrity check has passed.</summary>
-    internal void StartApplying() => integrityVerified.TrySetResult();
+    internal void StartApplying() => _integrityVerified.TrySetResult();
 
     /// <summary>Removes temporary snapshot files a crash left behind (DotNext never looks at them again).</summary>
     internal static void DeleteAbandonedTemporaryFiles(DirectoryInfo location)
@@ -90,16 +90,16 @@ internal sealed partial class CommandStateMachine(
 
     protected override async ValueTask<bool> ApplyAsync(LogEntry entry, CancellationToken token)
     {
-        if (!integrityVerified.Task.IsCompleted)
-            await integrityVerified.Task.WaitAsync(token).ConfigureAwait(false);
+        if (!_integrityVerified.Task.IsCompleted)
+            await _integrityVerified.Task.WaitAsync(token).ConfigureAwait(false);
 
-        if (pending is var (writtenIndex, writtenTerm))
+        if (_pending is var (writtenIndex, writtenTerm))
         {
             // DotNext committed (renamed) the snapshot PersistAsync wrote before handing over this entry.
-            pending = null;
-            var file = new FileInfo(Path.Combine(directory.FullName, $"{writtenIndex}-{writtenTerm}"));
+            _pending = null;
+            var file = new FileInfo(Path.Combine(_directory.FullName, $"{writtenIndex}-{writtenTerm}"));
             if (file.Exists)
-                (exposed, newest) = (newest, new SnapshotFileEntry(file, writtenIndex, writtenTerm));
+                (_exposed, _newest) = (_newest, new SnapshotFileEntry(file, writtenIndex, writtenTerm));
         }
 
         // Election no-op entries (empty) and membership entries carry no command.
@@ -121,20 +121,20 @@ internal sealed partial class CommandStateMachine(
             (entry.Context as AppendTicket)?.OnApplied(entry.Index, entry.Term);
         }
 
-        (lastIndex, lastTerm) = (entry.Index, entry.Term);
-        terms.Record(entry.Index, entry.Term);
-        return state is not null && snapshotInterval > 0 && entry.Index - snapshotIndex >= snapshotInterval;
+        (_lastIndex, _lastTerm) = (entry.Index, entry.Term);
+        _terms.Record(entry.Index, entry.Term);
+        return state is not null && snapshotInterval > 0 && entry.Index - _snapshotIndex >= snapshotInterval;
     }
 
     protected override async ValueTask PersistAsync(IAsyncBinaryWriter writer, CancellationToken token)
     {
         // DotNext calls this right after ApplyAsync returned true, for that entry; the file is named after it.
-        var (index, term) = (lastIndex, lastTerm);
+        var (index, term) = (_lastIndex, _lastTerm);
         try
         {
             await using var stream = new SnapshotWriteStream(writer);
             await stream.WriteAsync(SnapshotFile.Header(index, term), token).ConfigureAwait(false);
-            await stream.WriteAsync(terms.ToBytes(index), token).ConfigureAwait(false);
+            await stream.WriteAsync(_terms.ToBytes(index), token).ConfigureAwait(false);
             await state!.WriteSnapshotAsync(stream, token).ConfigureAwait(false);
             await stream.WriteTrailerAsync(token).ConfigureAwait(false);
         }
@@ -145,9 +145,9 @@ internal sealed partial class CommandStateMachine(
             throw;
         }
 
-        pending = (index, term);
-        Volatile.Write(ref snapshotIndex, index);
-        Interlocked.Increment(ref snapshotsTaken);
+        _pending = (index, term);
+        Volatile.Write(ref _snapshotIndex, index);
+        Interlocked.Increment(ref _snapshotsTaken);
         LogSnapshotTaken(logger, index, term);
     }
 
@@ -161,13 +161,13 @@ internal sealed partial class CommandStateMachine(
             await state.RestoreSnapshotAsync(payload, token).ConfigureAwait(false);
 
         // Restored at start, or installed from the leader: the log before it is not here, so the WAL must see this one.
-        pending = null;
-        exposed = newest = new SnapshotFileEntry(snapshotFile, contents.Index, contents.Term);
-        terms.Replace(contents.TermHistory);
-        terms.Record(contents.Index, contents.Term);
-        (lastIndex, lastTerm) = (contents.Index, contents.Term);
-        Volatile.Write(ref snapshotIndex, contents.Index);
-        Interlocked.Increment(ref snapshotsInstalled);
+        _pending = null;
+        _exposed = _newest = new SnapshotFileEntry(snapshotFile, contents.Index, contents.Term);
+        _terms.Replace(contents.TermHistory);
+        _terms.Record(contents.Index, contents.Term);
+        (_lastIndex, _lastTerm) = (contents.Index, contents.Term);
+        Volatile.Write(ref _snapshotIndex, contents.Index);
+        Interlocked.Increment(ref _snapshotsInstalled);
         LogSnapshotRestored(logger, contents.Index, contents.PayloadLength);
     }
 

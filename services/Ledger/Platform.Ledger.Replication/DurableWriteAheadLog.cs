@@ -30,24 +30,24 @@ namespace Platform.Ledger.Replication;
 internal sealed class DurableWriteAheadLog(WriteAheadLog.Options options, CommandStateMachine stateMachine, bool flushBeforeAcknowledging)
     : WriteAheadLog(options, stateMachine), IAuditTrail<IRaftLogEntry>, IAuditTrail
 {
-    private long highestKnownCommitIndex;
+    private long _highestKnownCommitIndex;
 
     /// <summary>The highest commit index a leader has announced to this replica (or this replica committed as leader).</summary>
-    internal long HighestKnownCommitIndex => Math.Max(Volatile.Read(ref highestKnownCommitIndex), LastCommittedEntryIndex);
+    internal long HighestKnownCommitIndex => Math.Max(Volatile.Read(ref _highestKnownCommitIndex), LastCommittedEntryIndex);
 
     /// <summary>
     /// Whether this process has been told a commit index since it started: by a leader whose log this replica's log
     /// matches (DotNext commits only after the consistency check passed), or by itself as leader. Until then the
     /// commit index it knows is only what it had before, and its lag cannot be measured.
     /// </summary>
-    internal bool HasHeardCommitIndex => Volatile.Read(ref commitNotices) != 0;
+    internal bool HasHeardCommitIndex => Volatile.Read(ref _commitNotices) != 0;
 
-    private int commitNotices;
+    private int _commitNotices;
 
     /// <summary>Entries flushed because a follower received them; for tests and diagnostics.</summary>
-    internal long FollowerFlushes => Volatile.Read(ref followerFlushes);
+    internal long FollowerFlushes => Volatile.Read(ref _followerFlushes);
 
-    private long followerFlushes;
+    private long _followerFlushes;
 
     async ValueTask IAuditTrail<IRaftLogEntry>.AppendAsync<TEntryImpl>(ILogEntryProducer<TEntryImpl> entries, long startIndex, bool skipCommitted, CancellationToken token)
     {
@@ -56,7 +56,7 @@ internal sealed class DurableWriteAheadLog(WriteAheadLog.Options options, Comman
         if (received > 0 && flushBeforeAcknowledging)
         {
             await FlushAsync(token).ConfigureAwait(false);
-            Interlocked.Increment(ref followerFlushes);
+            Interlocked.Increment(ref _followerFlushes);
         }
     }
 
@@ -77,10 +77,10 @@ internal sealed class DurableWriteAheadLog(WriteAheadLog.Options options, Comman
     ValueTask<long> IAuditTrail.CommitAsync(long endIndex, CancellationToken token)
     {
         // A follower is told the leader's commit index, which may be ahead of what it holds: that gap is its lag.
-        Volatile.Write(ref commitNotices, 1);
-        var seen = Volatile.Read(ref highestKnownCommitIndex);
-        while (endIndex > seen && Interlocked.CompareExchange(ref highestKnownCommitIndex, endIndex, seen) != seen)
-            seen = Volatile.Read(ref highestKnownCommitIndex);
+        Volatile.Write(ref _commitNotices, 1);
+        var seen = Volatile.Read(ref _highestKnownCommitIndex);
+        while (endIndex > seen && Interlocked.CompareExchange(ref _highestKnownCommitIndex, endIndex, seen) != seen)
+            seen = Volatile.Read(ref _highestKnownCommitIndex);
         return CommitAsync(endIndex, token);
     }
 }

@@ -31,10 +31,10 @@ internal sealed class ElectionAnswerDeadlineStream(Stream inner, TimeSpan deadli
     private const byte VoteMessage = 0b0000_0001;
     private const byte PreVoteMessage = 0b0000_0111;
 
-    private readonly Lock gate = new();
-    private bool nextWriteStartsRequest = true;
-    private bool firstRequest = true;
-    private Timer? pendingVote;
+    private readonly Lock _gate = new();
+    private bool _nextWriteStartsRequest = true;
+    private bool _firstRequest = true;
+    private Timer? _pendingVote;
 
     /// <summary>How many votes this stream gave up on (for tests).</summary>
     internal int AbortedVotes { get; private set; }
@@ -115,33 +115,33 @@ internal sealed class ElectionAnswerDeadlineStream(Stream inner, TimeSpan deadli
     // a new connection) is the next request's message type.
     private void NoteWrite(byte first)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (!nextWriteStartsRequest)
+            if (!_nextWriteStartsRequest)
                 return;
-            nextWriteStartsRequest = false;
-            var exempt = firstRequest && exemptFirstRequest;
-            firstRequest = false;
+            _nextWriteStartsRequest = false;
+            var exempt = _firstRequest && exemptFirstRequest;
+            _firstRequest = false;
             if (!exempt && first is VoteMessage or PreVoteMessage)
-                pendingVote = new Timer(_ => GiveUp(), null, deadline, Timeout.InfiniteTimeSpan);
+                _pendingVote = new Timer(_ => GiveUp(), null, deadline, Timeout.InfiniteTimeSpan);
         }
     }
 
     private void NoteAnswer()
     {
-        lock (gate)
-            nextWriteStartsRequest = true;
+        lock (_gate)
+            _nextWriteStartsRequest = true;
         Disarm();
     }
 
     private void GiveUp()
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (pendingVote is null)
+            if (_pendingVote is null)
                 return;
-            pendingVote.Dispose();
-            pendingVote = null;
+            _pendingVote.Dispose();
+            _pendingVote = null;
             AbortedVotes++;
         }
 
@@ -150,10 +150,10 @@ internal sealed class ElectionAnswerDeadlineStream(Stream inner, TimeSpan deadli
 
     private void Disarm()
     {
-        lock (gate)
+        lock (_gate)
         {
-            pendingVote?.Dispose();
-            pendingVote = null;
+            _pendingVote?.Dispose();
+            _pendingVote = null;
         }
     }
 }

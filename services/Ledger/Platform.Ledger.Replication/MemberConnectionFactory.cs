@@ -31,7 +31,7 @@ namespace Platform.Ledger.Replication;
 /// </remarks>
 internal sealed class MemberConnectionFactory(HostResolver resolve, TimeSpan voteDeadline, ReplicaTls? tls = null) : IConnectionFactory, IDisposable
 {
-    private readonly ConcurrentDictionary<EndPoint, Task<ConnectionContext>> dials = new();
+    private readonly ConcurrentDictionary<EndPoint, Task<ConnectionContext>> _dials = new();
 
     internal static HostResolver SystemResolver { get; } = static (host, ct) => new ValueTask<IPAddress[]>(Dns.GetHostAddressesAsync(host, ct));
 
@@ -42,11 +42,11 @@ internal sealed class MemberConnectionFactory(HostResolver resolve, TimeSpan vot
     {
         while (true)
         {
-            var dial = dials.GetOrAdd(endpoint, StartDial);
+            var dial = _dials.GetOrAdd(endpoint, StartDial);
             if (dial.IsFaulted || dial.IsCanceled)
             {
                 // An earlier caller's failed dial, nobody waited for it: this request dials afresh.
-                dials.TryRemove(KeyValuePair.Create(endpoint, dial));
+                _dials.TryRemove(KeyValuePair.Create(endpoint, dial));
                 continue;
             }
 
@@ -55,12 +55,12 @@ internal sealed class MemberConnectionFactory(HostResolver resolve, TimeSpan vot
                 var connection = await dial.WaitAsync(cancellationToken).ConfigureAwait(false);
 
                 // Whoever removes the finished dial owns its connection; a loser dials (or waits) again.
-                if (dials.TryRemove(KeyValuePair.Create(endpoint, dial)))
+                if (_dials.TryRemove(KeyValuePair.Create(endpoint, dial)))
                     return connection;
             }
             catch when (!cancellationToken.IsCancellationRequested)
             {
-                dials.TryRemove(KeyValuePair.Create(endpoint, dial));
+                _dials.TryRemove(KeyValuePair.Create(endpoint, dial));
                 throw;
             }
         }
@@ -136,9 +136,9 @@ internal sealed class MemberConnectionFactory(HostResolver resolve, TimeSpan vot
     /// <summary>Closes connections that were dialled but never claimed.</summary>
     public void Dispose()
     {
-        foreach (var (endpoint, dial) in dials)
+        foreach (var (endpoint, dial) in _dials)
         {
-            if (dials.TryRemove(KeyValuePair.Create(endpoint, dial)) && dial.IsCompletedSuccessfully)
+            if (_dials.TryRemove(KeyValuePair.Create(endpoint, dial)) && dial.IsCompletedSuccessfully)
                 dial.Result.Abort();
         }
     }

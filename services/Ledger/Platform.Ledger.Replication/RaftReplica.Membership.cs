@@ -23,9 +23,9 @@ public enum MembershipChange
 public sealed partial class RaftReplica
 {
     /// <summary>The current membership as this replica knows it (empty while it waits to be added).</summary>
-    public IReadOnlyList<EndPoint> Members => cluster is { } node
+    public IReadOnlyList<EndPoint> Members => _cluster is { } node
         ? [.. node.Members.Select(m => m.EndPoint).OrderBy(RaftEndPoints.Format, StringComparer.Ordinal)]
-        : options.Members;
+        : _options.Members;
 
     /// <summary>
     /// On the leader: replicates the log to <paramref name="member"/> (a replica started outside the membership, see
@@ -49,7 +49,7 @@ public sealed partial class RaftReplica
             throw new ArgumentException("A member is an IPEndPoint or a DnsEndPoint.", nameof(member));
         var node = RunningCluster();
         if (!IsLeader)
-            throw new NotLeaderException(Leader, $"Membership changes run on the leader; this replica ({options.RaftEndPoint}) is not it.");
+            throw new NotLeaderException(Leader, $"Membership changes run on the leader; this replica ({_options.RaftEndPoint}) is not it.");
         var isMember = node.Members.Any(m => m.EndPoint.Equals(member));
         if (isMember == add)
             return MembershipChange.Unchanged;

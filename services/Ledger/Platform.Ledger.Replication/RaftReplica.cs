@@ -20,27 +20,27 @@ public sealed partial class RaftReplica : IAsyncDisposable
     // WAL chunk (page file) size. Fixed because DotNext cannot change it for an existing WAL.
     private const int WalChunkSize = 4 * 1024 * 1024;
 
-    private readonly ReplicaOptions options;
-    private readonly ApplyCommand apply;
-    private readonly ISnapshottableState? snapshots;
-    private readonly ILoggerFactory loggerFactory;
-    private readonly ILogger logger;
-    private readonly SemaphoreSlim lifecycleLock = new(1, 1);
+    private readonly ReplicaOptions _options;
+    private readonly ApplyCommand _apply;
+    private readonly ISnapshottableState? _snapshots;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _lifecycleLock = new(1, 1);
 
     // Swapped only under lifecycleLock; read lock-free by AppendAsync and the status properties.
-    private volatile RaftCluster? cluster;
-    private volatile DurableWriteAheadLog? wal;
-    private volatile CommandStateMachine? stateMachine;
-    private MemberConnectionFactory? connections;
-    private TlsConnectionListenerFactory? tlsListener;
-    private MembershipFile? membership;
-    private volatile Lifecycle lifecycle;
-    private ReplicaStatus? finalStatus;
-    private int disposed;
+    private volatile RaftCluster? _cluster;
+    private volatile DurableWriteAheadLog? _wal;
+    private volatile CommandStateMachine? _stateMachine;
+    private MemberConnectionFactory? _connections;
+    private TlsConnectionListenerFactory? _tlsListener;
+    private MembershipFile? _membership;
+    private volatile Lifecycle _lifecycle;
+    private ReplicaStatus? _finalStatus;
+    private int _disposed;
 
     // The term of the latest leadership this replica won (see OnLeaderChanged); -1 before the first one.
     // (A single-member cluster leads from the start in whatever term its WAL holds, 0 when fresh.)
-    private long leaderTerm = -1;
+    private long _leaderTerm = -1;
 
     public RaftReplica(ReplicaOptions options, ApplyCommand apply, ILoggerFactory loggerFactory)
         : this(options, apply, null, loggerFactory)
@@ -55,11 +55,11 @@ public sealed partial class RaftReplica : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(apply);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         options.Validate();
-        this.options = options;
-        this.apply = apply;
-        this.snapshots = snapshots;
-        this.loggerFactory = loggerFactory;
-        logger = loggerFactory.CreateLogger<RaftReplica>();
+        _options = options;
+        _apply = apply;
+        _snapshots = snapshots;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<RaftReplica>();
     }
 
     private enum Lifecycle
@@ -73,15 +73,15 @@ public sealed partial class RaftReplica : IAsyncDisposable
     /// Whether this replica leads the cluster and can take appends. A freshly elected leader reports
     /// <see langword="true"/> only once its election no-op entry is committed.
     /// </summary>
-    public bool IsLeader => cluster is { } node && !node.LeadershipToken.IsCancellationRequested;
+    public bool IsLeader => _cluster is { } node && !node.LeadershipToken.IsCancellationRequested;
 
     /// <summary>The leader this replica knows of; <see langword="null"/> while none is known.</summary>
-    public EndPoint? Leader => cluster?.Leader?.EndPoint;
+    public EndPoint? Leader => _cluster?.Leader?.EndPoint;
 
     /// <summary>A snapshot of this replica's Raft state.</summary>
-    public ReplicaStatus Status => cluster is { } node && wal is { } log && stateMachine is { } machine
-        ? ReplicaStatusReader.Read(options, node, log, machine, tlsListener)
-        : finalStatus ?? ReplicaStatusReader.NotRunning(options);
+    public ReplicaStatus Status => _cluster is { } node && _wal is { } log && _stateMachine is { } machine
+        ? ReplicaStatusReader.Read(_options, node, log, machine, _tlsListener)
+        : _finalStatus ?? ReplicaStatusReader.NotRunning(_options);
 
     /// <summary>
     /// Restores the newest snapshot (if any), opens the WAL, replays its committed entries after the snapshot through
@@ -90,17 +90,17 @@ public sealed partial class RaftReplica : IAsyncDisposable
     /// </summary>
     public async Task StartAsync(CancellationToken ct)
     {
-        await lifecycleLock.WaitAsync(ct).ConfigureAwait(false);
+        await _lifecycleLock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            ObjectDisposedException.ThrowIf(lifecycle == Lifecycle.Stopped, this);
-            if (lifecycle != Lifecycle.New)
+            ObjectDisposedException.ThrowIf(_lifecycle == Lifecycle.Stopped, this);
+            if (_lifecycle != Lifecycle.New)
                 throw new InvalidOperationException("The replica is already started.");
 
-            var walLocation = DataDirectoryLayout.Prepare(options, previous => LogMigrated(logger, previous, options.EffectiveIdentity));
-            var snapshotLocation = DataDirectoryLayout.Snapshots(options);
+            var walLocation = DataDirectoryLayout.Prepare(_options, previous => LogMigrated(_logger, previous, _options.EffectiveIdentity));
+            var snapshotLocation = DataDirectoryLayout.Snapshots(_options);
             CommandStateMachine.DeleteAbandonedTemporaryFiles(snapshotLocation);
-            var machine = new CommandStateMachine(snapshotLocation, apply, snapshots, options.SnapshotInterval, logger);
+            var machine = new CommandStateMachine(snapshotLocation, _apply, _snapshots, _options.SnapshotInterval, _logger);
 
             // DotNext requires the state machine restored before the WAL is opened: the WAL starts after the snapshot.
             try
@@ -123,15 +123,15 @@ public sealed partial class RaftReplica : IAsyncDisposable
                     HashAlgorithm = WriteAheadLog.IntegrityHashAlgorithm.XxHash64,
                 },
                 machine,
-                options.FlushBeforeAcknowledging);
-            var clients = new MemberConnectionFactory(options.ResolveHost ?? MemberConnectionFactory.SystemResolver, options.UpperElectionTimeout, options.Tls);
-            var listener = options.Tls is { } tls ? new TlsConnectionListenerFactory(tls, logger) : null;
-            var members = new MembershipFile(Path.Combine(Path.GetFullPath(options.DataDirectory), MembershipFile.FileName));
-            var node = RaftClusterFactory.Create(options, log, members, clients, listener, loggerFactory);
+                _options.FlushBeforeAcknowledging);
+            var clients = new MemberConnectionFactory(_options.ResolveHost ?? MemberConnectionFactory.SystemResolver, _options.UpperElectionTimeout, _options.Tls);
+            var listener = _options.Tls is { } tls ? new TlsConnectionListenerFactory(tls, _logger) : null;
+            var members = new MembershipFile(Path.Combine(Path.GetFullPath(_options.DataDirectory), MembershipFile.FileName));
+            var node = RaftClusterFactory.Create(_options, log, members, clients, listener, _loggerFactory);
             node.LeaderChanged += OnLeaderChanged;
             try
             {
-                await members.SeedAsync(options.RaftEndPoint, options.Members, ct).ConfigureAwait(false);
+                await members.SeedAsync(_options.RaftEndPoint, _options.Members, ct).ConfigureAwait(false);
                 await ReplayAsync(log, machine, ct).ConfigureAwait(false);
 
                 // Initializes the WAL again (a second, cheap hash pass), opens the listener and starts following.
@@ -145,47 +145,47 @@ public sealed partial class RaftReplica : IAsyncDisposable
                 throw;
             }
 
-            (cluster, wal, stateMachine, connections, tlsListener, membership, lifecycle) = (node, log, machine, clients, listener, members, Lifecycle.Running);
-            LogStarted(logger, options.RaftEndPoint, node.Members.Count, log.LastCommittedEntryIndex);
+            (_cluster, _wal, _stateMachine, _connections, _tlsListener, _membership, _lifecycle) = (node, log, machine, clients, listener, members, Lifecycle.Running);
+            LogStarted(_logger, _options.RaftEndPoint, node.Members.Count, log.LastCommittedEntryIndex);
         }
         finally
         {
-            lifecycleLock.Release();
+            _lifecycleLock.Release();
         }
     }
 
     /// <summary>Leaves the cluster and closes the WAL (everything appended is flushed). The instance cannot be restarted.</summary>
     public async Task StopAsync(CancellationToken ct)
     {
-        await lifecycleLock.WaitAsync(ct).ConfigureAwait(false);
+        await _lifecycleLock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            var wasRunning = lifecycle == Lifecycle.Running;
+            var wasRunning = _lifecycle == Lifecycle.Running;
 
             // Stopped first: from now on callers get ObjectDisposedException, in-flight appends NotLeaderException.
-            lifecycle = Lifecycle.Stopped;
-            if (wasRunning && cluster is { } node && wal is { } log && stateMachine is { } machine)
+            _lifecycle = Lifecycle.Stopped;
+            if (wasRunning && _cluster is { } node && _wal is { } log && _stateMachine is { } machine)
             {
-                finalStatus = ReplicaStatusReader.Read(options, node, log, machine, tlsListener) with { Leader = null, IsLeader = false };
-                (cluster, wal, stateMachine) = (null, null, null);
+                _finalStatus = ReplicaStatusReader.Read(_options, node, log, machine, _tlsListener) with { Leader = null, IsLeader = false };
+                (_cluster, _wal, _stateMachine) = (null, null, null);
                 await ShutdownAsync(node, log, machine).ConfigureAwait(false);
-                connections?.Dispose();
-                membership?.Dispose();
-                LogStopped(logger, options.RaftEndPoint);
+                _connections?.Dispose();
+                _membership?.Dispose();
+                LogStopped(_logger, _options.RaftEndPoint);
             }
         }
         finally
         {
-            lifecycleLock.Release();
+            _lifecycleLock.Release();
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
-        lifecycleLock.Dispose();
+        _lifecycleLock.Dispose();
     }
 
     /// <summary>Waits until some leader (this replica or another) is known.</summary>
@@ -214,8 +214,8 @@ public sealed partial class RaftReplica : IAsyncDisposable
     {
         if (command.IsEmpty)
             throw new ArgumentException("A command must not be empty (empty entries are Raft no-ops).", nameof(command));
-        if (command.Length > options.MaxCommandSize)
-            throw new ArgumentOutOfRangeException(nameof(command), command.Length, $"A command must not exceed {options.MaxCommandSize} bytes.");
+        if (command.Length > _options.MaxCommandSize)
+            throw new ArgumentOutOfRangeException(nameof(command), command.Length, $"A command must not exceed {_options.MaxCommandSize} bytes.");
         if (timeout <= TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
             throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The timeout must be positive.");
 
@@ -255,7 +255,7 @@ public sealed partial class RaftReplica : IAsyncDisposable
         {
             throw new NotLeaderException(Leader, "This replica stopped leading before the command committed; its outcome is unknown.", e);
         }
-        catch (InvalidOperationException e) when (cluster != node)
+        catch (InvalidOperationException e) when (_cluster != node)
         {
             throw new NotLeaderException(null, "This replica was stopped before the command committed; its outcome is unknown.", e);
         }
@@ -263,7 +263,7 @@ public sealed partial class RaftReplica : IAsyncDisposable
         {
             // The WAL's background applier or flusher died (e.g. ApplyCommand threw): the replica is unusable.
             throw new InvalidOperationException(
-                $"Replica {options.RaftEndPoint} no longer applies committed entries after an internal failure (see its critical log); restart it once the cause is fixed.",
+                $"Replica {_options.RaftEndPoint} no longer applies committed entries after an internal failure (see its critical log); restart it once the cause is fixed.",
                 e);
         }
     }
@@ -277,7 +277,7 @@ public sealed partial class RaftReplica : IAsyncDisposable
             // DotNext hands out a live leadership token only once the new leader's no-op entry is committed,
             // which is long after OnLeaderChanged recorded the term of that leadership.
             var token = node.LeadershipToken;
-            var term = Volatile.Read(ref leaderTerm);
+            var term = Volatile.Read(ref _leaderTerm);
             if (!token.IsCancellationRequested && term >= 0)
                 return new Leadership(token, term);
 
@@ -286,7 +286,7 @@ public sealed partial class RaftReplica : IAsyncDisposable
                 case { IsRemote: true } leader:
                     throw new NotLeaderException(
                         leader.EndPoint,
-                        $"This replica ({options.RaftEndPoint}) is a follower; send the command to the leader {leader.EndPoint}.");
+                        $"This replica ({_options.RaftEndPoint}) is a follower; send the command to the leader {leader.EndPoint}.");
                 case null:
                     await node.WaitForLeaderAsync(Timeout.InfiniteTimeSpan, deadline).ConfigureAwait(false);
                     break;
@@ -311,15 +311,15 @@ public sealed partial class RaftReplica : IAsyncDisposable
     private void OnLeaderChanged(ICluster sender, IClusterMember? leader)
     {
         if (sender is RaftCluster node && leader is { IsRemote: false })
-            Volatile.Write(ref leaderTerm, node.AuditTrail.Term);
+            Volatile.Write(ref _leaderTerm, node.AuditTrail.Term);
 
-        LogLeaderChanged(logger, options.RaftEndPoint, leader?.EndPoint);
+        LogLeaderChanged(_logger, _options.RaftEndPoint, leader?.EndPoint);
     }
 
     private RaftCluster RunningCluster()
     {
-        ObjectDisposedException.ThrowIf(lifecycle == Lifecycle.Stopped, this);
-        return cluster ?? throw new InvalidOperationException("The replica is not started.");
+        ObjectDisposedException.ThrowIf(_lifecycle == Lifecycle.Stopped, this);
+        return _cluster ?? throw new InvalidOperationException("The replica is not started.");
     }
 
     /// <summary>Verifies the WAL's integrity hashes, then replays its committed entries through the state machine.</summary>
@@ -358,13 +358,13 @@ public sealed partial class RaftReplica : IAsyncDisposable
     private static int Majority(RaftCluster node) => (node.Members.Count / 2) + 1;
 
     private string NoLeaderMessage(TimeSpan timeout) =>
-        cluster is { Members.Count: 0 }
-            ? $"Replica {options.RaftEndPoint} is not a member of the cluster yet: it waits until the leader adds it."
+        _cluster is { Members.Count: 0 }
+            ? $"Replica {_options.RaftEndPoint} is not a member of the cluster yet: it waits until the leader adds it."
             : NoMajorityMessage(timeout);
 
     private string NoMajorityMessage(TimeSpan timeout) =>
-        $"No leader was elected within {timeout}: fewer than a majority ({(cluster is { } node ? Majority(node) : options.Majority)} of {cluster?.Members.Count ?? options.Members.Count}) " +
-        $"of the configured replicas are reachable from {options.RaftEndPoint}.";
+        $"No leader was elected within {timeout}: fewer than a majority ({(_cluster is { } node ? Majority(node) : _options.Majority)} of {_cluster?.Members.Count ?? _options.Members.Count}) " +
+        $"of the configured replicas are reachable from {_options.RaftEndPoint}.";
 
     private sealed record Leadership(CancellationToken Token, long Term);
 

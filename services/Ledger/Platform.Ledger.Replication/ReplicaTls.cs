@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using System.Net.Security;
+using System.Runtime.CompilerServices;
 using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -24,8 +24,8 @@ public sealed class ReplicaTls
     private static readonly Oid ServerAuthentication = new("1.3.6.1.5.5.7.3.1");
     private static readonly Oid ClientAuthentication = new("1.3.6.1.5.5.7.3.2");
 
-    private readonly SslStreamCertificateContext context;
-    private readonly ConcurrentDictionary<OpenConnection, byte> open = new();
+    private readonly SslStreamCertificateContext _context;
+    private readonly ConcurrentDictionary<OpenConnection, byte> _open = new();
 
     public ReplicaTls(X509Certificate2 certificate, X509Certificate2Collection authorities, X509Certificate2Collection? intermediates = null)
         : this(certificate, new FixedPeerTrust(authorities), intermediates)
@@ -42,7 +42,7 @@ public sealed class ReplicaTls
             throw new ArgumentException("The replica certificate needs its private key.", nameof(certificate));
         Certificate = certificate;
         Trust = trust;
-        context = SslStreamCertificateContext.Create(certificate, intermediates ?? [], offline: true);
+        _context = SslStreamCertificateContext.Create(certificate, intermediates ?? [], offline: true);
         trust.Changed += RecheckOpenConnections;
     }
 
@@ -56,9 +56,9 @@ public sealed class ReplicaTls
     public X509Certificate2Collection Authorities => Trust.Authorities;
 
     /// <summary>Open connections closed because their peer's certificate was no longer trusted after a change.</summary>
-    public long Revoked => Interlocked.Read(ref revoked);
+    public long Revoked => Interlocked.Read(ref _revoked);
 
-    private long revoked;
+    private long _revoked;
 
     /// <summary>How long a peer has to complete the handshake before its connection is dropped.</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(5);
@@ -93,7 +93,7 @@ public sealed class ReplicaTls
     /// <param name="refusal">Receives why the client's certificate was refused, for the log.</param>
     internal SslServerAuthenticationOptions ServerOptions(StrongBox<string?>? refusal = null) => new()
     {
-        ServerCertificateContext = context,
+        ServerCertificateContext = _context,
         ClientCertificateRequired = true,
         EnabledSslProtocols = SslProtocols.Tls13,
         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
@@ -103,7 +103,7 @@ public sealed class ReplicaTls
     internal SslClientAuthenticationOptions ClientOptions(string targetHost) => new()
     {
         TargetHost = targetHost,
-        ClientCertificateContext = context,
+        ClientCertificateContext = _context,
         EnabledSslProtocols = SslProtocols.Tls13,
         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
         RemoteCertificateValidationCallback = (_, certificate, chain, errors) => IsTrusted(certificate, chain, errors, ServerAuthentication, checkName: true),
@@ -157,7 +157,7 @@ public sealed class ReplicaTls
     internal IDisposable Watch(SslStream stream, bool peerIsClient, Action abort)
     {
         var entry = new OpenConnection(this, stream, peerIsClient ? ClientAuthentication : ServerAuthentication, abort);
-        open.TryAdd(entry, 0);
+        _open.TryAdd(entry, 0);
         return entry;
     }
 
@@ -165,7 +165,7 @@ public sealed class ReplicaTls
     // and reconnects (its new handshake presents the whole chain). Trust changes are rare; that costs one reconnect.
     private void RecheckOpenConnections()
     {
-        foreach (var connection in open.Keys)
+        foreach (var connection in _open.Keys)
         {
             X509Certificate2? leaf;
             try
@@ -174,7 +174,7 @@ public sealed class ReplicaTls
             }
             catch (ObjectDisposedException)
             {
-                open.TryRemove(connection, out _);
+                _open.TryRemove(connection, out _);
                 continue;
             }
             using (leaf)
@@ -182,8 +182,8 @@ public sealed class ReplicaTls
                 if (leaf is not null && Verdict(leaf, [], connection.Usage) is null)
                     continue;
             }
-            open.TryRemove(connection, out _);
-            Interlocked.Increment(ref revoked);
+            _open.TryRemove(connection, out _);
+            Interlocked.Increment(ref _revoked);
             connection.Abort();
         }
     }
@@ -196,6 +196,6 @@ public sealed class ReplicaTls
 
         internal void Abort() => abort();
 
-        public void Dispose() => owner.open.TryRemove(this, out _);
+        public void Dispose() => owner._open.TryRemove(this, out _);
     }
 }

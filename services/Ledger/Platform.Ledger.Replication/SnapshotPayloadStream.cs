@@ -3,14 +3,14 @@ namespace Platform.Ledger.Replication;
 /// <summary>Read-only view of the payload inside a snapshot file: the caller sees its own bytes and nothing of the frame.</summary>
 internal sealed class SnapshotPayloadStream : Stream
 {
-    private readonly FileStream file;
-    private readonly long end;
+    private readonly FileStream _file;
+    private readonly long _end;
 
     internal SnapshotPayloadStream(FileInfo snapshot, long offset, long length)
     {
-        file = SnapshotFile.OpenRead(snapshot);
-        file.Position = offset;
-        end = offset + length;
+        _file = SnapshotFile.OpenRead(snapshot);
+        _file.Position = offset;
+        _end = offset + length;
         Length = length;
     }
 
@@ -21,21 +21,21 @@ internal sealed class SnapshotPayloadStream : Stream
 
     public override long Position
     {
-        get => Length - (end - file.Position);
+        get => Length - (_end - _file.Position);
         set => throw new NotSupportedException();
     }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
-    public override int Read(Span<byte> buffer) => file.Read(buffer[..Allowed(buffer.Length)]);
+    public override int Read(Span<byte> buffer) => _file.Read(buffer[..Allowed(buffer.Length)]);
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        file.ReadAsync(buffer[..Allowed(buffer.Length)], cancellationToken);
+        _file.ReadAsync(buffer[..Allowed(buffer.Length)], cancellationToken);
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    private int Allowed(int requested) => (int)Math.Min(requested, Math.Max(0, end - file.Position));
+    private int Allowed(int requested) => (int)Math.Min(requested, Math.Max(0, _end - _file.Position));
 
     public override void Flush() { }
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
@@ -45,7 +45,7 @@ internal sealed class SnapshotPayloadStream : Stream
     protected override void Dispose(bool disposing)
     {
         if (disposing)
-            file.Dispose();
+            _file.Dispose();
         base.Dispose(disposing);
     }
 }

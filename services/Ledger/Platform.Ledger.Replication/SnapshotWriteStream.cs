@@ -10,25 +10,25 @@ namespace Platform.Ledger.Replication;
 /// </summary>
 internal sealed class SnapshotWriteStream(IAsyncBinaryWriter writer) : Stream
 {
-    private readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-    private long written;
+    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private long _written;
 
     public override bool CanRead => false;
     public override bool CanSeek => false;
     public override bool CanWrite => true;
-    public override long Length => written;
+    public override long Length => _written;
 
     public override long Position
     {
-        get => written;
+        get => _written;
         set => throw new NotSupportedException();
     }
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        hash.AppendData(buffer.Span);
+        _hash.AppendData(buffer.Span);
         await writer.WriteAsync(buffer, null, cancellationToken).ConfigureAwait(false);
-        written += buffer.Length;
+        _written += buffer.Length;
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -36,7 +36,7 @@ internal sealed class SnapshotWriteStream(IAsyncBinaryWriter writer) : Stream
 
     /// <summary>Appends the SHA-256 of everything written so far (the frame's trailer).</summary>
     internal async ValueTask WriteTrailerAsync(CancellationToken ct) =>
-        await writer.WriteAsync(hash.GetHashAndReset(), null, ct).ConfigureAwait(false);
+        await writer.WriteAsync(_hash.GetHashAndReset(), null, ct).ConfigureAwait(false);
 
     public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public override void Flush() { }
@@ -49,7 +49,7 @@ internal sealed class SnapshotWriteStream(IAsyncBinaryWriter writer) : Stream
     protected override void Dispose(bool disposing)
     {
         if (disposing)
-            hash.Dispose();
+            _hash.Dispose();
         base.Dispose(disposing);
     }
 }

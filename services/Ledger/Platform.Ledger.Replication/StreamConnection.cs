@@ -12,19 +12,19 @@ namespace Platform.Ledger.Replication;
 /// </summary>
 internal sealed class StreamConnection : ConnectionContext
 {
-    private readonly Socket socket;
-    private readonly Stream stream;
-    private readonly CancellationTokenSource closed = new();
-    private int disposed;
+    private readonly Socket _socket;
+    private readonly Stream _stream;
+    private readonly CancellationTokenSource _closed = new();
+    private int _disposed;
 
     internal StreamConnection(Socket socket, Stream stream)
     {
-        this.socket = socket;
-        this.stream = stream;
+        _socket = socket;
+        _stream = stream;
         Transport = new DuplexPipe(
             PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true)),
             PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true)));
-        ConnectionClosed = closed.Token;
+        ConnectionClosed = _closed.Token;
         LocalEndPoint = socket.LocalEndPoint;
         RemoteEndPoint = socket.RemoteEndPoint;
     }
@@ -48,32 +48,32 @@ internal sealed class StreamConnection : ConnectionContext
     {
         TrustWatch?.Dispose();
         CancelClosed();
-        socket.Dispose();
+        _socket.Dispose();
     }
 
     public override async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
         TrustWatch?.Dispose();
         CancelClosed();
         try
         {
-            await stream.DisposeAsync().ConfigureAwait(false);
+            await _stream.DisposeAsync().ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException)
         {
             // the peer is gone already
         }
-        socket.Dispose();
-        closed.Dispose();
+        _socket.Dispose();
+        _closed.Dispose();
     }
 
     private void CancelClosed()
     {
         try
         {
-            closed.Cancel();
+            _closed.Cancel();
         }
         catch (ObjectDisposedException)
         {

@@ -16,29 +16,29 @@ namespace Platform.Ledger.Replication;
 /// </remarks>
 internal sealed class TermHistory
 {
-    private readonly Lock gate = new();
-    private List<(long FirstIndex, long Term)> starts = [];
+    private readonly Lock _gate = new();
+    private List<(long FirstIndex, long Term)> _starts = [];
 
     /// <summary>Notes that the entry at <paramref name="index"/> has <paramref name="term"/> (entries come in log order).</summary>
     internal void Record(long index, long term)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (starts.Count == 0 || starts[^1].Term != term)
-                starts.Add((index, term));
+            if (_starts.Count == 0 || _starts[^1].Term != term)
+                _starts.Add((index, term));
         }
     }
 
     /// <summary>The term of the entry at <paramref name="index"/>; false when the history does not reach back that far.</summary>
     internal bool TryGetTerm(long index, out long term)
     {
-        lock (gate)
+        lock (_gate)
         {
-            for (var i = starts.Count - 1; i >= 0; i--)
+            for (var i = _starts.Count - 1; i >= 0; i--)
             {
-                if (starts[i].FirstIndex <= index)
+                if (_starts[i].FirstIndex <= index)
                 {
-                    term = starts[i].Term;
+                    term = _starts[i].Term;
                     return true;
                 }
             }
@@ -52,8 +52,8 @@ internal sealed class TermHistory
     internal byte[] ToBytes(long index)
     {
         List<(long FirstIndex, long Term)> upTo;
-        lock (gate)
-            upTo = starts.Where(s => s.FirstIndex <= index).ToList();
+        lock (_gate)
+            upTo = _starts.Where(s => s.FirstIndex <= index).ToList();
         var bytes = new byte[4 + (16 * upTo.Count)];
         BinaryPrimitives.WriteInt32BigEndian(bytes, upTo.Count);
         for (var i = 0; i < upTo.Count; i++)
@@ -68,7 +68,7 @@ internal sealed class TermHistory
     internal void Replace(IEnumerable<(long FirstIndex, long Term)> history)
     {
         var sorted = history.OrderBy(s => s.FirstIndex).ToList();
-        lock (gate)
-            starts = sorted;
+        lock (_gate)
+            _starts = sorted;
     }
 }

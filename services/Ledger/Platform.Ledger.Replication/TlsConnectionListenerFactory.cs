@@ -17,12 +17,12 @@ namespace Platform.Ledger.Replication;
 /// </remarks>
 internal sealed partial class TlsConnectionListenerFactory(ReplicaTls tls, ILogger logger) : IConnectionListenerFactory
 {
-    private long refused;
+    private long _refused;
 
     private ReplicaTls Tls => tls;
 
     /// <summary>Connections dropped because the peer failed the handshake (plaintext, wrong CA, no certificate, timeout).</summary>
-    internal long Refused => Interlocked.Read(ref refused);
+    internal long Refused => Interlocked.Read(ref _refused);
 
     public ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
     {
@@ -46,7 +46,7 @@ internal sealed partial class TlsConnectionListenerFactory(ReplicaTls tls, ILogg
 
     private void OnRefused(EndPoint? peer, Exception e, string? certificateRefusal)
     {
-        Interlocked.Increment(ref refused);
+        Interlocked.Increment(ref _refused);
         // The certificate's own reason (untrusted CA, a name of another institution) says more than SslStream's.
         LogRefused(logger, peer, e.GetType().Name, certificateRefusal is null ? e.Message : "the client certificate was refused: " + certificateRefusal);
     }
@@ -56,18 +56,18 @@ internal sealed partial class TlsConnectionListenerFactory(ReplicaTls tls, ILogg
 
     private sealed class Listener : IConnectionListener
     {
-        private readonly TlsConnectionListenerFactory owner;
-        private readonly Socket socket;
-        private readonly Channel<ConnectionContext> authenticated = Channel.CreateUnbounded<ConnectionContext>();
-        private readonly CancellationTokenSource stop = new();
-        private readonly Task accepting;
+        private readonly TlsConnectionListenerFactory _owner;
+        private readonly Socket _socket;
+        private readonly Channel<ConnectionContext> _authenticated = Channel.CreateUnbounded<ConnectionContext>();
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _accepting;
 
         internal Listener(TlsConnectionListenerFactory owner, Socket socket)
         {
-            this.owner = owner;
-            this.socket = socket;
+            _owner = owner;
+            _socket = socket;
             EndPoint = socket.LocalEndPoint!;
-            accepting = AcceptLoopAsync();
+            _accepting = AcceptLoopAsync();
         }
 
         public EndPoint EndPoint { get; }
@@ -76,7 +76,7 @@ internal sealed partial class TlsConnectionListenerFactory(ReplicaTls tls, ILogg
         {
             try
             {
-                return await authenticated.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                return await _authenticated.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (ChannelClosedException)
             {
@@ -86,26 +86,26 @@ internal sealed partial class TlsConnectionListenerFactory(ReplicaTls tls, ILogg
 
         public async ValueTask UnbindAsync(CancellationToken cancellationToken = default)
         {
-            await stop.CancelAsync().ConfigureAwait(false);
-            socket.Dispose();
-            await accepting.ConfigureAwait(false);
+            await _stop.CancelAsync().ConfigureAwait(false);
+            _socket.Dispose();
+            await _accepting.ConfigureAwait(false);
         }
 
         public async ValueTask DisposeAsync()
         {
             await UnbindAsync().ConfigureAwait(false);
-            while (authenticated.Reader.TryRead(out var pending))
+            while (_authenticated.Reader.TryRead(out var pending))
                 await pending.DisposeAsync().ConfigureAwait(false);
-            stop.Dispose();
+            _stop.Dispose();
         }
 
         private async Task AcceptLoopAsync()
         {
             try
             {
-                while (!stop.IsCancellationRequested)
+                while (!_stop.IsCancellationRequested)
                 {
-                    var peer = await socket.AcceptAsync(stop.Token).ConfigureAwait(false);
+                    var peer = await _socket.AcceptAsync(_stop.Token).ConfigureAwait(false);
                     peer.NoDelay = true;
                     _ = HandshakeAsync(peer);
                 }
@@ -116,7 +116,7 @@ internal sealed partial class TlsConnectionListenerFactory(ReplicaTls tls, ILogg
             }
             finally
             {
-                authenticated.Writer.TryComplete();
+                _authenticated.Writer.TryComplete();
             }
         }
 
@@ -127,20 +127,20 @@ internal sealed partial class TlsConnectionListenerFactory(ReplicaTls tls, ILogg
             var refusal = new System.Runtime.CompilerServices.StrongBox<string?>();
             try
             {
-                using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
-                deadline.CancelAfter(owner.Tls.HandshakeTimeout);
-                await stream.AuthenticateAsServerAsync(owner.Tls.ServerOptions(refusal), deadline.Token).ConfigureAwait(false);
+                using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+                deadline.CancelAfter(_owner.Tls.HandshakeTimeout);
+                await stream.AuthenticateAsServerAsync(_owner.Tls.ServerOptions(refusal), deadline.Token).ConfigureAwait(false);
                 var connection = new StreamConnection(peer, stream);
-                connection.TrustWatch = owner.Tls.Watch(stream, peerIsClient: true,
+                connection.TrustWatch = _owner.Tls.Watch(stream, peerIsClient: true,
                     () => connection.Abort(new ConnectionAbortedException("The peer's certificate is no longer trusted.")));
-                if (!authenticated.Writer.TryWrite(connection))
+                if (!_authenticated.Writer.TryWrite(connection))
                     await connection.DisposeAsync().ConfigureAwait(false);
             }
             catch (Exception e)
             {
                 await stream.DisposeAsync().ConfigureAwait(false);
-                if (!stop.IsCancellationRequested)
-                    owner.OnRefused(remote, e, refusal.Value);
+                if (!_stop.IsCancellationRequested)
+                    _owner.OnRefused(remote, e, refusal.Value);
             }
         }
     }

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
-using Platform.Ledger.Merkle;
 using Platform.Crypto.Jose;
+using Platform.Ledger.Merkle;
 
 namespace Platform.Ledger.Verification;
 

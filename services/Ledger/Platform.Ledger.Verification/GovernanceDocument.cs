@@ -1,8 +1,8 @@
+using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Platform.Crypto.Jose;
-using System.Buffers.Text;
 
 namespace Platform.Ledger.Verification;
 

@@ -1,5 +1,5 @@
-using Platform.Ledger.Merkle;
 using Platform.Crypto.Jose;
+using Platform.Ledger.Merkle;
 
 namespace Platform.Ledger.Verification;
 

@@ -1,8 +1,8 @@
-using Platform.Crypto.Jose;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Serialization;
+using Platform.Crypto.Jose;
 
 namespace Platform.Ledger.Verification;
 

@@ -3,10 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Platform.Consent.Data;
 using Platform.Contracts.Events;
-using Platform.Messaging;
-using Platform.Testing;
 using Platform.Identity.Accounts;
 using Platform.Identity.Tests.Infrastructure;
+using Platform.Messaging;
+using Platform.Testing;
 using Platform.Testing.Browser;
 using static Platform.Consent.Service.Tests.Research.ResearchPeople;
 

@@ -1,6 +1,6 @@
-using System.Security.Cryptography;
 using System.Buffers.Text;
 using System.Diagnostics;
+using System.Security.Cryptography;
 using System.Text;
 using Azure.Core.Pipeline;
 using Microsoft.Extensions.Diagnostics.HealthChecks;

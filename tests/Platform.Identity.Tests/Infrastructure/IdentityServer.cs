@@ -2,8 +2,8 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.IdentityModel.Tokens;
-using Platform.Identity.Oidc;
 using Platform.Identity;
+using Platform.Identity.Oidc;
 using Platform.Testing;
 
 namespace Platform.Identity.Tests.Infrastructure;

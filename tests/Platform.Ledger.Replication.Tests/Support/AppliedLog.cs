@@ -9,18 +9,18 @@ namespace Platform.Ledger.Replication.Tests.Support;
 /// </summary>
 internal sealed class AppliedLog : ISnapshottableState
 {
-    private readonly Lock gate = new();
-    private readonly List<AppliedCommand> applied = [];
-    private string? violation;
+    private readonly Lock _gate = new();
+    private readonly List<AppliedCommand> _applied = [];
+    private string? _violation;
 
     public ApplyCommand Apply => (index, command, _) =>
     {
-        lock (gate)
+        lock (_gate)
         {
             // Log order is part of the contract: record the first violation instead of throwing into the WAL applier.
-            if (applied.Count > 0 && index <= applied[^1].Index)
-                violation ??= $"index {index} applied after {applied[^1].Index}";
-            applied.Add(new AppliedCommand(index, Encoding.UTF8.GetString(command.Span)));
+            if (_applied.Count > 0 && index <= _applied[^1].Index)
+                _violation ??= $"index {index} applied after {_applied[^1].Index}";
+            _applied.Add(new AppliedCommand(index, Encoding.UTF8.GetString(command.Span)));
         }
 
         return ValueTask.CompletedTask;
@@ -29,8 +29,8 @@ internal sealed class AppliedLog : ISnapshottableState
     public async ValueTask WriteSnapshotAsync(Stream destination, CancellationToken ct)
     {
         byte[] bytes;
-        lock (gate)
-            bytes = JsonSerializer.SerializeToUtf8Bytes(applied);
+        lock (_gate)
+            bytes = JsonSerializer.SerializeToUtf8Bytes(_applied);
         await destination.WriteAsync(bytes, ct);
     }
 
@@ -38,19 +38,19 @@ internal sealed class AppliedLog : ISnapshottableState
     {
         var restored = await JsonSerializer.DeserializeAsync<List<AppliedCommand>>(source, cancellationToken: ct)
             ?? throw new InvalidDataException("empty snapshot");
-        lock (gate)
+        lock (_gate)
         {
-            applied.Clear();
-            applied.AddRange(restored);
+            _applied.Clear();
+            _applied.AddRange(restored);
         }
     }
 
     public IReadOnlyList<AppliedCommand> Snapshot()
     {
-        lock (gate)
+        lock (_gate)
         {
-            Assert.True(violation is null, violation);
-            return [.. applied];
+            Assert.True(_violation is null, _violation);
+            return [.. _applied];
         }
     }
 
@@ -58,15 +58,15 @@ internal sealed class AppliedLog : ISnapshottableState
     {
         get
         {
-            lock (gate)
-                return applied.Count;
+            lock (_gate)
+                return _applied.Count;
         }
     }
 
     public bool Contains(string command)
     {
-        lock (gate)
-            return applied.Exists(a => a.Command == command);
+        lock (_gate)
+            return _applied.Exists(a => a.Command == command);
     }
 }
 

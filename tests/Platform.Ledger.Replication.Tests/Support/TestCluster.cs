@@ -1,11 +1,11 @@
-using Platform.Testing;
-using Xunit.Abstractions;
-using System.Diagnostics;
-using System.Text;
-using Microsoft.Extensions.Logging;
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Platform.Testing;
+using Xunit.Abstractions;
 
 namespace Platform.Ledger.Replication.Tests.Support;
 
@@ -21,12 +21,12 @@ internal sealed class TestCluster : IAsyncDisposable
     private static readonly TimeSpan LowerElectionTimeout = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan UpperElectionTimeout = TimeSpan.FromMilliseconds(500);
 
-    private readonly string root = Path.Combine(Path.GetTempPath(), "raft-replication-tests", Guid.NewGuid().ToString("N"));
-    private readonly ILoggerFactory loggerFactory;
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "raft-replication-tests", Guid.NewGuid().ToString("N"));
+    private readonly ILoggerFactory _loggerFactory;
 
     private TestCluster(int size, ITestOutputHelper output, bool named = false, Func<int, ReplicaTls?>? tls = null, int? initialMembers = null, long snapshotInterval = 0)
     {
-        loggerFactory = LoggerFactory.Create(builder => builder.AddProvider(new TestOutputLoggerProvider(output)));
+        _loggerFactory = LoggerFactory.Create(builder => builder.AddProvider(new TestOutputLoggerProvider(output)));
         var ports = FreePort.Allocate(size);
 
         // Named: member i is "replica-i", found through Names (the test's DNS) at its own loopback address 127.0.0.(10+i).
@@ -42,7 +42,7 @@ internal sealed class TestCluster : IAsyncDisposable
         Nodes = [.. members.Select((endpoint, i) => new TestNode(
             new ReplicaOptions
             {
-                DataDirectory = Path.Combine(root, $"replica-{i}"),
+                DataDirectory = Path.Combine(_root, $"replica-{i}"),
                 RaftEndPoint = endpoint,
                 Members = members[..(initialMembers ?? size)],
                 Identity = named ? $"test-ledger/replica-{i}" : null,
@@ -53,7 +53,7 @@ internal sealed class TestCluster : IAsyncDisposable
                 SnapshotInterval = snapshotInterval,
                 Tls = tls?.Invoke(i),
             },
-            loggerFactory))];
+            _loggerFactory))];
     }
 
     /// <summary>The name service of a named cluster: change an entry to move a member, as a DNS record changes.</summary>
@@ -178,12 +178,12 @@ internal sealed class TestCluster : IAsyncDisposable
     {
         foreach (var node in Running.ToList())
             await node.KillAsync();
-        loggerFactory.Dispose();
-        for (var attempt = 0; Directory.Exists(root); attempt++)
+        _loggerFactory.Dispose();
+        for (var attempt = 0; Directory.Exists(_root); attempt++)
         {
             try
             {
-                Directory.Delete(root, recursive: true);
+                Directory.Delete(_root, recursive: true);
             }
             catch (IOException) when (attempt < 10)
             {

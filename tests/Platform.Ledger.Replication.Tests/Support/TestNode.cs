@@ -6,7 +6,7 @@ namespace Platform.Ledger.Replication.Tests.Support;
 /// <summary>One member slot of a test cluster: fixed endpoint and data directory, a replica instance while it runs.</summary>
 internal sealed class TestNode(ReplicaOptions options, ILoggerFactory loggerFactory)
 {
-    private volatile RaftReplica? replica;
+    private volatile RaftReplica? _replica;
 
     public ReplicaOptions Options { get; private set; } = options;
 
@@ -20,11 +20,11 @@ internal sealed class TestNode(ReplicaOptions options, ILoggerFactory loggerFact
     public EndPoint EndPoint => Options.RaftEndPoint;
 
     /// <summary>The running replica; throws if the node is down.</summary>
-    public RaftReplica Replica => replica ?? throw new InvalidOperationException($"{EndPoint} is not running.");
+    public RaftReplica Replica => _replica ?? throw new InvalidOperationException($"{EndPoint} is not running.");
 
-    public RaftReplica? ReplicaOrNull => replica;
+    public RaftReplica? ReplicaOrNull => _replica;
 
-    public bool IsRunning => replica is not null;
+    public bool IsRunning => _replica is not null;
 
     /// <summary>What the current (or last) replica instance applied; a restart starts a fresh log, like a new process.</summary>
     public AppliedLog Log { get; private set; } = new();
@@ -36,22 +36,22 @@ internal sealed class TestNode(ReplicaOptions options, ILoggerFactory loggerFact
         Log = new AppliedLog();
         var instance = new RaftReplica(Options, Log.Apply, Options.SnapshotInterval > 0 ? Log : null, loggerFactory);
         await instance.StartAsync(CancellationToken.None);
-        replica = instance;
+        _replica = instance;
     }
 
     /// <summary>Takes the replica away without a graceful StopAsync, as close to a crash as one process allows.</summary>
     public async Task KillAsync()
     {
-        var instance = replica ?? throw new InvalidOperationException($"{EndPoint} is not running.");
-        replica = null;
+        var instance = _replica ?? throw new InvalidOperationException($"{EndPoint} is not running.");
+        _replica = null;
         await instance.DisposeAsync();
     }
 
     /// <summary>Stops the replica gracefully.</summary>
     public async Task StopAsync()
     {
-        var instance = replica ?? throw new InvalidOperationException($"{EndPoint} is not running.");
-        replica = null;
+        var instance = _replica ?? throw new InvalidOperationException($"{EndPoint} is not running.");
+        _replica = null;
         await instance.StopAsync(CancellationToken.None);
         await instance.DisposeAsync();
     }

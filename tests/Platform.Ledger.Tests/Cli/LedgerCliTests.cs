@@ -1,6 +1,6 @@
 using System.Buffers.Text;
-using Platform.Crypto.Jose;
 using System.Text.Json;
+using Platform.Crypto.Jose;
 using Platform.Ledger.Cli;
 using Platform.Ledger.Tests.State;
 using Platform.Ledger.Verification;

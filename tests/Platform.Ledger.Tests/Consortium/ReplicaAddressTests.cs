@@ -7,7 +7,7 @@ namespace Platform.Ledger.Tests.Consortium;
 /// <summary>A member's replica endpoints in the consortium configuration (docs/consortium.md, "Membership follows governance").</summary>
 public sealed class ReplicaAddressTests : IDisposable
 {
-    private readonly ReplicaCertificateAuthority ca = ReplicaCertificateAuthority.Create("address tests CA", TimeSpan.FromHours(1));
+    private readonly ReplicaCertificateAuthority _ca = ReplicaCertificateAuthority.Create("address tests CA", TimeSpan.FromHours(1));
 
     [Fact]
     public void Endpoints_are_checked_like_the_rest_of_the_configuration()
@@ -39,9 +39,9 @@ public sealed class ReplicaAddressTests : IDisposable
         using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
         var p = key.ExportParameters(false);
         var member = new ConsortiumMember("A", ["r-1"], [new ReplicaKey("r-1", "k-1", "EC", "P-256", System.Buffers.Text.Base64Url.EncodeToString(p.Q.X!), System.Buffers.Text.Base64Url.EncodeToString(p.Q.Y!))],
-            ca.Certificate.ExportCertificatePem(), endpoints.Length == 0 ? null : endpoints);
+            _ca.Certificate.ExportCertificatePem(), endpoints.Length == 0 ? null : endpoints);
         return new ConsortiumConfiguration("ledger", ConsortiumConfiguration.MajorityOfMembers, [member]);
     }
 
-    public void Dispose() => ca.Dispose();
+    public void Dispose() => _ca.Dispose();
 }

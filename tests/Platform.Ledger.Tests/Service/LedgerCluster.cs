@@ -1,15 +1,15 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Platform.Crypto;
 using Platform.Crypto.Software;
-using Microsoft.Extensions.DependencyInjection;
 using Platform.Ledger;
 using Platform.Ledger.Node;
 using Platform.Ledger.Replication;
-using Platform.Messaging.InProcess;
 using Platform.Ledger.Verification;
+using Platform.Messaging.InProcess;
 using Platform.SignedEvents;
 using Platform.Testing;
 

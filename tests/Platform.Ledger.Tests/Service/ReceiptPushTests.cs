@@ -9,8 +9,8 @@ using Platform.Ledger.Data;
 using Platform.Ledger.Node;
 using Platform.Ledger.Verification;
 using Platform.Messaging;
-using Platform.Messaging.InProcess;
 using Platform.Messaging.Inbox;
+using Platform.Messaging.InProcess;
 using Platform.Messaging.Receipts;
 using Platform.Testing;
 

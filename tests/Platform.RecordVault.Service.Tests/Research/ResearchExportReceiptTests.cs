@@ -23,7 +23,7 @@ namespace Platform.RecordVault.Service.Tests.Research;
 [Collection(VaultCollection.Name)]
 public sealed class ResearchExportReceiptTests(VaultPlatform platform)
 {
-    private readonly ResearchSetup research = new(platform);
+    private readonly ResearchSetup _research = new(platform);
 
     [Fact]
     public async Task An_export_whose_ledger_committed_was_lost_gets_its_receipt_from_the_reconciler_and_its_participants_see_it()
@@ -75,8 +75,8 @@ public sealed class ResearchExportReceiptTests(VaultPlatform platform)
     private async Task<(Guid ExportId, string StatusUrl, string Researcher, ResearchExportRow Committed)> CommittedExportAsync()
     {
         var reviewer = await platform.SignInAsync(await TestAccounts.CreateAsync(platform.Identity.Service.Services, PlatformRoles.KycReviewer));
-        var (_, researcher) = await research.ResearcherAsync();
-        var studyId = await research.StudyAsync(await research.OrganisationAsync(researcher, reviewer), researcher, ["observation"]);
+        var (_, researcher) = await _research.ResearcherAsync();
+        var studyId = await _research.StudyAsync(await _research.OrganisationAsync(researcher, reviewer), researcher, ["observation"]);
         for (var i = 0; i < 2; i++)
         {
             var (account, token) = await platform.UserAsync(PlatformRoles.Patient);
@@ -91,7 +91,7 @@ public sealed class ResearchExportReceiptTests(VaultPlatform platform)
         }
         var (_, _, raw) = await platform.VaultAsync(HttpMethod.Post, $"/research/studies/{studyId}/exports", researcher);
         var statusUrl = raw.Content.Headers.ContentLocation!.OriginalString;
-        var exportId = Guid.Parse((await research.CompletedAsync(statusUrl, researcher)).GetProperty("id").GetString()!);
+        var exportId = Guid.Parse((await _research.CompletedAsync(statusUrl, researcher)).GetProperty("id").GetString()!);
         var committed = await ExportAsync(exportId, e => e.Receipt is not null, "the manifest's receipt by the event path");
         await InclusionsAsync(exportId, 2);
 

@@ -1,6 +1,5 @@
 // Firely's models mark most elements nullable; a test that dereferences a missing one fails, which is the point.
 #nullable disable warnings
-using Platform.Crypto.Jose;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -10,6 +9,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Consent.Data;
 using Platform.Contracts.Events;
+using Platform.Crypto.Jose;
 using Platform.Identity.Accounts;
 using Platform.Identity.Tests.Infrastructure;
 using Platform.Ledger.Cli;
@@ -33,15 +33,15 @@ namespace Platform.RecordVault.Service.Tests.Research;
 [Collection(VaultCollection.Name)]
 public sealed class ResearchExportTests(VaultPlatform platform)
 {
-    private readonly ResearchSetup research = new(platform);
+    private readonly ResearchSetup _research = new(platform);
 
     [Fact]
     public async Task A_studys_export_leaves_out_the_opted_out_patient_and_verifies_against_its_ledger_receipt()
     {
         var reviewer = await platform.SignInAsync(await TestAccounts.CreateAsync(platform.Identity.Service.Services, PlatformRoles.KycReviewer));
-        var (representative, researcher) = await research.ResearcherAsync();
-        var organisation = await research.OrganisationAsync(researcher, reviewer);
-        var studyId = await research.StudyAsync(organisation, researcher, ["observation"]);
+        var (representative, researcher) = await _research.ResearcherAsync();
+        var organisation = await _research.OrganisationAsync(researcher, reviewer);
+        var studyId = await _research.StudyAsync(organisation, researcher, ["observation"]);
 
         // Four patients with an observation and a condition each; three take part, the fourth opts in and out again.
         var marker = "research-marker-" + Guid.NewGuid().ToString("N");
@@ -68,7 +68,7 @@ public sealed class ResearchExportTests(VaultPlatform platform)
         var statusUrl = raw.Content.Headers.ContentLocation?.OriginalString ?? raw.Headers.GetValues("Content-Location").Single();
         Assert.StartsWith("/research/exports/", statusUrl, StringComparison.Ordinal);
 
-        var status = await research.CompletedAsync(statusUrl, researcher);
+        var status = await _research.CompletedAsync(statusUrl, researcher);
         var manifest = status.GetProperty("manifest");
         Assert.Equal(studyId, manifest.GetProperty("studyId").GetString());
         Assert.Equal("1", manifest.GetProperty("deidRulesVersion").GetString());
@@ -178,10 +178,10 @@ public sealed class ResearchExportTests(VaultPlatform platform)
     public async Task Another_organisations_researcher_reads_nothing_of_the_export_and_a_researcher_reads_no_records()
     {
         var reviewer = await platform.SignInAsync(await TestAccounts.CreateAsync(platform.Identity.Service.Services, PlatformRoles.KycReviewer));
-        var (_, researcher) = await research.ResearcherAsync();
-        var studyId = await research.StudyAsync(await research.OrganisationAsync(researcher, reviewer), researcher, ["observation"]);
-        var (_, stranger) = await research.ResearcherAsync();
-        await research.OrganisationAsync(stranger, reviewer);
+        var (_, researcher) = await _research.ResearcherAsync();
+        var studyId = await _research.StudyAsync(await _research.OrganisationAsync(researcher, reviewer), researcher, ["observation"]);
+        var (_, stranger) = await _research.ResearcherAsync();
+        await _research.OrganisationAsync(stranger, reviewer);
         // Two participants: k is 2 here, and a cohort smaller than k releases no file.
         var (patient, patientToken) = await platform.UserAsync(PlatformRoles.Patient);
         foreach (var (account, token) in new[] { (patient, patientToken), await platform.UserAsync(PlatformRoles.Patient) })
@@ -198,7 +198,7 @@ public sealed class ResearchExportTests(VaultPlatform platform)
 
         var (_, _, raw) = await platform.VaultAsync(HttpMethod.Post, $"/research/studies/{studyId}/exports", researcher);
         var statusUrl = raw.Content.Headers.ContentLocation?.OriginalString ?? raw.Headers.GetValues("Content-Location").Single();
-        var status = await research.CompletedAsync(statusUrl, researcher);
+        var status = await _research.CompletedAsync(statusUrl, researcher);
         var file = status.GetProperty("files").EnumerateArray().First().GetProperty("url").GetString()!;
         foreach (var url in new[] { statusUrl, status.GetProperty("manifestUrl").GetString()!, file })
         {

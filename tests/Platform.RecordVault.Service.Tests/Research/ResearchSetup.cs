@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Consent.Data;
@@ -7,7 +8,6 @@ using Platform.Identity.Accounts;
 using Platform.Identity.Tests.Infrastructure;
 using Platform.Messaging;
 using Platform.Testing;
-using System.Text.Json;
 
 namespace Platform.RecordVault.Service.Tests.Research;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using Platform.RecordVault.Core;
 using Platform.Contracts.CodeLists;
+using Platform.RecordVault.Core;
 
 namespace Platform.RecordVault.Tests.Infrastructure;
 

@@ -1,7 +1,7 @@
 using Hl7.Fhir.Serialization;
+using Platform.Contracts.CodeLists;
 using Platform.RecordVault.Core.Research;
 using Platform.Testing.Research;
-using Platform.Contracts.CodeLists;
 using R4 = Hl7.Fhir.Model;
 
 namespace Platform.RecordVault.Tests.Research;

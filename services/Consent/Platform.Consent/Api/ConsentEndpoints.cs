@@ -9,10 +9,10 @@ using Platform.Consent.Consents;
 using Platform.Consent.Core;
 using Platform.Consent.Data;
 using Platform.Consent.Decisions;
-using Platform.Hosting.Idempotency;
-using Platform.ServiceDefaults;
 using Platform.Contracts.CodeLists;
 using Platform.Contracts.Decisions;
+using Platform.Hosting.Idempotency;
+using Platform.ServiceDefaults;
 
 namespace Platform.Consent.Api;
 

@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Platform.Consent.Core;
+using Platform.Contracts.CodeLists;
 using Platform.Hosting.Idempotency;
 using Platform.Messaging;
-using Platform.Contracts.CodeLists;
 
 namespace Platform.Consent.Data;
 

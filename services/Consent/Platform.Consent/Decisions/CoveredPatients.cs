@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Platform.Consent.Core;
 using Platform.Consent.Data;
-using Platform.ServiceDefaults;
 using Platform.Contracts.CodeLists;
+using Platform.ServiceDefaults;
 using Platform.SignedEvents;
 
 namespace Platform.Consent.Decisions;

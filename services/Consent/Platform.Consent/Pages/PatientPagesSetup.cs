@@ -2,9 +2,9 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Platform.Consent.Text;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.BackchannelLogout;
-using Platform.Consent.Text;
 using Platform.WebUi;
 using Platform.WebUi.Text;
 

@@ -2,8 +2,8 @@ using Microsoft.EntityFrameworkCore;
 using Platform.Consent.Consents;
 using Platform.Consent.Core;
 using Platform.Consent.Data;
-using Platform.ServiceDefaults;
 using Platform.Contracts.CodeLists;
+using Platform.ServiceDefaults;
 
 namespace Platform.Consent.Research;
 

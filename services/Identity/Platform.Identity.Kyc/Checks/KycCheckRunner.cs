@@ -7,10 +7,10 @@ namespace Platform.Identity.Kyc;
 /// </summary>
 public sealed class KycCheckRunner
 {
-    private readonly KycCheckOptions options;
-    private readonly SanctionsList sanctions;
-    private readonly IdentityFingerprinter fingerprinter;
-    private readonly TimeProvider time;
+    private readonly KycCheckOptions _options;
+    private readonly SanctionsList _sanctions;
+    private readonly IdentityFingerprinter _fingerprinter;
+    private readonly TimeProvider _time;
 
     public KycCheckRunner(KycCheckOptions options, SanctionsList sanctions, IdentityFingerprinter fingerprinter, TimeProvider time)
     {
@@ -19,10 +19,10 @@ public sealed class KycCheckRunner
         ArgumentNullException.ThrowIfNull(fingerprinter);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentOutOfRangeException.ThrowIfNegative(options.MinimumAge, nameof(options));
-        this.options = options;
-        this.sanctions = sanctions;
-        this.fingerprinter = fingerprinter;
-        this.time = time;
+        _options = options;
+        _sanctions = sanctions;
+        _fingerprinter = fingerprinter;
+        _time = time;
     }
 
     /// <param name="ownersWithFingerprint">The ids of every account (the applicant's included or not) already holding a fingerprint.</param>
@@ -30,31 +30,31 @@ public sealed class KycCheckRunner
     {
         ArgumentNullException.ThrowIfNull(application);
         ArgumentNullException.ThrowIfNull(ownersWithFingerprint);
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
-        var weights = options.Weights;
+        var weights = _options.Weights;
 
         var parse = MrzParser.Parse(application.Mrz ?? string.Empty, today);
-        var integrity = MrzIntegrityCheck.Evaluate(parse, options.AcceptSpecimenDocuments, weights);
+        var integrity = MrzIntegrityCheck.Evaluate(parse, _options.AcceptSpecimenDocuments, weights);
 
         // Everything downstream trusts the MRZ only if the integrity check passed (a specimen counts as no document).
         var document = integrity.Passed ? parse.Document : null;
-        var fingerprint = document is null ? null : fingerprinter.Compute(document);
+        var fingerprint = document is null ? null : _fingerprinter.Compute(document);
         var owners = fingerprint is null ? [] : ownersWithFingerprint(fingerprint);
-        var (sanctionsHit, pepHit) = ScreeningCheck.Evaluate(application.Form, document, sanctions, options.Screening, weights);
+        var (sanctionsHit, pepHit) = ScreeningCheck.Evaluate(application.Form, document, _sanctions, _options.Screening, weights);
 
         CheckResult[] checks =
         [
             integrity,
             DocumentExpiryCheck.Evaluate(document, today, weights),
-            MinimumAgeCheck.Evaluate(document, today, options.MinimumAge, weights),
+            MinimumAgeCheck.Evaluate(document, today, _options.MinimumAge, weights),
             FormConsistencyCheck.Evaluate(application.Form, document, weights),
             sanctionsHit,
             pepHit,
             DuplicateIdentityCheck.Evaluate(fingerprint, owners, application.OwnerId, weights),
         ];
 
-        var (score, route) = options.Policy.Route(checks);
+        var (score, route) = _options.Policy.Route(checks);
         return new KycAssessment(checks, score, route, now, fingerprint, document is null ? null : DocumentSummary.From(document));
     }
 }

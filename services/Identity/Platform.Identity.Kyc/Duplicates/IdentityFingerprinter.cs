@@ -18,7 +18,7 @@ public sealed class IdentityFingerprinter
 
     private static readonly byte[] Label = Encoding.UTF8.GetBytes("kyc-document-v1");
 
-    private readonly byte[] key;
+    private readonly byte[] _key;
 
     public IdentityFingerprinter(ReadOnlySpan<byte> key)
     {
@@ -27,7 +27,7 @@ public sealed class IdentityFingerprinter
             throw new ArgumentException($"The key needs at least {MinimumKeyLength} bytes.", nameof(key));
         }
 
-        this.key = key.ToArray();
+        _key = key.ToArray();
     }
 
     /// <summary>The fingerprint of a document; throws when the number has no letters or digits or the country is unknown.</summary>
@@ -51,7 +51,7 @@ public sealed class IdentityFingerprinter
         Encoding.UTF8.GetBytes(number, span[offset..]);
         try
         {
-            return new IdentityFingerprint(Convert.ToHexStringLower(HMACSHA256.HashData(key, message)));
+            return new IdentityFingerprint(Convert.ToHexStringLower(HMACSHA256.HashData(_key, message)));
         }
         finally
         {

@@ -7,16 +7,16 @@ namespace Platform.Identity.Kyc;
 /// </summary>
 internal sealed class MrzFieldReader(IReadOnlyList<string> lines, DateOnly today)
 {
-    private readonly List<MrzProblem> problems = [];
+    private readonly List<MrzProblem> _problems = [];
 
-    public IReadOnlyList<MrzProblem> Problems => problems;
+    public IReadOnlyList<MrzProblem> Problems => _problems;
 
     public ReadOnlySpan<char> Slice(int line, int start, int length) => lines[line].AsSpan(start, length);
 
     public char At(int line, int position) => lines[line][position];
 
     public void Report(string code, int line, int start, int length, string message) =>
-        problems.Add(new MrzProblem(code, line + 1, start + 1, length, message));
+        _problems.Add(new MrzProblem(code, line + 1, start + 1, length, message));
 
     /// <summary>The two-character document code without fillers, or null (and a problem) when its first letter is not allowed.</summary>
     public string? DocumentCode(int line, string allowedFirstLetters, string layout)

@@ -31,8 +31,8 @@ public sealed class BufferedTokenResponseWriter : IOpenIddictServerHandler<Apply
 
     private static readonly JsonWriterOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false };
 
-    [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
-    [ThreadStatic] private static Utf8JsonWriter? t_writer;
+    [ThreadStatic] private static ArrayBufferWriter<byte>? _threadBuffer;
+    [ThreadStatic] private static Utf8JsonWriter? _threadWriter;
 
     public ValueTask HandleAsync(ApplyTokenResponseContext context)
     {
@@ -45,8 +45,8 @@ public sealed class BufferedTokenResponseWriter : IOpenIddictServerHandler<Apply
             context.Logger.LogInformation("The response was successfully returned as a JSON document: {Response}.", context.Transaction.Response);
         }
 
-        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
-        var writer = t_writer ??= new Utf8JsonWriter(buffer, Compact);
+        var buffer = _threadBuffer ??= new ArrayBufferWriter<byte>(1024);
+        var writer = _threadWriter ??= new Utf8JsonWriter(buffer, Compact);
         try
         {
             writer.Reset(buffer);
@@ -62,8 +62,8 @@ public sealed class BufferedTokenResponseWriter : IOpenIddictServerHandler<Apply
             buffer.ResetWrittenCount();
             if (buffer.Capacity > 64 * 1024)
             {
-                t_buffer = null; // an unusually large answer: do not keep its buffer for the thread's lifetime
-                t_writer = null;
+                _threadBuffer = null; // an unusually large answer: do not keep its buffer for the thread's lifetime
+                _threadWriter = null;
             }
         }
         var flush = response.BodyWriter.FlushAsync(context.CancellationToken);

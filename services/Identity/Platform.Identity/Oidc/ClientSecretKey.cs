@@ -21,18 +21,18 @@ public sealed class ClientSecretKey(SigningKeyRing ring)
     // One HMAC state per thread, reset after each use (issue 18): the one-shot HMACSHA256.HashData sets OpenSSL's
     // MAC up from scratch on every call, a measurable share of a token request. Tagged with the key it was made for.
     [ThreadStatic]
-    private static KeyedHmac? t_hmac;
+    private static KeyedHmac? _threadHmac;
 
     /// <summary>HMAC-SHA256 of the data under this key, derived once per process (the encryption key never changes while the process runs).</summary>
     public byte[] Mac(ReadOnlySpan<byte> data)
     {
         var key = _key ??= Derive();
-        var state = t_hmac;
+        var state = _threadHmac;
         if (state is null || !ReferenceEquals(state.Key, key))
         {
             state?.Hmac.Dispose();
             state = new KeyedHmac(key, IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key));
-            t_hmac = state;
+            _threadHmac = state;
         }
         state.Hmac.AppendData(data);
         return state.Hmac.GetHashAndReset();

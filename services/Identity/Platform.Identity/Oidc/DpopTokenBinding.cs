@@ -1,8 +1,8 @@
 using System.Text.Json;
+using Microsoft.AspNetCore;
 using Microsoft.Extensions.DependencyInjection;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
-using Microsoft.AspNetCore;
 using Platform.ServiceDefaults.Dpop;
 using static OpenIddict.Server.OpenIddictServerEvents;
 

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -5,7 +6,6 @@ using Platform.Crypto;
 using Platform.Ledger.Core;
 using Platform.Ledger.Node;
 using Platform.Ledger.Verification;
-using System.Buffers.Text;
 
 namespace Platform.Ledger.Blocks;
 
@@ -63,7 +63,7 @@ public sealed partial class CheckpointSigner(LedgerNode node, ReplicaSigningKey 
         }
     }
 
-    private string? agreed;
+    private string? _agreed;
 
     private bool FoundedAsAgreed()
     {
@@ -71,9 +71,9 @@ public sealed partial class CheckpointSigner(LedgerNode node, ReplicaSigningKey 
         {
             return true;
         }
-        agreed ??= System.Text.Json.JsonSerializer.Serialize(local);
+        _agreed ??= System.Text.Json.JsonSerializer.Serialize(local);
         // The founding one, or (for an institution that joined later) one the consortium reached by its own votes.
-        return node.State.Configurations.Any(c => System.Text.Json.JsonSerializer.Serialize(c) == agreed);
+        return node.State.Configurations.Any(c => System.Text.Json.JsonSerializer.Serialize(c) == _agreed);
     }
 
     // Done when this replica's signature is in, the checkpoint is final, or a newer checkpoint is final already.

@@ -25,7 +25,7 @@ public sealed partial class ConsortiumMembership(
 {
     private static readonly TimeSpan Pace = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan ChangeTimeout = TimeSpan.FromSeconds(30);
-    private readonly HashSet<string> reported = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         local.Configuration is null ? Task.CompletedTask : Task.WhenAll(FollowTrustAsync(stoppingToken), ConvergeAsync(stoppingToken));
@@ -105,7 +105,7 @@ public sealed partial class ConsortiumMembership(
     // Logged once per process: it stays true until an operator acts.
     private bool Report(string what, EndPoint? member, string? name = null)
     {
-        if (reported.Add(what))
+        if (_reported.Add(what))
         {
             if (member is not null)
                 LogUnknownMember(logger, RaftEndPoints.Format(member));

@@ -14,45 +14,45 @@ namespace Platform.Ledger.Node;
 /// </summary>
 public sealed class ConsortiumPeerTrust : IPeerTrust
 {
-    private readonly LedgerState state;
-    private readonly LocalConsortium local;
-    private readonly ReplicaDirectory directory;
-    private volatile TrustedMembers current;
+    private readonly LedgerState _state;
+    private readonly LocalConsortium _local;
+    private readonly ReplicaDirectory _directory;
+    private volatile TrustedMembers _current;
 
     public ConsortiumPeerTrust(LedgerState state, LocalConsortium local, ReplicaDirectory directory)
     {
-        this.state = state;
-        this.local = local;
-        this.directory = directory;
-        current = new TrustedMembers(local.Configuration ?? throw new InvalidOperationException("A consortium's peer trust needs Ledger:Consortium:File."));
+        _state = state;
+        _local = local;
+        _directory = directory;
+        _current = new TrustedMembers(local.Configuration ?? throw new InvalidOperationException("A consortium's peer trust needs Ledger:Consortium:File."));
     }
 
-    public X509Certificate2Collection Authorities => current.Authorities;
+    public X509Certificate2Collection Authorities => _current.Authorities;
 
     /// <summary>The configuration whose members are trusted now.</summary>
-    public ConsortiumConfiguration Configuration => current.Configuration;
+    public ConsortiumConfiguration Configuration => _current.Configuration;
 
     public event Action? Changed;
 
     /// <summary>Takes the configuration now in force on the ledger; raises <see cref="Changed"/> when it is another one.</summary>
     public void Refresh()
     {
-        var inForce = state.Consortium ?? local.Configuration!;
-        if (ReferenceEquals(inForce, current.Configuration))
+        var inForce = _state.Consortium ?? _local.Configuration!;
+        if (ReferenceEquals(inForce, _current.Configuration))
             return;
-        current = new TrustedMembers(inForce);
+        _current = new TrustedMembers(inForce);
         Changed?.Invoke();
     }
 
     public string? Refusal(X509Certificate2 leaf, X509Certificate2 anchor)
     {
-        var trusted = current;
+        var trusted = _current;
         var issuers = trusted.Configuration.Members.Where(m => m.Authority() is { } ca && ca.RawData.AsSpan().SequenceEqual(anchor.RawData)).ToList();
         if (issuers.Count == 0)
             return "its authority is not a member institution's";
         var named = trusted.Configuration.Members
             .SelectMany(m => m.Replicas)
-            .Where(r => leaf.MatchesHostname(directory.HostOf(r)))
+            .Where(r => leaf.MatchesHostname(_directory.HostOf(r)))
             .ToList();
         if (issuers.Any(issuer => named.Count > 0 && named.All(r => issuer.Replicas.Contains(r, StringComparer.Ordinal))))
             return null;

@@ -12,9 +12,9 @@ namespace Platform.Ledger.Node;
 /// </summary>
 public sealed class LedgerNode : IAsyncDisposable
 {
-    private readonly LedgerState state;
-    private readonly RaftReplica replica;
-    private readonly LeaderForwarder forwarder;
+    private readonly LedgerState _state;
+    private readonly RaftReplica _replica;
+    private readonly LeaderForwarder _forwarder;
     private readonly LedgerNodeOptions _options;
     private readonly SubmissionBatcher? _batcher;
     private readonly ReplicaDirectory _directory;
@@ -22,17 +22,17 @@ public sealed class LedgerNode : IAsyncDisposable
     public LedgerNode(LedgerState state, RaftReplica replica, LeaderForwarder forwarder, IOptions<LedgerNodeOptions> options, ReplicaDirectory directory)
     {
         _directory = directory;
-        this.state = state;
-        this.replica = replica;
-        this.forwarder = forwarder;
+        _state = state;
+        _replica = replica;
+        _forwarder = forwarder;
         _options = options.Value;
         // On a follower the batch is formed here and forwarded whole, so the HTTP hop is paid per batch too.
         _batcher = _options.GroupCommit.Enabled ? new SubmissionBatcher(AppendBatchAsync, _options.GroupCommit) : null;
     }
 
-    public LedgerState State => state;
+    public LedgerState State => _state;
 
-    public RaftReplica Replica => replica;
+    public RaftReplica Replica => _replica;
 
     public string ReplicaName => _options.ReplicaName;
 
@@ -45,12 +45,12 @@ public sealed class LedgerNode : IAsyncDisposable
         // Refuse early what every replica would refuse anyway, so garbage never costs a log entry. A refusal that
         // depends on what this replica has applied (an unknown key) is only final on the leader: a follower that is
         // catching up (restarted, or installing a snapshot after losing its volume) lets the leader decide.
-        var validation = state.Validate(signedEvent);
-        if (!validation.IsValid && (replica.IsLeader || !Events.TransientRefusals.IsTransient(validation.ErrorCode)))
+        var validation = _state.Validate(signedEvent);
+        if (!validation.IsValid && (_replica.IsLeader || !Events.TransientRefusals.IsTransient(validation.ErrorCode)))
         {
             return SubmitOutcome.Rejected(validation.ErrorCode!, validation.Reason!);
         }
-        if (validation.Payload is { } payload && state.LeafIndexOf(payload.EventId) is { } existing)
+        if (validation.Payload is { } payload && _state.LeafIndexOf(payload.EventId) is { } existing)
         {
             return SubmitOutcome.Duplicate(payload.EventId, existing);
         }
@@ -75,17 +75,17 @@ public sealed class LedgerNode : IAsyncDisposable
         try
         {
             // The replica waits out an election and the new leader's first entry itself; it refuses only on a follower.
-            var index = await replica.AppendAsync(command.ToBytes(), _options.CommitTimeout, cancellationToken);
+            var index = await _replica.AppendAsync(command.ToBytes(), _options.CommitTimeout, cancellationToken);
             activity?.SetTag("ledger.raft.index", index);
             return command is SubmitBatch
-                ? new AppendResult(index, null, state.OutcomesAt(index))
-                : new AppendResult(index, state.OutcomeAt(index));
+                ? new AppendResult(index, null, _state.OutcomesAt(index))
+                : new AppendResult(index, _state.OutcomeAt(index));
         }
         catch (NotLeaderException notLeader) when (notLeader.Leader is { } leader)
         {
             var leaderApi = ApiOf(leader);
             activity?.SetTag("ledger.forwarded_to", leaderApi.ToString());
-            return await forwarder.ForwardAsync(leaderApi, command, cancellationToken);
+            return await _forwarder.ForwardAsync(leaderApi, command, cancellationToken);
         }
         catch (NotLeaderException ex)
         {

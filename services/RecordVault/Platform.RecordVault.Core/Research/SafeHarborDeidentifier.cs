@@ -44,14 +44,14 @@ public sealed class SafeHarborDeidentifier
         ["Media"] = DroppedResourceReasons.Image,
     };
 
-    private readonly StudyPseudonyms pseudonyms;
-    private readonly DeidentificationLevel level;
+    private readonly StudyPseudonyms _pseudonyms;
+    private readonly DeidentificationLevel _level;
 
     public SafeHarborDeidentifier(StudyPseudonyms pseudonyms, DeidentificationLevel level)
     {
         ArgumentNullException.ThrowIfNull(pseudonyms);
-        this.pseudonyms = pseudonyms;
-        this.level = level;
+        _pseudonyms = pseudonyms;
+        _level = level;
     }
 
     /// <summary>The de-identified copy of one record, or null and the reason (a <see cref="DroppedResourceReasons"/> code).</summary>
@@ -71,7 +71,7 @@ public sealed class SafeHarborDeidentifier
 
         var copy = R4.BaseExtensions.DeepCopy(record);
         var walk = new Walk(this, patientPseudonym);
-        copy.Id = record.Id is { Length: > 0 } id ? pseudonyms.ResourceId(type, id) : null;
+        copy.Id = record.Id is { Length: > 0 } id ? _pseudonyms.ResourceId(type, id) : null;
         copy.Meta = Meta(record.Meta);
         if (copy is R4.DomainResource domain)
         {
@@ -96,11 +96,11 @@ public sealed class SafeHarborDeidentifier
     /// <summary>One date element de-identified by the level's rule; null when it must go.</summary>
     internal R4.DataType? Date(R4.DataType date, int shiftDays) => date switch
     {
-        R4.Date d when d.Value is { Length: >= 4 } v => level == DeidentificationLevel.SafeHarbor
+        R4.Date d when d.Value is { Length: >= 4 } v => _level == DeidentificationLevel.SafeHarbor
             ? new R4.Date(v[..4]) : new R4.Date(ShiftPartial(v, shiftDays)),
-        R4.FhirDateTime t when t.Value is { Length: >= 4 } v => level == DeidentificationLevel.SafeHarbor
+        R4.FhirDateTime t when t.Value is { Length: >= 4 } v => _level == DeidentificationLevel.SafeHarbor
             ? new R4.FhirDateTime(v[..4]) : new R4.FhirDateTime(ShiftDateTime(v, shiftDays)),
-        R4.Instant { Value: { } i } => level == DeidentificationLevel.SafeHarbor ? null : new R4.Instant(i.AddDays(shiftDays)),
+        R4.Instant { Value: { } i } => _level == DeidentificationLevel.SafeHarbor ? null : new R4.Instant(i.AddDays(shiftDays)),
         _ => null,
     };
 
@@ -134,8 +134,8 @@ public sealed class SafeHarborDeidentifier
     /// <summary>The state of one resource's walk: its participant, the renamed contained ids, whether a modifier was seen.</summary>
     private sealed class Walk(SafeHarborDeidentifier owner, string patientPseudonym)
     {
-        private readonly Dictionary<string, string> containedIds = new(StringComparer.Ordinal);
-        private readonly int shiftDays = owner.pseudonyms.DateShiftDays(patientPseudonym);
+        private readonly Dictionary<string, string> _containedIds = new(StringComparer.Ordinal);
+        private readonly int _shiftDays = owner._pseudonyms.DateShiftDays(patientPseudonym);
 
         public bool FoundModifierExtension { get; private set; }
 
@@ -147,7 +147,7 @@ public sealed class SafeHarborDeidentifier
                 var renamed = "c" + (i + 1).ToString(CultureInfo.InvariantCulture);
                 if (contained.Id is { Length: > 0 } old)
                 {
-                    containedIds[old] = renamed;
+                    _containedIds[old] = renamed;
                 }
                 contained.Id = renamed;
                 contained.Meta = null;
@@ -217,13 +217,13 @@ public sealed class SafeHarborDeidentifier
                 case R4.ResourceReference reference:
                     return Reference(reference);
                 case R4.Date or R4.FhirDateTime or R4.Instant:
-                    return owner.Date((R4.DataType)value, shiftDays);
+                    return owner.Date((R4.DataType)value, _shiftDays);
                 case R4.Age age:
                     return Age(age);
                 case R4.FhirString or R4.Markdown:
                     return (parent is R4.Coding && name == "display") || (parent is R4.Quantity && name == "unit") ? Bare((R4.PrimitiveType)value) : null;
                 case R4.Id uid when name == "uid" && parent is R4.ImagingStudy.SeriesComponent or R4.ImagingStudy.InstanceComponent:
-                    return uid.Value is { Length: > 0 } v ? new R4.Id(owner.pseudonyms.Uid(v)) : null;
+                    return uid.Value is { Length: > 0 } v ? new R4.Id(owner._pseudonyms.Uid(v)) : null;
                 case R4.PrimitiveType primitive:
                     return Bare(primitive);
                 case R4.Resource contained:
@@ -264,7 +264,7 @@ public sealed class SafeHarborDeidentifier
         {
             if (text[0] == '#')
             {
-                return containedIds.TryGetValue(text[1..], out var renamed) ? "#" + renamed : null;
+                return _containedIds.TryGetValue(text[1..], out var renamed) ? "#" + renamed : null;
             }
             var parts = text.Split('/');
             var history = Array.IndexOf(parts, "_history");
@@ -279,8 +279,8 @@ public sealed class SafeHarborDeidentifier
             }
             var type = parts[^2];
             return type == "Patient"
-                ? "Patient/" + owner.pseudonyms.Participant(patientPseudonym)
-                : type + "/" + owner.pseudonyms.ResourceId(type, parts[^1]);
+                ? "Patient/" + owner._pseudonyms.Participant(patientPseudonym)
+                : type + "/" + owner._pseudonyms.ResourceId(type, parts[^1]);
         }
 
         private static R4.Age Age(R4.Age age)

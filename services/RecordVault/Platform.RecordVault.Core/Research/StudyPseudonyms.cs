@@ -25,8 +25,8 @@ public sealed class StudyPseudonyms : IDisposable
 
     private static readonly byte[] InfoPrefix = Encoding.ASCII.GetBytes("platform/research/study-pseudonym/v1\0");
 
-    private readonly byte[] key;
-    private bool disposed;
+    private readonly byte[] _key;
+    private bool _disposed;
 
     public StudyPseudonyms(ReadOnlySpan<byte> masterKey, string studyId)
     {
@@ -37,7 +37,7 @@ public sealed class StudyPseudonyms : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(studyId);
         StudyId = studyId;
         var info = InfoPrefix.Concat(Encoding.UTF8.GetBytes(studyId)).ToArray();
-        key = HKDF.DeriveKey(HashAlgorithmName.SHA256, masterKey.ToArray(), 32, salt: [], info: info);
+        _key = HKDF.DeriveKey(HashAlgorithmName.SHA256, masterKey.ToArray(), 32, salt: [], info: info);
     }
 
     public string StudyId { get; }
@@ -69,10 +69,10 @@ public sealed class StudyPseudonyms : IDisposable
 
     public void Dispose()
     {
-        if (!disposed)
+        if (!_disposed)
         {
-            CryptographicOperations.ZeroMemory(key);
-            disposed = true;
+            CryptographicOperations.ZeroMemory(_key);
+            _disposed = true;
         }
     }
 
@@ -80,9 +80,9 @@ public sealed class StudyPseudonyms : IDisposable
 
     private byte[] Mac(string kind, string input)
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(input);
-        return HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(kind + "\0" + input));
+        return HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(kind + "\0" + input));
     }
 
     public override string ToString() => $"{nameof(StudyPseudonyms)}({StudyId})";

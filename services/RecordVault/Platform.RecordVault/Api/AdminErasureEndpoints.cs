@@ -2,8 +2,8 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Platform.Hosting.Idempotency;
 using Microsoft.Extensions.Logging;
+using Platform.Hosting.Idempotency;
 using Platform.RecordVault.Records;
 using Platform.ServiceDefaults;
 

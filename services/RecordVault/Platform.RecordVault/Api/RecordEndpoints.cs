@@ -6,13 +6,13 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Platform.Contracts.CodeLists;
 using Platform.Hosting.Idempotency;
 using Platform.RecordVault.Access;
 using Platform.RecordVault.Core;
 using Platform.RecordVault.Data;
 using Platform.RecordVault.Records;
 using Platform.ServiceDefaults;
-using Platform.Contracts.CodeLists;
 using Platform.SignedEvents;
 
 namespace Platform.RecordVault.Api;

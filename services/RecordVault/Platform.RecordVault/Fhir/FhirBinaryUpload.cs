@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Http;
+using Platform.Contracts.CodeLists;
 using Platform.RecordVault.Core;
 using Platform.RecordVault.Records;
 using Platform.ServiceDefaults;
-using Platform.Contracts.CodeLists;
 using R4 = Hl7.Fhir.Model;
 
 namespace Platform.RecordVault.Fhir;

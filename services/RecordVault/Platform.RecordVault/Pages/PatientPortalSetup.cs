@@ -6,9 +6,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.RecordVault.Api;
 using Platform.RecordVault.Pages.Portal;
+using Platform.RecordVault.Text;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.BackchannelLogout;
-using Platform.RecordVault.Text;
 using Platform.WebUi;
 using Platform.WebUi.Text;
 

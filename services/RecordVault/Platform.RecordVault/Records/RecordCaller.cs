@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
-using Platform.ServiceDefaults;
 using Platform.Contracts.CodeLists;
+using Platform.ServiceDefaults;
 
 namespace Platform.RecordVault.Records;
 

@@ -3,13 +3,13 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Platform.Contracts.CodeLists;
+using Platform.Contracts.Decisions;
 using Platform.Crypto;
 using Platform.RecordVault.Access;
 using Platform.RecordVault.Core;
 using Platform.RecordVault.Data;
 using Platform.ServiceDefaults;
-using Platform.Contracts.CodeLists;
-using Platform.Contracts.Decisions;
 
 namespace Platform.RecordVault.Records;
 

@@ -2,11 +2,11 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Query;
 using Microsoft.Extensions.Options;
+using Platform.Contracts.CodeLists;
 using Platform.RecordVault.Core;
 using Platform.RecordVault.Data;
 using Platform.RecordVault.Records;
 using Platform.ServiceDefaults;
-using Platform.Contracts.CodeLists;
 using R4 = Hl7.Fhir.Model;
 
 namespace Platform.RecordVault.Fhir.Bulk;

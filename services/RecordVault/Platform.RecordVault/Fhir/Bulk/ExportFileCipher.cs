@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Options;
+using Platform.Contracts.CodeLists;
 using Platform.Crypto;
 using Platform.RecordVault.Core;
 using Platform.RecordVault.Data;
 using Platform.RecordVault.Records;
-using Platform.Contracts.CodeLists;
 
 namespace Platform.RecordVault.Fhir.Bulk;
 

@@ -2,12 +2,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
+using Platform.Contracts.CodeLists;
 using Platform.RecordVault.Core;
 using Platform.RecordVault.Pages.Portal;
 using Platform.RecordVault.Records;
 using Platform.RecordVault.Text;
 using Platform.ServiceDefaults;
-using Platform.Contracts.CodeLists;
 
 namespace Platform.RecordVault.Pages.My;
 

@@ -1,7 +1,7 @@
+using Platform.Contracts.CodeLists;
 using Platform.Contracts.Decisions;
 using Platform.RecordVault.Data;
 using Platform.RecordVault.Text;
-using Platform.Contracts.CodeLists;
 
 namespace Platform.RecordVault.Pages.Portal;
 

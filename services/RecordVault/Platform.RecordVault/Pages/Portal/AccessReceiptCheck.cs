@@ -1,10 +1,10 @@
 using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
+using Platform.Crypto.Jose;
 using Platform.Ledger.Verification;
 using Platform.RecordVault.Api;
 using Platform.RecordVault.Data;
-using Platform.Crypto.Jose;
 
 namespace Platform.RecordVault.Pages.Portal;
 

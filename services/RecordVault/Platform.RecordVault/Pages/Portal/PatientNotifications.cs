@@ -1,5 +1,5 @@
-using Platform.Contracts.Decisions;
 using Microsoft.EntityFrameworkCore;
+using Platform.Contracts.Decisions;
 using Platform.RecordVault.Access;
 using Platform.RecordVault.Data;
 using Platform.RecordVault.Records;

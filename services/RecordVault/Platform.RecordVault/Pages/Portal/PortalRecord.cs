@@ -1,6 +1,6 @@
+using Platform.Contracts.CodeLists;
 using Platform.RecordVault.Data;
 using Platform.RecordVault.Text;
-using Platform.Contracts.CodeLists;
 
 namespace Platform.RecordVault.Pages.Portal;
 
