@@ -16,7 +16,7 @@ using Platform.Contracts.CodeLists;
 using Platform.Contracts.Events;
 using Platform.Crypto;
 using Platform.Identity.Accounts;
-using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Testing;
 using Platform.Messaging;
 using Platform.Messaging.InProcess;
 using Platform.Messaging.Outbox;

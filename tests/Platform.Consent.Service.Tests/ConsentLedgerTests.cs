@@ -7,7 +7,7 @@ using Platform.Consent.Core;
 using Platform.Consent.Data;
 using Platform.Contracts.Events;
 using Platform.Identity.Accounts;
-using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Testing;
 using Platform.Ledger.Verification;
 using Platform.Messaging;
 using Platform.Testing;
@@ -150,15 +150,7 @@ public sealed class ConsentLedgerTests(ConsentPlatform platform) : IClassFixture
         var keys = Directory.CreateTempSubdirectory("consent-keys-noledger-").FullName;
         try
         {
-            await using var consent = await ServiceUnderTest.StartAsync(ConsentService.Build, new Dictionary<string, string?>
-            {
-                ["Keys:Provider"] = "Software",
-                ["Keys:Software:KeyDirectory"] = keys,
-                ["Consent:Pages:ClientSecret"] = ConsentPlatform.PagesSecret,
-                ["Authentication:Authority"] = platform.Identity.BaseAddress.AbsoluteUri,
-                ["Authentication:RequireHttpsMetadata"] = "false",
-                ["Consent:LedgerUrl"] = "",
-            });
+            await using var consent = await platform.StartOtherConsentAsync(keys, new Dictionary<string, string?> { ["Consent:LedgerUrl"] = "" });
             var admin = await TestAccounts.CreateAsync(platform.Identity.Service.Services, PlatformRoles.Admin);
             var adminToken = await platform.UserTokenAsync(admin, "openid consent.manage");
             using var request = new HttpRequestMessage(HttpMethod.Post, "/admin/projection/rebuild?apply=true") { Content = System.Net.Http.Json.JsonContent.Create(new { }) };

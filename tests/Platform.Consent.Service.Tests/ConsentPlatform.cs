@@ -9,7 +9,7 @@ using Platform.Consent.Consents;
 using Platform.Crypto.Software;
 using Platform.Identity.Accounts;
 using Platform.Identity.Oidc;
-using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Testing;
 using Platform.Ledger;
 using Platform.Ledger.Node;
 using Platform.Ledger.Verification;
@@ -127,6 +127,27 @@ public sealed class ConsentPlatform : IAsyncLifetime
         catch (IOException)
         {
         }
+    }
+
+    /// <summary>
+    /// A second consent service beside the fixture's, on its own keys in <paramref name="keyDirectory"/>, trusting the
+    /// same identity service; <paramref name="settings"/> add to or replace its settings (another ledger, none).
+    /// </summary>
+    public Task<ServiceUnderTest> StartOtherConsentAsync(string keyDirectory, IReadOnlyDictionary<string, string?> settings)
+    {
+        var all = new Dictionary<string, string?>
+        {
+            ["Keys:Provider"] = "Software",
+            ["Keys:Software:KeyDirectory"] = keyDirectory,
+            ["Consent:Pages:ClientSecret"] = PagesSecret,
+            ["Authentication:Authority"] = Identity.BaseAddress.AbsoluteUri,
+            ["Authentication:RequireHttpsMetadata"] = "false",
+        };
+        foreach (var (key, value) in settings)
+        {
+            all[key] = value;
+        }
+        return ServiceUnderTest.StartAsync(ConsentService.Build, all);
     }
 
     /// <summary>A fresh patient and a consent.manage token for them.</summary>

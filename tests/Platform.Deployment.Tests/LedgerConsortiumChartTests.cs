@@ -49,6 +49,11 @@ public class LedgerConsortiumChartTests
         Assert.DoesNotContain(container.Env, e => e.Name == "Ledger__RaftTls__AuthorityFile");
         Assert.DoesNotContain(manifests.All<V1Secret>(), s => s.Metadata.Name == "nord-ledger-raft-tls");
 
+        // That key is the institution's own credential towards the others (it signs forwards to the leader): no
+        // cluster token shared between institutions is given to the replica.
+        Assert.DoesNotContain(container.Env, e => e.Name == "Ledger__ClusterToken");
+        Assert.DoesNotContain(container.Env, e => e.ValueFrom?.SecretKeyRef?.Name == "platform-ledger-cluster");
+
         // Every replica of the consortium by its external endpoint, in the agreed order.
         Assert.Equal("ledger-0.lac.example.org:5204", WorkloadTests.Env(container, "Ledger__Replicas__1__RaftEndPoint").Value);
         Assert.Equal("sud-ledger-0", WorkloadTests.Env(container, "Ledger__Replicas__2__Name").Value);

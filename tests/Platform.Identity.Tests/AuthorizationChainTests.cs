@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Platform.Identity.Accounts;
-using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Testing;
 
 namespace Platform.Identity.Tests;
 

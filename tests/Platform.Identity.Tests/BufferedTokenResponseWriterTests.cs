@@ -9,7 +9,7 @@ using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using OpenIddict.Server.AspNetCore;
 using Platform.Identity.Oidc;
-using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Testing;
 using static OpenIddict.Server.OpenIddictServerEvents;
 
 namespace Platform.Identity.Tests;

@@ -3,7 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Testing;
 
 namespace Platform.Identity.Tests;
 

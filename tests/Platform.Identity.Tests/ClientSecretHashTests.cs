@@ -8,7 +8,7 @@ using OpenIddict.Core;
 using OpenIddict.EntityFrameworkCore.Models;
 using Platform.Identity.Data;
 using Platform.Identity.Oidc;
-using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Testing;
 
 namespace Platform.Identity.Tests;
 

@@ -9,7 +9,7 @@ using System.Text.Json.Nodes;
 using Platform.Crypto.Jose;
 using Platform.Identity.Accounts;
 using Platform.Identity.Credentials;
-using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Testing;
 
 namespace Platform.Identity.Tests;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OpenIddict.Server;
 using Platform.Identity.Oidc;
-using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Testing;
 using static OpenIddict.Server.OpenIddictServerEvents;
 
 namespace Platform.Identity.Tests;

@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Platform.Hosting.Idempotency;
 using Platform.Identity.Accounts;
 using Platform.Identity.Data;
-using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Testing;
 using Platform.Testing;
 
 namespace Platform.Identity.Tests;

@@ -10,7 +10,7 @@ using Platform.Crypto.Jose;
 using Platform.Identity.Accounts;
 using Platform.Identity.Credentials;
 using Platform.Identity.Data;
-using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Testing;
 using Platform.Identity.Vci;
 
 namespace Platform.Identity.Tests;

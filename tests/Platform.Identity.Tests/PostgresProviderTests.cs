@@ -1,6 +1,6 @@
 using System.Net;
 using Platform.Identity.Accounts;
-using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Testing;
 using Platform.Testing;
 
 namespace Platform.Identity.Tests;

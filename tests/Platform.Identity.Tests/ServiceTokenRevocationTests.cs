@@ -9,7 +9,7 @@ using OpenIddict.Abstractions;
 using Platform.Contracts;
 using Platform.Contracts.Events;
 using Platform.Identity.Data;
-using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Testing;
 using Platform.Messaging;
 using Platform.Messaging.InProcess;
 using Platform.Testing;

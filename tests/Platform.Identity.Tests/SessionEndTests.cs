@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Platform.Identity.Accounts;
 using Platform.Identity.Data;
 using Platform.Identity.Sessions;
-using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Testing;
 
 namespace Platform.Identity.Tests;
 

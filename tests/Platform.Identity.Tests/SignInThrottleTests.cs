@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Platform.Identity.Accounts;
 using Platform.Testing;
 using StackExchange.Redis;
@@ -9,7 +10,7 @@ namespace Platform.Identity.Tests;
 public sealed class SignInThrottleTests : IAsyncLifetime
 {
     private readonly RedisServer _redis = new();
-    private readonly ManualClock _time = new();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     public Task InitializeAsync() => _redis.InitializeAsync();
 
@@ -58,14 +59,4 @@ public sealed class SignInThrottleTests : IAsyncLifetime
         await throttle.FailedAsync(account, "203.0.113.7", CancellationToken.None);
         Assert.Equal(TimeSpan.Zero, await throttle.WaitAsync(account, "203.0.113.7", CancellationToken.None));
     }
-}
-
-/// <summary>A clock the test moves by hand.</summary>
-internal sealed class ManualClock : TimeProvider
-{
-    private DateTimeOffset _now = new(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
-    public override DateTimeOffset GetUtcNow() => _now;
-
-    public void Advance(TimeSpan by) => _now += by;
 }

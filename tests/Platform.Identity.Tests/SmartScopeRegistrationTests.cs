@@ -1,5 +1,5 @@
 using Platform.Identity.Oidc;
-using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Testing;
 using Platform.ServiceDefaults;
 using Errors = OpenIddict.Abstractions.OpenIddictConstants.Errors;
 using Permissions = OpenIddict.Abstractions.OpenIddictConstants.Permissions;

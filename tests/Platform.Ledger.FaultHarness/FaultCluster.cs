@@ -226,6 +226,14 @@ public sealed class FaultCluster : IAsyncDisposable
     /// <summary>The Raft CA of the institution running <paramref name="replica"/> (consortium mode).</summary>
     public ReplicaCertificateAuthority InstitutionAuthority(ReplicaProcess replica) => _institutionAuthorities[replica.Name];
 
+    /// <summary>The Raft TLS certificate (with its key) <paramref name="replica"/> was started with, as its files hold it.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2 RaftCertificate(ReplicaProcess replica)
+    {
+        var directory = Path.Combine(_root, "raft-tls");
+        return System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(
+            Path.Combine(directory, replica.Name + ".crt"), Path.Combine(directory, replica.Name + ".key"));
+    }
+
     // Each institution makes its key in its own key provider (the replica's key directory, where the process finds
     // it) and its own CA; the founding configuration lists their public halves.
     private async Task WriteConsortiumAsync()

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Identity.Accounts;
 using Platform.RecordVault.Data;
+using Platform.Testing;
 
 namespace Platform.RecordVault.Service.Tests;
 
@@ -19,7 +20,8 @@ public sealed class ConsentOutageTests(VaultPlatform platform)
     [Fact]
     public async Task A_silent_or_broken_consent_service_is_a_503_with_Retry_After_and_an_audited_refusal_and_reads_resume_when_it_is_back()
     {
-        await using var consent = await ConsentSwitch.StartAsync(platform.Consent.Client.BaseAddress!);
+        await using var consent = await ServiceSwitch.ForwardingAsync(platform.Consent.Client.BaseAddress!,
+            """{"decision":"permit","reason":"consent_permits"}""", "Authorization", "X-Subject-Token");
         await platform.RestartVaultAsync(new Dictionary<string, string?>
         {
             ["RecordVault:ConsentUrl"] = consent.Address.AbsoluteUri,
@@ -39,7 +41,7 @@ public sealed class ConsentOutageTests(VaultPlatform platform)
             Assert.True(granted == HttpStatusCode.Created, grant.ToString());
             Assert.Equal(HttpStatusCode.OK, (await platform.VaultAsync(HttpMethod.Get, $"/records/{id}", clinicianToken)).Status);
 
-            foreach (var (mode, reason) in new[] { (ConsentSwitchMode.Silent, "consent_service_timeout"), (ConsentSwitchMode.Malformed, "consent_service_malformed_answer"), (ConsentSwitchMode.Failing, "consent_service_503") })
+            foreach (var (mode, reason) in new[] { (ServiceSwitchMode.Silent, "consent_service_timeout"), (ServiceSwitchMode.Malformed, "consent_service_malformed_answer"), (ServiceSwitchMode.Failing, "consent_service_503") })
             {
                 consent.Mode = mode;
                 var (status, problem, raw) = await platform.VaultAsync(HttpMethod.Get, $"/records/{id}", clinicianToken);
@@ -50,11 +52,11 @@ public sealed class ConsentOutageTests(VaultPlatform platform)
                 Assert.DoesNotContain("glucose", problem.ToString(), StringComparison.Ordinal);
             }
             // Malformed rather than failing: few enough failures in the window that the circuit stays closed for what follows.
-            consent.Mode = ConsentSwitchMode.Malformed;
+            consent.Mode = ServiceSwitchMode.Malformed;
             var (listStatus, listProblem, _) = await platform.VaultAsync(HttpMethod.Get, $"/patients/{patient.Id}/records", clinicianToken);
             Assert.Equal((HttpStatusCode.ServiceUnavailable, "consent_unavailable"), (listStatus, listProblem.GetProperty("code").GetString()));
 
-            consent.Mode = ConsentSwitchMode.Forward;
+            consent.Mode = ServiceSwitchMode.Forward;
             var (back, _, content) = await platform.VaultAsync(HttpMethod.Get, $"/records/{id}", clinicianToken);
             Assert.Equal(HttpStatusCode.OK, back);
             Assert.Contains("glucose", await content.Content.ReadAsStringAsync(), StringComparison.Ordinal);

@@ -3,7 +3,7 @@
 using System.Net;
 using Hl7.Fhir.Rest;
 using Platform.Identity.Accounts;
-using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Testing;
 using Platform.RecordVault.Fhir;
 using R4 = Hl7.Fhir.Model;
 

@@ -3,7 +3,7 @@
 using System.Net;
 using System.Text.Json;
 using Platform.Identity.Smart;
-using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Testing;
 
 namespace Platform.RecordVault.Service.Tests;
 

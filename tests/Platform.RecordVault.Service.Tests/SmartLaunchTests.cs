@@ -5,7 +5,7 @@ using System.Text.Json;
 using Hl7.Fhir.Rest;
 using Platform.Identity.Accounts;
 using Platform.Identity.Smart;
-using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Testing;
 using Platform.RecordVault.Fhir;
 using Platform.ServiceDefaults.Smart;
 using R4 = Hl7.Fhir.Model;

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Platform.Contracts.Events;
 using Platform.Identity.Accounts;
-using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Testing;
 using Platform.Ledger.Verification;
 using Platform.Messaging;
 using Platform.RecordVault.Access;

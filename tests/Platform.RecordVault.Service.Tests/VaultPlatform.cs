@@ -10,7 +10,7 @@ using Platform.Crypto.Jose;
 using Platform.Crypto.Software;
 using Platform.Identity.Accounts;
 using Platform.Identity.Oidc;
-using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Testing;
 using Platform.Ledger;
 using Platform.Ledger.Node;
 using Platform.Messaging.InProcess;

@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Platform.Identity.Accounts;
-using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Testing;
 
 namespace Platform.Security.Tests;
 
@@ -292,6 +292,7 @@ public static class RequestCatalog
         Plain("ledger", "GET", "/replicas/keys");
         Plain("ledger", "GET", "/cluster/status");
         Plain("ledger", "GET", "/consortium");
+        Plain("ledger", "GET", "/consortium/history");
         Plain("ledger", "GET", "/governance/proposals");
         Add("ledger", "GET", "/governance/proposals/{id}", (_, _) => Path("/governance/proposals/matrix-no-such-proposal"));
         // Member-signed documents (docs/consortium.md, "Governance"); the dev host's ledger has no consortium.

@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Platform.DevHost;
 using Platform.Identity.Accounts;
-using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Testing;
 using Platform.Testing;
 
 namespace Platform.Security.Tests;

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Testing;
 
 namespace Platform.Security.Tests;
 

@@ -7,7 +7,7 @@ using Platform.Crypto.Jose;
 using Platform.Identity.Accounts;
 using Platform.Identity.Credentials;
 using Platform.Identity.Oidc;
-using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Testing;
 
 namespace Platform.Wallet.Tests;
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Platform.Crypto.Jose;
 using Platform.Identity.Accounts;
 using Platform.Identity.Credentials;
-using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Testing;
 
 namespace Platform.Wallet.Tests;
 

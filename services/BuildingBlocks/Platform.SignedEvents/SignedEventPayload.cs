@@ -13,6 +13,7 @@ namespace Platform.SignedEvents;
 [JsonDerivedType(typeof(BlindedConsentEventPayload), SignedEventTypes.ConsentChangedBlinded)]
 [JsonDerivedType(typeof(BlindedAccessEventPayload), SignedEventTypes.AccessRecordedBlinded)]
 [JsonDerivedType(typeof(ResearchExportEventPayload), SignedEventTypes.ResearchExported)]
+[JsonDerivedType(typeof(ResearchCreditEventPayload), SignedEventTypes.ResearchCredited)]
 public abstract record SignedEventPayload
 {
     /// <summary>Unique per event; the ledger commits an event id once.</summary>
@@ -122,4 +123,19 @@ public sealed record ResearchExportEventPayload : SignedEventPayload
     [JsonPropertyName("manifestHash")]
     [JsonRequired]
     public string ManifestHash { get; init; } = "";
+}
+
+/// <summary>
+/// <c>research.credited</c>: the consent service credited a research participant with a study's compensation for an
+/// export. Blinded like a v2 consent event, under a secret of this one credit: <c>subject</c> is the patient's
+/// blinded identifier (<see cref="LedgerBlinding.Identifier"/>) and <c>creditHash</c> the HMAC of the credit's
+/// canonical form (export, study, opt-in, amount, currency, basis). No pseudonym, study, export or amount is in clear,
+/// and two credits of one patient cannot be linked without their secrets, which only the consent service and the
+/// patient hold.
+/// </summary>
+public sealed record ResearchCreditEventPayload : SignedEventPayload
+{
+    [JsonPropertyName("creditHash")]
+    [JsonRequired]
+    public string CreditHash { get; init; } = "";
 }

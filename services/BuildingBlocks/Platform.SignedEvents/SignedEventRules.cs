@@ -10,7 +10,7 @@ public static partial class SignedEventRules
 
     public static readonly IReadOnlyDictionary<string, string[]> AllowedTypesByIssuer = new Dictionary<string, string[]>(StringComparer.Ordinal)
     {
-        ["consent"] = [SignedEventTypes.ConsentChanged, SignedEventTypes.ConsentChangedBlinded],
+        ["consent"] = [SignedEventTypes.ConsentChanged, SignedEventTypes.ConsentChangedBlinded, SignedEventTypes.ResearchCredited],
         ["record-vault"] = [SignedEventTypes.AccessRecorded, SignedEventTypes.AccessRecordedBlinded, SignedEventTypes.ResearchExported],
     };
 
@@ -42,8 +42,18 @@ public static partial class SignedEventRules
         AccessEventPayload a when !AccessOutcomes.Contains(a.Outcome) => $"outcome must be one of {string.Join(", ", AccessOutcomes)}",
         ResearchExportEventPayload r when !ResearchExport().IsMatch(r.Subject) => "subject of a research export is export-<32 hex>",
         ResearchExportEventPayload r when !Sha256Hex().IsMatch(r.ManifestHash) => "manifestHash is not lowercase hex SHA-256",
+        ResearchCreditEventPayload c when !BlindedIdentifier().IsMatch(c.Subject) => "subject of a research credit is a blinded identifier (43 base64url characters)",
+        ResearchCreditEventPayload c when !Sha256Hex().IsMatch(c.CreditHash) => "creditHash is not lowercase hex HMAC-SHA256",
         _ => null,
     };
+
+    /// <summary>
+    /// A blinded identifier (<see cref="LedgerBlinding.Identifier"/>: base64url of an HMAC-SHA256, 43 characters). A
+    /// <c>research.credited</c> subject must have this shape (account ids, 32 hex, do not); whether it is blinded
+    /// cannot be checked without the credit's secret.
+    /// </summary>
+    [GeneratedRegex("^[A-Za-z0-9_-]{43}\\z", RegexOptions.CultureInvariant)]
+    public static partial Regex BlindedIdentifier();
 
     /// <summary>The subject of a <c>research.exported</c> event: the export's own random id, never a patient's or a study's.</summary>
     [GeneratedRegex("^export-[0-9a-f]{32}\\z", RegexOptions.CultureInvariant)]

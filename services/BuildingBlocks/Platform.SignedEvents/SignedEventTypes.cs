@@ -14,11 +14,15 @@ public static class SignedEventTypes
     /// <summary>A research export's manifest hash (docs/research.md, "The manifest on the ledger").</summary>
     public const string ResearchExported = "research.exported";
 
+    /// <summary>A participant's compensation credit for a research export (docs/research.md, "Compensation").</summary>
+    public const string ResearchCredited = "research.credited";
+
     public static string Of(SignedEventPayload payload) => payload switch
     {
         BlindedConsentEventPayload => ConsentChangedBlinded,
         BlindedAccessEventPayload => AccessRecordedBlinded,
         ResearchExportEventPayload => ResearchExported,
+        ResearchCreditEventPayload => ResearchCredited,
         ConsentEventPayload => ConsentChanged,
         AccessEventPayload => AccessRecorded,
         _ => throw new ArgumentOutOfRangeException(nameof(payload), "Not a known signed event payload."),

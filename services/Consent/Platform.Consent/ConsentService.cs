@@ -43,6 +43,7 @@ public static class ConsentService
                 builder.Services.AddScoped<AccessRequestCommands>();
                 builder.Services.AddScoped<ResearchCommands>();
                 builder.Services.AddScoped<ResearchOptInCommands>();
+                builder.Services.AddScoped<ResearchCredits>();
                 builder.Services.AddAuthorization(ResearchEndpoints.AddPolicy);
                 builder.Services.AddOptions<AccessRequestOptions>().Bind(builder.Configuration.GetSection("Consent:AccessRequests"))
                     .Validate(o => o.IsValid, "Consent:AccessRequests:Lifetime must be more than zero and at most 7 days, MaxPendingPerClinician 1-1000.").ValidateOnStart();
@@ -75,13 +76,22 @@ public static class ConsentService
                     var ledgerClient = builder.Configuration["Consent:LedgerAuditToken"] is { Length: > 0 } auditToken
                         ? builder.Services.AddHttpClient(ProjectionRebuild.HttpClientName).AddHttpMessageHandler(() => new StaticBearerHandler(auditToken))
                         : builder.Services.AddServiceClient(ProjectionRebuild.HttpClientName, ProjectionRebuild.AuditScope);
-                    ledgerClient.ConfigureHttpClient(client => client.BaseAddress = new Uri(ledgerUrl.TrimEnd('/') + "/"));
+                    var rebuildSection = builder.Configuration.GetSection(ProjectionRebuildOptions.Section);
+                    builder.Services.AddOptions<ProjectionRebuildOptions>().Bind(rebuildSection)
+                        .Validate(o => o.LedgerTimeout > TimeSpan.Zero, "Consent:Rebuild:LedgerTimeout must be positive.")
+                        .Validate(o => o.LedgerAttemptTimeout > TimeSpan.Zero && o.LedgerAttemptTimeout <= o.LedgerTimeout,
+                            "Consent:Rebuild:LedgerAttemptTimeout must be positive and not longer than Consent:Rebuild:LedgerTimeout.")
+                        .ValidateOnStart();
+                    // Also read here: the client is composed before the container exists.
+                    var rebuild = rebuildSection.Get<ProjectionRebuildOptions>() ?? new ProjectionRebuildOptions();
+                    ledgerClient.AddServiceClientResilience(new Uri(ledgerUrl), rebuild.LedgerTimeout, rebuild.LedgerAttemptTimeout);
                     builder.Services.AddScoped<ProjectionRebuild>();
                 }
                 events.AddSubscription<IdentityRevokedV1, IdentityRevokedHandler>()
                       .AddSubscription<IdentityVerifiedV1, IdentityVerifiedHandler>()
                       .AddSubscription<ResearchExportIncludedV1, ResearchExportIncludedHandler>()
-                      .AddReceiptReconciliation<ConsentDbContext, ConsentReceiptHolder>(builder.Configuration, builder.Configuration["Consent:LedgerUrl"]);
+                      .AddReceiptReconciliation<ConsentDbContext, ConsentReceiptHolder>(builder.Configuration, builder.Configuration["Consent:LedgerUrl"])
+                      .AddReceiptHolder<ResearchCreditReceiptHolder>();
             },
             mapEndpoints: app =>
             {

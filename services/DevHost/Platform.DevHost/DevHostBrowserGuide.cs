@@ -18,6 +18,7 @@ internal static class DevHostBrowserGuide
             ("patient portal", At("record-vault", "/my")),
             ("consents", At("consent", "/my/consents")),
             ("access requests", At("consent", "/my/requests")),
+            ("research studies", At("consent", "/my/research")),
             ("clinician portal", At("clinician-portal", "/")),
             ("KYC review", At("identity", "/kyc/review/queue")),
         };
@@ -33,9 +34,10 @@ internal static class DevHostBrowserGuide
         output.WriteLine("Demo accounts (public passwords, development only):");
         foreach (var demo in AccountSeeder.DemoAccounts)
         {
-            var secondFactor = demo.Role == PlatformRoles.Patient ? "" : "  + TOTP";
-            output.WriteLine($"  {demo.Email,-21} {demo.Password,-25} {demo.Role}{secondFactor}");
+            output.WriteLine($"  {demo.Email,-21} {demo.Password,-25} {demo.Role}{(demo.HasSecondFactor ? "  + TOTP" : "")}");
         }
+        var researcher = DevHostResearchSeed.Researcher;
+        output.WriteLine($"  {researcher.Email,-21} {researcher.Password,-25} researcher of \"{DevHostResearchSeed.OrganisationName}\"  + TOTP (docs/research.md)");
         output.WriteLine($"  TOTP secret       {AccountSeeder.DemoTotpSecret} (add it to an authenticator app)");
     }
 }

@@ -28,6 +28,17 @@ catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connectio
     return 1;
 }
 
+// The research demo (a verified organisation, its researcher and a study): after the start, since it crosses services.
+// A demo that could not be seeded leaves the rest of the dev host usable; the next start tries again.
+try
+{
+    await DevHostResearchSeed.RunAsync(host, CancellationToken.None);
+}
+catch (Exception ex) when (ex is InvalidOperationException or Platform.ServiceDefaults.ProblemException or Microsoft.EntityFrameworkCore.DbUpdateException)
+{
+    await Console.Error.WriteLineAsync($"The research demo was not seeded (docs/research.md#try-it-on-the-dev-host): {ex.Message}");
+}
+
 Console.WriteLine();
 Console.WriteLine("KYC identity and consent platform — embedded dev host");
 Console.WriteLine($"  data folder   {options.DataDirectory}");

@@ -1,15 +1,25 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+
 namespace Platform.Wallet.Cli;
 
 /// <summary>
-/// A small argument parser: <c>--name value</c>, <c>--name=value</c>, boolean flags and positionals (<c>-</c> is a
-/// positional or a value: stdin/stdout). Unknown options are usage errors.
+/// One command's options, parsed by System.CommandLine: <c>--name value</c>, <c>--name=value</c>, boolean flags,
+/// positionals after the options or after <c>--</c> (<c>-</c> is a positional or a value: stdin/stdout). Every
+/// parse error becomes a usage error (exit 2) in the wallet's own words, which name the option; <c>@file</c>
+/// arguments are file names, not response files.
 /// </summary>
 internal sealed class CliArguments
 {
-    private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _flags = new(StringComparer.Ordinal);
+    private static readonly ParserConfiguration Configuration = new() { ResponseFileTokenReplacer = null };
 
-    private CliArguments(IReadOnlyList<string> positionals) => Positionals = positionals;
+    private readonly ParseResult _parsed;
+
+    private CliArguments(ParseResult parsed, IReadOnlyList<string> positionals)
+    {
+        _parsed = parsed;
+        Positionals = positionals;
+    }
 
     public IReadOnlyList<string> Positionals { get; }
 
@@ -17,79 +27,64 @@ internal sealed class CliArguments
     public static CliArguments Parse(IEnumerable<string> args, IReadOnlyCollection<string> options, IReadOnlyCollection<string>? flags = null,
         int maxPositionals = 0)
     {
+        ArgumentNullException.ThrowIfNull(args);
         flags ??= [];
-        var positionals = new List<string>();
-        var parsed = new CliArguments(positionals);
-        using var e = args.GetEnumerator();
-        var onlyPositionals = false;
-        while (e.MoveNext())
+        var values = options.Select(name => new Option<string>("--" + name) { Arity = ArgumentArity.ExactlyOne }).ToList();
+        var switches = flags.Select(name => new Option<bool>("--" + name)).ToList();
+        var positionals = new Argument<string[]>("arguments") { Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("wallet") { positionals };
+        values.ForEach(command.Options.Add);
+        switches.ForEach(command.Options.Add);
+
+        var list = args.ToArray();
+        var parsed = command.Parse(list, Configuration);
+        var given = parsed.GetValue(positionals) ?? [];
+        // An option nobody declared lands among the positionals; only after "--" may a positional start with "--".
+        var literal = Array.IndexOf(list, "--") is var dashes and >= 0 ? list.Length - dashes - 1 : 0;
+        var unmatched = parsed.UnmatchedTokens.Concat(given.Take(given.Length - literal))
+            .FirstOrDefault(token => token.StartsWith("--", StringComparison.Ordinal));
+        if (unmatched is not null)
         {
-            var arg = e.Current;
-            if (onlyPositionals || !arg.StartsWith("--", StringComparison.Ordinal))
+            throw CliException.Usage($"unknown option {OptionName(unmatched)}.");
+        }
+        foreach (var option in values)
+        {
+            if (parsed.GetResult(option) is { } result && (result.IdentifierTokenCount > 1 || result.Tokens.Count > 1))
             {
-                positionals.Add(arg);
-                continue;
+                throw CliException.Usage($"{option.Name} is given twice.");
             }
-            if (arg == "--")
+            if (parsed.GetResult(option) is { Tokens.Count: 0 })
             {
-                onlyPositionals = true;
-                continue;
-            }
-            var name = arg[2..];
-            string? inline = null;
-            if (name.IndexOf('=', StringComparison.Ordinal) is var eq and >= 0)
-            {
-                inline = name[(eq + 1)..];
-                name = name[..eq];
-            }
-            if (flags.Contains(name))
-            {
-                if (inline is not null)
-                {
-                    throw CliException.Usage($"--{name} takes no value.");
-                }
-                parsed._flags.Add(name);
-                continue;
-            }
-            if (!options.Contains(name))
-            {
-                throw CliException.Usage($"unknown option --{name}.");
-            }
-            if (inline is null)
-            {
-                if (!e.MoveNext())
-                {
-                    throw CliException.Usage($"--{name} needs a value.");
-                }
-                inline = e.Current;
-            }
-            if (!parsed._values.TryAdd(name, inline))
-            {
-                throw CliException.Usage($"--{name} is given twice.");
+                throw CliException.Usage($"{option.Name} needs a value.");
             }
         }
-        if (positionals.Count > maxPositionals)
+        foreach (var flag in switches)
         {
-            throw CliException.Usage($"unexpected argument '{positionals[maxPositionals]}'.");
+            // A flag is present or absent: "--force=false" or "--force true" would read as something they are not.
+            if (parsed.GetResult(flag) is { } result && (result.Tokens.Count > 0 || result.IdentifierTokenCount > 1))
+            {
+                throw CliException.Usage($"{flag.Name} takes no value.");
+            }
         }
-        return parsed;
+        if (parsed.Errors.FirstOrDefault() is { } error)
+        {
+            throw CliException.Usage(error.Message);
+        }
+        if (given.Length > maxPositionals)
+        {
+            throw CliException.Usage($"unexpected argument '{given[maxPositionals]}'.");
+        }
+        return new CliArguments(parsed, given);
     }
 
-    public string? Optional(string name) => _values.GetValueOrDefault(name);
+    public string? Optional(string name) => _parsed.GetValue<string>("--" + name);
 
     /// <exception cref="CliException">Missing or empty (exit 2).</exception>
     public string Required(string name) =>
-        _values.TryGetValue(name, out var value) && value.Length > 0 ? value : throw CliException.Usage($"--{name} is required.");
+        Optional(name) is { Length: > 0 } value ? value : throw CliException.Usage($"--{name} is required.");
 
-    public bool Flag(string name) => _flags.Contains(name);
-}
+    public bool Flag(string name) => _parsed.GetValue<bool>("--" + name);
 
-/// <summary>An expected failure: its message is printed as one line, its code is the exit code.</summary>
-internal sealed class CliException(int exitCode, string message) : Exception(message)
-{
-    public int ExitCode { get; } = exitCode;
-
-    public static CliException Usage(string message) => new(WalletCli.ExitUsage, message);
-
-    public static CliException Failure(string message) => new(WalletCli.ExitFailure, message);
+    private static string OptionName(string token) =>
+        token.IndexOfAny(['=', ':']) is var end and > 0 ? token[..end] : token;
 }

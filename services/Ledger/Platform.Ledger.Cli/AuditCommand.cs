@@ -6,10 +6,11 @@ using Platform.Ledger.Verification;
 namespace Platform.Ledger.Cli;
 
 /// <summary>
-/// <c>ledger audit --consortium CONSORTIUM.json [--checkpoint FILE]... URL...</c>: the fork auditor. Fetches every
-/// final checkpoint each member's replica publishes (<c>GET /checkpoints</c>), adds checkpoints from files (the one in
-/// a receipt, say), checks them against the consortium configuration and asks the members for consistency proofs
-/// between them (<see cref="ForkAudit"/>). Prints a JSON report with the evidence. Exit codes: 0 no finding, 1
+/// <c>ledger audit --consortium CONSORTIUM.json [--checkpoint FILE]... URL...</c>: the fork auditor. Fetches the
+/// configuration history each member's replica serves (<c>GET /consortium/history</c>) and verifies it from the founding
+/// configuration given (<see cref="ConfigurationAudit"/>), fetches every final checkpoint they publish
+/// (<c>GET /checkpoints</c>), adds checkpoints from files (the one in a receipt, say), checks each against the
+/// configuration in force at its size and asks the members for consistency proofs between them (<see cref="ForkAudit"/>). Prints a JSON report with the evidence. Exit codes: 0 no finding, 1
 /// equivocation or a minority-signed checkpoint found, 2 the command could not run (usage, files, no source answered).
 /// As a witness (<c>--witness-name NAME --witness-key KEY.pem --state FILE</c>) it remembers the last consistent head
 /// per ledger, fetches only the feed after it (<c>GET /checkpoints?after=N</c>), proves the new checkpoints extend it,
@@ -23,16 +24,19 @@ public static class AuditCommand
           ledger audit --consortium CONSORTIUM.json --witness-name NAME --witness-key KEY.pem --state STATE.json
                        [--checkpoint CHECKPOINT.json]... URL...
 
-        CONSORTIUM.json is the consortium's configuration as your institution agreed to it (or GET /consortium of a
-        replica you trust). URL is a member's replica API address; give several. CHECKPOINT.json is a signed
+        CONSORTIUM.json is the consortium's founding configuration as your institution agreed to it: every change
+        since is taken from the replicas (GET /consortium/history) and verified from it (a majority of the members
+        in force signed ballots for it), and each checkpoint is checked against the configuration in force at its
+        size. URL is a member's replica API address; give several. CHECKPOINT.json is a signed
         checkpoint you hold (e.g. `jq .checkpoint receipt.json`). Prints a JSON report; a finding carries the
         checkpoints (and proofs) that show it.
         As a witness: KEY.pem is your EC P-256 private key (PEM); STATE.json keeps the last head you cosigned per
         ledger (created on the first run). Only checkpoints after that head are fetched, they must be proven to extend
         it, and the newest is cosigned (the report's witness.cosignature, also kept in STATE.json). On any finding
         nothing is cosigned and STATE.json is left as it was.
-        Exit code: 0 nothing found (as a witness: cosigned), 1 equivocation or a checkpoint not signed by a majority
-        (as a witness: refused to cosign), 2 the command could not run.
+        Exit code: 0 nothing found (as a witness: cosigned), 1 equivocation, a checkpoint not signed by a majority or
+        a configuration change without a majority's ballots (as a witness: refused to cosign), 2 the command could
+        not run.
         """;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -116,8 +120,18 @@ public static class AuditCommand
         using var http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
         http.Timeout = TimeSpan.FromSeconds(15);
         var sources = new List<object>();
+        var histories = new List<ConfigurationAudit.ServedHistory>();
         foreach (var url in urls)
         {
+            try
+            {
+                if (await http.GetFromJsonAsync<ConfigurationHistory>(new Uri(url, "consortium/history"), Json).ConfigureAwait(false) is { } served)
+                    histories.Add(new ConfigurationAudit.ServedHistory(url.ToString(), served));
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or NotSupportedException)
+            {
+                sources.Add(new HistoryFailed(url.ToString(), e.Message));
+            }
             try
             {
                 // A witness asks only for what follows the head it already verified (the feed).
@@ -143,7 +157,10 @@ public static class AuditCommand
             return LedgerCli.Unusable;
         }
 
-        var findings = await ForkAudit.RunAsync(consortium, observed, (from, to) => ProofsAsync(http, urls, from, to)).ConfigureAwait(false);
+        // Governance findings first: checkpoints are then judged by the configurations the history proves.
+        var (epochs, configurationFindings) = ConfigurationAudit.Reconcile(consortium, histories);
+        var checkpointFindings = await ForkAudit.RunAsync(epochs, observed, (from, to) => ProofsAsync(http, urls, from, to)).ConfigureAwait(false);
+        IReadOnlyList<AuditFinding> findings = [.. configurationFindings, .. checkpointFindings];
         object? witnessReport = null;
         if (witness is not null)
         {
@@ -161,6 +178,7 @@ public static class AuditCommand
         {
             ledgerId = consortium.LedgerId,
             members = consortium.Members.Select(m => m.Name),
+            configurations = epochs.Select(e => new { version = e.Version, fromTreeSize = e.FromTreeSize, members = e.Configuration.Members.Select(m => m.Name) }),
             sources,
             checkpointsSeen = observed.Count,
             verdict = findings.Count == 0 ? "consistent" : "equivocation",
@@ -209,6 +227,8 @@ public static class AuditCommand
     private sealed record SourceAnswered(string Source, int Checkpoints);
 
     private sealed record SourceFailed(string Source, string Error);
+
+    private sealed record HistoryFailed(string Source, string HistoryError);
 
     private sealed record CheckpointHistory(IReadOnlyList<SignedCheckpoint> Checkpoints);
 

@@ -2,8 +2,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Platform.Crypto;
 using Platform.Ledger.Verification;
 
@@ -86,15 +84,9 @@ public static class GovernanceCommand
         }
     }
 
-    private static async Task<SignedGovernanceDocument> SignAsync(GovernancePayload payload, string replica, IConfiguration? keySettings)
-    {
-        var services = new ServiceCollection().AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-        services.AddKeyProvider(keySettings ?? new ConfigurationBuilder().AddEnvironmentVariables().Build().GetSection("Keys"));
-        await using var provider = services.BuildServiceProvider();
-        // The replica's checkpoint key is named after the replica (as the replica itself finds it).
-        var key = await provider.GetRequiredService<IKeyProvider>().GetSigningKeyAsync(replica, CancellationToken.None).ConfigureAwait(false);
-        return await SignedGovernanceDocument.SignAsync(payload, replica, key.KeyId, bytes => key.SignAsync(bytes, CancellationToken.None)).ConfigureAwait(false);
-    }
+    private static Task<SignedGovernanceDocument> SignAsync(GovernancePayload payload, string replica, IConfiguration? keySettings) =>
+        InstitutionKeys.WithSigningKeyAsync(replica, keySettings, key =>
+            SignedGovernanceDocument.SignAsync(payload, replica, key.KeyId, bytes => key.SignAsync(bytes, CancellationToken.None)));
 
     private static async Task<int> ReportAsync(HttpResponseMessage response, TextWriter output, TextWriter error)
     {

@@ -25,6 +25,8 @@ public static class LedgerCli
           ledger audit --consortium CONSORTIUM.json [--witness-name NAME --witness-key KEY.pem --state FILE]
                        [--checkpoint FILE]... URL...   (online; see `ledger audit`)
           ledger governance propose|vote|withdraw|list ...   (online, consortium members; see `ledger governance`)
+          ledger member-entry --name INSTITUTION --replica REPLICA [--endpoint HOST:PORT [--api-url URL]]... --ca CA.pem
+                       (your member entry with the key from your key provider; see `ledger member-entry`)
 
         KEYS.json holds the replicas' public keys as the ledger serves them at GET /replicas/keys; obtain it
         independently of the receipt. Without --keys, `verify` trusts the keys inside the receipt and says so.

@@ -14,6 +14,10 @@ public sealed partial class LedgerState
     // Under _gate. Version n is _configurations[n - 1]; the last one is _consortium.
     private readonly List<ConsortiumConfiguration> _configurations = [];
     private readonly Dictionary<string, GovernanceProposal> _proposals = new(StringComparer.Ordinal);
+    // The signed documents of each open proposal (the proposal, then its ballots): the evidence of a change once
+    // accepted. _changes: every accepted change with that evidence, oldest first.
+    private readonly Dictionary<string, List<SignedGovernanceDocument>> _openDocuments = new(StringComparer.Ordinal);
+    private readonly List<ConfigurationChange> _changes = [];
     // Why each relayed document was refused (null: taken), by its signature, for the replica answering the caller.
     private readonly Dictionary<string, string?> _governanceOutcomes = new(StringComparer.Ordinal);
     // The newest leader timestamp applied (blocks, governance): the ledger's own clock for expiry, the same on every replica.
@@ -28,6 +32,18 @@ public sealed partial class LedgerState
             {
                 return [.. _configurations];
             }
+        }
+    }
+
+    /// <summary>
+    /// The founding configuration and every accepted change since, with the tree size it took effect at and its signed
+    /// proposal and ballots (what <c>ledger audit</c> verifies), read at one point of the log; null without a consortium.
+    /// </summary>
+    public ConfigurationHistory? History()
+    {
+        lock (_gate)
+        {
+            return _configurations.Count == 0 ? null : new ConfigurationHistory(_configurations[0].LedgerId, _configurations[0], [.. _changes]);
         }
     }
 
@@ -111,12 +127,14 @@ public sealed partial class LedgerState
                 case GovernancePayload.Proposal:
                     _proposals[payload.ProposalId] = new GovernanceProposal(payload.ProposalId, payload.Member, payload.Actions!,
                         _configurations.Count, payload.ExpiresAt!.Value, new Dictionary<string, string>(StringComparer.Ordinal), GovernanceProposal.Open);
+                    _openDocuments[payload.ProposalId] = [document];
                     break;
                 case GovernancePayload.Ballot:
-                    Vote(_proposals[payload.ProposalId], payload.Member, payload.Vote!);
+                    Vote(_proposals[payload.ProposalId], payload.Member, payload.Vote!, document);
                     break;
                 case GovernancePayload.Withdrawal:
                     _proposals[payload.ProposalId] = _proposals[payload.ProposalId] with { Status = GovernanceProposal.Withdrawn };
+                    _openDocuments.Remove(payload.ProposalId);
                     break;
             }
         }
@@ -124,6 +142,7 @@ public sealed partial class LedgerState
                  && (_ledgerTime >= stale.ExpiresAt))
         {
             _proposals[stale.Id] = stale with { Status = GovernanceProposal.Expired };
+            _openDocuments.Remove(stale.Id);
         }
         if (_governanceOutcomes.Count > 10_000)
         {
@@ -132,8 +151,11 @@ public sealed partial class LedgerState
         _governanceOutcomes[document.Signature] = problem;
     }
 
-    private void Vote(GovernanceProposal proposal, string member, string vote)
+    private void Vote(GovernanceProposal proposal, string member, string vote, SignedGovernanceDocument ballot)
     {
+        // A proposal opened before a snapshot that kept no documents (written by an earlier version) has none.
+        var documents = _openDocuments.GetValueOrDefault(proposal.Id);
+        documents?.Add(ballot);
         var ballots = new Dictionary<string, string>(proposal.Ballots, StringComparer.Ordinal) { [member] = vote };
         var consortium = _consortium!;
         var favour = ballots.Values.Count(v => v == GovernancePayload.For);
@@ -142,12 +164,20 @@ public sealed partial class LedgerState
         if (favour >= consortium.Majority)
         {
             var (next, _) = consortium.With(proposal.Actions); // checked when proposed, against this same configuration
+            if (documents is [var proposed, .. var voted])
+            {
+                _changes.Add(new ConfigurationChange(_configurations.Count + 1, _tree.Size, proposed, voted, next!));
+            }
             Reconfigure(next!);
             status = GovernanceProposal.Accepted;
         }
         else if (favour + undecided < consortium.Majority)
         {
             status = GovernanceProposal.Rejected; // a majority can no longer be reached
+        }
+        if (status != GovernanceProposal.Open)
+        {
+            _openDocuments.Remove(proposal.Id);
         }
         _proposals[proposal.Id] = proposal with { Ballots = ballots, Status = status };
     }
@@ -162,6 +192,7 @@ public sealed partial class LedgerState
         foreach (var open in _proposals.Values.Where(p => p.Status == GovernanceProposal.Open).ToList())
         {
             _proposals[open.Id] = open with { Status = GovernanceProposal.Superseded };
+            _openDocuments.Remove(open.Id);
         }
     }
 
@@ -170,16 +201,10 @@ public sealed partial class LedgerState
     {
         if (_consortium is not { } consortium)
             return (null, "This ledger is not run by a consortium.");
-        if (document.ReadPayload() is not { } payload)
-            return (null, "The payload is not base64url of a governance document (kind, ledgerId, proposalId, member).");
-        if (payload.LedgerId != consortium.LedgerId)
-            return (payload, $"The document is for ledger '{payload.LedgerId}', this is '{consortium.LedgerId}'.");
-        if (document.Signer(consortium) is not { } signer)
-            return (payload, "The signature is not a valid signature by a checkpoint key of a member institution.");
-        if (signer.Name != payload.Member)
-            return (payload, $"The document acts for '{payload.Member}' but is signed by '{signer.Name}'.");
-        if (string.IsNullOrWhiteSpace(payload.ProposalId) || payload.ProposalId.Length > 100)
-            return (payload, "proposalId must be 1 to 100 characters.");
+        var (read, unauthorised) = document.Authorship(consortium);
+        if (unauthorised is not null)
+            return (read, unauthorised);
+        var payload = read!;
         if (payload.Kind == GovernancePayload.Proposal)
         {
             if (_proposals.ContainsKey(payload.ProposalId))

@@ -23,8 +23,13 @@ public sealed partial class LedgerState
     /// <summary>Version of a governed consortium ledger's snapshot: version 1 followed by the governance state (JSON).</summary>
     public const byte GovernedSnapshotVersion = 3;
 
-    /// <summary>What a version 3 snapshot keeps of governance: every configuration (founding first), the proposals, the ledger's clock.</summary>
-    private sealed record GovernanceSnapshot(List<ConsortiumConfiguration> Configurations, List<GovernanceProposal> Proposals, long LedgerTime);
+    /// <summary>
+    /// What a version 3 snapshot keeps of governance: every configuration (founding first), the proposals, the ledger's
+    /// clock, and the evidence of each change and of the open proposals (absent from snapshots of earlier versions,
+    /// which then serve no evidence for the changes before them).
+    /// </summary>
+    private sealed record GovernanceSnapshot(List<ConsortiumConfiguration> Configurations, List<GovernanceProposal> Proposals, long LedgerTime,
+        List<ConfigurationChange>? Changes = null, Dictionary<string, List<SignedGovernanceDocument>>? OpenDocuments = null);
 
     /// <summary>
     /// Writes everything the state holds: the admitted events (with their event ids, the idempotency index), the tree
@@ -51,7 +56,8 @@ public sealed partial class LedgerState
             consortium = _consortium;
             // Governed: once any governance entry took effect; until then a consortium keeps writing version 2.
             governance = _configurations.Count > 1 || _proposals.Count > 0
-                ? new GovernanceSnapshot([.. _configurations], [.. _proposals.Values], _ledgerTime)
+                ? new GovernanceSnapshot([.. _configurations], [.. _proposals.Values], _ledgerTime, [.. _changes],
+                    _openDocuments.ToDictionary(p => p.Key, p => p.Value.ToList(), StringComparer.Ordinal))
                 : null;
             entries = [.. _entries];
             eventIds = new Guid[entries.Length];
@@ -254,6 +260,13 @@ public sealed partial class LedgerState
                 _proposals[proposal.Id] = proposal;
             }
             _ledgerTime = governance.LedgerTime;
+            _changes.Clear();
+            _changes.AddRange(governance.Changes ?? []);
+            _openDocuments.Clear();
+            foreach (var (id, documents) in governance.OpenDocuments ?? [])
+            {
+                _openDocuments[id] = documents;
+            }
             _governanceOutcomes.Clear();
             Interlocked.Exchange(ref _rejected, rejected);
             _outcomes.Clear();

@@ -75,6 +75,9 @@ public sealed partial class RaftReplica : IAsyncDisposable
     /// </summary>
     public bool IsLeader => _cluster is { } node && !node.LeadershipToken.IsCancellationRequested;
 
+    /// <summary>This replica's mutual TLS on the Raft transport, if any (its certificate also identifies it outside Raft).</summary>
+    public ReplicaTls? Tls => _options.Tls;
+
     /// <summary>The leader this replica knows of; <see langword="null"/> while none is known.</summary>
     public EndPoint? Leader => _cluster?.Leader?.EndPoint;
 
@@ -125,7 +128,7 @@ public sealed partial class RaftReplica : IAsyncDisposable
                 machine,
                 _options.FlushBeforeAcknowledging);
             var clients = new MemberConnectionFactory(_options.ResolveHost ?? MemberConnectionFactory.SystemResolver, _options.UpperElectionTimeout, _options.Tls);
-            var listener = _options.Tls is { } tls ? new TlsConnectionListenerFactory(tls, _logger) : null;
+            var listener = _options.Tls is { } tls ? new TlsConnectionListenerFactory(tls, _logger, KnownEndPoints) : null;
             var members = new MembershipFile(Path.Combine(Path.GetFullPath(_options.DataDirectory), MembershipFile.FileName));
             var node = RaftClusterFactory.Create(_options, log, members, clients, listener, _loggerFactory);
             node.LeaderChanged += OnLeaderChanged;
@@ -314,6 +317,17 @@ public sealed partial class RaftReplica : IAsyncDisposable
             Volatile.Write(ref _leaderTerm, node.AuditTrail.Term);
 
         LogLeaderChanged(_logger, _options.RaftEndPoint, leader?.EndPoint);
+    }
+
+    // Every replica this one can name: the senders an incoming request is checked against (SenderBinding).
+    private IEnumerable<EndPoint> KnownEndPoints()
+    {
+        IEnumerable<EndPoint> known = [_options.RaftEndPoint, .. _options.Members];
+        if (_cluster is { } node)
+            known = known.Concat(node.Members.Select(m => m.EndPoint));
+        if (_options.KnownEndPoints is { } more)
+            known = known.Concat(more());
+        return known.Distinct();
     }
 
     private RaftCluster RunningCluster()

@@ -43,6 +43,13 @@ public sealed record ReplicaOptions
     /// </summary>
     public ReplicaTls? Tls { get; init; }
 
+    /// <summary>
+    /// Endpoints of replicas this replica knows beyond the membership and <see cref="Members"/> (every configured
+    /// replica, a consortium's declared ones), asked whenever a request names a sender: with <see cref="Tls"/>, a
+    /// request speaking as one of them is refused unless the connection's certificate names it (<see cref="SenderBinding"/>).
+    /// </summary>
+    public Func<IEnumerable<EndPoint>>? KnownEndPoints { get; init; }
+
     /// <summary>Lower bound of the randomized election timeout; heartbeats are sent every half of it.</summary>
     public TimeSpan LowerElectionTimeout { get; init; } = TimeSpan.FromMilliseconds(150);
 

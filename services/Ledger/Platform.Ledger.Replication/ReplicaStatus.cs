@@ -18,6 +18,7 @@ namespace Platform.Ledger.Replication;
 /// <param name="Snapshot">This replica's newest snapshot and what it did with snapshots since it started.</param>
 /// <param name="Tls">Whether the Raft transport requires mutual TLS.</param>
 /// <param name="RefusedConnections">Incoming Raft connections dropped because the peer failed the TLS handshake.</param>
+/// <param name="RefusedSenders">Incoming Raft connections closed because a request on them spoke for a replica their certificate does not name.</param>
 /// <param name="HeardCommitIndex">
 /// Whether, since this process started, a leader whose log matches this replica's has told it its commit index (or
 /// this replica committed as leader). Until then <see cref="Lag"/> is measured against stale knowledge: a replica
@@ -37,7 +38,8 @@ public sealed record ReplicaStatus(
     SnapshotStatus? Snapshot = null,
     bool Tls = false,
     long RefusedConnections = 0,
-    bool HeardCommitIndex = false)
+    bool HeardCommitIndex = false,
+    long RefusedSenders = 0)
 {
     /// <summary>Committed entries this replica has not applied yet (0 when it is up to date).</summary>
     public long Lag => Math.Max(0, Math.Max(LeaderCommitIndex, CommitIndex) - LastAppliedIndex);

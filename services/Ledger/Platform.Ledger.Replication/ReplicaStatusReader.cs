@@ -26,7 +26,8 @@ internal static class ReplicaStatusReader
             new SnapshotStatus(machine.SnapshotIndex, machine.SnapshotsTaken, machine.SnapshotsInstalled),
             options.Tls is not null,
             tls?.Refused ?? 0,
-            isLeader || log.HasHeardCommitIndex);
+            isLeader || log.HasHeardCommitIndex,
+            tls?.RefusedSenders ?? 0);
     }
 
     internal static ReplicaStatus NotRunning(ReplicaOptions options) =>

@@ -133,6 +133,12 @@ public sealed class ReplicaTls
         return false;
     }
 
+    /// <summary>
+    /// Why <paramref name="leaf"/> would be refused now as a peer's client certificate (the check of an incoming Raft
+    /// connection), or null: for a peer that proves itself outside Raft (a consortium replica's forwarded command).
+    /// </summary>
+    public string? ClientRefusal(X509Certificate2 leaf) => Verdict(leaf, [], ClientAuthentication);
+
     /// <summary>Why <paramref name="leaf"/> is not a trusted peer certificate for <paramref name="usage"/> now, or null.</summary>
     internal string? Verdict(X509Certificate2 leaf, X509Certificate2Collection extra, Oid usage)
     {

@@ -60,6 +60,27 @@ public sealed record SignedGovernanceDocument(
     }
 
     /// <summary>
+    /// The payload, and why the document cannot act under <paramref name="consortium"/> (null when it can): it must be
+    /// for this ledger, validly signed by a member's checkpoint key, in that member's own name, about a proposal id of
+    /// 1 to 100 characters. The ledger applies this rule to every governance entry and <c>ledger audit</c> applies it
+    /// again to the documents of each configuration change, so both judge a document alike.
+    /// </summary>
+    public (GovernancePayload? Payload, string? Problem) Authorship(ConsortiumConfiguration consortium)
+    {
+        if (ReadPayload() is not { } payload)
+            return (null, "The payload is not base64url of a governance document (kind, ledgerId, proposalId, member).");
+        if (payload.LedgerId != consortium.LedgerId)
+            return (payload, $"The document is for ledger '{payload.LedgerId}', this is '{consortium.LedgerId}'.");
+        if (Signer(consortium) is not { } signer)
+            return (payload, "The signature is not a valid signature by a checkpoint key of a member institution.");
+        if (signer.Name != payload.Member)
+            return (payload, $"The document acts for '{payload.Member}' but is signed by '{signer.Name}'.");
+        if (string.IsNullOrWhiteSpace(payload.ProposalId) || payload.ProposalId.Length > 100)
+            return (payload, "proposalId must be 1 to 100 characters.");
+        return (payload, null);
+    }
+
+    /// <summary>
     /// The member institution that validly signed this document under <paramref name="consortium"/>, or null: the key
     /// must be one the configuration gives a member, and the signature must verify over the payload.
     /// </summary>

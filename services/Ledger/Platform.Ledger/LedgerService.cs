@@ -30,7 +30,8 @@ public static class LedgerService
                 builder.Services.AddHostedService(sp => sp.GetRequiredService<FinalityReceiptPublisher>());
                 events.AddSubscription<ConsentChangedV1, ConsentChangedHandler>()
                       .AddSubscription<RecordAccessedV1, RecordAccessedHandler>()
-                      .AddSubscription<ResearchExportedV1, ResearchExportedHandler>();
+                      .AddSubscription<ResearchExportedV1, ResearchExportedHandler>()
+                      .AddSubscription<ResearchCreditedV1, ResearchCreditedHandler>();
             },
             app => app.MapLedgerEndpoints().MapMembershipEndpoints().MapGovernanceEndpoints());
 }

@@ -52,13 +52,7 @@ public static class RecordVaultService
                 builder.Services.AddSingleton<RefusalQuota>();
                 builder.Services.AddSingleton<ConsentDecisionClient>();
                 builder.Services.AddServiceClient(ConsentDecisionClient.HttpClientName, ConsentDecisionClient.Scope)
-                    .ConfigureHttpClient(client =>
-                    {
-                        client.BaseAddress = options.ConsentUrl is { } url ? new Uri(url.AbsoluteUri.TrimEnd('/') + "/") : null;
-                        // A backstop only: the pipeline's own total timeout comes first.
-                        client.Timeout = options.ConsentTimeout + TimeSpan.FromSeconds(1);
-                    })
-                    .AddServiceClientResilience(options.ConsentTimeout, options.ConsentAttemptTimeout);
+                    .AddServiceClientResilience(options.ConsentUrl, options.ConsentTimeout, options.ConsentAttemptTimeout);
                 builder.Services.AddScoped<RecordAccessGate>();
                 builder.Services.AddScoped<RecordStore>();
                 builder.Services.AddSingleton<SearchKeyHasher>();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Platform.ServiceDefaults.Dpop;
 using Platform.Testing;
 using StackExchange.Redis;
@@ -10,7 +11,7 @@ public sealed class DpopReplayCacheTests
     [Fact]
     public async Task In_memory_a_proof_id_is_accepted_once_until_it_expires()
     {
-        var clock = new SteppedClock();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var cache = new InMemoryDpopReplayCache(clock);
 
         Assert.True(await cache.TryAddAsync("jti-1", clock.GetUtcNow().AddMinutes(2), CancellationToken.None));
@@ -37,14 +38,5 @@ public sealed class DpopReplayCacheTests
         var ttl = await second.GetDatabase().KeyTimeToLiveAsync($"dpop:jti:record-vault:{jti}");
         Assert.NotNull(ttl);
         Assert.InRange(ttl.Value, TimeSpan.FromMinutes(1.5), TimeSpan.FromMinutes(2));
-    }
-
-    private sealed class SteppedClock : TimeProvider
-    {
-        private DateTimeOffset _now = new(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
     }
 }

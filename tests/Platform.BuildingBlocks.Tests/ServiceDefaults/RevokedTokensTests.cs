@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Platform.ServiceDefaults;
 using Platform.Testing;
 using StackExchange.Redis;
@@ -10,7 +11,7 @@ public sealed class RevokedTokensTests
     [Fact]
     public async Task In_memory_a_token_stays_listed_until_its_expiry_plus_the_margin_and_an_expired_one_is_never_listed()
     {
-        var clock = new SteppedClock();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var list = new InMemoryRevokedTokens(clock);
         await list.AddAsync("token-a", clock.GetUtcNow().AddMinutes(5), CancellationToken.None);
         await list.AddAsync("token-old", clock.GetUtcNow().AddMinutes(-2), CancellationToken.None);
@@ -44,14 +45,5 @@ public sealed class RevokedTokensTests
         var ttl = await otherReplica.GetDatabase().KeyTimeToLiveAsync("platform:revoked-token:" + id);
         Assert.NotNull(ttl);
         Assert.InRange(ttl.Value, TimeSpan.FromMinutes(5.5), TimeSpan.FromMinutes(6));
-    }
-
-    private sealed class SteppedClock : TimeProvider
-    {
-        private DateTimeOffset _now = new(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
     }
 }

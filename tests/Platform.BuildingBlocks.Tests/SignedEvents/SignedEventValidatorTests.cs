@@ -95,6 +95,28 @@ public sealed class SignedEventValidatorTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_research_credit_is_blinded_only_the_consent_service_may_sign_it_and_it_carries_nothing_else()
+    {
+        var salt = LedgerBlinding.NewSalt();
+        var credit = new ResearchCreditEventPayload
+        {
+            EventId = Guid.NewGuid(), Issuer = "consent", IssuedAt = 1_800_000_000,
+            Subject = LedgerBlinding.Identifier(salt, LedgerBlinding.SubjectRole, "pseud-7f3a9c21"),
+            CreditHash = LedgerBlinding.Hash(salt, "{}"u8),
+        };
+
+        var jws = await new SignedEventWriter(_consentKey).SignAsync(credit, CancellationToken.None);
+
+        Assert.Contains("\"type\":\"research.credited\"", Encoding.UTF8.GetString(Base64Url.DecodeFromChars(jws.Split('.')[1])), StringComparison.Ordinal);
+        Assert.Equal(credit, Assert.IsType<ResearchCreditEventPayload>(SignedEventValidator.Validate(jws, Registry).Payload));
+        // The vault may not credit anyone.
+        var forged = await new SignedEventWriter(_vaultKey).SignAsync(credit with { Issuer = "record-vault" }, CancellationToken.None);
+        Assert.Equal("type_not_allowed", SignedEventValidator.Validate(forged, Registry).ErrorCode);
+        // A plain pseudonym is not a blinded identifier: the writer will not sign it.
+        await Assert.ThrowsAsync<ArgumentException>(() => new SignedEventWriter(_consentKey).SignAsync(credit with { Subject = "pseud-7f3a9c21" }, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_consent_event_signed_by_the_consent_service_is_accepted()
     {
         var payload = Consent();
@@ -185,6 +207,11 @@ public sealed class SignedEventValidatorTests : IAsyncLifetime, IDisposable
         { """{"type":"consent.changed","eventId":"3f2504e0-4f89-11d3-9a0c-0305e82c3301","issuer":"consent","issuedAt":1800000000,"subject":"jane.doe@example.org","consentId":"3f2504e0-4f89-11d3-9a0c-0305e82c3302","consentVersion":1,"consentHash":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","action":"grant"}""", "rule_violation" },
         { """{"type":"consent.changed","eventId":"3f2504e0-4f89-11d3-9a0c-0305e82c3301","issuer":"consent","issuedAt":1800000000,"subject":"pseud-7f3a9c21","consentId":"3f2504e0-4f89-11d3-9a0c-0305e82c3302","consentVersion":1,"consentHash":"Diagnosis: HIV positive","action":"grant"}""", "rule_violation" },
         { """{"type":"consent.changed","eventId":"3f2504e0-4f89-11d3-9a0c-0305e82c3301","issuer":"record-vault","issuedAt":1800000000,"subject":"pseud-7f3a9c21","consentId":"3f2504e0-4f89-11d3-9a0c-0305e82c3302","consentVersion":1,"consentHash":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","action":"grant"}""", "issuer_mismatch" },
+        // A research credit with its amount or study in clear, or a subject that is not blinded, is refused.
+        { """{"type":"research.credited","eventId":"3f2504e0-4f89-11d3-9a0c-0305e82c3301","issuer":"consent","issuedAt":1800000000,"subject":"q3J8ZmFrZS1ibGluZGVkLWlkZW50aWZpZXItNDNjaGF","creditHash":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","amountMinor":2500}""", "malformed_payload" },
+        { """{"type":"research.credited","eventId":"3f2504e0-4f89-11d3-9a0c-0305e82c3301","issuer":"consent","issuedAt":1800000000,"subject":"q3J8ZmFrZS1ibGluZGVkLWlkZW50aWZpZXItNDNjaGF","creditHash":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","studyId":"3f2504e0-4f89-11d3-9a0c-0305e82c3302"}""", "malformed_payload" },
+        { """{"type":"research.credited","eventId":"3f2504e0-4f89-11d3-9a0c-0305e82c3301","issuer":"consent","issuedAt":1800000000,"subject":"9f3e5d0c1b2a48d7a6e5f4c3b2a19080","creditHash":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}""", "rule_violation" },
+        { """{"type":"research.credited","eventId":"3f2504e0-4f89-11d3-9a0c-0305e82c3301","issuer":"consent","issuedAt":1800000000,"subject":"q3J8ZmFrZS1ibGluZGVkLWlkZW50aWZpZXItNDNjaGF","creditHash":"2500 EUR"}""", "rule_violation" },
         { """{"type":"access.recorded","eventId":"3f2504e0-4f89-11d3-9a0c-0305e82c3301","issuer":"consent","issuedAt":1800000000,"subject":"pseud-7f3a9c21","actor":"clin-0042aa77","recordHash":"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb","decisionId":"3f2504e0-4f89-11d3-9a0c-0305e82c3303","action":"read","outcome":"permit"}""", "type_not_allowed" },
     };
 

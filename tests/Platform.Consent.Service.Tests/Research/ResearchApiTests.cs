@@ -65,7 +65,7 @@ public sealed class ResearchApiTests(ConsentPlatform platform) : IClassFixture<C
     [Fact]
     public async Task A_reviewer_cannot_verify_an_organisation_they_represent()
     {
-        var reviewerAccount = await Platform.Identity.Tests.Infrastructure.TestAccounts.CreateAsync(
+        var reviewerAccount = await Platform.Identity.Testing.TestAccounts.CreateAsync(
             platform.Identity.Service.Services, Platform.Identity.Accounts.PlatformRoles.KycReviewer);
         await VerifyAsync(platform, reviewerAccount.Id);
         var reviewer = await platform.UserTokenAsync(reviewerAccount);

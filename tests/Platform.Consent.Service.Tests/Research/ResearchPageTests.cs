@@ -4,7 +4,7 @@ using Microsoft.Playwright;
 using Platform.Consent.Data;
 using Platform.Contracts.Events;
 using Platform.Identity.Accounts;
-using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Testing;
 using Platform.Messaging;
 using Platform.Testing;
 using Platform.Testing.Browser;
@@ -155,6 +155,98 @@ public sealed class ResearchPageTests(ConsentPlatform platform) : IClassFixture<
             await Assertions.Expect(benPage.Locator("#no-exports")).ToHaveTextAsync("No export has included your data yet.");
             await Assertions.Expect(benPage.Locator("#exports")).ToHaveCountAsync(0);
             await AccessibilityCheck.AssertNoSeriousViolationsAsync(benPage);
+        });
+    }
+
+    [Fact]
+    public async Task A_patient_sees_their_compensation_credits_in_their_language_with_the_ledgers_status()
+    {
+        var reviewer = await ReviewerAsync(platform);
+        var (organisation, representative) = await OrganisationAsync(platform, verifiedBy: reviewer);
+        var title = "Asthma and air quality " + Guid.NewGuid().ToString("N")[..6];
+        var (_, study) = await platform.CallAsync(HttpMethod.Post, $"/research/organisations/{organisation}/studies", representative,
+            Study(title: title, compensation: new { basis = "per-export", amountMinor = 1250, currency = "EUR" }));
+        var studyId = Guid.Parse(study.GetProperty("id").GetString()!);
+        var ann = await TestAccounts.CreateAsync(platform.Identity.Service.Services, PlatformRoles.Patient, enrolTotp: false);
+        var (_, optIn) = await platform.CallAsync(HttpMethod.Post, $"/research/studies/{studyId}/opt-in", await platform.UserTokenAsync(ann), new { });
+        var annConsent = Guid.Parse(optIn.GetProperty("id").GetString()!);
+
+        // Two exports included Ann: two credits, each committed to the ledger; then the second one's receipt is taken
+        // away, as it is while the ledger has not answered yet.
+        var firstExport = Guid.NewGuid();
+        var secondExport = Guid.NewGuid();
+        await platform.Broker.PublishAsync(EventSerializer.ToOutgoing(new ResearchExportIncludedV1(firstExport, studyId,
+            new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds(), new string('c', 64), 11, [annConsent]) { Source = "record-vault" }));
+        await platform.Broker.PublishAsync(EventSerializer.ToOutgoing(new ResearchExportIncludedV1(secondExport, studyId,
+            new DateTimeOffset(2026, 11, 30, 9, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds(), new string('d', 64), 12, [annConsent]) { Source = "record-vault" }));
+        List<ResearchCreditRow> credits = [];
+        await Eventually.TrueAsync(async () =>
+        {
+            using var scope = platform.Consent.Services.CreateScope();
+            credits = await scope.ServiceProvider.GetRequiredService<ConsentDbContext>().ResearchCredits.AsNoTracking()
+                .Where(c => c.ConsentId == annConsent).ToListAsync();
+            return credits.Count == 2 && credits.TrueForAll(c => c.LeafIndex is not null);
+        }, "both credits are on the ledger", TimeSpan.FromSeconds(30));
+        var committed = credits.Single(c => c.ExportId == firstExport);
+        var waiting = credits.Single(c => c.ExportId == secondExport);
+        using (var scope = platform.Consent.Services.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ConsentDbContext>().ResearchCredits.Where(c => c.Id == waiting.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.Receipt, (string?)null).SetProperty(c => c.LeafIndex, (long?)null));
+        }
+
+        await using var context = await _browser!.NewContextAsync(new() { Locale = "en-GB" });
+        context.SetDefaultTimeout(30_000);
+        var page = await context.NewPageAsync();
+        await BrowserSteps.WithScreenshotOnFailureAsync(page, async () =>
+        {
+            await SignInAsync(page, ann);
+            await Assertions.Expect(page.Locator("#credits tbody tr")).ToHaveCountAsync(2);
+            var first = page.Locator($"#credits [data-credit-id='{committed.Id}']");
+            await Assertions.Expect(first).ToContainTextAsync(title);
+            await Assertions.Expect(first).ToContainTextAsync("12.50 EUR");
+            await Assertions.Expect(first).ToContainTextAsync("this export of your records");
+            await Assertions.Expect(first).ToContainTextAsync("2026-11-02");
+            await Assertions.Expect(first).ToContainTextAsync($"On the ledger (entry {committed.LeafIndex})");
+            var second = page.Locator($"#credits [data-credit-id='{waiting.Id}']");
+            await Assertions.Expect(second).ToContainTextAsync("2026-11-30");
+            await Assertions.Expect(second).ToContainTextAsync("Waiting for the ledger");
+            // Newest export first.
+            await Assertions.Expect(page.Locator("#credits tbody tr").First).ToHaveAttributeAsync("data-credit-id", waiting.Id.ToString());
+            await DesignSystemCheck.AssertAsync(page);
+            await DesignSystemCheck.AssertNoSidewaysScrollOnPhoneAsync(page);
+            await AccessibilityCheck.AssertNoSeriousViolationsAsync(page);
+        });
+
+        // A French browser: the words and the decimal mark follow the language.
+        await using var french = await _browser!.NewContextAsync(new() { Locale = "fr-FR" });
+        french.SetDefaultTimeout(30_000);
+        var frenchPage = await french.NewPageAsync();
+        await BrowserSteps.WithScreenshotOnFailureAsync(frenchPage, async () =>
+        {
+            await frenchPage.GotoAsync(new Uri(platform.Consent.Client.BaseAddress!, "/my/research").AbsoluteUri);
+            await BrowserSteps.WaitForPathAsync(frenchPage, "/account/login");
+            await BrowserSteps.SignInAsync(frenchPage, ann.Email, ann.Password);
+            await BrowserSteps.WaitForPathAsync(frenchPage, "/my/research");
+            var first = frenchPage.Locator($"#credits [data-credit-id='{committed.Id}']");
+            await Assertions.Expect(first).ToContainTextAsync("12,50 EUR");
+            await Assertions.Expect(first).ToContainTextAsync("cet export de vos dossiers");
+            await Assertions.Expect(first).ToContainTextAsync($"Dans le registre (entrée {committed.LeafIndex})");
+            await Assertions.Expect(frenchPage.Locator($"#credits [data-credit-id='{waiting.Id}']")).ToContainTextAsync("En attente du registre");
+            await Assertions.Expect(frenchPage.Locator("#credits-heading")).ToHaveTextAsync("Votre compensation");
+            await AccessibilityCheck.AssertNoSeriousViolationsAsync(frenchPage);
+        });
+
+        // Another patient of the platform sees none of Ann's credits.
+        var ben = await TestAccounts.CreateAsync(platform.Identity.Service.Services, PlatformRoles.Patient, enrolTotp: false);
+        await using var benContext = await _browser!.NewContextAsync(new() { Locale = "en-GB" });
+        benContext.SetDefaultTimeout(30_000);
+        var benPage = await benContext.NewPageAsync();
+        await BrowserSteps.WithScreenshotOnFailureAsync(benPage, async () =>
+        {
+            await SignInAsync(benPage, ben);
+            await Assertions.Expect(benPage.Locator("#no-credits")).ToHaveTextAsync("No compensation has been credited to you yet.");
+            await Assertions.Expect(benPage.Locator("#credits")).ToHaveCountAsync(0);
         });
     }
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Testing;
 using Platform.Ledger.Verification;
 using Platform.Testing;
 using static Platform.Consent.Service.Tests.Research.ResearchPeople;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Platform.Consent.Data;
 using Platform.Contracts.Events;
 using Platform.Identity.Accounts;
-using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Testing;
 using Platform.Messaging;
 using Platform.Testing;
 
@@ -24,7 +24,8 @@ public static class ResearchPeople
         registeredAddress = "Musterstraße 1\n10115 Berlin",
     };
 
-    public static object Study(string? title = "Blood pressure after 60", string[]? categories = null, object? compensation = null) => new
+    /// <param name="compensation">The study's compensation; 5.00 EUR per export when not given (none with <paramref name="withoutCompensation"/>).</param>
+    public static object Study(string? title = "Blood pressure after 60", string[]? categories = null, object? compensation = null, bool withoutCompensation = false) => new
     {
         title,
         protocolSummary = "We compare blood pressure readings of people over 60 across regions.",
@@ -33,7 +34,7 @@ public static class ResearchPeople
         deidentificationLevel = "safe-harbor",
         startsOn = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd"),
         endsOn = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(1).ToString("yyyy-MM-dd"),
-        compensation = compensation ?? new { basis = "per-export", amountMinor = 500, currency = "EUR" },
+        compensation = withoutCompensation ? null : compensation ?? new { basis = "per-export", amountMinor = 500, currency = "EUR" },
     };
 
     /// <summary>A person signed in with a second factor; <paramref name="verified"/> also publishes their approved KYC and waits for the consent service to know it.</summary>

@@ -1,5 +1,5 @@
 using Microsoft.Playwright;
-using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Testing;
 
 namespace Platform.Identity.Tests.Browser;
 

@@ -4,7 +4,7 @@ using Microsoft.Playwright;
 using Platform.Crypto.Jose;
 using Platform.Identity.Accounts;
 using Platform.Identity.Credentials;
-using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Testing;
 using Platform.Testing;
 using Platform.Testing.Browser;
 

@@ -5,7 +5,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Platform.Identity.Accounts;
 using Platform.Identity.Oidc;
-using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Testing;
 using Platform.Testing;
 
 namespace Platform.Identity.Tests.Standards;

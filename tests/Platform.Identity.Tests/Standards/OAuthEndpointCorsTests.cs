@@ -1,5 +1,5 @@
 using System.Net;
-using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Testing;
 
 namespace Platform.Identity.Tests.Standards;
 

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Platform.Identity.Accounts;
-using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Testing;
 
 namespace Platform.Identity.Tests.Standards;
 

@@ -1,6 +1,6 @@
 using Microsoft.Playwright;
 using Platform.Identity.Accounts;
-using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Testing;
 using Platform.Testing.Browser;
 using static Microsoft.Playwright.Assertions;
 

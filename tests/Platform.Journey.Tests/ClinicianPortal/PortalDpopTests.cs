@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Platform.Identity.Accounts;
-using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Testing;
 using Platform.ServiceDefaults.Dpop;
 
 namespace Platform.Journey.Tests.ClinicianPortal;

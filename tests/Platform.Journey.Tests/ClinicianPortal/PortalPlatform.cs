@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Playwright;
 using Platform.ClinicianPortal.SignIn;
 using Platform.DevHost;
-using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Testing;
 using Platform.ServiceDefaults.Dpop;
 using Platform.Testing;
 

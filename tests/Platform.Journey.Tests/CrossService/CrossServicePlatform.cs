@@ -10,7 +10,7 @@ using Platform.Consent;
 using Platform.DevHost;
 using Platform.Identity;
 using Platform.Identity.Accounts;
-using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Testing;
 using Platform.Journey.Tests.Dapr;
 using Platform.Ledger.Verification;
 using Platform.RecordVault;

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Platform.Identity.Accounts;
-using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Testing;
 using Platform.Ledger.Verification;
 
 namespace Platform.Journey.Tests.DevHost;

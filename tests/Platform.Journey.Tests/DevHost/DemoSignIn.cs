@@ -1,5 +1,5 @@
 using System.Net;
-using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Testing;
 using Platform.ServiceDefaults.Dpop;
 
 namespace Platform.Journey.Tests.DevHost;

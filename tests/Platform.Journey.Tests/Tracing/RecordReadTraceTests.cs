@@ -9,7 +9,7 @@ using Platform.Contracts;
 using Platform.Contracts.Events;
 using Platform.DevHost;
 using Platform.Identity.Accounts;
-using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Testing;
 using Platform.Ledger.Node;
 using Platform.Messaging;
 using Platform.ServiceDefaults.Dpop;

@@ -7,6 +7,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Platform.Ledger.Cli;
+using Platform.Ledger.Core;
 using Platform.Ledger.FaultHarness;
 using Platform.Ledger.Replication;
 using Platform.Ledger.Verification;
@@ -61,6 +62,16 @@ public sealed class ConsortiumProcessTests(ITestOutputHelper output)
         Assert.False(await HandshakeAsync(a, stranger, "ledger-9"), "a certificate from an unknown CA was accepted");
         Assert.True(await HandshakeAsync(a, cluster.InstitutionAuthority(c), c.Name), "a certificate from a member's CA was refused");
         Assert.True(await RefusedConnectionsAsync(cluster, a) > refusedBefore, "the refused handshake was not counted");
+
+        // Forwarding across institutions: a submission to a follower is relayed to another institution's leader,
+        // signed with the follower's Raft TLS key (docs/consortium.md#forwarding-to-the-leader).
+        var leader = await cluster.LeaderAsync();
+        var follower = cluster.Replicas.First(r => r != leader);
+        var (relayedId, relayedJws) = await cluster.Events.NextAsync();
+        using (var relayed = await cluster.Http.SendAsync(FaultCluster.Submit(follower, relayedJws)))
+            Assert.Equal(HttpStatusCode.Created, relayed.StatusCode);
+        Assert.NotNull(await ReceiptAsync(cluster, leader, relayedId));
+        await ForwardsAreBoundToTheirReplicaAsync(cluster, leader, follower);
 
         // The auditor finds the members' published checkpoints consistent...
         string[] urls = [.. cluster.Replicas.Select(r => r.Api.ToString())];
@@ -121,6 +132,67 @@ public sealed class ConsortiumProcessTests(ITestOutputHelper output)
             Assert.True(DateTime.UtcNow < deadline, $"No receipt within 30 s ({response.StatusCode}).\n{cluster.Diagnostics()}");
             await Task.Delay(100);
         }
+    }
+
+    // What the leader's /internal/commands accepts on a consortium ledger: a forward signed by a member replica's Raft
+    // TLS key with its certificate, once; not the shared cluster token, another institution's key, a foreign CA, a
+    // member CA's certificate for another institution's replica, nor a stale signature. Every refusal is problem+json.
+    private static async Task ForwardsAreBoundToTheirReplicaAsync(FaultCluster cluster, ReplicaProcess leader, ReplicaProcess follower)
+    {
+        var other = cluster.Replicas.First(r => r != leader && r != follower);
+        var latest = (await cluster.Http.GetFromJsonAsync<SignedCheckpoint>(new Uri(leader.Api, "checkpoints/latest"), Web))!;
+        var key = await cluster.InstitutionKeyAsync(follower);
+        var body = new SignCheckpoint(latest.Checkpoint.TreeSize, follower.Name, key.KeyId,
+            Base64Url.EncodeToString(await key.SignAsync(latest.Checkpoint.SigningBytes(), CancellationToken.None))).ToBytes();
+        var ledgerId = cluster.Consortium!.LedgerId;
+        using var own = cluster.RaftCertificate(follower);
+        using var others = cluster.RaftCertificate(other);
+        using var stranger = ReplicaCertificateAuthority.Create("not a member's CA", TimeSpan.FromDays(1));
+        using var foreign = stranger.Issue(follower.Name, [follower.Name], [], TimeSpan.FromHours(1));
+        using var misbound = cluster.InstitutionAuthority(follower).Issue(other.Name, [other.Name], [], TimeSpan.FromHours(1));
+
+        HttpRequestMessage Forward(System.Security.Cryptography.X509Certificates.X509Certificate2? signer, DateTimeOffset? at = null)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, new Uri(leader.Api, "internal/commands")) { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = new("application/json");
+            if (signer is null)
+                request.Headers.Authorization = new("Bearer", cluster.ClusterToken);
+            else
+                Platform.Ledger.Node.ForwardSignature.Sign(request, signer, ledgerId, body, at ?? DateTimeOffset.UtcNow);
+            return request;
+        }
+
+        async Task RefusedAsync(HttpRequestMessage request, string because)
+        {
+            using (request)
+            using (var response = await cluster.Http.SendAsync(request))
+            {
+                Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{because}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+                var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+                Assert.Equal("forward_refused", problem.GetProperty("code").GetString());
+            }
+        }
+
+        await RefusedAsync(Forward(null), "the cluster token every institution holds was accepted");
+        var accepted = Forward(own);
+        var replay = new HttpRequestMessage(HttpMethod.Post, accepted.RequestUri) { Content = new ByteArrayContent(body) };
+        replay.Content.Headers.ContentType = new("application/json");
+        foreach (var header in accepted.Headers)
+            replay.Headers.Add(header.Key, header.Value);
+        using (accepted)
+        using (var response = await cluster.Http.SendAsync(accepted))
+            Assert.True(response.IsSuccessStatusCode, $"a forward signed by the follower's own certificate was refused: {await response.Content.ReadAsStringAsync()}");
+        await RefusedAsync(replay, "a forward was accepted twice");
+
+        // The other institution's certificate with the follower's key: the signature does not verify.
+        var swapped = Forward(own);
+        swapped.Headers.Remove(Platform.Ledger.Node.ForwardSignature.CertificateHeader);
+        swapped.Headers.Add(Platform.Ledger.Node.ForwardSignature.CertificateHeader, Convert.ToBase64String(others.RawData));
+        await RefusedAsync(swapped, "another institution's certificate was taken for a signature it did not make");
+        await RefusedAsync(Forward(foreign), "a certificate from a CA outside the consortium was accepted");
+        await RefusedAsync(Forward(misbound), "a member CA's certificate for another institution's replica was accepted");
+        await RefusedAsync(Forward(own, DateTimeOffset.UtcNow.AddMinutes(-5)), "a five-minute-old signature was accepted");
     }
 
     private static async Task<SignedCheckpoint> SignAsync(FaultCluster cluster, Checkpoint checkpoint, params ReplicaProcess[] signers)

@@ -25,6 +25,7 @@ public sealed class WitnessTests : IDisposable
     private readonly MerkleTree _log = new();
     private readonly List<SignedCheckpoint> _published = [];
     private readonly List<string> _requests = [];
+    private ConsortiumConfiguration? _consortium;
 
     public WitnessTests() =>
         _keys = new SoftwareKeyProvider(new SoftwareKeyProviderOptions { KeyDirectory = _directory }, NullLogger<SoftwareKeyProvider>.Instance);
@@ -143,6 +144,7 @@ public sealed class WitnessTests : IDisposable
         }
         var consortium = new ConsortiumConfiguration(LedgerId, ConsortiumConfiguration.MajorityOfMembers,
             [await Member("A", "a-1"), await Member("B", "b-1"), await Member("C", "c-1")]);
+        _consortium = consortium;
         var consortiumFile = Path.Combine(_directory, "consortium.json");
         await File.WriteAllTextAsync(consortiumFile, JsonSerializer.Serialize(consortium));
         var witnessKey = Path.Combine(_directory, "witness.pem");
@@ -178,6 +180,7 @@ public sealed class WitnessTests : IDisposable
                 {
                     checkpoints = test._published.Where(c => query["after"] is not { } after || c.Checkpoint.TreeSize > long.Parse(after, System.Globalization.CultureInfo.InvariantCulture)),
                 },
+                "/consortium/history" => new ConfigurationHistory(LedgerId, test._consortium!, []), // never changed
                 "/proofs/consistency" => new
                 {
                     proof = test._log.ConsistencyProof(long.Parse(query["from"]!, System.Globalization.CultureInfo.InvariantCulture),

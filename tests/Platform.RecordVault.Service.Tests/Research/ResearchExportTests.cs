@@ -11,7 +11,7 @@ using Platform.Consent.Data;
 using Platform.Contracts.Events;
 using Platform.Crypto.Jose;
 using Platform.Identity.Accounts;
-using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Testing;
 using Platform.Ledger.Cli;
 using Platform.Ledger.Verification;
 using Platform.Messaging;
@@ -41,7 +41,8 @@ public sealed class ResearchExportTests(VaultPlatform platform)
         var reviewer = await platform.SignInAsync(await TestAccounts.CreateAsync(platform.Identity.Service.Services, PlatformRoles.KycReviewer));
         var (representative, researcher) = await _research.ResearcherAsync();
         var organisation = await _research.OrganisationAsync(researcher, reviewer);
-        var studyId = await _research.StudyAsync(organisation, researcher, ["observation"]);
+        var studyId = await _research.StudyAsync(organisation, researcher, ["observation"],
+            compensation: new { basis = "per-participant", amountMinor = 2000, currency = "EUR" });
 
         // Four patients with an observation and a condition each; three take part, the fourth opts in and out again.
         var marker = "research-marker-" + Guid.NewGuid().ToString("N");
@@ -146,6 +147,18 @@ public sealed class ResearchExportTests(VaultPlatform platform)
             Assert.Equal(optInConsents.Take(3).Order(), inclusions.Select(i => i.ConsentId).Order());
             Assert.DoesNotContain(optInConsents[3], inclusions.Select(i => i.ConsentId));
             Assert.All(inclusions, i => Assert.Equal((Guid.Parse(studyId), leafIndex, status.GetProperty("manifestHash").GetString()), (i.StudyId, i.LeafIndex, i.ManifestHash)));
+
+            // The study pays per participant: each of the three is credited once, on the ledger; the opted-out patient is not.
+            List<ResearchCreditRow> credits = [];
+            await Eventually.TrueAsync(async () =>
+            {
+                using var scope = platform.Consent.Services.CreateScope();
+                credits = await scope.ServiceProvider.GetRequiredService<ConsentDbContext>().ResearchCredits.AsNoTracking()
+                    .Where(c => c.StudyId == Guid.Parse(studyId)).ToListAsync();
+                return credits.Count == 3 && credits.TrueForAll(c => c.Receipt is not null);
+            }, "the participants' credits are on the ledger", TimeSpan.FromSeconds(30));
+            Assert.Equal(optInConsents.Take(3).Order(), credits.Select(c => c.ConsentId).Order());
+            Assert.All(credits, c => Assert.Equal((exportId, 2000L, "EUR", "per-participant"), (c.ExportId, c.AmountMinor, c.Currency, c.Basis)));
         }
         finally
         {

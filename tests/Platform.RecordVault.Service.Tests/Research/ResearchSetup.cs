@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Platform.Consent.Data;
 using Platform.Contracts.Events;
 using Platform.Identity.Accounts;
-using Platform.Identity.Tests.Infrastructure;
+using Platform.Identity.Testing;
 using Platform.Messaging;
 using Platform.Testing;
 
@@ -43,7 +43,8 @@ public sealed class ResearchSetup(VaultPlatform platform)
         return id;
     }
 
-    public async Task<string> StudyAsync(string organisation, string representative, string[] categories)
+    /// <param name="compensation">The study's compensation (<c>{basis, amountMinor, currency}</c>), none when null.</param>
+    public async Task<string> StudyAsync(string organisation, string representative, string[] categories, object? compensation = null)
     {
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var (status, body, _) = await platform.SendConsentAsync(HttpMethod.Post, $"/research/organisations/{organisation}/studies", representative, new
@@ -55,6 +56,7 @@ public sealed class ResearchSetup(VaultPlatform platform)
             deidentificationLevel = "safe-harbor",
             startsOn = today.ToString("yyyy-MM-dd"),
             endsOn = today.AddYears(1).ToString("yyyy-MM-dd"),
+            compensation,
         });
         Assert.Equal(HttpStatusCode.Created, status);
         return body.GetProperty("id").GetString()!;

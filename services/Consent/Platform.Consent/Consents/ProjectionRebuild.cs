@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Platform.Consent.Core;
 using Platform.Consent.Data;
 using Platform.Crypto;
+using Platform.ServiceDefaults;
 using Platform.SignedEvents;
 
 namespace Platform.Consent.Consents;
@@ -15,7 +16,9 @@ namespace Platform.Consent.Consents;
 /// with the live store and, when asked, written over it — the ledger, not this database, decides what happened.
 /// Entries are private: the ledger answers them to auditors only, so this client carries a <c>ledger.audit</c>
 /// token (client credentials) or the static <c>Consent:LedgerAuditToken</c>. v2 entries are checked with the
-/// consent's secret (salted hash, blinded subject), v1 entries with the plain hash.
+/// consent's secret (salted hash, blinded subject), v1 entries with the plain hash. The ledger client runs through
+/// <c>ServiceClientResilience</c> (<see cref="ProjectionRebuildOptions"/>); a ledger that cannot be read ends the
+/// rebuild with <see cref="LedgerUnavailableException"/> (503) before anything is compared or written.
 /// </summary>
 public sealed class ProjectionRebuild(IHttpClientFactory http, ConsentDbContext db, IKeyProvider keys)
 {
@@ -26,14 +29,17 @@ public sealed class ProjectionRebuild(IHttpClientFactory http, ConsentDbContext 
     {
         var ledger = http.CreateClient(HttpClientName);
         var ownKey = (await keys.GetSigningKeyAsync(ConsentEventSigner.KeyName, cancellationToken)).GetPublicJwk();
-        var size = await CommittedSizeAsync(ledger, cancellationToken);
+        var size = await FromLedgerAsync(() => CommittedSizeAsync(ledger, cancellationToken), cancellationToken);
         var changes = new List<ConsentChange>();
         var problems = new List<string>();
         var salts = new Dictionary<Guid, byte[]>();
         for (long index = 0; index < size; index++)
         {
-            var entry = await ledger.GetFromJsonAsync<JsonElement>($"entries/{index}", cancellationToken);
-            var validation = SignedEventValidator.Validate(entry.GetProperty("signedEvent").GetString()!,
+            var at = index;
+            var signedEvent = await FromLedgerAsync(async () =>
+                (await ledger.GetFromJsonAsync<JsonElement>($"entries/{at}", cancellationToken)).GetProperty("signedEvent").GetString()
+                ?? throw new JsonException("The entry's signedEvent is null."), cancellationToken);
+            var validation = SignedEventValidator.Validate(signedEvent,
                 kid => kid == ownKey.Kid ? new PublisherKey("consent", ownKey) : null);
             if (validation.Payload is not ConsentEventPayload payload)
             {
@@ -76,6 +82,35 @@ public sealed class ProjectionRebuild(IHttpClientFactory http, ConsentDbContext 
             await ApplyAsync(rebuilt.Consents.Values, salts, cancellationToken);
         }
         return new RebuildReport(size, changes.Count, rebuilt.Consents.Count, problems, [.. differences.Select(d => d.ToString())], apply && problems.Count == 0);
+    }
+
+    /// <summary>
+    /// One read from the ledger through the client's resilience pipeline; whatever keeps it from giving a usable
+    /// answer is <see cref="LedgerUnavailableException"/> (the caller's own cancellation propagates).
+    /// </summary>
+    private static async Task<T> FromLedgerAsync<T>(Func<Task<T>> read, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await read();
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new LedgerUnavailableException(ex.StatusCode is { } status ? $"HTTP {(int)status}" : "unreachable");
+        }
+        catch (Exception ex) when (ServiceClientResilience.IsRejected(ex))
+        {
+            throw new LedgerUnavailableException(ServiceClientResilience.IsTimeout(ex) ? "timeout" : "circuit open");
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // HttpClient's own timeout, not the caller giving up.
+            throw new LedgerUnavailableException("timeout");
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new LedgerUnavailableException("malformed answer");
+        }
     }
 
     private static async Task<long> CommittedSizeAsync(HttpClient ledger, CancellationToken cancellationToken)

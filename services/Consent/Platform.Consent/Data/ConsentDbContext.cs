@@ -27,6 +27,8 @@ public class ConsentDbContext(DbContextOptions options) : DbContext(options)
 
     public DbSet<ResearchExportInclusionRow> ResearchExportInclusions => Set<ResearchExportInclusionRow>();
 
+    public DbSet<ResearchCreditRow> ResearchCredits => Set<ResearchCreditRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.AddOutboxAndInbox().AddIdempotencyKeys();

@@ -3,7 +3,7 @@ using Platform.Consent.Core;
 
 namespace Platform.Consent.Data;
 
-/// <summary>The research tables of the consent database: organisations, their studies, the people whose identity KYC verified, and which opt-ins each export included.</summary>
+/// <summary>The research tables of the consent database: organisations, their studies, the people whose identity KYC verified, which opt-ins each export included, and the participants' compensation credits.</summary>
 internal static class ResearchModel
 {
     public static ModelBuilder AddResearch(this ModelBuilder modelBuilder)
@@ -47,6 +47,21 @@ internal static class ResearchModel
             inclusion.Property(i => i.ManifestHash).HasMaxLength(64);
             // A patient's page looks up the exports of their opt-ins.
             inclusion.HasIndex(i => i.ConsentId);
+        });
+        modelBuilder.Entity<ResearchCreditRow>(credit =>
+        {
+            credit.ToTable("ResearchCredits");
+            credit.HasKey(c => c.Id);
+            // Idempotent: one credit per opt-in per export (per export) or per study (per participant).
+            credit.HasIndex(c => new { c.Occasion, c.ConsentId }).IsUnique();
+            // A patient's page looks up the credits of their opt-ins; receipts arrive by event id.
+            credit.HasIndex(c => c.ConsentId);
+            credit.HasIndex(c => c.EventId).IsUnique();
+            credit.HasIndex(c => c.StudyId);
+            credit.Property(c => c.Basis).HasMaxLength(32);
+            credit.Property(c => c.Currency).HasMaxLength(3);
+            credit.Property(c => c.LedgerSalt).HasMaxLength(32);
+            credit.Property(c => c.SignedEvent).HasMaxLength(8192);
         });
         modelBuilder.Entity<VerifiedPersonRow>(person =>
         {

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Platform.Consent.Core;
 using Platform.Consent.Data;
+using Platform.Consent.Research;
 using Platform.Contracts.Events;
 using Platform.Messaging;
 
@@ -9,9 +10,11 @@ namespace Platform.Consent.Events;
 /// <summary>
 /// Records, per opt-in, that a research export released its participant (the record vault's
 /// <see cref="ResearchExportIncludedV1"/>), for the patient's <c>/my/research</c>. Only consent ids that are opt-ins
-/// to the export's own study are kept: the vault cannot place a patient in a study they never joined. Idempotent.
+/// to the export's own study are kept: the vault cannot place a patient in a study they never joined. Where the study
+/// offers compensation, the same save adds each participant's credit and its signed <c>research.credited</c> event
+/// (<see cref="ResearchCredits"/>). Idempotent: a redelivered export adds neither rows nor credits.
 /// </summary>
-public sealed class ResearchExportIncludedHandler(ConsentDbContext db) : IIntegrationEventHandler<ResearchExportIncludedV1>
+public sealed class ResearchExportIncludedHandler(ConsentDbContext db, ResearchCredits credits) : IIntegrationEventHandler<ResearchExportIncludedV1>
 {
     public async Task<EventHandlingResult> HandleAsync(ResearchExportIncludedV1 integrationEvent, CancellationToken cancellationToken)
     {
@@ -40,6 +43,7 @@ public sealed class ResearchExportIncludedHandler(ConsentDbContext db) : IIntegr
                 LeafIndex = integrationEvent.LeafIndex,
             });
         }
+        await credits.AddDueAsync(integrationEvent.ExportId, integrationEvent.StudyId, integrationEvent.ExportedAtMs, known, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return EventHandlingResult.Success;
     }

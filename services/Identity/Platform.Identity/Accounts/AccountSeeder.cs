@@ -35,39 +35,50 @@ public sealed class AccountSeeder(IServiceScopeFactory scopes, IConfiguration co
         {
             return;
         }
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<PlatformUser>>();
-        var secrets = scope.ServiceProvider.GetRequiredService<TotpSecretProtector>();
         foreach (var demo in DemoAccounts)
         {
-            if (await users.FindByEmailAsync(demo.Email) is not null)
-            {
-                continue;
-            }
-            var user = new PlatformUser
-            {
-                UserName = demo.Email,
-                Email = demo.Email,
-                EmailConfirmed = true,
-                DisplayName = demo.DisplayName,
-                LicenceNumber = demo.Licence,
-            };
-            if (demo.Role == PlatformRoles.Clinician)
-            {
-                user.ClinicianActivatedAt = time.GetUtcNow();
-                user.ClinicianActivatedBy = "demo-seed";
-            }
-            if (AccountGate.SecondFactorRoles.Contains(demo.Role))
-            {
-                user.ProtectedTotpSecret = secrets.Protect(Base32.Decode(DemoTotpSecret));
-                user.TwoFactorEnabled = true;
-            }
-            var created = await users.CreateAsync(user, demo.Password);
-            if (!created.Succeeded)
-            {
-                throw new InvalidOperationException($"Demo account {demo.Email} could not be created: {string.Join("; ", created.Errors.Select(e => e.Description))}");
-            }
-            await users.AddToRoleAsync(user, demo.Role);
+            await EnsureDemoAccountAsync(scope.ServiceProvider, demo, time.GetUtcNow());
         }
+    }
+
+    /// <summary>
+    /// Creates a demo account unless its e-mail exists (so a restart seeds nothing twice): e-mail confirmed, the role,
+    /// the public TOTP secret when it has a second factor, a clinician activated. Returns the account.
+    /// </summary>
+    public static async Task<PlatformUser> EnsureDemoAccountAsync(IServiceProvider scoped, DemoAccount demo, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(scoped);
+        ArgumentNullException.ThrowIfNull(demo);
+        var users = scoped.GetRequiredService<UserManager<PlatformUser>>();
+        if (await users.FindByEmailAsync(demo.Email) is { } existing)
+        {
+            return existing;
+        }
+        var user = new PlatformUser
+        {
+            UserName = demo.Email,
+            Email = demo.Email,
+            EmailConfirmed = true,
+            DisplayName = demo.DisplayName,
+            LicenceNumber = demo.Licence,
+        };
+        if (demo.Role == PlatformRoles.Clinician)
+        {
+            user.ClinicianActivatedAt = now;
+            user.ClinicianActivatedBy = "demo-seed";
+        }
+        if (demo.HasSecondFactor)
+        {
+            user.ProtectedTotpSecret = scoped.GetRequiredService<TotpSecretProtector>().Protect(Base32.Decode(DemoTotpSecret));
+            user.TwoFactorEnabled = true;
+        }
+        var created = await users.CreateAsync(user, demo.Password);
+        if (!created.Succeeded)
+        {
+            throw new InvalidOperationException($"Demo account {demo.Email} could not be created: {string.Join("; ", created.Errors.Select(e => e.Description))}");
+        }
+        await users.AddToRoleAsync(user, demo.Role);
+        return user;
     }
 
     /// <summary>
@@ -104,4 +115,9 @@ public sealed class AccountSeeder(IServiceScopeFactory scopes, IConfiguration co
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
-public sealed record DemoAccount(string Email, string DisplayName, string Password, string Role, string? Licence);
+/// <param name="SecondFactor">A TOTP second factor although the role does not require one (the dev host's researcher, a patient who acts for an organisation).</param>
+public sealed record DemoAccount(string Email, string DisplayName, string Password, string Role, string? Licence, bool SecondFactor = false)
+{
+    /// <summary>Signs in with the demo TOTP secret: every role that requires a second factor, and accounts that ask for one.</summary>
+    public bool HasSecondFactor => SecondFactor || AccountGate.SecondFactorRoles.Contains(Role);
+}

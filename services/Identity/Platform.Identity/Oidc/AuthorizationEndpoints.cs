@@ -199,7 +199,7 @@ public static class AuthorizationEndpoints
                 .SetClaim(Claims.Name, await applications.GetDisplayNameAsync(application));
             identity.SetScopes(request.GetScopes());
             identity.SetResources(await ListAsync(scopes.ListResourcesAsync(identity.GetScopes())));
-            identity.SetDestinations(_ => [Destinations.AccessToken]);
+            AccessTokenOnlyDestination.MarkAll(identity);
             return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         }
 

@@ -98,6 +98,8 @@ public static class OidcServerSetup
                 Logout.BackchannelLogoutSetup.AddBackchannelLogoutDiscovery(options);
                 options.AddDpopTokenBinding();
                 options.AddUnstoredServiceTokens(oidc.StoreClientCredentialsAccessTokens);
+                // The token and authorization managers not built for sign-ins their handlers ignore (issue 18).
+                options.AddStoreHandlerGuards();
                 var aspNetCore = options.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableTokenEndpointPassthrough()

@@ -15,6 +15,12 @@ public sealed class SmartOptions
     /// </summary>
     public Uri? ConsentUrl { get; set; }
 
+    /// <summary>How long the picker waits for the consent service, retries included; past it the list is empty.</summary>
+    public TimeSpan ConsentTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long one attempt may take before it is retried (within <see cref="ConsentTimeout"/>).</summary>
+    public TimeSpan ConsentAttemptTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>The purpose of use the picker asks about (a standalone launch from a clinician's app is treatment).</summary>
     public string Purpose { get; set; } = "TREAT";
 }

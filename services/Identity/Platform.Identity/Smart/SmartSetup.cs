@@ -15,7 +15,11 @@ public static class SmartSetup
     public static WebApplicationBuilder AddSmartAppLaunch(this WebApplicationBuilder builder)
     {
         var section = builder.Configuration.GetSection("Identity:Smart");
-        builder.Services.AddOptions<SmartOptions>().Bind(section).ValidateOnStart();
+        builder.Services.AddOptions<SmartOptions>().Bind(section)
+            .Validate(o => o.ConsentTimeout > TimeSpan.Zero, "Identity:Smart:ConsentTimeout must be positive.")
+            .Validate(o => o.ConsentAttemptTimeout > TimeSpan.Zero && o.ConsentAttemptTimeout <= o.ConsentTimeout,
+                "Identity:Smart:ConsentAttemptTimeout must be positive and not longer than Identity:Smart:ConsentTimeout.")
+            .ValidateOnStart();
         builder.Services.AddOpenIddict().AddServer(options =>
         {
             options.RegisterScopes([SmartScopes.LaunchPatient, SmartScopes.FhirUser, .. SmartScopes.Offered]);
@@ -23,11 +27,12 @@ public static class SmartSetup
         });
         builder.Services.AddScoped<SmartLaunch>();
         builder.Services.AddScoped<ConsentedPatients>();
-        var consentUrl = section.Get<SmartOptions>()?.ConsentUrl;
-        if (consentUrl is not null)
+        // Also read here: the client is composed before the container exists.
+        var smart = section.Get<SmartOptions>() ?? new SmartOptions();
+        if (smart.ConsentUrl is not null)
         {
             builder.Services.AddServiceClient(ConsentedPatients.HttpClientName, ConsentedPatients.Scope)
-                .ConfigureHttpClient(client => client.BaseAddress = consentUrl);
+                .AddServiceClientResilience(smart.ConsentUrl, smart.ConsentTimeout, smart.ConsentAttemptTimeout);
         }
         else
         {

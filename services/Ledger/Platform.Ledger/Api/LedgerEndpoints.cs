@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Platform.Ledger.Core;
 using Platform.Ledger.Node;
@@ -89,6 +90,11 @@ public static class LedgerEndpoints
                     : LedgerProblems.NotFound("This ledger is not run by a consortium, or its founding entry is not applied yet."))
             .WithSummary("The consortium's configuration on the ledger: member institutions, their checkpoint keys and CAs, the quorum rule.");
 
+        reads.MapGet("/consortium/history", (LedgerNode node) =>
+                node.State.History() is { } history ? Results.Ok(history)
+                    : LedgerProblems.NotFound("This ledger is not run by a consortium, or its founding entry is not applied yet."))
+            .WithSummary("The founding configuration and every accepted change, with the tree size it took effect at and its signed proposal and ballots (what `ledger audit` verifies).");
+
         reads.MapGet("/cluster/status", (LedgerNode node) =>
             {
                 var status = node.Replica.Status;
@@ -110,6 +116,7 @@ public static class LedgerEndpoints
                         snapshot = status.Snapshot is { } snapshot ? new { snapshot.Index, snapshot.Taken, snapshot.Installed } : null,
                         tls = status.Tls,
                         refusedConnections = status.RefusedConnections,
+                        refusedSenders = status.RefusedSenders,
                         members = status.Members.Select(m => new { endPoint = RaftEndPoints.Format(m.EndPoint), m.IsSelf, reachability = m.Reachability.ToString() }),
                     },
                     treeSize = node.State.TreeSize,
@@ -119,8 +126,15 @@ public static class LedgerEndpoints
             })
             .WithSummary("Leader, term, commit index and members as this replica sees them.");
 
+        // One operator: the replicas share the cluster token. A consortium: each forward is signed by its replica's
+        // Raft TLS key, so no institution holds a credential that lets it forward as another's replica.
+        IEndpointFilter replicas = options.Value.Consortium.IsConfigured && app.ServiceProvider.GetRequiredService<RaftReplica>().Tls is { } tls
+            ? new ForwarderCertificateFilter(tls, app.ServiceProvider.GetRequiredService<LedgerState>().Options.LedgerId,
+                app.ServiceProvider.GetService<TimeProvider>() ?? TimeProvider.System,
+                app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger<ForwarderCertificateFilter>())
+            : new BearerTokenFilter(() => [options.Value.ClusterToken], "ledger replicas");
         app.MapPost("/internal/commands", AppendInternalAsync)
-            .AddEndpointFilter(new BearerTokenFilter(() => [options.Value.ClusterToken], "ledger replicas"))
+            .AddEndpointFilter(replicas)
             .ExcludeFromDescription();
         return app;
     }

@@ -7,17 +7,29 @@ using Platform.Ledger.Replication;
 
 namespace Platform.Ledger.Node;
 
-/// <summary>Sends a command from a follower to the leader's <c>POST /internal/commands</c>, authenticated by the cluster token.</summary>
-public sealed class LeaderForwarder(HttpClient http, IOptions<LedgerNodeOptions> options)
+/// <summary>
+/// Sends a command from a follower to the leader's <c>POST /internal/commands</c>, authenticated by the cluster token;
+/// on a consortium ledger by a signature of this replica's Raft TLS key instead (<see cref="ForwardSignature"/>), so
+/// the leader knows which institution's replica forwards and no institution holds a credential of another's.
+/// </summary>
+public sealed class LeaderForwarder(HttpClient http, IOptions<LedgerNodeOptions> options, RaftReplica replica, LedgerState state, TimeProvider clock)
 {
     public async Task<AppendResult> ForwardAsync(Uri leaderApi, LedgerCommand command, CancellationToken cancellationToken)
     {
+        var body = command.ToBytes();
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(leaderApi, "internal/commands"))
         {
-            Content = new ByteArrayContent(command.ToBytes()),
+            Content = new ByteArrayContent(body),
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.Value.ClusterToken);
+        if (options.Value.Consortium.IsConfigured && replica.Tls is { } tls)
+        {
+            ForwardSignature.Sign(request, tls.Certificate, state.Options.LedgerId, body, clock.GetUtcNow());
+        }
+        else
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.Value.ClusterToken);
+        }
         HttpResponseMessage response;
         // The leader answers within its commit timeout; a leader that does not is behind a partition or gone, and
         // the caller should hear 503 about as soon as it would from the leader itself.

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -22,7 +23,8 @@ public static class LedgerNodeSetup
             .Bind(builder.Configuration.GetSection("Ledger"))
             .PostConfigure(o => ApplyDefaults(o, builder.Configuration))
             .Validate(o => o.Replicas.Count(r => r.Name == o.ReplicaName) == 1, "Ledger:ReplicaName must name exactly one of Ledger:Replicas.")
-            .Validate(o => o.Replicas.Count == 1 || !string.IsNullOrEmpty(o.ClusterToken), "Ledger:ClusterToken is required with more than one replica.")
+            .Validate(o => o.Replicas.Count == 1 || o.Consortium.IsConfigured || !string.IsNullOrEmpty(o.ClusterToken),
+                "Ledger:ClusterToken is required with more than one replica (a consortium's replicas forward with their Raft TLS certificate instead).")
             .Validate(o => o.SnapshotInterval >= 0, "Ledger:SnapshotInterval must be 0 (never) or a positive number of log entries.")
             .Validate(o => o.RaftRequestTimeout > TimeSpan.Zero, "Ledger:RaftRequestTimeout must be positive.")
             .Validate(o => o.InitialMembers >= 0 && o.InitialMembers <= o.Replicas.Count, "Ledger:InitialMembers must be between 0 (all) and the number of Ledger:Replicas.")
@@ -56,6 +58,7 @@ public static class LedgerNodeSetup
                 ReplicaCount = node.Founders.Count,
             });
         });
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ReplicaDirectory>();
         if (!string.IsNullOrWhiteSpace(builder.Configuration["Ledger:Consortium:File"]))
         {
@@ -82,6 +85,7 @@ public static class LedgerNodeSetup
                 FlushBeforeAcknowledging = node.DurableAcknowledgements,
                 SnapshotInterval = node.SnapshotInterval,
                 RequestTimeout = node.RaftRequestTimeout,
+                KnownEndPoints = sp.GetRequiredService<ReplicaDirectory>().EndPoints,
                 Tls = !node.RaftTls.IsConfigured ? null
                     : node.RaftTls.AuthoritiesFromConsortium
                         ? ReplicaTls.FromPemFiles(node.RaftTls.CertificateFile!, node.RaftTls.KeyFile!, sp.GetRequiredService<ConsortiumPeerTrust>())

@@ -24,6 +24,10 @@ public sealed class ReplicaDirectory(IOptions<LedgerNodeOptions> options, Ledger
         options.Value.Replicas.FirstOrDefault(r => r.ParseRaftEndPoint().Equals(member))
         ?? Declared().FirstOrDefault(r => Parses(r, out var endpoint) && endpoint.Equals(member));
 
+    /// <summary>The Raft endpoint of every replica named here (the senders a Raft connection's certificate is checked against).</summary>
+    public IEnumerable<EndPoint> EndPoints() =>
+        options.Value.Replicas.Concat(Declared()).Select(r => Parses(r, out var endpoint) ? endpoint : null).OfType<EndPoint>().Distinct();
+
     /// <summary>The host a replica's certificate must name: the host of its Raft endpoint, or its name when no endpoint is known.</summary>
     public string HostOf(string name) =>
         Named(name) is { } replica && Parses(replica, out var endpoint)

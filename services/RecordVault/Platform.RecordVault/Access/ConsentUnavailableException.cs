@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http;
 using Platform.ServiceDefaults;
 
 namespace Platform.RecordVault.Access;
@@ -9,20 +8,11 @@ namespace Platform.RecordVault.Access;
 /// as a key provider outage is answered. The request was fine and may succeed later, so it is neither a 500 nor a
 /// 403 the caller would take as "no consent". The refusal is audited before this is thrown.
 /// </summary>
-public sealed class ConsentUnavailableException : ProblemException
+public sealed class ConsentUnavailableException(string reason) : DependencyUnavailableException("The consent service is unavailable.",
+    $"No consent decision could be obtained ({reason}), so nothing was read or written. Retry after the time in the Retry-After header.", Code)
 {
     public const string Code = "consent_unavailable";
 
-    public ConsentUnavailableException(string reason)
-        : base(StatusCodes.Status503ServiceUnavailable, "The consent service is unavailable.",
-            $"No consent decision could be obtained ({reason}), so nothing was read or written. Retry after the time in the Retry-After header.",
-            Code)
-    {
-        Reason = reason;
-        // The circuit breaker's pause: asking again sooner would meet the open circuit.
-        RetryAfter = ServiceClientResilience.BreakDuration;
-    }
-
     /// <summary>The audited reason, e.g. <c>consent_service_timeout</c>.</summary>
-    public string Reason { get; }
+    public string Reason { get; } = reason;
 }

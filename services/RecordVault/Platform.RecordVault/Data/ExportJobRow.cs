@@ -1,3 +1,5 @@
+using Platform.RecordVault.Jobs;
+
 namespace Platform.RecordVault.Data;
 
 /// <summary>
@@ -6,12 +8,12 @@ namespace Platform.RecordVault.Data;
 /// stopped is taken up again once its lease has run out. Holds no medical content; the files are
 /// <see cref="ExportFileRow"/>, encrypted.
 /// </summary>
-public sealed class ExportJobRow
+public sealed class ExportJobRow : ILeasedJob
 {
-    public const string Accepted = "accepted";
-    public const string Running = "running";
-    public const string Completed = "completed";
-    public const string Failed = "failed";
+    public const string Accepted = LeasedJobStatus.Accepted;
+    public const string Running = LeasedJobStatus.Running;
+    public const string Completed = LeasedJobStatus.Completed;
+    public const string Failed = LeasedJobStatus.Failed;
 
     public Guid Id { get; set; }
 

@@ -1,3 +1,5 @@
+using Platform.RecordVault.Jobs;
+
 namespace Platform.RecordVault.Data;
 
 /// <summary>
@@ -6,12 +8,12 @@ namespace Platform.RecordVault.Data;
 /// manifest's hash on the ledger, with the ledger's receipt when it comes back. Holds no patient id and no content;
 /// the files are <see cref="ResearchExportFileRow"/>, encrypted.
 /// </summary>
-public sealed class ResearchExportRow
+public sealed class ResearchExportRow : ILeasedJob
 {
-    public const string Accepted = "accepted";
-    public const string Running = "running";
-    public const string Completed = "completed";
-    public const string Failed = "failed";
+    public const string Accepted = LeasedJobStatus.Accepted;
+    public const string Running = LeasedJobStatus.Running;
+    public const string Completed = LeasedJobStatus.Completed;
+    public const string Failed = LeasedJobStatus.Failed;
 
     public Guid Id { get; set; }
 

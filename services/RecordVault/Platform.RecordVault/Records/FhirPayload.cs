@@ -28,14 +28,21 @@ public static class FhirPayload
         {
             throw new ProblemException(StatusCodes.Status413PayloadTooLarge, "Too large.", "A FHIR resource is at most 4 MiB.", "too_large");
         }
-        var result = Validator.Validate(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        return FromJson(buffer.ToArray());
+    }
+
+    /// <summary>The same checks for a resource the vault's own code stores (the dev host's seeded research participants).</summary>
+    public static (RecordPayload Payload, R4.Resource Resource) FromJson(byte[] json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        var result = Validator.Validate(json);
         if (!result.IsValid)
         {
             var problem = result.Problems[0];
             throw ProblemException.Unprocessable($"The FHIR resource is not valid: {problem.Message}", problem.Code);
         }
         var payload = new RecordPayload(RecordPayload.Fhir, "application/fhir+json", result.ResourceType, result.Category!.Code,
-            new MemoryStream(buffer.ToArray(), writable: false), result.Resource);
+            new MemoryStream(json, writable: false), result.Resource);
         return (payload, result.Resource!);
     }
 }

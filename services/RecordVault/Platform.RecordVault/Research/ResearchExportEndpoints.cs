@@ -10,6 +10,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Platform.Hosting.Idempotency;
 using Platform.RecordVault.Data;
+using Platform.RecordVault.Jobs;
 using Platform.ServiceDefaults;
 
 namespace Platform.RecordVault.Research;
@@ -53,7 +54,7 @@ public static class ResearchExportEndpoints
     }
 
     private static async Task<IResult> StartAsync(HttpContext http, string id, RecordVaultDbContext db, ConsentSetClient consentSets,
-        ResearchExportSignal signal, IOptions<ResearchExportOptions> options, TimeProvider time, CancellationToken ct)
+        JobSignal<ResearchExportRow> signal, IOptions<ResearchExportOptions> options, TimeProvider time, CancellationToken ct)
     {
         var studyId = Guid.TryParse(id, out var parsed) ? parsed : throw ProblemException.BadRequest("The study id is not a UUID.", "malformed_id");
         var researcher = Subject(http);

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Platform.RecordVault.Data;
+using Platform.RecordVault.Jobs;
 
 namespace Platform.RecordVault.Research;
 
@@ -15,7 +17,7 @@ public static class ResearchExportSetup
             .ValidateOnStart();
         services.AddSingleton<ConsentSetClient>();
         services.AddSingleton<PseudonymMasterKey>();
-        services.AddSingleton<ResearchExportSignal>();
+        services.AddSingleton<JobSignal<ResearchExportRow>>();
         services.AddScoped<ResearchFileCipher>();
         services.AddScoped<ResearchExportRunner>();
         services.AddHostedService<ResearchExportWorker>();

@@ -23,6 +23,9 @@ public sealed class ResearchModel(ConsentDbContext db, ResearchOptInCommands opt
     /// <summary>The exports that released this patient's data, newest first: only their own opt-ins' rows, nothing of other participants.</summary>
     public List<IncludedExport> Exports { get; } = [];
 
+    /// <summary>The patient's compensation credits, newest first: only their own opt-ins' rows.</summary>
+    public List<ParticipantCredit> Credits { get; } = [];
+
     /// <summary>What the last answer did, shown once on the page the answer redirected to.</summary>
     [TempData]
     public string? Message { get; set; }
@@ -88,13 +91,21 @@ public sealed class ResearchModel(ConsentDbContext db, ResearchOptInCommands opt
                               select new IncludedExport(i.ExportId, s.Title, o.LegalName, o.Country, i.ExportedAtMs, i.LeafIndex))
             .Take(200).ToListAsync(cancellationToken);
         Exports.AddRange(included);
+        var credits = await (from r in db.ResearchCredits.AsNoTracking()
+                             join c in db.Consents.AsNoTracking() on r.ConsentId equals c.Id
+                             join s in db.ResearchStudies.AsNoTracking() on r.StudyId equals s.Id
+                             where c.Subject == patient
+                             orderby r.ExportedAtMs descending, r.CreditedAtMs descending
+                             select new ParticipantCredit(r.Id, s.Title, r.AmountMinor, r.Currency, r.Basis, r.ExportedAtMs, r.LeafIndex))
+            .Take(200).ToListAsync(cancellationToken);
+        Credits.AddRange(credits);
     }
 
-    /// <summary>"5.00 EUR each time your records are exported": the compensation as a patient reads it (minor units shown with two decimals).</summary>
+    /// <summary>"5.00 EUR each time your records are exported": the compensation as a patient reads it, in the page's language.</summary>
     public string Describe(StudyCompensation compensation)
     {
         ArgumentNullException.ThrowIfNull(compensation);
-        var amount = (compensation.AmountMinor / 100m).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+        var amount = MoneyText.Amount(compensation.AmountMinor, compensation.Currency);
         return text[compensation.Basis == CompensationBasis.PerExport ? "ResearchCompensationPerExport" : "ResearchCompensationPerParticipant", amount, compensation.Currency];
     }
 }
@@ -103,4 +114,15 @@ public sealed class ResearchModel(ConsentDbContext db, ResearchOptInCommands opt
 public sealed record IncludedExport(Guid ExportId, string StudyTitle, string OrganisationName, string OrganisationCountry, long ExportedAtMs, long LeafIndex)
 {
     public string ExportedOn => DateTimeOffset.FromUnixTimeMilliseconds(ExportedAtMs).UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>One compensation credit of the patient's: which study, how much, for which export, and whether the ledger committed it.</summary>
+public sealed record ParticipantCredit(Guid CreditId, string StudyTitle, long AmountMinor, string Currency, string Basis, long ExportedAtMs, long? LeafIndex)
+{
+    public string ExportedOn => DateTimeOffset.FromUnixTimeMilliseconds(ExportedAtMs).UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>"5.00" (English), "5,00" (French): the amount in the page's language; the currency code goes beside it.</summary>
+    public string Amount => MoneyText.Amount(AmountMinor, Currency);
+
+    public bool PerExport => Basis == CompensationBasisCodes.PerExport;
 }

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Platform.RecordVault.Core;
 using Platform.RecordVault.Data;
+using Platform.RecordVault.Jobs;
 using Platform.RecordVault.Records;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Smart;
@@ -44,7 +45,7 @@ public static class BulkExportEndpoints
         return fhir;
     }
 
-    private static async Task<IResult> KickOffAsync(HttpContext http, string id, RecordVaultDbContext db, BulkExportSignal signal,
+    private static async Task<IResult> KickOffAsync(HttpContext http, string id, RecordVaultDbContext db, JobSignal<ExportJobRow> signal,
         IOptions<BulkExportOptions> options, TimeProvider time, CancellationToken ct)
     {
         FhirContent.RequireAcceptable(http.Request);

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Platform.RecordVault.Data;
+using Platform.RecordVault.Jobs;
 
 namespace Platform.RecordVault.Fhir.Bulk;
 
@@ -13,7 +15,7 @@ public static class BulkExportSetup
                            && o.RetryAfter > TimeSpan.Zero && o.MaxActivePerRequester > 0,
                 "RecordVault:BulkExport: FileLifetime, Lease, PollInterval and RetryAfter must be more than zero, MaxActivePerRequester at least 1.")
             .ValidateOnStart();
-        services.AddSingleton<BulkExportSignal>();
+        services.AddSingleton<JobSignal<ExportJobRow>>();
         services.AddScoped<ExportFileCipher>();
         services.AddScoped<BulkExportRunner>();
         services.AddHostedService<BulkExportWorker>();

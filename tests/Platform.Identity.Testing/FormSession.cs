@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 
-namespace Platform.Identity.Tests.Infrastructure;
+namespace Platform.Identity.Testing;
 
 /// <summary>
 /// A cookie-keeping HTTP client that fills in the server-rendered forms the way a browser without JavaScript

@@ -2,7 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Platform.Identity.Tests.Infrastructure;
+namespace Platform.Identity.Testing;
 
 /// <summary>An RFC 7636 verifier and its S256 challenge.</summary>
 public sealed record Pkce(string Verifier, string Challenge)

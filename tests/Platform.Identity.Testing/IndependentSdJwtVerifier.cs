@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Platform.Testing;
 
-namespace Platform.Identity.Tests.Infrastructure;
+namespace Platform.Identity.Testing;
 
 /// <summary>
 /// tests/tools/sd-jwt-verifier: the OpenWallet Foundation's <c>@sd-jwt/sd-jwt-vc</c> (version pinned in its

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Platform.Identity.Kyc;
 using Platform.Identity.Verification;
 
-namespace Platform.Identity.Tests.Infrastructure;
+namespace Platform.Identity.Testing;
 
 /// <summary>KYC applications for tests: a consistent German TD3 passport with correct check digits, and a run to approval.</summary>
 public static class KycApplications

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.WebUtilities;
 using Platform.ServiceDefaults.Dpop;
 
-namespace Platform.Identity.Tests.Infrastructure;
+namespace Platform.Identity.Testing;
 
 /// <summary>Drives the authorization code flow over HTTP: authorize, the login pages, then the token endpoint.</summary>
 public sealed class CodeFlow(FormSession session)

@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using Platform.ServiceDefaults.Dpop;
 
-namespace Platform.Identity.Tests.Infrastructure;
+namespace Platform.Identity.Testing;
 
 /// <summary>
 /// HTTP clients for tests that hold DPoP-bound tokens (the <c>clinician-portal</c> client requires DPoP): a bound token

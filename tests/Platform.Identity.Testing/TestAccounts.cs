@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Identity.Accounts;
 
-namespace Platform.Identity.Tests.Infrastructure;
+namespace Platform.Identity.Testing;
 
 /// <summary>A fresh account per test (so lockout and TOTP replay state never leak between tests).</summary>
 public sealed record TestAccount(string Id, string Email, string Password, byte[]? TotpSecret)

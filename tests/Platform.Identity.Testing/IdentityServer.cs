@@ -6,7 +6,7 @@ using Platform.Identity;
 using Platform.Identity.Oidc;
 using Platform.Testing;
 
-namespace Platform.Identity.Tests.Infrastructure;
+namespace Platform.Identity.Testing;
 
 /// <summary>
 /// The real identity service on a loopback port with software keys, the demo accounts, and its clients:
