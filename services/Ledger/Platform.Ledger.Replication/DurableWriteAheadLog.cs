@@ -1,3 +1,4 @@
+using DotNext.IO;
 using DotNext.IO.Log;
 using DotNext.Net.Cluster.Consensus.Raft;
 using DotNext.Net.Cluster.Consensus.Raft.StateMachine;
@@ -49,15 +50,77 @@ internal sealed class DurableWriteAheadLog(WriteAheadLog.Options options, Comman
 
     private long _followerFlushes;
 
+    private AcknowledgedEntryJournal? _journal;
+
+    /// <summary>
+    /// Without flushes before acknowledging, opens the journal of acknowledged entries and appends again (uncommitted)
+    /// those after the commit index, which DotNext dropped when it reopened the log (<see cref="AcknowledgedEntryJournal"/>).
+    /// Call before Raft starts. With flushes, the WAL keeps them itself and no journal is written.
+    /// </summary>
+    /// <returns>How many entries were restored.</returns>
+    internal async Task<int> RestoreAcknowledgedAsync(DirectoryInfo location, CancellationToken token)
+    {
+        if (flushBeforeAcknowledging)
+            return 0;
+
+        _journal = new AcknowledgedEntryJournal(location, flushToDisk: false);
+        var committed = LastCommittedEntryIndex;
+        var restored = _journal.EntriesAfter(committed);
+        if (restored.Count > 0)
+            await AppendAsync(new LogEntryProducer<JournaledEntry>(restored), committed + 1, skipCommitted: false, token).ConfigureAwait(false);
+        return restored.Count;
+    }
+
     async ValueTask IAuditTrail<IRaftLogEntry>.AppendAsync<TEntryImpl>(ILogEntryProducer<TEntryImpl> entries, long startIndex, bool skipCommitted, CancellationToken token)
     {
         var received = entries.RemainingCount;
-        await AppendAsync(entries, startIndex, skipCommitted, token).ConfigureAwait(false);
+        if (received > 0 && _journal is { } journal)
+        {
+            // Recorded before the WAL has them and before the leader hears "appended": see AcknowledgedEntryJournal.
+            var copies = new List<JournaledEntry>((int)received);
+            while (await entries.MoveNextAsync().ConfigureAwait(false))
+            {
+                var entry = entries.Current;
+                copies.Add(new JournaledEntry
+                {
+                    Term = entry.Term,
+                    IsConfiguration = entry.IsConfiguration,
+                    CommandId = entry.CommandId,
+                    Content = await entry.ToByteArrayAsync(token: token).ConfigureAwait(false),
+                });
+            }
+
+            await CompactJournalIfLargeAsync(journal, token).ConfigureAwait(false);
+            journal.Append(startIndex, copies);
+            await AppendAsync(new LogEntryProducer<JournaledEntry>(copies), startIndex, skipCommitted, token).ConfigureAwait(false);
+        }
+        else
+        {
+            await AppendAsync(entries, startIndex, skipCommitted, token).ConfigureAwait(false);
+        }
+
         if (received > 0 && flushBeforeAcknowledging)
         {
             await FlushAsync(token).ConfigureAwait(false);
             Interlocked.Increment(ref _followerFlushes);
         }
+    }
+
+    private async ValueTask CompactJournalIfLargeAsync(AcknowledgedEntryJournal journal, CancellationToken token)
+    {
+        if (journal.Length < AcknowledgedEntryJournal.CompactionThreshold)
+            return;
+
+        // FlushAsync returns once the checkpoint covers the commit index read before it: those entries are durable.
+        var committed = LastCommittedEntryIndex;
+        await FlushAsync(token).ConfigureAwait(false);
+        journal.Compact(committed);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        _journal?.Dispose();
+        base.Dispose(disposing);
     }
 
     ValueTask<TResult> IAuditTrail<IRaftLogEntry>.ReadAsync<TResult>(ILogEntryConsumer<IRaftLogEntry, TResult> reader, long startIndex, long endIndex, CancellationToken token)

@@ -136,6 +136,8 @@ public sealed partial class RaftReplica : IAsyncDisposable
             {
                 await members.SeedAsync(_options.RaftEndPoint, _options.Members, ct).ConfigureAwait(false);
                 await ReplayAsync(log, machine, ct).ConfigureAwait(false);
+                if (await log.RestoreAcknowledgedAsync(new DirectoryInfo(walLocation), ct).ConfigureAwait(false) is var restored and > 0)
+                    LogAcknowledgedRestored(_logger, restored, log.LastEntryIndex);
 
                 // Initializes the WAL again (a second, cheap hash pass), opens the listener and starts following.
                 await node.StartAsync(ct).ConfigureAwait(false);
@@ -337,6 +339,9 @@ public sealed partial class RaftReplica : IAsyncDisposable
     }
 
     /// <summary>Verifies the WAL's integrity hashes, then replays its committed entries through the state machine.</summary>
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Count} entries this replica had acknowledged but not yet committed were appended again from its journal (log ends at {LastIndex}).")]
+    private static partial void LogAcknowledgedRestored(ILogger logger, int count, long lastIndex);
+
     private static async Task ReplayAsync(DurableWriteAheadLog log, CommandStateMachine machine, CancellationToken ct)
     {
         // InitializeAsync verifies every entry synchronously before its first await, then waits for the applier,

@@ -76,7 +76,8 @@ public sealed class CrashTests(ITestOutputHelper output)
                 await host.DisposeAsync();
                 var clock = Stopwatch.StartNew();
                 host = await DevHostProcess.StartAsync(data, ReadyWithin, port, Environment);
-                output.WriteLine($"kill {kill}: restarted on the same data, ready after {clock.Elapsed.TotalSeconds:F1} s");
+                output.WriteLine($"kill {kill}: restarted on the same data, ready after {clock.Elapsed.TotalSeconds:F1} s; " +
+                    $"{host.Output.Split('\n').Count(l => l.Contains("appended again from its journal", StringComparison.Ordinal))} replicas restored acknowledged entries from their journals");
                 var retried = await RetryInterruptedAsync(host, token, interrupted, acknowledged);
                 output.WriteLine($"kill {kill}: {retried} interrupted writes retried with their Idempotency-Key");
             }
