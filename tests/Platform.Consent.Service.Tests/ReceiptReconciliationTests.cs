@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Platform.Consent.Consents;
 using Platform.Consent.Core;
 using Platform.Consent.Data;
+using Platform.Consent.Events;
 using Platform.Crypto.Jose;
 using Platform.Ledger.Verification;
 using Platform.Messaging.Receipts;
@@ -110,7 +111,8 @@ public sealed class ReceiptReconciliationTests(ConsentPlatform platform) : IClas
     private async Task<ReceiptBacklog> BacklogAsync()
     {
         using var scope = platform.Consent.Services.CreateScope();
-        return await scope.ServiceProvider.GetRequiredService<IReceiptHolder>().BacklogAsync(CancellationToken.None);
+        // The consent versions' holder: the service holds research credits too (a second IReceiptHolder).
+        return await scope.ServiceProvider.GetServices<IReceiptHolder>().OfType<ConsentReceiptHolder>().Single().BacklogAsync(CancellationToken.None);
     }
 
     private async Task AssertVerifiesAsync(ConsentVersionRow row)

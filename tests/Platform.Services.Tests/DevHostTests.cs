@@ -198,9 +198,21 @@ public sealed class DevHostTests
         using var client = new HttpClient();
         foreach (var (name, address) in host.Addresses)
         {
-            var response = await client.GetAsync(new Uri(address, "/health/ready"));
-            var body = await response.Content.ReadAsStringAsync();
-            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{name} was not ready: {(int)response.StatusCode} {body}");
+            // Started is not ready: the ledger's replicas elect a leader first (a busy machine may take seconds).
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            HttpStatusCode status;
+            string body;
+            while (true)
+            {
+                using var response = await client.GetAsync(new Uri(address, "/health/ready"));
+                (status, body) = (response.StatusCode, await response.Content.ReadAsStringAsync());
+                if (status == HttpStatusCode.OK || DateTime.UtcNow > deadline)
+                {
+                    break;
+                }
+                await Task.Delay(250);
+            }
+            Assert.True(status == HttpStatusCode.OK, $"{name} was not ready: {(int)status} {body}");
             Assert.Contains("\"keys\"", body, StringComparison.Ordinal); // the software key provider is checked too
         }
     }
