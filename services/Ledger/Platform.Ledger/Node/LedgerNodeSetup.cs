@@ -66,37 +66,8 @@ public static class LedgerNodeSetup
             services.AddSingleton<ConsortiumPeerTrust>();
         }
         services.AddSingleton(sp => new HostsFileResolver(sp.GetRequiredService<IOptions<LedgerNodeOptions>>().Value.HostsFile));
-        services.AddSingleton(sp =>
-        {
-            var node = sp.GetRequiredService<IOptions<LedgerNodeOptions>>().Value;
-            var state = sp.GetRequiredService<LedgerState>();
-            var resolver = sp.GetRequiredService<HostsFileResolver>();
-            var self = node.Self.ParseRaftEndPoint();
-            var options = new ReplicaOptions
-            {
-                DataDirectory = Path.Combine(node.DataDirectory, "raft"),
-                RaftEndPoint = self,
-                Members = node.Founders.Select(r => r.ParseRaftEndPoint()).ToArray(),
-
-                // Bound to the replica's name within its ledger: a pod recreated with a new IP keeps its volume.
-                Identity = $"{state.Options.LedgerId}/{node.ReplicaName}",
-                ListenEndPoint = ListenEndPoint(node, self),
-                ResolveHost = resolver.ResolveAsync,
-                FlushBeforeAcknowledging = node.DurableAcknowledgements,
-                SnapshotInterval = node.SnapshotInterval,
-                RequestTimeout = node.RaftRequestTimeout,
-                KnownEndPoints = sp.GetRequiredService<ReplicaDirectory>().EndPoints,
-                Tls = !node.RaftTls.IsConfigured ? null
-                    : node.RaftTls.AuthoritiesFromConsortium
-                        ? ReplicaTls.FromPemFiles(node.RaftTls.CertificateFile!, node.RaftTls.KeyFile!, sp.GetRequiredService<ConsortiumPeerTrust>())
-                        : ReplicaTls.FromPemFiles(node.RaftTls.CertificateFile!, node.RaftTls.KeyFile!, node.RaftTls.AuthorityFile!),
-            };
-            return new RaftReplica(options, (index, command, _) =>
-            {
-                state.Apply(index, command.Span);
-                return ValueTask.CompletedTask;
-            }, new LedgerStateSnapshots(state), sp.GetRequiredService<ILoggerFactory>());
-        });
+        services.AddSingleton<LedgerReplicaFactory>();
+        services.AddSingleton(sp => sp.GetRequiredService<LedgerReplicaFactory>().Create());
         services.AddHostedService<RaftReplicaHostedService>();
         services.AddHttpClient<LeaderForwarder>(c => c.Timeout = TimeSpan.FromSeconds(15))
             .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
@@ -116,23 +87,6 @@ public static class LedgerNodeSetup
         return builder;
     }
 
-    // A name's address may change, so by default the listener takes any address; a literal address is bound as is
-    // (the dev host and the tests on loopback). Ledger:RaftBindAddress overrides both.
-    private static System.Net.IPEndPoint ListenEndPoint(LedgerNodeOptions node, System.Net.EndPoint self)
-    {
-        var port = self switch
-        {
-            System.Net.IPEndPoint ip => ip.Port,
-            System.Net.DnsEndPoint dns => dns.Port,
-            _ => throw new InvalidOperationException($"Unsupported Raft endpoint {self}."),
-        };
-        if (node.RaftBindAddress is { Length: > 0 } bind)
-        {
-            return new System.Net.IPEndPoint(System.Net.IPAddress.Parse(bind), port);
-        }
-        return self as System.Net.IPEndPoint ?? new System.Net.IPEndPoint(System.Net.IPAddress.Any, port);
-    }
-
     // A lone replica needs no configuration: it is its own majority on a default loopback port.
     private static void ApplyDefaults(LedgerNodeOptions options, IConfiguration configuration)
     {
@@ -145,21 +99,5 @@ public static class LedgerNodeSetup
         {
             options.DataDirectory = Path.Combine(Path.GetFullPath(configuration["Data:Directory"] ?? "data"), "ledger", options.ReplicaName);
         }
-    }
-}
-
-/// <summary>
-/// Ready only while a leader is known and this replica has caught up (<see cref="ReplicaReadiness"/>): a replica that has not (re)joined a majority
-/// cannot commit, one far behind the leader's commit index does not yet hold what it would serve, and a rollout that
-/// took either as ready would restart the next replica and could lose the quorum. (While the write-ahead log is
-/// replayed at start the host does not answer at all.) The headless Service publishes not-ready addresses, so peers
-/// still find it.
-/// </summary>
-public sealed class RaftHealthCheck(RaftReplica replica, IOptions<LedgerNodeOptions> options) : IHealthCheck
-{
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        var (ready, reason) = ReplicaReadiness.Evaluate(replica.Status, options.Value.ReadyLag);
-        return Task.FromResult(ready ? HealthCheckResult.Healthy(reason) : HealthCheckResult.Unhealthy(reason));
     }
 }
