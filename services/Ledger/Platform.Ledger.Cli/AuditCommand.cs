@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -52,43 +53,46 @@ public static class AuditCommand
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, HttpMessageHandler? handler = null)
+    private static readonly Option<string> ConsortiumFile = new("--consortium") { HelpName = "CONSORTIUM.json", Required = true };
+    private static readonly Option<string[]> CheckpointFiles = new("--checkpoint") { HelpName = "CHECKPOINT.json", AllowMultipleArgumentsPerToken = false };
+    private static readonly Option<string> WitnessName = new("--witness-name") { HelpName = "NAME" };
+    private static readonly Option<string> WitnessKeyFile = new("--witness-key") { HelpName = "KEY.pem" };
+    private static readonly Option<string> StateFile = new("--state") { HelpName = "STATE.json" };
+    private static readonly Argument<string[]> Urls = Validated(new Argument<string[]>("URL") { Arity = ArgumentArity.OneOrMore });
+
+    internal static Command Definition { get; } = Define();
+
+    /// <summary>Runs <c>audit</c>; <paramref name="args"/> start with <c>audit</c>.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, HttpMessageHandler? handler = null) =>
+        LedgerCommandLine.TryParse(args, [Definition], output, error, out var parsed, out var exit)
+            ? await RunAsync(parsed, output, error, handler).ConfigureAwait(false)
+            : exit;
+
+    private static Command Define()
     {
-        string? consortiumFile = null, witnessName = null, witnessKeyFile = null, stateFile = null;
-        var checkpointFiles = new List<string>();
-        var urls = new List<Uri>();
-        for (var i = 1; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "--consortium" when i + 1 < args.Length:
-                    consortiumFile = args[++i];
-                    break;
-                case "--checkpoint" when i + 1 < args.Length:
-                    checkpointFiles.Add(args[++i]);
-                    break;
-                case "--witness-name" when i + 1 < args.Length:
-                    witnessName = args[++i];
-                    break;
-                case "--witness-key" when i + 1 < args.Length:
-                    witnessKeyFile = args[++i];
-                    break;
-                case "--state" when i + 1 < args.Length:
-                    stateFile = args[++i];
-                    break;
-                case var url when Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https":
-                    urls.Add(uri);
-                    break;
-                default:
-                    error.WriteLine($"Unexpected argument '{args[i]}'.\n{Usage}");
-                    return LedgerCli.Unusable;
-            }
-        }
+        var command = new Command("audit", Usage) { ConsortiumFile, CheckpointFiles, WitnessName, WitnessKeyFile, StateFile, Urls };
+        command.SetAction((parsed, _) => RunAsync(parsed, parsed.InvocationConfiguration.Output, parsed.InvocationConfiguration.Error));
+        return command;
+    }
+
+    private static Argument<string[]> Validated(Argument<string[]> urls)
+    {
+        urls.Validators.Add(LedgerCommandLine.MustBeHttpAddresses);
+        return urls;
+    }
+
+    private static async Task<int> RunAsync(ParseResult parsed, TextWriter output, TextWriter error, HttpMessageHandler? handler = null)
+    {
+        var consortiumFile = parsed.GetRequiredValue(ConsortiumFile);
+        var checkpointFiles = parsed.GetValue(CheckpointFiles) ?? [];
+        var witnessName = parsed.GetValue(WitnessName);
+        var witnessKeyFile = parsed.GetValue(WitnessKeyFile);
+        var stateFile = parsed.GetValue(StateFile);
+        var urls = parsed.GetRequiredValue(Urls).Select(LedgerCommandLine.BaseUrl).OfType<Uri>().ToList();
         var witnessing = witnessName is not null || witnessKeyFile is not null || stateFile is not null;
-        if (consortiumFile is null || urls.Count == 0
-            || (witnessing && (string.IsNullOrWhiteSpace(witnessName) || witnessKeyFile is null || stateFile is null)))
+        if (witnessing && (string.IsNullOrWhiteSpace(witnessName) || witnessKeyFile is null || stateFile is null))
         {
-            error.WriteLine(witnessing ? "A witness needs --witness-name, --witness-key and --state together.\n" + Usage : Usage);
+            error.WriteLine("A witness needs --witness-name, --witness-key and --state together.\n" + Usage);
             return LedgerCli.Unusable;
         }
 

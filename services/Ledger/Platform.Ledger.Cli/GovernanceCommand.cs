@@ -1,3 +1,5 @@
+using System.CommandLine;
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -38,12 +40,87 @@ public static class GovernanceCommand
         WriteIndented = true,
     };
 
+    private static readonly Option<string> UrlOption = LedgerUrl();
+    private static readonly Option<string> TokenFileOption = new("--token-file") { HelpName = "FILE", Required = true };
+    private static readonly Option<string> LedgerIdOption = new("--ledger-id") { HelpName = "ID", Required = true };
+    private static readonly Option<string> MemberOption = new("--member") { HelpName = "NAME", Required = true };
+    private static readonly Option<string> ReplicaOption = new("--replica") { HelpName = "REPLICA", Required = true };
+    private static readonly Option<string> ProposalIdOption = new("--id") { HelpName = "PROPOSAL-ID" };
+    private static readonly Option<string> ExpiresInDaysOption = Days();
+    private static readonly Argument<string> ProposalIdArgument = new("PROPOSAL-ID");
+    private static readonly Argument<string> VoteArgument = Ballot();
+
+    // Each action may be given several times; their order on the command line is the proposal's order.
+    private static readonly string[] ActionNames = ["--admit", "--remove", "--rotate"];
+    private static readonly Option<string[]>[] ActionOptions =
+        [.. ActionNames.Select(name => new Option<string[]>(name) { HelpName = name == "--remove" ? "NAME" : "MEMBER.json", AllowMultipleArgumentsPerToken = false })];
+
+    internal static Command Definition { get; } = new("governance", Usage)
+    {
+        Verb(new Command("propose") { UrlOption, TokenFileOption, LedgerIdOption, MemberOption, ReplicaOption, ProposalIdOption, ExpiresInDaysOption,
+            ActionOptions[0], ActionOptions[1], ActionOptions[2] },
+            command => command.Validators.Add(result =>
+            {
+                if (ActionOptions.All(action => result.GetResult(action) is null))
+                    result.AddError("a proposal needs at least one --admit, --remove or --rotate.");
+            })),
+        Verb(new Command("vote") { ProposalIdArgument, VoteArgument, UrlOption, TokenFileOption, LedgerIdOption, MemberOption, ReplicaOption }),
+        Verb(new Command("withdraw") { ProposalIdArgument, UrlOption, TokenFileOption, LedgerIdOption, MemberOption, ReplicaOption }),
+        Verb(new Command("list") { UrlOption }),
+    };
+
+    /// <summary>Runs <c>governance propose|vote|withdraw|list</c>; <paramref name="args"/> start with <c>governance</c>.</summary>
     /// <param name="keySettings">The key provider's settings (the <c>Keys</c> section); the environment's when null.</param>
     /// <param name="handler">The HTTP handler to use; the default one when null.</param>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error,
+        IConfiguration? keySettings = null, HttpMessageHandler? handler = null, TimeProvider? time = null) =>
+        LedgerCommandLine.TryParse(args, [Definition], output, error, out var parsed, out var exit)
+            ? await RunAsync(parsed, output, error, keySettings, handler, time).ConfigureAwait(false)
+            : exit;
+
+    private static Command Verb(Command command, Action<Command>? configure = null)
+    {
+        configure?.Invoke(command);
+        command.SetAction((parsed, _) => RunAsync(parsed, parsed.InvocationConfiguration.Output, parsed.InvocationConfiguration.Error));
+        return command;
+    }
+
+    private static Option<string> LedgerUrl()
+    {
+        var url = new Option<string>("--url") { HelpName = "URL", Required = true };
+        url.Validators.Add(LedgerCommandLine.MustBeHttpAddresses);
+        return url;
+    }
+
+    private static Option<string> Days()
+    {
+        var days = new Option<string>("--expires-in-days") { HelpName = "N" };
+        days.Validators.Add(result =>
+        {
+            if (result.Tokens is [{ } token] && Days(token.Value) is null)
+                result.AddError("--expires-in-days takes 1 to 365.");
+        });
+        return days;
+    }
+
+    private static int? Days(string value) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var days) && days is > 0 and <= 365 ? days : null;
+
+    private static Argument<string> Ballot()
+    {
+        var vote = new Argument<string>("for|against");
+        vote.Validators.Add(result =>
+        {
+            if (result.Tokens is [{ Value: not (GovernancePayload.For or GovernancePayload.Against) } token])
+                result.AddError($"the vote is for or against, not {token.Value}.");
+        });
+        return vote;
+    }
+
+    private static async Task<int> RunAsync(ParseResult parsed, TextWriter output, TextWriter error,
         IConfiguration? keySettings = null, HttpMessageHandler? handler = null, TimeProvider? time = null)
     {
-        var options = Options.Parse(args);
+        var options = Options.From(parsed);
         if (options.Problem is { } problem)
         {
             error.WriteLine(problem);
@@ -122,54 +199,35 @@ public static class GovernanceCommand
             _ => new GovernancePayload(GovernancePayload.Withdrawal, LedgerId!, ProposalId!, Member!),
         };
 
-        public static Options Parse(string[] args)
+        public static Options From(ParseResult parsed)
         {
-            string? url = null, tokenFile = null, ledgerId = null, member = null, replica = null, id = null;
-            var days = 7;
+            var verb = parsed.CommandResult.Command.Name;
+            var url = LedgerCommandLine.BaseUrl(parsed.GetRequiredValue(UrlOption));
+            if (verb == "list")
+                return new Options(verb, url, null, null, null, null, null, null, 0, [], null);
             var actions = new List<GovernanceAction>();
-            var positional = new List<string>();
             try
             {
-                for (var i = 0; i < args.Length; i++)
+                foreach (var (option, value) in LedgerCommandLine.InOrder(parsed, ActionNames))
                 {
-                    string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
-                    switch (args[i])
+                    actions.Add(option switch
                     {
-                        case "--url": url = Next(); break;
-                        case "--token-file": tokenFile = Next(); break;
-                        case "--ledger-id": ledgerId = Next(); break;
-                        case "--member": member = Next(); break;
-                        case "--replica": replica = Next(); break;
-                        case "--id": id = Next(); break;
-                        case "--expires-in-days":
-                            days = int.TryParse(Next(), out var d) && d is > 0 and <= 365 ? d : throw new ArgumentException("--expires-in-days takes 1 to 365.");
-                            break;
-                        case "--admit": actions.Add(new GovernanceAction(GovernanceAction.Admit, ReadMember(Next()))); break;
-                        case "--rotate": actions.Add(new GovernanceAction(GovernanceAction.Rotate, ReadMember(Next()))); break;
-                        case "--remove": actions.Add(new GovernanceAction(GovernanceAction.Remove, Name: Next())); break;
-                        default: positional.Add(args[i]); break;
-                    }
+                        "--admit" => new GovernanceAction(GovernanceAction.Admit, ReadMember(value)),
+                        "--rotate" => new GovernanceAction(GovernanceAction.Rotate, ReadMember(value)),
+                        _ => new GovernanceAction(GovernanceAction.Remove, Name: value),
+                    });
                 }
             }
             catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException or JsonException)
             {
                 return Failed(e.Message);
             }
-            var baseUrl = url is not null && Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out var u) && u.Scheme is "http" or "https" ? u : null;
-            if (baseUrl is null)
-                return Failed(Usage);
-            var signed = tokenFile is not null && ledgerId is not null && member is not null && replica is not null;
-            return positional switch
-            {
-                ["governance", "list"] => new Options("list", baseUrl, null, null, null, null, null, null, days, actions, null),
-                ["governance", "propose"] when signed && actions.Count > 0 =>
-                    new Options("propose", baseUrl, tokenFile, ledgerId, member, replica, id, null, days, actions, null),
-                ["governance", "vote", var proposal, "for" or "against"] when signed =>
-                    new Options("vote", baseUrl, tokenFile, ledgerId, member, replica, proposal, positional[3], days, actions, null),
-                ["governance", "withdraw", var proposal] when signed =>
-                    new Options("withdraw", baseUrl, tokenFile, ledgerId, member, replica, proposal, null, days, actions, null),
-                _ => Failed(Usage),
-            };
+            var proposal = verb == "propose" ? parsed.GetValue(ProposalIdOption) : parsed.GetRequiredValue(ProposalIdArgument);
+            var vote = verb == "vote" ? parsed.GetRequiredValue(VoteArgument) : null;
+            // A proposal expires after 7 days unless --expires-in-days says otherwise (its validator checked the range).
+            var days = parsed.GetValue(ExpiresInDaysOption) is { } given ? Days(given) ?? 7 : 7;
+            return new Options(verb, url, parsed.GetRequiredValue(TokenFileOption), parsed.GetRequiredValue(LedgerIdOption), parsed.GetRequiredValue(MemberOption),
+                parsed.GetRequiredValue(ReplicaOption), proposal, vote, days, actions, null);
         }
 
         private static ConsortiumMember ReadMember(string path) =>

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text.Json;
 using Platform.Ledger.Verification;
 
@@ -8,7 +9,8 @@ namespace Platform.Ledger.Cli;
 /// <c>ledger verify-consistency OLDER.json NEWER.json PROOF.json --keys KEYS.json</c> and
 /// <c>ledger verify-export FOLDER RECEIPT.json [--keys KEYS.json]</c> (a research export against its manifest's receipt).
 /// Works offline on files. Exit codes: 0 valid, 1 invalid (the reason is printed), 2 the command could not run.
-/// <c>ledger members</c> is the one online command (<see cref="MembersCommand"/>).
+/// The online commands are <see cref="MembersCommand"/>, <see cref="AuditCommand"/> and <see cref="GovernanceCommand"/>;
+/// <see cref="LedgerCommandLine"/> parses them all.
 /// </summary>
 public static class LedgerCli
 {
@@ -16,7 +18,7 @@ public static class LedgerCli
     public const int Invalid = 1;
     public const int Unusable = 2;
 
-    private const string Usage = """
+    internal const string Usage = """
         usage:
           ledger verify RECEIPT.json [--keys KEYS.json | --consortium CONSORTIUM.json] [--opening OPENING.json]
           ledger verify-consistency OLDER-CHECKPOINT.json NEWER-CHECKPOINT.json PROOF.json --keys KEYS.json
@@ -47,21 +49,61 @@ public static class LedgerCli
         RespectRequiredConstructorParameters = true,
     };
 
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    private static readonly Option<string> KeysFile = new("--keys") { HelpName = "KEYS.json" };
+    private static readonly Option<string> ConsortiumFile = new("--consortium") { HelpName = "CONSORTIUM.json" };
+    private static readonly Option<string> OpeningFile = new("--opening") { HelpName = "OPENING.json" };
+    private static readonly Argument<string> ReceiptFile = new("RECEIPT.json");
+
+    // A consistency proof means something only against keys the caller trusts: there is no receipt to take them from.
+    private static readonly Option<string> TrustedKeysFile = new("--keys") { HelpName = "KEYS.json", Required = true };
+    private static readonly Argument<string> OlderCheckpoint = new("OLDER-CHECKPOINT.json");
+    private static readonly Argument<string> NewerCheckpoint = new("NEWER-CHECKPOINT.json");
+    private static readonly Argument<string> ProofFile = new("PROOF.json");
+
+    private static readonly Argument<string> ExportFolder = new("EXPORT-FOLDER");
+
+    internal static Command Verify { get; } = Define(new Command("verify", Usage) { ReceiptFile, KeysFile, ConsortiumFile, OpeningFile }, command =>
+        command.Validators.Add(result =>
+        {
+            // Both would leave it unclear which keys the verdict rests on.
+            if (result.GetResult(KeysFile) is not null && result.GetResult(ConsortiumFile) is not null)
+                result.AddError("give --keys or --consortium, not both.");
+        }));
+
+    internal static Command VerifyConsistency { get; } =
+        Define(new Command("verify-consistency", Usage) { OlderCheckpoint, NewerCheckpoint, ProofFile, TrustedKeysFile });
+
+    internal static Command VerifyExport { get; } = Define(new Command("verify-export", Usage) { ExportFolder, ReceiptFile, KeysFile });
+
+    /// <summary>Runs <c>verify</c>, <c>verify-consistency</c> or <c>verify-export</c>; <paramref name="args"/> start with the command's name.</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error) =>
+        LedgerCommandLine.TryParse(args, [Verify, VerifyConsistency, VerifyExport], output, error, out var parsed, out var exit)
+            ? Run(parsed, output, error)
+            : exit;
+
+    private static Command Define(Command command, Action<Command>? configure = null)
+    {
+        configure?.Invoke(command);
+        command.SetAction(parsed => Run(parsed, parsed.InvocationConfiguration.Output, parsed.InvocationConfiguration.Error));
+        return command;
+    }
+
+    private static int Run(ParseResult parsed, TextWriter output, TextWriter error)
     {
         try
         {
-            var (positional, keysPath, openingPath, consortiumPath) = Parse(args);
-            return positional switch
+            var command = parsed.CommandResult.Command;
+            if (command == VerifyConsistency)
             {
-                ["verify", var receiptPath] when keysPath is null || consortiumPath is null =>
-                    Report(Verify(receiptPath, keysPath, consortiumPath, openingPath, output), output),
-                ["verify-export", var folder, var receiptPath] => Report(VerifyExport(folder, receiptPath, keysPath, output), output),
-                ["verify-consistency", var older, var newer, var proof] when keysPath is not null =>
-                    Report(ConsistencyVerifier.Verify(Read<SignedCheckpoint>(older), Read<SignedCheckpoint>(newer),
-                        Read<ConsistencyProofFile>(proof).Proof, ReadKeys(keysPath)), output),
-                _ => Fail(error, Usage),
-            };
+                return Report(ConsistencyVerifier.Verify(Read<SignedCheckpoint>(parsed.GetRequiredValue(OlderCheckpoint)),
+                    Read<SignedCheckpoint>(parsed.GetRequiredValue(NewerCheckpoint)), Read<ConsistencyProofFile>(parsed.GetRequiredValue(ProofFile)).Proof,
+                    ReadKeys(parsed.GetRequiredValue(TrustedKeysFile))), output);
+            }
+            var receiptPath = parsed.GetRequiredValue(ReceiptFile);
+            var keysPath = parsed.GetValue(KeysFile);
+            return command == VerifyExport
+                ? Report(VerifyExportFolder(parsed.GetRequiredValue(ExportFolder), receiptPath, keysPath, output), output)
+                : Report(VerifyReceipt(receiptPath, keysPath, parsed.GetValue(ConsortiumFile), parsed.GetValue(OpeningFile), output), output);
         }
         catch (CliException ex)
         {
@@ -69,7 +111,7 @@ public static class LedgerCli
         }
     }
 
-    private static VerificationResult Verify(string receiptPath, string? keysPath, string? consortiumPath, string? openingPath, TextWriter output)
+    private static VerificationResult VerifyReceipt(string receiptPath, string? keysPath, string? consortiumPath, string? openingPath, TextWriter output)
     {
         var receipt = Read<Receipt>(receiptPath);
         var opening = openingPath is null ? null : Read<Opening>(openingPath);
@@ -91,13 +133,13 @@ public static class LedgerCli
         return opened.IsValid ? VerificationResult.Valid(included.Reason + " " + opened.Reason) : opened;
     }
 
-    private static VerificationResult VerifyExport(string folder, string receiptPath, string? keysPath, TextWriter output)
+    private static VerificationResult VerifyExportFolder(string folder, string receiptPath, string? keysPath, TextWriter output)
     {
         if (!Directory.Exists(folder))
         {
             throw new CliException($"{folder} is not a folder.");
         }
-        var included = Verify(receiptPath, keysPath, consortiumPath: null, openingPath: null, output);
+        var included = VerifyReceipt(receiptPath, keysPath, consortiumPath: null, openingPath: null, output);
         if (!included.IsValid)
         {
             return included;
@@ -116,34 +158,6 @@ public static class LedgerCli
     {
         error.WriteLine(message);
         return Unusable;
-    }
-
-    private static (string[] Positional, string? Keys, string? Opening, string? Consortium) Parse(string[] args)
-    {
-        var positional = new List<string>();
-        string? keys = null;
-        string? opening = null;
-        string? consortium = null;
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (args[i] == "--keys")
-            {
-                keys = i + 1 < args.Length ? args[++i] : throw new CliException("--keys needs a file name.");
-            }
-            else if (args[i] == "--consortium")
-            {
-                consortium = i + 1 < args.Length ? args[++i] : throw new CliException("--consortium needs a file name.");
-            }
-            else if (args[i] == "--opening")
-            {
-                opening = i + 1 < args.Length ? args[++i] : throw new CliException("--opening needs a file name.");
-            }
-            else
-            {
-                positional.Add(args[i]);
-            }
-        }
-        return (positional.ToArray(), keys, opening, consortium);
     }
 
     private static IReadOnlyList<ReplicaKey> ReadKeys(string path) => Read<ReplicaKeysFile>(path).Keys;

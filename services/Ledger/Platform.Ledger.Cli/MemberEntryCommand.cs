@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
@@ -39,40 +40,55 @@ public static class MemberEntryCommand
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    private static readonly Option<string> NameOption = new("--name") { HelpName = "INSTITUTION", Required = true };
+    private static readonly Option<string> CaFile = new("--ca") { HelpName = "CA.pem", Required = true };
+    private static readonly Option<string[]> Replicas = new("--replica") { HelpName = "REPLICA", Required = true, AllowMultipleArgumentsPerToken = false };
+    private static readonly Option<string[]> EndPoints = new("--endpoint") { HelpName = "HOST:PORT", AllowMultipleArgumentsPerToken = false };
+    private static readonly Option<string[]> ApiUrls = new("--api-url") { HelpName = "URL", AllowMultipleArgumentsPerToken = false };
+
+    internal static Command Definition { get; } = Define();
+
+    /// <summary>Runs <c>member-entry</c>; <paramref name="args"/> start with <c>member-entry</c>.</summary>
     /// <param name="keySettings">The key provider's settings (the <c>Keys</c> section); the environment's when null.</param>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, IConfiguration? keySettings = null)
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, IConfiguration? keySettings = null) =>
+        LedgerCommandLine.TryParse(args, [Definition], output, error, out var parsed, out var exit)
+            ? await RunAsync(parsed, output, error, keySettings).ConfigureAwait(false)
+            : exit;
+
+    private static Command Define()
     {
-        string? name = null, caFile = null;
+        var command = new Command("member-entry", Usage) { NameOption, Replicas, EndPoints, ApiUrls, CaFile };
+        command.SetAction((parsed, _) => RunAsync(parsed, parsed.InvocationConfiguration.Output, parsed.InvocationConfiguration.Error));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult parsed, TextWriter output, TextWriter error, IConfiguration? keySettings = null)
+    {
+        var name = parsed.GetRequiredValue(NameOption);
+        var caFile = parsed.GetRequiredValue(CaFile);
+        // An --endpoint and its --api-url belong to the --replica before them: the order on the command line is the pairing.
         var replicas = new List<(string Replica, string? EndPoint, Uri? ApiUrl)>();
-        for (var i = 1; i < args.Length; i++)
+        foreach (var (option, value) in LedgerCommandLine.InOrder(parsed, "--replica", "--endpoint", "--api-url"))
         {
-            var value = i + 1 < args.Length ? args[i + 1] : null;
-            switch (args[i])
+            switch (option)
             {
-                case "--name" when value is not null:
-                    name = value;
-                    break;
-                case "--ca" when value is not null:
-                    caFile = value;
-                    break;
-                case "--replica" when value is not null:
+                case "--replica":
                     replicas.Add((value, null, null));
                     break;
-                case "--endpoint" when value is not null && replicas.Count > 0 && replicas[^1].EndPoint is null:
+                case "--endpoint" when replicas.Count > 0 && replicas[^1].EndPoint is null:
                     replicas[^1] = replicas[^1] with { EndPoint = value };
                     break;
-                case "--api-url" when value is not null && replicas.Count > 0 && replicas[^1].EndPoint is not null && replicas[^1].ApiUrl is null:
+                case "--api-url" when replicas.Count > 0 && replicas[^1].EndPoint is not null && replicas[^1].ApiUrl is null:
                     if (!Uri.TryCreate(value, UriKind.Absolute, out var api))
                         return Fail(error, $"--api-url '{value}' is not an absolute address.");
                     replicas[^1] = replicas[^1] with { ApiUrl = api };
                     break;
                 default:
-                    return Fail(error, $"Unexpected argument '{args[i]}' (an --endpoint or --api-url follows the --replica it is for).\n{Usage}");
+                    return Fail(error, $"'{option} {value}' is out of place (an --endpoint or --api-url follows the --replica it is for).\n{Usage}");
             }
-            i++;
         }
-        if (string.IsNullOrWhiteSpace(name) || caFile is null || replicas.Count == 0)
-            return Fail(error, Usage);
+        if (string.IsNullOrWhiteSpace(name))
+            return Fail(error, "--name is empty.\n" + Usage);
 
         string caCertificate;
         try

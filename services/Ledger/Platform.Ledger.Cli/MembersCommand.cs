@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -26,14 +27,36 @@ public static class MembersCommand
 
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
+    private static readonly Argument<string> Name = new("NAME");
+    private static readonly Option<string> Url = Validated(new Option<string>("--url") { HelpName = "URL", Required = true });
+    private static readonly Option<string> TokenFile = new("--token-file") { HelpName = "FILE", Required = true };
+
+    internal static Command Definition { get; } = new("members", Usage) { Change("add"), Change("remove") };
+
+    /// <summary>Runs <c>members add|remove</c>; <paramref name="args"/> start with <c>members</c>.</summary>
     /// <param name="handler">The HTTP handler to use; the default one when <see langword="null"/>.</param>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, HttpMessageHandler? handler = null)
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, HttpMessageHandler? handler = null) =>
+        LedgerCommandLine.TryParse(args, [Definition], output, error, out var parsed, out var exit)
+            ? await RunAsync(parsed, output, error, handler).ConfigureAwait(false)
+            : exit;
+
+    private static Command Change(string verb)
     {
-        if (!TryParse(args, out var request, out var problem))
-        {
-            error.WriteLine(problem);
-            return LedgerCli.Unusable;
-        }
+        var command = new Command(verb) { Name, Url, TokenFile };
+        command.SetAction((parsed, _) => RunAsync(parsed, parsed.InvocationConfiguration.Output, parsed.InvocationConfiguration.Error));
+        return command;
+    }
+
+    private static Option<string> Validated(Option<string> url)
+    {
+        url.Validators.Add(LedgerCommandLine.MustBeHttpAddresses);
+        return url;
+    }
+
+    private static async Task<int> RunAsync(ParseResult parsed, TextWriter output, TextWriter error, HttpMessageHandler? handler = null)
+    {
+        var request = new MemberChange(parsed.CommandResult.Command.Name == "add", parsed.GetRequiredValue(Name),
+            LedgerCommandLine.BaseUrl(parsed.GetRequiredValue(Url))!, parsed.GetRequiredValue(TokenFile));
 
         string token;
         try
@@ -56,7 +79,7 @@ public static class MembersCommand
         try
         {
             var (status, body) = await SendAsync(http, request, request.Url, token).ConfigureAwait(false);
-            if (status == HttpStatusCode.MisdirectedRequest && BaseUrl(Text(body, "leaderUrl")) is { } leader)
+            if (status == HttpStatusCode.MisdirectedRequest && LedgerCommandLine.BaseUrl(Text(body, "leaderUrl")) is { } leader)
             {
                 output.WriteLine($"{request.Url} is not the leader; asking {Text(body, "leader") ?? "the leader"} at {leader}.");
                 (status, body) = await SendAsync(http, request, leader, token).ConfigureAwait(false);
@@ -112,45 +135,6 @@ public static class MembersCommand
         body is { ValueKind: JsonValueKind.Object } b && b.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
             ? value.GetString()
             : null;
-
-    private static bool TryParse(string[] args, out MemberChange change, out string problem)
-    {
-        change = null!;
-        problem = Usage;
-        string? url = null;
-        string? tokenFile = null;
-        var positional = new List<string>();
-        for (var i = 0; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "--url" when i + 1 < args.Length:
-                    url = args[++i];
-                    break;
-                case "--token-file" when i + 1 < args.Length:
-                    tokenFile = args[++i];
-                    break;
-                default:
-                    positional.Add(args[i]);
-                    break;
-            }
-        }
-
-        if (positional is not ["members", "add" or "remove", var name] || url is null || tokenFile is null)
-            return false;
-        if (BaseUrl(url) is not { } baseUrl)
-        {
-            problem = $"--url must be an http(s) address, not {url}.";
-            return false;
-        }
-
-        change = new MemberChange(positional[1] == "add", name, baseUrl, tokenFile);
-        return true;
-    }
-
-    // An API address as a base for relative paths: absolute http(s), ending in a slash.
-    private static Uri? BaseUrl(string? url) =>
-        url is not null && Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out var u) && u.Scheme is "http" or "https" ? u : null;
 
     private sealed record MemberChange(bool Add, string Name, Uri Url, string TokenFile);
 }
