@@ -160,7 +160,13 @@ public sealed class DevHostTests
                 atStart = [.. logs.Lines];
             }
 
-            var errors = atStart.Where(l => l.Contains(" Error: ", StringComparison.Ordinal) || l.Contains(" Critical: ", StringComparison.Ordinal)).ToArray();
+            // DotNext's Raft server logs a peer's reset connection at error level: replicas give up a vote or a dial
+            // after the election timeout by closing the connection (ElectionAnswerDeadlineStream, MemberConnectionFactory),
+            // which a loaded machine hits while the first leader is elected. That is the transport, not a start-up fault.
+            var errors = atStart.Where(l => l.Contains(" Error: ", StringComparison.Ordinal) || l.Contains(" Critical: ", StringComparison.Ordinal))
+                .Where(l => !(l.StartsWith("DotNext.Net.Cluster.Consensus.Raft.NetworkTransport.", StringComparison.Ordinal)
+                    && l.Contains("Connection reset by peer", StringComparison.Ordinal)))
+                .ToArray();
             Assert.True(errors.Length == 0, "errors at start:\n" + string.Join('\n', errors.Take(5)));
             Assert.Contains(atStart, l => l.Contains(" Information: ", StringComparison.Ordinal) || l.Contains(" Warning: ", StringComparison.Ordinal));
         }
