@@ -8,8 +8,9 @@ namespace Platform.Ledger.Replication.Tests;
 
 /// <summary>
 /// A follower that does not flush before acknowledging (Ledger:DurableAcknowledgements off, the dev host), killed and
-/// reopened: DotNext 6.12 keeps only what its checkpoint (the last flushed commit index) covers, so entries it
-/// acknowledged but had not heard committed are gone; the journal puts them back. The "kill" is a copy of the WAL's
+/// reopened: DotNext 6.12 keeps what its checkpoint (the last flushed commit index) covers and, past it, only what its
+/// background flusher happened to write out, so entries it acknowledged but had not heard committed may be gone; the
+/// journal puts them back. The "kill" is a copy of the WAL's
 /// files taken while it is open, which is what the disk holds when the process dies.
 /// </summary>
 public sealed class AcknowledgedEntryJournalTests : IDisposable
@@ -32,7 +33,9 @@ public sealed class AcknowledgedEntryJournalTests : IDisposable
         CopyDirectory(Crashed, Wal);
         await using (var withoutJournal = await OpenAsync(restore: false))
         {
-            Assert.Equal(0, withoutJournal.Log.LastEntryIndex); // DotNext alone reopens at its checkpoint: the acknowledgement is lost
+            // DotNext alone keeps only what its pages had written out when the process died: 0 to 3 entries,
+            // depending on its background flusher's timing (both seen). The journal must not depend on that.
+            Assert.InRange(withoutJournal.Log.LastEntryIndex, 0, 3);
         }
 
         Wal.Delete(recursive: true);
