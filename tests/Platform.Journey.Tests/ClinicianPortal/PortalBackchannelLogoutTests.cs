@@ -46,7 +46,9 @@ public sealed class PortalBackchannelLogoutTests(PortalPlatform platform) : ICla
             // Signed out at the identity service, as from any other application of the platform.
             await page.GotoAsync(new Uri(platform.Identity, "account/logout").AbsoluteUri);
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-            await page.WaitForLoadStateAsync();
+            // The banner, not the load event: in one CI run the page was shown signed out and its load event never
+            // came within 30 s on a loaded machine.
+            await Expect(page.Locator("#signed-out")).ToBeVisibleAsync(new() { Timeout = 30_000 });
 
             // The portal's cookie is refused: the next page sends the browser to sign in again.
             await page.GotoAsync(platform.Portal.AbsoluteUri);
