@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Platform.Contracts.Events;
 using Platform.Hosting;
 using Platform.Ledger.Api;
+using Platform.Ledger.Api.Authorization;
 using Platform.Ledger.Data;
 using Platform.Ledger.Events;
 using Platform.Ledger.Node;
@@ -24,6 +25,7 @@ public static class LedgerService
             (builder, events) =>
             {
                 builder.AddLedgerNode();
+                builder.AddLedgerAuthorization();
                 builder.Services.AddScoped<SignedEventSubmission>();
                 // Publishes the receipts owed for events taken from the bus once final checkpoints cover them.
                 builder.Services.AddSingleton<FinalityReceiptPublisher>();

@@ -2,12 +2,13 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Platform.Ledger.Core;
 using Platform.Ledger.Node;
 using Platform.Ledger.Replication;
 using Platform.Ledger.Verification;
 using Platform.ServiceDefaults;
+
+using Platform.Ledger.Api.Authorization;
 
 namespace Platform.Ledger.Api;
 
@@ -26,7 +27,6 @@ public static class GovernanceEndpoints
 
     public static IEndpointRouteBuilder MapGovernanceEndpoints(this IEndpointRouteBuilder app)
     {
-        var options = app.ServiceProvider.GetRequiredService<IOptions<LedgerNodeOptions>>();
         var reads = app.MapGroup("/governance").RequireRateLimiting(RateLimitPolicies.PerClient).WithTags("Consortium governance");
         reads.MapGet("/proposals", (LedgerNode node) => node.State.Consortium is null
                 ? NotAConsortium()
@@ -38,7 +38,7 @@ public static class GovernanceEndpoints
             .WithSummary("One governance proposal with its ballots and status.");
 
         var members = app.MapGroup("/governance")
-            .AddEndpointFilter(new AdminCallerFilter(new BearerTokenFilter(() => [options.Value.AdminToken], "ledger administrators")))
+            .RequireAuthorization(LedgerPolicies.Administer)
             .WithTags("Consortium governance");
         members.MapPost("/proposals", (SignedGovernanceDocument? document, HttpContext http, LedgerNode node, TimeProvider time) =>
                 RelayAsync(document, GovernancePayload.Proposal, null, http, node, time))

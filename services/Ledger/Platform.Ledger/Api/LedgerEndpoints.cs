@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Platform.Ledger.Api.Authorization;
 using Platform.Ledger.Core;
 using Platform.Ledger.Node;
 using Platform.Ledger.Replication;
@@ -28,7 +29,7 @@ public static class LedgerEndpoints
         var reads = app.MapGroup("").RequireRateLimiting(RateLimitPolicies.PerClient).WithTags("Ledger");
 
         app.MapPost("/entries", SubmitAsync)
-            .AddEndpointFilter(new ServiceCallerFilter(new BearerTokenFilter(() => options.Value.ServiceTokens.Values, "services that publish signed events")))
+            .RequireAuthorization(LedgerPolicies.Submit)
             .RequireRateLimiting(RateLimitPolicies.PerClient)
             .WithTags("Ledger")
             .WithSummary("Submit a signed event; answers once a majority of replicas committed it.");
@@ -37,8 +38,7 @@ public static class LedgerEndpoints
                 node.State.Entry(leafIndex) is { } entry
                     ? Results.Ok(new { leafIndex, signedEvent = entry.SignedEvent, leafHash = entry.LeafHash })
                     : LedgerProblems.NotFound($"The log has no entry {leafIndex}."))
-            .AddEndpointFilter(new AuditorFilter(new BearerTokenFilter(
-                () => options.Value.AuditorTokens.Values.Append(options.Value.ClusterToken), "auditors (scope ledger.audit)")))
+            .RequireAuthorization(LedgerPolicies.Audit)
             .WithSummary("One entry of the log and its leaf hash; auditors only (entries are private, receipts carry them to their holders).");
 
         reads.MapGet("/events/{eventId:guid}/receipt", (Guid eventId, HttpContext http, LedgerNode node) =>
@@ -128,14 +128,17 @@ public static class LedgerEndpoints
 
         // One operator: the replicas share the cluster token. A consortium: each forward is signed by its replica's
         // Raft TLS key, so no institution holds a credential that lets it forward as another's replica.
-        IEndpointFilter replicas = options.Value.Consortium.IsConfigured && app.ServiceProvider.GetRequiredService<RaftReplica>().Tls is { } tls
-            ? new ForwarderCertificateFilter(tls, app.ServiceProvider.GetRequiredService<LedgerState>().Options.LedgerId,
+        var internalCommands = app.MapPost("/internal/commands", AppendInternalAsync).ExcludeFromDescription();
+        if (options.Value.Consortium.IsConfigured && app.ServiceProvider.GetRequiredService<RaftReplica>().Tls is { } tls)
+        {
+            internalCommands.AddEndpointFilter(new ForwarderCertificateFilter(tls, app.ServiceProvider.GetRequiredService<LedgerState>().Options.LedgerId,
                 app.ServiceProvider.GetService<TimeProvider>() ?? TimeProvider.System,
-                app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger<ForwarderCertificateFilter>())
-            : new BearerTokenFilter(() => [options.Value.ClusterToken], "ledger replicas");
-        app.MapPost("/internal/commands", AppendInternalAsync)
-            .AddEndpointFilter(replicas)
-            .ExcludeFromDescription();
+                app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger<ForwarderCertificateFilter>()));
+        }
+        else
+        {
+            internalCommands.RequireAuthorization(LedgerPolicies.Replicate);
+        }
         return app;
     }
 

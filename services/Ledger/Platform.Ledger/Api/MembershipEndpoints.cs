@@ -2,9 +2,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Platform.Ledger.Node;
 using Platform.Ledger.Replication;
+
+using Platform.Ledger.Api.Authorization;
 
 namespace Platform.Ledger.Api;
 
@@ -21,9 +22,8 @@ public static class MembershipEndpoints
 
     public static IEndpointRouteBuilder MapMembershipEndpoints(this IEndpointRouteBuilder app)
     {
-        var options = app.ServiceProvider.GetRequiredService<IOptions<LedgerNodeOptions>>();
         var admin = app.MapGroup("/admin/members")
-            .AddEndpointFilter(new AdminCallerFilter(new BearerTokenFilter(() => [options.Value.AdminToken], "ledger administrators")))
+            .RequireAuthorization(LedgerPolicies.Administer)
             .WithTags("Ledger administration");
         admin.MapPost("/{name}", (string name, HttpContext http, LedgerNode node) => ChangeAsync(name, add: true, http, node))
             .WithSummary("Add a replica to the membership (on the leader): it is caught up first, then the new membership is committed.");
