@@ -47,30 +47,35 @@ internal sealed class AcknowledgedEntryJournal : IDisposable
     /// <summary>Records <paramref name="entries"/> as appended at <paramref name="startIndex"/> (replacing any from there on).</summary>
     public void Append(long startIndex, IReadOnlyList<JournaledEntry> entries)
     {
-        var body = new MemoryStream();
+        // Written straight to the (buffered) file and hashed on the way: the entries' bytes are not copied again.
+        var length = 12 + entries.Sum(e => 17 + e.Content.Length);
         Span<byte> header = stackalloc byte[17];
+        BinaryPrimitives.WriteInt32LittleEndian(header, length);
+        _file.Write(header[..4]);
+        var hasher = new XxHash64();
         BinaryPrimitives.WriteInt64LittleEndian(header, startIndex);
         BinaryPrimitives.WriteInt32LittleEndian(header[8..], entries.Count);
-        body.Write(header[..12]);
+        Write(hasher, header[..12]);
         foreach (var entry in entries)
         {
             BinaryPrimitives.WriteInt64LittleEndian(header, entry.Term);
             header[8] = (byte)((entry.IsConfiguration ? 1 : 0) | (entry.CommandId is null ? 0 : 2));
             BinaryPrimitives.WriteInt32LittleEndian(header[9..], entry.CommandId ?? 0);
             BinaryPrimitives.WriteInt32LittleEndian(header[13..], entry.Content.Length);
-            body.Write(header);
-            body.Write(entry.Content.Span);
+            Write(hasher, header);
+            Write(hasher, entry.Content.Span);
         }
 
-        var payload = body.GetBuffer().AsSpan(0, (int)body.Length);
-        Span<byte> frame = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32LittleEndian(frame, payload.Length);
-        _file.Write(frame);
-        _file.Write(payload);
         Span<byte> hash = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(hash, XxHash64.HashToUInt64(payload));
+        BinaryPrimitives.WriteUInt64LittleEndian(hash, hasher.GetCurrentHashAsUInt64());
         _file.Write(hash);
         _file.Flush(_flushToDisk);
+    }
+
+    private void Write(XxHash64 hasher, ReadOnlySpan<byte> bytes)
+    {
+        _file.Write(bytes);
+        hasher.Append(bytes);
     }
 
     /// <summary>The entries recorded after <paramref name="afterIndex"/>, in index order, as the last appends left them.</summary>

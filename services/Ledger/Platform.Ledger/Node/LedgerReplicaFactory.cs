@@ -1,4 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
+using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Platform.Ledger.Core;
@@ -9,7 +9,8 @@ namespace Platform.Ledger.Node;
 /// <summary>
 /// Builds this replica's <see cref="RaftReplica"/> from <see cref="LedgerNodeOptions"/>: where its log lives, who the
 /// founding members are, how names resolve, TLS, and that every committed command is applied to <see cref="LedgerState"/>
-/// (snapshots of that state included).
+/// (snapshots of that state included). <paramref name="consortiumPeerTrust"/> is registered by a consortium only (the
+/// members' CAs from the configuration in force).
 /// </summary>
 public sealed class LedgerReplicaFactory(
     IOptions<LedgerNodeOptions> options,
@@ -17,7 +18,7 @@ public sealed class LedgerReplicaFactory(
     HostsFileResolver resolver,
     ReplicaDirectory directory,
     ILoggerFactory loggerFactory,
-    IServiceProvider services)
+    ConsortiumPeerTrust? consortiumPeerTrust = null)
 {
     public RaftReplica Create() =>
         new(ReplicaOptions(), ApplyCommittedAsync, new LedgerStateSnapshots(state), loggerFactory);
@@ -49,26 +50,26 @@ public sealed class LedgerReplicaFactory(
             KnownEndPoints = directory.EndPoints,
             Tls = !node.RaftTls.IsConfigured ? null
                 : node.RaftTls.AuthoritiesFromConsortium
-                    // Only a consortium registers its peer trust (the members' CAs from the configuration in force).
-                    ? ReplicaTls.FromPemFiles(node.RaftTls.CertificateFile!, node.RaftTls.KeyFile!, services.GetRequiredService<ConsortiumPeerTrust>())
+                    ? ReplicaTls.FromPemFiles(node.RaftTls.CertificateFile!, node.RaftTls.KeyFile!, consortiumPeerTrust
+                        ?? throw new InvalidOperationException("Raft TLS trusts the consortium's member CAs, but no Ledger:Consortium:File is configured."))
                     : ReplicaTls.FromPemFiles(node.RaftTls.CertificateFile!, node.RaftTls.KeyFile!, node.RaftTls.AuthorityFile!),
         };
     }
 
     // A name's address may change, so by default the listener takes any address; a literal address is bound as is
     // (the dev host and the tests on loopback). Ledger:RaftBindAddress overrides both.
-    private static System.Net.IPEndPoint ListenEndPoint(LedgerNodeOptions node, System.Net.EndPoint self)
+    private static IPEndPoint ListenEndPoint(LedgerNodeOptions node, EndPoint self)
     {
         var port = self switch
         {
-            System.Net.IPEndPoint ip => ip.Port,
-            System.Net.DnsEndPoint dns => dns.Port,
+            IPEndPoint ip => ip.Port,
+            DnsEndPoint dns => dns.Port,
             _ => throw new InvalidOperationException($"Unsupported Raft endpoint {self}."),
         };
         if (node.RaftBindAddress is { Length: > 0 } bind)
         {
-            return new System.Net.IPEndPoint(System.Net.IPAddress.Parse(bind), port);
+            return new IPEndPoint(IPAddress.Parse(bind), port);
         }
-        return self as System.Net.IPEndPoint ?? new System.Net.IPEndPoint(System.Net.IPAddress.Any, port);
+        return self as IPEndPoint ?? new IPEndPoint(IPAddress.Any, port);
     }
 }
