@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Platform.Consent.Data;
 using Platform.Contracts;
@@ -8,30 +9,21 @@ using Platform.Messaging.Receipts;
 namespace Platform.Consent.Events;
 
 /// <summary>Consent versions are the rows whose signed events need ledger receipts (see <see cref="ReceiptReconciler{TContext}"/>).</summary>
-public sealed class ConsentReceiptHolder(ConsentDbContext db) : IReceiptHolder
+public sealed class ConsentReceiptHolder(ConsentDbContext db) : ReceiptRows<ConsentVersionRow>
 {
-    public string Topic => EventTopics.For<ConsentChangedV1>();
+    public override string Topic => EventTopics.For<ConsentChangedV1>();
 
-    public async Task<ReceiptBacklog> BacklogAsync(CancellationToken cancellationToken)
-    {
-        var awaiting = db.ConsentVersions.Where(v => v.Receipt == null);
-        var count = await awaiting.CountAsync(cancellationToken);
-        var oldest = count == 0 ? (long?)null : await awaiting.MinAsync(v => v.ChangedAtMs, cancellationToken);
-        return new ReceiptBacklog(count, oldest is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null);
-    }
+    protected override IQueryable<ConsentVersionRow> Awaiting => db.ConsentVersions.Where(v => v.Receipt == null);
 
-    public async Task<IReadOnlyList<Guid>> AwaitingAsync(DateTimeOffset recordedBefore, int max, CancellationToken cancellationToken)
-    {
-        var cutoff = recordedBefore.ToUnixTimeMilliseconds();
-        return await db.ConsentVersions.Where(v => v.Receipt == null && v.ChangedAtMs < cutoff)
-            .OrderBy(v => v.ChangedAtMs).Take(max).Select(v => v.EventId).ToListAsync(cancellationToken);
-    }
+    protected override Expression<Func<ConsentVersionRow, long?>> RecordedAtMs => v => v.ChangedAtMs;
 
-    public async Task<bool> StoreReceiptAsync(Guid eventId, long leafIndex, string receipt, CancellationToken cancellationToken) =>
-        await db.ConsentVersions.Where(v => v.EventId == eventId && v.Receipt == null)
+    protected override Expression<Func<ConsentVersionRow, Guid>> EventId => v => v.EventId;
+
+    public override async Task<bool> StoreReceiptAsync(Guid eventId, long leafIndex, string receipt, CancellationToken cancellationToken) =>
+        await Awaiting.Where(v => v.EventId == eventId)
             .ExecuteUpdateAsync(s => s.SetProperty(v => v.LeafIndex, leafIndex).SetProperty(v => v.Receipt, receipt), cancellationToken) > 0;
 
-    public async Task RepublishAsync(Guid eventId, CancellationToken cancellationToken)
+    public override async Task RepublishAsync(Guid eventId, CancellationToken cancellationToken)
     {
         var version = await db.ConsentVersions.AsNoTracking().SingleAsync(v => v.EventId == eventId, cancellationToken);
         var subject = await db.Consents.Where(c => c.Id == version.ConsentId).Select(c => c.Subject).SingleAsync(cancellationToken);

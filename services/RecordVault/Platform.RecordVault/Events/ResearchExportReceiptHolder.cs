@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Platform.Contracts;
 using Platform.Contracts.Events;
@@ -14,28 +15,18 @@ namespace Platform.RecordVault.Events;
 /// (<see cref="ResearchExportIncludedV1"/>, same save): patients see only exports whose manifest is on the ledger, so
 /// an export whose <c>ledger.committed</c> was lost would otherwise never be shown to them.
 /// </summary>
-public sealed class ResearchExportReceiptHolder(RecordVaultDbContext db) : IReceiptHolder
+public sealed class ResearchExportReceiptHolder(RecordVaultDbContext db) : ReceiptRows<ResearchExportRow>
 {
-    public string Topic => EventTopics.For<ResearchExportedV1>();
+    public override string Topic => EventTopics.For<ResearchExportedV1>();
 
-    private IQueryable<ResearchExportRow> Awaiting =>
+    protected override IQueryable<ResearchExportRow> Awaiting =>
         db.ResearchExports.Where(e => e.Status == ResearchExportRow.Completed && e.LedgerEventId != null && e.Receipt == null);
 
-    public async Task<ReceiptBacklog> BacklogAsync(CancellationToken cancellationToken)
-    {
-        var count = await Awaiting.CountAsync(cancellationToken);
-        var oldest = count == 0 ? null : await Awaiting.MinAsync(e => e.CompletedAtMs, cancellationToken);
-        return new ReceiptBacklog(count, oldest is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null);
-    }
+    protected override Expression<Func<ResearchExportRow, long?>> RecordedAtMs => e => e.CompletedAtMs;
 
-    public async Task<IReadOnlyList<Guid>> AwaitingAsync(DateTimeOffset recordedBefore, int max, CancellationToken cancellationToken)
-    {
-        var cutoff = recordedBefore.ToUnixTimeMilliseconds();
-        return await Awaiting.Where(e => e.CompletedAtMs < cutoff)
-            .OrderBy(e => e.CompletedAtMs).Take(max).Select(e => e.LedgerEventId!.Value).ToListAsync(cancellationToken);
-    }
+    protected override Expression<Func<ResearchExportRow, Guid>> EventId => e => e.LedgerEventId!.Value;
 
-    public async Task<bool> StoreReceiptAsync(Guid eventId, long leafIndex, string receipt, CancellationToken cancellationToken)
+    public override async Task<bool> StoreReceiptAsync(Guid eventId, long leafIndex, string receipt, CancellationToken cancellationToken)
     {
         var export = await db.ResearchExports.FirstOrDefaultAsync(e => e.LedgerEventId == eventId && e.Receipt == null, cancellationToken);
         if (export is null)
@@ -52,7 +43,7 @@ public sealed class ResearchExportReceiptHolder(RecordVaultDbContext db) : IRece
         return true;
     }
 
-    public async Task RepublishAsync(Guid eventId, CancellationToken cancellationToken)
+    public override async Task RepublishAsync(Guid eventId, CancellationToken cancellationToken)
     {
         var export = await db.ResearchExports.AsNoTracking().SingleAsync(e => e.LedgerEventId == eventId, cancellationToken);
         db.AddIntegrationEvent(new ResearchExportedV1(export.Id, export.ManifestHash!, export.SignedEvent!), AccessAudit.Source);
