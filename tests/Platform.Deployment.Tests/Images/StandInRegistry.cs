@@ -146,7 +146,8 @@ public sealed class StandInRegistry : IDisposable
 
     public void Dispose()
     {
-        _listener.Stop();
+        // Close alone: the managed HttpListener's Stop already unregisters its port, and a Close after it registers the
+        // port again to unregister it, which throws "Address already in use" once another process has taken the port.
         _listener.Close();
     }
 }
