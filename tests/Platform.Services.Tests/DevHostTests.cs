@@ -180,8 +180,8 @@ public sealed class DevHostTests
     }
 
     /// <summary>
-    /// Raft ports "of the system's choosing" are picked free and bound moments later, so another process can take one in
-    /// between (the whole suite runs on this machine at once); such a start is tried again on fresh ports and a fresh folder.
+    /// Ports "of the system's choosing" (Raft and HTTP) are picked free and bound moments later, so another process can take
+    /// one in between (the whole suite runs on this machine at once); such a start is tried again on fresh ports and a fresh folder.
     /// </summary>
     private static async Task<DevHostRunner> StartWithRaftPortsChosenAsync(string data,
         Action<string, Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configureService = null)
@@ -194,11 +194,24 @@ public sealed class DevHostTests
                 await host.StartAsync(CancellationToken.None);
                 return host;
             }
-            catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse && attempt < 3)
+            catch (Exception e) when (IsAddressInUse(e) && attempt < 3)
             {
                 await host.DisposeAsync();
             }
         }
+    }
+
+    // A Raft listener throws the SocketException itself; Kestrel wraps it (IOException, AddressInUseException) for an HTTP port.
+    private static bool IsAddressInUse(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse })
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static async Task AssertAllReadyAsync(DevHostRunner host)
