@@ -7,8 +7,8 @@
 #          tests/tools/add-migration.sh --remove        removes the last migration of every set (not yet applied anywhere!)
 #
 # Uses the repository's dotnet-ef (.config/dotnet-tools.json) with tests/tools/Platform.MigrationsDesign as the
-# startup project. A context whose model did not change would get an empty migration: it is deleted again (its
-# model snapshot is unchanged), so each database's history names only the changes it had. Afterwards run the
+# startup project. A context whose model did not change would get an empty migration: it is deleted again and its
+# model snapshot restored as it was, so each database's history names only the changes it had. Afterwards run the
 # drift test:
 #   dotnet test tests/Platform.Services.Tests -c Release --filter FullyQualifiedName~Migrations
 set -euo pipefail
@@ -48,13 +48,20 @@ for entry in "${services[@]}"; do
         --context "$context" --force
     else
       echo "== $context: adding $name"
+      # dotnet-ef rewrites the model snapshot even when the model did not change (its layout and annotations as this
+      # dotnet-ef writes them), so it is kept aside and put back when the empty migration is deleted.
+      snapshot="$project/Data/Migrations/$provider/${context}ModelSnapshot.cs"
+      kept=$(mktemp)
+      cp "$snapshot" "$kept"
       dotnet ef migrations add "$name" --no-build --configuration Debug --project "$project" --startup-project "$startup" \
         --context "$context" --output-dir "Data/Migrations/$provider"
       added=$(ls "$project/Data/Migrations/$provider/"*_"$name".cs | grep -v Designer | tail -1)
       if ! grep -q "migrationBuilder\." "$added"; then
-        echo "   $context: no model change, empty migration deleted"
+        echo "   $context: no model change, empty migration deleted, model snapshot as it was"
         rm "$added" "${added%.cs}.Designer.cs"
+        cp "$kept" "$snapshot"
       fi
+      rm -f "$kept"
     fi
   done
 done
