@@ -3,35 +3,65 @@ using System.Net.Sockets;
 
 namespace Platform.Testing;
 
-/// <summary>Finds a loopback port nobody listens on (the OS picks it, so parallel fixtures do not collide).</summary>
+/// <summary>
+/// Finds loopback ports nobody listens on, below the kernel's ephemeral range: a port the OS hands out for "port 0" is
+/// also what it hands out as the source port of outgoing connections, and with the suite's many connections one was
+/// taken between being found free and being bound (clean-clone runs: a ledger replica's and a dev host's HTTP port).
+/// Ports are tried in turn from a random start in each process, so parallel fixtures and processes do not collide.
+/// </summary>
 public static class FreePort
 {
-    public static int Next()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private const int Lowest = 10000;
+    private static readonly Lock Gate = new();
+    private static readonly int Highest = EphemeralRangeStart() - 1;
+    private static int _next = Random.Shared.Next(Lowest, Highest + 1);
 
-    /// <summary>Distinct free loopback endpoints: every listener stays open until all ports are known.</summary>
+    public static int Next() => Allocate(1)[0].Port;
+
+    /// <summary>Distinct free loopback endpoints.</summary>
     public static IPEndPoint[] Allocate(int count)
     {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
+        lock (Gate)
+        {
+            var found = new List<IPEndPoint>(count);
+            for (var tried = 0; found.Count < count; tried++)
+            {
+                if (tried > Highest - Lowest)
+                {
+                    throw new InvalidOperationException($"No free loopback port between {Lowest} and {Highest}.");
+                }
+                var port = _next;
+                _next = _next >= Highest ? Lowest : _next + 1;
+                if (IsFree(port))
+                {
+                    found.Add(new IPEndPoint(IPAddress.Loopback, port));
+                }
+            }
+            return [.. found];
+        }
+    }
+
+    private static bool IsFree(int port)
+    {
         try
         {
-            foreach (var listener in listeners)
-            {
-                listener.Start();
-            }
-            return [.. listeners.Select(l => new IPEndPoint(IPAddress.Loopback, ((IPEndPoint)l.LocalEndpoint).Port))];
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            listener.Stop();
+            return true;
         }
-        finally
+        catch (SocketException)
         {
-            foreach (var listener in listeners)
-            {
-                listener.Stop();
-            }
+            return false;
         }
+    }
+
+    // Linux's default is 32768-60999 (net.ipv4.ip_local_port_range); elsewhere assume IANA's 49152.
+    private static int EphemeralRangeStart()
+    {
+        const string range = "/proc/sys/net/ipv4/ip_local_port_range";
+        var start = File.Exists(range) && int.TryParse(File.ReadAllText(range).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[0], out var low) ? low : 49152;
+        return Math.Max(start, Lowest + 1000);
     }
 
     public static async Task WaitUntilListeningAsync(int port, TimeSpan timeout, Func<string> diagnostics)
