@@ -180,8 +180,9 @@ public sealed class DevHostTests
     }
 
     /// <summary>
-    /// Ports "of the system's choosing" (Raft and HTTP) are picked free and bound moments later, so another process can take
-    /// one in between (the whole suite runs on this machine at once); such a start is tried again on fresh ports and a fresh folder.
+    /// Ports "of the system's choosing" (Raft and HTTP) are picked free (below the ephemeral range) and bound moments later,
+    /// so another test process picking ports can still take one in between (the whole suite runs on this machine at once);
+    /// such a start is tried again on fresh ports and a fresh folder.
     /// </summary>
     private static async Task<DevHostRunner> StartWithRaftPortsChosenAsync(string data,
         Action<string, Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configureService = null)

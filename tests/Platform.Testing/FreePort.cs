@@ -1,68 +1,19 @@
 using System.Net;
 using System.Net.Sockets;
+using Platform.Hosting.Networking;
 
 namespace Platform.Testing;
 
 /// <summary>
-/// Finds loopback ports nobody listens on, below the kernel's ephemeral range: a port the OS hands out for "port 0" is
-/// also what it hands out as the source port of outgoing connections, and with the suite's many connections one was
-/// taken between being found free and being bound (clean-clone runs: a ledger replica's and a dev host's HTTP port).
-/// Ports are tried in turn from a random start in each process, so parallel fixtures and processes do not collide.
+/// Free loopback ports for fixtures (<see cref="LoopbackPorts"/>: below the kernel's ephemeral range, bind-checked),
+/// and waiting until a started process listens on one.
 /// </summary>
 public static class FreePort
 {
-    private const int Lowest = 10000;
-    private static readonly Lock Gate = new();
-    private static readonly int Highest = EphemeralRangeStart() - 1;
-    private static int _next = Random.Shared.Next(Lowest, Highest + 1);
-
-    public static int Next() => Allocate(1)[0].Port;
+    public static int Next() => LoopbackPorts.Next();
 
     /// <summary>Distinct free loopback endpoints.</summary>
-    public static IPEndPoint[] Allocate(int count)
-    {
-        lock (Gate)
-        {
-            var found = new List<IPEndPoint>(count);
-            for (var tried = 0; found.Count < count; tried++)
-            {
-                if (tried > Highest - Lowest)
-                {
-                    throw new InvalidOperationException($"No free loopback port between {Lowest} and {Highest}.");
-                }
-                var port = _next;
-                _next = _next >= Highest ? Lowest : _next + 1;
-                if (IsFree(port))
-                {
-                    found.Add(new IPEndPoint(IPAddress.Loopback, port));
-                }
-            }
-            return [.. found];
-        }
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            listener.Stop();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
-    // Linux's default is 32768-60999 (net.ipv4.ip_local_port_range); elsewhere assume IANA's 49152.
-    private static int EphemeralRangeStart()
-    {
-        const string range = "/proc/sys/net/ipv4/ip_local_port_range";
-        var start = File.Exists(range) && int.TryParse(File.ReadAllText(range).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[0], out var low) ? low : 49152;
-        return Math.Max(start, Lowest + 1000);
-    }
+    public static IPEndPoint[] Allocate(int count) => LoopbackPorts.Allocate(count);
 
     public static async Task WaitUntilListeningAsync(int port, TimeSpan timeout, Func<string> diagnostics)
     {

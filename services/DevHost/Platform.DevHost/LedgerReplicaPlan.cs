@@ -1,7 +1,6 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
+using Platform.Hosting.Networking;
 using Platform.Ledger;
 
 namespace Platform.DevHost;
@@ -16,9 +15,10 @@ public static class LedgerReplicaPlan
     public static IReadOnlyList<EmbeddedService> For(DevHostOptions options)
     {
         var count = options.LedgerReplicas;
-        // Port 0 (tests) means "any free port"; it is fixed here because every replica must know every address.
-        var apiPorts = Enumerable.Range(0, count).Select(i => options.LedgerPort == 0 ? FreePort() : options.LedgerPort + i).ToArray();
-        var raftPorts = Enumerable.Range(0, count).Select(i => options.LedgerRaftPort == 0 ? FreePort() : options.LedgerRaftPort + i).ToArray();
+        // Port 0 (tests) means "any free port"; it is fixed here because every replica must know every address, and taken
+        // from below the ephemeral range so no outgoing connection grabs it before the replica binds it.
+        var apiPorts = Enumerable.Range(0, count).Select(i => options.LedgerPort == 0 ? LoopbackPorts.Next() : options.LedgerPort + i).ToArray();
+        var raftPorts = Enumerable.Range(0, count).Select(i => options.LedgerRaftPort == 0 ? LoopbackPorts.Next() : options.LedgerRaftPort + i).ToArray();
         var clusterToken = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
 
         // Replicas are named, as in a deployment (ledger-0…), and their names resolve through a hosts file the dev
@@ -62,11 +62,4 @@ public static class LedgerReplicaPlan
     private static string ReplicaName(int i) => $"ledger-{i}";
 
     private static string ServiceName(int i) => i == 0 ? "ledger" : $"ledger-{i}";
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
