@@ -15,6 +15,9 @@ public static class FreePort
     /// <summary>Distinct free loopback endpoints.</summary>
     public static IPEndPoint[] Allocate(int count) => LoopbackPorts.Allocate(count);
 
+    /// <summary>The first of <paramref name="count"/> consecutive free ports, none of which this process hands out again.</summary>
+    public static int Consecutive(int count) => LoopbackPorts.AllocateConsecutive(count);
+
     public static async Task WaitUntilListeningAsync(int port, TimeSpan timeout, Func<string> diagnostics)
     {
         var deadline = DateTime.UtcNow + timeout;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 using System.Text;
 using Platform.Testing;
@@ -75,7 +74,7 @@ public sealed class DevHostProcess : IAsyncDisposable
         IReadOnlyDictionary<string, string>? environment = null)
     {
         // Nine consecutive free ports: identity, consent, record-vault, three ledger APIs, three Raft ports.
-        var first = firstPort ?? ConsecutiveFreePorts(9);
+        var first = firstPort ?? FreePort.Consecutive(9);
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -195,33 +194,6 @@ public sealed class DevHostProcess : IAsyncDisposable
                 await Task.Delay(250);
             }
         }
-    }
-
-    private static int ConsecutiveFreePorts(int count)
-    {
-        for (var attempt = 0; attempt < 200; attempt++)
-        {
-            var first = Random.Shared.Next(20_000, 60_000 - count);
-            var listeners = new List<TcpListener>();
-            try
-            {
-                for (var port = first; port < first + count; port++)
-                {
-                    var listener = new TcpListener(IPAddress.Loopback, port);
-                    listener.Start();
-                    listeners.Add(listener);
-                }
-                return first;
-            }
-            catch (SocketException)
-            {
-            }
-            finally
-            {
-                listeners.ForEach(l => l.Stop());
-            }
-        }
-        throw new InvalidOperationException($"No {count} consecutive free loopback ports found.");
     }
 
     private void Append(string? line)

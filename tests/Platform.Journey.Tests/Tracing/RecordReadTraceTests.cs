@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Platform.Contracts;
@@ -40,7 +39,7 @@ public sealed class RecordReadTraceTests
         {
             // Fixed ports (free ones): with identity on port 0 the other services would not know the issuer.
             var ports = FreePort.Allocate(3);
-            var options = new DevHostOptions(data, ports[0].Port, ports[1].Port, ports[2].Port, ConsecutiveFreePorts(3), "127.0.0.1",
+            var options = new DevHostOptions(data, ports[0].Port, ports[1].Port, ports[2].Port, FreePort.Consecutive(3), "127.0.0.1",
                 LedgerReplicas: 3, LedgerRaftPort: 0, Traces: true);
             await using var host = new DevHostRunner(options);
             await host.StartAsync(CancellationToken.None);
@@ -185,34 +184,5 @@ public sealed class RecordReadTraceTests
         var response = await http.SendAsync(request);
         await response.Content.LoadIntoBufferAsync();
         return response;
-    }
-
-    /// <summary>A first port such that it and the next ones are free: the dev host puts ledger replicas on consecutive ports.</summary>
-    private static int ConsecutiveFreePorts(int count)
-    {
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            var first = FreePort.Next();
-            var listeners = new List<TcpListener>();
-            try
-            {
-                for (var i = 0; i < count; i++)
-                {
-                    var listener = new TcpListener(IPAddress.Loopback, first + i);
-                    listener.Start();
-                    listeners.Add(listener);
-                }
-                return first;
-            }
-            catch (SocketException)
-            {
-                // taken; try another
-            }
-            finally
-            {
-                listeners.ForEach(l => l.Stop());
-            }
-        }
-        throw new InvalidOperationException($"No {count} consecutive free loopback ports found.");
     }
 }

@@ -42,6 +42,33 @@ public static class LoopbackPorts
         }
     }
 
+    /// <summary>
+    /// The first of <paramref name="count"/> consecutive free loopback ports (the dev host puts a service's replicas on
+    /// consecutive ports); later calls in this process hand out none of them.
+    /// </summary>
+    public static int AllocateConsecutive(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        lock (Gate)
+        {
+            for (var tried = 0; tried <= Highest - Lowest; tried++)
+            {
+                var first = _next;
+                if (first + count - 1 > Highest)
+                {
+                    _next = Lowest;
+                    continue;
+                }
+                _next = first + count > Highest ? Lowest : first + count;
+                if (Enumerable.Range(first, count).All(IsFree))
+                {
+                    return first;
+                }
+            }
+            throw new InvalidOperationException($"No {count} consecutive free loopback ports between {Lowest} and {Highest}.");
+        }
+    }
+
     private static bool IsFree(int port)
     {
         try
