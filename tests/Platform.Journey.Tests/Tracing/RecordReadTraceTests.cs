@@ -78,10 +78,17 @@ public sealed class RecordReadTraceTests
             using var readResponse = await tracedClient.SendAsync(read);
             Assert.True(readResponse.StatusCode == HttpStatusCode.OK, await readResponse.Content.ReadAsStringAsync());
 
+            // Also until the consume span that committed has stopped, and the vault's publish span after it: the ledger
+            // wakes its receipt publisher when the consume's transaction commits, before the dispatcher returns and that
+            // span (and a forwarded commit's server span on the leader) stops, and the in-process publish ends only after
+            // the consume, so the vault's ledger.committed span may stop before either of them.
             await Eventually.TrueAsync(
-                () => spans.Spans.Any(s => s.Source == LedgerTelemetry.Name && s.Tag("ledger.raft.index") is not null)
+                () => spans.Spans.FirstOrDefault(s => s.Source == LedgerTelemetry.Name && s.Tag("ledger.raft.index") is not null) is { } commit
+                      && spans.Spans.Any(c => c.Name == $"{AccessTopic} process" && spans.Descends(commit, c))
+                      && spans.Spans.Any(s => s.Name == $"{AccessTopic} publish")
                       && spans.Spans.Any(s => s.Name == $"{CommittedTopic} process"),
-                "the ledger committed the read's access event and announced it, in the read's trace", TimeSpan.FromSeconds(30));
+                "the ledger committed the read's access event (its consume and publish spans finished) and announced it, in the read's trace",
+                TimeSpan.FromSeconds(30));
             var all = spans.Describe();
 
             // 1. The vault's request span continues the caller's trace.
