@@ -72,6 +72,9 @@ public sealed class DaprHarnessContractTests
         Assert.Null(Outcome(dapr, "while-away"));
         await dapr.AttachAppAsync("ledger", app.Address);
         await Eventually.TrueAsync(() => Outcome(dapr, "while-away")?.Outcome == MessageOutcome.Delivered, "the kept event was delivered after the return");
+        // The consumer group records the outcome first and takes the settled message off its queue just after, so the
+        // queue is empty a moment later, not necessarily at the instant the outcome is seen.
+        await Eventually.TrueAsync(() => dapr.PendingFor("ledger") == 0, "the ledger's consumer group took the settled event off its queue", TimeSpan.FromSeconds(10));
         Assert.Equal(0, dapr.PendingFor("ledger"));
 
         // The sidecar's API token and the broker switch.
