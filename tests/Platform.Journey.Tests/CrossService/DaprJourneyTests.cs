@@ -66,6 +66,11 @@ public sealed class DaprJourneyTests(CrossServicePlatform platform)
         Assert.Equal("consent", changed.AppId);
         CloudEventAssert.PublishedByService(changed.CloudEvent!, "consent", "consent.changed.v1");
         Assert.Equal(grantEventId, CloudEventAssert.SignedEventId(changed.CloudEvent!));
+        // The ledger wakes its receipt publisher when its handler commits, before it answers this delivery, so consent
+        // may hold the receipt before the ledger's sidecar has recorded the delivery: wait for the delivery's outcome
+        // (recorded after its last attempt).
+        await Eventually.TrueAsync(() => Dapr.Outcomes.Any(o => o.AppId == "ledger" && o.EventId == changed.EventId),
+            "the ledger's consumer group settled consent.changed", Wait);
         var toLedger = Dapr.Deliveries.Where(d => d.AppId == "ledger" && d.EventId == changed.EventId).ToList();
         Assert.Equal(DeliveryVerdict.Success, toLedger.Last().Verdict);
         Assert.Equal("SUCCESS", toLedger.Last().AppStatus);
