@@ -10,6 +10,7 @@ using Microsoft.Playwright;
 using Platform.Identity.Accounts;
 using Platform.Identity.Oidc;
 using Platform.Identity.Testing;
+using Platform.Testing;
 using Platform.Testing.Browser;
 using static Microsoft.Playwright.Assertions;
 
@@ -50,8 +51,15 @@ public sealed class PortalBackchannelLogoutTests(PortalPlatform platform) : ICla
             // came within 30 s on a loaded machine.
             await Expect(page.Locator("#signed-out")).ToBeVisibleAsync(new() { Timeout = 30_000 });
 
-            // The portal's cookie is refused: the next page sends the browser to sign in again.
-            await page.GotoAsync(platform.Portal.AbsoluteUri);
+            // The portal's cookie is refused: the next page sends the browser to sign in again. The identity service
+            // answers the sign-out after waiting at most 2 s for the portal's first back-channel answer
+            // (BackchannelLogoutNotifier.FirstAttemptWait) and delivers the logout token in the background, so on a
+            // loaded machine the portal may end the session a moment after the banner shows: open it until it does.
+            await Eventually.TrueAsync(async () =>
+            {
+                await page.GotoAsync(platform.Portal.AbsoluteUri);
+                return page.Url.StartsWith(new Uri(platform.Identity, "account/login").AbsoluteUri, StringComparison.Ordinal);
+            }, "the portal sends the signed-out browser to sign in", TimeSpan.FromSeconds(30));
             await BrowserSteps.WaitForPathAsync(page, "/account/login");
             Assert.StartsWith(platform.Identity.AbsoluteUri, page.Url, StringComparison.Ordinal);
         });
