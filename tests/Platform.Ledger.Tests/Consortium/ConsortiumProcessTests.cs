@@ -61,7 +61,10 @@ public sealed class ConsortiumProcessTests(ITestOutputHelper output)
         var refusedBefore = await RefusedConnectionsAsync(cluster, a);
         Assert.False(await HandshakeAsync(a, stranger, "ledger-9"), "a certificate from an unknown CA was accepted");
         Assert.True(await HandshakeAsync(a, cluster.InstitutionAuthority(c), c.Name), "a certificate from a member's CA was refused");
-        Assert.True(await RefusedConnectionsAsync(cluster, a) > refusedBefore, "the refused handshake was not counted");
+        // The replica counts a refusal after it has closed the connection (TlsConnectionListenerFactory disposes the
+        // stream, then OnRefused), so the count may go up a moment after the client saw the refusal.
+        await Platform.Testing.Eventually.TrueAsync(async () => await RefusedConnectionsAsync(cluster, a) > refusedBefore,
+            "the refused handshake was counted", TimeSpan.FromSeconds(10));
 
         // Forwarding across institutions: a submission to a follower is relayed to another institution's leader,
         // signed with the follower's Raft TLS key (docs/consortium.md#forwarding-to-the-leader).
