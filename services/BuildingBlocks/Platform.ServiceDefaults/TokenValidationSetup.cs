@@ -22,6 +22,18 @@ public static class TokenValidationSetup
 {
     public const string Scheme = JwtBearerDefaults.AuthenticationScheme;
 
+    /// <summary>
+    /// The identity service's issuer URL (<c>Authentication:Authority</c>), or null when none is set: then the service
+    /// validates no access tokens, hears no token revocations and offers no sign-in pages.
+    /// </summary>
+    public static string? ConfiguredAuthority(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return configuration["Authentication:Authority"] is { } authority && !string.IsNullOrWhiteSpace(authority) ? authority : null;
+    }
+
+    public static bool IsConfigured(IConfiguration configuration) => ConfiguredAuthority(configuration) is not null;
+
     /// <summary>Registers authentication and the platform's policies; adds bearer validation when an authority is configured.</summary>
     public static WebApplicationBuilder AddTokenValidation(this WebApplicationBuilder builder)
     {
@@ -29,8 +41,8 @@ public static class TokenValidationSetup
         var authentication = builder.Services.AddAuthentication();
         builder.Services.AddAuthorization(PlatformPolicies.Register);
         builder.Services.Replace(ServiceDescriptor.Transient<IPolicyEvaluator, AuthenticateOncePolicyEvaluator>());
-        var authority = section["Authority"];
-        if (string.IsNullOrWhiteSpace(authority))
+        var authority = ConfiguredAuthority(builder.Configuration);
+        if (authority is null)
         {
             return builder;
         }

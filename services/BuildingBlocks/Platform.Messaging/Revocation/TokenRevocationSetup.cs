@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Platform.Contracts.Events;
+using Platform.ServiceDefaults;
 
 namespace Platform.Messaging.Revocation;
 
@@ -10,7 +11,7 @@ public static class TokenRevocationSetup
     {
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(configuration);
-        return string.IsNullOrWhiteSpace(configuration["Authentication:Authority"])
+        return !TokenValidationSetup.IsConfigured(configuration)
             ? events
             : events.AddSubscription<AccessTokenRevokedV1, AccessTokenRevokedHandler>();
     }

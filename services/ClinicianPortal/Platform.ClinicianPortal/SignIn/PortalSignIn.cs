@@ -34,7 +34,7 @@ public static class PortalSignIn
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
-        var authority = builder.Configuration["Authentication:Authority"]
+        var authority = TokenValidationSetup.ConfiguredAuthority(builder.Configuration)
             ?? throw new InvalidOperationException("The clinician portal signs clinicians in through the identity service: set Authentication:Authority.");
         // Several replicas (the chart) share the tickets in Redis; one process (the dev host, tests) keeps them in memory.
         if (RedisSetup.IsConfigured(builder.Configuration))

@@ -23,9 +23,9 @@ public static class PatientPagesSetup
 
     public static WebApplicationBuilder AddPatientPages(this WebApplicationBuilder builder)
     {
-        var authority = builder.Configuration["Authentication:Authority"];
+        var authority = TokenValidationSetup.ConfiguredAuthority(builder.Configuration);
         var clientSecret = builder.Configuration["Consent:Pages:ClientSecret"];
-        if (string.IsNullOrWhiteSpace(authority) || string.IsNullOrWhiteSpace(clientSecret))
+        if (authority is null || string.IsNullOrWhiteSpace(clientSecret))
         {
             return builder;
         }

@@ -31,9 +31,9 @@ public static class PatientPortalSetup
     public static WebApplicationBuilder AddPatientPortal(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var authority = builder.Configuration["Authentication:Authority"];
+        var authority = TokenValidationSetup.ConfiguredAuthority(builder.Configuration);
         var clientSecret = builder.Configuration["RecordVault:Pages:ClientSecret"];
-        if (string.IsNullOrWhiteSpace(authority) || string.IsNullOrWhiteSpace(clientSecret))
+        if (authority is null || string.IsNullOrWhiteSpace(clientSecret))
         {
             return builder;
         }

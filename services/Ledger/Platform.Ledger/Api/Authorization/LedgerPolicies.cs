@@ -49,7 +49,7 @@ public static class LedgerPolicies
     public static WebApplicationBuilder AddLedgerAuthorization(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var accessTokens = !string.IsNullOrWhiteSpace(builder.Configuration["Authentication:Authority"]);
+        var accessTokens = TokenValidationSetup.IsConfigured(builder.Configuration);
         var authentication = builder.Services.AddAuthentication(o =>
         {
             // With more than one scheme there is no implicit default: keep authenticating the identity service's
