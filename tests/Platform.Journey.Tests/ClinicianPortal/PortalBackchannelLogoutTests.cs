@@ -18,7 +18,8 @@ namespace Platform.Journey.Tests.ClinicianPortal;
 
 /// <summary>
 /// OpenID Connect Back-Channel Logout 1.0 at a relying party, the clinician portal under the dev host: signing out at
-/// the identity service ends the portal's session in the same moment (without it the portal's cookie would live until
+/// the identity service ends the portal's session within moments: the identity service waits up to 2 s for the portal's
+/// first answer and keeps delivering in the background after that (without it the portal's cookie would live until
 /// its access token expires); and the portal's <c>/backchannel-logout</c> refuses every malformed logout token with
 /// 400 (§2.8), a replayed one included.
 /// </summary>

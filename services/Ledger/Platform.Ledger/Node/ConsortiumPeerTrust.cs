@@ -8,7 +8,8 @@ namespace Platform.Ledger.Node;
 /// <summary>
 /// Raft TLS trust for a consortium ledger: the CAs of the member institutions of the configuration in force on the
 /// ledger (this institution's file until the founding entry is applied), so an admitted institution's CA is trusted
-/// and a removed one's refused as soon as this replica applied the change, without a restart. A certificate is also
+/// and a removed one's refused once this replica applied the change and its next trust refresh ran
+/// (<see cref="ConsortiumMembership"/>'s loop, every 250 ms), without a restart. A certificate is also
 /// bound to its institution: it must name at least one replica run by the institution whose CA issued it and no
 /// replica run by another, so one member's CA cannot certify another member's replica.
 /// </summary>
