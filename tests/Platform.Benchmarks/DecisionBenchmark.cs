@@ -110,7 +110,7 @@ public static class DecisionBenchmark
 
         Console.WriteLine();
         // CPU and allocations are the whole process's (load driver, identity host idle, consent host) per request.
-        Console.WriteLine($"{"over HTTP, consent host",-62} {"requests/s",11} {"p50 ms",8} {"p99 ms",8} {"errors",7} {"CPU µs/req",11} {"KB/req",7}");
+        Console.WriteLine($"{"over HTTP, consent host",-62} {"requests/s",11} {"p50 ms",8} {"p99 ms",8} {"errors",7} {"CPU µs/req",11} {"KB/req",7} {"WS MiB",7}");
         Print("GET /health/live (baseline)", await DriveAsync(duration, concurrency,
             _ => SendAsync(anonymous, new HttpRequestMessage(HttpMethod.Get, "/health/live"), null)));
         Print("GET /codes (anonymous endpoint, JSON)", await DriveAsync(duration, concurrency,
@@ -139,7 +139,7 @@ public static class DecisionBenchmark
         }));
 
         Console.WriteLine();
-        Console.WriteLine($"{"in process, no HTTP",-62} {"calls/s",11} {"p50 ms",8} {"p99 ms",8} {"errors",7} {"CPU µs/call",11} {"KB/call",7}");
+        Console.WriteLine($"{"in process, no HTTP",-62} {"calls/s",11} {"p50 ms",8} {"p99 ms",8} {"errors",7} {"CPU µs/call",11} {"KB/call",7} {"WS MiB",7}");
         var inProcessTime = duration < TimeSpan.FromSeconds(5) ? duration : TimeSpan.FromSeconds(5);
         var scopes = consent.Services.GetRequiredService<IServiceScopeFactory>();
         async Task<(bool, string?)> DecideInProcess(Random random)
@@ -319,8 +319,9 @@ public static class DecisionBenchmark
 
     /// <param name="CpuMicroseconds">Process CPU time (all threads: callers and services) per call.</param>
     /// <param name="AllocatedBytes">Bytes allocated by the process (all threads) per call.</param>
+    /// <param name="WorkingSetMiB">The process's working set (identity and consent hosts and the load driver) at the end of the row.</param>
     private sealed record Result(long Calls, long Errors, double Seconds, double P50, double P99, IReadOnlyDictionary<string, long> Tags,
-        double CpuMicroseconds, double AllocatedBytes)
+        double CpuMicroseconds, double AllocatedBytes, double WorkingSetMiB)
     {
         public double PerSecond => Calls / Seconds;
     }
@@ -342,7 +343,7 @@ public static class DecisionBenchmark
         var tags = results.SelectMany(r => r.Tags).GroupBy(t => t.Key).ToDictionary(g => g.Key, g => g.Sum(t => t.Value));
         var calls = Math.Max(1, all.Length);
         return new Result(all.Length, results.Sum(r => r.Errors), seconds, LoadLoop.Percentile(all, 0.50), LoadLoop.Percentile(all, 0.99), tags,
-            cpu.TotalMicroseconds / calls, (double)allocated / calls);
+            cpu.TotalMicroseconds / calls, (double)allocated / calls, process.WorkingSet64 / 1024.0 / 1024.0);
     }
 
     private static string Mix(Result r)
@@ -353,5 +354,5 @@ public static class DecisionBenchmark
     }
 
     private static void Print(string target, Result r) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{target,-62} {r.PerSecond,11:F0} {r.P50,8:F3} {r.P99,8:F3} {r.Errors,7} {r.CpuMicroseconds,11:F0} {r.AllocatedBytes / 1024,7:F1}"));
+        $"{target,-62} {r.PerSecond,11:F0} {r.P50,8:F3} {r.P99,8:F3} {r.Errors,7} {r.CpuMicroseconds,11:F0} {r.AllocatedBytes / 1024,7:F1} {r.WorkingSetMiB,7:F0}"));
 }

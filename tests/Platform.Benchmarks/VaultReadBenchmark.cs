@@ -283,7 +283,7 @@ public static class VaultReadBenchmark
             // The modes alternate within a round, and the order rotates from round to round, so that drift (the
             // machine's load, what remains of the JIT's work) shows up between rounds rather than between modes.
             Console.WriteLine();
-            Console.WriteLine($"{"GET /records/{id} over HTTP, clinician with a consent",-66} {"reads/s",9} {"p50 ms",8} {"p99 ms",8} {"errors",7} {"CPU ms",7} {"PG ms",6} {"KB",7}");
+            Console.WriteLine($"{"GET /records/{id} over HTTP, clinician with a consent",-66} {"reads/s",9} {"p50 ms",8} {"p99 ms",8} {"errors",7} {"CPU ms",7} {"PG ms",6} {"KB",7} {"WS MiB",7}");
             var runs = new List<(CacheMode Mode, VaultRun Run)>();
             CacheMode[] modes = [CacheMode.On, CacheMode.Off, CacheMode.OneTickLifetime];
             for (var round = 1; round <= rounds; round++)
@@ -317,7 +317,7 @@ public static class VaultReadBenchmark
             vault = vaults[CacheMode.On];
             var inProcessTime = duration < TimeSpan.FromSeconds(5) ? duration : TimeSpan.FromSeconds(5);
             Console.WriteLine();
-            Console.WriteLine($"{"in process, no HTTP, 1 thread, the cache-on vault",-66} {"calls/s",9} {"p50 ms",8} {"p99 ms",8} {"errors",7} {"CPU ms",7} {"PG ms",6} {"KB",7}");
+            Console.WriteLine($"{"in process, no HTTP, 1 thread, the cache-on vault",-66} {"calls/s",9} {"p50 ms",8} {"p99 ms",8} {"errors",7} {"CPU ms",7} {"PG ms",6} {"KB",7} {"WS MiB",7}");
             await using (var parts = await ReadPartsAsync(vault, databases[CacheMode.On], clinician.Id))
             {
                 Print("raw AES-256-GCM decrypt, 4 KiB (new AesGcm per call) [baseline]", await DriveAsync(inProcessTime, 1, postgresPort, parts.RawAesGcm));
@@ -735,13 +735,17 @@ public static class VaultReadBenchmark
     /// <param name="CpuMs">CPU time of this whole process (every service and the load driver) per call, over the measured part.</param>
     /// <param name="PostgresCpuMs">CPU time of the PostgreSQL server per call, when it is a local process.</param>
     /// <param name="AllocatedKb">Bytes allocated by this whole process per call, in KB (every service and the load driver).</param>
+    /// <param name="WorkingSetMiB">This whole process's working set at the end of the row (every service and the load driver).</param>
     private sealed record Result(long Calls, long Errors, double Seconds, double P50, double P99, IReadOnlyDictionary<string, long> Tags,
-        double CpuMs, double? PostgresCpuMs, double AllocatedKb);
+        double CpuMs, double? PostgresCpuMs, double AllocatedKb, double WorkingSetMiB);
 
-    private readonly record struct CpuMark(TimeSpan Process, TimeSpan? Postgres, long Allocated)
+    private readonly record struct CpuMark(TimeSpan Process, TimeSpan? Postgres, long Allocated, long WorkingSet)
     {
-        public static CpuMark Now(int? postgresPort) =>
-            new(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime, PostgresCpu(postgresPort), GC.GetTotalAllocatedBytes(precise: false));
+        public static CpuMark Now(int? postgresPort)
+        {
+            using var process = System.Diagnostics.Process.GetCurrentProcess();
+            return new(process.TotalProcessorTime, PostgresCpu(postgresPort), GC.GetTotalAllocatedBytes(precise: false), process.WorkingSet64);
+        }
     }
 
     /// <summary>A 2 s warm-up (JIT tiers, connection and database pools), then <paramref name="workers"/> closed loops for the duration.</summary>
@@ -761,7 +765,7 @@ public static class VaultReadBenchmark
         var calls = Math.Max(1, all.Length);
         return new Result(all.Length, results.Sum(r => r.Errors), seconds, LoadLoop.Percentile(all, 0.50), LoadLoop.Percentile(all, 0.99), tags,
             (after.Process - before.Process).TotalMilliseconds / calls, (after.Postgres - before.Postgres)?.TotalMilliseconds / calls,
-            (after.Allocated - before.Allocated) / 1000.0 / calls);
+            (after.Allocated - before.Allocated) / 1000.0 / calls, after.WorkingSet / 1024.0 / 1024.0);
     }
 
     /// <summary>
@@ -817,5 +821,5 @@ public static class VaultReadBenchmark
     private static bool IsTransient(Exception ex) => ex is HttpRequestException or TaskCanceledException or InvalidOperationException or NpgsqlException;
 
     private static void Print(string target, Result r) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{target,-66} {r.Calls / r.Seconds,9:F0} {r.P50,8:F3} {r.P99,8:F3} {r.Errors,7} {r.CpuMs,7:F3} {r.PostgresCpuMs,6:F3} {r.AllocatedKb,7:F1}"));
+        $"{target,-66} {r.Calls / r.Seconds,9:F0} {r.P50,8:F3} {r.P99,8:F3} {r.Errors,7} {r.CpuMs,7:F3} {r.PostgresCpuMs,6:F3} {r.AllocatedKb,7:F1} {r.WorkingSetMiB,7:F0}"));
 }
