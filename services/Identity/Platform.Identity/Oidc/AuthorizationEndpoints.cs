@@ -29,7 +29,7 @@ public static class AuthorizationEndpoints
     public static IEndpointRouteBuilder MapAuthorizationEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapMethods(OidcServerSetup.AuthorizePath, [HttpMethods.Get, HttpMethods.Post], AuthorizeAsync).ExcludeFromDescription();
-        app.MapPost(OidcServerSetup.TokenPath, ExchangeAsync).ExcludeFromDescription();
+        app.MapPost(OidcServerSetup.TokenPath, (Delegate)ExchangeAsync).ExcludeFromDescription();
         app.MapMethods(OidcServerSetup.UserInfoPath, [HttpMethods.Get, HttpMethods.Post], UserInfoAsync).ExcludeFromDescription();
         app.MapMethods(OidcServerSetup.EndSessionPath, [HttpMethods.Get, HttpMethods.Post], EndSessionAsync).ExcludeFromDescription();
         return app;
@@ -180,11 +180,10 @@ public static class AuthorizationEndpoints
     }
 
     // The account services are resolved only for the grants that need them (issue 18): a UserManager costs a meter
-    // from the shared meter factory (a lock) on every construction, and client_credentials has no user.
-    private static async Task<IResult> ExchangeAsync(
-        HttpContext context,
-        IOpenIddictApplicationManager applications,
-        IOpenIddictScopeManager scopes)
+    // from the shared meter factory (a lock) on every construction, and client_credentials has no user. A client
+    // authenticated from its snapshot (ClientSnapshotAuthentication) is named from it, with its access token
+    // lifetime set here as OpenIddict would have found it, so no application manager is built for the request.
+    private static async Task<IResult> ExchangeAsync(HttpContext context)
     {
         var request = context.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
         if (request.GrantType == Vci.PreAuthorizedCodeGrant.GrantType)
@@ -193,11 +192,24 @@ public static class AuthorizationEndpoints
         }
         if (request.IsClientCredentialsGrantType())
         {
-            var application = await applications.FindByClientIdAsync(request.ClientId!) ?? throw new InvalidOperationException("Unknown client.");
             var identity = new ClaimsIdentity(authenticationType: "platform", nameType: Claims.Name, roleType: Claims.Role);
-            identity.SetClaim(Claims.Subject, request.ClientId)
-                .SetClaim(Claims.Name, await applications.GetDisplayNameAsync(application));
+            var transaction = context.Features.Get<OpenIddictServerAspNetCoreFeature>()?.Transaction;
+            if (transaction is not null && VerifyClientFromSnapshot.Of(transaction, request.ClientId) is { } snapshot)
+            {
+                identity.SetClaim(Claims.Subject, request.ClientId).SetClaim(Claims.Name, snapshot.DisplayName);
+                if ((snapshot.AccessTokenLifetime ?? transaction.Options.AccessTokenLifetime) is { } lifetime)
+                {
+                    identity.SetAccessTokenLifetime(lifetime);
+                }
+            }
+            else
+            {
+                var applications = context.RequestServices.GetRequiredService<IOpenIddictApplicationManager>();
+                var application = await applications.FindByClientIdAsync(request.ClientId!) ?? throw new InvalidOperationException("Unknown client.");
+                identity.SetClaim(Claims.Subject, request.ClientId).SetClaim(Claims.Name, await applications.GetDisplayNameAsync(application));
+            }
             identity.SetScopes(request.GetScopes());
+            var scopes = context.RequestServices.GetRequiredService<IOpenIddictScopeManager>();
             identity.SetResources(await ListAsync(scopes.ListResourcesAsync(identity.GetScopes())));
             AccessTokenOnlyDestination.MarkAll(identity);
             return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);

@@ -63,19 +63,20 @@ public static class DpopTokenBinding
         return default;
     }
 
-    internal sealed class ValidateProof(DpopProofValidator validator, DpopNonces nonces, IOpenIddictApplicationManager applications)
+    // A client authenticated from its snapshot (ClientSnapshotAuthentication) is answered from it; any other request
+    // takes the application manager from the request's services, so a client_credentials request does not build it (issue 18).
+    internal sealed class ValidateProof(DpopProofValidator validator, DpopNonces nonces, IServiceProvider requestServices)
         : IOpenIddictServerHandler<ValidateTokenRequestContext>
     {
         public async ValueTask HandleAsync(ValidateTokenRequestContext context)
         {
             var request = context.Transaction.GetHttpRequest() ?? throw new InvalidOperationException("The token endpoint runs in ASP.NET Core.");
             var proofs = request.Headers[DpopProofValidator.HeaderName];
-            var application = string.IsNullOrEmpty(context.ClientId) ? null
-                : await applications.FindByClientIdAsync(context.ClientId, context.CancellationToken);
+            var client = await ClientAsync(context);
             var boundRefresh = context.Request.IsRefreshTokenGrantType() ? context.RefreshTokenPrincipal?.GetClaim(RefreshTokenClaim) : null;
             if (proofs.Count == 0)
             {
-                if (boundRefresh is not null || (application is not null && await IsRequiredAsync(applications, application, context.CancellationToken)))
+                if (boundRefresh is not null || client.RequiresDpop)
                 {
                     context.Reject(DpopProofResult.InvalidProof, "This client must send a DPoP proof (RFC 9449) with its token requests.");
                 }
@@ -94,10 +95,29 @@ public static class DpopTokenBinding
                 return;
             }
             context.Transaction.Properties[ThumbprintProperty] = result.Thumbprint;
-            if (application is not null && await applications.HasClientTypeAsync(application, OpenIddictConstants.ClientTypes.Public, context.CancellationToken))
+            if (client.IsPublic)
             {
                 context.Transaction.Properties[ThumbprintProperty + ".public"] = true;
             }
+        }
+
+        private async ValueTask<(bool RequiresDpop, bool IsPublic)> ClientAsync(ValidateTokenRequestContext context)
+        {
+            if (VerifyClientFromSnapshot.Of(context.Transaction, context.ClientId) is { } snapshot)
+            {
+                return (snapshot.RequiresDpop, false); // verified from the snapshot only when confidential
+            }
+            if (string.IsNullOrEmpty(context.ClientId))
+            {
+                return (false, false);
+            }
+            var applications = requestServices.GetRequiredService<IOpenIddictApplicationManager>();
+            if (await applications.FindByClientIdAsync(context.ClientId, context.CancellationToken) is not { } application)
+            {
+                return (false, false);
+            }
+            return (await IsRequiredAsync(applications, application, context.CancellationToken),
+                await applications.HasClientTypeAsync(application, OpenIddictConstants.ClientTypes.Public, context.CancellationToken));
         }
     }
 

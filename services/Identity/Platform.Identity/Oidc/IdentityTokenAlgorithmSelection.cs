@@ -32,7 +32,9 @@ public static class IdentityTokenAlgorithmSelection
         return properties.TryGetValue(PropertyName, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
     }
 
-    internal sealed class Handler(IOpenIddictApplicationManager applications, SigningKeyRing ring) : IOpenIddictServerHandler<GenerateTokenContext>
+    // The application manager is taken from the request's services only for an identity token: built for every token
+    // (access tokens included) it leased a database context per token request (issue 18).
+    internal sealed class Handler(IServiceProvider requestServices, SigningKeyRing ring) : IOpenIddictServerHandler<GenerateTokenContext>
     {
         public async ValueTask HandleAsync(GenerateTokenContext context)
         {
@@ -40,6 +42,7 @@ public static class IdentityTokenAlgorithmSelection
             {
                 return;
             }
+            var applications = requestServices.GetRequiredService<IOpenIddictApplicationManager>();
             // OpenIddict caches applications by client id, so this is not a database read per token.
             if (await applications.FindByClientIdAsync(context.ClientId, context.CancellationToken) is { } application &&
                 await RequestedAlgorithmAsync(applications, application, context.CancellationToken) == KeyAlgorithms.RS256)

@@ -82,13 +82,23 @@ public sealed class KeyedClientSecretApplicationManager(
         {
             return base.ValidateClientSecretAsync(secret, comparand, cancellationToken); // OpenIddict's PBKDF2 hash
         }
-        Span<byte> stored = stackalloc byte[32];
-        if (!Convert.TryFromBase64String(comparand[Prefix.Length..], stored, out var length) || length != stored.Length)
-        {
-            return ValueTask.FromResult(false);
-        }
-        return ValueTask.FromResult(CryptographicOperations.FixedTimeEquals(Hash(secret), stored));
+        return ValueTask.FromResult(KeyedHashOf(comparand) is { } stored && Matches(key, secret, stored));
     }
+
+    /// <summary>The 32 bytes of a stored hash in the keyed form; null for any other form (or none).</summary>
+    public static byte[]? KeyedHashOf(string? stored)
+    {
+        if (stored is null || !stored.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var hash = new byte[32];
+        return Convert.TryFromBase64String(stored[Prefix.Length..], hash, out var length) && length == hash.Length ? hash : null;
+    }
+
+    /// <summary>Whether a presented secret has the keyed hash, compared in constant time.</summary>
+    public static bool Matches(ClientSecretKey key, string secret, byte[] keyedHash) =>
+        CryptographicOperations.FixedTimeEquals(key.Mac(Encoding.UTF8.GetBytes(secret)), keyedHash);
 
     private byte[] Hash(string secret) => key.Mac(Encoding.UTF8.GetBytes(secret));
 

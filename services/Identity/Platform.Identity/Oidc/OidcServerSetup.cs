@@ -100,6 +100,8 @@ public static class OidcServerSetup
                 options.AddUnstoredServiceTokens(oidc.StoreClientCredentialsAccessTokens);
                 // The token and authorization managers not built for sign-ins their handlers ignore (issue 18).
                 options.AddStoreHandlerGuards();
+                // client_credentials clients authenticated and authorized from shared snapshots; refusals stay OpenIddict's (issue 18).
+                options.AddClientSnapshotAuthentication();
                 var aspNetCore = options.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableTokenEndpointPassthrough()

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using OpenIddict.Abstractions;
 using OpenIddict.Core;
 using OpenIddict.EntityFrameworkCore.Models;
@@ -9,12 +10,14 @@ namespace Platform.Identity.Oidc;
 /// OpenIddict's client cache, replaced (issue 18): OpenIddict's own lives for one request (it builds a
 /// <c>MemoryCache</c> per request), so every token request read its client from the database. This one files what it
 /// reads in <see cref="SharedEntitySnapshots{TEntity}"/> for a few seconds and hands each request its own copy, kept
-/// for the rest of that request, attached to its database context as if loaded (<see cref="TrackedCopy"/>). Lookups by redirect URI (sign-in flows, not per token) go to the database.
+/// for the rest of that request, attached to its database context as if loaded (<see cref="TrackedCopy"/>). Lookups by redirect URI (sign-in flows, not per token) go to the database. The
+/// request's database context is taken only when a copy is attached to it, so a request that never asks for a client
+/// here leases none (issue 18).
 /// </summary>
 public sealed class ShortLivedApplicationCache(
     IOpenIddictApplicationStore<OpenIddictEntityFrameworkCoreApplication> store,
     SharedEntitySnapshots<OpenIddictEntityFrameworkCoreApplication> shared,
-    IdentityServiceDbContext database)
+    IServiceProvider requestServices)
     : IOpenIddictApplicationCache<OpenIddictEntityFrameworkCoreApplication>
 {
     private readonly IOpenIddictApplicationStore<OpenIddictEntityFrameworkCoreApplication> _store = store;
@@ -52,7 +55,7 @@ public sealed class ShortLivedApplicationCache(
         {
             return known;
         }
-        var application = shared.Find(key) is { } copy ? TrackedCopy.Attach(database, copy, a => a.Id) : null;
+        var application = shared.Find(key) is { } copy ? TrackedCopy.Attach(requestServices.GetRequiredService<IdentityServiceDbContext>(), copy, a => a.Id) : null;
         if (application is null)
         {
             var generation = shared.Generation;

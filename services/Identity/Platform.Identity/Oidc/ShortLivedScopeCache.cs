@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.DependencyInjection;
 using OpenIddict.Abstractions;
 using OpenIddict.Core;
 using OpenIddict.EntityFrameworkCore.Models;
@@ -10,12 +11,14 @@ namespace Platform.Identity.Oidc;
 /// <summary>
 /// OpenIddict's scope cache, replaced for the same reason as <see cref="ShortLivedApplicationCache"/>: the token
 /// endpoint turns the granted scopes into audiences (resources) on every request. Scopes found by name or id are kept
-/// in <see cref="SharedEntitySnapshots{TEntity}"/> for a few seconds; lookups by resource go to the database.
+/// in <see cref="SharedEntitySnapshots{TEntity}"/> for a few seconds; lookups by resource go to the database. The
+/// request's database context is taken only when a copy is attached to it, so a request answered from derived
+/// answers alone leases none (issue 18).
 /// </summary>
 public sealed class ShortLivedScopeCache(
     IOpenIddictScopeStore<OpenIddictEntityFrameworkCoreScope> store,
     SharedEntitySnapshots<OpenIddictEntityFrameworkCoreScope> shared,
-    IdentityServiceDbContext database)
+    IServiceProvider requestServices)
     : IOpenIddictScopeCache<OpenIddictEntityFrameworkCoreScope>
 {
     private readonly IOpenIddictScopeStore<OpenIddictEntityFrameworkCoreScope> _store = store;
@@ -101,7 +104,7 @@ public sealed class ShortLivedScopeCache(
         }
         if (shared.Find(key) is { } copy)
         {
-            var attached = TrackedCopy.Attach(database, copy, s => s.Id);
+            var attached = TrackedCopy.Attach(requestServices.GetRequiredService<IdentityServiceDbContext>(), copy, s => s.Id);
             _thisRequest[key] = attached;
             return attached;
         }

@@ -26,26 +26,10 @@ public static class StoreHandlerGuards
     {
         server.Services.TryAddSingleton<RequireNotClientCredentialsTokenRequest>();
         server.Services.TryAddSingleton<RequireAuthorizationBoundTokenGenerated>();
-        // The options start with OpenIddict's built-in handlers; the copies take their place (same order, same
-        // service registration), so the later sort by order puts them where the originals were.
         return server.Configure(options =>
         {
-            Guard<RequireNotClientCredentialsTokenRequest>(options, RedeemTokenEntry.Descriptor);
-            Guard<RequireAuthorizationBoundTokenGenerated>(options, AttachAuthorization.Descriptor);
+            ServerHandlerFilters.AddFilter<ProcessSignInContext, RequireNotClientCredentialsTokenRequest>(options, RedeemTokenEntry.Descriptor);
+            ServerHandlerFilters.AddFilter<ProcessSignInContext, RequireAuthorizationBoundTokenGenerated>(options, AttachAuthorization.Descriptor);
         });
-    }
-
-    private static void Guard<TFilter>(OpenIddictServerOptions options, OpenIddictServerHandlerDescriptor builtIn)
-        where TFilter : class, IOpenIddictServerHandlerFilter<ProcessSignInContext>
-    {
-        var position = options.Handlers.FindIndex(d => d.ServiceDescriptor.ServiceType == builtIn.ServiceDescriptor.ServiceType);
-        if (position < 0 || options.Handlers[position].FilterTypes.Contains(typeof(TFilter)))
-        {
-            return;
-        }
-        options.Handlers[position] = OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessSignInContext>()
-            .Import(options.Handlers[position])
-            .AddFilter<TFilter>()
-            .Build();
     }
 }
