@@ -207,14 +207,14 @@ public sealed class ClientSnapshotAuthenticationTests : IAsyncLifetime
             ["grant_type"] = "client_credentials", ["scope"] = "ledger.submit",
             ["client_id"] = DpopServiceClient, ["client_secret"] = DpopServiceSecret,
         };
-        var refused = await TokenAsync(session, form, proof: null);
+        var refused = await DpopTokenRequest.SendAsync(session, form, proof: null);
         Assert.Equal((HttpStatusCode.BadRequest, "invalid_dpop_proof"), (refused.Status, refused.Body.GetProperty("error").GetString()));
 
         using var key = new DpopKey();
         var endpoint = new Uri(_server.BaseAddress, "/connect/token").AbsoluteUri;
-        var nonce = (await TokenAsync(session, form, key.Proof("POST", endpoint))).Nonce;
+        var nonce = (await DpopTokenRequest.SendAsync(session, form, key.Proof("POST", endpoint))).Nonce;
         Assert.NotNull(nonce);
-        var issued = await TokenAsync(session, form, key.Proof("POST", endpoint, nonce: nonce));
+        var issued = await DpopTokenRequest.SendAsync(session, form, key.Proof("POST", endpoint, nonce: nonce));
         Assert.True(issued.Status == HttpStatusCode.OK, issued.Body.ToString());
         Assert.Equal("DPoP", issued.Body.GetProperty("token_type").GetString());
         Assert.Equal(key.Thumbprint, Jwt.Payload(issued.Body.GetProperty("access_token").GetString()!).GetProperty("cnf").GetProperty("jkt").GetString());
@@ -226,17 +226,5 @@ public sealed class ClientSnapshotAuthenticationTests : IAsyncLifetime
         return await new CodeFlow(session).TokenAsync(
             new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["scope"] = scope },
             IdentityServer.ServiceClient, secret);
-    }
-
-    private static async Task<(HttpStatusCode Status, JsonElement Body, string? Nonce)> TokenAsync(FormSession session, Dictionary<string, string> form, string? proof)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/token") { Content = new FormUrlEncodedContent(form) };
-        if (proof is not null)
-        {
-            request.Headers.Add("DPoP", proof);
-        }
-        using var response = await session.Http.SendAsync(request);
-        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
-        return (response.StatusCode, body, response.Headers.TryGetValues("DPoP-Nonce", out var nonces) ? nonces.Single() : null);
     }
 }

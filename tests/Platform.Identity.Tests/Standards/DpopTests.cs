@@ -25,17 +25,8 @@ public sealed class DpopTests(StandardsServerFixture fixture) : IClassFixture<St
         return CodeFlow.QueryOf(redirect)["code"];
     }
 
-    private async Task<(HttpStatusCode Status, JsonElement Body, string? Nonce)> TokenAsync(FormSession session, Dictionary<string, string> form, string? proof)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/token") { Content = new FormUrlEncodedContent(form) };
-        if (proof is not null)
-        {
-            request.Headers.Add("DPoP", proof);
-        }
-        using var response = await session.Http.SendAsync(request);
-        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
-        return (response.StatusCode, body, response.Headers.TryGetValues("DPoP-Nonce", out var nonces) ? nonces.Single() : null);
-    }
+    private static Task<(HttpStatusCode Status, JsonElement Body, string? Nonce)> TokenAsync(FormSession session, Dictionary<string, string> form, string? proof) =>
+        DpopTokenRequest.SendAsync(session, form, proof);
 
     private static async Task<HttpResponseMessage> CallAsync(HttpClient http, HttpMethod method, Uri url, string scheme, string token, string? proof)
     {
