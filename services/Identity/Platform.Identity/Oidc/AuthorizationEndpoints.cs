@@ -194,9 +194,10 @@ public static class AuthorizationEndpoints
         {
             var identity = new ClaimsIdentity(authenticationType: "platform", nameType: Claims.Name, roleType: Claims.Role);
             var transaction = context.Features.Get<OpenIddictServerAspNetCoreFeature>()?.Transaction;
+            string? name;
             if (transaction is not null && VerifyClientFromSnapshot.Of(transaction, request.ClientId) is { } snapshot)
             {
-                identity.SetClaim(Claims.Subject, request.ClientId).SetClaim(Claims.Name, snapshot.DisplayName);
+                name = snapshot.DisplayName;
                 if ((snapshot.AccessTokenLifetime ?? transaction.Options.AccessTokenLifetime) is { } lifetime)
                 {
                     identity.SetAccessTokenLifetime(lifetime);
@@ -206,8 +207,9 @@ public static class AuthorizationEndpoints
             {
                 var applications = context.RequestServices.GetRequiredService<IOpenIddictApplicationManager>();
                 var application = await applications.FindByClientIdAsync(request.ClientId!) ?? throw new InvalidOperationException("Unknown client.");
-                identity.SetClaim(Claims.Subject, request.ClientId).SetClaim(Claims.Name, await applications.GetDisplayNameAsync(application));
+                name = await applications.GetDisplayNameAsync(application);
             }
+            identity.SetClaim(Claims.Subject, request.ClientId).SetClaim(Claims.Name, name);
             identity.SetScopes(request.GetScopes());
             var scopes = context.RequestServices.GetRequiredService<IOpenIddictScopeManager>();
             identity.SetResources(await ListAsync(scopes.ListResourcesAsync(identity.GetScopes())));

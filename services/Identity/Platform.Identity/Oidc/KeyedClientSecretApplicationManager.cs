@@ -71,7 +71,7 @@ public sealed class KeyedClientSecretApplicationManager(
     protected override ValueTask<string> ObfuscateClientSecretAsync(string secret, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(secret);
-        return ValueTask.FromResult(Prefix + Convert.ToBase64String(Hash(secret)));
+        return ValueTask.FromResult(Prefix + Convert.ToBase64String(Hash(key, secret)));
     }
 
     protected override ValueTask<bool> ValidateClientSecretAsync(string secret, string comparand, CancellationToken cancellationToken = default)
@@ -98,9 +98,9 @@ public sealed class KeyedClientSecretApplicationManager(
 
     /// <summary>Whether a presented secret has the keyed hash, compared in constant time.</summary>
     public static bool Matches(ClientSecretKey key, string secret, byte[] keyedHash) =>
-        CryptographicOperations.FixedTimeEquals(key.Mac(Encoding.UTF8.GetBytes(secret)), keyedHash);
+        CryptographicOperations.FixedTimeEquals(Hash(key, secret), keyedHash);
 
-    private byte[] Hash(string secret) => key.Mac(Encoding.UTF8.GetBytes(secret));
+    private static byte[] Hash(ClientSecretKey key, string secret) => key.Mac(Encoding.UTF8.GetBytes(secret));
 
     /// <summary>Re-stores a verified secret in the keyed form; a concurrent request doing the same may win, which is fine.</summary>
     private async Task UpgradeAsync(OpenIddictEntityFrameworkCoreApplication application, string secret, CancellationToken cancellationToken)

@@ -9,7 +9,6 @@ public sealed class RequirePermissionsNotVerifiedFromSnapshot : IOpenIddictServe
     public ValueTask<bool> IsActiveAsync(ValidateTokenRequestContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return new(!(context.Transaction.Properties.TryGetValue(VerifyTokenPermissionsFromSnapshot.Property, out var value)
-            && value is ClientSnapshot snapshot && string.Equals(snapshot.ClientId, context.ClientId, StringComparison.Ordinal)));
+        return new(VerifyClientFromSnapshot.In(context.Transaction, VerifyTokenPermissionsFromSnapshot.Property, context.ClientId) is null);
     }
 }

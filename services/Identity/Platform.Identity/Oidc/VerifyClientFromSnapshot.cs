@@ -42,7 +42,10 @@ public sealed class VerifyClientFromSnapshot(ClientSnapshots snapshots, ClientSe
     }
 
     /// <summary>The snapshot of the client this request was authenticated as here, if it was.</summary>
-    public static ClientSnapshot? Of(OpenIddictServerTransaction transaction, string? clientId) =>
-        transaction.Properties.TryGetValue(Property, out var value) && value is ClientSnapshot snapshot
+    public static ClientSnapshot? Of(OpenIddictServerTransaction transaction, string? clientId) => In(transaction, Property, clientId);
+
+    /// <summary>The snapshot a handler left in <paramref name="property"/> of the transaction, if it is this client's.</summary>
+    internal static ClientSnapshot? In(OpenIddictServerTransaction transaction, string property, string? clientId) =>
+        transaction.Properties.TryGetValue(property, out var value) && value is ClientSnapshot snapshot
             && string.Equals(snapshot.ClientId, clientId, StringComparison.Ordinal) ? snapshot : null;
 }
