@@ -26,8 +26,7 @@ public sealed class AudienceCachingScopeManager(
     public override async IAsyncEnumerable<string> ListResourcesAsync(
         ImmutableArray<string> scopes, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        // Order and repetition do not change the answer; one key per set keeps the answers few.
-        var key = "resources:" + string.Join(' ', scopes.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+        var key = ResourcesKey(scopes);
         if (!shared.TryFindDerived<ImmutableArray<string>>(key, out var resources))
         {
             var generation = shared.Generation;
@@ -44,4 +43,9 @@ public sealed class AudienceCachingScopeManager(
             yield return resource;
         }
     }
+
+    /// <summary>The key of a scope set's resources among the derived answers (<see cref="ServiceTokenFromSnapshot"/> reads them too).</summary>
+    // Order and repetition do not change the answer; one key per set keeps the answers few.
+    internal static string ResourcesKey(IEnumerable<string> scopes) =>
+        "resources:" + string.Join(' ', scopes.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
 }

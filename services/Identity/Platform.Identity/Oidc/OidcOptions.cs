@@ -36,6 +36,14 @@ public sealed class OidcOptions
     public bool StoreClientCredentialsAccessTokens { get; set; }
 
     /// <summary>
+    /// Whether a plain client_credentials request (HTTP Basic, <c>grant_type</c> and <c>scope</c> only, no DPoP) from a
+    /// client already in the snapshots is answered before OpenIddict's pipeline (<see cref="ServiceTokenFromSnapshot"/>;
+    /// issue 18). The token and the answer are the same either way; off, every request goes through OpenIddict. Not
+    /// used while <see cref="StoreClientCredentialsAccessTokens"/> is on.
+    /// </summary>
+    public bool ServiceTokensFromSnapshot { get; set; } = true;
+
+    /// <summary>
     /// How long a client or scope read from the database is reused by later requests (issue 18: OpenIddict read the
     /// client at least twice and the scopes once on every token request). A client or scope removed or changed through
     /// this service's managers (admin API, seeding) is dropped at once; one changed behind its back (another replica,

@@ -102,6 +102,11 @@ public static class OidcServerSetup
                 options.AddStoreHandlerGuards();
                 // client_credentials clients authenticated and authorized from shared snapshots; refusals stay OpenIddict's (issue 18).
                 options.AddClientSnapshotAuthentication();
+                if (oidc.ServiceTokensFromSnapshot && !oidc.StoreClientCredentialsAccessTokens)
+                {
+                    // The plainest service token request answered from the snapshots before OpenIddict's pipeline (issue 18).
+                    options.AddEventHandler(ServiceTokenFromSnapshot.Descriptor);
+                }
                 var aspNetCore = options.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableTokenEndpointPassthrough()

@@ -39,22 +39,29 @@ public sealed class VerifyTokenPermissionsFromSnapshot : IOpenIddictServerHandle
         return default;
     }
 
-    private static bool HasAll(ClientSnapshot snapshot, OpenIddictRequest request)
+    private static bool HasAll(ClientSnapshot snapshot, OpenIddictRequest request) =>
+        Grants(snapshot, request.GetScopes(), request.GetAudiences(), request.GetResources());
+
+    /// <summary>Whether the snapshot's permissions allow a client_credentials token for these scopes, audiences and resources.</summary>
+    internal static bool Grants(ClientSnapshot snapshot, IEnumerable<string> scopes, IEnumerable<string> audiences, IEnumerable<string> resources)
     {
         var permissions = snapshot.Permissions;
-        if (!permissions.Contains(Permissions.Endpoints.Token) || !permissions.Contains(Permissions.GrantTypes.ClientCredentials)
-            || (request.HasScope(Scopes.OfflineAccess) && !permissions.Contains(Permissions.GrantTypes.RefreshToken)))
+        if (!permissions.Contains(Permissions.Endpoints.Token) || !permissions.Contains(Permissions.GrantTypes.ClientCredentials))
         {
             return false;
         }
-        foreach (var scope in request.GetScopes())
+        foreach (var scope in scopes)
         {
+            if (scope == Scopes.OfflineAccess && !permissions.Contains(Permissions.GrantTypes.RefreshToken))
+            {
+                return false;
+            }
             if (scope is not (Scopes.OpenId or Scopes.OfflineAccess) && !permissions.Contains(Permissions.Prefixes.Scope + scope))
             {
                 return false;
             }
         }
-        return request.GetAudiences().All(audience => permissions.Contains(Permissions.Prefixes.Audience + audience))
-            && request.GetResources().All(resource => permissions.Contains(Permissions.Prefixes.Resource + resource));
+        return audiences.All(audience => permissions.Contains(Permissions.Prefixes.Audience + audience))
+            && resources.All(resource => permissions.Contains(Permissions.Prefixes.Resource + resource));
     }
 }
