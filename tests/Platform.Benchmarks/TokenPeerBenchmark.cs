@@ -60,6 +60,11 @@ public static class TokenPeerBenchmark
         await using var withEntries = await OidcTokenBenchmark.StartIdentityAsync(withEntrySettings);
         // Ours again in a process of its own, as the peer runs: its rows charge the server alone, not the driver.
         await using var separate = await OutOfProcessIdentity.StartAsync(await StoreSettingsAsync("identity_separate"));
+        // And once more with every request through OpenIddict's pipeline (Identity:ServiceTokensFromSnapshot=false):
+        // the same-run baseline for the answer from the snapshots.
+        var pipelineSettings = await StoreSettingsAsync("identity_pipeline");
+        pipelineSettings["Identity:ServiceTokensFromSnapshot"] = "false";
+        await using var pipeline = await OutOfProcessIdentity.StartAsync(pipelineSettings);
         Console.WriteLine($"(identity in its own process: pid {separate.Process.Id}, {separate.Address}, {separate.GarbageCollector} GC;"
             + $" this process: {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC)");
         static Task<long> Here() => Task.FromResult(GC.GetTotalAllocatedBytes(precise: false));
@@ -70,6 +75,7 @@ public static class TokenPeerBenchmark
             new Target("identity, a token entry per token (before)", new Uri(withEntries.Client.BaseAddress!, "/connect/token"), Process.GetCurrentProcess(), Here),
             new Target("identity POST /connect/token", new Uri(ours.Client.BaseAddress!, "/connect/token"), Process.GetCurrentProcess(), Here),
             new Target("identity, own process", new Uri(separate.Address, "/connect/token"), separate.Process, separate.AllocatedBytesAsync),
+            new Target("identity, own process, all via OpenIddict", new Uri(pipeline.Address, "/connect/token"), pipeline.Process, pipeline.AllocatedBytesAsync),
         };
         Console.WriteLine($"(load average at the start: {File.ReadAllText("/proc/loadavg").Trim()})");
         Console.WriteLine($"Tokens, ours vs the peer: client_credentials, client_secret_basic, ES256 JWT access tokens; {concurrency} callers, "
@@ -102,11 +108,13 @@ public static class TokenPeerBenchmark
         var beforeRate = totals[targets[1].Name].Average(r => r.PerSecond);
         var ourRate = totals[targets[2].Name].Average(r => r.PerSecond);
         var separateRate = totals[targets[3].Name].Average(r => r.PerSecond);
+        var pipelineRate = totals[targets[4].Name].Average(r => r.PerSecond);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"mean over {rounds} rounds: peer {peerRate:F0} tokens/s (p99 {totals[targets[0].Name].Average(r => r.P99):F1} ms), "
             + $"ours with an entry per token {beforeRate:F0} tokens/s (p99 {totals[targets[1].Name].Average(r => r.P99):F1} ms, {beforeRate / peerRate:F2}x), "
             + $"ours in this process {ourRate:F0} tokens/s (p99 {totals[targets[2].Name].Average(r => r.P99):F1} ms, {ourRate / peerRate:F2}x), "
-            + $"ours in its own process {separateRate:F0} tokens/s (p99 {totals[targets[3].Name].Average(r => r.P99):F1} ms): "
+            + $"ours in its own process {separateRate:F0} tokens/s (p99 {totals[targets[3].Name].Average(r => r.P99):F1} ms; "
+            + $"every request through OpenIddict's pipeline {pipelineRate:F0} tokens/s, {pipelineRate / peerRate:F2}x): "
             + $"ours (own process)/peer = {separateRate / peerRate:F2}x (target 2x, p99 below the peer's)"));
         Console.WriteLine($"(load average at the end: {File.ReadAllText("/proc/loadavg").Trim()})");
         Console.WriteLine("(server CPU, working set and KiB/req: the server process's; for the rows of ours in this process they include the load driver,"
