@@ -16,7 +16,10 @@ public static class BrowserSteps
         {
             // Expect polls the URL; WaitForURLAsync can miss a navigation that commits just as it starts waiting.
             await Assertions.Expect(page).ToHaveURLAsync(new Regex("^https?://[^/]+" + Regex.Escape(path) + "([?#].*)?$"), new() { Timeout = 30_000 });
-            await page.WaitForLoadStateAsync(LoadState.Load);
+            // The document's own state, polled, rather than its load event: a wait for the event timed out at times
+            // with the page loaded and the network idle (a CI run of 5 Dec, ResearchPageTests), the event seemingly
+            // missed by a waiter that started just as a new document committed.
+            await page.WaitForFunctionAsync("() => document.readyState === 'complete'", null, new() { PollingInterval = 100, Timeout = 30_000 });
         }
         catch (PlaywrightException e)
         {
