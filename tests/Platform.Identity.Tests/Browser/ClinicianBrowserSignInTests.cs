@@ -4,6 +4,7 @@ using Microsoft.Playwright;
 using Platform.Identity.Accounts;
 using Platform.Identity.Oidc;
 using Platform.Identity.Testing;
+using Platform.Testing.Browser;
 
 namespace Platform.Identity.Tests.Browser;
 
@@ -25,16 +26,16 @@ public sealed class ClinicianBrowserSignInTests(BrowserFixture fixture) : IClass
         var pkce = Pkce.Create();
         var (context, page) = await fixture.NewPageAsync();
         await using var _ = context;
-        await WithScreenshotOnFailureAsync(page, async () =>
+        await BrowserSteps.WithScreenshotOnFailureAsync(page, async () =>
         {
             await page.GotoAsync(CodeFlow.AuthorizeUrl(IdentityServer.PortalClient, IdentityServer.PortalRedirect, Scope, pkce));
-            await WaitForPathAsync(page, "/account/login");
+            await BrowserSteps.WaitForPathAsync(page, "/account/login");
             await AssertAccessibleAsync(page);
             await page.GetByLabel("E-mail address", new() { Exact = true }).FillAsync(clinician.Email);
             await page.GetByLabel("Password", new() { Exact = true }).FillAsync(clinician.Password);
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
 
-            await WaitForPathAsync(page, "/account/login-2fa");
+            await BrowserSteps.WaitForPathAsync(page, "/account/login-2fa");
             await AssertAccessibleAsync(page);
             await page.GetByLabel("6-digit code").FillAsync(clinician.NextCode());
             var code = await SubmitToPortalAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Verify" }));
@@ -52,15 +53,15 @@ public sealed class ClinicianBrowserSignInTests(BrowserFixture fixture) : IClass
         var pkce = Pkce.Create();
         var (context, page) = await fixture.NewPageAsync();
         await using var _ = context;
-        await WithScreenshotOnFailureAsync(page, async () =>
+        await BrowserSteps.WithScreenshotOnFailureAsync(page, async () =>
         {
             await page.GotoAsync(CodeFlow.AuthorizeUrl(IdentityServer.PortalClient, IdentityServer.PortalRedirect, Scope, pkce));
-            await WaitForPathAsync(page, "/account/login");
+            await BrowserSteps.WaitForPathAsync(page, "/account/login");
             await page.GetByLabel("E-mail address", new() { Exact = true }).FillAsync(clinician.Email);
             await page.GetByLabel("Password", new() { Exact = true }).FillAsync(clinician.Password);
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
 
-            await WaitForPathAsync(page, "/account/totp");
+            await BrowserSteps.WaitForPathAsync(page, "/account/totp");
             await AssertAccessibleAsync(page);
             var qr = page.Locator("svg");
             Assert.True(await qr.CountAsync() >= 1, "The enrolment page shows no <svg> QR code.");
@@ -102,20 +103,6 @@ public sealed class ClinicianBrowserSignInTests(BrowserFixture fixture) : IClass
         }
     }
 
-    private static async Task WaitForPathAsync(IPage page, string path)
-    {
-        try
-        {
-            // Expect polls the URL; WaitForURLAsync can miss a navigation that commits just as it starts waiting.
-            await Assertions.Expect(page).ToHaveURLAsync(new Regex("^https?://[^/]+" + Regex.Escape(path) + "([?#].*)?$"), new() { Timeout = 30_000 });
-            await page.WaitForLoadStateAsync(LoadState.Load);
-        }
-        catch (PlaywrightException e)
-        {
-            throw new InvalidOperationException($"Expected {path}, the browser is at {page.Url}: {await BodyTextAsync(page)}", e);
-        }
-    }
-
     /// <summary>
     /// Clicks <paramref name="submit"/>, lets the browser follow the server's redirects until it is sent to the
     /// portal's redirect URI, waits until it shows that page, and returns the authorization code in its URL.
@@ -137,7 +124,7 @@ public sealed class ClinicianBrowserSignInTests(BrowserFixture fixture) : IClass
         }
         catch (TimeoutException e)
         {
-            throw new InvalidOperationException($"The browser was not sent to the redirect URI; it is at {page.Url}: {await BodyTextAsync(page)}", e);
+            throw new InvalidOperationException($"The browser was not sent to the redirect URI; it is at {page.Url}: {await BrowserSteps.BodyTextAsync(page)}", e);
         }
         if (!ToPortal(page.Url))
         {
@@ -153,11 +140,11 @@ public sealed class ClinicianBrowserSignInTests(BrowserFixture fixture) : IClass
         try
         {
             await Assertions.Expect(page).ToHaveURLAsync(new Regex("^" + Regex.Escape(sentTo) + "$"), new() { Timeout = 30_000 });
-            await page.WaitForLoadStateAsync(LoadState.Load);
+            await BrowserSteps.WaitForDocumentLoadedAsync(page);
         }
         catch (PlaywrightException e)
         {
-            throw new InvalidOperationException($"The browser did not reach the redirect URI; it is at {page.Url}: {await BodyTextAsync(page)}", e);
+            throw new InvalidOperationException($"The browser did not reach the redirect URI; it is at {page.Url}: {await BrowserSteps.BodyTextAsync(page)}", e);
         }
         Assert.Equal("Signed in", await page.Locator("h1").InnerTextAsync());
         var query = CodeFlow.QueryOf(page.Url);
@@ -173,40 +160,5 @@ public sealed class ClinicianBrowserSignInTests(BrowserFixture fixture) : IClass
         var (status, body) = await new CodeFlow(session).RedeemCodeAsync(code, IdentityServer.PortalClient, IdentityServer.PortalRedirect, pkce.Verifier);
         Assert.True(status == HttpStatusCode.OK, body.ToString());
         return body;
-    }
-
-    private static async Task<string> BodyTextAsync(IPage page)
-    {
-        try
-        {
-            var text = await page.Locator("body").InnerTextAsync(new() { Timeout = 2_000 });
-            return text.Length > 600 ? text[..600] : text;
-        }
-        catch (PlaywrightException)
-        {
-            return "(no page text)";
-        }
-    }
-
-    /// <summary>On failure, keeps a screenshot of the page (path in the failure message) to show what a person would have seen.</summary>
-    private static async Task WithScreenshotOnFailureAsync(IPage page, Func<Task> steps)
-    {
-        try
-        {
-            await steps();
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            var screenshot = Path.Combine(Path.GetTempPath(), $"identity-browser-{Guid.NewGuid():N}.png");
-            try
-            {
-                await page.ScreenshotAsync(new() { Path = screenshot, FullPage = true, Timeout = 5_000 });
-            }
-            catch (PlaywrightException shot)
-            {
-                screenshot = "none (" + shot.Message + ")";
-            }
-            throw new Xunit.Sdk.XunitException($"{e.Message}\nAt {page.Url}; screenshot: {screenshot}\n{e}");
-        }
     }
 }

@@ -16,15 +16,23 @@ public static class BrowserSteps
         {
             // Expect polls the URL; WaitForURLAsync can miss a navigation that commits just as it starts waiting.
             await Assertions.Expect(page).ToHaveURLAsync(new Regex("^https?://[^/]+" + Regex.Escape(path) + "([?#].*)?$"), new() { Timeout = 30_000 });
-            // The document's own state, polled, rather than its load event: a wait for the event timed out at times
-            // with the page loaded and the network idle (a CI run of 5 Dec, ResearchPageTests), the event seemingly
-            // missed by a waiter that started just as a new document committed.
-            await page.WaitForFunctionAsync("() => document.readyState === 'complete'", null, new() { PollingInterval = 100, Timeout = 30_000 });
+            await WaitForDocumentLoadedAsync(page);
         }
         catch (PlaywrightException e)
         {
             throw new InvalidOperationException($"Expected {path}, the browser is at {page.Url}: {await BodyTextAsync(page)}", e);
         }
+    }
+
+    /// <summary>
+    /// Waits until the page's document has loaded, by polling its own state rather than waiting for its load event: a
+    /// wait for the event timed out at times with the page loaded and the network idle (a CI run of 5 Dec,
+    /// ResearchPageTests), the event seemingly missed by a waiter that started just as a new document committed.
+    /// </summary>
+    public static async Task WaitForDocumentLoadedAsync(IPage page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        await page.WaitForFunctionAsync("() => document.readyState === 'complete'", null, new() { PollingInterval = 100, Timeout = 30_000 });
     }
 
     /// <summary>
