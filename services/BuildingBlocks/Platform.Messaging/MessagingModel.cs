@@ -15,7 +15,13 @@ public static class MessagingModel
             outbox.HasKey(m => m.Sequence);
             outbox.Property(m => m.Sequence).ValueGeneratedOnAdd();
             outbox.HasIndex(m => m.EventId).IsUnique();
-            outbox.HasIndex(m => new { m.SentAtUtc, m.NextAttemptAtUtc });
+            // Two partial indexes instead of one on (SentAtUtc, NextAttemptAtUtc) (issue 18): every row is inserted
+            // unsent and updated moments later, so an index holding sent rows too kept an entry per dead row version
+            // until vacuum, and the relay's look for due rows walked them all. The relay reads the unsent index in
+            // Sequence order (OutboxRelay.DueRowsAsync); the cleanup of old sent rows reads the other. The filters
+            // are the same SQL on PostgreSQL and SQLite.
+            outbox.HasIndex(m => m.Sequence).HasDatabaseName("IX_outbox_messages_unsent").HasFilter("\"SentAtUtc\" IS NULL");
+            outbox.HasIndex(m => m.SentAtUtc).HasDatabaseName("IX_outbox_messages_sent").HasFilter("\"SentAtUtc\" IS NOT NULL");
             outbox.Property(m => m.Topic).HasMaxLength(200).IsRequired();
             outbox.Property(m => m.Source).HasMaxLength(100).IsRequired();
             outbox.Property(m => m.TraceParent).HasMaxLength(55);

@@ -696,7 +696,13 @@ namespace Platform.Consent.Data.Migrations.Postgres
                     b.HasIndex("EventId")
                         .IsUnique();
 
-                    b.HasIndex("SentAtUtc", "NextAttemptAtUtc");
+                    b.HasIndex("SentAtUtc")
+                        .HasDatabaseName("IX_outbox_messages_sent")
+                        .HasFilter("\"SentAtUtc\" IS NOT NULL");
+
+                    b.HasIndex("Sequence")
+                        .HasDatabaseName("IX_outbox_messages_unsent")
+                        .HasFilter("\"SentAtUtc\" IS NULL");
 
                     b.ToTable("outbox_messages", (string)null);
                 });
