@@ -40,9 +40,6 @@ public sealed partial class OutboxRelay<TContext>(
     /// <summary>Most rows one mark statement names (keeps the IN list and its parameters small).</summary>
     private const int MaxMarksPerStatement = 1000;
 
-    /// <summary>EF Core's name for the Npgsql provider (this project does not reference it).</summary>
-    private const string NpgsqlProviderName = "Npgsql.EntityFrameworkCore.PostgreSQL";
-
     private readonly OutboxOptions _options = options.Value;
     private readonly ConcurrentDictionary<long, bool> _inFlight = new();
     private readonly ConcurrentQueue<long> _published = new();
@@ -197,7 +194,7 @@ public sealed partial class OutboxRelay<TContext>(
             .Where(m => m.SentAtUtc == null && m.NextAttemptAtUtc <= now && !busy.Contains(m.Sequence))
             .OrderBy(m => m.Sequence)
             .Take(room);
-        if (db.Database.ProviderName != NpgsqlProviderName)
+        if (!db.Database.IsNpgsql())
         {
             return await query.ToListAsync(cancellationToken);
         }
