@@ -42,7 +42,8 @@ public static class DecisionBenchmark
     public static async Task RunAsync(TimeSpan duration, int concurrency, int patients, int perPatient)
     {
         Console.WriteLine($"Consent decisions: identity + consent services in process (SQLite, software keys), {patients:N0} patients × {perPatient} consents, "
-            + $"{concurrency} concurrent callers, {duration.TotalSeconds:F0} s per target after a 2 s warm-up, loopback, {Environment.ProcessorCount} cores, Release build");
+            + $"{concurrency} concurrent callers, {duration.TotalSeconds:F0} s per target after a 2 s warm-up, loopback, {Environment.ProcessorCount} cores, Release build, "
+            + $"{(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC");
 
         var identitySettings = new ClientDefinition
         {
@@ -126,6 +127,22 @@ public static class DecisionBenchmark
             $"  POST /decisions against the bearer-validated GET /health/live, same run: {decisions.PerSecond / bearer.PerSecond:F2}x "
             + $"(target >= 0.75x), p99 {decisions.P99:F2} ms (target < 5 ms); CPU {decisions.CpuMicroseconds / bearer.CpuMicroseconds:F2}x, "
             + $"allocations {decisions.AllocatedBytes / bearer.AllocatedBytes:F2}x per request"));
+        // The two rows above ran one after the other; this machine's speed drifts between runs minutes apart, so the
+        // ratio is also taken over alternating pairs of shorter rows, each pair close together in time.
+        var pairSeconds = Math.Max(2, duration.TotalSeconds / 2);
+        var ratios = new List<double>();
+        var pairP99s = new List<double>();
+        for (var pair = 0; pair < 3; pair++)
+        {
+            var pairBearer = await DriveAsync(TimeSpan.FromSeconds(pairSeconds), concurrency,
+                _ => SendAsync(authorized, new HttpRequestMessage(HttpMethod.Get, "/health/live"), null));
+            var pairDecisions = await DriveAsync(TimeSpan.FromSeconds(pairSeconds), concurrency, Decide);
+            ratios.Add(pairDecisions.PerSecond / pairBearer.PerSecond);
+            pairP99s.Add(pairDecisions.P99);
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  three more alternating pairs ({pairSeconds:F0} s each): {string.Join(", ", ratios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture) + "x"))}; "
+            + $"decision p99 {string.Join(", ", pairP99s.Select(p => p.ToString("F2", CultureInfo.InvariantCulture)))} ms"));
         // A caller whose trace is sampled (the vault's read, traced): the decision is then recorded as a span of it.
         Print("POST /decisions inside a caller's sampled trace (span recorded)", await DriveAsync(duration, concurrency, random =>
         {
