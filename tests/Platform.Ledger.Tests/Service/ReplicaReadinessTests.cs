@@ -84,14 +84,16 @@ public sealed class ReplicaReadinessTests
         HttpResponseMessage probe;
         while ((probe = await cluster.Client(follower).GetAsync("/health/ready")).StatusCode != HttpStatusCode.OK)
         {
+            probe.Dispose();
             Assert.True(DateTime.UtcNow < deadline, "the restarted follower never became ready");
             await Task.Delay(100);
         }
+        using var ready = probe;
 
         // The first 200's own body says how far the follower had applied when it was judged ready (a later status
         // would race the leader, which commits a block every 200 ms): everything committed while it was down, and
         // nothing committed that it had not applied (ReadyLag 0).
-        var reason = (await probe.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("checks").GetProperty("raft").GetProperty("description").GetString()!;
+        var reason = (await ready.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("checks").GetProperty("raft").GetProperty("description").GetString()!;
         var judged = Regex.Match(reason, @"applied (\d+), commit index (\d+)");
         Assert.True(judged.Success, $"the ready probe does not say what it judged: {reason}");
         var (applied, commitIndex) = (long.Parse(judged.Groups[1].Value), long.Parse(judged.Groups[2].Value));
