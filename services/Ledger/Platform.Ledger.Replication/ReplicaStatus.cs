@@ -41,8 +41,11 @@ public sealed record ReplicaStatus(
     bool HeardCommitIndex = false,
     long RefusedSenders = 0)
 {
+    /// <summary>The highest commit index this replica knows of: the leader's as heard, or its own.</summary>
+    public long KnownCommitIndex => Math.Max(LeaderCommitIndex, CommitIndex);
+
     /// <summary>Committed entries this replica has not applied yet (0 when it is up to date).</summary>
-    public long Lag => Math.Max(0, Math.Max(LeaderCommitIndex, CommitIndex) - LastAppliedIndex);
+    public long Lag => Math.Max(0, KnownCommitIndex - LastAppliedIndex);
 }
 
 /// <summary>One configured member as seen from this replica.</summary>

@@ -21,12 +21,12 @@ public static class ReplicaReadiness
             // matches the leader's it has not been told the commit index, so "no lag" would only mean "no news".
             return (false, "Waiting to hear the leader's commit index (catching up after a restart).");
         }
+        // The indices it judged, so an operator (and a test) sees from the probe itself how far it had applied.
+        var position = $"applied {status.LastAppliedIndex}, commit index {status.KnownCommitIndex}";
         if (status.Lag > readyLag)
         {
-            return (false, $"Catching up: {status.Lag} committed entries not applied yet (applied {status.LastAppliedIndex}, commit index {Math.Max(status.LeaderCommitIndex, status.CommitIndex)}).");
+            return (false, $"Catching up: {status.Lag} committed entries not applied yet ({position}).");
         }
-        // The indices it judged, so an operator (and a test) sees from the probe itself how far it had applied.
-        var position = $"applied {status.LastAppliedIndex}, commit index {Math.Max(status.LeaderCommitIndex, status.CommitIndex)}";
         return (true, status.IsLeader ? $"This replica leads ({position})." : $"A leader is known and this replica is caught up ({position}).");
     }
 }
