@@ -101,6 +101,8 @@ public static class DecisionBenchmark
             }, ReasonOf);
         }
 
+        Task<(bool, string?)> BearerLive(Random _) => SendAsync(authorized, new HttpRequestMessage(HttpMethod.Get, "/health/live"), null);
+
         // One decision first, so a misconfiguration fails loudly instead of printing a row of errors.
         var (probeOk, probeReason) = await Decide(new Random(1));
         if (!probeOk || probeReason is null)
@@ -116,8 +118,7 @@ public static class DecisionBenchmark
             _ => SendAsync(anonymous, new HttpRequestMessage(HttpMethod.Get, "/health/live"), null)));
         Print("GET /codes (anonymous endpoint, JSON)", await DriveAsync(duration, concurrency,
             _ => SendAsync(anonymous, new HttpRequestMessage(HttpMethod.Get, "/codes"), null)));
-        var bearer = await DriveAsync(duration, concurrency,
-            _ => SendAsync(authorized, new HttpRequestMessage(HttpMethod.Get, "/health/live"), null));
+        var bearer = await DriveAsync(duration, concurrency, BearerLive);
         Print("GET /health/live with the bearer token (validated)", bearer);
         var decisions = await DriveAsync(duration, concurrency, Decide);
         Print("POST /decisions", decisions);
@@ -134,8 +135,7 @@ public static class DecisionBenchmark
         var pairP99s = new List<double>();
         for (var pair = 0; pair < 3; pair++)
         {
-            var pairBearer = await DriveAsync(TimeSpan.FromSeconds(pairSeconds), concurrency,
-                _ => SendAsync(authorized, new HttpRequestMessage(HttpMethod.Get, "/health/live"), null));
+            var pairBearer = await DriveAsync(TimeSpan.FromSeconds(pairSeconds), concurrency, BearerLive);
             var pairDecisions = await DriveAsync(TimeSpan.FromSeconds(pairSeconds), concurrency, Decide);
             ratios.Add(pairDecisions.PerSecond / pairBearer.PerSecond);
             pairP99s.Add(pairDecisions.P99);
