@@ -120,9 +120,11 @@ public static class DecisionBenchmark
             _ => SendAsync(anonymous, new HttpRequestMessage(HttpMethod.Get, "/codes"), null)));
         var bearer = await DriveAsync(duration, concurrency, BearerLive);
         Print("GET /health/live with the bearer token (validated)", bearer);
+        using var sources = new ReadSources();
         var decisions = await DriveAsync(duration, concurrency, Decide);
         Print("POST /decisions", decisions);
         Console.WriteLine($"  answers: {Mix(decisions)}");
+        Console.WriteLine($"  consents for these decisions and their warm-up: {sources.TakeShares()}");
         // Issue 18's target: a decision adds at most a third to the cost of authenticating the request, p99 under 5 ms.
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  POST /decisions against the bearer-validated GET /health/live, same run: {decisions.PerSecond / bearer.PerSecond:F2}x "
@@ -140,6 +142,7 @@ public static class DecisionBenchmark
             ratios.Add(pairDecisions.PerSecond / pairBearer.PerSecond);
             pairP99s.Add(pairDecisions.P99);
         }
+        Console.WriteLine($"  consents for the pairs' decisions: {sources.TakeShares()}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  three more alternating pairs ({pairSeconds:F0} s each): {string.Join(", ", ratios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture) + "x"))}; "
             + $"decision p99 {string.Join(", ", pairP99s.Select(p => p.ToString("F2", CultureInfo.InvariantCulture)))} ms"));
@@ -197,6 +200,52 @@ public static class DecisionBenchmark
         }
         var validate = await TokenValidationAsync(consent.Services, token);
         Print("access token validation (JsonWebTokenHandler, ES256), 1 thread", await DriveAsync(inProcessTime, 1, async _ => (await validate(), "valid")));
+    }
+
+    /// <summary>Where the decisions' consents came from (the consent service's <c>platform.consent.decision.reads</c> counter).</summary>
+    private sealed class ReadSources : IDisposable
+    {
+        private readonly System.Diagnostics.Metrics.MeterListener _listener = new();
+        private long _cache;
+        private long _database;
+
+        public ReadSources()
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == ConsentReaderPool.MeterName)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+            {
+                foreach (var tag in tags)
+                {
+                    if (tag.Key == "source" && tag.Value as string == "cache")
+                    {
+                        Interlocked.Add(ref _cache, value);
+                    }
+                    else if (tag.Key == "source")
+                    {
+                        Interlocked.Add(ref _database, value);
+                    }
+                }
+            });
+            _listener.Start();
+        }
+
+        /// <summary>The shares since the last call, and resets them.</summary>
+        public string TakeShares()
+        {
+            var cache = Interlocked.Exchange(ref _cache, 0);
+            var database = Interlocked.Exchange(ref _database, 0);
+            var total = Math.Max(1, cache + database);
+            return string.Create(CultureInfo.InvariantCulture,
+                $"{100.0 * cache / total:F1} % from the decision cache, {100.0 * database / total:F1} % read from SQLite ({cache + database:N0} lookups)");
+        }
+
+        public void Dispose() => _listener.Dispose();
     }
 
     private static readonly Func<ConsentDbContext, string, string, IAsyncEnumerable<ConsentRow>> CompiledLookup =

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Platform.Consent.Api;
 using Platform.Consent.Consents;
 using Platform.Consent.Data;
@@ -47,6 +48,9 @@ public static class ConsentService
                 builder.Services.AddAuthorization(ResearchEndpoints.AddPolicy);
                 builder.Services.AddOptions<AccessRequestOptions>().Bind(builder.Configuration.GetSection("Consent:AccessRequests"))
                     .Validate(o => o.IsValid, "Consent:AccessRequests:Lifetime must be more than zero and at most 7 days, MaxPendingPerClinician 1-1000.").ValidateOnStart();
+                builder.Services.AddOptions<DecisionCacheOptions>().Bind(builder.Configuration.GetSection("Consent:Decisions"))
+                    .Validate(o => o.IsValid, $"Consent:Decisions:CacheEntries must be 0 (no cache) to {DecisionCacheOptions.MaxCacheEntries}.").ValidateOnStart();
+                builder.Services.AddSingleton(sp => new DecisionConsentCache(sp.GetRequiredService<IOptions<DecisionCacheOptions>>().Value.CacheEntries));
                 builder.Services.AddSingleton<ConsentReaderPool>();
                 builder.Services.AddScoped<DecisionService>();
                 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, DecisionJsonContext.Default));

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Diagnostics.Metrics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Platform.Consent.Core;
 using Platform.Consent.Data;
 
 namespace Platform.Consent.Decisions;
@@ -10,12 +12,19 @@ namespace Platform.Consent.Decisions;
 /// A few database connections kept open for decisions, each with the decision's statement prepared on it
 /// (<see cref="ConsentReader"/>). Issue 18: opening and closing the pooled context's connection on every decision
 /// queued callers on Microsoft.Data.Sqlite's pool lock and prepared the statement again each time; a reader handed out
-/// from a lock-free queue does neither. Same database, same statement and index, no cache: each read is its own
-/// autocommit statement, so it sees every change committed before it (a revoke that has returned included).
-/// The connection string and provider are the consent context's, learned from one context on first use.
+/// from a lock-free queue does neither. Each read is its own autocommit statement, so it sees every change committed
+/// before it (a revoke that has returned included); on SQLite the consents it found are kept in
+/// <see cref="DecisionConsentCache"/> until the next commit. The connection string and provider are the consent context's, learned from one context on first use.
 /// </summary>
-public sealed class ConsentReaderPool(IServiceScopeFactory scopes) : IDisposable
+public sealed class ConsentReaderPool(IServiceScopeFactory scopes, DecisionConsentCache cache) : IDisposable
 {
+    public const string MeterName = "Platform.Consent.Decisions";
+    private static readonly Meter Meter = new(MeterName);
+    private static readonly Counter<long> Reads = Meter.CreateCounter<long>("platform.consent.decision.reads",
+        description: "Consent lookups for decisions, by where the consents came from (source: cache or database)");
+    private static readonly KeyValuePair<string, object?> FromCache = new("source", "cache");
+    private static readonly KeyValuePair<string, object?> FromDatabase = new("source", "database");
+
     // More than the readers busy at once on two to eight cores; a reader beyond it is closed when handed back.
     private static readonly int MaxIdle = Math.Max(8, Environment.ProcessorCount * 4);
     private readonly ConcurrentQueue<ConsentReader> _idle = new();
@@ -23,8 +32,12 @@ public sealed class ConsentReaderPool(IServiceScopeFactory scopes) : IDisposable
     private int _idleCount;
     private volatile bool _disposed;
 
-    /// <summary>A patient's consents naming one grantee, read on an idle reader (a new one when none is idle).</summary>
-    public async Task<List<ConsentRow>> ReadAsync(string subject, string actor, CancellationToken cancellationToken)
+    /// <summary>
+    /// A patient's consents naming one grantee: from <see cref="DecisionConsentCache"/> when nothing has been committed
+    /// since they were read there, else read on an idle reader (a new one when none is idle). On PostgreSQL every call
+    /// reads: there is no cheap way to learn that another replica committed a revoke.
+    /// </summary>
+    public async Task<IReadOnlyList<PatientConsent>> ReadAsync(string subject, string actor, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var reader = _idle.TryDequeue(out var idle) ? idle : null;
@@ -36,9 +49,25 @@ public sealed class ConsentReaderPool(IServiceScopeFactory scopes) : IDisposable
         {
             reader = await OpenAsync(cancellationToken);
         }
+        var caching = cache.Enabled && reader.SeesCommits;
+        long epoch = 0;
         List<ConsentRow> rows;
         try
         {
+            if (caching)
+            {
+                if (reader.CommittedSinceLastAsked())
+                {
+                    cache.Invalidate();
+                }
+                epoch = cache.Epoch;
+                if (cache.TryGet(subject, actor, epoch, out var kept))
+                {
+                    GiveBack(reader);
+                    Reads.Add(1, FromCache);
+                    return kept;
+                }
+            }
             rows = await reader.ReadAsync(subject, actor, cancellationToken);
         }
         catch
@@ -48,7 +77,17 @@ public sealed class ConsentReaderPool(IServiceScopeFactory scopes) : IDisposable
             throw;
         }
         GiveBack(reader);
-        return rows;
+        Reads.Add(1, FromDatabase);
+        var consents = new PatientConsent[rows.Count];
+        for (var i = 0; i < consents.Length; i++)
+        {
+            consents[i] = rows[i].ToConsent();
+        }
+        if (caching)
+        {
+            cache.Add(subject, actor, epoch, consents);
+        }
+        return consents;
     }
 
     private void GiveBack(ConsentReader reader)

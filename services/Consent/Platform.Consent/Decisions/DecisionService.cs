@@ -38,8 +38,8 @@ public sealed partial class DecisionService(ConsentReaderPool readers, IServiceP
                 "A decision is for the person whose access token was forwarded; leave actor out or name that person.", "actor_mismatch");
         }
         var request = Validate(body with { Actor = subject?.Id ?? body.Actor }, isClinician: subject?.IsClinician ?? false);
-        var rows = await readers.ReadAsync(request.SubjectPseudonym, request.ActorId, cancellationToken);
-        var decision = DecisionEngine.Decide(request, rows.Select(r => r.ToConsent()));
+        var consents = await readers.ReadAsync(request.SubjectPseudonym, request.ActorId, cancellationToken);
+        var decision = DecisionEngine.Decide(request, consents);
         var decisionId = Guid.NewGuid();
         if (decision.Outcome == DecisionOutcome.BreakGlass)
         {

@@ -1,0 +1,16 @@
+namespace Platform.Consent.Decisions;
+
+/// <summary>
+/// <c>Consent:Decisions</c>: how many (patient, grantee) pairs' consents <see cref="DecisionConsentCache"/> keeps.
+/// It is used on SQLite only (the dev host), where a commit by any connection is seen before each decision; on
+/// PostgreSQL every decision reads the database.
+/// </summary>
+public sealed class DecisionCacheOptions
+{
+    public const int MaxCacheEntries = 1_000_000;
+
+    /// <summary>About 0.6 KB each (measured in the decisions benchmark); 0 turns the cache off.</summary>
+    public int CacheEntries { get; set; } = 100_000;
+
+    public bool IsValid => CacheEntries is >= 0 and <= MaxCacheEntries;
+}
