@@ -9,7 +9,7 @@ public sealed class DecisionCacheOptions
 {
     public const int MaxCacheEntries = 1_000_000;
 
-    /// <summary>About 1–1.5 KB each with three or four consents (the decisions benchmark's working set); 0 turns the cache off.</summary>
+    /// <summary>About 1 KB each (the decisions benchmark's working set); 0 turns the cache off.</summary>
     public int CacheEntries { get; set; } = 100_000;
 
     public bool IsValid => CacheEntries is >= 0 and <= MaxCacheEntries;
