@@ -14,7 +14,8 @@ namespace Platform.Consent.Decisions;
 /// queued callers on Microsoft.Data.Sqlite's pool lock and prepared the statement again each time; a reader handed out
 /// from a lock-free queue does neither. Each read is its own autocommit statement, so it sees every change committed
 /// before it (a revoke that has returned included); on SQLite the consents it found are kept in
-/// <see cref="DecisionConsentCache"/> until the next commit. The connection string and provider are the consent context's, learned from one context on first use.
+/// <see cref="DecisionConsentCache"/> until the next commit. The connection string and provider are the consent
+/// context's, learned from one context on first use.
 /// </summary>
 public sealed class ConsentReaderPool(IServiceScopeFactory scopes, DecisionConsentCache cache) : IDisposable
 {
