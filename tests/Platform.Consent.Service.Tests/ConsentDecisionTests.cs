@@ -54,7 +54,7 @@ public sealed class ConsentDecisionTests(ConsentPlatform platform) : IClassFixtu
     {
         var (patient, token) = await platform.PatientAsync();
         var service = await platform.ServiceTokenAsync();
-        await GrantAsync(token, ["observation"], ["TREAT"], null);
+        await platform.GrantAsync(token, Clinician, ["observation"], ["TREAT"], null);
 
         Assert.Equal("purpose_not_covered", (await DecideAsync(service, patient.Id, "observation", "HRESCH")).GetProperty("reason").GetString());
         Assert.Equal("deny", (await DecideAsync(service, patient.Id, "mental-health", "TREAT")).GetProperty("decision").GetString());
@@ -67,7 +67,7 @@ public sealed class ConsentDecisionTests(ConsentPlatform platform) : IClassFixtu
         var (patient, token) = await platform.PatientAsync();
         var service = await platform.ServiceTokenAsync();
         var end = DateTimeOffset.UtcNow.AddSeconds(3);
-        var id = await GrantAsync(token, ["observation"], ["TREAT"], end);
+        var id = await platform.GrantAsync(token, Clinician, ["observation"], ["TREAT"], end);
 
         Assert.Equal("permit", (await DecideAsync(service, patient.Id, "observation", "TREAT")).GetProperty("decision").GetString());
         await Task.Delay(end - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(200));
@@ -164,7 +164,7 @@ public sealed class ConsentDecisionTests(ConsentPlatform platform) : IClassFixtu
     {
         var (patient, token) = await platform.PatientAsync();
         var service = await platform.ServiceTokenAsync();
-        var readOnly = await GrantAsync(token, ["observation"], ["TREAT", "ETREAT"], null);
+        var readOnly = await platform.GrantAsync(token, Clinician, ["observation"], ["TREAT", "ETREAT"], null);
 
         Assert.Equal("permit", (await DecideAsync(service, patient.Id, "observation", "TREAT")).GetProperty("decision").GetString());
         Assert.Equal("permit", (await DecideAsync(service, patient.Id, "observation", "TREAT", action: "access")).GetProperty("decision").GetString());
@@ -225,19 +225,6 @@ public sealed class ConsentDecisionTests(ConsentPlatform platform) : IClassFixtu
         }
         var (_, list) = await platform.CallAsync(HttpMethod.Get, "/consents", token);
         Assert.Empty(list.EnumerateArray());
-    }
-
-    private async Task<string> GrantAsync(string token, string[] categories, string[] purposes, DateTimeOffset? until)
-    {
-        var (status, consent) = await platform.CallAsync(HttpMethod.Post, "/consents", token, new
-        {
-            grantee = new { kind = "practitioner", id = Clinician },
-            categories,
-            purposes,
-            validUntil = until,
-        });
-        Assert.True(status == HttpStatusCode.Created, consent.ToString());
-        return consent.GetProperty("id").GetString()!;
     }
 
     /// <param name="actor">The body's actor; empty leaves it out (the forwarded token names it).</param>

@@ -48,7 +48,7 @@ public sealed class ConsentFhirApiTests(ConsentPlatform platform) : IClassFixtur
         var ids = new List<string>();
         for (var i = 0; i < 3; i++)
         {
-            ids.Add(await GrantAsync(token, clinician, i == 0 ? ["observation", "mental-health"] : ["condition"]));
+            ids.Add(await platform.GrantAsync(token, clinician, i == 0 ? ["observation", "mental-health"] : ["condition"], ["TREAT"]));
         }
         var (revoked, _) = await platform.CallAsync(HttpMethod.Post, $"/consents/{ids[2]}/revoke", token, new { });
         Assert.Equal(HttpStatusCode.OK, revoked);
@@ -96,9 +96,9 @@ public sealed class ConsentFhirApiTests(ConsentPlatform platform) : IClassFixtur
         var (patient, token) = await platform.PatientAsync();
         var (other, otherToken) = await platform.PatientAsync();
         var (clinician, clinicianToken) = await platform.ClinicianAsync("openid consent.manage");
-        var naming = await GrantAsync(token, clinician.Id, ["observation"]);
-        var notNaming = await GrantAsync(token, "clin" + Guid.NewGuid().ToString("N"), ["observation"]);
-        var otherPatients = await GrantAsync(otherToken, clinician.Id, ["condition"]);
+        var naming = await platform.GrantAsync(token, clinician.Id, ["observation"], ["TREAT"]);
+        var notNaming = await platform.GrantAsync(token, "clin" + Guid.NewGuid().ToString("N"), ["observation"], ["TREAT"]);
+        var otherPatients = await platform.GrantAsync(otherToken, clinician.Id, ["condition"], ["TREAT"]);
 
         // Another patient: a read is a missing consent, word for word; a search naming the patient is 403; their own search holds only theirs.
         var missing = await Assert.ThrowsAsync<FhirOperationException>(() => Client(otherToken).ReadAsync<R4.Consent>($"Consent/{naming}"));
@@ -172,18 +172,6 @@ public sealed class ConsentFhirApiTests(ConsentPlatform platform) : IClassFixtur
         await response.Content.LoadIntoBufferAsync();
         var text = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, text.Length > 0 && text[0] == '{' ? JsonDocument.Parse(text).RootElement.Clone() : default, response);
-    }
-
-    private async Task<string> GrantAsync(string token, string grantee, string[] categories)
-    {
-        var (status, consent) = await platform.CallAsync(HttpMethod.Post, "/consents", token, new
-        {
-            grantee = new { kind = "practitioner", id = grantee },
-            categories,
-            purposes = new[] { "TREAT" },
-        });
-        Assert.True(status == HttpStatusCode.Created, consent.ToString());
-        return consent.GetProperty("id").GetString()!;
     }
 
     /// <summary>Parses FHIR JSON strictly and runs Firely's invariants; returns the resource or fails naming every issue.</summary>

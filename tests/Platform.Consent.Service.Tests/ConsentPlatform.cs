@@ -204,6 +204,31 @@ public sealed class ConsentPlatform : IAsyncLifetime
         return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
     }
 
+    /// <summary>The patient (by <paramref name="token"/>) grants a practitioner a consent; returns its id.</summary>
+    public async Task<string> GrantAsync(string token, string grantee, string[] categories, string[] purposes, DateTimeOffset? validUntil = null)
+    {
+        var (status, consent) = await CallAsync(HttpMethod.Post, "/consents", token, new
+        {
+            grantee = new { kind = "practitioner", id = grantee },
+            categories,
+            purposes,
+            validUntil,
+        });
+        Assert.True(status == System.Net.HttpStatusCode.Created, consent.ToString());
+        return consent.GetProperty("id").GetString()!;
+    }
+
+    /// <summary>A service's decision (200 asserted) on a practitioner's read of one category for one purpose.</summary>
+    public async Task<JsonElement> DecideAsync(string serviceToken, string subject, string actor, string category, string purpose)
+    {
+        var (status, body) = await CallAsync(HttpMethod.Post, "/decisions", serviceToken, new
+        {
+            subject, actor, actorKind = "practitioner", category, purpose,
+        });
+        Assert.True(status == System.Net.HttpStatusCode.OK, body.ToString());
+        return body;
+    }
+
     public async Task<IReadOnlyList<ReplicaKey>> LedgerKeysAsync() =>
         (await Ledger.Client.GetFromJsonAsync<JsonElement>("/replicas/keys")).GetProperty("keys").Deserialize<List<ReplicaKey>>(JsonSerializerOptions.Web)!;
 }

@@ -17,10 +17,10 @@ public sealed class CoveredPatientsTests(ConsentPlatform platform) : IClassFixtu
         var (second, secondToken) = await platform.PatientAsync();
         var (bystander, bystanderToken) = await platform.PatientAsync();
         var service = await platform.ServiceTokenAsync();
-        var firstConsent = await GrantAsync(firstToken, clinician, ["observation"], ["TREAT"]);
-        await GrantAsync(secondToken, clinician, ["condition"], ["TREAT"]);
+        var firstConsent = await platform.GrantAsync(firstToken, clinician, ["observation"], ["TREAT"]);
+        await platform.GrantAsync(secondToken, clinician, ["condition"], ["TREAT"]);
         // Another purpose only: not covered for treatment.
-        await GrantAsync(bystanderToken, clinician, ["observation"], ["HRESCH"]);
+        await platform.GrantAsync(bystanderToken, clinician, ["observation"], ["HRESCH"]);
 
         var listed = await ListAsync(service, clinician, "TREAT");
         Assert.Equal(new[] { first.Id, second.Id }.Order(StringComparer.Ordinal), listed);
@@ -52,17 +52,5 @@ public sealed class CoveredPatientsTests(ConsentPlatform platform) : IClassFixtu
         var (status, body) = await platform.CallAsync(HttpMethod.Post, "/decisions/patients", service, new { actor, actorKind = "practitioner", purpose });
         Assert.True(status == HttpStatusCode.OK, body.ToString());
         return [.. body.GetProperty("patients").EnumerateArray().Select(p => p.GetString()!)];
-    }
-
-    private async Task<string> GrantAsync(string token, string grantee, string[] categories, string[] purposes)
-    {
-        var (status, consent) = await platform.CallAsync(HttpMethod.Post, "/consents", token, new
-        {
-            grantee = new { kind = "practitioner", id = grantee },
-            categories,
-            purposes,
-        });
-        Assert.True(status == HttpStatusCode.Created, consent.ToString());
-        return consent.GetProperty("id").GetString()!;
     }
 }

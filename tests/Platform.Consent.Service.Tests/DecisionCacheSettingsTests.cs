@@ -1,10 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Platform.Consent.Consents;
-using Platform.Consent.Core;
 using Platform.Consent.Decisions;
 using Platform.Contracts.Decisions;
-using Platform.Messaging.InProcess;
 using Platform.Testing;
 
 namespace Platform.Consent.Service.Tests;
@@ -27,28 +24,16 @@ public sealed class DecisionCacheSettingsTests
         await using var consent = await StartAsync("0");
         var patient = "pt" + Guid.NewGuid().ToString("N");
         var clinician = "clin" + Guid.NewGuid().ToString("N");
-        await using (var scope = consent.Services.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<ConsentCommands>().GrantAsync(patient, new Grantee(GranteeKind.Practitioner, clinician),
-                ["observation"], ["TREAT"], null, null, new ChangeAuthor(patient), CancellationToken.None);
-        }
+        await InProcessConsent.GrantAsync(consent, patient, clinician);
         for (var i = 0; i < 3; i++)
         {
-            await using var scope = consent.Services.CreateAsyncScope();
-            var answer = await scope.ServiceProvider.GetRequiredService<DecisionService>().DecideAsync(
-                new DecisionBody(patient, clinician, "practitioner", "observation", "TREAT"), subject: null, CancellationToken.None);
-            Assert.Equal(DecisionOutcomes.Permit, answer.Decision);
+            Assert.Equal(DecisionOutcomes.Permit, (await InProcessConsent.DecideAsync(consent, patient, clinician)).Decision);
         }
         var cache = consent.Services.GetRequiredService<DecisionConsentCache>();
         Assert.False(cache.Enabled);
         Assert.False(cache.TryGet(patient, clinician, cache.Epoch, out _));
     }
 
-    private static Task<ServiceUnderTest> StartAsync(string entries) => ServiceUnderTest.StartAsync(ConsentService.Build, new Dictionary<string, string?>
-    {
-        ["Keys:Provider"] = "Software",
-        ["Authentication:Authority"] = "http://127.0.0.1:9/",
-        ["Authentication:RequireHttpsMetadata"] = "false",
-        ["Consent:Decisions:CacheEntries"] = entries,
-    }, builder => builder.Services.AddSingleton(new InProcessBroker(new InProcessBrokerOptions())));
+    private static Task<ServiceUnderTest> StartAsync(string entries) =>
+        InProcessConsent.StartAsync(new Dictionary<string, string?> { ["Consent:Decisions:CacheEntries"] = entries });
 }

@@ -22,14 +22,14 @@ public sealed class DecisionCacheTests(ConsentPlatform platform) : IClassFixture
         var (patient, token) = await platform.PatientAsync();
         var service = await platform.ServiceTokenAsync();
         var clinician = "clin" + Guid.NewGuid().ToString("N");
-        await GrantAsync(token, clinician);
+        await platform.GrantAsync(token, clinician, ["observation"], ["TREAT"]);
         var cache = platform.Consent.Services.GetRequiredService<DecisionConsentCache>();
 
         // The grant's ledger receipt and other background writes commit now and then; decide until the permit is held.
         var held = false;
         for (var attempt = 0; attempt < 50 && !held; attempt++)
         {
-            Assert.Equal("permit", (await DecideAsync(service, patient.Id, clinician)).GetProperty("decision").GetString());
+            Assert.Equal("permit", (await platform.DecideAsync(service, patient.Id, clinician, "observation", "TREAT")).GetProperty("decision").GetString());
             held = cache.TryGet(patient.Id, clinician, cache.Epoch, out var kept) && kept is [{ Status: ConsentStatus.Active }];
         }
         Assert.True(held, "the decision cache never held the permitting consent");
@@ -45,7 +45,7 @@ public sealed class DecisionCacheTests(ConsentPlatform platform) : IClassFixture
             Assert.Equal(1, await update.ExecuteNonQueryAsync());
         }
 
-        var after = await DecideAsync(service, patient.Id, clinician);
+        var after = await platform.DecideAsync(service, patient.Id, clinician, "observation", "TREAT");
         Assert.Equal("deny", after.GetProperty("decision").GetString());
         Assert.Equal("revoked", after.GetProperty("reason").GetString());
     }
@@ -63,7 +63,7 @@ public sealed class DecisionCacheTests(ConsentPlatform platform) : IClassFixture
             var decided = 0;
             while (!stop.IsCancellationRequested)
             {
-                await DecideAsync(service, patient.Id, clinician);
+                await platform.DecideAsync(service, patient.Id, clinician, "observation", "TREAT");
                 decided++;
             }
             return decided;
@@ -72,11 +72,11 @@ public sealed class DecisionCacheTests(ConsentPlatform platform) : IClassFixture
         var roundsHeld = 0;
         for (var round = 0; round < 12; round++)
         {
-            var id = await GrantAsync(token, clinician);
+            var id = await platform.GrantAsync(token, clinician, ["observation"], ["TREAT"]);
             var permitted = false;
             for (var attempt = 0; attempt < 50 && !permitted; attempt++)
             {
-                permitted = (await DecideAsync(service, patient.Id, clinician)).GetProperty("decision").GetString() == "permit";
+                permitted = (await platform.DecideAsync(service, patient.Id, clinician, "observation", "TREAT")).GetProperty("decision").GetString() == "permit";
             }
             Assert.True(permitted, $"round {round}: the grant never permitted");
             if (cache.TryGet(patient.Id, clinician, cache.Epoch, out var kept) && kept.Any(c => c.Status == ConsentStatus.Active))
@@ -86,7 +86,7 @@ public sealed class DecisionCacheTests(ConsentPlatform platform) : IClassFixture
 
             var (revoked, body) = await platform.CallAsync(HttpMethod.Post, $"/consents/{id}/revoke", token, new { });
             Assert.True(revoked == HttpStatusCode.OK, body.ToString());
-            var after = await DecideAsync(service, patient.Id, clinician);
+            var after = await platform.DecideAsync(service, patient.Id, clinician, "observation", "TREAT");
             Assert.True(after.GetProperty("decision").GetString() == "deny", $"round {round}: {after} after the revoke returned");
         }
         await stop.CancelAsync();
@@ -98,27 +98,5 @@ public sealed class DecisionCacheTests(ConsentPlatform platform) : IClassFixture
     {
         using var scope = platform.Consent.Services.CreateScope();
         return scope.ServiceProvider.GetRequiredService<ConsentDbContext>().Database.GetConnectionString()!;
-    }
-
-    private async Task<string> GrantAsync(string token, string clinician)
-    {
-        var (status, consent) = await platform.CallAsync(HttpMethod.Post, "/consents", token, new
-        {
-            grantee = new { kind = "practitioner", id = clinician },
-            categories = new[] { "observation" },
-            purposes = new[] { "TREAT" },
-        });
-        Assert.True(status == HttpStatusCode.Created, consent.ToString());
-        return consent.GetProperty("id").GetString()!;
-    }
-
-    private async Task<JsonElement> DecideAsync(string serviceToken, string subject, string clinician)
-    {
-        var (status, body) = await platform.CallAsync(HttpMethod.Post, "/decisions", serviceToken, new
-        {
-            subject, actor = clinician, actorKind = "practitioner", category = "observation", purpose = "TREAT",
-        });
-        Assert.True(status == HttpStatusCode.OK, body.ToString());
-        return body;
     }
 }

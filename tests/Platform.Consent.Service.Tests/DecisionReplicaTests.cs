@@ -1,9 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Consent.Consents;
-using Platform.Consent.Core;
 using Platform.Consent.Decisions;
 using Platform.Contracts.Decisions;
-using Platform.Messaging.InProcess;
 using Platform.Testing;
 
 namespace Platform.Consent.Service.Tests;
@@ -33,22 +31,16 @@ public sealed class DecisionReplicaTests : IAsyncLifetime
     {
         var patient = "pt" + Guid.NewGuid().ToString("N");
         var clinician = "clin" + Guid.NewGuid().ToString("N");
-        var author = new ChangeAuthor(patient);
-        PatientConsent granted;
-        await using (var scope = _first.Services.CreateAsyncScope())
-        {
-            granted = await scope.ServiceProvider.GetRequiredService<ConsentCommands>().GrantAsync(patient, new Grantee(GranteeKind.Practitioner, clinician),
-                ["observation"], ["TREAT"], null, null, author, CancellationToken.None);
-        }
+        var granted = await InProcessConsent.GrantAsync(_first, patient, clinician);
         for (var i = 0; i < 3; i++)
         {
-            Assert.Equal(DecisionOutcomes.Permit, (await DecideOnSecondAsync(patient, clinician)).Decision);
+            Assert.Equal(DecisionOutcomes.Permit, (await InProcessConsent.DecideAsync(_second, patient, clinician)).Decision);
         }
         await using (var scope = _first.Services.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<ConsentCommands>().RevokeAsync(granted.Id, null, author, _ => true, CancellationToken.None);
+            await scope.ServiceProvider.GetRequiredService<ConsentCommands>().RevokeAsync(granted.Id, null, new ChangeAuthor(patient), _ => true, CancellationToken.None);
         }
-        var after = await DecideOnSecondAsync(patient, clinician);
+        var after = await InProcessConsent.DecideAsync(_second, patient, clinician);
         Assert.Equal(DecisionOutcomes.Deny, after.Decision);
         Assert.Equal("revoked", after.Reason);
         var cache = _second.Services.GetRequiredService<DecisionConsentCache>();
@@ -56,22 +48,11 @@ public sealed class DecisionReplicaTests : IAsyncLifetime
         Assert.False(cache.TryGet(patient, clinician, cache.Epoch, out _), "a replica on PostgreSQL kept what it read");
     }
 
-    private async Task<DecisionResponse> DecideOnSecondAsync(string patient, string clinician)
-    {
-        await using var scope = _second.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<DecisionService>().DecideAsync(
-            new DecisionBody(patient, clinician, "practitioner", "observation", "TREAT"), subject: null, CancellationToken.None);
-    }
-
-    private static Task<ServiceUnderTest> StartReplicaAsync(string database) => ServiceUnderTest.StartAsync(ConsentService.Build, new Dictionary<string, string?>
+    private static Task<ServiceUnderTest> StartReplicaAsync(string database) => InProcessConsent.StartAsync(new Dictionary<string, string?>
     {
         ["Database:Provider"] = "Postgres",
         ["ConnectionStrings:consent"] = database,
-        ["Keys:Provider"] = "Software",
-        // No token is validated here: decisions and commands are called in process.
-        ["Authentication:Authority"] = "http://127.0.0.1:9/",
-        ["Authentication:RequireHttpsMetadata"] = "false",
-    }, builder => builder.Services.AddSingleton(new InProcessBroker(new InProcessBrokerOptions())));
+    });
 
     public async Task DisposeAsync()
     {

@@ -42,14 +42,14 @@ public sealed class OnBehalfTests(ConsentPlatform platform) : IClassFixture<Cons
         Assert.True(proposed == HttpStatusCode.Accepted, proposal.ToString());
         Assert.Equal(("pending", adminA.Id, ProposalReason), (proposal.GetProperty("status").GetString(), proposal.GetProperty("proposedBy").GetString(), proposal.GetProperty("reason").GetString()));
         var id = proposal.GetProperty("id").GetString()!;
-        Assert.Equal("no_consent", (await DecideAsync(service, patient.Id, clinician)).GetProperty("reason").GetString());
+        Assert.Equal("no_consent", (await platform.DecideAsync(service, patient.Id, clinician, "mental-health", "TREAT")).GetProperty("reason").GetString());
         var (_, pending) = await platform.CallAsync(HttpMethod.Get, $"/admin/consent-proposals?subject={patient.Id}", tokenB, auditReason: "review queue");
         Assert.Equal([id], pending.EnumerateArray().Select(p => p.GetProperty("id").GetString()));
 
         // A cannot approve their own proposal; still nothing in force.
         var (self, selfProblem) = await platform.CallAsync(HttpMethod.Post, $"/admin/consent-proposals/{id}/approve", tokenA, new { }, auditReason: ApprovalReason);
         Assert.Equal((HttpStatusCode.Forbidden, "self_approval"), (self, selfProblem.GetProperty("code").GetString()));
-        Assert.Equal("deny", (await DecideAsync(service, patient.Id, clinician)).GetProperty("decision").GetString());
+        Assert.Equal("deny", (await platform.DecideAsync(service, patient.Id, clinician, "mental-health", "TREAT")).GetProperty("decision").GetString());
         var (_, patientView) = await platform.CallAsync(HttpMethod.Get, "/consents", patientToken);
         Assert.Equal(0, patientView.GetArrayLength());
 
@@ -59,7 +59,7 @@ public sealed class OnBehalfTests(ConsentPlatform platform) : IClassFixture<Cons
         var consentId = approval.GetProperty("consent").GetProperty("id").GetString()!;
         Assert.Equal(("approved", adminB.Id, consentId), (approval.GetProperty("proposal").GetProperty("status").GetString(),
             approval.GetProperty("proposal").GetProperty("decidedBy").GetString(), approval.GetProperty("proposal").GetProperty("consentId").GetString()));
-        var permit = await DecideAsync(service, patient.Id, clinician);
+        var permit = await platform.DecideAsync(service, patient.Id, clinician, "mental-health", "TREAT");
         Assert.Equal(("permit", consentId), (permit.GetProperty("decision").GetString(), permit.GetProperty("consentId").GetString()));
 
         // Approving again is refused: a proposal makes one consent.
@@ -96,7 +96,7 @@ public sealed class OnBehalfTests(ConsentPlatform platform) : IClassFixture<Cons
         // The patient may revoke it like any other.
         var (revoked, _) = await platform.CallAsync(HttpMethod.Post, $"/consents/{consentId}/revoke", patientToken, new { });
         Assert.Equal(HttpStatusCode.OK, revoked);
-        Assert.Equal("deny", (await DecideAsync(service, patient.Id, clinician)).GetProperty("decision").GetString());
+        Assert.Equal("deny", (await platform.DecideAsync(service, patient.Id, clinician, "mental-health", "TREAT")).GetProperty("decision").GetString());
     }
 
     [Fact]
@@ -131,21 +131,5 @@ public sealed class OnBehalfTests(ConsentPlatform platform) : IClassFixture<Cons
     {
         var admin = await TestAccounts.CreateAsync(platform.Identity.Service.Services, PlatformRoles.Admin);
         return (admin, await platform.UserTokenAsync(admin, "openid consent.manage"));
-    }
-
-    private async Task<JsonElement> DecideAsync(string serviceToken, string subject, string clinician)
-    {
-        var (status, body) = await platform.CallAsync(HttpMethod.Post, "/decisions", serviceToken, new
-        {
-            subject,
-            actor = clinician,
-            actorKind = "practitioner",
-            category = "mental-health",
-            purpose = "TREAT",
-            breakGlass = false,
-            actorIsClinician = true,
-        });
-        Assert.True(status == HttpStatusCode.OK, body.ToString());
-        return body;
     }
 }
