@@ -222,13 +222,9 @@ public static class DecisionBenchmark
             {
                 foreach (var tag in tags)
                 {
-                    if (tag.Key == "source" && tag.Value as string == "cache")
+                    if (tag.Key == "source")
                     {
-                        Interlocked.Add(ref _cache, value);
-                    }
-                    else if (tag.Key == "source")
-                    {
-                        Interlocked.Add(ref _database, value);
+                        Interlocked.Add(ref tag.Value as string == "cache" ? ref _cache : ref _database, value);
                     }
                 }
             });
