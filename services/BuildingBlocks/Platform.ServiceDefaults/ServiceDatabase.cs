@@ -69,7 +69,7 @@ public static class ServiceDatabase
     public static DbContextOptionsBuilder UseServiceProvider(this DbContextOptionsBuilder options, DatabaseProvider provider, string connectionString) =>
         provider switch
         {
-            DatabaseProvider.Postgres => options.UseNpgsql(connectionString),
+            DatabaseProvider.Postgres => options.UseNpgsql(PostgresConnectionDefaults.Apply(connectionString)),
             _ => options.UseSqlite(connectionString),
         };
 
