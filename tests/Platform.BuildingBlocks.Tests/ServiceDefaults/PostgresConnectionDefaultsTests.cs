@@ -37,17 +37,11 @@ public sealed class PostgresConnectionDefaultsTests(PostgresServer postgres)
         {
             connectionString += ";Max Auto Prepare=" + maxAutoPrepare;
         }
-        var options = new DbContextOptionsBuilder<ItemsContext>();
-        options.UseServiceProvider(DatabaseProvider.Postgres, connectionString);
-        await using var db = new ItemsContext(options.Options);
-        await db.Database.EnsureCreatedAsync();
-        db.Items.Add(new Item { Id = 1, Name = "one" });
-        await db.SaveChangesAsync();
+        await using var db = await OneItemAsync(connectionString);
 
-        await db.Database.OpenConnectionAsync();
         for (var i = 0; i < 8; i++)
         {
-            Assert.Equal("one", (await db.Items.AsNoTracking().SingleAsync(item => item.Id == i % 1 + 1)).Name);
+            Assert.Equal("one", (await ReadItemAsync(db)).Name);
         }
         Assert.Equal(prepared, await PreparedOnThisConnectionAsync(db));
     }
@@ -62,17 +56,10 @@ public sealed class PostgresConnectionDefaultsTests(PostgresServer postgres)
     public async Task A_column_type_changed_under_a_prepared_statement_fails_at_most_one_run()
     {
         var connectionString = await postgres.CreateDatabaseAsync("autoprepare_ddl");
-        var options = new DbContextOptionsBuilder<ItemsContext>();
-        options.UseServiceProvider(DatabaseProvider.Postgres, connectionString);
-        await using var db = new ItemsContext(options.Options);
-        await db.Database.EnsureCreatedAsync();
-        db.Items.Add(new Item { Id = 1, Name = "one" });
-        await db.SaveChangesAsync();
-        await db.Database.OpenConnectionAsync();
-        Task<Item> ReadAsync() => db.Items.AsNoTracking().SingleAsync(item => item.Id == 1);
+        await using var db = await OneItemAsync(connectionString);
         for (var i = 0; i < 8; i++)
         {
-            await ReadAsync();
+            await ReadItemAsync(db);
         }
         Assert.True(await PreparedOnThisConnectionAsync(db), "the read was not prepared, so this test would prove nothing");
 
@@ -89,7 +76,7 @@ public sealed class PostgresConnectionDefaultsTests(PostgresServer postgres)
         {
             try
             {
-                Assert.Equal("one", (await ReadAsync()).Name);
+                Assert.Equal("one", (await ReadItemAsync(db)).Name);
             }
             catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.FeatureNotSupported)
             {
@@ -98,6 +85,21 @@ public sealed class PostgresConnectionDefaultsTests(PostgresServer postgres)
         }
         Assert.InRange(failures, 0, 1);
     }
+
+    /// <summary>A context on the services' PostgreSQL settings, its table holding one item, its connection held open (prepared statements live on one connection).</summary>
+    private static async Task<ItemsContext> OneItemAsync(string connectionString)
+    {
+        var options = new DbContextOptionsBuilder<ItemsContext>();
+        options.UseServiceProvider(DatabaseProvider.Postgres, connectionString);
+        var db = new ItemsContext(options.Options);
+        await db.Database.EnsureCreatedAsync();
+        db.Items.Add(new Item { Id = 1, Name = "one" });
+        await db.SaveChangesAsync();
+        await db.Database.OpenConnectionAsync();
+        return db;
+    }
+
+    private static Task<Item> ReadItemAsync(ItemsContext db) => db.Items.AsNoTracking().SingleAsync(item => item.Id == 1);
 
     private static async Task<bool> PreparedOnThisConnectionAsync(ItemsContext db)
     {
