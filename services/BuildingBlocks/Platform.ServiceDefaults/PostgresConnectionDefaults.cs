@@ -17,7 +17,8 @@ public static class PostgresConnectionDefaults
 
     public static string Apply(string connectionString)
     {
-        // What the string itself says: NpgsqlConnectionStringBuilder.ContainsKey answers whether a keyword exists at all.
+        // A plain DbConnectionStringBuilder holds only what the string sets; NpgsqlConnectionStringBuilder.ContainsKey is
+        // true for every keyword Npgsql knows, set or not.
         var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
         if (given.ContainsKey("Max Auto Prepare") || given.ContainsKey("MaxAutoPrepare"))
         {
