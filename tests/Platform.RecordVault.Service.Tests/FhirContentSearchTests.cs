@@ -1,6 +1,8 @@
 // Firely's models mark most elements nullable; a test that dereferences a missing one fails, which is the point.
 #nullable disable warnings
 using System.Net;
+using System.Security.Cryptography;
+using System.Text;
 using Hl7.Fhir.Rest;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -112,7 +114,16 @@ public sealed class FhirContentSearchTests(VaultPlatform platform)
             Assert.Equal(3, aliceKeys.Count(k => k.Parameter == "category"));
             Assert.Single(aliceKeys, k => k.Parameter == "date" && k.StartMs == DateTimeOffset.Parse("2024-03-01T00:00:00Z").ToUnixTimeMilliseconds());
             Assert.All(aliceTokens, t => Assert.Matches("^[0-9a-f]{64}$", t));
-            Assert.DoesNotContain(aliceTokens, t => t.Contains("8867", StringComparison.Ordinal));
+            // No column holds the code in clear. ("8867-4" cannot occur in hex by chance; "8867" alone can, and did.)
+            Assert.DoesNotContain(aliceKeys, k => $"{k.Patient} {k.ResourceType} {k.Parameter} {k.Token}".Contains("8867-4", StringComparison.Ordinal));
+            // Keyed: hashing the code without the key, bare or framed as the hasher frames it, matches no stored token.
+            var unkeyed = new[]
+            {
+                "8867-4", $"{Loinc}|8867-4", SearchKeyHasher.CodeForm("8867-4"), SearchKeyHasher.SystemCodeForm(Loinc, "8867-4"),
+                $"fhir-search-v1\0{alice.Id}\0code\0{SearchKeyHasher.CodeForm("8867-4")}",
+                $"fhir-search-v1\0{alice.Id}\0code\0{SearchKeyHasher.SystemCodeForm(Loinc, "8867-4")}",
+            }.Select(text => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text))));
+            Assert.Empty(aliceTokens.Intersect(unkeyed));
             // The same code of another patient hashes differently: the table does not tell who shares a code.
             Assert.Empty(aliceTokens.Intersect(bobKeys.Where(k => k.Token is not null).Select(k => k.Token)));
             // The blind-index key is stored only wrapped.
